@@ -1,0 +1,86 @@
+# ecrlite — one Makefile: all, test (check), asan, bench, install, clean.
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+PKGS = lua5.4 jansson libarchive sqlite3 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -g -O2
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wwrite-strings -Wundef -Wno-format-nonliteral \
+       -Wno-format-truncation  # snprintf truncation is bounded on purpose (paths, messages)
+LIBS = $(PKG_LIBS) -lreadline -lm
+SAN ?=
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+CORE_SRC = $(sort $(wildcard core/*.c))
+FRONT_SRC = frontends/main.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c))
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
+FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
+BIN = $(BUILD)/bin/ecrlite
+LINKS = aws
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN = $(BUILD)/tests/unit-tests
+
+.PHONY: all test check asan bench install clean deps demo
+all: deps-check $(BIN) $(LINKS:%=$(BUILD)/bin/%)
+
+deps-check:
+	@pkg-config --exists $(PKGS) || { echo "missing build dependencies: run scripts/setup-debian.sh (as root)"; exit 1; }
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ -n "$(Q)" ] && echo "  CC $<" || true
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/libecr.a: $(CORE_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(FRONT_OBJ) $(BUILD)/libecr.a
+	@mkdir -p $(dir $@)
+	@[ -n "$(Q)" ] && echo "  LD $@" || true
+	$(Q)$(CC) $(SAN) -o $@ $(FRONT_OBJ) $(BUILD)/libecr.a $(LIBS)
+
+$(BUILD)/bin/%: $(BIN)
+	$(Q)ln -sf ecrlite $@
+
+$(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(SAN) -o $@ $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a $(LIBS)
+
+# The README's test command: installs what the tests need, builds, runs everything.
+test check:
+	@./scripts/setup-debian.sh --test
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@BUILD=$(BUILD) ./tests/run-all.sh
+
+asan:
+	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="-g -O1" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+bench: all
+	@./scripts/bench.sh $(BUILD)
+
+# The README's first command: a repository with scan on push, a sample image, a list.
+demo:
+	@./scripts/setup-debian.sh
+	@$(MAKE) --no-print-directory all
+	@./scripts/demo.sh $(BUILD)/bin
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ecrlite
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ecrlite
+	# The aws link goes beside, not over, a system aws: add libexec/ecrlite to PATH,
+	# or install with AWS_LINK=1 to put it in bin.
+	ln -sf ../../bin/ecrlite $(DESTDIR)$(PREFIX)/libexec/ecrlite/aws
+	if [ "$(AWS_LINK)" = 1 ]; then ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/aws; fi
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,287 @@
+#define _XOPEN_SOURCE 700
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive.h"
+
+/* Collapses "./", "//" and "dir/.."; NULL when the path climbs out of the root. */
+static char *normalize(const char *base_dir, const char *p)
+{
+	char *parts[512];
+	int n = 0;
+	char *buf = malloc(strlen(base_dir) + strlen(p) + 2);
+	if (!buf)
+		return NULL;
+	if (p[0] == '/')
+		strcpy(buf, p);
+	else
+		sprintf(buf, "%s/%s", base_dir, p);
+	for (char *tok = strtok(buf, "/"); tok; tok = strtok(NULL, "/")) {
+		if (!strcmp(tok, ".") || !*tok)
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!n) {
+				free(buf);
+				return NULL;
+			}
+			n--;
+			continue;
+		}
+		if (n == 512) {
+			free(buf);
+			return NULL;
+		}
+		parts[n++] = tok;
+	}
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(parts[i]) + 1;
+	char *out = malloc(len);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(out, "/");
+		strcat(out, parts[i]);
+	}
+	free(buf);
+	return out;
+}
+
+static struct ecr_archive_entry *add(struct ecr_archive *a, struct ecr_err *err)
+{
+	if (a->n == ECR_ARCHIVE_MAX_ENTRIES) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "not an image archive: more than %d entries", ECR_ARCHIVE_MAX_ENTRIES);
+		return NULL;
+	}
+	if (a->n == a->alloc) {
+		size_t na = a->alloc ? a->alloc * 2 : 32;
+		void *p = realloc(a->e, na * sizeof(*a->e));
+		if (!p) {
+			ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+			return NULL;
+		}
+		a->e = p;
+		a->alloc = na;
+	}
+	struct ecr_archive_entry *e = &a->e[a->n++];
+	memset(e, 0, sizeof(*e));
+	e->w.fd = -1;
+	ecr_buf_init(&e->mem, ECR_ARCHIVE_SMALL);
+	return e;
+}
+
+/* Streams one file's bytes (from read_fn) into a new entry. */
+typedef long (*read_fn)(void *src, void *buf, size_t n);
+
+static int take_file(struct ecr_ctx *ctx, struct ecr_archive *a, char *name, read_fn rd, void *src,
+		     struct ecr_err *err)
+{
+	struct ecr_archive_entry *e = add(a, err);
+	char chunk[128 * 1024];
+	int rc, keep = 1;
+	if (!e) {
+		free(name);
+		return err ? err->code : ECR_E_ARCHIVE;
+	}
+	e->name = name;
+	if ((rc = ecr_blob_writer_open(ctx, &e->w, err)))
+		return rc;
+	for (;;) {
+		long k = rd(src, chunk, sizeof(chunk));
+		if (k < 0)
+			return ecr_err_set(err, ECR_E_ARCHIVE, "corrupt or truncated archive while reading '%s'", name);
+		if (k == 0)
+			break;
+		if ((rc = ecr_blob_writer_write(&e->w, chunk, (size_t)k, err)))
+			return rc;
+		if (keep && ecr_buf_add(&e->mem, chunk, (size_t)k))
+			keep = 0; /* too big to keep: the cap freed it; disk has it */
+	}
+	if (keep && !e->mem.data)
+		ecr_buf_add(&e->mem, "", 0);
+	return ecr_blob_writer_finish(&e->w, err);
+}
+
+static long ar_read(void *src, void *buf, size_t n)
+{
+	la_ssize_t k = archive_read_data(src, buf, n);
+	return k < 0 ? -1 : (long)k;
+}
+
+static long fd_read(void *src, void *buf, size_t n)
+{
+	ssize_t k;
+	do
+		k = read(*(int *)src, buf, n);
+	while (k < 0 && errno == EINTR);
+	return k < 0 ? -1 : (long)k;
+}
+
+static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *out, struct ecr_err *err)
+{
+	struct archive *ar = archive_read_new();
+	struct archive_entry *ent;
+	int rc = 0, r, entries = 0;
+	archive_read_support_filter_all(ar);
+	archive_read_support_format_tar(ar);
+	archive_read_support_format_gnutar(ar);
+	archive_read_support_format_empty(ar);
+	if (archive_read_open_filename(ar, path, 64 * 1024) != ARCHIVE_OK) {
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "not an image archive: %s", archive_error_string(ar));
+		goto out;
+	}
+	while ((r = archive_read_next_header(ar, &ent)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		entries++;
+		const char *nm = archive_entry_pathname(ent);
+		if (!nm)
+			continue;
+		char *name = normalize("", nm);
+		if (!name)
+			continue; /* climbs out: never a name we look up */
+		mode_t type = archive_entry_filetype(ent);
+		if (type == AE_IFLNK || (type == AE_IFREG && archive_entry_hardlink(ent))) {
+			const char *t = type == AE_IFLNK ? archive_entry_symlink(ent) : archive_entry_hardlink(ent);
+			char dir[4096];
+			snprintf(dir, sizeof(dir), "%s", name);
+			char *slash = strrchr(dir, '/');
+			if (slash && type == AE_IFLNK)
+				*slash = '\0';
+			else
+				dir[0] = '\0';
+			char *target = t ? normalize(type == AE_IFLNK ? dir : "", t) : NULL;
+			if (!target) {
+				free(name);
+				continue;
+			}
+			struct ecr_archive_entry *e = add(out, err);
+			if (!e) {
+				free(name);
+				free(target);
+				rc = ECR_E_ARCHIVE;
+				goto out;
+			}
+			e->name = name;
+			e->link = target;
+			continue;
+		}
+		if (type != AE_IFREG) {
+			free(name);
+			continue;
+		}
+		if ((rc = take_file(ctx, out, name, ar_read, ar, err)))
+			goto out;
+	}
+	if (r != ARCHIVE_EOF) {
+		const char *why = archive_error_string(ar);
+		if (!entries)
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "not an image archive: %s", why ? why : "unrecognized format");
+		else
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "corrupt or truncated archive: %s", why ? why : "read error");
+		goto out;
+	}
+	if (!entries)
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "not an image archive: '%s' is empty", path);
+out:
+	archive_read_free(ar);
+	return rc;
+}
+
+/* An OCI layout directory: regular files only; symlinks are not followed. */
+static int read_dir(struct ecr_ctx *ctx, const char *root, const char *rel, struct ecr_archive *out,
+		    struct ecr_err *err, int depth)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int rc = 0;
+	if (!d)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read directory '%s': %s", path, strerror(errno));
+	if (depth > 8) {
+		closedir(d);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		char sub[4096], full[4096];
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name) >= sizeof(sub) ||
+		    strlen(root) + strlen(sub) + 2 > sizeof(full))
+			continue; /* no OCI layout has such paths */
+		strcpy(full, root);
+		strcat(full, "/");
+		strcat(full, sub);
+		if (lstat(full, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if ((rc = read_dir(ctx, root, sub, out, err, depth + 1)))
+				break;
+		} else if (S_ISREG(st.st_mode)) {
+			int fd = open(full, O_RDONLY | O_NOFOLLOW);
+			if (fd < 0) {
+				rc = ecr_err_set(err, ECR_E_ARCHIVE, "cannot read '%s': %s", full, strerror(errno));
+				break;
+			}
+			rc = take_file(ctx, out, strdup(sub), fd_read, &fd, err);
+			close(fd);
+			if (rc)
+				break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int ecr_archive_read(struct ecr_ctx *ctx, const char *path, struct ecr_archive *out, struct ecr_err *err)
+{
+	struct stat st;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (stat(path, &st))
+		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read '%s': %s", path, strerror(errno));
+	rc = S_ISDIR(st.st_mode) ? read_dir(ctx, path, "", out, err, 0) : read_tar(ctx, path, out, err);
+	if (rc)
+		ecr_archive_release(out);
+	return rc;
+}
+
+struct ecr_archive_entry *ecr_archive_find(struct ecr_archive *a, const char *name)
+{
+	char *n = normalize("", name);
+	struct ecr_archive_entry *found = NULL;
+	for (int hops = 0; n && hops < 16; hops++) {
+		found = NULL;
+		for (size_t i = a->n; i-- > 0;) /* the last entry of a name wins, as tar does */
+			if (!strcmp(a->e[i].name, n)) {
+				found = &a->e[i];
+				break;
+			}
+		if (!found || !found->link)
+			break;
+		free(n);
+		n = strdup(found->link);
+		found = NULL;
+	}
+	free(n);
+	return found;
+}
+
+void ecr_archive_release(struct ecr_archive *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		ecr_blob_writer_abort(&a->e[i].w);
+		ecr_buf_release(&a->e[i].mem);
+		free(a->e[i].name);
+		free(a->e[i].link);
+	}
+	free(a->e);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,19 @@
+/* The context's insides, shared by core modules only (never included by frontends). */
+#ifndef ECR_CTX_H
+#define ECR_CTX_H
+#include <sqlite3.h>
+
+#include "ecr.h"
+
+struct ecr_ctx {
+	char *home;          /* state directory, absolute */
+	sqlite3 *db;         /* the one database, WAL mode */
+	char account[16];    /* default registry id (12 digits) */
+	char region[32];     /* region requests are served in */
+	double now;          /* fixed clock from $ECRLITE_NOW, or < 0 for the real one */
+};
+
+/* The registry id a request addresses: its registryId member, else the default. */
+const char *ecr_ctx_registry(struct ecr_ctx *ctx, json_t *req);
+
+#endif

@@ -1,0 +1,232 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "image.h"
+#include "manifest.h"
+#include "scanstate.h"
+#include "state.h"
+#include "validate.h"
+
+void ecr_image_id_text(json_t *id, char *out, size_t n)
+{
+	const char *d = json_string_value(json_object_get(id, "imageDigest"));
+	const char *t = json_string_value(json_object_get(id, "imageTag"));
+	snprintf(out, n, "{imageDigest:'%s', imageTag:'%s'}", d ? d : "null", t ? t : "null");
+}
+
+static int blob_known(struct ecr_ctx *ctx, const char *digest)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM blob WHERE digest = ?", NULL);
+	int ok;
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static int step_done(struct ecr_ctx *ctx, sqlite3_stmt *st, struct ecr_err *err)
+{
+	int rc = sqlite3_step(st);
+	rc = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : ecr_state_fail(ctx->db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *bytes, size_t n,
+			  const struct ecr_manifest *m, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"INSERT OR IGNORE INTO manifest(digest, media_type, artifact_media_type, config_digest,"
+		" image_size, body) VALUES(?, ?, ?, ?, ?, ?)", err);
+	int rc;
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->media_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->config.media_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, m->config.digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, ecr_manifest_image_size(m));
+	sqlite3_bind_blob(st, 6, bytes, (int)n, SQLITE_STATIC);
+	if ((rc = step_done(ctx, st, err)))
+		return rc;
+	if (!sqlite3_changes(ctx->db))
+		return 0; /* known manifest: its layers are stored already */
+	for (int i = 0; i < m->nlayers; i++) {
+		st = ecr_state_prepare(ctx->db,
+			"INSERT INTO manifest_layer(manifest, idx, digest, media_type, size) VALUES(?, ?, ?, ?, ?)", err);
+		if (!st)
+			return ECR_E_INTERNAL;
+		sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, i);
+		sqlite3_bind_text(st, 3, m->layers[i].digest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, m->layers[i].media_type, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, m->layers[i].size);
+		if ((rc = step_done(ctx, st, err)))
+			return rc;
+	}
+	return 0;
+}
+
+int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *bytes, size_t n,
+		  const char *hint, const char *tag, const char *expect_digest,
+		  struct ecr_image_ref *out, enum ecr_image_change *change_out, struct ecr_err *err)
+{
+	struct ecr_manifest m;
+	sqlite3_stmt *st;
+	int rc, created = 0;
+	*change_out = ECR_IMAGE_UNCHANGED;
+	memset(out, 0, sizeof(*out));
+	ecr_sha256_buf(bytes, n, out->digest);
+	snprintf(out->tag, sizeof(out->tag), "%s", tag ? tag : "");
+	if (expect_digest && strcmp(expect_digest, out->digest))
+		return ecr_err_set(err, ECR_E_IMAGE_DIGEST_MISMATCH,
+				   "The specified image digest does not match the digest that Amazon ECR calculated for the image.");
+	if ((rc = ecr_manifest_parse(bytes, n, hint, &m, err)))
+		return rc;
+	/* every blob the manifest names must be in the registry */
+	{
+		char missing[4096] = "";
+		size_t used = 0;
+		for (int i = -1; i < m.nlayers; i++) {
+			const char *d = i < 0 ? m.config.digest : m.layers[i].digest;
+			if (!blob_known(ctx, d) && used + strlen(d) + 4 < sizeof(missing))
+				used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "", d);
+		}
+		if (used) {
+			ecr_manifest_release(&m);
+			return ecr_err_set(err, ECR_E_LAYERS_NOT_FOUND,
+					   "Layers with digests '[%s]' required for pushing image into repository with name '%s' in the registry with id '%s' do not exist",
+					   missing, r->name, r->account);
+		}
+	}
+	rc = store_manifest(ctx, out->digest, bytes, n, &m, err);
+	ecr_manifest_release(&m);
+	if (rc)
+		return rc;
+	st = ecr_state_prepare(ctx->db, "SELECT id FROM image WHERE repo_id = ? AND digest = ?", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, out->digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out->id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!out->id) {
+		st = ecr_state_prepare(ctx->db, "INSERT INTO image(repo_id, digest, pushed_at) VALUES(?, ?, ?)", err);
+		if (!st)
+			return ECR_E_INTERNAL;
+		sqlite3_bind_int64(st, 1, r->id);
+		sqlite3_bind_text(st, 2, out->digest, -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 3, ecr_ctx_now(ctx));
+		if ((rc = step_done(ctx, st, err)))
+			return rc;
+		out->id = sqlite3_last_insert_rowid(ctx->db);
+		created = 1;
+		*change_out = ECR_IMAGE_CREATED;
+	}
+	if (!tag)
+		return 0;
+	st = ecr_state_prepare(ctx->db, "SELECT image_id FROM image_tag WHERE repo_id = ? AND tag = ?", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+	long long holder = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (holder == out->id)
+		return 0;
+	if (holder && !strcmp(r->mutability, "IMMUTABLE"))
+		return ecr_err_set(err, ECR_E_IMAGE_TAG_ALREADY_EXISTS,
+				   "The image tag '%s' already exists in the '%s' repository and cannot be overwritten because the repository is immutable.",
+				   tag, r->name);
+	st = ecr_state_prepare(ctx->db,
+		"INSERT INTO image_tag(repo_id, tag, image_id) VALUES(?, ?, ?)"
+		" ON CONFLICT(repo_id, tag) DO UPDATE SET image_id = excluded.image_id", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, out->id);
+	if ((rc = step_done(ctx, st, err)))
+		return rc;
+	if (!created)
+		*change_out = ECR_IMAGE_RETAGGED;
+	return 0;
+}
+
+int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *id,
+		      struct ecr_image_ref *out, struct ecr_err *err)
+{
+	const char *d = json_string_value(json_object_get(id, "imageDigest"));
+	const char *t = json_string_value(json_object_get(id, "imageTag"));
+	char text[1024];
+	sqlite3_stmt *st;
+	memset(out, 0, sizeof(*out));
+	if (!d && !t)
+		return ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+				   "Invalid parameter at 'imageId' failed to satisfy constraint: 'Image tag or digest must be specified'");
+	if (d && !ecr_validate_digest_pattern(d))
+		return ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+				   "Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest %s'", d);
+	if (t)
+		st = ecr_state_prepare(ctx->db,
+			"SELECT i.id, i.digest FROM image_tag t JOIN image i ON i.id = t.image_id"
+			" WHERE t.repo_id = ? AND t.tag = ?", err);
+	else
+		st = ecr_state_prepare(ctx->db, "SELECT id, digest FROM image WHERE repo_id = ? AND digest = ?", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, t ? t : d, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		snprintf(out->digest, sizeof(out->digest), "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (!out->id || (d && strcmp(d, out->digest))) {
+		ecr_image_id_text(id, text, sizeof(text));
+		return ecr_err_set(err, ECR_E_IMAGE_NOT_FOUND,
+				   "The image with imageId %s does not exist within the repository with name '%s' in the registry with id '%s'",
+				   text, r->name, r->account);
+	}
+	snprintf(out->tag, sizeof(out->tag), "%s", t ? t : "");
+	return 0;
+}
+
+json_t *ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long image_id)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT i.digest, i.pushed_at, i.last_pull, m.image_size, m.media_type, m.artifact_media_type"
+		" FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.id = ?", NULL);
+	json_t *d = NULL;
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, image_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		d = json_pack("{s:s, s:s, s:s}", "registryId", r->account, "repositoryName", r->name,
+			      "imageDigest", sqlite3_column_text(st, 0));
+		sqlite3_stmt *tt = ecr_state_prepare(ctx->db,
+			"SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid DESC", NULL);
+		json_t *tags = json_array();
+		sqlite3_bind_int64(tt, 1, image_id);
+		while (sqlite3_step(tt) == SQLITE_ROW)
+			json_array_append_new(tags, json_string((const char *)sqlite3_column_text(tt, 0)));
+		sqlite3_finalize(tt);
+		if (json_array_size(tags))
+			json_object_set_new(d, "imageTags", tags);
+		else
+			json_decref(tags);
+		json_object_set_new(d, "imageSizeInBytes", json_integer(sqlite3_column_int64(st, 3)));
+		json_object_set_new(d, "imagePushedAt", json_real(sqlite3_column_double(st, 1)));
+		ecr_scanstate_detail(ctx, image_id, d);
+		json_object_set_new(d, "imageManifestMediaType", json_string((const char *)sqlite3_column_text(st, 4)));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			json_object_set_new(d, "artifactMediaType", json_string((const char *)sqlite3_column_text(st, 5)));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			json_object_set_new(d, "lastRecordedPullTime", json_real(sqlite3_column_double(st, 2)));
+	}
+	sqlite3_finalize(st);
+	return d;
+}

@@ -1,0 +1,40 @@
+/* Image manifests (OCI image manifest, Docker v2 schema 2): parsing and media types. */
+#ifndef ECR_MANIFEST_H
+#define ECR_MANIFEST_H
+#include <stddef.h>
+
+#include "digest.h"
+#include "err.h"
+
+#define ECR_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define ECR_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define ECR_MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define ECR_MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
+#define ECR_MT_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
+#define ECR_MT_OCI_LAYER_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"
+#define ECR_MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define ECR_MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define ECR_MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+
+struct ecr_descriptor {
+	char media_type[160];            /* mediaType */
+	char digest[ECR_DIGEST_LEN + 1]; /* digest */
+	long long size;                  /* size in bytes */
+};
+
+struct ecr_manifest {
+	char media_type[160];            /* the manifest's own media type */
+	struct ecr_descriptor config;    /* config blob */
+	struct ecr_descriptor *layers;   /* layers, base first */
+	int nlayers;                     /* how many */
+};
+
+/* Parses an image manifest; hint is the media type the caller was told (may be NULL).
+ * InvalidParameterException with the reason on anything else. */
+int ecr_manifest_parse(const char *bytes, size_t n, const char *hint, struct ecr_manifest *out,
+		       struct ecr_err *err);
+void ecr_manifest_release(struct ecr_manifest *m);
+/* The total of layer sizes: ECR's imageSizeInBytes. */
+long long ecr_manifest_image_size(const struct ecr_manifest *m);
+
+#endif

@@ -1,0 +1,92 @@
+/* THE operations table and the one entry point every frontend calls. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "state.h"
+#include "validate.h"
+
+/* Sorted by name for bsearch. */
+static const struct op_row ops[] = {
+	{"BatchDeleteImage", op_batch_delete_image, OP_WRITE},
+	{"BatchGetImage", op_batch_get_image, OP_WRITE}, /* records lastRecordedPullTime */
+	{"BatchGetRepositoryScanningConfiguration", op_batch_get_repository_scanning_configuration, OP_READ},
+	{"CreateRepository", op_create_repository, OP_WRITE},
+	{"DeleteRepository", op_delete_repository, OP_WRITE},
+	{"DescribeImages", op_describe_images, OP_READ},
+	{"DescribeRegistry", op_describe_registry, OP_READ},
+	{"DescribeRepositories", op_describe_repositories, OP_READ},
+	{"GetRegistryScanningConfiguration", op_get_registry_scanning_configuration, OP_READ},
+	{"ListImages", op_list_images, OP_READ},
+	{"ListTagsForResource", op_list_tags_for_resource, OP_READ},
+	{"PutImage", op_put_image, OP_WRITE},
+	{"PutImageScanningConfiguration", op_put_image_scanning_configuration, OP_WRITE},
+	{"PutImageTagMutability", op_put_image_tag_mutability, OP_WRITE},
+	{"PutRegistryScanningConfiguration", op_put_registry_scanning_configuration, OP_WRITE},
+	{"TagResource", op_tag_resource, OP_WRITE},
+	{"UntagResource", op_untag_resource, OP_WRITE},
+};
+#define NOPS (sizeof(ops) / sizeof(ops[0]))
+
+static int cmp_row(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct op_row *)row)->name);
+}
+
+static const struct op_row *find(const char *name)
+{
+	return bsearch(name, ops, NOPS, sizeof(ops[0]), cmp_row);
+}
+
+int ecr_op_supported(const char *op)
+{
+	return find(op) != NULL;
+}
+
+const char *ecr_op_name(int i)
+{
+	return i >= 0 && (size_t)i < NOPS ? ops[i].name : NULL;
+}
+
+int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out,
+	     struct ecr_err *err)
+{
+	const struct op_row *row = find(op);
+	const struct ecr_op_model *m = ecr_model_op(op);
+	json_t *resp = NULL, *empty = NULL;
+	int rc;
+	*resp_out = NULL;
+	ecr_err_clear(err);
+	if (!m)
+		return ecr_err_set(err, ECR_E_UNKNOWN_OPERATION, "Unknown operation %s", op);
+	if (!row)
+		return ecr_err_set(err, ECR_E_UNSUPPORTED_OPERATION,
+				   "ecrlite does not implement %s locally; use --endpoint-url to reach a registry that does", op);
+	if (!req)
+		req = empty = json_object();
+	if (!json_is_object(req)) {
+		rc = ecr_err_set(err, ECR_E_VALIDATION, "request must be a JSON object");
+		goto out;
+	}
+	if ((rc = ecr_validate(m->input, req, err)))
+		goto out;
+	if ((rc = ecr_state_begin(ctx->db, row->flags & OP_WRITE, err)))
+		goto out;
+	rc = row->fn(ctx, req, &resp, err);
+	if (rc) {
+		ecr_state_rollback(ctx->db);
+		json_decref(resp);
+		resp = NULL;
+		goto out;
+	}
+	if ((rc = ecr_state_commit(ctx->db, err))) {
+		ecr_state_rollback(ctx->db);
+		json_decref(resp);
+		resp = NULL;
+		goto out;
+	}
+	*resp_out = resp ? resp : json_object();
+out:
+	json_decref(empty);
+	return rc;
+}

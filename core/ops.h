@@ -1,0 +1,42 @@
+/* The operations table (core-internal): one row per ECR operation ecrlite serves. */
+#ifndef ECR_OPS_H
+#define ECR_OPS_H
+#include <jansson.h>
+
+#include "ctx.h"
+#include "err.h"
+
+enum op_flags {
+	OP_READ = 0,       /* runs in a read transaction */
+	OP_WRITE = 1 << 0, /* runs in BEGIN IMMEDIATE: all or nothing */
+};
+
+typedef int (*op_fn)(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err);
+
+struct op_row {
+	const char *name;  /* model operation name; rows sorted by it for bsearch */
+	op_fn fn;          /* the implementation */
+	unsigned flags;    /* enum op_flags */
+};
+
+#define OP(n) int op_##n(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+OP(batch_delete_image);
+OP(batch_get_image);
+OP(batch_get_repository_scanning_configuration);
+OP(create_repository);
+OP(delete_repository);
+OP(describe_images);
+OP(describe_registry);
+OP(describe_repositories);
+OP(get_registry_scanning_configuration);
+OP(list_images);
+OP(list_tags_for_resource);
+OP(put_image);
+OP(put_image_scanning_configuration);
+OP(put_image_tag_mutability);
+OP(put_registry_scanning_configuration);
+OP(tag_resource);
+OP(untag_resource);
+#undef OP
+
+#endif

@@ -1,0 +1,325 @@
+/* Image operations: ListImages, DescribeImages, BatchGetImage, BatchDeleteImage,
+ * PutImage. */
+#include <stdio.h>
+#include <string.h>
+
+#include "image.h"
+#include "ops.h"
+#include "state.h"
+#include "token.h"
+#include "validate.h"
+
+#define DEFAULT_PAGE 100
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static json_t *image_id(const char *digest, const char *tag)
+{
+	json_t *id = json_pack("{s:s}", "imageDigest", digest);
+	if (tag && *tag)
+		json_object_set_new(id, "imageTag", json_string(tag));
+	return id;
+}
+
+/* Paging by offset over a stable order; the token carries the offset. */
+static int page_start(struct ecr_ctx *ctx, const char *op, const struct ecr_repo *r, json_t *req,
+		      long long *offset, long long *limit, char *scope, size_t n, struct ecr_err *err)
+{
+	const char *tok = str(req, "nextToken");
+	json_t *max = json_object_get(req, "maxResults");
+	json_t *filter = json_object_get(req, "filter");
+	snprintf(scope, n, "%lld/%s", r->id, filter ? str(filter, "tagStatus") ? str(filter, "tagStatus") : "" : "");
+	*limit = max ? json_integer_value(max) : DEFAULT_PAGE;
+	*offset = 0;
+	return tok ? ecr_token_read(ctx, op, scope, tok, offset, err) : 0;
+}
+
+static void page_end(struct ecr_ctx *ctx, const char *op, const char *scope, json_t *out,
+		     long long next_offset, int more)
+{
+	if (more) {
+		char *t = ecr_token_make(ctx, op, scope, next_offset);
+		json_object_set_new(out, "nextToken", json_string(t));
+		free(t);
+	}
+}
+
+/* tagStatus filter as SQL over the image row "i". */
+static const char *tag_filter(json_t *req)
+{
+	const char *s = str(json_object_get(req, "filter"), "tagStatus");
+	if (s && !strcmp(s, "TAGGED"))
+		return " AND EXISTS (SELECT 1 FROM image_tag t WHERE t.image_id = i.id)";
+	if (s && !strcmp(s, "UNTAGGED"))
+		return " AND NOT EXISTS (SELECT 1 FROM image_tag t WHERE t.image_id = i.id)";
+	return "";
+}
+
+int op_list_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	long long offset, limit;
+	char scope[128], sql[1024];
+	int rc = ecr_repo_load(ctx, req, &r, err);
+	if (rc || (rc = page_start(ctx, "ListImages", &r, req, &offset, &limit, scope, sizeof(scope), err)))
+		return rc;
+	/* one row per (image, tag); an untagged image is one row with no tag */
+	snprintf(sql, sizeof(sql),
+		 "SELECT i.digest, t.tag FROM image i LEFT JOIN image_tag t ON t.image_id = i.id"
+		 " WHERE i.repo_id = ?%s ORDER BY i.id, t.rowid LIMIT ? OFFSET ?", tag_filter(req));
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, r.id);
+	sqlite3_bind_int64(st, 2, limit + 1);
+	sqlite3_bind_int64(st, 3, offset);
+	json_t *ids = json_array();
+	long long n = 0;
+	int more = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			more = 1;
+			break;
+		}
+		json_array_append_new(ids, image_id((const char *)sqlite3_column_text(st, 0),
+						    (const char *)sqlite3_column_text(st, 1)));
+		n++;
+	}
+	sqlite3_finalize(st);
+	*out = json_pack("{s:o}", "imageIds", ids);
+	page_end(ctx, "ListImages", scope, *out, offset + n, more);
+	return 0;
+}
+
+int op_describe_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	long long offset, limit;
+	char scope[128], sql[1024];
+	json_t *ids = json_object_get(req, "imageIds");
+	int rc = ecr_repo_load(ctx, req, &r, err);
+	if (rc)
+		return rc;
+	json_t *details = json_array();
+	if (ids) {
+		size_t i;
+		json_t *id;
+		json_array_foreach(ids, i, id) {
+			struct ecr_image_ref ref;
+			if ((rc = ecr_image_resolve(ctx, &r, id, &ref, err))) {
+				json_decref(details);
+				return rc;
+			}
+			json_array_append_new(details, ecr_image_detail(ctx, &r, ref.id));
+		}
+		*out = json_pack("{s:o}", "imageDetails", details);
+		return 0;
+	}
+	if ((rc = page_start(ctx, "DescribeImages", &r, req, &offset, &limit, scope, sizeof(scope), err))) {
+		json_decref(details);
+		return rc;
+	}
+	snprintf(sql, sizeof(sql), "SELECT i.id FROM image i WHERE i.repo_id = ?%s ORDER BY i.id LIMIT ? OFFSET ?",
+		 tag_filter(req));
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
+	if (!st) {
+		json_decref(details);
+		return ECR_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, r.id);
+	sqlite3_bind_int64(st, 2, limit + 1);
+	sqlite3_bind_int64(st, 3, offset);
+	long long n = 0;
+	int more = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			more = 1;
+			break;
+		}
+		json_array_append_new(details, ecr_image_detail(ctx, &r, sqlite3_column_int64(st, 0)));
+		n++;
+	}
+	sqlite3_finalize(st);
+	*out = json_pack("{s:o}", "imageDetails", details);
+	page_end(ctx, "DescribeImages", scope, *out, offset + n, more);
+	return 0;
+}
+
+/* An ImageFailure for id, or NULL when id is well-formed. */
+static json_t *id_failure(json_t *id)
+{
+	const char *d = str(id, "imageDigest"), *t = str(id, "imageTag");
+	if (!d && !t)
+		return json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode", "MissingDigestAndTag",
+				 "failureReason", "Invalid request parameters: both tag and digest cannot be null");
+	if (d && !ecr_validate_digest_pattern(d))
+		return json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode", "InvalidImageDigest",
+				 "failureReason", "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
+	return NULL;
+}
+
+static json_t *not_found(json_t *id)
+{
+	return json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode", "ImageNotFound",
+			 "failureReason", "Requested image not found");
+}
+
+int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	size_t i;
+	json_t *id;
+	int rc = ecr_repo_load(ctx, req, &r, err);
+	if (rc)
+		return rc;
+	json_t *images = json_array(), *failures = json_array();
+	json_t *accepted = json_object_get(req, "acceptedMediaTypes");
+	json_array_foreach(json_object_get(req, "imageIds"), i, id) {
+		struct ecr_image_ref ref;
+		json_t *f = id_failure(id);
+		if (f) {
+			json_array_append_new(failures, f);
+			continue;
+		}
+		if (ecr_image_resolve(ctx, &r, id, &ref, NULL)) {
+			json_array_append_new(failures, not_found(id));
+			continue;
+		}
+		sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT body, media_type FROM manifest WHERE digest = ?", err);
+		if (!st) {
+			json_decref(images);
+			json_decref(failures);
+			return ECR_E_INTERNAL;
+		}
+		sqlite3_bind_text(st, 1, ref.digest, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *mt = (const char *)sqlite3_column_text(st, 1);
+			int ok = !accepted;
+			size_t k;
+			json_t *a;
+			json_array_foreach(accepted, k, a)
+				ok |= !strcmp(json_string_value(a), mt);
+			if (!ok) {
+				json_array_append_new(failures, json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode",
+									  "UnsupportedImageType", "failureReason",
+									  "The image's manifest media type is not in acceptedMediaTypes"));
+			} else {
+				json_array_append_new(images, json_pack("{s:s, s:s, s:o, s:s#, s:s}",
+					"registryId", r.account, "repositoryName", r.name,
+					"imageId", image_id(ref.digest, ref.tag),
+					"imageManifest", sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+					"imageManifestMediaType", mt));
+				sqlite3_stmt *u = ecr_state_prepare(ctx->db, "UPDATE image SET last_pull = ? WHERE id = ?", NULL);
+				if (u) {
+					sqlite3_bind_double(u, 1, ecr_ctx_now(ctx));
+					sqlite3_bind_int64(u, 2, ref.id);
+					sqlite3_step(u);
+					sqlite3_finalize(u);
+				}
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	*out = json_pack("{s:o, s:o}", "images", images, "failures", failures);
+	return 0;
+}
+
+static int exec_id(struct ecr_ctx *ctx, const char *sql, long long a, const char *b, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, a);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	size_t i;
+	json_t *id;
+	int rc = ecr_repo_load(ctx, req, &r, err);
+	if (rc)
+		return rc;
+	json_t *deleted = json_array(), *failures = json_array();
+	json_array_foreach(json_object_get(req, "imageIds"), i, id) {
+		struct ecr_image_ref ref;
+		json_t *f = id_failure(id);
+		if (f) {
+			json_array_append_new(failures, f);
+			continue;
+		}
+		if (ecr_image_resolve(ctx, &r, id, &ref, NULL)) {
+			json_array_append_new(failures, not_found(id));
+			continue;
+		}
+		const char *t = str(id, "imageTag");
+		if (t) {
+			/* by tag: the tag goes; the image goes with its last tag */
+			if ((rc = exec_id(ctx, "DELETE FROM image_tag WHERE repo_id = ? AND tag = ?", r.id, t, err)))
+				break;
+			json_array_append_new(deleted, image_id(ref.digest, t));
+			rc = exec_id(ctx, "DELETE FROM image WHERE id = ? AND NOT EXISTS"
+				     " (SELECT 1 FROM image_tag WHERE image_id = image.id)", ref.id, NULL, err);
+		} else {
+			/* by digest: the image and every tag on it */
+			sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid", err);
+			if (!st) {
+				rc = ECR_E_INTERNAL;
+				break;
+			}
+			sqlite3_bind_int64(st, 1, ref.id);
+			int any = 0;
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				json_array_append_new(deleted, image_id(ref.digest, (const char *)sqlite3_column_text(st, 0)));
+				any = 1;
+			}
+			sqlite3_finalize(st);
+			if (!any)
+				json_array_append_new(deleted, image_id(ref.digest, NULL));
+			rc = exec_id(ctx, "DELETE FROM image WHERE id = ?", ref.id, NULL, err);
+		}
+		if (rc)
+			break;
+	}
+	if (rc) {
+		json_decref(deleted);
+		json_decref(failures);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:o}", "imageIds", deleted, "failures", failures);
+	return 0;
+}
+
+int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	struct ecr_image_ref ref;
+	enum ecr_image_change ch;
+	const char *body = str(req, "imageManifest"), *tag = str(req, "imageTag");
+	int rc = ecr_repo_load(ctx, req, &r, err);
+	if (rc)
+		return rc;
+	rc = ecr_image_put(ctx, &r, body, strlen(body), str(req, "imageManifestMediaType"), tag,
+			   str(req, "imageDigest"), &ref, &ch, err);
+	if (rc)
+		return rc;
+	if (ch == ECR_IMAGE_UNCHANGED)
+		return ecr_err_set(err, ECR_E_IMAGE_ALREADY_EXISTS,
+				   "Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'",
+				   ref.digest, tag ? tag : "null", r.name, r.account);
+	json_t *img = json_pack("{s:s, s:s, s:o, s:s}", "registryId", r.account, "repositoryName", r.name,
+				"imageId", image_id(ref.digest, tag), "imageManifest", body);
+	const char *mt = str(req, "imageManifestMediaType");
+	if (mt)
+		json_object_set_new(img, "imageManifestMediaType", json_string(mt));
+	*out = json_pack("{s:o}", "image", img);
+	return 0;
+}

@@ -1,0 +1,129 @@
+/* GetRegistryScanningConfiguration, PutRegistryScanningConfiguration,
+ * BatchGetRepositoryScanningConfiguration. */
+#include <fnmatch.h>
+#include <string.h>
+
+#include "ops.h"
+#include "scancfg.h"
+#include "state.h"
+
+json_t *ecr_scancfg_registry(struct ecr_ctx *ctx, const char *account)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT scan_type, rules FROM registry_scanning WHERE account = ? AND region = ?", NULL);
+	json_t *cfg = NULL;
+	if (st) {
+		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *rules = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+			cfg = json_pack("{s:s, s:o}", "scanType", sqlite3_column_text(st, 0), "rules",
+					rules ? rules : json_array());
+		}
+		sqlite3_finalize(st);
+	}
+	return cfg ? cfg : json_pack("{s:s, s:[]}", "scanType", "BASIC", "rules");
+}
+
+/* The filters of rules with frequency freq that match name (new reference). */
+static json_t *matching(json_t *cfg, const char *freq, const char *name)
+{
+	json_t *out = json_array(), *rule, *f;
+	size_t i, k;
+	json_array_foreach(json_object_get(cfg, "rules"), i, rule) {
+		if (strcmp(json_string_value(json_object_get(rule, "scanFrequency")), freq))
+			continue;
+		json_array_foreach(json_object_get(rule, "repositoryFilters"), k, f)
+			if (!fnmatch(json_string_value(json_object_get(f, "filter")), name, 0))
+				json_array_append(out, f);
+	}
+	return out;
+}
+
+int ecr_scancfg_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out)
+{
+	json_t *cfg = ecr_scancfg_registry(ctx, r->account);
+	json_t *f = matching(cfg, "SCAN_ON_PUSH", r->name);
+	int on = r->scan_on_push || json_array_size(f) > 0;
+	json_decref(cfg);
+	if (filters_out)
+		*filters_out = f;
+	else
+		json_decref(f);
+	return on;
+}
+
+int op_get_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	(void)err;
+	const char *account = ecr_ctx_registry(ctx, req);
+	*out = json_pack("{s:s, s:o}", "registryId", account, "scanningConfiguration",
+			 ecr_scancfg_registry(ctx, account));
+	return 0;
+}
+
+int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	const char *type = json_string_value(json_object_get(req, "scanType"));
+	json_t *rules = json_object_get(req, "rules"), *rule;
+	size_t i;
+	if (!type)
+		type = "BASIC";
+	if (!strcmp(type, "ENHANCED"))
+		return ecr_err_set(err, ECR_E_VALIDATION,
+				   "ENHANCED scanning needs Amazon Inspector, which ecrlite does not provide; use scanType BASIC");
+	json_array_foreach(rules, i, rule) {
+		const char *fq = json_string_value(json_object_get(rule, "scanFrequency"));
+		if (strcmp(fq, "SCAN_ON_PUSH") && strcmp(fq, "MANUAL"))
+			return ecr_err_set(err, ECR_E_VALIDATION,
+					   "%s scan frequency is not supported for BASIC scan type", fq);
+	}
+	json_t *stored = rules ? json_incref(rules) : json_array();
+	char *text = json_dumps(stored, JSON_COMPACT);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"INSERT INTO registry_scanning(account, region, scan_type, rules) VALUES(?, ?, ?, ?)"
+		" ON CONFLICT(account, region) DO UPDATE SET scan_type = excluded.scan_type, rules = excluded.rules", err);
+	int rc = ECR_E_INTERNAL;
+	if (st) {
+		sqlite3_bind_text(st, 1, ctx->account, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
+		sqlite3_finalize(st);
+	}
+	free(text);
+	if (!rc)
+		*out = json_pack("{s:{s:s, s:o}}", "registryScanningConfiguration", "scanType", type, "rules", stored);
+	else
+		json_decref(stored);
+	return rc;
+}
+
+int op_batch_get_repository_scanning_configuration(struct ecr_ctx *ctx, json_t *req, json_t **out,
+						   struct ecr_err *err)
+{
+	json_t *configs = json_array(), *failures = json_array(), *n;
+	size_t i;
+	json_array_foreach(json_object_get(req, "repositoryNames"), i, n) {
+		struct ecr_repo r;
+		const char *name = json_string_value(n);
+		if (ecr_repo_load_name(ctx, ctx->account, name, &r, NULL)) {
+			json_array_append_new(failures, json_pack("{s:s, s:s, s:s}", "repositoryName", name,
+								  "failureCode", "REPOSITORY_NOT_FOUND",
+								  "failureReason", "REPOSITORY_NOT_FOUND"));
+			continue;
+		}
+		json_t *filters = NULL;
+		int on = ecr_scancfg_on_push(ctx, &r, &filters);
+		char arn[512];
+		ecr_repo_arn(ctx, &r, arn, sizeof(arn));
+		json_array_append_new(configs, json_pack("{s:s, s:s, s:b, s:s, s:o}", "repositoryArn", arn,
+							 "repositoryName", r.name, "scanOnPush", on,
+							 "scanFrequency", on ? "SCAN_ON_PUSH" : "MANUAL",
+							 "appliedScanFilters", filters));
+	}
+	(void)err;
+	*out = json_pack("{s:o, s:o}", "scanningConfigurations", configs, "failures", failures);
+	return 0;
+}

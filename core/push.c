@@ -1,0 +1,316 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "image.h"
+#include "manifest.h"
+#include "push.h"
+#include "state.h"
+
+/* What the archive holds, ready to store. */
+struct plan {
+	char *manifest;                      /* manifest bytes (owned) */
+	size_t manifest_len;                 /* their length */
+	const char *media_type;              /* the manifest's media type */
+	char tag[304];                       /* the archive's own tag, "" if none */
+	struct ecr_archive_entry *blobs[4097]; /* config then layers */
+	int nblobs;                          /* how many */
+};
+
+static json_t *parse_small(struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
+{
+	json_error_t je;
+	if (!e->mem.data) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: larger than %u bytes", what, ECR_ARCHIVE_SMALL);
+		return NULL;
+	}
+	json_t *j = json_loadb(e->mem.data, e->mem.len, 0, &je);
+	if (!j)
+		ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: %s at line %d column %d", what, je.text, je.line, je.column);
+	return j;
+}
+
+/* The layer media type a blob's first bytes tell: gzip, zstd, or a plain tar. */
+static const char *sniff_layer(struct ecr_archive_entry *e)
+{
+	unsigned char m[4] = {0};
+	FILE *f = NULL;
+	if (e->mem.data && e->mem.len >= 4)
+		memcpy(m, e->mem.data, 4);
+	else if ((f = fopen(e->w.tmp, "rb"))) {
+		if (fread(m, 1, 4, f) != 4)
+			memset(m, 0, 4);
+		fclose(f);
+	}
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		return ECR_MT_OCI_LAYER_GZIP;
+	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return ECR_MT_OCI_LAYER_ZSTD;
+	return ECR_MT_OCI_LAYER;
+}
+
+static struct ecr_archive_entry *oci_blob(struct ecr_archive *a, const char *digest, long long size,
+					  const char *what, struct ecr_err *err)
+{
+	char name[256];
+	const char *colon = strchr(digest, ':');
+	if (!colon) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: bad %s digest '%s'", what, digest);
+		return NULL;
+	}
+	snprintf(name, sizeof(name), "blobs/%.*s/%s", (int)(colon - digest), digest, colon + 1);
+	struct ecr_archive_entry *e = ecr_archive_find(a, name);
+	if (!e) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "missing blob: the %s %s is not in the archive", what, digest);
+		return NULL;
+	}
+	if (strcmp(e->w.digest, digest)) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "digest mismatch: the %s blob %s hashes to %s", what, digest, e->w.digest);
+		return NULL;
+	}
+	if (size >= 0 && e->w.size != size) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "size mismatch: the %s blob %s has %lld bytes, its descriptor says %lld",
+			    what, digest, e->w.size, size);
+		return NULL;
+	}
+	return e;
+}
+
+static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, struct plan *p, struct ecr_err *err)
+{
+	json_t *idx = parse_small(index, "index.json", err);
+	int rc = 0;
+	if (!idx)
+		return ECR_E_ARCHIVE;
+	json_t *mans = json_object_get(idx, "manifests");
+	if (!json_is_array(mans) || !json_array_size(mans)) {
+		json_decref(idx);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed index.json: no manifests");
+	}
+	/* the image tagged "latest" if there is one, else the first */
+	json_t *pick = json_array_get(mans, 0);
+	size_t i;
+	json_t *m;
+	json_array_foreach(mans, i, m) {
+		const char *ref = json_string_value(json_object_get(json_object_get(m, "annotations"),
+								     "org.opencontainers.image.ref.name"));
+		if (ref && !strcmp(ref, "latest")) {
+			pick = m;
+			break;
+		}
+	}
+	const char *ref = json_string_value(json_object_get(json_object_get(pick, "annotations"),
+							     "org.opencontainers.image.ref.name"));
+	if (ref && !strchr(ref, '/') && !strchr(ref, ':'))
+		snprintf(p->tag, sizeof(p->tag), "%s", ref);
+	char mt_buf[160] = "", dg_buf[160] = "";
+	const char *mt = json_string_value(json_object_get(pick, "mediaType"));
+	const char *dg = json_string_value(json_object_get(pick, "digest"));
+	json_t *sz = json_object_get(pick, "size");
+	long long size = json_is_integer(sz) ? json_integer_value(sz) : -1;
+	/* copies: idx (and the strings in it) goes before we use them */
+	if (mt)
+		mt = strncpy(mt_buf, mt, sizeof(mt_buf) - 1);
+	if (dg)
+		dg = strncpy(dg_buf, dg, sizeof(dg_buf) - 1);
+	if (!dg) {
+		json_decref(idx);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed index.json: manifest descriptor without digest");
+	}
+	if (mt && (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST))) {
+		json_decref(idx);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "multi-platform image indexes are not supported: push one platform's image");
+	}
+	struct ecr_archive_entry *me = oci_blob(a, dg, size, "manifest", err);
+	json_decref(idx);
+	if (!me)
+		return ECR_E_ARCHIVE;
+	if (!me->mem.data)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: larger than %u bytes", ECR_ARCHIVE_SMALL);
+	struct ecr_manifest man;
+	if (ecr_manifest_parse(me->mem.data, me->mem.len, mt, &man, err)) {
+		char why[sizeof(err->message)];
+		snprintf(why, sizeof(why), "%s", err->message);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest %s: %s", dg, why);
+	}
+	p->media_type = !strcmp(man.media_type, ECR_MT_DOCKER_MANIFEST) ? ECR_MT_DOCKER_MANIFEST : ECR_MT_OCI_MANIFEST;
+	if (!(p->blobs[p->nblobs++] = oci_blob(a, man.config.digest, man.config.size, "config", err)))
+		rc = ECR_E_ARCHIVE;
+	for (int l = 0; !rc && l < man.nlayers && p->nblobs < 4097; l++) {
+		char what[32];
+		snprintf(what, sizeof(what), "layer %d", l + 1);
+		if (!(p->blobs[p->nblobs++] = oci_blob(a, man.layers[l].digest, man.layers[l].size, what, err)))
+			rc = ECR_E_ARCHIVE;
+	}
+	ecr_manifest_release(&man);
+	if (!rc) {
+		p->manifest = malloc(me->mem.len + 1);
+		memcpy(p->manifest, me->mem.data, me->mem.len + 1);
+		p->manifest_len = me->mem.len;
+	}
+	return rc;
+}
+
+/* docker save: we write the manifest, deterministically (README: "Digests"): an OCI
+ * image manifest, compact JSON, keys in the order below, layer media types from the
+ * blobs' own magic numbers, no annotations, no trailing newline. */
+static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, struct plan *p, struct ecr_err *err)
+{
+	json_t *j = parse_small(mf, "manifest.json", err);
+	int rc = 0;
+	if (!j)
+		return ECR_E_ARCHIVE;
+	json_t *first = json_array_get(j, 0);
+	const char *cfg = json_string_value(json_object_get(first, "Config"));
+	json_t *layers = json_object_get(first, "Layers");
+	if (!json_is_array(j) || !cfg || !json_is_array(layers)) {
+		json_decref(j);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest.json: want [{Config, Layers, RepoTags}]");
+	}
+	const char *rt = json_string_value(json_array_get(json_object_get(first, "RepoTags"), 0));
+	const char *colon = rt ? strrchr(rt, ':') : NULL;
+	if (colon && !strchr(colon, '/'))
+		snprintf(p->tag, sizeof(p->tag), "%s", colon + 1);
+	struct ecr_archive_entry *ce = ecr_archive_find(a, cfg);
+	if (!ce) {
+		json_decref(j);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "missing config: '%s' is not in the archive", cfg);
+	}
+	json_t *config = parse_small(ce, cfg, err);
+	if (!config) {
+		json_decref(j);
+		return ECR_E_ARCHIVE;
+	}
+	json_t *diff_ids = json_object_get(json_object_get(config, "rootfs"), "diff_ids");
+	if (json_is_array(diff_ids) && json_array_size(diff_ids) != json_array_size(layers))
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: %zu layers but %zu diff_ids in the config",
+				 json_array_size(layers), json_array_size(diff_ids));
+	struct buf m;
+	ecr_buf_init(&m, 1 << 20);
+	ecr_buf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld},\"layers\":[",
+		       ECR_MT_OCI_MANIFEST, ECR_MT_OCI_CONFIG, ce->w.digest, ce->w.size);
+	p->blobs[p->nblobs++] = ce;
+	size_t i;
+	json_t *l;
+	json_array_foreach(layers, i, l) {
+		if (rc)
+			break;
+		const char *path = json_string_value(l);
+		struct ecr_archive_entry *le = path ? ecr_archive_find(a, path) : NULL;
+		if (!le) {
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "missing layer: '%s' is not in the archive", path ? path : "?");
+			break;
+		}
+		const char *mt = sniff_layer(le);
+		/* an uncompressed layer's digest is its diff_id: check it against the config */
+		const char *want = json_string_value(json_array_get(diff_ids, i));
+		if (!strcmp(mt, ECR_MT_OCI_LAYER) && want && strcmp(want, le->w.digest)) {
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "digest mismatch: layer %zu ('%s') hashes to %s, the config says %s",
+					 i + 1, path, le->w.digest, want);
+			break;
+		}
+		ecr_buf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}", i ? "," : "", mt,
+			       le->w.digest, le->w.size);
+		if (p->nblobs < 4097)
+			p->blobs[p->nblobs++] = le;
+	}
+	ecr_buf_addstr(&m, "]}");
+	json_decref(config);
+	json_decref(j);
+	if (rc) {
+		ecr_buf_release(&m);
+		return rc;
+	}
+	p->manifest_len = m.len;
+	p->manifest = ecr_buf_detach(&m);
+	p->media_type = ECR_MT_OCI_MANIFEST;
+	return 0;
+}
+
+static int insert_blob(struct ecr_ctx *ctx, struct ecr_archive_entry *e, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "INSERT OR IGNORE INTO blob(digest, size) VALUES(?, ?)", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, e->w.digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, e->w.size);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, const char *tag,
+	     json_t **out, struct ecr_err *err)
+{
+	struct ecr_archive a;
+	struct plan p;
+	struct ecr_repo r;
+	struct ecr_image_ref ref;
+	enum ecr_image_change ch = ECR_IMAGE_UNCHANGED;
+	char *created[4097];
+	int ncreated = 0, rc;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	if (tag && (!*tag || strlen(tag) > 300))
+		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must be 1 to 300 characters'");
+	/* Fail fast on a missing repository, before reading a large archive. */
+	if ((rc = ecr_state_begin(ctx->db, 0, err)))
+		return rc;
+	rc = ecr_repo_load_name(ctx, ctx->account, repository, &r, err);
+	ecr_state_rollback(ctx->db);
+	if (rc)
+		return rc;
+	if ((rc = ecr_archive_read(ctx, path, &a, err)))
+		return rc;
+	struct ecr_archive_entry *index = ecr_archive_find(&a, "index.json");
+	struct ecr_archive_entry *mf = ecr_archive_find(&a, "manifest.json");
+	if (index)
+		rc = plan_oci(&a, index, &p, err);
+	else if (mf)
+		rc = plan_docker(&a, mf, &p, err);
+	else
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "not an image archive: no index.json (OCI) or manifest.json (docker save) in '%s'", path);
+	if (rc)
+		goto out;
+	if (!tag)
+		tag = p.tag[0] ? p.tag : "latest";
+	if ((rc = ecr_state_begin(ctx->db, 1, err)))
+		goto out;
+	if ((rc = ecr_repo_load_name(ctx, ctx->account, repository, &r, err)))
+		goto fail;
+	for (int i = 0; i < p.nblobs; i++)
+		if ((rc = insert_blob(ctx, p.blobs[i], err)))
+			goto fail;
+	if ((rc = ecr_image_put(ctx, &r, p.manifest, p.manifest_len, p.media_type, tag, NULL, &ref, &ch, err)))
+		goto fail;
+	/* blobs become visible last; a failed commit takes back the ones we created */
+	for (int i = 0; i < p.nblobs; i++) {
+		int made = 0;
+		if (!p.blobs[i]->w.tmp[0])
+			continue; /* listed twice (a layer used twice): already placed */
+		if ((rc = ecr_blob_writer_commit(ctx, &p.blobs[i]->w, &made, err)))
+			goto fail;
+		if (made)
+			created[ncreated++] = p.blobs[i]->w.digest;
+	}
+	if ((rc = ecr_state_commit(ctx->db, err)))
+		goto fail;
+	long long size = 0;
+	for (int i = 1; i < p.nblobs; i++)
+		size += p.blobs[i]->w.size;
+	*out = json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:s, s:b, s:b}", "repositoryName", r.name,
+			 "imageId", "imageDigest", ref.digest, "imageTag", tag, "layers", p.nblobs - 1,
+			 "imageSizeInBytes", (json_int_t)size, "imageManifestMediaType", p.media_type,
+			 "changed", ch != ECR_IMAGE_UNCHANGED, "scanOnPush", r.scan_on_push);
+	goto out;
+fail:
+	ecr_state_rollback(ctx->db);
+	for (int i = 0; i < ncreated; i++)
+		ecr_blob_remove(ctx, created[i]);
+out:
+	free(p.manifest);
+	ecr_archive_release(&a);
+	return rc;
+}

@@ -1,0 +1,13 @@
+/* Scan rows as other operations see them: DescribeImages' imageScanStatus and
+ * imageScanFindingsSummary. Core-internal. */
+#ifndef ECR_SCANSTATE_H
+#define ECR_SCANSTATE_H
+#include <jansson.h>
+
+#include "ctx.h"
+
+/* Adds imageScanStatus and imageScanFindingsSummary of the image's latest scan to
+ * detail (nothing when it was never scanned). */
+void ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detail);
+
+#endif

@@ -1,0 +1,188 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+/* Schema migrations, applied in order; user_version holds how many ran. Never edit a
+ * shipped row: add a new one. */
+static const char *const migrations[] = {
+	/* 1: repositories, images, blobs */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE repository("
+	" id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
+	" name TEXT NOT NULL, created_at REAL NOT NULL, tag_mutability TEXT NOT NULL,"
+	" scan_on_push INTEGER NOT NULL, encryption_type TEXT NOT NULL, kms_key TEXT,"
+	" UNIQUE(account, region, name));"
+	"CREATE TABLE repository_tag(repo_id INTEGER NOT NULL REFERENCES repository(id)"
+	" ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(repo_id, key));"
+	"CREATE TABLE blob(digest TEXT PRIMARY KEY, size INTEGER NOT NULL);"
+	"CREATE TABLE manifest(digest TEXT PRIMARY KEY, media_type TEXT NOT NULL,"
+	" artifact_media_type TEXT, config_digest TEXT, image_size INTEGER NOT NULL,"
+	" body BLOB NOT NULL);"
+	"CREATE TABLE manifest_layer(manifest TEXT NOT NULL REFERENCES manifest(digest),"
+	" idx INTEGER NOT NULL, digest TEXT NOT NULL, media_type TEXT NOT NULL,"
+	" size INTEGER NOT NULL, diff_id TEXT, PRIMARY KEY(manifest, idx));"
+	"CREATE TABLE image(id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL"
+	" REFERENCES repository(id) ON DELETE CASCADE, digest TEXT NOT NULL"
+	" REFERENCES manifest(digest), pushed_at REAL NOT NULL, last_pull REAL,"
+	" UNIQUE(repo_id, digest));"
+	"CREATE TABLE image_tag(repo_id INTEGER NOT NULL REFERENCES repository(id)"
+	" ON DELETE CASCADE, tag TEXT NOT NULL, image_id INTEGER NOT NULL"
+	" REFERENCES image(id) ON DELETE CASCADE, PRIMARY KEY(repo_id, tag));"
+	"CREATE INDEX image_tag_image ON image_tag(image_id);"
+	"CREATE TABLE registry_scanning(account TEXT NOT NULL, region TEXT NOT NULL,"
+	" scan_type TEXT NOT NULL, rules TEXT NOT NULL, PRIMARY KEY(account, region));"
+	"INSERT INTO meta(key, value) VALUES('token_secret', lower(hex(randomblob(32))));"
+	/* scans: one row per run; findings belong to the image (repository + digest) */
+	"CREATE TABLE scan(id INTEGER PRIMARY KEY, image_id INTEGER NOT NULL REFERENCES image(id)"
+	" ON DELETE CASCADE, status TEXT NOT NULL, description TEXT, started_at REAL NOT NULL,"
+	" completed_at REAL, source_updated_at REAL, counts TEXT NOT NULL DEFAULT '{}');"
+	"CREATE INDEX scan_image ON scan(image_id, id);"
+	"CREATE TABLE finding(scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+	" ord INTEGER NOT NULL, name TEXT NOT NULL, description TEXT, uri TEXT,"
+	" severity TEXT NOT NULL, attributes TEXT NOT NULL, PRIMARY KEY(scan_id, ord));",
+};
+
+int ecr_state_fail(sqlite3 *db, struct ecr_err *err)
+{
+	int rc = sqlite3_errcode(db);
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+		return ecr_err_set(err, ECR_E_STATE, "state database '%s' is corrupt or not a database",
+				   sqlite3_db_filename(db, "main"));
+	if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_PERM)
+		return ecr_err_set(err, ECR_E_STATE, "state database '%s' is not writable: %s",
+				   sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	if (rc == SQLITE_FULL)
+		return ecr_err_set(err, ECR_E_STATE, "state directory is full");
+	return ecr_err_set(err, ECR_E_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+}
+
+int ecr_state_exec(sqlite3 *db, const char *sql, struct ecr_err *err)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return ecr_state_fail(db, err);
+	return 0;
+}
+
+sqlite3_stmt *ecr_state_prepare(sqlite3 *db, const char *sql, struct ecr_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ecr_state_fail(db, err);
+		return NULL;
+	}
+	return st;
+}
+
+int ecr_state_begin(sqlite3 *db, int write, struct ecr_err *err)
+{
+	return ecr_state_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+int ecr_state_commit(sqlite3 *db, struct ecr_err *err)
+{
+	return ecr_state_exec(db, "COMMIT", err);
+}
+
+void ecr_state_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *ecr_state_meta_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = ecr_state_prepare(db, "SELECT value FROM meta WHERE key = ?", NULL);
+	char *v = NULL;
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int ecr_state_meta_set(sqlite3 *db, const char *key, const char *value, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(db,
+		"INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int user_version(sqlite3 *db, int *out, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(db, "PRAGMA user_version", err);
+	if (!st)
+		return ECR_E_STATE;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = ecr_state_fail(db, err);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(sqlite3 *db, struct ecr_err *err)
+{
+	int have = 0, want = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	int rc = user_version(db, &have, err);
+	if (rc)
+		return rc;
+	if (have == want)
+		return 0;
+	if (have > want)
+		return ecr_err_set(err, ECR_E_STATE,
+				   "state database schema %d is newer than this ecrlite (%d): upgrade ecrlite", have, want);
+	if ((rc = ecr_state_begin(db, 1, err)))
+		return rc;
+	/* Another process may have migrated between our read and our lock. */
+	if ((rc = user_version(db, &have, err)))
+		goto fail;
+	for (int i = have; i < want; i++)
+		if ((rc = ecr_state_exec(db, migrations[i], err)))
+			goto fail;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", want);
+	if ((rc = ecr_state_exec(db, sql, err)) || (rc = ecr_state_commit(db, err)))
+		goto fail;
+	return 0;
+fail:
+	ecr_state_rollback(db);
+	return rc;
+}
+
+int ecr_state_open(sqlite3 **out, const char *path, struct ecr_err *err)
+{
+	sqlite3 *db = NULL;
+	int rc;
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = ecr_err_set(err, ECR_E_STATE, "cannot open state database '%s': %s", path,
+				 db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	/* journal_mode is the first statement touching the file: a corrupt file fails here. */
+	if ((rc = ecr_state_exec(db, "PRAGMA journal_mode = WAL", err)) ||
+	    (rc = ecr_state_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err)) ||
+	    (rc = migrate(db, err))) {
+		if (rc == ECR_E_INTERNAL)
+			rc = err ? (err->code = ECR_E_STATE) : ECR_E_STATE;
+		sqlite3_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}

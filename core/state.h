@@ -1,0 +1,24 @@
+/* SQLite state: open (WAL, busy timeout), schema migrations, transactions, and small
+ * statement helpers. Statements prepared here are finalized by their callers. */
+#ifndef ECR_STATE_H
+#define ECR_STATE_H
+#include <sqlite3.h>
+
+#include "err.h"
+
+/* Opens or creates path, applies pending migrations. */
+int ecr_state_open(sqlite3 **out, const char *path, struct ecr_err *err);
+int ecr_state_begin(sqlite3 *db, int write, struct ecr_err *err);
+int ecr_state_commit(sqlite3 *db, struct ecr_err *err);
+void ecr_state_rollback(sqlite3 *db);
+/* Prepares sql; on failure fills err (ServerException) and returns NULL. */
+sqlite3_stmt *ecr_state_prepare(sqlite3 *db, const char *sql, struct ecr_err *err);
+/* Fills err from the connection's last error and returns ECR_E_INTERNAL. */
+int ecr_state_fail(sqlite3 *db, struct ecr_err *err);
+/* Runs sql (no results) with printf-style '?' bindings of text values. */
+int ecr_state_exec(sqlite3 *db, const char *sql, struct ecr_err *err);
+/* A value from the meta table (caller frees), NULL when absent. */
+char *ecr_state_meta_get(sqlite3 *db, const char *key);
+int ecr_state_meta_set(sqlite3 *db, const char *key, const char *value, struct ecr_err *err);
+
+#endif

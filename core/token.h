@@ -1,0 +1,14 @@
+/* Opaque, tamper-evident pagination tokens. A token names the operation, a scope (what
+ * the listing is of) and the last key returned; it is signed with a per-state secret so
+ * a forged or foreign token is refused with InvalidParameterException. */
+#ifndef ECR_TOKEN_H
+#define ECR_TOKEN_H
+#include "ctx.h"
+
+/* A new token (caller frees) for resuming op/scope after key. */
+char *ecr_token_make(struct ecr_ctx *ctx, const char *op, const char *scope, long long key);
+/* Decodes tok into *key; ECR_E_INVALID_PARAMETER when it is not ours for op/scope. */
+int ecr_token_read(struct ecr_ctx *ctx, const char *op, const char *scope, const char *tok,
+		   long long *key, struct ecr_err *err);
+
+#endif

@@ -1,0 +1,261 @@
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "model.h"
+#include "validate.h"
+
+#define MAX_REPORTED 10 /* the service stops listing after a handful */
+
+struct vctx {
+	struct buf msg;  /* "Value … ; Value …" */
+	int count;       /* problems found */
+};
+
+/* The model's patterns are Java regexes; POSIX ERE lacks (?:…) and treats a '-' after
+ * a range inside brackets as another range. Translate into an anchored ERE. */
+static char *to_ere(const char *p)
+{
+	struct buf b;
+	ecr_buf_init(&b, 4096);
+	size_t n = strlen(p);
+	if (n && p[0] == '^')
+		p++, n--;
+	if (n && p[n - 1] == '$')
+		n--;
+	ecr_buf_addstr(&b, "^(");
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '(' && i + 2 < n && p[i + 1] == '?' && p[i + 2] == ':') {
+			ecr_buf_addstr(&b, "(");
+			i += 2;
+		} else if (p[i] == '[') {
+			char set[256];
+			size_t k = 0;
+			int dash = 0;
+			i++;
+			if (i < n && p[i] == '^')
+				set[k++] = '^', i++;
+			while (i < n && p[i] != ']' && k < sizeof(set) - 4) {
+				char c = p[i];
+				if (c == '\\' && i + 1 < n)
+					c = p[++i];
+				else if (c == '-') {
+					dash = 1;
+					i++;
+					continue;
+				}
+				if (i + 2 < n && p[i + 1] == '-' && p[i + 2] != ']' && p[i + 2] != '\\') {
+					set[k++] = c;
+					set[k++] = '-';
+					set[k++] = p[i + 2];
+					i += 3;
+					continue;
+				}
+				set[k++] = c;
+				i++;
+			}
+			if (dash)
+				set[k++] = '-';
+			set[k] = '\0';
+			ecr_buf_addstr(&b, "[");
+			ecr_buf_addstr(&b, set);
+			ecr_buf_addstr(&b, "]");
+		} else {
+			ecr_buf_add(&b, &p[i], 1);
+		}
+	}
+	ecr_buf_addstr(&b, ")$");
+	return ecr_buf_detach(&b);
+}
+
+int ecr_validate_pattern(int shape, const char *s)
+{
+	static regex_t *cache[1024]; /* compiled once per process, per shape */
+	const struct ecr_shape *sh = &ecr_shapes[shape];
+	if (!sh->pattern || shape >= 1024)
+		return 1;
+	if (!cache[shape]) {
+		char *ere = to_ere(sh->pattern);
+		regex_t *re = malloc(sizeof(*re));
+		if (!re || regcomp(re, ere, REG_EXTENDED | REG_NOSUB)) {
+			free(ere);
+			free(re);
+			return 1;
+		}
+		free(ere);
+		cache[shape] = re;
+	}
+	return regexec(cache[shape], s, 0, NULL, 0) == 0;
+}
+
+static void problem(struct vctx *v, const char *path, json_t *val, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void problem(struct vctx *v, const char *path, json_t *val, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	if (++v->count > MAX_REPORTED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (v->count > 1)
+		ecr_buf_addstr(&v->msg, "; ");
+	if (!val)
+		ecr_buf_printf(&v->msg, "Value null at '%s' failed to satisfy constraint: %s", path, what);
+	else if (json_is_string(val))
+		ecr_buf_printf(&v->msg, "Value '%s' at '%s' failed to satisfy constraint: %s",
+			       json_string_value(val), path, what);
+	else {
+		char *d = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+		ecr_buf_printf(&v->msg, "Value '%s' at '%s' failed to satisfy constraint: %s",
+			       d ? d : "?", path, what);
+		free(d);
+	}
+}
+
+static void check(struct vctx *v, int shape, json_t *val, const char *path);
+
+static void check_enum(struct vctx *v, const struct ecr_shape *sh, json_t *val, const char *path)
+{
+	const char *s = json_string_value(val);
+	for (const char *const *e = sh->enums; *e; e++)
+		if (!strcmp(*e, s))
+			return;
+	struct buf set;
+	ecr_buf_init(&set, 4096);
+	for (const char *const *e = sh->enums; *e; e++)
+		ecr_buf_printf(&set, "%s%s", e == sh->enums ? "" : ", ", *e);
+	problem(v, path, val, "Member must satisfy enum value set: [%s]", set.data ? set.data : "");
+	ecr_buf_release(&set);
+}
+
+static void check(struct vctx *v, int shape, json_t *val, const char *path)
+{
+	const struct ecr_shape *sh = &ecr_shapes[shape];
+	char sub[512];
+	switch (sh->type) {
+	case ECR_T_STRUCT: {
+		if (!json_is_object(val)) {
+			problem(v, path, val, "Member must be a structure");
+			return;
+		}
+		for (int i = 0; i < sh->nmembers; i++) {
+			const struct ecr_member *m = &sh->members[i];
+			json_t *mv = json_object_get(val, m->name);
+			snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", m->name);
+			if (!mv || json_is_null(mv)) {
+				if (m->required)
+					problem(v, sub, NULL, "Member must not be null");
+				continue;
+			}
+			check(v, m->shape, mv, sub);
+		}
+		return;
+	}
+	case ECR_T_LIST: {
+		if (!json_is_array(val)) {
+			problem(v, path, val, "Member must be a list");
+			return;
+		}
+		long long n = (long long)json_array_size(val);
+		if (sh->has_min && n < sh->min)
+			problem(v, path, val, "Member must have length greater than or equal to %lld", sh->min);
+		if (sh->has_max && n > sh->max)
+			problem(v, path, val, "Member must have length less than or equal to %lld", sh->max);
+		size_t i;
+		json_t *e;
+		json_array_foreach(val, i, e) {
+			snprintf(sub, sizeof(sub), "%s.%zu.member", path, i + 1);
+			check(v, sh->member, e, sub);
+		}
+		return;
+	}
+	case ECR_T_MAP: {
+		if (!json_is_object(val)) {
+			problem(v, path, val, "Member must be a map");
+			return;
+		}
+		const char *k;
+		json_t *e;
+		json_object_foreach(val, k, e) {
+			snprintf(sub, sizeof(sub), "%s.%s", path, k);
+			check(v, sh->value, e, sub);
+		}
+		return;
+	}
+	case ECR_T_STRING: {
+		if (!json_is_string(val)) {
+			problem(v, path, val, "Member must be a string");
+			return;
+		}
+		const char *s = json_string_value(val);
+		long long n = (long long)json_string_length(val);
+		if (sh->has_min && n < sh->min)
+			problem(v, path, val, "Member must have length greater than or equal to %lld", sh->min);
+		if (sh->has_max && n > sh->max)
+			problem(v, path, val, "Member must have length less than or equal to %lld", sh->max);
+		if (sh->pattern && !ecr_validate_pattern(shape, s))
+			problem(v, path, val, "Member must satisfy regular expression pattern: %s", sh->pattern);
+		if (sh->enums)
+			check_enum(v, sh, val, path);
+		return;
+	}
+	case ECR_T_INTEGER:
+	case ECR_T_LONG: {
+		if (!json_is_integer(val)) {
+			problem(v, path, val, "Member must be an integer");
+			return;
+		}
+		long long n = json_integer_value(val);
+		if (sh->has_min && n < sh->min)
+			problem(v, path, val, "Member must have value greater than or equal to %lld", sh->min);
+		if (sh->has_max && n > sh->max)
+			problem(v, path, val, "Member must have value less than or equal to %lld", sh->max);
+		return;
+	}
+	case ECR_T_BOOLEAN:
+		if (!json_is_boolean(val))
+			problem(v, path, val, "Member must be a boolean");
+		return;
+	case ECR_T_TIMESTAMP:
+	case ECR_T_DOUBLE:
+		if (!json_is_number(val))
+			problem(v, path, val, "Member must be a number");
+		return;
+	case ECR_T_BLOB:
+		if (!json_is_string(val))
+			problem(v, path, val, "Member must be a base64 string");
+		return;
+	}
+}
+
+int ecr_validate(int shape, json_t *req, struct ecr_err *err)
+{
+	struct vctx v = {.count = 0};
+	ecr_buf_init(&v.msg, 64 * 1024);
+	if (shape >= 0)
+		check(&v, shape, req, "");
+	if (!v.count) {
+		ecr_buf_release(&v.msg);
+		return 0;
+	}
+	ecr_err_set(err, ECR_E_VALIDATION, "%d validation error%s detected: %s", v.count,
+		    v.count == 1 ? "" : "s", v.msg.data ? v.msg.data : "");
+	ecr_buf_release(&v.msg);
+	return ECR_E_VALIDATION;
+}
+
+int ecr_validate_digest_pattern(const char *d)
+{
+	const char *colon = strchr(d, ':');
+	if (!colon || colon == d || !colon[1])
+		return 0;
+	for (const char *p = d; p < colon; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+.", *p))
+			return 0;
+	return strspn(colon + 1, "0123456789abcdefABCDEF") == strlen(colon + 1);
+}

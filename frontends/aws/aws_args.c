@@ -1,0 +1,634 @@
+/* argv → struct aws_cmd and an ECR request, with argparse's rules as the real CLI
+ * applies them: global options first, unambiguous prefixes, last repeat wins,
+ * unknown options collected and reported together. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+
+enum kind { K_VALUE, K_FLAG, K_LIST, K_OPTIONAL };
+
+struct gopt {
+	const char *name;   /* option without the leading dashes */
+	enum kind kind;     /* how many values it takes */
+	size_t off;         /* where it goes in struct aws_cmd (const char * or int) */
+};
+
+#define O(f) offsetof(struct aws_cmd, f)
+/* The real CLI's global options, in its own order (argparse prefix matching runs over
+ * these before the operation's options). Options we accept but have no use for
+ * locally are stored in `ignored`. */
+static const char *ignored;
+static const struct gopt globals[] = {
+	{"debug", K_FLAG, O(debug)},
+	{"endpoint-url", K_VALUE, O(endpoint_url)},
+	{"no-verify-ssl", K_FLAG, (size_t)-1},
+	{"no-paginate", K_FLAG, O(no_paginate)},
+	{"output", K_VALUE, O(output)},
+	{"query", K_VALUE, O(query)},
+	{"profile", K_VALUE, O(profile)},
+	{"region", K_VALUE, O(region)},
+	{"version", K_FLAG, O(version)},
+	{"color", K_VALUE, O(color)},
+	{"no-sign-request", K_FLAG, (size_t)-1},
+	{"ca-bundle", K_VALUE, (size_t)-2},
+	{"cli-read-timeout", K_VALUE, (size_t)-2},
+	{"cli-connect-timeout", K_VALUE, (size_t)-2},
+	{"cli-binary-format", K_VALUE, (size_t)-2},
+	{"no-cli-pager", K_FLAG, (size_t)-1},
+	{"cli-auto-prompt", K_FLAG, (size_t)-1},
+	{"no-cli-auto-prompt", K_FLAG, (size_t)-1},
+};
+#define NGLOBALS (sizeof(globals) / sizeof(globals[0]))
+
+/* An operation's option: a model member, or one of the CLI's own per-op options. */
+struct oopt {
+	char name[80];               /* kebab-case, without dashes */
+	enum kind kind;              /* values it takes */
+	const struct ecr_member *m;  /* model member, or NULL */
+	int negated;                 /* the --no-X form of a boolean */
+	size_t off;                  /* for the CLI's own options */
+};
+
+void aws_kebab(const char *name, char *out, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; name[i] && o + 2 < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (isupper(c)) {
+			int prev_lower = i > 0 && (islower((unsigned char)name[i - 1]) || isdigit((unsigned char)name[i - 1]));
+			int next_lower = name[i + 1] && islower((unsigned char)name[i + 1]);
+			if (i > 0 && (prev_lower || (next_lower && isupper((unsigned char)name[i - 1]))))
+				out[o++] = '-';
+			out[o++] = (char)tolower(c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+static size_t op_options(const struct ecr_op_model *op, struct oopt *out, size_t max)
+{
+	size_t n = 0;
+	if (op && op->input >= 0) {
+		const struct ecr_shape *in = &ecr_shapes[op->input];
+		for (int i = 0; i < in->nmembers && n + 2 < max; i++) {
+			const struct ecr_member *m = &in->members[i];
+			enum ecr_type t = ecr_shapes[m->shape].type;
+			struct oopt *o = &out[n++];
+			memset(o, 0, sizeof(*o));
+			aws_kebab(m->name, o->name, sizeof(o->name));
+			o->m = m;
+			o->kind = t == ECR_T_BOOLEAN ? K_FLAG : t == ECR_T_LIST ? K_LIST : K_VALUE;
+			if (t == ECR_T_BOOLEAN) {
+				struct oopt *no = &out[n++];
+				*no = *o;
+				memmove(no->name + 3, no->name, sizeof(no->name) - 3);
+				no->name[sizeof(no->name) - 1] = '\0';
+				memcpy(no->name, "no-", 3);
+				no->negated = 1;
+			}
+		}
+	}
+	static const struct { const char *name; enum kind kind; size_t off; } own[] = {
+		{"cli-input-json", K_VALUE, O(cli_input_json)},
+		{"cli-input-yaml", K_VALUE, O(cli_input_yaml)},
+		{"starting-token", K_VALUE, O(starting_token)},
+		{"page-size", K_VALUE, O(page_size)},
+		{"max-items", K_VALUE, O(max_items)},
+		{"generate-cli-skeleton", K_OPTIONAL, O(skeleton)},
+	};
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && n < max; i++) {
+		if (i >= 2 && i <= 4 && (!op || !op->pager))
+			continue; /* paging options exist only on paginated operations */
+		struct oopt *o = &out[n++];
+		memset(o, 0, sizeof(*o));
+		snprintf(o->name, sizeof(o->name), "%s", own[i].name);
+		o->kind = own[i].kind;
+		o->off = own[i].off;
+	}
+	return n;
+}
+
+/* argparse: something starting with '-' is an option unless it is a negative number. */
+static int looks_like_option(const char *a)
+{
+	if (a[0] != '-' || !a[1])
+		return 0;
+	const char *p = a + 1;
+	int digits = 0, dot = 0;
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (*p == '.' && !dot)
+			dot = 1;
+		else
+			return 1;
+	}
+	return !digits;
+}
+
+struct pending {                 /* an op option's raw values, resolved after parsing */
+	const struct oopt *o;        /* which option */
+	char **vals;                 /* its values (borrowed from argv) */
+	int nvals;                   /* how many */
+};
+
+static int match(const char *given, size_t glen, const char *const *names, size_t n, size_t stride,
+		 size_t *idx, struct buf *amb)
+{
+	size_t hits = 0, hit = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = *(const char *const *)((const char *)names + i * stride);
+		if (strlen(nm) == glen && !strncmp(nm, given, glen)) {
+			*idx = i;
+			return 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = *(const char *const *)((const char *)names + i * stride);
+		if (!strncmp(nm, given, glen)) {
+			if (hits)
+				ecr_buf_addstr(amb, ", ");
+			ecr_buf_printf(amb, "--%s", nm);
+			hits++;
+			hit = i;
+		}
+	}
+	if (hits == 1) {
+		*idx = hit;
+		return 1;
+	}
+	return hits > 1 ? -1 : 0;
+}
+
+/* Loads file:// and fileb:// values as the CLI's paramfile handling does. */
+static int load_paramfile(const char *opt, const char *v, char **out)
+{
+	const char *path = NULL;
+	*out = NULL;
+	if (!strncmp(v, "file://", 7))
+		path = v + 7;
+	else if (!strncmp(v, "fileb://", 8))
+		path = v + 8;
+	if (!path)
+		return 0;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		int e = errno;
+		fprintf(stderr, "\nError parsing parameter '%s': Unable to load paramfile %s: [Errno %d] %s: '%s'\n",
+			opt, v, e, e == ENOENT ? "No such file or directory" : strerror(e), path);
+		return AWS_EXIT_PARAM;
+	}
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+	ecr_buf_init(&b, 64u << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (ecr_buf_add(&b, chunk, n)) {
+			fclose(f);
+			fprintf(stderr, "\nError parsing parameter '%s': paramfile %s is too large\n", opt, v);
+			return AWS_EXIT_PARAM;
+		}
+	fclose(f);
+	*out = ecr_buf_detach(&b);
+	return 0;
+}
+
+static int json_error(const char *opt, const char *v, json_error_t *je)
+{
+	fprintf(stderr, "\nError parsing parameter '%s': Invalid JSON: %s: line %d column %d (char %d)\nJSON received: %s\n",
+		opt, je->text, je->line, je->column, je->position, v);
+	return AWS_EXIT_PARAM;
+}
+
+static const char *lstrip(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+/* One value for a member of shape `shape`: JSON, shorthand or a plain scalar. */
+static int convert(const char *opt, int shape, const char *raw, json_t **out)
+{
+	const struct ecr_shape *sh = &ecr_shapes[shape];
+	char *file = NULL;
+	int rc = load_paramfile(opt, raw, &file);
+	const char *v = file ? file : raw;
+	*out = NULL;
+	if (rc)
+		return rc;
+	switch (sh->type) {
+	case ECR_T_STRUCT:
+	case ECR_T_MAP:
+	case ECR_T_LIST: {
+		const char *t = lstrip(v);
+		if ((sh->type != ECR_T_LIST && *t == '{') || (sh->type == ECR_T_LIST && *t == '[')) {
+			json_error_t je;
+			*out = json_loads(v, JSON_DECODE_ANY, &je);
+			if (!*out)
+				rc = json_error(opt, v, &je);
+		} else if (sh->type == ECR_T_LIST) {
+			json_t *e = NULL;
+			rc = convert(opt, sh->member, v, &e);
+			if (!rc) {
+				*out = json_array();
+				json_array_append_new(*out, e);
+			}
+		} else {
+			char *msg = NULL;
+			*out = aws_shorthand_parse(v, &msg);
+			if (!*out) {
+				fprintf(stderr, "\nError parsing parameter '%s': %s\n", opt, msg);
+				free(msg);
+				rc = AWS_EXIT_PARAM;
+			} else {
+				aws_shorthand_coerce(out, shape);
+			}
+		}
+		break;
+	}
+	case ECR_T_INTEGER:
+	case ECR_T_LONG: {
+		char *end;
+		const char *t = lstrip(v);
+		errno = 0;
+		long long n = strtoll(t, &end, 10);
+		while (*end == ' ' || *end == '\n' || *end == '\t')
+			end++;
+		if (!*t || *end || errno) {
+			fprintf(stderr, "\ninvalid literal for int() with base 10: '%s'\n", v);
+			rc = AWS_EXIT_CLIENT;
+		} else {
+			*out = json_integer(n);
+		}
+		break;
+	}
+	case ECR_T_DOUBLE:
+		*out = json_real(strtod(v, NULL));
+		break;
+	case ECR_T_BOOLEAN:
+		*out = json_boolean(!strcasecmp(v, "true"));
+		break;
+	default:
+		*out = json_string(v);
+		break;
+	}
+	free(file);
+	return rc;
+}
+
+static int build_value(const struct pending *p, json_t **out)
+{
+	const struct ecr_member *m = p->o->m;
+	const struct ecr_shape *sh = &ecr_shapes[m->shape];
+	char opt[96];
+	snprintf(opt, sizeof(opt), "--%s", p->o->name);
+	if (sh->type == ECR_T_BOOLEAN) {
+		*out = json_boolean(!p->o->negated);
+		return 0;
+	}
+	if (sh->type != ECR_T_LIST)
+		return convert(opt, m->shape, p->vals[0], out);
+	/* A list: one JSON array, or each value an element. */
+	if (p->nvals == 1) {
+		char *file = NULL;
+		int rc = load_paramfile(opt, p->vals[0], &file);
+		if (rc)
+			return rc;
+		const char *v = file ? file : p->vals[0];
+		if (*lstrip(v) == '[') {
+			json_error_t je;
+			*out = json_loads(v, JSON_DECODE_ANY, &je);
+			rc = *out ? 0 : json_error(opt, v, &je);
+			free(file);
+			return rc;
+		}
+		free(file);
+	}
+	*out = json_array();
+	for (int i = 0; i < p->nvals; i++) {
+		json_t *e = NULL;
+		int rc = convert(opt, sh->member, p->vals[i], &e);
+		if (rc) {
+			json_decref(*out);
+			*out = NULL;
+			return rc;
+		}
+		json_array_append_new(*out, e);
+	}
+	return 0;
+}
+
+static const char *const *op_choices(void)
+{
+	static const char *choices[64];
+	int n = 0;
+	for (int i = 0; i < ecr_nop_models && n < 60; i++)
+		choices[n++] = ecr_op_models[i].cli_name;
+	choices[n++] = "get-login-password";
+	choices[n++] = "wait";
+	choices[n++] = "help";
+	choices[n] = NULL;
+	return choices;
+}
+
+static int cli_input(struct aws_cmd *cmd, json_t **out)
+{
+	const char *v = cmd->cli_input_json;
+	char *file = NULL;
+	*out = NULL;
+	if (!v)
+		return 0;
+	int rc = load_paramfile("cli-input-json", v, &file);
+	if (rc)
+		return rc;
+	*out = json_loads(file ? file : v, 0, NULL);
+	free(file);
+	if (!*out || !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter 'cli-input-json': Invalid JSON received.");
+	}
+	return 0;
+}
+
+int aws_parse(struct aws_cmd *cmd, int argc, char **argv)
+{
+	struct oopt oopts[128];
+	size_t noopts = 0;
+	struct pending pend[128];
+	int npend = 0, rc = 0;
+	struct buf unknown, amb;
+	char **positional = calloc((size_t)argc + 1, sizeof(char *));
+	int npos = 0;
+
+	ecr_buf_init(&unknown, 1 << 16);
+	ecr_buf_init(&amb, 1 << 16);
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i];
+		if (!looks_like_option(a) || !strncmp(a, "---", 3) || a[1] != '-') {
+			if (looks_like_option(a)) {
+				ecr_buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", a);
+				continue;
+			}
+			positional[npos++] = a;
+			/* the operation decides which options exist from here on */
+			if (npos == 2 && !cmd->op) {
+				cmd->op = ecr_model_op_cli(a);
+				noopts = op_options(cmd->op, oopts, 128);
+			}
+			if (npos == 3 && !strcmp(positional[1], "wait")) {
+				for (int w = 0; w < ecr_nwaiters; w++)
+					if (!strcmp(ecr_waiters[w].cli_name, a)) {
+						cmd->waiter = a;
+						cmd->op = ecr_model_op(ecr_waiters[w].operation);
+						noopts = op_options(cmd->op, oopts, 128);
+					}
+			}
+			continue;
+		}
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t glen = eq ? (size_t)(eq - name) : strlen(name);
+		size_t idx;
+		amb.len = 0;
+		int g = match(name, glen, &globals[0].name, NGLOBALS, sizeof(globals[0]), &idx, &amb);
+		if (g < 0) {
+			rc = aws_usage_error("ambiguous option: --%.*s could match %s", (int)glen, name, amb.data);
+			goto out;
+		}
+		if (g > 0) {
+			const struct gopt *go = &globals[idx];
+			if (go->kind == K_FLAG) {
+				if (go->off != (size_t)-1)
+					*(int *)((char *)cmd + go->off) = 1;
+				continue;
+			}
+			const char *val = eq ? eq + 1 : NULL;
+			if (!val) {
+				if (i + 1 >= argc || looks_like_option(argv[i + 1])) {
+					rc = aws_usage_error("argument --%s: expected one argument", go->name);
+					goto out;
+				}
+				val = argv[++i];
+			}
+			if (go->off == (size_t)-2)
+				ignored = val;
+			else
+				*(const char **)((char *)cmd + go->off) = val;
+			continue;
+		}
+		amb.len = 0;
+		int o = 0;
+		{
+			size_t hits = 0, hit = 0;
+			for (size_t k = 0; k < noopts; k++)
+				if (strlen(oopts[k].name) == glen && !strncmp(oopts[k].name, name, glen)) {
+					hits = 1, hit = k;
+					goto found;
+				}
+			amb.len = 0;
+			for (size_t k = 0; k < noopts; k++)
+				if (!strncmp(oopts[k].name, name, glen)) {
+					ecr_buf_printf(&amb, "%s--%s", hits ? ", " : "", oopts[k].name);
+					hits++, hit = k;
+				}
+			if (hits > 1) {
+				rc = aws_usage_error("ambiguous option: --%.*s could match %s", (int)glen, name, amb.data);
+				goto out;
+			}
+found:
+			if (hits == 1) {
+				idx = hit;
+				o = 1;
+			}
+		}
+		if (o <= 0) {
+			ecr_buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", a);
+			continue;
+		}
+		struct oopt *op = &oopts[idx];
+		if (op->kind == K_FLAG) {
+			pend[npend].o = op;
+			pend[npend].vals = NULL;
+			pend[npend].nvals = 0;
+			npend++;
+			continue;
+		}
+		if (!op->m) {
+			const char *val = eq ? eq + 1 : NULL;
+			if (!val && i + 1 < argc && !looks_like_option(argv[i + 1]))
+				val = argv[++i];
+			if (!val && op->kind == K_OPTIONAL)
+				val = "input";
+			if (!val) {
+				rc = aws_usage_error("argument --%s: expected one argument", op->name);
+				goto out;
+			}
+			*(const char **)((char *)cmd + op->off) = val;
+			continue;
+		}
+		pend[npend].o = op;
+		pend[npend].vals = eq ? NULL : &argv[i + 1];
+		pend[npend].nvals = 0;
+		if (eq) {
+			/* --opt=value: point at the text after '=' */
+			static char *eqvals[128];
+			eqvals[npend] = (char *)(eq + 1);
+			pend[npend].vals = &eqvals[npend];
+			pend[npend].nvals = 1;
+		} else if (op->kind == K_LIST) {
+			while (i + 1 < argc && !looks_like_option(argv[i + 1])) {
+				pend[npend].nvals++;
+				i++;
+			}
+			if (!pend[npend].nvals) {
+				rc = aws_usage_error("argument --%s: expected at least one argument", op->name);
+				goto out;
+			}
+		} else {
+			if (i + 1 >= argc || looks_like_option(argv[i + 1])) {
+				rc = aws_usage_error("argument --%s: expected one argument", op->name);
+				goto out;
+			}
+			pend[npend].nvals = 1;
+			i++;
+		}
+		if (npend < 127)
+			npend++;
+	}
+	if (cmd->version)
+		goto out;
+	/* positionals: service, operation, then waiter name or "help" */
+	if (npos < 1) {
+		rc = aws_usage_error("the following arguments are required: command");
+		goto out;
+	}
+	cmd->service = positional[0];
+	if (strcmp(cmd->service, "ecr")) {
+		static const char *const services[] = {"ecr", NULL};
+		rc = aws_invalid_choice("command", services, cmd->service);
+		goto out;
+	}
+	if (npos < 2) {
+		rc = aws_usage_error("the following arguments are required: operation");
+		goto out;
+	}
+	cmd->operation = positional[1];
+	int extra_from = 2;
+	if (!cmd->op && strcmp(cmd->operation, "wait") && strcmp(cmd->operation, "help") &&
+	    strcmp(cmd->operation, "get-login-password")) {
+		rc = aws_invalid_choice("operation", op_choices(), cmd->operation);
+		goto out;
+	}
+	if (!strcmp(cmd->operation, "wait")) {
+		if (npos < 3) {
+			fprintf(stderr, "\nusage: aws [options] ecr wait <subcommand> [parameters]\naws: error: too few arguments\n");
+			rc = AWS_EXIT_PARAM;
+			goto out;
+		}
+		if (!cmd->waiter) {
+			static const char *wn[16];
+			int k = 0;
+			for (int w = 0; w < ecr_nwaiters && k < 14; w++)
+				wn[k++] = ecr_waiters[w].cli_name;
+			wn[k++] = "help";
+			wn[k] = NULL;
+			rc = aws_invalid_choice("subcommand", wn, positional[2]);
+			goto out;
+		}
+		extra_from = 3;
+	}
+	if (npos > extra_from && !strcmp(positional[extra_from], "help")) {
+		cmd->help = 1;
+		extra_from++;
+	}
+	if (cmd->help || !strcmp(cmd->operation, "help"))
+		goto out;
+	/* required options, unless the input comes from --cli-input-* or a skeleton */
+	if (cmd->op && cmd->op->input >= 0 && !cmd->cli_input_json && !cmd->cli_input_yaml &&
+	    !(cmd->skeleton && strcmp(cmd->skeleton, "output"))) {
+		const struct ecr_shape *in = &ecr_shapes[cmd->op->input];
+		struct buf req;
+		ecr_buf_init(&req, 1 << 16);
+		for (int k = 0; k < in->nmembers; k++) {
+			if (!in->members[k].required)
+				continue;
+			int have = 0;
+			for (int j = 0; j < npend; j++)
+				if (pend[j].o->m == &in->members[k])
+					have = 1;
+			if (!have) {
+				char kb[80];
+				aws_kebab(in->members[k].name, kb, sizeof(kb));
+				ecr_buf_printf(&req, "%s--%s", req.len ? ", " : "", kb);
+			}
+		}
+		if (req.len) {
+			rc = aws_usage_error("the following arguments are required: %s", req.data);
+			ecr_buf_release(&req);
+			goto out;
+		}
+		ecr_buf_release(&req);
+	}
+	for (int k = extra_from; k < npos; k++)
+		ecr_buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", positional[k]);
+	if (unknown.len) {
+		rc = aws_unknown_options(unknown.data);
+		goto out;
+	}
+	if (cmd->skeleton && strcmp(cmd->skeleton, "input") && strcmp(cmd->skeleton, "output") &&
+	    strcmp(cmd->skeleton, "yaml-input")) {
+		static const char *const sk[] = {"input", "output", "yaml-input", NULL};
+		rc = aws_invalid_choice("--generate-cli-skeleton", sk, cmd->skeleton);
+		goto out;
+	}
+	/* the request: --cli-input-json first, options over it, in model member order */
+	json_t *base = NULL;
+	if ((rc = cli_input(cmd, &base)))
+		goto out;
+	json_t *given = json_object();
+	for (int j = 0; j < npend; j++) {
+		json_t *v = NULL;
+		if ((rc = build_value(&pend[j], &v))) {
+			json_decref(given);
+			json_decref(base);
+			goto out;
+		}
+		json_object_set_new(given, pend[j].o->m->name, v);
+	}
+	cmd->req = json_object();
+	if (cmd->op->input >= 0) {
+		const struct ecr_shape *in = &ecr_shapes[cmd->op->input];
+		for (int k = 0; k < in->nmembers; k++) {
+			const char *mn = in->members[k].name;
+			json_t *v = json_object_get(given, mn);
+			if (!v)
+				v = json_object_get(base, mn);
+			if (v)
+				json_object_set(cmd->req, mn, v);
+		}
+		/* members unknown to the model stay, for validation to report */
+		const char *k;
+		json_t *v;
+		json_object_foreach(base, k, v)
+			if (!ecr_model_member(in, k))
+				json_object_set(cmd->req, k, v);
+	}
+	const struct ecr_paginator *pg = cmd->op->pager;
+	if (pg && (json_object_get(given, pg->input_token) ||
+		   (pg->limit_key && json_object_get(cmd->req, pg->limit_key))))
+		cmd->explicit_paging = 1;
+	json_decref(given);
+	json_decref(base);
+out:
+	(void)ignored;
+	free(positional);
+	ecr_buf_release(&unknown);
+	ecr_buf_release(&amb);
+	return rc;
+}

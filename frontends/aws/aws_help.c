@@ -1,0 +1,186 @@
+/* Help, --generate-cli-skeleton and waiters: all generated from the model rows. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aws.h"
+
+static const char *type_name(enum ecr_type t)
+{
+	static const char *const names[] = {"structure", "list", "map", "string", "integer",
+					    "long", "boolean", "timestamp", "blob", "double"};
+	return names[t];
+}
+
+static void wrap(const char *text, int indent)
+{
+	int col = indent;
+	printf("%*s", indent, "");
+	while (*text) {
+		size_t w = strcspn(text, " ");
+		if (col + (int)w > 78 && col > indent) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		}
+		printf("%.*s", (int)w, text);
+		col += (int)w;
+		text += w;
+		while (*text == ' ')
+			text++;
+		if (*text) {
+			putchar(' ');
+			col++;
+		}
+	}
+	putchar('\n');
+}
+
+int aws_help(const struct aws_cmd *cmd)
+{
+	if (!cmd->op) {
+		printf("ECR()\n\nNAME\n       ecr -\n\nDESCRIPTION\n");
+		wrap("Amazon Elastic Container Registry, served locally by ecrlite. Operations marked (local) run against the local state; the others are accepted with their real argv and answer with an error until ecrlite backs them.", 7);
+		printf("\nAVAILABLE COMMANDS\n");
+		for (int i = 0; i < ecr_nop_models; i++)
+			printf("       o %s%s\n", ecr_op_models[i].cli_name,
+			       ecr_op_supported(ecr_op_models[i].name) ? " (local)" : "");
+		printf("       o wait\n");
+		return 0;
+	}
+	const struct ecr_op_model *op = cmd->op;
+	printf("%s()\n\nNAME\n       %s -\n\nDESCRIPTION\n", op->cli_name, op->cli_name);
+	wrap(op->doc ? op->doc : "", 7);
+	printf("\nSYNOPSIS\n            %s\n", op->cli_name);
+	if (op->input >= 0) {
+		const struct ecr_shape *in = &ecr_shapes[op->input];
+		for (int i = 0; i < in->nmembers; i++) {
+			char kb[80];
+			aws_kebab(in->members[i].name, kb, sizeof(kb));
+			int b = ecr_shapes[in->members[i].shape].type == ECR_T_BOOLEAN;
+			printf("          %s--%s%s%s%s\n", in->members[i].required ? "" : "[",
+			       b ? "" : kb, b ? kb : " <value>", in->members[i].required ? "" : "]",
+			       b ? "" : "");
+			(void)b;
+		}
+	}
+	printf("          [--cli-input-json | --cli-input-yaml]\n");
+	if (op->pager)
+		printf("          [--starting-token <value>]\n          [--page-size <value>]\n          [--max-items <value>]\n");
+	printf("          [--generate-cli-skeleton <value>]\n\nOPTIONS\n");
+	if (op->input >= 0) {
+		const struct ecr_shape *in = &ecr_shapes[op->input];
+		for (int i = 0; i < in->nmembers; i++) {
+			char kb[80];
+			const struct ecr_shape *s = &ecr_shapes[in->members[i].shape];
+			aws_kebab(in->members[i].name, kb, sizeof(kb));
+			printf("       --%s (%s)%s\n", kb, type_name(s->type), in->members[i].required ? " [required]" : "");
+			if (in->members[i].doc)
+				wrap(in->members[i].doc, 10);
+			if (s->enums) {
+				printf("          Possible values:\n");
+				for (const char *const *e = s->enums; *e; e++)
+					printf("          o %s\n", *e);
+			}
+			if (s->type == ECR_T_STRUCT) {
+				printf("          Shorthand Syntax:\n            ");
+				for (int k = 0; k < s->nmembers; k++)
+					printf("%s%s=%s", k ? "," : "", s->members[k].name,
+					       type_name(ecr_shapes[s->members[k].shape].type));
+				printf("\n");
+			}
+			printf("\n");
+		}
+	}
+	return 0;
+}
+
+/* --generate-cli-skeleton input: every input member with a placeholder. */
+static json_t *placeholder(int shape, int depth)
+{
+	const struct ecr_shape *s = &ecr_shapes[shape];
+	switch (s->type) {
+	case ECR_T_STRUCT: {
+		json_t *o = json_object();
+		if (depth > 8)
+			return o;
+		for (int i = 0; i < s->nmembers; i++)
+			json_object_set_new(o, s->members[i].name, placeholder(s->members[i].shape, depth + 1));
+		return o;
+	}
+	case ECR_T_LIST: {
+		json_t *a = json_array();
+		json_array_append_new(a, placeholder(s->member, depth + 1));
+		return a;
+	}
+	case ECR_T_MAP:
+		return json_pack("{s:o}", "KeyName", placeholder(s->value, depth + 1));
+	case ECR_T_STRING:
+		return json_string(s->enums ? s->enums[0] : "");
+	case ECR_T_INTEGER:
+	case ECR_T_LONG:
+		return json_integer(0);
+	case ECR_T_DOUBLE:
+		return json_real(0.0);
+	case ECR_T_BOOLEAN:
+		return json_true();
+	case ECR_T_TIMESTAMP:
+		return json_string("1970-01-01T00:00:00");
+	case ECR_T_BLOB:
+		return json_string("");
+	}
+	return json_null();
+}
+
+int aws_skeleton(const struct aws_cmd *cmd)
+{
+	if (strcmp(cmd->skeleton, "input"))
+		return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: --generate-cli-skeleton %s is not supported yet; use input", cmd->skeleton);
+	json_t *sk = cmd->op->input >= 0 ? placeholder(cmd->op->input, 0) : json_object();
+	aws_out_json(stdout, sk);
+	json_decref(sk);
+	return 0;
+}
+
+/* `aws ecr wait NAME`: the model's waiter: poll, match path acceptors, give up after
+ * max attempts, with the real CLI's messages and exit codes. */
+int aws_wait(struct caller *c)
+{
+	const struct ecr_waiter *w = NULL;
+	for (int i = 0; i < ecr_nwaiters; i++)
+		if (!strcmp(ecr_waiters[i].cli_name, c->cmd->waiter))
+			w = &ecr_waiters[i];
+	if (!w)
+		return AWS_EXIT_PARAM;
+	for (int attempt = 1;; attempt++) {
+		json_t *resp = NULL;
+		struct ecr_err err = {0};
+		if (aws_call(c, w->operation, c->cmd->req, &resp, &err))
+			return aws_plain_error(AWS_EXIT_CLIENT, "Waiter %s failed: An error occurred (%s): %s", w->name,
+					       ecr_err_name(&err), err.message);
+		for (const struct ecr_acceptor *a = w->acceptors; a->state; a++) {
+			if (strcmp(a->matcher, "path"))
+				continue;
+			json_t *v = resp;
+			char part[128];
+			const char *p = a->argument;
+			while (v && *p) {
+				size_t n = strcspn(p, ".");
+				snprintf(part, sizeof(part), "%.*s", (int)n, p);
+				v = json_object_get(v, part);
+				p += n + (p[n] == '.');
+			}
+			if (!json_is_string(v) || strcmp(json_string_value(v), a->expected))
+				continue;
+			json_decref(resp);
+			if (!strcmp(a->state, "success"))
+				return 0;
+			return aws_plain_error(AWS_EXIT_CLIENT,
+					       "Waiter %s failed: Waiter encountered a terminal failure state: For expression \"%s\" we matched expected path: \"%s\"",
+					       w->name, a->argument, a->expected);
+		}
+		json_decref(resp);
+		if (attempt >= w->max_attempts)
+			return aws_plain_error(AWS_EXIT_CLIENT, "Waiter %s failed: Max attempts exceeded", w->name);
+		sleep((unsigned)w->delay);
+	}
+}

@@ -1,0 +1,465 @@
+/* `aws …`: parse, resolve configuration, call (the local core or an endpoint),
+ * page as the real CLI's paginators do, render. */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+
+
+/* ~/.aws/config (or $AWS_CONFIG_FILE): the value of key in the profile's section. */
+static char *config_value(const char *profile, const char *key)
+{
+	const char *path = getenv("AWS_CONFIG_FILE");
+	char def[4096], line[4096], want[256];
+	if (!path || !*path) {
+		const char *home = getenv("HOME");
+		snprintf(def, sizeof(def), "%s/.aws/config", home ? home : "");
+		path = def;
+	}
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!strcmp(profile, "default"))
+		snprintf(want, sizeof(want), "default");
+	else
+		snprintf(want, sizeof(want), "profile %s", profile);
+	int in = 0;
+	char *val = NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		p[strcspn(p, "\r\n")] = '\0';
+		if (*p == '[') {
+			char *e = strchr(p, ']');
+			if (e)
+				*e = '\0';
+			char *name = p + 1;
+			while (*name == ' ')
+				name++;
+			size_t n = strlen(name);
+			while (n && name[n - 1] == ' ')
+				name[--n] = '\0';
+			in = !strcmp(name, want);
+			continue;
+		}
+		if (!in || *p == '#' || *p == ';')
+			continue;
+		char *eq = strchr(p, '=');
+		if (!eq)
+			continue;
+		char *k = p, *v = eq + 1;
+		*eq = '\0';
+		size_t kn = strlen(k);
+		while (kn && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
+			k[--kn] = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (!strcmp(k, key)) {
+			free(val);
+			val = strdup(v);
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+static const char *profile_name(const struct aws_cmd *cmd)
+{
+	if (cmd->profile)
+		return cmd->profile;
+	const char *p = getenv("AWS_PROFILE");
+	if (p && *p)
+		return p;
+	p = getenv("AWS_DEFAULT_PROFILE");
+	return p && *p ? p : "default";
+}
+
+static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env1, const char *env2,
+		     const char *key)
+{
+	if (opt)
+		return strdup(opt);
+	const char *e = env1 ? getenv(env1) : NULL;
+	if (e && *e)
+		return strdup(e);
+	e = env2 ? getenv(env2) : NULL;
+	if (e && *e)
+		return strdup(e);
+	return config_value(profile_name(cmd), key);
+}
+
+/* One request to the local core; *err_out set on an ECR error. */
+static int call_local(struct caller *c, const char *op, json_t *req, json_t **resp, struct ecr_err *err)
+{
+	int rc;
+	if (!c->ctx) {
+		if ((rc = ecr_ctx_open(&c->ctx, NULL, err)))
+			return rc;
+		if ((rc = ecr_ctx_set_region(c->ctx, c->region ? c->region : ECR_DEFAULT_REGION, err)))
+			return rc;
+	}
+	return ecr_call(c->ctx, op, req, resp, err);
+}
+
+int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct ecr_err *err)
+{
+	return call_local(c, op, req, resp, err);
+}
+
+/* Retryable as the real CLI's standard retry mode sees them: it would try 3 times and
+ * say so. Locally the answer would not change, so we say it without the wait. */
+static int retryable(const struct ecr_err *err)
+{
+	const char *n = ecr_err_name(err);
+	return !strcmp(n, "LimitExceededException") || !strcmp(n, "ThrottlingException") ||
+	       !strcmp(n, "ServerException") || err->code == ECR_E_INTERNAL;
+}
+
+int aws_report(const struct aws_cmd *cmd, const struct ecr_err *err, const char *op)
+{
+	const struct ecr_err_info *info = ecr_err_info(err->code);
+	(void)cmd;
+	if (err->code == ECR_E_STATE || err->code == ECR_E_USAGE)
+		return aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: %s", err->message);
+	return aws_service_error(info->name, op, err->message, retryable(err));
+}
+
+/* --- paging ------------------------------------------------------------------ */
+
+/* A dotted path's value in o (borrowed). */
+static json_t *path_get(json_t *o, const char *path)
+{
+	char part[128];
+	while (o && *path) {
+		size_t n = strcspn(path, ".");
+		snprintf(part, sizeof(part), "%.*s", (int)n, path);
+		o = json_object_get(o, part);
+		path += n + (path[n] == '.');
+	}
+	return o;
+}
+
+static void path_set(json_t *o, const char *path, json_t *v)
+{
+	char part[128];
+	for (;;) {
+		size_t n = strcspn(path, ".");
+		snprintf(part, sizeof(part), "%.*s", (int)n, path);
+		if (!path[n]) {
+			json_object_set_new(o, part, v);
+			return;
+		}
+		json_t *next = json_object_get(o, part);
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_set_new(o, part, next);
+		}
+		o = next;
+		path += n + 1;
+	}
+}
+
+static char *b64(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(4 * (n + 2) / 3 + 1);
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+	return out;
+}
+
+/* Python json.dumps of a string. */
+static void pystr(struct buf *b, const char *s)
+{
+	ecr_buf_addstr(b, "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			ecr_buf_printf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			ecr_buf_printf(b, "\\u%04x", *s);
+		else
+			ecr_buf_add(b, s, 1);
+	}
+	ecr_buf_addstr(b, "\"");
+}
+
+static char *resume_token(const char *next, long long truncate)
+{
+	struct buf b;
+	ecr_buf_init(&b, 1 << 16);
+	ecr_buf_addstr(&b, "{\"nextToken\": ");
+	if (next)
+		pystr(&b, next);
+	else
+		ecr_buf_addstr(&b, "null");
+	if (truncate >= 0)
+		ecr_buf_printf(&b, ", \"boto_truncate_amount\": %lld", truncate);
+	ecr_buf_addstr(&b, "}");
+	char *t = b64(b.data);
+	ecr_buf_release(&b);
+	return t;
+}
+
+/* Decodes a --starting-token; a value that is not ours is used verbatim. */
+static void read_starting_token(const char *tok, char **next, long long *skip)
+{
+	unsigned char raw[8192];
+	size_t n = strlen(tok);
+	*next = NULL;
+	*skip = 0;
+	if (n && n % 4 == 0 && n < sizeof(raw) * 3 / 4) {
+		int len = EVP_DecodeBlock(raw, (const unsigned char *)tok, (int)n);
+		if (len > 0) {
+			while (len > 0 && raw[len - 1] == '\0')
+				len--;
+			json_t *j = json_loadb((const char *)raw, (size_t)len, 0, NULL);
+			if (json_is_object(j) && json_object_get(j, "nextToken")) {
+				const char *s = json_string_value(json_object_get(j, "nextToken"));
+				*next = s ? strdup(s) : NULL;
+				*skip = json_integer_value(json_object_get(j, "boto_truncate_amount"));
+				json_decref(j);
+				return;
+			}
+			json_decref(j);
+		}
+	}
+	*next = strdup(tok);
+}
+
+struct pages {
+	json_t *list;       /* shaped pages, in order */
+	json_t *merged;     /* the merged result */
+	char *next_token;   /* --max-items resume token, or NULL */
+};
+
+static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
+{
+	struct aws_cmd *cmd = c->cmd;
+	const struct ecr_op_model *op = cmd->op;
+	const struct ecr_paginator *pg = op->pager;
+	json_t *req = json_deep_copy(cmd->req);
+	char *sent_token = NULL, *prev_token = NULL;
+	long long max_items = cmd->max_items ? atoll(cmd->max_items) : -1, got = 0, skip = 0;
+	int rc = 0;
+
+	out->list = json_array();
+	out->merged = NULL;
+	out->next_token = NULL;
+	if (cmd->page_size && pg->limit_key)
+		json_object_set_new(req, pg->limit_key, json_integer(atoll(cmd->page_size)));
+	if (cmd->starting_token) {
+		read_starting_token(cmd->starting_token, &sent_token, &skip);
+		if (sent_token)
+			json_object_set_new(req, pg->input_token, json_string(sent_token));
+	}
+	for (;;) {
+		json_t *resp = NULL;
+		if ((rc = aws_call(c, op->name, req, &resp, err)))
+			break;
+		json_t *page = aws_out_shape(resp, op->output);
+		const char *next = json_string_value(json_object_get(resp, pg->output_token));
+		/* items of the primary result key, after any --starting-token skip */
+		json_t *items = path_get(page, pg->result_keys[0]);
+		if (skip && json_is_array(items)) {
+			json_t *rest = json_array();
+			for (size_t i = (size_t)skip; i < json_array_size(items); i++)
+				json_array_append(rest, json_array_get(items, i));
+			json_incref(rest);
+			path_set(page, pg->result_keys[0], rest);
+			json_decref(rest);
+			items = rest;
+		}
+		long long n = json_is_array(items) ? (long long)json_array_size(items) : 0;
+		if (max_items >= 0 && got + n >= max_items) {
+			long long keep = max_items - got;
+			if (keep < n) {
+				json_t *cut = json_array();
+				for (long long i = 0; i < keep; i++)
+					json_array_append(cut, json_array_get(items, (size_t)i));
+				path_set(page, pg->result_keys[0], cut);
+				out->next_token = resume_token(sent_token, keep + skip);
+			} else if (next) {
+				out->next_token = resume_token(next, -1);
+			}
+			json_object_del(page, pg->output_token);
+			json_array_append_new(out->list, page);
+			json_decref(resp);
+			break;
+		}
+		got += n;
+		skip = 0;
+		json_object_del(page, pg->output_token);
+		json_array_append_new(out->list, page);
+		json_decref(resp);
+		if (!next)
+			break;
+		if (prev_token && !strcmp(prev_token, next)) {
+			fprintf(stderr, "\nError during pagination: The same next token was received twice: {'%s': '%s'}\n",
+				pg->output_token, next);
+			rc = AWS_EXIT_CLIENT;
+			err->code = 1;
+			break;
+		}
+		free(prev_token);
+		prev_token = strdup(next);
+		free(sent_token);
+		sent_token = strdup(next);
+		json_object_set_new(req, pg->input_token, json_string(next));
+	}
+	free(sent_token);
+	free(prev_token);
+	json_decref(req);
+	if (rc)
+		return rc;
+	/* merge: result keys first (concatenated), then page 1's other members */
+	json_t *m = json_object(), *first = json_array_get(out->list, 0);
+	for (const char *const *rk = pg->result_keys; *rk; rk++) {
+		json_t *all = NULL;
+		size_t i;
+		json_t *p;
+		json_array_foreach(out->list, i, p) {
+			json_t *v = path_get(p, *rk);
+			if (!json_is_array(v))
+				continue;
+			if (!all)
+				all = json_array();
+			json_array_extend(all, v);
+		}
+		if (all)
+			path_set(m, *rk, all);
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(first, k, v) {
+		json_t *have = json_object_get(m, k);
+		if (!have) {
+			json_object_set(m, k, v);
+		} else if (json_is_object(have) && json_is_object(v)) {
+			const char *k2;
+			json_t *v2;
+			json_object_foreach(v, k2, v2)
+				if (!json_object_get(have, k2))
+					json_object_set(have, k2, v2);
+		}
+	}
+	/* a non-aggregate key page 1 lacked is shown as null */
+	for (const char *const *na = pg->non_aggregate; *na; na++)
+		if (!json_object_get(m, *na))
+			json_object_set_new(m, *na, json_null());
+	if (out->next_token)
+		json_object_set_new(m, "NextToken", json_string(out->next_token));
+	out->merged = m;
+	return 0;
+}
+
+/* --- main -------------------------------------------------------------------- */
+
+static int run_op(struct caller *c)
+{
+	struct aws_cmd *cmd = c->cmd;
+	struct ecr_err err = {0};
+	int rc;
+	if (cmd->op->pager && !cmd->no_paginate && !cmd->explicit_paging) {
+		struct pages p;
+		rc = paginate(c, &p, &err);
+		if (rc) {
+			json_decref(p.list);
+			return err.code == 1 ? rc : aws_report(cmd, &err, cmd->op->name);
+		}
+		const char *fmt = cmd->output ? cmd->output : "json";
+		if (!strcmp(fmt, "text") && !cmd->query) {
+			size_t i;
+			json_t *pg;
+			json_array_foreach(p.list, i, pg) aws_out_text(stdout, pg);
+			if (p.next_token)
+				printf("NEXTTOKEN\t%s\n", p.next_token);
+		} else {
+			rc = aws_render(stdout, cmd, p.merged);
+		}
+		json_decref(p.list);
+		json_decref(p.merged);
+		free(p.next_token);
+		return rc;
+	}
+	json_t *resp = NULL;
+	if ((rc = aws_call(c, cmd->op->name, cmd->req, &resp, &err)))
+		return aws_report(cmd, &err, cmd->op->name);
+	json_t *shaped = cmd->op->output >= 0 ? aws_out_shape(resp, cmd->op->output) : json_object();
+	rc = aws_render(stdout, cmd, shaped);
+	json_decref(shaped);
+	json_decref(resp);
+	return rc;
+}
+
+static const char *const formats[] = {"json", "text", "table", "yaml", "yaml-stream", NULL};
+
+int aws_main(int argc, char **argv)
+{
+	struct aws_cmd cmd;
+	struct caller c = {.cmd = &cmd};
+	char *region = NULL, *output = NULL;
+	int rc;
+
+	memset(&cmd, 0, sizeof(cmd));
+	rc = aws_parse(&cmd, argc, argv);
+	if (rc)
+		goto out;
+	if (cmd.version) {
+		printf("aws-cli/2.9.19 (ecrlite/%s) Python/none Linux source/ecrlite\n", ECRLITE_VERSION);
+		goto out;
+	}
+	if (cmd.help || !strcmp(cmd.operation, "help")) {
+		rc = aws_help(&cmd);
+		goto out;
+	}
+	output = resolve(&cmd, cmd.output, "AWS_DEFAULT_OUTPUT", NULL, "output");
+	if (output) {
+		int ok = 0;
+		for (const char *const *f = formats; *f; f++)
+			ok |= !strcmp(*f, output);
+		if (!ok) {
+			rc = aws_invalid_choice("--output", formats, output);
+			goto out;
+		}
+		cmd.output = output;
+	}
+	if (cmd.skeleton) {
+		rc = aws_skeleton(&cmd);
+		goto out;
+	}
+	if ((rc = aws_client_validate(cmd.op->input, cmd.req)))
+		goto out;
+	if (!strcmp(cmd.operation, "get-login-password")) {
+		rc = aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: get-login-password needs a registry; use --endpoint-url");
+		goto out;
+	}
+	region = resolve(&cmd, cmd.region, "AWS_REGION", "AWS_DEFAULT_REGION", "region");
+	c.region = region;
+	if (cmd.endpoint_url) {
+		/* Endpoint mode (HTTP + SigV4) is issue 6's; say so rather than act locally. */
+		rc = aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: --endpoint-url is not supported by this build; without it calls go to the local registry");
+		goto out;
+	}
+	if (region) {
+		struct ecr_err err;
+		size_t n = strlen(region);
+		if (n < 1 || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n) {
+			(void)err;
+			rc = aws_plain_error(AWS_EXIT_CLIENT, "Provided region_name '%s' doesn't match a supported format.", region);
+			goto out;
+		}
+	}
+	if (cmd.waiter)
+		rc = aws_wait(&c);
+	else
+		rc = run_op(&c);
+out:
+	json_decref(cmd.req);
+	ecr_ctx_free(c.ctx);
+	free(region);
+	free(output);
+	fflush(stdout);
+	return rc;
+}

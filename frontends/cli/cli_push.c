@@ -1,0 +1,83 @@
+/* `ecrlite push [--region R] [--output json] ARCHIVE REPOSITORY[:TAG]` */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/ecr.h"
+#include "../../core/push.h"
+#include "cli.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ecrlite push [--region REGION] [--output text|json] ARCHIVE REPOSITORY[:TAG]\n");
+	return 2;
+}
+
+int cli_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("ecrlite %s\n", ECRLITE_VERSION);
+	return 0;
+}
+
+int cli_push(int argc, char **argv)
+{
+	const char *region = getenv("AWS_REGION"), *output = "text", *archive = NULL, *target = NULL;
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err = {0};
+	json_t *out = NULL;
+	int rc;
+	if (!region || !*region)
+		region = getenv("AWS_DEFAULT_REGION");
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			region = argv[++i];
+		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
+			output = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage();
+		else if (!archive)
+			archive = argv[i];
+		else if (!target)
+			target = argv[i];
+		else
+			return usage();
+	}
+	if (!archive || !target)
+		return usage();
+	char *repo = strdup(target), *tag = NULL;
+	char *colon = strrchr(repo, ':');
+	if (colon && !strchr(colon, '/')) {
+		*colon = '\0';
+		tag = colon + 1;
+	}
+	if ((rc = ecr_ctx_open(&ctx, NULL, &err)) ||
+	    (rc = ecr_ctx_set_region(ctx, region && *region ? region : ECR_DEFAULT_REGION, &err)) ||
+	    (rc = ecr_push(ctx, archive, repo, tag, &out, &err))) {
+		fprintf(stderr, "ecrlite: push failed: %s%s%s\n",
+			err.code == ECR_E_ARCHIVE || err.code == ECR_E_STATE ? "" : ecr_err_name(&err),
+			err.code == ECR_E_ARCHIVE || err.code == ECR_E_STATE ? "" : ": ", err.message);
+		rc = 1;
+		goto out;
+	}
+	if (!strcmp(output, "json")) {
+		char *s = json_dumps(out, JSON_INDENT(4));
+		printf("%s\n", s);
+		free(s);
+	} else {
+		json_t *id = json_object_get(out, "imageId");
+		printf("%s %s:%s %s (%lld layers, %lld bytes)\n",
+		       json_is_true(json_object_get(out, "changed")) ? "pushed" : "unchanged",
+		       json_string_value(json_object_get(out, "repositoryName")),
+		       json_string_value(json_object_get(id, "imageTag")),
+		       json_string_value(json_object_get(id, "imageDigest")),
+		       (long long)json_integer_value(json_object_get(out, "layers")),
+		       (long long)json_integer_value(json_object_get(out, "imageSizeInBytes")));
+	}
+out:
+	json_decref(out);
+	ecr_ctx_free(ctx);
+	free(repo);
+	return rc;
+}

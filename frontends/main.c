@@ -1,0 +1,66 @@
+/* The multi-call main: the program's name picks the frontend (toybox style); invoked
+ * as `ecrlite`, the first argument does. */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/aws.h"
+#include "cli/cli.h"
+
+struct entry {
+	const char *name;                      /* argv[0] basename or ecrlite subcommand */
+	int (*fn)(int argc, char **argv);      /* gets the arguments after the name */
+	const char *help;                      /* one line for `ecrlite help` */
+};
+
+static int cmd_help(int argc, char **argv);
+
+/* Sorted by name. */
+static const struct entry entries[] = {
+	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry"},
+	{"help", cmd_help, "this list"},
+	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
+	{"version", cli_version, "print the version"},
+};
+#define NENTRIES (sizeof(entries) / sizeof(entries[0]))
+
+static const struct entry *find(const char *name)
+{
+	for (size_t i = 0; i < NENTRIES; i++)
+		if (!strcmp(entries[i].name, name))
+			return &entries[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("usage: ecrlite COMMAND [ARGS…]\n\ncommands:\n");
+	for (size_t i = 0; i < NENTRIES; i++)
+		printf("  %-10s %s\n", entries[i].name, entries[i].help);
+	printf("\nThe state lives in $ECRLITE_HOME (default ~/.local/share/ecrlite).\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char *self = strdup(argv[0]);
+	const char *base = basename(self);
+	const struct entry *e = strcmp(base, "ecrlite") ? find(base) : NULL;
+	int rc;
+	if (e) {
+		rc = e->fn(argc - 1, argv + 1);
+	} else if (argc < 2) {
+		cmd_help(0, NULL);
+		rc = 2;
+	} else if ((e = find(argv[1]))) {
+		rc = e->fn(argc - 2, argv + 2);
+	} else {
+		fprintf(stderr, "ecrlite: error: unknown command '%s' (see 'ecrlite help')\n", argv[1]);
+		rc = 2;
+	}
+	free(self);
+	return rc;
+}
