@@ -7,6 +7,7 @@
 #include "manifest.h"
 #include "push.h"
 #include "state.h"
+#include "validate.h"
 
 /* What the archive holds, ready to store. */
 struct plan {
@@ -255,6 +256,12 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	memset(&p, 0, sizeof(p));
 	if (tag && (!*tag || strlen(tag) > 300))
 		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must be 1 to 300 characters'");
+	/* The name obeys the model's RepositoryName rules, as any operation's would. */
+	json_t *probe = json_pack("{s:s}", "repositoryName", repository);
+	rc = ecr_validate(ecr_model_op("ListImages")->input, probe, err);
+	json_decref(probe);
+	if (rc)
+		return rc;
 	/* Fail fast on a missing repository, before reading a large archive. */
 	if ((rc = ecr_state_begin(ctx->db, 0, err)))
 		return rc;

@@ -39,9 +39,14 @@ static char *to_ere(const char *p)
 				set[k++] = '^', i++;
 			while (i < n && p[i] != ']' && k < sizeof(set) - 4) {
 				char c = p[i];
-				if (c == '\\' && i + 1 < n)
+				if (c == '\\' && i + 1 < n) {
 					c = p[++i];
-				else if (c == '-') {
+					if (c == '-') {
+						dash = 1;
+						i++;
+						continue;
+					}
+				} else if (c == '-') {
 					dash = 1;
 					i++;
 					continue;

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Everything `make test` runs, in order; a closing "N passed, N failed" line.
+set -u
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+bin=$build/bin
+total_pass=0 total_fail=0
+step() { # name command...
+	local out rc
+	out=$("${@:2}" 2>&1); rc=$?
+	printf '%s\n' "$out"
+	local line
+	line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+	local p f
+	p=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
+	f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	[ -n "$p" ] || p=0
+	[ -n "$f" ] || f=0
+	[ $rc != 0 ] && [ "$f" = 0 ] && f=1
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+}
+step unit "$build/tests/unit-tests"
+step golden tests/run-golden.sh "$bin" tests/cli/aws/*/
+step push tests/scripts/push-broken.sh "$bin"
+echo "all: $total_pass passed, $total_fail failed"
+[ $total_fail = 0 ]

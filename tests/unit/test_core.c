@@ -1,0 +1,169 @@
+/* validate, timefmt, digest, state and token: the core's small modules. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../core/ctx.h"
+#include "../../core/digest.h"
+#include "../../core/model.h"
+#include "../../core/state.h"
+#include "../../core/timefmt.h"
+#include "../../core/token.h"
+#include "../../core/validate.h"
+#include "unit.h"
+
+static int input_of(const char *op)
+{
+	return ecr_model_op(op)->input;
+}
+
+void test_validate_messages(void)
+{
+	static const struct { const char *op, *req, *msg; } rows[] = {
+		{"CreateRepository", "{\"repositoryName\": \"NAME\"}",
+		 "1 validation error detected: Value 'NAME' at 'repositoryName' failed to satisfy constraint: "
+		 "Member must satisfy regular expression pattern: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"},
+		{"DescribeImageScanFindings", "{\"repositoryName\": \"ab\", \"imageId\": {\"imageTag\": \"t\"}, \"maxResults\": 1001}",
+		 "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"},
+		{"CreateRepository", "{\"repositoryName\": \"ab\", \"imageTagMutability\": \"SOMETIMES\"}",
+		 "1 validation error detected: Value 'SOMETIMES' at 'imageTagMutability' failed to satisfy constraint: Member must satisfy enum value set: [MUTABLE, IMMUTABLE]"},
+		{"StartImageScan", "{\"repositoryName\": \"a\"}",
+		 "2 validation errors detected: Value 'a' at 'repositoryName' failed to satisfy constraint: Member must have length greater than or equal to 2; "
+		 "Value null at 'imageId' failed to satisfy constraint: Member must not be null"},
+		{"PutRegistryScanningConfiguration", "{\"rules\": [{\"scanFrequency\": \"SCAN_ON_PUSH\", \"repositoryFilters\": [{\"filter\": \"-x\", \"filterType\": \"WILDCARD\"}]}]}",
+		 "1 validation error detected: Value '-x' at 'rules.1.member.repositoryFilters.1.member.filter' failed to satisfy constraint: "
+		 "Member must satisfy regular expression pattern: ^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ecr_err err = {0};
+		json_t *req = json_loads(rows[i].req, 0, NULL);
+		CHECK(ecr_validate(input_of(rows[i].op), req, &err) == ECR_E_VALIDATION);
+		CHECK_STR(err.message, rows[i].msg);
+		json_decref(req);
+	}
+}
+
+void test_validate_ok(void)
+{
+	static const char *const ok[] = {
+		"{\"repositoryName\": \"a/b-c_d.e\"}",
+		"{\"repositoryName\": \"project/app\", \"imageTagMutability\": \"IMMUTABLE\", \"imageScanningConfiguration\": {\"scanOnPush\": true}}",
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct ecr_err err = {0};
+		json_t *req = json_loads(ok[i], 0, NULL);
+		CHECK(ecr_validate(input_of("CreateRepository"), req, &err) == 0);
+		json_decref(req);
+	}
+	/* the filter pattern allows '*' and '/' inside */
+	struct ecr_err err = {0};
+	json_t *req = json_loads("{\"rules\": [{\"scanFrequency\": \"SCAN_ON_PUSH\", \"repositoryFilters\": [{\"filter\": \"prod/*\", \"filterType\": \"WILDCARD\"}]}]}", 0, NULL);
+	CHECK(ecr_validate(input_of("PutRegistryScanningConfiguration"), req, &err) == 0);
+	json_decref(req);
+}
+
+void test_timefmt_parse(void)
+{
+	static const struct { const char *in; double want; } rows[] = {
+		{"1572305000", 1572305000},
+		{"1572305753.5", 1572305753.5},
+		{"2019-10-28T23:23:20Z", 1572304.0 * 1000 + 1000},
+		{"2019-10-28T23:23:20+00:00", 1572305000},
+		{"2019-10-29T01:23:20+02:00", 1572305000},
+		{"1970-01-01", 0},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		double t = -1;
+		CHECK(ecr_time_parse(rows[i].in, &t) == 0);
+		if (i != 2)
+			CHECK(t == rows[i].want);
+		else
+			CHECK(t == 1572305000);
+	}
+	double t;
+	CHECK(ecr_time_parse("yesterday", &t) != 0);
+	CHECK(ecr_time_parse("", &t) != 0);
+}
+
+void test_timefmt_iso(void)
+{
+	char s[64];
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ecr_time_iso_local(1572305000.0, s, sizeof(s));
+	CHECK_STR(s, "2019-10-28T23:23:20+00:00");
+	ecr_time_iso_local(1572236352.419, s, sizeof(s));
+	CHECK_STR(s, "2019-10-28T04:19:12.419000+00:00");
+	ecr_time_iso_utc(1572316608.9, s, sizeof(s));
+	CHECK_STR(s, "2019-10-29T02:36:48Z");
+	setenv("TZ", "America/Los_Angeles", 1);
+	tzset();
+	ecr_time_iso_local(1572305000.0, s, sizeof(s));
+	CHECK_STR(s, "2019-10-28T16:23:20-07:00");
+	setenv("TZ", "UTC", 1);
+}
+
+void test_digest_sha256(void)
+{
+	char d[ECR_DIGEST_LEN + 1];
+	ecr_sha256_buf("abc", 3, d);
+	CHECK_STR(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	CHECK(ecr_digest_valid(d));
+	CHECK(!ecr_digest_valid("sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	CHECK(!ecr_digest_valid("sha256_hash"));
+	CHECK(ecr_validate_digest_pattern("sha256:ABCdef0"));
+	CHECK(!ecr_validate_digest_pattern("sha256_hash"));
+}
+
+static char *tmpdir(void)
+{
+	char *t = strdup("/tmp/ecrlite-unit-XXXXXX");
+	return mkdtemp(t);
+}
+
+void test_state_roundtrip(void)
+{
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err = {0};
+	char *dir = tmpdir();
+	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(ecr_state_meta_set(ctx->db, "k", "v", &err) == 0);
+	char *v = ecr_state_meta_get(ctx->db, "k");
+	CHECK_STR(v, "v");
+	free(v);
+	ecr_ctx_free(ctx);
+	/* reopening runs no migration twice and keeps data */
+	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	v = ecr_state_meta_get(ctx->db, "k");
+	CHECK_STR(v, "v");
+	free(v);
+	ecr_ctx_free(ctx);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	free(dir);
+}
+
+void test_token_roundtrip(void)
+{
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err = {0};
+	char *dir = tmpdir();
+	long long k = 0;
+	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	char *t = ecr_token_make(ctx, "ListImages", "1/", 42);
+	CHECK(t != NULL);
+	CHECK(ecr_token_read(ctx, "ListImages", "1/", t, &k, &err) == 0 && k == 42);
+	/* another operation's or scope's token, and forgeries, are refused */
+	CHECK(ecr_token_read(ctx, "DescribeImages", "1/", t, &k, &err) == ECR_E_INVALID_PARAMETER);
+	CHECK(ecr_token_read(ctx, "ListImages", "2/", t, &k, &err) == ECR_E_INVALID_PARAMETER);
+	CHECK(ecr_token_read(ctx, "ListImages", "1/", "NDMuMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==", &k, &err) == ECR_E_INVALID_PARAMETER);
+	CHECK(ecr_token_read(ctx, "ListImages", "1/", "garbage", &k, &err) == ECR_E_INVALID_PARAMETER);
+	free(t);
+	ecr_ctx_free(ctx);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	free(dir);
+}

@@ -1,0 +1,20 @@
+/* A tiny table-friendly unit test harness: CHECK records a failure and goes on. */
+#ifndef UNIT_H
+#define UNIT_H
+#include <stdio.h>
+#include <string.h>
+
+extern int unit_failed;
+#define CHECK(cond) do { if (!(cond)) { unit_failed++; \
+	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#define CHECK_STR(a, b) do { const char *a_ = (a), *b_ = (b); \
+	if (!a_ || !b_ || strcmp(a_, b_)) { unit_failed++; \
+	fprintf(stderr, "%s:%d: '%s' != '%s'\n", __FILE__, __LINE__, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); } } while (0)
+
+#define TESTS(X) \
+	X(test_validate_messages) X(test_validate_ok) X(test_timefmt_parse) X(test_timefmt_iso) \
+	X(test_digest_sha256) X(test_state_roundtrip) X(test_token_roundtrip)
+#define DECL(t) void t(void);
+TESTS(DECL)
+#undef DECL
+#endif
