@@ -23,7 +23,8 @@ static char *normalize(const char *base_dir, const char *p)
 		strcpy(buf, p);
 	else
 		sprintf(buf, "%s/%s", base_dir, p);
-	for (char *tok = strtok(buf, "/"); tok; tok = strtok(NULL, "/")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(tok, ".") || !*tok)
 			continue;
 		if (!strcmp(tok, "..")) {

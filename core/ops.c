@@ -16,6 +16,7 @@ static const struct op_row ops[] = {
 	{"DescribeImages", op_describe_images, OP_READ},
 	{"DescribeRegistry", op_describe_registry, OP_READ},
 	{"DescribeRepositories", op_describe_repositories, OP_READ},
+	{"GetImageInventory", op_get_image_inventory, OP_WRITE | OP_EXT}, /* writes its caches */
 	{"GetRegistryScanningConfiguration", op_get_registry_scanning_configuration, OP_READ},
 	{"ListImages", op_list_images, OP_READ},
 	{"ListTagsForResource", op_list_tags_for_resource, OP_READ},
@@ -57,7 +58,7 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	int rc;
 	*resp_out = NULL;
 	ecr_err_clear(err);
-	if (!m)
+	if (!m && !(row && (row->flags & OP_EXT)))
 		return ecr_err_set(err, ECR_E_UNKNOWN_OPERATION, "Unknown operation %s", op);
 	if (!row)
 		return ecr_err_set(err, ECR_E_UNSUPPORTED_OPERATION,
@@ -68,7 +69,7 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 		rc = ecr_err_set(err, ECR_E_VALIDATION, "request must be a JSON object");
 		goto out;
 	}
-	if ((rc = ecr_validate(m->input, req, err)))
+	if (m && (rc = ecr_validate(m->input, req, err)))
 		goto out;
 	if ((rc = ecr_state_begin(ctx->db, row->flags & OP_WRITE, err)))
 		goto out;

@@ -9,6 +9,7 @@
 enum op_flags {
 	OP_READ = 0,       /* runs in a read transaction */
 	OP_WRITE = 1 << 0, /* runs in BEGIN IMMEDIATE: all or nothing */
+	OP_EXT = 1 << 1,   /* ecrlite's own: not in the ECR model, checks its own input */
 };
 
 typedef int (*op_fn)(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err);
@@ -28,6 +29,7 @@ OP(delete_repository);
 OP(describe_images);
 OP(describe_registry);
 OP(describe_repositories);
+OP(get_image_inventory);
 OP(get_registry_scanning_configuration);
 OP(list_images);
 OP(list_tags_for_resource);

@@ -20,6 +20,7 @@ static int cmd_help(int argc, char **argv);
 static const struct entry entries[] = {
 	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry"},
 	{"help", cmd_help, "this list"},
+	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
 	{"version", cli_version, "print the version"},
 };

@@ -2,7 +2,16 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <jansson.h>
+
+#include "../../core/ecr.h"
+
 int cli_push(int argc, char **argv);
+int cli_inventory(int argc, char **argv);
+/* helpers shared by the commands */
+json_t *cli_image_request(const char *ref);
+int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err);
+int cli_fail(const char *what, const struct ecr_err *err);
 int cli_version(int argc, char **argv);
 
 #endif

@@ -1,0 +1,21 @@
+/* What is installed in an image: layers applied in order into an in-memory tree,
+ * symlinks resolved inside the image root, the OS and package databases read.
+ * Per-layer results are cached by diff_id (and the scanner version), per-image results
+ * by manifest digest, in the state database. */
+#ifndef ECR_INVENTORY_H
+#define ECR_INVENTORY_H
+#include <jansson.h>
+
+#include "ctx.h"
+
+#define ECR_SCANNER_VERSION "ecrlite-inventory-1" /* bump to invalidate every cache */
+
+/* Inventory of the manifest `digest` (stored in this registry). *out (new reference):
+ * {os: {id, versionId, codename, prettyName} | null, packageManagers: [...],
+ *  packages: [{name, version, sourceName, sourceVersion, arch, format}],
+ *  unsupported: "why" (only when no supported OS/package database), warnings: [...],
+ *  layers: [{digest, diffId, cached}]}.
+ * ECR_E_ARCHIVE when a layer is corrupt, truncated, or its package database too big. */
+int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* ecrlite's own operations (not in the ECR model): GetImageInventory. */
+#include <string.h>
+
+#include "image.h"
+#include "inventory.h"
+#include "ops.h"
+
+int op_get_image_inventory(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	struct ecr_image_ref ref;
+	json_t *inv = NULL;
+	int rc;
+	if (!json_is_string(json_object_get(req, "repositoryName")) || !json_is_object(json_object_get(req, "imageId")))
+		return ecr_err_set(err, ECR_E_VALIDATION, "GetImageInventory needs repositoryName and imageId");
+	if ((rc = ecr_repo_load(ctx, req, &r, err)) ||
+	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
+	    (rc = ecr_inventory(ctx, ref.digest, &inv, err)))
+		return rc;
+	json_t *id = json_pack("{s:s}", "imageDigest", ref.digest);
+	if (ref.tag[0])
+		json_object_set_new(id, "imageTag", json_string(ref.tag));
+	*out = json_pack("{s:s, s:s, s:o}", "registryId", r.account, "repositoryName", r.name, "imageId", id);
+	json_object_update(*out, inv);
+	json_decref(inv);
+	return 0;
+}

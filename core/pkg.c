@@ -1,0 +1,83 @@
+/* The package list shared by the database readers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkg.h"
+
+int ecr_pkgs_add(struct ecr_pkgs *p, const char *name, const char *version, const char *source,
+		 const char *source_version, const char *arch, const char *format)
+{
+	if (p->n == p->alloc) {
+		size_t na = p->alloc ? p->alloc * 2 : 64;
+		void *v = realloc(p->v, na * sizeof(*p->v));
+		if (!v)
+			return -1;
+		p->v = v;
+		p->alloc = na;
+	}
+	struct ecr_pkg *k = &p->v[p->n++];
+	k->name = strdup(name);
+	k->version = strdup(version);
+	k->source = strdup(source && *source ? source : name);
+	k->source_version = strdup(source_version && *source_version ? source_version : version);
+	k->arch = strdup(arch ? arch : "");
+	k->format = format;
+	return 0;
+}
+
+static void pkg_free(struct ecr_pkg *k)
+{
+	free(k->name);
+	free(k->version);
+	free(k->source);
+	free(k->source_version);
+	free(k->arch);
+}
+
+void ecr_pkgs_release(struct ecr_pkgs *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		pkg_free(&p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+static int cmp(const void *a, const void *b)
+{
+	const struct ecr_pkg *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (!c)
+		c = strcmp(x->version, y->version);
+	if (!c)
+		c = strcmp(x->arch, y->arch);
+	return c;
+}
+
+void ecr_pkgs_sort(struct ecr_pkgs *p)
+{
+	size_t w = 0;
+	if (!p->n)
+		return;
+	qsort(p->v, p->n, sizeof(*p->v), cmp);
+	for (size_t i = 0; i < p->n; i++) {
+		if (w && !cmp(&p->v[w - 1], &p->v[i])) {
+			pkg_free(&p->v[i]);
+			continue;
+		}
+		p->v[w++] = p->v[i];
+	}
+	p->n = w;
+}
+
+json_t *ecr_pkgs_json(const struct ecr_pkgs *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < p->n; i++) {
+		const struct ecr_pkg *k = &p->v[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", k->name,
+						   "version", k->version, "sourceName", k->source,
+						   "sourceVersion", k->source_version, "arch", k->arch,
+						   "format", k->format));
+	}
+	return a;
+}

@@ -1,0 +1,60 @@
+/* apk-tools' installed database: one "X:value" line per field, a blank line between
+ * packages (P name, V version, A arch, o origin = the source package). */
+#include <stdio.h>
+#include <string.h>
+
+#include "pkg.h"
+
+struct apk {
+	char name[256], version[256], arch[64], origin[256]; /* fields we use */
+	int line;                                             /* where it starts */
+};
+
+static int finish(struct apk *a, struct ecr_pkgs *out, struct ecr_err *err)
+{
+	int rc = 0;
+	if (a->name[0] || a->version[0]) {
+		if (!a->name[0] || !a->version[0])
+			rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed apk database: the entry at line %d lacks %s",
+					 a->line, a->name[0] ? "V:" : "P:");
+		/* the source version of an apk is its own version */
+		else if (ecr_pkgs_add(out, a->name, a->version, a->origin, a->version, a->arch, "apk"))
+			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+	}
+	memset(a, 0, sizeof(*a));
+	return rc;
+}
+
+int ecr_pkg_apk(const char *data, size_t n, struct ecr_pkgs *out, struct ecr_err *err)
+{
+	struct apk a;
+	const char *p = data, *end = data + n;
+	int line = 0, rc;
+	memset(&a, 0, sizeof(a));
+	if (n && memchr(data, '\0', n))
+		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed apk database: it contains NUL bytes");
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		line++;
+		if (len == 0) {
+			if ((rc = finish(&a, out, err)))
+				return rc;
+		} else if (len >= 2 && p[1] == ':') {
+			char *dst = NULL;
+			size_t cap = 0;
+			switch (p[0]) {
+			case 'P': dst = a.name, cap = sizeof(a.name); break;
+			case 'V': dst = a.version, cap = sizeof(a.version); break;
+			case 'A': dst = a.arch, cap = sizeof(a.arch); break;
+			case 'o': dst = a.origin, cap = sizeof(a.origin); break;
+			}
+			if (!a.line)
+				a.line = line;
+			if (dst)
+				snprintf(dst, cap, "%.*s", (int)(len - 2), p + 2);
+		}
+		p += len + 1;
+	}
+	return finish(&a, out, err);
+}

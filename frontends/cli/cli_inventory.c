@@ -1,0 +1,108 @@
+/* `ecrlite inventory [--region R] [--output text|json] REPOSITORY:TAG|REPOSITORY@sha256:…` */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/ecr.h"
+#include "cli.h"
+
+/* REPOSITORY:TAG or REPOSITORY@DIGEST into a request (new reference). */
+json_t *cli_image_request(const char *ref)
+{
+	char *r = strdup(ref);
+	json_t *req;
+	char *at = strchr(r, '@');
+	char *colon = strrchr(r, ':');
+	if (at) {
+		*at = '\0';
+		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageDigest", at + 1);
+	} else if (colon && !strchr(colon, '/')) {
+		*colon = '\0';
+		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageTag", colon + 1);
+	} else {
+		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageTag", "latest");
+	}
+	free(r);
+	return req;
+}
+
+int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
+{
+	if (!region || !*region)
+		region = getenv("AWS_REGION");
+	if (!region || !*region)
+		region = getenv("AWS_DEFAULT_REGION");
+	int rc = ecr_ctx_open(ctx, NULL, err);
+	if (!rc)
+		rc = ecr_ctx_set_region(*ctx, region && *region ? region : ECR_DEFAULT_REGION, err);
+	return rc;
+}
+
+int cli_fail(const char *what, const struct ecr_err *err)
+{
+	if (err->code == ECR_E_ARCHIVE || err->code == ECR_E_STATE || err->code == ECR_E_FEED || err->code == ECR_E_USAGE)
+		fprintf(stderr, "ecrlite: %s failed: %s\n", what, err->message);
+	else
+		fprintf(stderr, "ecrlite: %s failed: %s: %s\n", what, ecr_err_name(err), err->message);
+	return 1;
+}
+
+int cli_inventory(int argc, char **argv)
+{
+	const char *region = NULL, *output = "text", *ref = NULL;
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err = {0};
+	json_t *req = NULL, *resp = NULL;
+	int rc = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			region = argv[++i];
+		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
+			output = argv[++i];
+		else if (!ref && argv[i][0] != '-')
+			ref = argv[i];
+		else
+			ref = NULL, i = argc;
+	}
+	if (!ref || (strcmp(output, "text") && strcmp(output, "json"))) {
+		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] REPOSITORY[:TAG|@DIGEST]\n");
+		return 2;
+	}
+	req = cli_image_request(ref);
+	if (cli_open(&ctx, region, &err) || ecr_call(ctx, "GetImageInventory", req, &resp, &err)) {
+		rc = cli_fail("inventory", &err);
+		goto out;
+	}
+	if (!strcmp(output, "json")) {
+		char *s = json_dumps(resp, JSON_INDENT(2));
+		printf("%s\n", s);
+		free(s);
+		goto out;
+	}
+	json_t *os = json_object_get(resp, "os");
+	printf("image\t%s@%s\n", json_string_value(json_object_get(resp, "repositoryName")),
+	       json_string_value(json_object_get(json_object_get(resp, "imageId"), "imageDigest")));
+	if (json_is_object(os))
+		printf("os\t%s %s%s%s\n", json_string_value(json_object_get(os, "id")),
+		       json_string_value(json_object_get(os, "versionId")),
+		       json_object_get(os, "codename") ? " " : "",
+		       json_object_get(os, "codename") ? json_string_value(json_object_get(os, "codename")) : "");
+	else
+		printf("os\tunknown\n");
+	if (json_object_get(resp, "unsupported"))
+		printf("unsupported\t%s\n", json_string_value(json_object_get(resp, "unsupported")));
+	size_t i;
+	json_t *w, *p;
+	json_array_foreach(json_object_get(resp, "warnings"), i, w)
+		fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(w));
+	json_array_foreach(json_object_get(resp, "packages"), i, p)
+		printf("%s\t%s\t%s\t%s\t%s\t%s\n", json_string_value(json_object_get(p, "name")),
+		       json_string_value(json_object_get(p, "version")), json_string_value(json_object_get(p, "sourceName")),
+		       json_string_value(json_object_get(p, "sourceVersion")), json_string_value(json_object_get(p, "arch")),
+		       json_string_value(json_object_get(p, "format")));
+out:
+	json_decref(req);
+	json_decref(resp);
+	ecr_ctx_free(ctx);
+	return rc;
+}
