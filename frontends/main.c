@@ -22,6 +22,7 @@ static const struct entry entries[] = {
 	{"help", cmd_help, "this list"},
 	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
+	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
 	{"version", cli_version, "print the version"},
 };
 #define NENTRIES (sizeof(entries) / sizeof(entries[0]))
