@@ -73,6 +73,8 @@ int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err)
 	}
 	snprintf(ctx->region, sizeof(ctx->region), "%s", ECR_DEFAULT_REGION);
 	ctx->now = -1;
+	ctx->events = json_array();
+	ctx->notices = json_array();
 	const char *now = getenv("ECRLITE_NOW");
 	if (now && *now && ecr_time_parse(now, &ctx->now)) {
 		rc = ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_NOW '%s': want epoch seconds or ISO 8601", now);
@@ -95,6 +97,8 @@ void ecr_ctx_free(struct ecr_ctx *ctx)
 	if (!ctx)
 		return;
 	sqlite3_close(ctx->db);
+	json_decref(ctx->events);
+	json_decref(ctx->notices);
 	free(ctx->home);
 	free(ctx);
 }

@@ -11,6 +11,13 @@ struct ecr_ctx {
 	char account[16];    /* default registry id (12 digits) */
 	char region[32];     /* region requests are served in */
 	double now;          /* fixed clock from $ECRLITE_NOW, or < 0 for the real one */
+	json_t *events;      /* events waiting for the running operation to commit */
+	json_t *notices;     /* what frontends should tell the user (failed deliveries) */
+	struct {
+		int (*fn)(void *ud, json_t *event, char **why); /* a consumer */
+		void *ud;                                        /* its data */
+	} consumers[8];      /* event consumers (event.h) */
+	int nconsumers;      /* how many */
 };
 
 /* The registry id a request addresses: its registryId member, else the default. */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "ops.h"
 #include "state.h"
 #include "validate.h"
@@ -13,6 +14,7 @@ static const struct op_row ops[] = {
 	{"BatchGetRepositoryScanningConfiguration", op_batch_get_repository_scanning_configuration, OP_READ},
 	{"CreateRepository", op_create_repository, OP_WRITE},
 	{"DeleteRepository", op_delete_repository, OP_WRITE},
+	{"DescribeImageScanFindings", op_describe_image_scan_findings, OP_READ},
 	{"DescribeImages", op_describe_images, OP_READ},
 	{"DescribeRegistry", op_describe_registry, OP_READ},
 	{"DescribeRepositories", op_describe_repositories, OP_READ},
@@ -24,6 +26,7 @@ static const struct op_row ops[] = {
 	{"PutImageScanningConfiguration", op_put_image_scanning_configuration, OP_WRITE},
 	{"PutImageTagMutability", op_put_image_tag_mutability, OP_WRITE},
 	{"PutRegistryScanningConfiguration", op_put_registry_scanning_configuration, OP_WRITE},
+	{"StartImageScan", op_start_image_scan, OP_WRITE},
 	{"TagResource", op_tag_resource, OP_WRITE},
 	{"UntagResource", op_untag_resource, OP_WRITE},
 };
@@ -76,16 +79,19 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	rc = row->fn(ctx, req, &resp, err);
 	if (rc) {
 		ecr_state_rollback(ctx->db);
+		ecr_event_flush(ctx, 0);
 		json_decref(resp);
 		resp = NULL;
 		goto out;
 	}
 	if ((rc = ecr_state_commit(ctx->db, err))) {
 		ecr_state_rollback(ctx->db);
+		ecr_event_flush(ctx, 0);
 		json_decref(resp);
 		resp = NULL;
 		goto out;
 	}
+	ecr_event_flush(ctx, 1);
 	*resp_out = resp ? resp : json_object();
 out:
 	json_decref(empty);

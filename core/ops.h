@@ -26,6 +26,7 @@ OP(batch_get_image);
 OP(batch_get_repository_scanning_configuration);
 OP(create_repository);
 OP(delete_repository);
+OP(describe_image_scan_findings);
 OP(describe_images);
 OP(describe_registry);
 OP(describe_repositories);
@@ -37,6 +38,7 @@ OP(put_image);
 OP(put_image_scanning_configuration);
 OP(put_image_tag_mutability);
 OP(put_registry_scanning_configuration);
+OP(start_image_scan);
 OP(tag_resource);
 OP(untag_resource);
 #undef OP

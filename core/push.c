@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "archive.h"
+#include "event.h"
+#include "scan.h"
+#include "scancfg.h"
 #include "image.h"
 #include "manifest.h"
 #include "push.h"
@@ -241,6 +244,31 @@ static int insert_blob(struct ecr_ctx *ctx, struct ecr_archive_entry *e, struct 
 	return rc;
 }
 
+/* Scan on push, in its own transaction after the push committed: a scan that fails
+ * is recorded as FAILED and never undoes the push. Returns the ImageScanStatus, or
+ * NULL when the repository does not scan on push. */
+static json_t *scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref)
+{
+	struct ecr_err err = {0};
+	json_t *status = NULL;
+	if (ecr_state_begin(ctx->db, 1, &err))
+		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
+	if (!ecr_scancfg_on_push(ctx, r, NULL)) {
+		ecr_state_rollback(ctx->db);
+		return NULL;
+	}
+	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_image(ctx, r, ref, &status, &err) ||
+	    ecr_state_commit(ctx->db, &err)) {
+		ecr_state_rollback(ctx->db);
+		ecr_event_flush(ctx, 0);
+		json_decref(status);
+		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
+				 "description", err.message);
+	}
+	ecr_event_flush(ctx, 1);
+	return status;
+}
+
 int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, const char *tag,
 	     json_t **out, struct ecr_err *err)
 {
@@ -304,13 +332,18 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	}
 	if ((rc = ecr_state_commit(ctx->db, err)))
 		goto fail;
+	json_t *scan = NULL;
+	if (ch != ECR_IMAGE_UNCHANGED)
+		scan = scan_on_push(ctx, &r, &ref);
 	long long size = 0;
 	for (int i = 1; i < p.nblobs; i++)
 		size += p.blobs[i]->w.size;
 	*out = json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:s, s:b, s:b}", "repositoryName", r.name,
 			 "imageId", "imageDigest", ref.digest, "imageTag", tag, "layers", p.nblobs - 1,
 			 "imageSizeInBytes", (json_int_t)size, "imageManifestMediaType", p.media_type,
-			 "changed", ch != ECR_IMAGE_UNCHANGED, "scanOnPush", r.scan_on_push);
+			 "changed", ch != ECR_IMAGE_UNCHANGED, "scanOnPush", scan != NULL);
+	if (scan)
+		json_object_set_new(*out, "imageScanStatus", scan);
 	goto out;
 fail:
 	ecr_state_rollback(ctx->db);

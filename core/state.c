@@ -42,6 +42,20 @@ static const char *const migrations[] = {
 	"CREATE TABLE finding(scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
 	" ord INTEGER NOT NULL, name TEXT NOT NULL, description TEXT, uri TEXT,"
 	" severity TEXT NOT NULL, attributes TEXT NOT NULL, PRIMARY KEY(scan_id, ord));",
+	/* 2: vulnerability data imported from feeds */
+	"CREATE TABLE feed_source(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" format TEXT NOT NULL, path TEXT NOT NULL, imported_at REAL NOT NULL,"
+	" updated_at REAL NOT NULL, records INTEGER NOT NULL);"
+	/* one row per (vulnerability, ecosystem, package, affected range) */
+	"CREATE TABLE advisory(source_id INTEGER NOT NULL REFERENCES feed_source(id) ON DELETE CASCADE,"
+	" ecosystem TEXT NOT NULL, package TEXT NOT NULL, vuln_id TEXT NOT NULL,"
+	" status TEXT NOT NULL, introduced TEXT, fixed TEXT, last_affected TEXT, versions TEXT,"
+	" severity TEXT, description TEXT);"
+	"CREATE INDEX advisory_pkg ON advisory(ecosystem, package);"
+	"CREATE INDEX advisory_vuln ON advisory(source_id, vuln_id);"
+	"CREATE TABLE cve_info(vuln_id TEXT PRIMARY KEY, source_id INTEGER NOT NULL"
+	" REFERENCES feed_source(id) ON DELETE CASCADE, description TEXT,"
+	" cvss2_vector TEXT, cvss2_score REAL, cvss3_vector TEXT, cvss3_score REAL);",
 };
 
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err)

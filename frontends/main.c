@@ -24,6 +24,7 @@ static const struct entry entries[] = {
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
 	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
 	{"version", cli_version, "print the version"},
+	{"vulndb", cli_vulndb, "vulndb import PATH… | vulndb status: vulnerability feeds, offline"},
 };
 #define NENTRIES (sizeof(entries) / sizeof(entries[0]))
 

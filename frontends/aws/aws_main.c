@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aws.h"
+#include "../../core/event.h"
 
 
 /* ~/.aws/config (or $AWS_CONFIG_FILE): the value of key in the profile's section. */
@@ -101,7 +102,13 @@ static int call_local(struct caller *c, const char *op, json_t *req, json_t **re
 		if ((rc = ecr_ctx_set_region(c->ctx, c->region ? c->region : ECR_DEFAULT_REGION, err)))
 			return rc;
 	}
-	return ecr_call(c->ctx, op, req, resp, err);
+	rc = ecr_call(c->ctx, op, req, resp, err);
+	json_t *notes = ecr_ctx_take_notices(c->ctx);
+	size_t i;
+	json_t *m;
+	json_array_foreach(notes, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
+	json_decref(notes);
+	return rc;
 }
 
 int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct ecr_err *err)
@@ -140,6 +147,17 @@ static json_t *path_get(json_t *o, const char *path)
 		path += n + (path[n] == '.');
 	}
 	return o;
+}
+
+/* 1 when the object holding path's last member exists (a top-level key always does) */
+static int path_get_parent_exists(json_t *o, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	char parent[256];
+	if (!dot)
+		return 1;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(dot - path), path);
+	return json_is_object(path_get(o, parent));
 }
 
 static void path_set(json_t *o, const char *path, json_t *v)
@@ -372,7 +390,14 @@ static int run_op(struct caller *c)
 		if (!strcmp(fmt, "text") && !cmd->query) {
 			size_t i;
 			json_t *pg;
-			json_array_foreach(p.list, i, pg) aws_out_text(stdout, pg);
+			json_array_foreach(p.list, i, pg) {
+				/* the real CLI renders each page with every result key present,
+				 * a missing one as None (hence IMAGESCANFINDINGS\tNone…) */
+				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++)
+					if (!path_get(pg, *rk) && path_get_parent_exists(pg, *rk))
+						path_set(pg, *rk, json_null());
+				aws_out_text(stdout, pg);
+			}
 			if (p.next_token)
 				printf("NEXTTOKEN\t%s\n", p.next_token);
 		} else {

@@ -9,10 +9,13 @@
 int cli_push(int argc, char **argv);
 int cli_inventory(int argc, char **argv);
 int cli_vercmp(int argc, char **argv);
+int cli_vulndb(int argc, char **argv);
 /* helpers shared by the commands */
 json_t *cli_image_request(const char *ref);
 int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err);
 int cli_fail(const char *what, const struct ecr_err *err);
+/* Prints the core's notices (failed event deliveries) as warnings. */
+void cli_notices(struct ecr_ctx *ctx);
 int cli_version(int argc, char **argv);
 
 #endif

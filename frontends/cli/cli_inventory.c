@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../core/ecr.h"
+#include "../../core/event.h"
 #include "cli.h"
 
 /* REPOSITORY:TAG or REPOSITORY@DIGEST into a request (new reference). */
@@ -45,6 +46,17 @@ int cli_fail(const char *what, const struct ecr_err *err)
 	else
 		fprintf(stderr, "ecrlite: %s failed: %s: %s\n", what, ecr_err_name(err), err->message);
 	return 1;
+}
+
+void cli_notices(struct ecr_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	json_t *n = ecr_ctx_take_notices(ctx);
+	size_t i;
+	json_t *m;
+	json_array_foreach(n, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
+	json_decref(n);
 }
 
 int cli_inventory(int argc, char **argv)

@@ -74,7 +74,12 @@ int cli_push(int argc, char **argv)
 		       json_string_value(json_object_get(id, "imageDigest")),
 		       (long long)json_integer_value(json_object_get(out, "layers")),
 		       (long long)json_integer_value(json_object_get(out, "imageSizeInBytes")));
+		json_t *scan = json_object_get(out, "imageScanStatus");
+		if (scan)
+			printf("scan on push: %s: %s\n", json_string_value(json_object_get(scan, "status")),
+			       json_string_value(json_object_get(scan, "description")));
 	}
+	cli_notices(ctx);
 out:
 	json_decref(out);
 	ecr_ctx_free(ctx);

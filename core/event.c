@@ -1,0 +1,112 @@
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "event.h"
+#include "timefmt.h"
+
+int ecr_event_subscribe(struct ecr_ctx *ctx, ecr_event_fn fn, void *ud)
+{
+	if (ctx->nconsumers == 8)
+		return -1;
+	ctx->consumers[ctx->nconsumers].fn = fn;
+	ctx->consumers[ctx->nconsumers].ud = ud;
+	ctx->nconsumers++;
+	return 0;
+}
+
+static void uuid4(char out[37])
+{
+	unsigned char b[16];
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		memset(b, 0, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+		 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
+		       const char *status, json_t *counts)
+{
+	char id[37], when[40], arn[512];
+	uuid4(id);
+	ecr_time_iso_utc(ecr_ctx_now(ctx), when, sizeof(when));
+	snprintf(arn, sizeof(arn), "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account, repo);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:s, s:O, s:s, s:O}}", "version", "0",
+			 "id", id, "detail-type", "ECR Image Scan", "source", "aws.ecr", "account", ctx->account,
+			 "time", when, "region", ctx->region, "resources", arn, "detail", "scan-status", status,
+			 "repository-name", repo, "finding-severity-counts", counts ? counts : json_object(),
+			 "image-digest", digest, "image-tags", tags ? tags : json_array());
+}
+
+void ecr_event_queue(struct ecr_ctx *ctx, json_t *ev)
+{
+	json_array_append_new(ctx->events, ev);
+}
+
+static void notice(struct ecr_ctx *ctx, const char *fmt, const char *a, const char *b)
+{
+	char msg[1024];
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	json_array_append_new(ctx->notices, json_string(msg));
+}
+
+/* $ECRLITE_EVENT_COMMAND: a shell command that reads the event on stdin. */
+static int run_command(struct ecr_ctx *ctx, const char *cmd, const char *line)
+{
+	FILE *p = popen(cmd, "w");
+	if (!p) {
+		notice(ctx, "event command '%s' could not start%s", cmd, "");
+		return -1;
+	}
+	fputs(line, p);
+	fputc('\n', p);
+	int st = pclose(p);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		char code[32];
+		snprintf(code, sizeof(code), "%d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		notice(ctx, "event command '%s' failed (exit %s); the scan result is kept", cmd, code);
+		return -1;
+	}
+	return 0;
+}
+
+void ecr_event_flush(struct ecr_ctx *ctx, int deliver)
+{
+	size_t i;
+	json_t *ev;
+	if (deliver) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/events.jsonl", ctx->home);
+		const char *cmd = getenv("ECRLITE_EVENT_COMMAND");
+		json_array_foreach(ctx->events, i, ev) {
+			char *line = json_dumps(ev, JSON_COMPACT);
+			FILE *f = fopen(path, "a");
+			if (!f || fprintf(f, "%s\n", line) < 0)
+				notice(ctx, "cannot append to '%s'%s", path, "");
+			if (f)
+				fclose(f);
+			if (cmd && *cmd)
+				run_command(ctx, cmd, line);
+			for (int c = 0; c < ctx->nconsumers; c++) {
+				char *why = NULL;
+				if (ctx->consumers[c].fn(ctx->consumers[c].ud, ev, &why)) {
+					notice(ctx, "scan event hook failed: %s%s", why ? why : "unknown error", "");
+					free(why);
+				}
+			}
+			free(line);
+		}
+	}
+	json_array_clear(ctx->events);
+}
+
+json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx)
+{
+	json_t *n = ctx->notices;
+	ctx->notices = json_array();
+	return n;
+}

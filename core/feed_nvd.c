@@ -1,0 +1,93 @@
+/* NVD CVE JSON: API 2.0 pages ({vulnerabilities: [{cve: …}]}) and the 1.1 yearly feeds
+ * ({CVE_Items: […]}): descriptions and CVSS v2 / v3.x base scores and vectors, per CVE
+ * (a later import of a CVE replaces it). */
+#include <string.h>
+
+#include "ctx.h"
+#include "timefmt.h"
+#include "vulndb_int.h"
+
+/* The NVD's own (Primary) metric of a cvssMetricV* list, else its first. */
+static json_t *primary(json_t *list)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(list, i, m) {
+		const char *t = json_string_value(json_object_get(m, "type"));
+		if (t && !strcmp(t, "Primary"))
+			return json_object_get(m, "cvssData");
+	}
+	return json_object_get(json_array_get(list, 0), "cvssData");
+}
+
+static const char *english(json_t *descs, const char *key)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(descs, i, d) {
+		const char *lang = json_string_value(json_object_get(d, "lang"));
+		if (lang && !strcmp(lang, "en"))
+			return json_string_value(json_object_get(d, key));
+	}
+	return json_string_value(json_object_get(json_array_get(descs, 0), key));
+}
+
+static double score(json_t *cvss)
+{
+	json_t *s = json_object_get(cvss, "baseScore");
+	return json_is_number(s) ? json_number_value(s) : -1;
+}
+
+int feed_nvd(struct feed *f, json_t *doc, struct ecr_err *err)
+{
+	long long src;
+	double updated = -1;
+	const char *ts = json_string_value(json_object_get(doc, "timestamp"));
+	if (!ts)
+		ts = json_string_value(json_object_get(doc, "CVE_data_timestamp"));
+	if (ts && ecr_time_parse(ts, &updated))
+		updated = -1;
+	int rc = feed_source(f, "nvd", "nvd", 0, updated, &src, err);
+	if (rc)
+		return rc;
+	json_t *list = json_object_get(doc, "vulnerabilities"), *it;
+	size_t i;
+	if (list) {
+		if (!json_is_array(list))
+			return feed_bad(f, err, "at $.vulnerabilities: want a list");
+		json_array_foreach(list, i, it) {
+			json_t *cve = json_object_get(it, "cve");
+			const char *id = json_string_value(json_object_get(cve, "id"));
+			if (!id)
+				return feed_bad(f, err, "at $.vulnerabilities[%zu].cve.id: want a string", i);
+			json_t *m = json_object_get(cve, "metrics");
+			json_t *v3 = primary(json_object_get(m, "cvssMetricV31"));
+			if (!v3)
+				v3 = primary(json_object_get(m, "cvssMetricV30"));
+			json_t *v2 = primary(json_object_get(m, "cvssMetricV2"));
+			if ((rc = feed_cve(f, src, id, english(json_object_get(cve, "descriptions"), "value"),
+					   json_string_value(json_object_get(v2, "vectorString")), score(v2),
+					   json_string_value(json_object_get(v3, "vectorString")), score(v3), err)))
+				return rc;
+		}
+		return 0;
+	}
+	list = json_object_get(doc, "CVE_Items");
+	if (!json_is_array(list))
+		return feed_bad(f, err, "at $.CVE_Items: want a list");
+	json_array_foreach(list, i, it) {
+		json_t *cve = json_object_get(it, "cve");
+		const char *id = json_string_value(json_object_get(json_object_get(cve, "CVE_data_meta"), "ID"));
+		if (!id)
+			return feed_bad(f, err, "at $.CVE_Items[%zu].cve.CVE_data_meta.ID: want a string", i);
+		json_t *imp = json_object_get(it, "impact");
+		json_t *v3 = json_object_get(json_object_get(imp, "baseMetricV3"), "cvssV3");
+		json_t *v2 = json_object_get(json_object_get(imp, "baseMetricV2"), "cvssV2");
+		if ((rc = feed_cve(f, src, id,
+				   english(json_object_get(json_object_get(cve, "description"), "description_data"), "value"),
+				   json_string_value(json_object_get(v2, "vectorString")), score(v2),
+				   json_string_value(json_object_get(v3, "vectorString")), score(v3), err)))
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,159 @@
+/* OSV records: {id, modified, aliases, upstream, summary, details, severity,
+ * affected: [{package: {ecosystem, name}, ranges: [{type, events}], versions,
+ * ecosystem_specific, database_specific}], database_specific}. One source per
+ * ecosystem family ("osv:Alpine"); a record re-imported replaces its old rows. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timefmt.h"
+#include "vulndb_int.h"
+
+/* "Alpine:v3.18" → "alpine:v3.18", "Debian:12" → "debian:12", "Ubuntu:22.04:LTS" →
+ * "ubuntu:22.04": lower case, Ubuntu's support-level suffix dropped. */
+static void norm_eco(const char *in, char *out, size_t n)
+{
+	size_t i;
+	for (i = 0; in[i] && i < n - 1; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+	if (!strncmp(out, "ubuntu:", 7)) {
+		char *c = strchr(out + 7, ':');
+		if (c)
+			*c = '\0';
+	}
+}
+
+static const char *severity_of(json_t *rec, json_t *aff)
+{
+	const char *w = json_string_value(json_object_get(json_object_get(aff, "ecosystem_specific"), "severity"));
+	if (!w)
+		w = json_string_value(json_object_get(json_object_get(aff, "database_specific"), "severity"));
+	if (!w)
+		w = json_string_value(json_object_get(json_object_get(rec, "database_specific"), "severity"));
+	if (!w) {
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(rec, "severity"), i, s) {
+			const char *t = json_string_value(json_object_get(s, "type"));
+			if (t && !strcmp(t, "Ubuntu"))
+				w = json_string_value(json_object_get(s, "score"));
+		}
+	}
+	return feed_severity_word(w);
+}
+
+/* The CVE names a record stands for: its id when it is one, the CVE behind an
+ * UBUNTU-/DEBIAN-/ALPINE- prefixed id, else its CVE aliases and upstream ids. */
+static json_t *names(json_t *rec)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	json_t *out = json_array();
+	const char *cve = strstr(id, "CVE-");
+	if (cve && (cve == id || cve[-1] == '-')) {
+		json_array_append_new(out, json_string(cve));
+		return out;
+	}
+	const char *keys[] = {"aliases", "upstream"};
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *a;
+		json_array_foreach(json_object_get(rec, keys[k]), i, a) {
+			const char *s = json_string_value(a);
+			if (s && !strncmp(s, "CVE-", 4))
+				json_array_append_new(out, json_string(s));
+		}
+	}
+	if (!json_array_size(out))
+		json_array_append_new(out, json_string(id));
+	return out;
+}
+
+int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	json_t *aff = json_object_get(rec, "affected"), *a;
+	const char *desc = json_string_value(json_object_get(rec, "details"));
+	double modified = -1;
+	size_t i;
+	int rc = 0;
+	if (!desc || !*desc)
+		desc = json_string_value(json_object_get(rec, "summary"));
+	if (aff && !json_is_array(aff))
+		return feed_bad(f, err, "record %s at $.affected: want a list", id);
+	const char *mod = json_string_value(json_object_get(rec, "modified"));
+	if (mod && ecr_time_parse(mod, &modified))
+		modified = -1;
+	json_t *ids = names(rec), *forgotten = json_object();
+	json_array_foreach(aff, i, a) {
+		const char *ecosys = json_string_value(json_object_get(json_object_get(a, "package"), "ecosystem"));
+		const char *pkg = json_string_value(json_object_get(json_object_get(a, "package"), "name"));
+		char eco[128], srcname[160];
+		long long src;
+		if (!ecosys || !pkg) {
+			rc = feed_bad(f, err, "record %s at $.affected[%zu].package: want ecosystem and name strings", id, i);
+			break;
+		}
+		norm_eco(ecosys, eco, sizeof(eco));
+		snprintf(srcname, sizeof(srcname), "osv:%.*s", (int)strcspn(ecosys, ":"), ecosys);
+		if ((rc = feed_source(f, srcname, "osv", 0, modified, &src, err)))
+			break;
+		size_t k;
+		json_t *nm;
+		/* the record's old rows go once, before its first new row in this source */
+		if (!json_object_get(forgotten, srcname)) {
+			json_array_foreach(ids, k, nm)
+				if ((rc = feed_forget(f, src, json_string_value(nm), err)))
+					goto out;
+			json_object_set_new(forgotten, srcname, json_true());
+		}
+		const char *sev = severity_of(rec, a);
+		json_t *ranges = json_object_get(a, "ranges"), *r;
+		json_t *versions = json_object_get(a, "versions");
+		if ((ranges && !json_is_array(ranges)) || (versions && !json_is_array(versions) && !json_is_null(versions))) {
+			rc = feed_bad(f, err, "record %s at $.affected[%zu]: ranges and versions must be lists", id, i);
+			break;
+		}
+		json_array_foreach(ids, k, nm) {
+			const char *vid = json_string_value(nm);
+			size_t ri;
+			json_array_foreach(ranges, ri, r) {
+				const char *type = json_string_value(json_object_get(r, "type"));
+				if (!type || !strcmp(type, "GIT"))
+					continue; /* commit ranges name no package version */
+				const char *intro = NULL;
+				int open = 0;
+				size_t ei;
+				json_t *ev;
+				json_array_foreach(json_object_get(r, "events"), ei, ev) {
+					const char *v;
+					if ((v = json_string_value(json_object_get(ev, "introduced")))) {
+						intro = strcmp(v, "0") ? v : NULL;
+						open = 1;
+					} else if ((v = json_string_value(json_object_get(ev, "fixed")))) {
+						if ((rc = feed_advisory(f, src, eco, pkg, vid, "resolved", intro, v, NULL, NULL, sev, desc, err)))
+							goto out;
+						open = 0;
+					} else if ((v = json_string_value(json_object_get(ev, "last_affected")))) {
+						if ((rc = feed_advisory(f, src, eco, pkg, vid, "resolved", intro, NULL, v, NULL, sev, desc, err)))
+							goto out;
+						open = 0;
+					}
+				}
+				if (open && (rc = feed_advisory(f, src, eco, pkg, vid, "open", intro, NULL, NULL, NULL, sev, desc, err)))
+					goto out;
+			}
+			if (json_is_array(versions) && json_array_size(versions)) {
+				char *vs = json_dumps(versions, JSON_COMPACT);
+				rc = feed_advisory(f, src, eco, pkg, vid, "versions", NULL, NULL, NULL, vs, sev, desc, err);
+				free(vs);
+				if (rc)
+					goto out;
+			}
+		}
+	}
+out:
+	json_decref(ids);
+	json_decref(forgotten);
+	return rc;
+}

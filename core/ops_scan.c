@@ -1,0 +1,133 @@
+/* StartImageScan and DescribeImageScanFindings. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ops.h"
+#include "scan.h"
+#include "state.h"
+#include "token.h"
+
+#define DEFAULT_PAGE 100 /* findings per page without maxResults */
+
+static json_t *image_id_json(const struct ecr_image_ref *ref)
+{
+	json_t *id = json_pack("{s:s}", "imageDigest", ref->digest);
+	if (ref->tag[0])
+		json_object_set_new(id, "imageTag", json_string(ref->tag));
+	return id;
+}
+
+int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	struct ecr_image_ref ref;
+	int rc;
+	if ((rc = ecr_repo_load(ctx, req, &r, err)) ||
+	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
+	    (rc = ecr_scan_quota(ctx, ref.id, err)))
+		return rc;
+	/* The scan runs now, in this transaction: a scan killed half way leaves no row.
+	 * ECR answers IN_PROGRESS and so do we; the result is there for the next call. */
+	if ((rc = ecr_scan_image(ctx, &r, &ref, NULL, err)))
+		return rc;
+	*out = json_pack("{s:s, s:s, s:o, s:{s:s}}", "registryId", r.account, "repositoryName", r.name, "imageId",
+			 image_id_json(&ref), "imageScanStatus", "status", "IN_PROGRESS");
+	return 0;
+}
+
+int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	struct ecr_image_ref ref;
+	json_t *id = json_object_get(req, "imageId");
+	int rc;
+	if ((rc = ecr_repo_load(ctx, req, &r, err)) || (rc = ecr_image_resolve(ctx, &r, id, &ref, err)))
+		return rc;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT id, status, description, completed_at, source_updated_at, counts FROM scan WHERE image_id = ?"
+		" ORDER BY id DESC LIMIT 1", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, ref.id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		char text[1024];
+		sqlite3_finalize(st);
+		ecr_image_id_text(id, text, sizeof(text));
+		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
+				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
+				   text, r.name, r.account);
+	}
+	long long scan_id = sqlite3_column_int64(st, 0);
+	const char *status = (const char *)sqlite3_column_text(st, 1);
+	json_t *resp = json_pack("{s:s, s:s, s:o, s:{s:s}}", "registryId", r.account, "repositoryName", r.name,
+				 "imageId", image_id_json(&ref), "imageScanStatus", "status", status);
+	if (sqlite3_column_text(st, 2))
+		json_object_set_new(json_object_get(resp, "imageScanStatus"), "description",
+				    json_string((const char *)sqlite3_column_text(st, 2)));
+	int complete = !strcmp(status, "COMPLETE");
+	json_t *isf = NULL;
+	if (complete) {
+		isf = json_pack("{s:f}", "imageScanCompletedAt", sqlite3_column_double(st, 3));
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			json_object_set_new(isf, "vulnerabilitySourceUpdatedAt", json_real(sqlite3_column_double(st, 4)));
+		json_t *counts = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
+		json_object_set_new(isf, "findingSeverityCounts", counts ? counts : json_object());
+	}
+	sqlite3_finalize(st);
+	if (!complete) {
+		*out = resp;
+		return 0;
+	}
+	/* a page of findings; the token is tied to this scan, so a stale one is refused */
+	char scope[64];
+	long long after = 0;
+	json_t *max = json_object_get(req, "maxResults");
+	long long limit = max ? json_integer_value(max) : DEFAULT_PAGE;
+	const char *tok = json_string_value(json_object_get(req, "nextToken"));
+	snprintf(scope, sizeof(scope), "scan/%lld", scan_id);
+	if (tok && (rc = ecr_token_read(ctx, "DescribeImageScanFindings", scope, tok, &after, err))) {
+		json_decref(isf);
+		json_decref(resp);
+		return rc;
+	}
+	st = ecr_state_prepare(ctx->db,
+		"SELECT ord, name, description, uri, severity, attributes FROM finding WHERE scan_id = ? AND ord > ?"
+		" ORDER BY ord LIMIT ?", err);
+	if (!st) {
+		json_decref(isf);
+		json_decref(resp);
+		return ECR_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, scan_id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, limit + 1);
+	json_t *findings = json_array();
+	long long n = 0, last = after;
+	int more = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			more = 1;
+			break;
+		}
+		json_t *f = json_pack("{s:s}", "name", sqlite3_column_text(st, 1));
+		if (sqlite3_column_text(st, 2))
+			json_object_set_new(f, "description", json_string((const char *)sqlite3_column_text(st, 2)));
+		json_object_set_new(f, "uri", json_string((const char *)sqlite3_column_text(st, 3)));
+		json_object_set_new(f, "severity", json_string((const char *)sqlite3_column_text(st, 4)));
+		json_t *attrs = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
+		json_object_set_new(f, "attributes", attrs ? attrs : json_array());
+		json_array_append_new(findings, f);
+		last = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(isf, "findings", findings);
+	json_object_set_new(resp, "imageScanFindings", isf);
+	if (more) {
+		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, last);
+		json_object_set_new(resp, "nextToken", json_string(t));
+		free(t);
+	}
+	*out = resp;
+	return 0;
+}

@@ -1,0 +1,384 @@
+/* Feed import (reading, decompression, format detection, one transaction) and status. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "state.h"
+#include "vulndb.h"
+#include "vulndb_int.h"
+
+#define MAX_DOCUMENT (1024u << 20) /* one feed document, decompressed */
+
+int feed_bad(struct feed *f, struct ecr_err *err, const char *fmt, ...)
+{
+	char msg[800];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ecr_err_set(err, ECR_E_FEED, "%s: %s", f->what, msg);
+}
+
+const char *feed_severity_word(const char *w)
+{
+	/* Debian urgency (with its "*" and "**" marks), Ubuntu priority, Red Hat
+	 * severity, OSV's database-specific words: one table, case-insensitive. */
+	static const struct { const char *word, *sev; } map[] = {
+		{"unimportant", "INFORMATIONAL"}, {"end-of-life", "INFORMATIONAL"}, {"negligible", "INFORMATIONAL"},
+		{"informational", "INFORMATIONAL"}, {"low", "LOW"}, {"medium", "MEDIUM"}, {"moderate", "MEDIUM"},
+		{"high", "HIGH"}, {"important", "HIGH"}, {"critical", "CRITICAL"},
+	};
+	char k[64];
+	size_t n = 0;
+	if (!w)
+		return NULL;
+	for (; *w && *w != '*' && n < sizeof(k) - 1; w++)
+		k[n++] = *w;
+	while (n && k[n - 1] == ' ')
+		n--;
+	k[n] = '\0';
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(k, map[i].word))
+			return map[i].sev;
+	return NULL; /* "not yet assigned", "untriaged", "": no rating of its own */
+}
+
+int feed_source(struct feed *f, const char *name, const char *format, int replace, double updated,
+		long long *id, struct ecr_err *err)
+{
+	json_t *t = json_object_get(f->touched, name);
+	double when = updated >= 0 ? updated : f->file_time;
+	sqlite3_stmt *st;
+	if (t) {
+		*id = json_integer_value(json_object_get(t, "id"));
+		st = ecr_state_prepare(f->ctx->db, "UPDATE feed_source SET updated_at = max(updated_at, ?) WHERE id = ?", err);
+		if (!st)
+			return ECR_E_INTERNAL;
+		sqlite3_bind_double(st, 1, when);
+		sqlite3_bind_int64(st, 2, *id);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		return 0;
+	}
+	/* first time in this import: an older copy of a whole-feed source goes */
+	st = ecr_state_prepare(f->ctx->db,
+		"INSERT INTO feed_source(name, format, path, imported_at, updated_at, records) VALUES(?, ?, ?, ?, ?, 0)"
+		" ON CONFLICT(name) DO UPDATE SET format = excluded.format, path = excluded.path,"
+		" imported_at = excluded.imported_at,"
+		" updated_at = CASE WHEN ?6 THEN excluded.updated_at ELSE max(updated_at, excluded.updated_at) END"
+		" RETURNING id", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->what, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 4, ecr_ctx_now(f->ctx));
+	sqlite3_bind_double(st, 5, when);
+	sqlite3_bind_int(st, 6, replace);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		int rc = ecr_state_fail(f->ctx->db, err);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (replace) {
+		char sql[160];
+		snprintf(sql, sizeof(sql), "DELETE FROM advisory WHERE source_id = %lld; DELETE FROM cve_info WHERE source_id = %lld", *id, *id);
+		int rc = ecr_state_exec(f->ctx->db, sql, err);
+		if (rc)
+			return rc;
+	}
+	json_object_set_new(f->touched, name, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)*id, "format", format, "replace", replace));
+	return 0;
+}
+
+int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, "DELETE FROM advisory WHERE source_id = ? AND vuln_id = ?", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int feed_advisory(struct feed *f, long long source, const char *eco, const char *pkg, const char *vuln,
+		  const char *status, const char *introduced, const char *fixed, const char *last_affected,
+		  const char *versions, const char *severity, const char *description, struct ecr_err *err)
+{
+	sqlite3_stmt *st = f->adv;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, source);
+	bind_opt(st, 2, eco);
+	bind_opt(st, 3, pkg);
+	bind_opt(st, 4, vuln);
+	bind_opt(st, 5, status);
+	bind_opt(st, 6, introduced);
+	bind_opt(st, 7, fixed);
+	bind_opt(st, 8, last_affected);
+	bind_opt(st, 9, versions);
+	bind_opt(st, 10, severity);
+	bind_opt(st, 11, description);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return ecr_state_fail(f->ctx->db, err);
+	f->records++;
+	return 0;
+}
+
+int feed_cve(struct feed *f, long long source, const char *id, const char *description, const char *v2vec,
+	     double v2score, const char *v3vec, double v3score, struct ecr_err *err)
+{
+	sqlite3_stmt *st = f->cve;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, source);
+	bind_opt(st, 3, description);
+	bind_opt(st, 4, v2vec);
+	if (v2score >= 0)
+		sqlite3_bind_double(st, 5, v2score);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_opt(st, 6, v3vec);
+	if (v3score >= 0)
+		sqlite3_bind_double(st, 7, v3score);
+	else
+		sqlite3_bind_null(st, 7);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return ecr_state_fail(f->ctx->db, err);
+	f->records++;
+	return 0;
+}
+
+/* --- documents -------------------------------------------------------------------- */
+
+static int is_osv(json_t *j)
+{
+	return json_is_object(j) && json_is_string(json_object_get(j, "id")) &&
+	       (json_object_get(j, "affected") || json_object_get(j, "modified") || json_object_get(j, "schema_version"));
+}
+
+static int is_debian(json_t *j)
+{
+	/* {"pkg": {"CVE-…": {"releases": {…}}}} */
+	const char *k;
+	json_t *v;
+	json_object_foreach(j, k, v) {
+		const char *k2;
+		json_t *v2;
+		if (!json_is_object(v))
+			return 0;
+		json_object_foreach(v, k2, v2) return json_is_object(v2) && json_object_get(v2, "releases");
+		return 0;
+	}
+	return 0;
+}
+
+static int document(struct feed *f, const char *data, size_t n, struct ecr_err *err)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, n, 0, &je);
+	int rc;
+	if (!j)
+		return ecr_err_set(err, ECR_E_FEED, "%s: invalid JSON at line %d column %d (byte %d): %s", f->what, je.line,
+				   je.column, je.position, je.text);
+	if (json_is_object(j) && (json_object_get(j, "vulnerabilities") || json_object_get(j, "CVE_Items")))
+		rc = feed_nvd(f, j, err);
+	else if (json_is_object(j) && json_object_get(j, "packages") && json_object_get(j, "distroversion"))
+		rc = feed_alpine(f, j, err);
+	else if (is_osv(j))
+		rc = feed_osv(f, j, err);
+	else if (json_is_array(j) && json_array_size(j) && is_osv(json_array_get(j, 0))) {
+		size_t i;
+		json_t *r;
+		rc = 0;
+		json_array_foreach(j, i, r) if ((rc = feed_osv(f, r, err))) break;
+	} else if (json_is_object(j) && is_debian(j))
+		rc = feed_debian(f, j, err);
+	else if (json_is_object(j) && !json_object_size(j))
+		rc = feed_bad(f, err, "empty document: no records");
+	else
+		rc = feed_bad(f, err, "unrecognized feed format: not a Debian security tracker, Alpine secdb, OSV or NVD JSON document");
+	json_decref(j);
+	return rc;
+}
+
+/* One file: a zip or tar of documents, or one document, compressed or not. */
+static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn, void *ud, int *docs,
+		     struct ecr_err *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct stat st;
+	int rc = 0, r;
+	char what[4096];
+	if (!stat(path, &st))
+		f->file_time = (double)st.st_mtime;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_raw(a);
+	archive_read_support_format_empty(a);
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		rc = ecr_err_set(err, ECR_E_FEED, "%s: %s", path, archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+		const char *name = archive_entry_pathname(e);
+		if (!raw && archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		if (!raw && (!name || !strstr(name, ".json")))
+			continue;
+		snprintf(what, sizeof(what), "%s%s%s", path, raw ? "" : ":", raw ? "" : name);
+		f->what = what;
+		struct buf b;
+		char chunk[1 << 16];
+		la_ssize_t k;
+		ecr_buf_init(&b, MAX_DOCUMENT);
+		while ((k = archive_read_data(a, chunk, sizeof(chunk))) > 0)
+			if (ecr_buf_add(&b, chunk, (size_t)k)) {
+				rc = ecr_err_set(err, ECR_E_FEED, "%s: larger than %u MiB", what, MAX_DOCUMENT >> 20);
+				goto out;
+			}
+		if (k < 0) {
+			ecr_buf_release(&b);
+			rc = ecr_err_set(err, ECR_E_FEED, "%s: truncated or corrupt: %s", what, archive_error_string(a));
+			goto out;
+		}
+		rc = document(f, b.data ? b.data : "", b.len, err);
+		ecr_buf_release(&b);
+		if (rc)
+			goto out;
+		(*docs)++;
+		if (fn)
+			fn(ud, what, f->records);
+	}
+	if (r != ARCHIVE_EOF)
+		rc = ecr_err_set(err, ECR_E_FEED, "%s: truncated or corrupt: %s", path, archive_error_string(a));
+	else if (!*docs)
+		rc = ecr_err_set(err, ECR_E_FEED, "%s: no feed documents in it", path);
+out:
+	f->what = path;
+	archive_read_free(a);
+	return rc;
+}
+
+static int read_path(struct feed *f, const char *path, ecr_vulndb_progress_fn fn, void *ud, int *docs,
+		     struct ecr_err *err, int depth)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return ecr_err_set(err, ECR_E_FEED, "%s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		int before = *docs;
+		int rc = read_file(f, path, fn, ud, docs, err);
+		(void)before;
+		return rc;
+	}
+	if (depth > 16)
+		return 0;
+	/* a directory of records, in name order so imports are reproducible */
+	struct dirent **list = NULL;
+	int n = scandir(path, &list, NULL, alphasort), rc = 0;
+	if (n < 0)
+		return ecr_err_set(err, ECR_E_FEED, "%s: %s", path, strerror(errno));
+	for (int i = 0; i < n; i++) {
+		char sub[4096];
+		const char *nm = list[i]->d_name;
+		if (!rc && nm[0] != '.') {
+			snprintf(sub, sizeof(sub), "%s/%s", path, nm);
+			struct stat ss;
+			if (!stat(sub, &ss) && (S_ISDIR(ss.st_mode) || strstr(nm, ".json") || strstr(nm, ".zip")))
+				rc = read_path(f, sub, fn, ud, docs, err, depth + 1);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
+		      void *ud, json_t **summary_out, struct ecr_err *err)
+{
+	struct feed f = {.ctx = ctx, .what = "", .file_time = ecr_ctx_now(ctx)};
+	int rc, docs = 0;
+	*summary_out = NULL;
+	f.touched = json_object();
+	if ((rc = ecr_state_begin(ctx->db, 1, err)))
+		goto out;
+	f.adv = ecr_state_prepare(ctx->db,
+		"INSERT INTO advisory(source_id, ecosystem, package, vuln_id, status, introduced, fixed,"
+		" last_affected, versions, severity, description) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	f.cve = ecr_state_prepare(ctx->db,
+		"INSERT OR REPLACE INTO cve_info(vuln_id, source_id, description, cvss2_vector, cvss2_score,"
+		" cvss3_vector, cvss3_score) VALUES(?, ?, ?, ?, ?, ?, ?)", err);
+	if (!f.adv || !f.cve) {
+		rc = ECR_E_INTERNAL;
+		goto fail;
+	}
+	for (int i = 0; i < n; i++)
+		if ((rc = read_path(&f, paths[i], fn, ud, &docs, err, 0)))
+			goto fail;
+	/* record counts: distinct vulnerabilities per source */
+	rc = ecr_state_exec(ctx->db,
+		"UPDATE feed_source SET records = (SELECT count(*) FROM (SELECT DISTINCT vuln_id, package, ecosystem"
+		" FROM advisory WHERE source_id = feed_source.id)) + (SELECT count(*) FROM cve_info WHERE source_id = feed_source.id)",
+		err);
+	if (rc)
+		goto fail;
+	sqlite3_finalize(f.adv);
+	sqlite3_finalize(f.cve);
+	f.adv = f.cve = NULL;
+	if ((rc = ecr_state_commit(ctx->db, err)))
+		goto fail;
+	json_t *sources = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(f.touched, k, v)
+		json_array_append_new(sources, json_pack("{s:s, s:O}", "name", k, "format", json_object_get(v, "format")));
+	*summary_out = json_pack("{s:o, s:i, s:I}", "sources", sources, "documents", docs, "records", (json_int_t)f.records);
+	goto out;
+fail:
+	sqlite3_finalize(f.adv);
+	sqlite3_finalize(f.cve);
+	ecr_state_rollback(ctx->db);
+out:
+	json_decref(f.touched);
+	return rc;
+}
+
+int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT name, format, path, records, imported_at, updated_at FROM feed_source ORDER BY name", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	json_t *list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:f, s:f}", "name", sqlite3_column_text(st, 0),
+						      "format", sqlite3_column_text(st, 1), "path", sqlite3_column_text(st, 2),
+						      "records", (json_int_t)sqlite3_column_int64(st, 3),
+						      "importedAt", sqlite3_column_double(st, 4),
+						      "updatedAt", sqlite3_column_double(st, 5)));
+	sqlite3_finalize(st);
+	*out = json_pack("{s:o}", "sources", list);
+	return 0;
+}

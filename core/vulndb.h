@@ -1,0 +1,21 @@
+/* Vulnerability data imported from feed files (Debian security tracker, Alpine secdb,
+ * OSV, NVD), offline, each import one transaction. */
+#ifndef ECR_VULNDB_H
+#define ECR_VULNDB_H
+#include <jansson.h>
+
+#include "ecr.h"
+
+/* Called after each document: the file (or archive member) and records taken so far. */
+typedef void (*ecr_vulndb_progress_fn)(void *ud, const char *what, long long records);
+
+/* Imports every path (file, directory, zip; gzip/xz/bzip2 compressed), detecting each
+ * document's format by content. All or nothing: on error the previous data stays in
+ * use and err names the file and the position. *summary_out (new reference):
+ * {sources: [{name, format, records}], documents}. */
+int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
+		      void *ud, json_t **summary_out, struct ecr_err *err);
+/* {sources: [{name, format, path, records, importedAt, updatedAt}]} (new reference). */
+int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err);
+
+#endif

@@ -1,0 +1,40 @@
+/* Shared by the feed readers (feed_*.c) and vulndb.c. Core-internal. */
+#ifndef ECR_VULNDB_INT_H
+#define ECR_VULNDB_INT_H
+#include <jansson.h>
+
+#include "ctx.h"
+
+struct feed {
+	struct ecr_ctx *ctx;       /* state */
+	const char *what;          /* the document being read, for messages */
+	double file_time;          /* its mtime: "updated" for feeds that carry no date */
+	sqlite3_stmt *adv;         /* INSERT INTO advisory */
+	sqlite3_stmt *cve;         /* INSERT OR REPLACE INTO cve_info */
+	json_t *touched;           /* source name → {id, format, replace} of this import */
+	long long records;         /* records taken in this import */
+};
+
+/* The id of source name for this import. replace: its old rows go (a whole-feed
+ * document); else rows are replaced per vulnerability id (record-style feeds).
+ * updated: the feed's own time, or <0 for the file's. */
+int feed_source(struct feed *f, const char *name, const char *format, int replace, double updated,
+		long long *id, struct ecr_err *err);
+/* Removes source id's rows for vuln (record-style re-import of one record). */
+int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *err);
+int feed_advisory(struct feed *f, long long source, const char *eco, const char *pkg, const char *vuln,
+		  const char *status, const char *introduced, const char *fixed, const char *last_affected,
+		  const char *versions, const char *severity, const char *description, struct ecr_err *err);
+int feed_cve(struct feed *f, long long source, const char *id, const char *description, const char *v2vec,
+	     double v2score, const char *v3vec, double v3score, struct ecr_err *err);
+/* ECR severity for a distribution's own rating word, or NULL (none / unknown). */
+const char *feed_severity_word(const char *word);
+/* A type error at a JSON path: ECR_E_FEED naming the document and the path. */
+int feed_bad(struct feed *f, struct ecr_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+int feed_debian(struct feed *f, json_t *doc, struct ecr_err *err);
+int feed_alpine(struct feed *f, json_t *doc, struct ecr_err *err);
+int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err);
+int feed_nvd(struct feed *f, json_t *doc, struct ecr_err *err);
+
+#endif

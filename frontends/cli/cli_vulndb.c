@@ -1,0 +1,86 @@
+/* `ecrlite vulndb import PATH…` and `ecrlite vulndb status [--output json]` */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../core/timefmt.h"
+#include "../../core/vulndb.h"
+#include "cli.h"
+
+static void progress(void *ud, const char *what, long long records)
+{
+	(void)ud;
+	/* on a terminal only: a line that rewrites itself */
+	fprintf(stderr, "\r\033[Kimporting %s: %lld records", what, records);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ecrlite vulndb import PATH...   (files, directories, zips; gzip/xz/bzip2 too)\n"
+			"       ecrlite vulndb status [--output text|json]\n");
+	return 2;
+}
+
+int cli_vulndb(int argc, char **argv)
+{
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err = {0};
+	json_t *out = NULL;
+	int rc = 0, tty = isatty(2);
+	if (argc < 1)
+		return usage();
+	if (!strcmp(argv[0], "import")) {
+		if (argc < 2)
+			return usage();
+		if (cli_open(&ctx, NULL, &err) ||
+		    ecr_vulndb_import(ctx, (const char *const *)argv + 1, argc - 1, tty ? progress : NULL, NULL, &out, &err)) {
+			if (tty)
+				fputc('\n', stderr);
+			rc = cli_fail("vulndb import", &err);
+			goto out;
+		}
+		if (tty)
+			fputc('\n', stderr);
+		size_t i;
+		json_t *s;
+		printf("imported %lld documents, %lld records\n", (long long)json_integer_value(json_object_get(out, "documents")),
+		       (long long)json_integer_value(json_object_get(out, "records")));
+		json_array_foreach(json_object_get(out, "sources"), i, s)
+			printf("  %s (%s)\n", json_string_value(json_object_get(s, "name")), json_string_value(json_object_get(s, "format")));
+	} else if (!strcmp(argv[0], "status")) {
+		int json = argc == 3 && !strcmp(argv[1], "--output") && !strcmp(argv[2], "json");
+		if (argc != 1 && !json)
+			return usage();
+		if (cli_open(&ctx, NULL, &err) || ecr_vulndb_status(ctx, &out, &err)) {
+			rc = cli_fail("vulndb status", &err);
+			goto out;
+		}
+		if (json) {
+			char *s = json_dumps(out, JSON_INDENT(2));
+			printf("%s\n", s);
+			free(s);
+			goto out;
+		}
+		size_t i;
+		json_t *s;
+		if (!json_array_size(json_object_get(out, "sources")))
+			printf("no vulnerability data imported (ecrlite vulndb import PATH…)\n");
+		else
+			printf("%-32s %-14s %8s  %-25s %s\n", "SOURCE", "FORMAT", "RECORDS", "UPDATED", "IMPORTED FROM");
+		json_array_foreach(json_object_get(out, "sources"), i, s) {
+			char upd[64];
+			ecr_time_iso_utc(json_real_value(json_object_get(s, "updatedAt")), upd, sizeof(upd));
+			printf("%-32s %-14s %8lld  %-25s %s\n", json_string_value(json_object_get(s, "name")),
+			       json_string_value(json_object_get(s, "format")),
+			       (long long)json_integer_value(json_object_get(s, "records")), upd,
+			       json_string_value(json_object_get(s, "path")));
+		}
+	} else {
+		return usage();
+	}
+out:
+	json_decref(out);
+	ecr_ctx_free(ctx);
+	return rc;
+}
