@@ -22,5 +22,7 @@ step() { # name command...
 step unit "$build/tests/unit-tests"
 step golden tests/run-golden.sh "$bin" tests/cli/aws/*/
 step push tests/scripts/push-broken.sh "$bin"
+step inventory tests/scripts/inventory.sh "$bin"
+step vercmp /usr/bin/python3 tests/scripts/vercmp.py "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]
