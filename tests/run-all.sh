@@ -25,5 +25,6 @@ step push tests/scripts/push-broken.sh "$bin"
 step inventory tests/scripts/inventory.sh "$bin"
 step vercmp /usr/bin/python3 tests/scripts/vercmp.py "$bin"
 step scan-feeds /usr/bin/python3 tests/scripts/scan_feeds.py "$bin"
+step scan-ecr tests/scripts/scan_ecr.sh "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]

@@ -277,7 +277,8 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 		if ((rc = aws_call(c, op->name, req, &resp, err)))
 			break;
 		json_t *page = aws_out_shape(resp, op->output);
-		const char *next = json_string_value(json_object_get(resp, pg->output_token));
+		const char *next_in = json_string_value(json_object_get(resp, pg->output_token));
+		char *next = next_in ? strdup(next_in) : NULL; /* resp goes before we use it */
 		/* items of the primary result key, after any --starting-token skip */
 		json_t *items = path_get(page, pg->result_keys[0]);
 		if (skip && json_is_array(items)) {
@@ -304,6 +305,7 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 			json_object_del(page, pg->output_token);
 			json_array_append_new(out->list, page);
 			json_decref(resp);
+			free(next);
 			break;
 		}
 		got += n;
@@ -318,6 +320,7 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 				pg->output_token, next);
 			rc = AWS_EXIT_CLIENT;
 			err->code = 1;
+			free(next);
 			break;
 		}
 		free(prev_token);
@@ -325,6 +328,7 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 		free(sent_token);
 		sent_token = strdup(next);
 		json_object_set_new(req, pg->input_token, json_string(next));
+		free(next);
 	}
 	free(sent_token);
 	free(prev_token);
