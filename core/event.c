@@ -35,11 +35,12 @@ json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest
 	uuid4(id);
 	ecr_time_iso_utc(ecr_ctx_now(ctx), when, sizeof(when));
 	snprintf(arn, sizeof(arn), "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account, repo);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:s, s:O, s:s, s:O}}", "version", "0",
+	/* borrowed counts and tags: O takes a reference, o would steal */
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:s, s:o, s:s, s:o}}", "version", "0",
 			 "id", id, "detail-type", "ECR Image Scan", "source", "aws.ecr", "account", ctx->account,
 			 "time", when, "region", ctx->region, "resources", arn, "detail", "scan-status", status,
-			 "repository-name", repo, "finding-severity-counts", counts ? counts : json_object(),
-			 "image-digest", digest, "image-tags", tags ? tags : json_array());
+			 "repository-name", repo, "finding-severity-counts", counts ? json_incref(counts) : json_object(),
+			 "image-digest", digest, "image-tags", tags ? json_incref(tags) : json_array());
 }
 
 void ecr_event_queue(struct ecr_ctx *ctx, json_t *ev)

@@ -12,7 +12,7 @@ typedef int (*ecr_event_fn)(void *ud, json_t *event, char **why);
 
 /* Registers a consumer for this context (at most 8). */
 int ecr_event_subscribe(struct ecr_ctx *ctx, ecr_event_fn fn, void *ud);
-/* The event for one scan (new reference). */
+/* The event for one scan (new reference); tags and counts are borrowed. */
 json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
 		       const char *status, json_t *counts);
 /* Queues ev (stolen) until the running operation commits. */

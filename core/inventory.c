@@ -1,4 +1,7 @@
+#include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,7 +309,7 @@ static const struct dbrow dbs[] = {
 static int read_packages(struct tree *t, json_t *res, struct ecr_err *err)
 {
 	struct ecr_pkgs pkgs = {0};
-	json_t *managers = json_array();
+	json_t *managers = json_array(), *notes = json_array();
 	char unsupported[512] = "";
 	int rc = 0, have_rpm_sqlite = 0;
 	for (size_t i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
@@ -326,8 +329,15 @@ static int read_packages(struct tree *t, json_t *res, struct ecr_err *err)
 			}
 			have_rpm_sqlite = 1;
 		}
+		int skipped = pkgs.skipped;
 		rc = dbs[i].read(b.data, b.len, &pkgs, err);
 		ecr_buf_release(&b);
+		if (!rc && pkgs.skipped > skipped) {
+			char w[512];
+			snprintf(w, sizeof(w), "%s: skipped %d incomplete entries (%s)", dbs[i].path, pkgs.skipped - skipped,
+				 pkgs.skipped_why);
+			json_array_append_new(notes, json_string(w));
+		}
 		if (rc) {
 			char why[900];
 			snprintf(why, sizeof(why), "%s", err->message);
@@ -346,10 +356,28 @@ static int read_packages(struct tree *t, json_t *res, struct ecr_err *err)
 	json_object_set_new(res, "packages", ecr_pkgs_json(&pkgs));
 	if (unsupported[0] && !pkgs.n)
 		json_object_set_new(res, "unsupported", json_string(unsupported));
+	json_object_set(res, "databaseWarnings", notes);
 out:
+	json_decref(notes);
 	json_decref(managers);
 	ecr_pkgs_release(&pkgs);
 	return rc;
+}
+
+/* The OS and the packages of an applied tree (new reference in *out). */
+static int analyze(struct tree *t, json_t **out, struct ecr_err *err)
+{
+	json_t *res = json_pack("{s:o}", "os", detect_os(t));
+	int rc = read_packages(t, res, err);
+	if (rc) {
+		json_decref(res);
+		return rc;
+	}
+	if (json_is_null(json_object_get(res, "os")) && !json_array_size(json_object_get(res, "packages")) &&
+	    !json_object_get(res, "unsupported"))
+		json_object_set_new(res, "unsupported", json_string("no supported operating system or package database found"));
+	*out = res;
+	return 0;
 }
 
 /* --- caches ---------------------------------------------------------------------- */
@@ -538,15 +566,13 @@ int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct 
 		json_array_append_new(linfo, json_pack("{s:o, s:s, s:b}", "digest", json_incref(json_array_get(layers, (size_t)i)),
 						       "diffId", pool.jobs[i].fx.diff_id, "cached", pool.jobs[i].cached));
 	}
-	res = json_pack("{s:o}", "os", detect_os(&tree));
-	if ((rc = read_packages(&tree, res, err))) {
+	if ((rc = analyze(&tree, &res, err))) {
 		json_decref(warnings);
 		json_decref(linfo);
 		goto out;
 	}
-	if (json_is_null(json_object_get(res, "os")) && !json_array_size(json_object_get(res, "packages")) &&
-	    !json_object_get(res, "unsupported"))
-		json_object_set_new(res, "unsupported", json_string("no supported operating system or package database found"));
+	json_array_extend(warnings, json_object_get(res, "databaseWarnings"));
+	json_object_del(res, "databaseWarnings");
 	json_object_set_new(res, "warnings", warnings);
 	json_object_set_new(res, "layers", linfo);
 	/* caches: written only for results that are complete and verified */
@@ -568,5 +594,121 @@ out:
 	free(pool.jobs);
 	json_decref(layers);
 	json_decref(res);
+	return rc;
+}
+
+/* --- a root filesystem outside the registry ------------------------------------- */
+
+static int add_entry(struct ecr_layer_fx *fx, const char *path, int type, const char *link)
+{
+	if (fx->n == fx->alloc) {
+		size_t na = fx->alloc ? fx->alloc * 2 : 256;
+		void *p = realloc(fx->e, na * sizeof(*fx->e));
+		if (!p)
+			return -1;
+		fx->e = p;
+		fx->alloc = na;
+	}
+	struct ecr_layer_entry *e = &fx->e[fx->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = strdup(path);
+	e->type = type;
+	e->link = link ? strdup(link) : NULL;
+	return 0;
+}
+
+/* A directory read as one layer: lstat, never following links, only the files a scan
+ * needs read (capped). */
+static int walk(const char *root, const char *rel, struct ecr_layer_fx *fx, int depth, struct ecr_err *err)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s%s%s", root, *rel ? "/" : "", rel);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+	if (!d)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read directory '%s': %s", dir, strerror(errno));
+	while (!rc && (de = readdir(d))) {
+		char sub[4096], full[8192];
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		snprintf(full, sizeof(full), "%s/%s", root, sub);
+		if (lstat(full, &st))
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(full, target, sizeof(target) - 1);
+			target[n > 0 ? n : 0] = '\0';
+			rc = add_entry(fx, sub, ECR_NODE_SYMLINK, target);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = add_entry(fx, sub, ECR_NODE_DIR, NULL);
+			if (!rc && depth < 64)
+				rc = walk(root, sub, fx, depth + 1, err);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = add_entry(fx, sub, ECR_NODE_FILE, NULL);
+			if (!rc && ecr_layer_interesting(sub)) {
+				struct ecr_layer_entry *e = &fx->e[fx->n - 1];
+				FILE *f = fopen(full, "rb");
+				char chunk[65536];
+				size_t k;
+				ecr_buf_init(&e->content, ECR_PKGDB_MAX);
+				ecr_buf_add(&e->content, "", 0);
+				e->has_content = 1;
+				while (f && (k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+					if (ecr_buf_add(&e->content, chunk, k)) {
+						rc = ecr_err_set(err, ECR_E_ARCHIVE, "package database too large: '%s' is over %u MiB",
+								 sub, ECR_PKGDB_MAX >> 20);
+						break;
+					}
+				if (f)
+					fclose(f);
+			}
+		} else {
+			rc = add_entry(fx, sub, ECR_NODE_OTHER, NULL);
+		}
+		if (rc && !err->code)
+			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+	}
+	closedir(d);
+	return rc;
+}
+
+int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err)
+{
+	struct ecr_layer_fx fx;
+	struct tree tree;
+	struct stat st;
+	int rc;
+	*out = NULL;
+	memset(&fx, 0, sizeof(fx));
+	if (stat(path, &st))
+		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read '%s': %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		fx.whiteouts = json_array();
+		fx.opaque = json_array();
+		fx.warnings = json_array();
+		rc = walk(path, "", &fx, 0, err);
+	} else {
+		rc = ecr_layer_read(path, path, &fx, err);
+	}
+	if (rc) {
+		ecr_layer_release(&fx);
+		return rc;
+	}
+	if (tree_open(&tree)) {
+		ecr_layer_release(&fx);
+		return ecr_err_set(err, ECR_E_INTERNAL, "cannot create the in-memory tree");
+	}
+	tree_apply(&tree, &fx);
+	rc = analyze(&tree, out, err);
+	if (!rc) {
+		json_array_extend(fx.warnings, json_object_get(*out, "databaseWarnings"));
+		json_object_del(*out, "databaseWarnings");
+		json_object_set(*out, "warnings", fx.warnings);
+	}
+	tree_close(&tree);
+	ecr_layer_release(&fx);
 	return rc;
 }

@@ -8,7 +8,7 @@
 
 #include "ctx.h"
 
-#define ECR_SCANNER_VERSION "ecrlite-inventory-1" /* bump to invalidate every cache */
+#define ECR_SCANNER_VERSION "ecrlite-inventory-2" /* bump to invalidate every cache */
 
 /* Inventory of the manifest `digest` (stored in this registry). *out (new reference):
  * {os: {id, versionId, codename, prettyName} | null, packageManagers: [...],
@@ -17,5 +17,10 @@
  *  layers: [{digest, diffId, cached}]}.
  * ECR_E_ARCHIVE when a layer is corrupt, truncated, or its package database too big. */
 int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
+
+/* The same for a root filesystem outside the registry: a directory (symlinks read,
+ * never followed on the host) or a tar (any compression), read as one layer. Needs no
+ * state. */
+int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err);
 
 #endif

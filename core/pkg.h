@@ -22,6 +22,8 @@ struct ecr_pkgs {
 	struct ecr_pkg *v;     /* packages in database order */
 	size_t n;              /* how many */
 	size_t alloc;          /* allocated */
+	int skipped;           /* entries left out as incomplete (no name or version) */
+	char skipped_why[256]; /* the first such entry, for the warning */
 };
 
 /* /var/lib/dpkg/status (status_d 0: only "install ok installed"-style entries count)

@@ -14,9 +14,11 @@ static int finish(struct apk *a, struct ecr_pkgs *out, struct ecr_err *err)
 {
 	int rc = 0;
 	if (a->name[0] || a->version[0]) {
-		if (!a->name[0] || !a->version[0])
-			rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed apk database: the entry at line %d lacks %s",
-					 a->line, a->name[0] ? "V:" : "P:");
+		if (!a->name[0] || !a->version[0]) {
+			if (!out->skipped++)
+				snprintf(out->skipped_why, sizeof(out->skipped_why), "the entry at line %d lacks %s", a->line,
+					 a->name[0] ? "V:" : "P:");
+		}
 		/* the source version of an apk is its own version */
 		else if (ecr_pkgs_add(out, a->name, a->version, a->origin, a->version, a->arch, "apk"))
 			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");

@@ -40,8 +40,9 @@ static int finish(struct stanza *s, int status_d, struct ecr_pkgs *out, struct e
 	if (!s->package[0] && !s->version[0])
 		goto clear;
 	if (!s->package[0] || !s->version[0]) {
-		rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER,
-				 "malformed dpkg status: the entry at line %d lacks %s", s->line,
+		/* an incomplete entry is skipped and reported, as dpkg-query skips it */
+		if (!out->skipped++)
+			snprintf(out->skipped_why, sizeof(out->skipped_why), "the entry at line %d lacks %s", s->line,
 				 s->package[0] ? "Version" : "Package");
 		goto clear;
 	}

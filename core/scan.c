@@ -129,8 +129,9 @@ int ecr_scan_image(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct e
 	}
 	if ((rc = store(ctx, ref->id, started, status, desc, m, err)))
 		goto out;
-	ecr_event_queue(ctx, ecr_event_scan(ctx, r->name, ref->digest, image_tags(ctx, ref->id), status,
-					    m ? json_object_get(m, "counts") : NULL));
+	json_t *tags = image_tags(ctx, ref->id);
+	ecr_event_queue(ctx, ecr_event_scan(ctx, r->name, ref->digest, tags, status, m ? json_object_get(m, "counts") : NULL));
+	json_decref(tags);
 	if (status_out)
 		*status_out = json_pack("{s:s, s:s}", "status", status, "description", desc);
 out:

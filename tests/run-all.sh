@@ -23,6 +23,7 @@ step unit "$build/tests/unit-tests"
 step golden tests/run-golden.sh "$bin" tests/cli/aws/*/
 step push tests/scripts/push-broken.sh "$bin"
 step inventory tests/scripts/inventory.sh "$bin"
+step pkgdb tests/scripts/pkgdb.sh "$bin"
 step vercmp /usr/bin/python3 tests/scripts/vercmp.py "$bin"
 step scan-feeds /usr/bin/python3 tests/scripts/scan_feeds.py "$bin"
 step scan-ecr tests/scripts/scan_ecr.sh "$bin"

@@ -5,6 +5,7 @@
 
 #include "../../core/ecr.h"
 #include "../../core/event.h"
+#include "../../core/inventory.h"
 #include "cli.h"
 
 /* REPOSITORY:TAG or REPOSITORY@DIGEST into a request (new reference). */
@@ -61,7 +62,7 @@ void cli_notices(struct ecr_ctx *ctx)
 
 int cli_inventory(int argc, char **argv)
 {
-	const char *region = NULL, *output = "text", *ref = NULL;
+	const char *region = NULL, *output = "text", *ref = NULL, *rootfs = NULL;
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
 	json_t *req = NULL, *resp = NULL;
@@ -71,17 +72,27 @@ int cli_inventory(int argc, char **argv)
 			region = argv[++i];
 		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
 			output = argv[++i];
+		else if (!strcmp(argv[i], "--rootfs") && i + 1 < argc)
+			ref = rootfs = argv[++i];
 		else if (!ref && argv[i][0] != '-')
 			ref = argv[i];
 		else
 			ref = NULL, i = argc;
 	}
 	if (!ref || (strcmp(output, "text") && strcmp(output, "json"))) {
-		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] REPOSITORY[:TAG|@DIGEST]\n");
+		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] REPOSITORY[:TAG|@DIGEST]\n"
+				"       ecrlite inventory [--output text|json] --rootfs DIRECTORY|TARBALL\n");
 		return 2;
 	}
-	req = cli_image_request(ref);
-	if (cli_open(&ctx, region, &err) || ecr_call(ctx, "GetImageInventory", req, &resp, &err)) {
+	if (rootfs) {
+		if (ecr_inventory_rootfs(rootfs, &resp, &err)) {
+			rc = cli_fail("inventory", &err);
+			goto out;
+		}
+		json_object_set_new(resp, "repositoryName", json_string("rootfs"));
+		json_object_set_new(resp, "imageId", json_pack("{s:s}", "imageDigest", rootfs));
+	} else if (req = cli_image_request(ref), cli_open(&ctx, region, &err) ||
+		   ecr_call(ctx, "GetImageInventory", req, &resp, &err)) {
 		rc = cli_fail("inventory", &err);
 		goto out;
 	}
