@@ -485,7 +485,19 @@ static int read_layers(struct pool *p)
 	return -1;
 }
 
+static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, json_t **out, struct ecr_err *err);
+
 int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err)
+{
+	return inventory(ctx, digest, 1, out, err);
+}
+
+int ecr_inventory_fresh(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err)
+{
+	return inventory(ctx, digest, 0, out, err);
+}
+
+static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, json_t **out, struct ecr_err *err)
 {
 	struct pool pool = {0};
 	struct tree tree;
@@ -493,7 +505,7 @@ int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct 
 	int rc = 0, have_tree = 0;
 	*out = NULL;
 	ensure_cache_tables(ctx);
-	res = cache_get(ctx, "SELECT result FROM inventory_cache WHERE manifest = ? AND scanner = ?", digest);
+	res = use_cache ? cache_get(ctx, "SELECT result FROM inventory_cache WHERE manifest = ? AND scanner = ?", digest) : NULL;
 	if (res) {
 		*out = res;
 		return 0;
@@ -514,7 +526,7 @@ int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct 
 		const char *ld = json_string_value(json_array_get(layers, (size_t)i));
 		snprintf(j->what, sizeof(j->what), "layer %d (%s)", i + 1, ld);
 		ecr_blob_path(ctx, ld, j->path, sizeof(j->path));
-		json_t *c = cache_get(ctx, "SELECT fx FROM layer_cache WHERE blob = ? AND scanner = ?", ld);
+		json_t *c = use_cache ? cache_get(ctx, "SELECT fx FROM layer_cache WHERE blob = ? AND scanner = ?", ld) : NULL;
 		if (c && !ecr_layer_from_json(c, &j->fx)) {
 			j->cached = 1;
 		} else {

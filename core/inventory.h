@@ -17,6 +17,8 @@
  *  layers: [{digest, diffId, cached}]}.
  * ECR_E_ARCHIVE when a layer is corrupt, truncated, or its package database too big. */
 int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
+/* The same, reading every layer again (no cache lookups; caches are rewritten). */
+int ecr_inventory_fresh(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
 
 /* The same for a root filesystem outside the registry: a directory (symlinks read,
  * never followed on the host) or a tar (any compression), read as one layer. Needs no

@@ -15,7 +15,7 @@ int op_get_image_inventory(struct ecr_ctx *ctx, json_t *req, json_t **out, struc
 		return ecr_err_set(err, ECR_E_VALIDATION, "GetImageInventory needs repositoryName and imageId");
 	if ((rc = ecr_repo_load(ctx, req, &r, err)) ||
 	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
-	    (rc = ecr_inventory(ctx, ref.digest, &inv, err)))
+	    (rc = (json_is_true(json_object_get(req, "noCache")) ? ecr_inventory_fresh : ecr_inventory)(ctx, ref.digest, &inv, err)))
 		return rc;
 	json_t *id = json_pack("{s:s}", "imageDigest", ref.digest);
 	if (ref.tag[0])

@@ -63,6 +63,7 @@ void cli_notices(struct ecr_ctx *ctx)
 int cli_inventory(int argc, char **argv)
 {
 	const char *region = NULL, *output = "text", *ref = NULL, *rootfs = NULL;
+	int no_cache = 0;
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
 	json_t *req = NULL, *resp = NULL;
@@ -72,6 +73,8 @@ int cli_inventory(int argc, char **argv)
 			region = argv[++i];
 		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
 			output = argv[++i];
+		else if (!strcmp(argv[i], "--no-cache"))
+			no_cache = 1;
 		else if (!strcmp(argv[i], "--rootfs") && i + 1 < argc)
 			ref = rootfs = argv[++i];
 		else if (!ref && argv[i][0] != '-')
@@ -80,7 +83,7 @@ int cli_inventory(int argc, char **argv)
 			ref = NULL, i = argc;
 	}
 	if (!ref || (strcmp(output, "text") && strcmp(output, "json"))) {
-		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] REPOSITORY[:TAG|@DIGEST]\n"
+		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] [--no-cache] REPOSITORY[:TAG|@DIGEST]\n"
 				"       ecrlite inventory [--output text|json] --rootfs DIRECTORY|TARBALL\n");
 		return 2;
 	}
@@ -91,7 +94,8 @@ int cli_inventory(int argc, char **argv)
 		}
 		json_object_set_new(resp, "repositoryName", json_string("rootfs"));
 		json_object_set_new(resp, "imageId", json_pack("{s:s}", "imageDigest", rootfs));
-	} else if (req = cli_image_request(ref), cli_open(&ctx, region, &err) ||
+	} else if (req = cli_image_request(ref), json_object_set_new(req, "noCache", json_boolean(no_cache)),
+		   cli_open(&ctx, region, &err) ||
 		   ecr_call(ctx, "GetImageInventory", req, &resp, &err)) {
 		rc = cli_fail("inventory", &err);
 		goto out;
