@@ -19,7 +19,7 @@ Q = @
 endif
 
 CORE_SRC = $(sort $(wildcard core/*.c))
-FRONT_SRC = frontends/main.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c))
+FRONT_SRC = frontends/main.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite
@@ -75,6 +75,8 @@ demo:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ecrlite
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ecrlite
+	install -d $(DESTDIR)$(PREFIX)/share/ecrlite/lua
+	install -m 644 lua/*.lua $(DESTDIR)$(PREFIX)/share/ecrlite/lua/
 	# The aws link goes beside, not over, a system aws: add libexec/ecrlite to PATH,
 	# or install with AWS_LINK=1 to put it in bin.
 	ln -sf ../../bin/ecrlite $(DESTDIR)$(PREFIX)/libexec/ecrlite/aws

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "event.h"
 #include "state.h"
 #include "validate.h"
 #include "timefmt.h"
@@ -85,6 +86,7 @@ int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err)
 	snprintf(path, sizeof(path), "%s/ecrlite.db", ctx->home);
 	if ((rc = ecr_state_open(&ctx->db, path, err)))
 		goto fail;
+	ecr_event_attach_defaults(ctx);
 	*out = ctx;
 	return 0;
 fail:

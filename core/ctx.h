@@ -14,10 +14,11 @@ struct ecr_ctx {
 	json_t *events;      /* events waiting for the running operation to commit */
 	json_t *notices;     /* what frontends should tell the user (failed deliveries) */
 	struct {
-		int (*fn)(void *ud, json_t *event, char **why); /* a consumer */
+		int (*fn)(void *ud, struct ecr_ctx *ctx, json_t *event, char **why); /* a consumer */
 		void *ud;                                        /* its data */
 	} consumers[8];      /* event consumers (event.h) */
 	int nconsumers;      /* how many */
+	int delivering;      /* inside a consumer: events it causes are delivered after */
 };
 
 /* The registry id a request addresses: its registryId member, else the default. */

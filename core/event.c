@@ -7,6 +7,21 @@
 #include "event.h"
 #include "timefmt.h"
 
+static ecr_event_fn all_fn; /* set once by the program before any context opens */
+static void *all_ud;
+
+void ecr_event_subscribe_all(ecr_event_fn fn, void *ud)
+{
+	all_fn = fn;
+	all_ud = ud;
+}
+
+void ecr_event_attach_defaults(struct ecr_ctx *ctx)
+{
+	if (all_fn)
+		ecr_event_subscribe(ctx, all_fn, all_ud);
+}
+
 int ecr_event_subscribe(struct ecr_ctx *ctx, ecr_event_fn fn, void *ud)
 {
 	if (ctx->nconsumers == 8)
@@ -75,15 +90,32 @@ static int run_command(struct ecr_ctx *ctx, const char *cmd, const char *line)
 	return 0;
 }
 
-void ecr_event_flush(struct ecr_ctx *ctx, int deliver)
+size_t ecr_event_mark(struct ecr_ctx *ctx)
+{
+	return json_array_size(ctx->events);
+}
+
+void ecr_event_rollback(struct ecr_ctx *ctx, size_t mark)
+{
+	while (json_array_size(ctx->events) > mark)
+		json_array_remove(ctx->events, json_array_size(ctx->events) - 1);
+}
+
+void ecr_event_flush(struct ecr_ctx *ctx)
 {
 	size_t i;
 	json_t *ev;
-	if (deliver) {
+	if (ctx->delivering)
+		return; /* a consumer's own calls: their events go out after it returns */
+	{
+		/* take the queue: consumers may run operations that queue more */
+		json_t *batch = ctx->events;
+		ctx->events = json_array();
+		ctx->delivering = 1;
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/events.jsonl", ctx->home);
 		const char *cmd = getenv("ECRLITE_EVENT_COMMAND");
-		json_array_foreach(ctx->events, i, ev) {
+		json_array_foreach(batch, i, ev) {
 			char *line = json_dumps(ev, JSON_COMPACT);
 			FILE *f = fopen(path, "a");
 			if (!f || fprintf(f, "%s\n", line) < 0)
@@ -94,15 +126,18 @@ void ecr_event_flush(struct ecr_ctx *ctx, int deliver)
 				run_command(ctx, cmd, line);
 			for (int c = 0; c < ctx->nconsumers; c++) {
 				char *why = NULL;
-				if (ctx->consumers[c].fn(ctx->consumers[c].ud, ev, &why)) {
+				if (ctx->consumers[c].fn(ctx->consumers[c].ud, ctx, ev, &why)) {
 					notice(ctx, "scan event hook failed: %s%s", why ? why : "unknown error", "");
 					free(why);
 				}
 			}
 			free(line);
 		}
+		json_decref(batch);
+		ctx->delivering = 0;
+		if (json_array_size(ctx->events))
+			ecr_event_flush(ctx);
 	}
-	json_array_clear(ctx->events);
 }
 
 json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx)

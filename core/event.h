@@ -7,18 +7,28 @@
 
 #include "ctx.h"
 
-/* A consumer: gets the event (borrowed); returns 0, or -1 with *why (malloc'd). */
-typedef int (*ecr_event_fn)(void *ud, json_t *event, char **why);
+/* A consumer: gets the context (its operation has committed) and the event
+ * (borrowed); returns 0, or -1 with *why (malloc'd). */
+typedef int (*ecr_event_fn)(void *ud, struct ecr_ctx *ctx, json_t *event, char **why);
 
 /* Registers a consumer for this context (at most 8). */
 int ecr_event_subscribe(struct ecr_ctx *ctx, ecr_event_fn fn, void *ud);
+/* A consumer every context opened from now on gets (the program's hooks, whichever
+ * frontend runs). */
+void ecr_event_subscribe_all(ecr_event_fn fn, void *ud);
+/* Subscribes the program-wide consumer to ctx (ecr_ctx_open does). */
+void ecr_event_attach_defaults(struct ecr_ctx *ctx);
 /* The event for one scan (new reference); tags and counts are borrowed. */
 json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
 		       const char *status, json_t *counts);
 /* Queues ev (stolen) until the running operation commits. */
 void ecr_event_queue(struct ecr_ctx *ctx, json_t *ev);
-/* Delivers queued events (after commit) or drops them (after rollback). */
-void ecr_event_flush(struct ecr_ctx *ctx, int deliver);
+/* Delivers the queued events (after a commit); inside a consumer, they wait for it. */
+void ecr_event_flush(struct ecr_ctx *ctx);
+/* How many events are queued: a mark to roll back to. */
+size_t ecr_event_mark(struct ecr_ctx *ctx);
+/* Drops the events queued after mark (the operation that queued them rolled back). */
+void ecr_event_rollback(struct ecr_ctx *ctx, size_t mark);
 /* Messages about failed deliveries since the last call (new reference, a list). */
 json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx);
 

@@ -74,24 +74,25 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	}
 	if (m && (rc = ecr_validate(m->input, req, err)))
 		goto out;
+	size_t mark = ecr_event_mark(ctx);
 	if ((rc = ecr_state_begin(ctx->db, row->flags & OP_WRITE, err)))
 		goto out;
 	rc = row->fn(ctx, req, &resp, err);
 	if (rc) {
 		ecr_state_rollback(ctx->db);
-		ecr_event_flush(ctx, 0);
+		ecr_event_rollback(ctx, mark);
 		json_decref(resp);
 		resp = NULL;
 		goto out;
 	}
 	if ((rc = ecr_state_commit(ctx->db, err))) {
 		ecr_state_rollback(ctx->db);
-		ecr_event_flush(ctx, 0);
+		ecr_event_rollback(ctx, mark);
 		json_decref(resp);
 		resp = NULL;
 		goto out;
 	}
-	ecr_event_flush(ctx, 1);
+	ecr_event_flush(ctx);
 	*resp_out = resp ? resp : json_object();
 out:
 	json_decref(empty);

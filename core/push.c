@@ -251,6 +251,7 @@ static json_t *scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const
 {
 	struct ecr_err err = {0};
 	json_t *status = NULL;
+	size_t mark = ecr_event_mark(ctx);
 	if (ecr_state_begin(ctx->db, 1, &err))
 		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
 	if (!ecr_scancfg_on_push(ctx, r, NULL)) {
@@ -260,12 +261,12 @@ static json_t *scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const
 	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_image(ctx, r, ref, &status, &err) ||
 	    ecr_state_commit(ctx->db, &err)) {
 		ecr_state_rollback(ctx->db);
-		ecr_event_flush(ctx, 0);
+		ecr_event_rollback(ctx, mark);
 		json_decref(status);
 		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
 				 "description", err.message);
 	}
-	ecr_event_flush(ctx, 1);
+	ecr_event_flush(ctx);
 	return status;
 }
 

@@ -7,6 +7,8 @@
 
 #include "aws/aws.h"
 #include "cli/cli.h"
+#include "lua/lua_fe.h"
+#include "../core/event.h"
 
 struct entry {
 	const char *name;                      /* argv[0] basename or ecrlite subcommand */
@@ -21,6 +23,7 @@ static const struct entry entries[] = {
 	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry"},
 	{"help", cmd_help, "this list"},
 	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
+	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
 	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
 	{"version", cli_version, "print the version"},
@@ -51,6 +54,8 @@ int main(int argc, char **argv)
 {
 	char *self = strdup(argv[0]);
 	const char *base = basename(self);
+	/* Lua scan hooks run whichever frontend completes a scan */
+	ecr_event_subscribe_all(lecr_hooks_consumer, NULL);
 	const struct entry *e = strcmp(base, "ecrlite") ? find(base) : NULL;
 	int rc;
 	if (e) {

@@ -27,5 +27,6 @@ step pkgdb tests/scripts/pkgdb.sh "$bin"
 step vercmp /usr/bin/python3 tests/scripts/vercmp.py "$bin"
 step scan-feeds /usr/bin/python3 tests/scripts/scan_feeds.py "$bin"
 step scan-ecr tests/scripts/scan_ecr.sh "$bin"
+step lua tests/scripts/lua.sh "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]

@@ -1,0 +1,405 @@
+/* The `ecr` Lua module: one function per row of the core operations table (named in
+ * snake_case, taking and returning tables shaped like ECR's requests and responses),
+ * plus the helpers workflows need. No ECR rules live here. */
+#include <ctype.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../core/event.h"
+#include "../../core/push.h"
+#include "../../core/timefmt.h"
+#include "lua_fe.h"
+
+#define CTX_META "ecrlite.ctx"
+#define ERR_META "ecrlite.error"
+
+struct lctx {
+	struct ecr_ctx *ctx;  /* the core context */
+	int owned;            /* opened here: closed by __gc */
+	char region[32];      /* region asked for before the context opened */
+};
+
+static struct lctx *getctx(lua_State *L)
+{
+	struct lctx *c = lua_touserdata(L, lua_upvalueindex(1));
+	if (!c->ctx) {
+		struct ecr_err err = {0};
+		const char *r = c->region[0] ? c->region : getenv("AWS_REGION");
+		if (!r || !*r)
+			r = getenv("AWS_DEFAULT_REGION");
+		if (ecr_ctx_open(&c->ctx, NULL, &err) ||
+		    ecr_ctx_set_region(c->ctx, r && *r ? r : ECR_DEFAULT_REGION, &err))
+			luaL_error(L, "ecrlite: %s", err.message);
+		c->owned = 1;
+	}
+	return c;
+}
+
+static int ctx_gc(lua_State *L)
+{
+	struct lctx *c = luaL_checkudata(L, 1, CTX_META);
+	if (c->owned)
+		ecr_ctx_free(c->ctx);
+	c->ctx = NULL;
+	return 0;
+}
+
+/* Raises the error object {code, message, operation}; tostring gives the CLI's words. */
+static int raise(lua_State *L, const char *op, const struct ecr_err *err)
+{
+	lua_createtable(L, 0, 3);
+	lua_pushstring(L, ecr_err_name(err));
+	lua_setfield(L, -2, "code");
+	lua_pushstring(L, err->message);
+	lua_setfield(L, -2, "message");
+	lua_pushstring(L, op);
+	lua_setfield(L, -2, "operation");
+	luaL_setmetatable(L, ERR_META);
+	return lua_error(L);
+}
+
+static int err_tostring(lua_State *L)
+{
+	lua_getfield(L, 1, "code");
+	lua_getfield(L, 1, "operation");
+	lua_getfield(L, 1, "message");
+	lua_pushfstring(L, "An error occurred (%s) when calling the %s operation: %s", lua_tostring(L, -3),
+			lua_tostring(L, -2), lua_tostring(L, -1));
+	return 1;
+}
+
+/* Runs op with the table at arg (or an empty request), pushes the response. */
+static int call(lua_State *L, const char *op, int arg, const char *fn)
+{
+	struct lctx *c = getctx(L);
+	const struct ecr_op_model *m = ecr_model_op(op);
+	struct ecr_err err = {0};
+	json_t *req, *resp = NULL;
+	if (lua_isnoneornil(L, arg))
+		req = json_object();
+	else {
+		luaL_checktype(L, arg, LUA_TTABLE);
+		req = lecr_to_json(L, arg, m ? m->input : -1, fn, arg);
+	}
+	int rc = ecr_call(c->ctx, op, req, &resp, &err);
+	json_decref(req);
+	json_t *notes = ecr_ctx_take_notices(c->ctx);
+	size_t i;
+	json_t *n;
+	json_array_foreach(notes, i, n) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(n));
+	json_decref(notes);
+	if (rc)
+		return raise(L, op, &err);
+	lecr_push_json(L, resp);
+	json_decref(resp);
+	return 1;
+}
+
+static int op_closure(lua_State *L)
+{
+	const char *op = lua_tostring(L, lua_upvalueindex(2));
+	const char *fn = lua_tostring(L, lua_upvalueindex(3));
+	return call(L, op, 1, fn);
+}
+
+/* StartImageScan → start_image_scan */
+static void snake(const char *camel, char *out, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; camel[i] && o + 2 < n; i++) {
+		if (isupper((unsigned char)camel[i]) && i)
+			out[o++] = '_';
+		out[o++] = (char)tolower((unsigned char)camel[i]);
+	}
+	out[o] = '\0';
+}
+
+/* ecr.region([name]): gets or sets the region calls go to. */
+static int l_region(lua_State *L)
+{
+	struct lctx *c = lua_touserdata(L, lua_upvalueindex(1));
+	if (!lua_isnoneornil(L, 1)) {
+		const char *r = luaL_checkstring(L, 1);
+		if (c->ctx) {
+			struct ecr_err err = {0};
+			if (ecr_ctx_set_region(c->ctx, r, &err))
+				return raise(L, "SetRegion", &err);
+		}
+		snprintf(c->region, sizeof(c->region), "%s", r);
+	}
+	lua_pushstring(L, ecr_ctx_region(getctx(L)->ctx));
+	return 1;
+}
+
+/* ecr.push(archive, "repo[:tag]") */
+static int l_push(lua_State *L)
+{
+	const char *archive = luaL_checkstring(L, 1), *target = luaL_checkstring(L, 2);
+	struct lctx *c = getctx(L);
+	struct ecr_err err = {0};
+	json_t *out = NULL;
+	char *repo = strdup(target), *tag = NULL, *colon = strrchr(repo, ':');
+	if (colon && !strchr(colon, '/')) {
+		*colon = '\0';
+		tag = colon + 1;
+	}
+	int rc = ecr_push(c->ctx, archive, repo, tag, &out, &err);
+	free(repo);
+	if (rc)
+		return raise(L, "Push", &err);
+	lecr_push_json(L, out);
+	json_decref(out);
+	return 1;
+}
+
+/* ecr.paginate(op, request): an iterator over the items of every page */
+static int paginate_next(lua_State *L)
+{
+	/* upvalues: 1 ctx, 2 op name, 3 request, 4 current items, 5 index, 6 done */
+	for (;;) {
+		lua_Integer i = lua_tointeger(L, lua_upvalueindex(5));
+		if (lua_type(L, lua_upvalueindex(4)) == LUA_TTABLE) {
+			lua_rawgeti(L, lua_upvalueindex(4), i + 1);
+			if (!lua_isnil(L, -1)) {
+				lua_pushinteger(L, i + 1);
+				lua_replace(L, lua_upvalueindex(5));
+				return 1;
+			}
+			lua_pop(L, 1);
+		}
+		if (lua_toboolean(L, lua_upvalueindex(6)))
+			return 0;
+		const char *op = lua_tostring(L, lua_upvalueindex(2));
+		const struct ecr_op_model *m = ecr_model_op(op);
+		lua_pushvalue(L, lua_upvalueindex(1));
+		lua_pushvalue(L, lua_upvalueindex(2));
+		lua_pushvalue(L, lua_upvalueindex(2));
+		lua_pushcclosure(L, op_closure, 3);
+		lua_pushvalue(L, lua_upvalueindex(3));
+		lua_call(L, 1, 1);
+		/* the items of the first result key (a dotted path) */
+		const char *rk = m->pager->result_keys[0];
+		lua_pushvalue(L, -1);
+		while (*rk) {
+			size_t n = strcspn(rk, ".");
+			lua_pushlstring(L, rk, n);
+			lua_gettable(L, -2);
+			lua_remove(L, -2);
+			rk += n + (rk[n] == '.');
+			if (!lua_istable(L, -1))
+				break;
+		}
+		lua_replace(L, lua_upvalueindex(4));
+		lua_pushinteger(L, 0);
+		lua_replace(L, lua_upvalueindex(5));
+		lua_getfield(L, -1, m->pager->output_token);
+		if (lua_isnil(L, -1)) {
+			lua_pushboolean(L, 1);
+			lua_replace(L, lua_upvalueindex(6));
+		} else {
+			lua_setfield(L, lua_upvalueindex(3), m->pager->input_token);
+			lua_pushnil(L);
+		}
+		lua_pop(L, 2);
+	}
+}
+
+static int l_paginate(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	char camel[128];
+	/* accept "describe_images" or "DescribeImages" */
+	size_t o = 0;
+	int up = 1;
+	for (const char *p = name; *p && o < sizeof(camel) - 1; p++) {
+		if (*p == '_') {
+			up = 1;
+			continue;
+		}
+		camel[o++] = up ? (char)toupper((unsigned char)*p) : *p;
+		up = 0;
+	}
+	camel[o] = '\0';
+	const struct ecr_op_model *m = ecr_model_op(camel);
+	if (!m || !m->pager)
+		return luaL_argerror(L, 1, "not a paginated operation");
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushstring(L, camel);
+	/* a copy of the request: the iterator writes nextToken into it */
+	lua_newtable(L);
+	if (!lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		lua_pushnil(L);
+		while (lua_next(L, 2)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_settable(L, -4);
+		}
+	}
+	lua_pushnil(L);
+	lua_pushinteger(L, 0);
+	lua_pushboolean(L, 0);
+	lua_pushcclosure(L, paginate_next, 6);
+	return 1;
+}
+
+static int l_json_encode(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	json_t *j = lecr_to_json(L, 1, -1, "json.encode", 1);
+	char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(j);
+	lua_pushstring(L, s ? s : "null");
+	free(s);
+	return 1;
+}
+
+static int l_json_decode(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	json_error_t je;
+	json_t *j = json_loadb(s, n, JSON_DECODE_ANY, &je);
+	if (!j) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "invalid JSON at line %d column %d: %s", je.line, je.column, je.text);
+		return 2;
+	}
+	lecr_push_json(L, j);
+	json_decref(j);
+	return 1;
+}
+
+static int l_iso(lua_State *L)
+{
+	char s[64];
+	ecr_time_iso_utc(luaL_checknumber(L, 1), s, sizeof(s));
+	lua_pushstring(L, s);
+	return 1;
+}
+
+/* ecr.now(): the registry's clock ($ECRLITE_NOW when set), epoch seconds */
+static int l_now(lua_State *L)
+{
+	lua_pushnumber(L, ecr_ctx_now(getctx(L)->ctx));
+	return 1;
+}
+
+static int l_sleep(lua_State *L)
+{
+	double s = luaL_checknumber(L, 1);
+	if (s > 0)
+		usleep((useconds_t)(s * 1e6));
+	return 0;
+}
+
+/* Helpers written in Lua on top of the closures above (they hold no ECR rules). */
+static const char helpers[] =
+	"local ecr = ...\n"
+	"local order = {CRITICAL=1, HIGH=2, MEDIUM=3, LOW=4, INFORMATIONAL=5, UNDEFINED=6}\n"
+	"function ecr.severity_rank(s) return order[s] or 6 end\n"
+	"local function image_id(id)\n"
+	"  if type(id) == 'string' then\n"
+	"    if id:match('^sha256:') then return {imageDigest=id} end\n"
+	"    return {imageTag=id}\n"
+	"  end\n"
+	"  if type(id) ~= 'table' then error(\"bad argument #2 (image id: tag, digest or {imageTag=...|imageDigest=...} expected, got \" .. type(id) .. ')', 3) end\n"
+	"  return id\n"
+	"end\n"
+	"ecr.image_id = image_id\n"
+	"function ecr.wait_scan(repo, id, opts)\n"
+	"  if type(repo) ~= 'string' then error(\"bad argument #1 to 'wait_scan' (string expected, got \" .. type(repo) .. ')', 2) end\n"
+	"  opts = opts or {}\n"
+	"  local delay, max = opts.delay or 5, opts.max_attempts or 60\n"
+	"  for attempt = 1, max do\n"
+	"    local ok, r = pcall(ecr.describe_image_scan_findings, {repositoryName=repo, imageId=image_id(id), maxResults=1})\n"
+	"    if not ok then\n"
+	"      if type(r) ~= 'table' or r.code ~= 'ScanNotFoundException' then error(r, 0) end\n"
+	"    else\n"
+	"      local s = r.imageScanStatus.status\n"
+	"      if s == 'COMPLETE' then return r end\n"
+	"      if s == 'FAILED' or s == 'UNSUPPORTED_IMAGE' then return nil, r.imageScanStatus.description, s end\n"
+	"    end\n"
+	"    if attempt < max then ecr.sleep(delay) end\n"
+	"  end\n"
+	"  return nil, 'max attempts exceeded', 'TIMEOUT'\n"
+	"end\n"
+	"function ecr.findings(repo, id, opts)\n"
+	"  if type(repo) ~= 'string' then error(\"bad argument #1 to 'findings' (string expected, got \" .. type(repo) .. ')', 2) end\n"
+	"  opts = opts or {}\n"
+	"  local min = opts.min_severity and order[opts.min_severity]\n"
+	"  if opts.min_severity and not min then error(\"bad argument #3 to 'findings' (min_severity: one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED expected)\", 2) end\n"
+	"  local out = {}\n"
+	"  for f in ecr.paginate('describe_image_scan_findings', {repositoryName=repo, imageId=image_id(id)}) do\n"
+	"    if not min or (order[f.severity] or 6) <= min then out[#out + 1] = f end\n"
+	"  end\n"
+	"  return out\n"
+	"end\n"
+	"function ecr.inventory(repo, id)\n"
+	"  return ecr.get_image_inventory{repositoryName=repo, imageId=image_id(id)}\n"
+	"end\n"
+	"return ecr\n";
+
+int lecr_open(lua_State *L, struct ecr_ctx *ctx)
+{
+	if (luaL_newmetatable(L, ERR_META)) {
+		lua_pushcfunction(L, err_tostring);
+		lua_setfield(L, -2, "__tostring");
+	}
+	lua_pop(L, 1);
+	if (luaL_newmetatable(L, CTX_META)) {
+		lua_pushcfunction(L, ctx_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_pop(L, 1);
+	lua_newtable(L); /* the module */
+	struct lctx *c = lua_newuserdatauv(L, sizeof(*c), 0);
+	memset(c, 0, sizeof(*c));
+	c->ctx = ctx;
+	luaL_setmetatable(L, CTX_META);
+	int ud = lua_gettop(L);
+	/* one closure per operation row */
+	for (int i = 0; ecr_op_name(i); i++) {
+		char fn[128];
+		snake(ecr_op_name(i), fn, sizeof(fn));
+		lua_pushvalue(L, ud);
+		lua_pushstring(L, ecr_op_name(i));
+		lua_pushfstring(L, "ecr.%s", fn); /* as Lua itself names it in messages */
+		lua_pushcclosure(L, op_closure, 3);
+		lua_setfield(L, -3, fn);
+	}
+	static const luaL_Reg fns[] = {{"region", l_region}, {"push", l_push}, {"paginate", l_paginate},
+				       {"now", l_now}, {NULL, NULL}};
+	for (const luaL_Reg *r = fns; r->name; r++) {
+		lua_pushvalue(L, ud);
+		lua_pushcclosure(L, r->func, 1);
+		lua_setfield(L, -3, r->name);
+	}
+	lua_pushcfunction(L, l_iso);
+	lua_setfield(L, -3, "iso8601");
+	lua_pushcfunction(L, l_sleep);
+	lua_setfield(L, -3, "sleep");
+	lua_newtable(L);
+	lua_pushcfunction(L, l_json_encode);
+	lua_setfield(L, -2, "encode");
+	lua_pushcfunction(L, l_json_decode);
+	lua_setfield(L, -2, "decode");
+	lua_setfield(L, -3, "json");
+	lua_pushvalue(L, ud);
+	lua_setfield(L, -3, "_ctx"); /* keeps the context alive as long as the module */
+	lua_pop(L, 1);                /* the userdata */
+	lua_pushstring(L, ECRLITE_VERSION);
+	lua_setfield(L, -2, "version");
+	if (luaL_loadbuffer(L, helpers, sizeof(helpers) - 1, "=ecr") != LUA_OK)
+		return lua_error(L);
+	lua_pushvalue(L, -2);
+	lua_call(L, 1, 1);
+	return 1;
+}
+
+int luaopen_ecr(lua_State *L)
+{
+	return lecr_open(L, NULL);
+}

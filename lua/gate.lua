@@ -1,0 +1,79 @@
+-- gate: fail a CI pipeline when an image has findings at or above a severity.
+--   ecrlite lua gate REPOSITORY:TAG|REPOSITORY@DIGEST [SEVERITY] [--scan] [--wait]
+-- SEVERITY defaults to HIGH. --scan starts a scan when the image has none; --wait waits
+-- for it. Exit 0: nothing at or above; 1: findings at or above; 2: no usable scan.
+local ecr = require "ecr"
+local M = {}
+
+local levels = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"}
+
+local function parse_ref(ref)
+  local repo, digest = ref:match("^(.-)@(sha256:%x+)$")
+  if repo then return repo, {imageDigest = digest} end
+  local r, tag = ref:match("^(.*):([^:/]+)$")
+  if r then return r, {imageTag = tag} end
+  return ref, {imageTag = "latest"}
+end
+
+-- Returns ok (boolean), the findings at or above threshold, and the scan response.
+function M.check(repo, image_id, threshold, opts)
+  opts = opts or {}
+  threshold = threshold or "HIGH"
+  assert(ecr.severity_rank(threshold) <= 6 and (threshold == "UNDEFINED" or ecr.severity_rank(threshold) < 6),
+         "unknown severity " .. tostring(threshold))
+  if opts.scan then
+    local ok, err = pcall(ecr.start_image_scan, {repositoryName = repo, imageId = image_id})
+    if not ok and err.code ~= "LimitExceededException" then error(err, 0) end
+  end
+  local scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = opts.wait and 60 or 1, delay = 5})
+  if not scan then return nil, why, status end
+  local bad = ecr.findings(repo, image_id, {min_severity = threshold})
+  return #bad == 0, bad, scan
+end
+
+local function main(args)
+  local ref, threshold, opts = nil, "HIGH", {}
+  for _, a in ipairs(args) do
+    if a == "--scan" then opts.scan = true
+    elseif a == "--wait" then opts.wait = true
+    elseif not ref then ref = a
+    else threshold = a:upper() end
+  end
+  if not ref then
+    io.stderr:write("usage: ecrlite lua gate REPOSITORY:TAG|REPOSITORY@DIGEST [SEVERITY] [--scan] [--wait]\n")
+    os.exit(2)
+  end
+  local repo, id = parse_ref(ref)
+  local called, ok, bad, scan = pcall(M.check, repo, id, threshold, opts)
+  if not called then
+    io.stderr:write("gate: ", tostring(ok), "\n")
+    os.exit(2)
+  end
+  if ok == nil then -- bad: why, scan: the status
+    io.stderr:write(string.format("gate: %s: no usable scan (%s): %s\n", ref, tostring(scan), tostring(bad)))
+    os.exit(2)
+  end
+  local counts = scan.imageScanFindings.findingSeverityCounts or {}
+  print(string.format("gate: %s  threshold %s", ref, threshold))
+  print(string.format("  %-14s %6s", "SEVERITY", "COUNT"))
+  for _, l in ipairs(levels) do
+    if counts[l] then print(string.format("  %-14s %6d", l, counts[l])) end
+  end
+  if #bad > 0 then
+    print(string.format("  %-18s %-10s %-24s %s", "FINDING", "SEVERITY", "PACKAGE", "VERSION"))
+    for _, f in ipairs(bad) do
+      local a = {}
+      for _, kv in ipairs(f.attributes) do a[kv.key] = kv.value end
+      print(string.format("  %-18s %-10s %-24s %s", f.name, f.severity, a.package_name or "", a.package_version or ""))
+    end
+    print(string.format("gate: FAIL: %d findings at or above %s", #bad, threshold))
+    os.exit(1)
+  end
+  print("gate: PASS")
+  os.exit(0)
+end
+
+M.parse_ref = parse_ref
+M.main = main
+if arg and arg[0] and (arg[0] == "gate" or arg[0]:match("gate%.lua$")) then main(arg) end
+return M

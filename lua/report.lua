@@ -1,0 +1,52 @@
+-- report: a Markdown summary of every repository's latest scans.
+--   ecrlite lua report [--region REGION] > report.md
+local ecr = require "ecr"
+local M = {}
+
+local levels = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"}
+
+function M.build()
+  local out = {}
+  local function w(s) out[#out + 1] = s end
+  w("# Image scan report")
+  w("")
+  w(string.format("Registry %s, region %s, %s.", ecr.describe_registry().registryId, ecr.region(), ecr.iso8601(ecr.now())))
+  local total = {}
+  local repos = 0
+  for repo in ecr.paginate("describe_repositories", {}) do
+    repos = repos + 1
+    w("")
+    w(string.format("## %s", repo.repositoryName))
+    w("")
+    w("| image | tags | scan | " .. table.concat(levels, " | ") .. " | completed |")
+    w("|---|---|---|" .. string.rep("---:|", #levels) .. "---|")
+    local any = false
+    for img in ecr.paginate("describe_images", {repositoryName = repo.repositoryName}) do
+      any = true
+      local st = img.imageScanStatus and img.imageScanStatus.status or "NOT SCANNED"
+      local sum = img.imageScanFindingsSummary or {}
+      local counts = sum.findingSeverityCounts or {}
+      local cells = {}
+      for _, l in ipairs(levels) do
+        cells[#cells + 1] = tostring(counts[l] or 0)
+        total[l] = (total[l] or 0) + (counts[l] or 0)
+      end
+      w(string.format("| `%s` | %s | %s | %s | %s |", img.imageDigest:sub(1, 19), table.concat(img.imageTags or {}, ", "),
+                      st, table.concat(cells, " | "), sum.imageScanCompletedAt and ecr.iso8601(sum.imageScanCompletedAt) or ""))
+    end
+    if not any then w("| (no images) | | | " .. string.rep(" |", #levels) .. " |") end
+  end
+  w("")
+  w("## Totals")
+  w("")
+  for _, l in ipairs(levels) do w(string.format("- %s: %d", l, total[l] or 0)) end
+  w(string.format("- repositories: %d", repos))
+  return table.concat(out, "\n") .. "\n"
+end
+
+M.main = function(args)
+  for i = 1, #args do if args[i] == "--region" and args[i + 1] then ecr.region(args[i + 1]) end end
+  io.write(M.build())
+end
+if arg and arg[0] and (arg[0] == "report" or arg[0]:match("report%.lua$")) then M.main(arg) end
+return M

@@ -1,0 +1,44 @@
+-- rescan: scan every image again whose last scan is more than a day old (or that was
+-- never scanned), within ECR's one-scan-per-image-per-day quota.
+--   ecrlite lua rescan [--dry-run]
+local ecr = require "ecr"
+local M = {}
+
+function M.run(opts)
+  opts = opts or {}
+  local now = opts.now or ecr.now()
+  local started, skipped, fresh = 0, 0, 0
+  for repo in ecr.paginate("describe_repositories", {}) do
+    for img in ecr.paginate("describe_images", {repositoryName = repo.repositoryName}) do
+      local done = img.imageScanFindingsSummary and img.imageScanFindingsSummary.imageScanCompletedAt
+      local label = repo.repositoryName .. "@" .. img.imageDigest:sub(1, 19)
+      if done and now - done < 86400 then
+        fresh = fresh + 1
+      elseif opts.dry_run then
+        print("would scan " .. label)
+        started = started + 1
+      else
+        local ok, err = pcall(ecr.start_image_scan, {repositoryName = repo.repositoryName,
+                                                     imageId = {imageDigest = img.imageDigest}})
+        if ok then
+          print("scanned " .. label)
+          started = started + 1
+        elseif type(err) == "table" and err.code == "LimitExceededException" then
+          print("quota: " .. label .. " was scanned less than a day ago")
+          skipped = skipped + 1
+        else
+          error(err, 0)
+        end
+      end
+    end
+  end
+  print(string.format("rescan: %d scanned, %d within the daily quota, %d already fresh", started, skipped, fresh))
+  return started, skipped, fresh
+end
+
+if arg and arg[0] and (arg[0] == "rescan" or arg[0]:match("rescan%.lua$")) then
+  local dry = false
+  for _, a in ipairs(arg) do if a == "--dry-run" then dry = true end end
+  M.run({dry_run = dry})
+end
+return M

@@ -1,0 +1,99 @@
+#!/bin/bash
+# The Lua frontend: every ecr function round-trips, scripts' arg table and tracebacks,
+# hooks fire once per completed scan (and a failing hook loses nothing), the shipped
+# gate exits 0/1 on real scanned images, report and rescan run, the REPL works through
+# a pseudo-terminal with history.
+set -u
+bin=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export IMAGES=$(cd "$top/../shared/images" 2>/dev/null && pwd) || {
+	echo "lua: ../shared/images is absent; skipping"; echo "lua: 0 passed, 0 failed, 1 skipped"; exit 0; }
+data=$top/../shared/data
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export ECRLITE_HOME=$tmp/state AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null TZ=UTC ECRLITE_NOW=2026-11-28T12:00:00Z
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL lua: $*"; fail=$((fail + 1)); }
+"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$top/tests/fixtures/feeds/debian-tracker-bookworm.test.json" "$top/tests/fixtures/feeds/nvd-bookworm.test.json" >/dev/null
+
+out=$("$bin/ecrlite" lua "$top/tests/lua/roundtrip.lua" 2>&1) && [ "$out" = "roundtrip ok" ] && ok || bad "roundtrip: $out"
+
+# arg table as lua.c sets it; script errors: traceback with file and line, exit 1
+printf 'print(arg[0], arg[1], arg[2], #arg, select("#", ...))\n' > "$tmp/args.lua"
+[ "$("$bin/ecrlite" lua "$tmp/args.lua" a b)" = "$tmp/args.lua	a	b	2	2" ] && ok || bad "arg table"
+printf 'local x = 1\nlocal function f() error("boom") end\nf()\n' > "$tmp/err.lua"
+"$bin/ecrlite" lua "$tmp/err.lua" 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "err.lua:2: boom" "$tmp/err" && grep -q "stack traceback" "$tmp/err" && grep -q "err.lua:3: in main chunk" "$tmp/err" && ok || bad "traceback: $rc $(cat "$tmp/err")"
+[ "$("$bin/ecrlite" lua -e 'print(require("ecrlite") == ecr, ecr.version ~= nil)')" = "true	true" ] && ok || bad "require ecrlite"
+
+# hooks: once per completed scan, from any frontend; a failing hook is reported
+mkdir -p "$ECRLITE_HOME/hooks"
+cat > "$ECRLITE_HOME/hooks/10-log.lua" <<'LUA'
+local ev = ...
+local f = assert(io.open(os.getenv("ECRLITE_HOME") .. "/hook.log", "a"))
+f:write(ev["detail-type"], " ", ev.detail["scan-status"], " ", ev.detail["repository-name"], " ", #ecr.describe_repositories().repositories, "\n")
+f:close()
+LUA
+"$bin/aws" ecr create-repository --repository-name hooked --image-scanning-configuration scanOnPush=true >/dev/null
+"$bin/ecrlite" push "$IMAGES/alpine-3.19.oci.tar" hooked:v1 >/dev/null
+"$bin/ecrlite" push "$IMAGES/scratch-static.oci.tar" hooked:v2 >/dev/null
+ECRLITE_NOW=2026-11-29T13:00:00Z "$bin/aws" ecr start-image-scan --repository-name hooked --image-id imageTag=v1 >/dev/null
+[ "$(cat "$ECRLITE_HOME/hook.log")" = "ECR Image Scan COMPLETE hooked 1
+ECR Image Scan UNSUPPORTED_IMAGE hooked 1
+ECR Image Scan COMPLETE hooked 1" ] && ok || bad "hook log: $(cat "$ECRLITE_HOME/hook.log")"
+printf 'error("hook broke")\n' > "$ECRLITE_HOME/hooks/20-broken.lua"
+ECRLITE_NOW=2026-11-30T13:00:00Z "$bin/aws" ecr start-image-scan --repository-name hooked --image-id imageTag=v1 >/dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 0 ] && grep -q "warning: scan event hook failed: .*20-broken.lua:1: hook broke" "$tmp/err" && ok || bad "broken hook: $rc $(cat "$tmp/err")"
+ECRLITE_NOW=2026-11-30T13:00:00Z "$bin/aws" ecr describe-image-scan-findings --repository-name hooked --image-id imageTag=v1 | grep -q '"COMPLETE"' && ok || bad "scan lost to a broken hook"
+[ "$(wc -l < "$ECRLITE_HOME/hook.log")" = 4 ] && ok || bad "hooks after the broken one did not run"
+rm -rf "$ECRLITE_HOME/hooks"
+
+# the gate on real scanned images: Debian bookworm with the fixture tracker has
+# HIGH findings; Alpine 3.19 with its secdb has only UNDEFINED ones
+"$bin/aws" ecr create-repository --repository-name gated >/dev/null
+"$bin/ecrlite" push "$IMAGES/debian-bookworm-layered.oci.tar" gated:deb >/dev/null
+"$bin/ecrlite" push "$IMAGES/alpine-3.19.oci.tar" gated:alp >/dev/null
+"$bin/ecrlite" lua gate gated:deb HIGH --scan > "$tmp/out"; rc=$?
+[ $rc = 1 ] && grep -q "gate: FAIL" "$tmp/out" && grep -q "CVE-2099-0003" "$tmp/out" && ok || bad "gate deb HIGH: $rc $(cat "$tmp/out")"
+"$bin/ecrlite" lua gate gated:deb CRITICAL > "$tmp/out"; rc=$?
+[ $rc = 1 ] && ok || bad "gate deb CRITICAL: $rc"
+"$bin/ecrlite" lua gate gated:alp HIGH --scan > "$tmp/out"; rc=$?
+[ $rc = 0 ] && grep -q "gate: PASS" "$tmp/out" && ok || bad "gate alp HIGH: $rc $(cat "$tmp/out")"
+"$bin/ecrlite" lua gate gated:alp LOW > /dev/null; [ $? = 0 ] && ok || bad "gate alp LOW"
+"$bin/ecrlite" lua gate gated:nope HIGH > /dev/null 2>&1; [ $? = 2 ] && ok || bad "gate on a missing image"
+"$bin/ecrlite" lua report > "$tmp/report.md" && grep -q "^## gated" "$tmp/report.md" && grep -q "| COMPLETE |" "$tmp/report.md" && ok || bad "report"
+out=$(ECRLITE_NOW=2026-12-05T00:00:00Z "$bin/ecrlite" lua rescan) && grep -q "rescan: 4 scanned, 0 within the daily quota, 0 already fresh" <<<"$out" && ok || bad "rescan: $out"
+out=$(ECRLITE_NOW=2026-12-05T01:00:00Z "$bin/ecrlite" lua rescan) && grep -q "rescan: 0 scanned, 1 within the daily quota, 3 already fresh" <<<"$out" && ok || bad "rescan again: $out"
+
+# the REPL through a pseudo-terminal
+/usr/bin/python3 - "$bin/ecrlite" "$ECRLITE_HOME" > "$tmp/repl" 2>&1 <<'PY'
+import os, pty, sys, time, select
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "lua"])
+def send(s):
+    os.write(fd, s.encode()); time.sleep(0.3)
+out = b""
+def drain():
+    global out
+    while True:
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if not r: return
+        try: chunk = os.read(fd, 65536)
+        except OSError: return
+        if not chunk: return
+        out += chunk
+drain()
+send("1 + 1\n"); send("t = {b = 2, a = {1, 2}}\n"); send("t\n"); send("=#ecr.describe_repositories().repositories\n")
+send("for i = 1, 2 do\n"); send("print('line', i)\n"); send("end\n"); send("error('oops')\n")
+send("\x04"); drain()
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+PY
+grep -q "2.$" "$tmp/repl" && ok || bad "repl: expression"
+grep -q "{a = {1, 2}, b = 2}" "$tmp/repl" && ok || bad "repl: table pretty-printed"
+grep -q ">> print" "$tmp/repl" && grep -q "line	2" "$tmp/repl" && ok || bad "repl: multi-line"
+grep -q "stdin:1: oops" "$tmp/repl" && ok || bad "repl: error"
+grep -q "^for i = 1, 2 do" "$ECRLITE_HOME/lua_history" 2>/dev/null && ok || bad "repl: history in the state directory"
+echo "lua: $pass passed, $fail failed"
+[ $fail = 0 ]
