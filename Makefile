@@ -10,7 +10,7 @@ CFLAGS += -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wwrite-strings -Wundef -Wno-format-nonliteral \
        -Wno-format-truncation  # snprintf truncation is bounded on purpose (paths, messages)
-LIBS = $(PKG_LIBS) -lreadline -lm -pthread
+LIBS = $(PKG_LIBS) -lcurl -lreadline -lm -pthread
 SAN ?=
 ifeq ($(V),1)
 Q =

@@ -581,6 +581,21 @@ found:
 		rc = aws_unknown_options(unknown.data);
 		goto out;
 	}
+	/* the CLI's own integer options are argparse ints */
+	{
+		const char *ints[] = {cmd->max_items, cmd->page_size};
+		const char *names[] = {"--max-items", "--page-size"};
+		for (int k = 0; k < 2; k++) {
+			char *end;
+			if (!ints[k])
+				continue;
+			strtol(ints[k], &end, 10);
+			if (!*ints[k] || *end) {
+				rc = aws_usage_error("argument %s: invalid int value: '%s'", names[k], ints[k]);
+				goto out;
+			}
+		}
+	}
 	if (cmd->skeleton && strcmp(cmd->skeleton, "input") && strcmp(cmd->skeleton, "output") &&
 	    strcmp(cmd->skeleton, "yaml-input")) {
 		static const char *const sk[] = {"input", "output", "yaml-input", NULL};

@@ -1,6 +1,7 @@
 /* Help, --generate-cli-skeleton and waiters: all generated from the model rows. */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "aws.h"
@@ -153,10 +154,13 @@ int aws_wait(struct caller *c)
 		return AWS_EXIT_PARAM;
 	for (int attempt = 1;; attempt++) {
 		json_t *resp = NULL;
-		struct ecr_err err = {0};
-		if (aws_call(c, w->operation, c->cmd->req, &resp, &err))
+		struct aws_http_err err;
+		if (aws_call(c, w->operation, c->cmd->req, &resp, &err)) {
+			if (err.client)
+				return aws_plain_error(err.client, "%s", err.message);
 			return aws_plain_error(AWS_EXIT_CLIENT, "Waiter %s failed: An error occurred (%s): %s", w->name,
-					       ecr_err_name(&err), err.message);
+					       err.code, err.message);
+		}
 		for (const struct ecr_acceptor *a = w->acceptors; a->state; a++) {
 			if (strcmp(a->matcher, "path"))
 				continue;
@@ -181,6 +185,10 @@ int aws_wait(struct caller *c)
 		json_decref(resp);
 		if (attempt >= w->max_attempts)
 			return aws_plain_error(AWS_EXIT_CLIENT, "Waiter %s failed: Max attempts exceeded", w->name);
-		sleep((unsigned)w->delay);
+		/* $ECRLITE_WAITER_DELAY overrides the model's delay (tests use 0) */
+		const char *d = getenv("ECRLITE_WAITER_DELAY");
+		double delay = d ? atof(d) : w->delay;
+		if (delay > 0)
+			usleep((useconds_t)(delay * 1e6));
 	}
 }

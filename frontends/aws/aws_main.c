@@ -92,30 +92,6 @@ static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env
 	return config_value(profile_name(cmd), key);
 }
 
-/* One request to the local core; *err_out set on an ECR error. */
-static int call_local(struct caller *c, const char *op, json_t *req, json_t **resp, struct ecr_err *err)
-{
-	int rc;
-	if (!c->ctx) {
-		if ((rc = ecr_ctx_open(&c->ctx, NULL, err)))
-			return rc;
-		if ((rc = ecr_ctx_set_region(c->ctx, c->region ? c->region : ECR_DEFAULT_REGION, err)))
-			return rc;
-	}
-	rc = ecr_call(c->ctx, op, req, resp, err);
-	json_t *notes = ecr_ctx_take_notices(c->ctx);
-	size_t i;
-	json_t *m;
-	json_array_foreach(notes, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
-	json_decref(notes);
-	return rc;
-}
-
-int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct ecr_err *err)
-{
-	return call_local(c, op, req, resp, err);
-}
-
 /* Retryable as the real CLI's standard retry mode sees them: it would try 3 times and
  * say so. Locally the answer would not change, so we say it without the wait. */
 static int retryable(const struct ecr_err *err)
@@ -125,13 +101,55 @@ static int retryable(const struct ecr_err *err)
 	       !strcmp(n, "ServerException") || err->code == ECR_E_INTERNAL;
 }
 
-int aws_report(const struct aws_cmd *cmd, const struct ecr_err *err, const char *op)
+static void failure(const struct ecr_err *err, struct aws_http_err *f)
 {
-	const struct ecr_err_info *info = ecr_err_info(err->code);
+	memset(f, 0, sizeof(*f));
+	snprintf(f->code, sizeof(f->code), "%s", ecr_err_name(err));
+	snprintf(f->message, sizeof(f->message), "%s", err->message);
+	f->retried = retryable(err);
+	/* ecrlite's own conditions (state directory, usage) are not service errors */
+	if (err->code == ECR_E_STATE || err->code == ECR_E_USAGE) {
+		f->client = AWS_EXIT_CLIENT;
+		snprintf(f->message, sizeof(f->message), "ecrlite: %s", err->message);
+	}
+}
+
+/* One request to the local core. */
+static int call_local(struct caller *c, const char *op, json_t *req, json_t **resp, struct aws_http_err *f)
+{
+	struct ecr_err err = {0};
+	int rc;
+	if (!c->ctx) {
+		if ((rc = ecr_ctx_open(&c->ctx, NULL, &err)) ||
+		    (rc = ecr_ctx_set_region(c->ctx, c->region ? c->region : ECR_DEFAULT_REGION, &err))) {
+			failure(&err, f);
+			return rc;
+		}
+	}
+	rc = ecr_call(c->ctx, op, req, resp, &err);
+	if (rc)
+		failure(&err, f);
+	json_t *notes = ecr_ctx_take_notices(c->ctx);
+	size_t i;
+	json_t *m;
+	json_array_foreach(notes, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
+	json_decref(notes);
+	return rc;
+}
+
+int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct aws_http_err *f)
+{
+	if (c->cmd->endpoint_url)
+		return aws_http_call(c->cmd, c->region, op, req, resp, f);
+	return call_local(c, op, req, resp, f);
+}
+
+int aws_report(const struct aws_cmd *cmd, const struct aws_http_err *f, const char *op)
+{
 	(void)cmd;
-	if (err->code == ECR_E_STATE || err->code == ECR_E_USAGE)
-		return aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: %s", err->message);
-	return aws_service_error(info->name, op, err->message, retryable(err));
+	if (f->client)
+		return aws_plain_error(f->client, "%s", f->message);
+	return aws_service_error(f->code, op, f->message, f->retried);
 }
 
 /* --- paging ------------------------------------------------------------------ */
@@ -252,7 +270,7 @@ struct pages {
 	char *next_token;   /* --max-items resume token, or NULL */
 };
 
-static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
+static int paginate(struct caller *c, struct pages *out, struct aws_http_err *err)
 {
 	struct aws_cmd *cmd = c->cmd;
 	const struct ecr_op_model *op = cmd->op;
@@ -291,6 +309,12 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 			items = rest;
 		}
 		long long n = json_is_array(items) ? (long long)json_array_size(items) : 0;
+		/* resuming from a starting token, the CLI fills the other result keys of the
+		 * first page with an empty value (None when absent) */
+		if (cmd->starting_token && !json_array_size(out->list))
+			for (const char *const *rk = pg->result_keys + 1; *rk; rk++)
+				if (!path_get(page, *rk) && path_get_parent_exists(page, *rk))
+					path_set(page, *rk, json_null());
 		if (max_items >= 0 && got + n >= max_items) {
 			long long keep = max_items - got;
 			if (keep < n) {
@@ -319,7 +343,7 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 			fprintf(stderr, "\nError during pagination: The same next token was received twice: {'%s': '%s'}\n",
 				pg->output_token, next);
 			rc = AWS_EXIT_CLIENT;
-			err->code = 1;
+			err->client = -1; /* reported here already */
 			free(next);
 			break;
 		}
@@ -381,14 +405,15 @@ static int paginate(struct caller *c, struct pages *out, struct ecr_err *err)
 static int run_op(struct caller *c)
 {
 	struct aws_cmd *cmd = c->cmd;
-	struct ecr_err err = {0};
+	struct aws_http_err err;
 	int rc;
+	memset(&err, 0, sizeof(err));
 	if (cmd->op->pager && !cmd->no_paginate && !cmd->explicit_paging) {
 		struct pages p;
 		rc = paginate(c, &p, &err);
 		if (rc) {
 			json_decref(p.list);
-			return err.code == 1 ? rc : aws_report(cmd, &err, cmd->op->name);
+			return err.client == -1 ? rc : aws_report(cmd, &err, cmd->op->name);
 		}
 		const char *fmt = cmd->output ? cmd->output : "json";
 		if (!strcmp(fmt, "text") && !cmd->query) {
@@ -396,11 +421,29 @@ static int run_op(struct caller *c)
 			json_t *pg;
 			json_array_foreach(p.list, i, pg) {
 				/* the real CLI renders each page with every result key present,
-				 * a missing one as None (hence IMAGESCANFINDINGS\tNone…) */
-				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++)
-					if (!path_get(pg, *rk) && path_get_parent_exists(pg, *rk))
+				 * a missing one as None (hence IMAGESCANFINDINGS\tNone…); a page
+				 * without the result keys' parent (a scan IN_PROGRESS) makes it
+				 * fail, and so do we, with its words */
+				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++) {
+					if (!path_get_parent_exists(pg, *rk)) {
+						json_decref(p.list);
+						json_decref(p.merged);
+						free(p.next_token);
+						return aws_plain_error(AWS_EXIT_CLIENT, "'NoneType' object does not support item assignment");
+					}
+					if (!path_get(pg, *rk))
 						path_set(pg, *rk, json_null());
-				aws_out_text(stdout, pg);
+				}
+				if (i == 0) {
+					aws_out_text(stdout, pg);
+					continue;
+				}
+				/* later pages: their result keys only */
+				json_t *only = json_object();
+				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++)
+					path_set(only, *rk, json_incref(path_get(pg, *rk)));
+				aws_out_text(stdout, only);
+				json_decref(only);
 			}
 			if (p.next_token)
 				printf("NEXTTOKEN\t%s\n", p.next_token);
@@ -466,16 +509,13 @@ int aws_main(int argc, char **argv)
 	}
 	region = resolve(&cmd, cmd.region, "AWS_REGION", "AWS_DEFAULT_REGION", "region");
 	c.region = region;
-	if (cmd.endpoint_url) {
-		/* Endpoint mode (HTTP + SigV4) is issue 6's; say so rather than act locally. */
-		rc = aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: --endpoint-url is not supported by this build; without it calls go to the local registry");
+	if (cmd.endpoint_url && !region) {
+		rc = aws_plain_error(AWS_EXIT_CONFIG, "You must specify a region. You can also configure your region by running \"aws configure\".");
 		goto out;
 	}
 	if (region) {
-		struct ecr_err err;
 		size_t n = strlen(region);
 		if (n < 1 || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n) {
-			(void)err;
 			rc = aws_plain_error(AWS_EXIT_CLIENT, "Provided region_name '%s' doesn't match a supported format.", region);
 			goto out;
 		}

@@ -1,0 +1,373 @@
+/* --endpoint-url: `aws ecr` as a client of any ECR-compatible endpoint. The AWS JSON
+ * 1.1 protocol over HTTP (libcurl), Signature Version 4 (libcrypto HMAC), and the real
+ * CLI's retry rules: throttling errors and 5xx are tried 3 times in all. */
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws.h"
+
+#define MAX_ATTEMPTS 3           /* the CLI's standard retry mode */
+#define MAX_RESPONSE (256u << 20) /* a response body larger than this is refused */
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+}
+
+static void sha256_hex(const char *p, size_t n, char out[65])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
+	hex(md, 32, out);
+}
+
+static void hmac(const void *key, size_t klen, const char *msg, unsigned char out[32])
+{
+	unsigned int n = 0;
+	HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, strlen(msg), out, &n);
+}
+
+/* Python json.dumps(separators=(", ", ": "), ensure_ascii=False): the CLI's body. */
+static void body(struct buf *b, json_t *v)
+{
+	size_t i;
+	json_t *e;
+	const char *k;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		int first = 1;
+		ecr_buf_addstr(b, "{");
+		json_object_foreach(v, k, e) {
+			if (!first)
+				ecr_buf_addstr(b, ", ");
+			first = 0;
+			json_t *ks = json_string(k);
+			char *kd = json_dumps(ks, JSON_ENCODE_ANY);
+			ecr_buf_printf(b, "%s: ", kd);
+			free(kd);
+			json_decref(ks);
+			body(b, e);
+		}
+		ecr_buf_addstr(b, "}");
+		return;
+	}
+	case JSON_ARRAY:
+		ecr_buf_addstr(b, "[");
+		json_array_foreach(v, i, e) {
+			if (i)
+				ecr_buf_addstr(b, ", ");
+			body(b, e);
+		}
+		ecr_buf_addstr(b, "]");
+		return;
+	default: {
+		/* jansson writes strings without escaping non-ASCII and "/" by default */
+		char *d = json_dumps(v, JSON_ENCODE_ANY);
+		ecr_buf_addstr(b, d ? d : "null");
+		free(d);
+		return;
+	}
+	}
+}
+
+struct creds {
+	char *key;     /* access key id */
+	char *secret;  /* secret access key */
+	char *token;   /* session token, or NULL */
+};
+
+static char *ini_value(const char *path, const char *section, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], *val = NULL;
+	int in = 0;
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		p[strcspn(p, "\r\n")] = '\0';
+		if (*p == '[') {
+			char *e = strchr(p, ']');
+			if (e)
+				*e = '\0';
+			in = !strcmp(p + 1, section);
+			continue;
+		}
+		char *eq = strchr(p, '=');
+		if (!in || !eq)
+			continue;
+		*eq = '\0';
+		char *k = p, *v = eq + 1;
+		size_t kn = strlen(k);
+		while (kn && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
+			k[--kn] = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (!strcmp(k, key)) {
+			free(val);
+			val = strdup(v);
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+static int get_creds(const struct aws_cmd *cmd, struct creds *c)
+{
+	const char *k = getenv("AWS_ACCESS_KEY_ID"), *s = getenv("AWS_SECRET_ACCESS_KEY");
+	memset(c, 0, sizeof(*c));
+	if (k && *k && s && *s) {
+		c->key = strdup(k);
+		c->secret = strdup(s);
+		const char *t = getenv("AWS_SESSION_TOKEN");
+		c->token = t && *t ? strdup(t) : NULL;
+		return 0;
+	}
+	const char *profile = cmd->profile ? cmd->profile : getenv("AWS_PROFILE");
+	if (!profile || !*profile)
+		profile = "default";
+	char path[4096], section[300];
+	const char *cf = getenv("AWS_SHARED_CREDENTIALS_FILE");
+	const char *home = getenv("HOME");
+	if (!cf || !*cf) {
+		snprintf(path, sizeof(path), "%s/.aws/credentials", home ? home : "");
+		cf = path;
+	}
+	c->key = ini_value(cf, profile, "aws_access_key_id");
+	c->secret = ini_value(cf, profile, "aws_secret_access_key");
+	c->token = ini_value(cf, profile, "aws_session_token");
+	if (!c->key || !c->secret) {
+		/* the config file may hold them too, under [profile NAME] */
+		const char *cfg = getenv("AWS_CONFIG_FILE");
+		char p2[4096];
+		if (!cfg || !*cfg) {
+			snprintf(p2, sizeof(p2), "%s/.aws/config", home ? home : "");
+			cfg = p2;
+		}
+		if (strcmp(profile, "default"))
+			snprintf(section, sizeof(section), "profile %s", profile);
+		else
+			snprintf(section, sizeof(section), "default");
+		free(c->key);
+		free(c->secret);
+		c->key = ini_value(cfg, section, "aws_access_key_id");
+		c->secret = ini_value(cfg, section, "aws_secret_access_key");
+	}
+	return c->key && c->secret ? 0 : -1;
+}
+
+static void creds_free(struct creds *c)
+{
+	free(c->key);
+	free(c->secret);
+	free(c->token);
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+	struct buf *b = ud;
+	return ecr_buf_add(b, p, size * n) ? 0 : size * n;
+}
+
+/* host[:port] of an URL, for the signature */
+static void url_host(const char *url, char *out, size_t n)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t len = strcspn(p, "/?#");
+	snprintf(out, n, "%.*s", (int)len, p);
+}
+
+static int debug_enabled;
+
+static void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void dbg(const char *fmt, ...)
+{
+	if (!debug_enabled)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ecrlite debug: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* One signed request. Returns the HTTP status (0 on a transport failure, with msg). */
+static long send_once(const struct aws_cmd *cmd, const char *region, const struct creds *c, const char *op,
+		      const char *payload, struct buf *resp, char *msg, size_t msgn)
+{
+	char amzdate[32], date[16], host[512], target[256], payload_hash[65], canon_hash[65], sig[65];
+	char scope[128], hdr[1024], auth[1024], cli[128];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(amzdate, sizeof(amzdate), "%Y%m%dT%H%M%SZ", &tm);
+	strftime(date, sizeof(date), "%Y%m%d", &tm);
+	url_host(cmd->endpoint_url, host, sizeof(host));
+	snprintf(target, sizeof(target), "%s.%s", ecr_target_prefix, op);
+	sha256_hex(payload, strlen(payload), payload_hash);
+	struct buf canon;
+	ecr_buf_init(&canon, 1 << 20);
+	ecr_buf_printf(&canon, "POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:%s\nx-amz-date:%s\nx-amz-target:%s\n\n"
+			       "content-type;host;x-amz-date;x-amz-target\n%s",
+		       host, amzdate, target, payload_hash);
+	sha256_hex(canon.data, canon.len, canon_hash);
+	ecr_buf_release(&canon);
+	snprintf(scope, sizeof(scope), "%s/%s/ecr/aws4_request", date, region);
+	struct buf sts;
+	ecr_buf_init(&sts, 4096);
+	ecr_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s", amzdate, scope, canon_hash);
+	unsigned char k1[32], k2[32], k3[32], k4[32], s[32];
+	char kinit[512];
+	snprintf(kinit, sizeof(kinit), "AWS4%s", c->secret);
+	hmac(kinit, strlen(kinit), date, k1);
+	hmac(k1, 32, region, k2);
+	hmac(k2, 32, "ecr", k3);
+	hmac(k3, 32, "aws4_request", k4);
+	hmac(k4, 32, sts.data, s);
+	ecr_buf_release(&sts);
+	hex(s, 32, sig);
+	snprintf(auth, sizeof(auth), "Authorization: AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=%s",
+		 c->key, scope, sig);
+
+	CURL *h = curl_easy_init();
+	struct curl_slist *hl = NULL;
+	long status = 0;
+	hl = curl_slist_append(hl, "Accept-Encoding: identity");
+	snprintf(hdr, sizeof(hdr), "X-Amz-Target: %s", target);
+	hl = curl_slist_append(hl, hdr);
+	hl = curl_slist_append(hl, "Content-Type: application/x-amz-json-1.1");
+	snprintf(cli, sizeof(cli), "User-Agent: aws-cli/2.9.19 ecrlite/%s command/ecr.%s", ECRLITE_VERSION,
+		 cmd->waiter ? "wait.image-scan-complete" : cmd->operation);
+	hl = curl_slist_append(hl, cli);
+	snprintf(hdr, sizeof(hdr), "X-Amz-Date: %s", amzdate);
+	hl = curl_slist_append(hl, hdr);
+	if (c->token) {
+		char tok[4096];
+		snprintf(tok, sizeof(tok), "X-Amz-Security-Token: %s", c->token);
+		hl = curl_slist_append(hl, tok);
+	}
+	hl = curl_slist_append(hl, auth);
+	hl = curl_slist_append(hl, "Accept:"); /* libcurl's default Accept is not the CLI's */
+	hl = curl_slist_append(hl, "Expect:");
+	curl_easy_setopt(h, CURLOPT_URL, cmd->endpoint_url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 60L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	dbg("POST %s %s %s", cmd->endpoint_url, target, payload);
+	CURLcode rc = curl_easy_perform(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	else
+		snprintf(msg, msgn, "Could not connect to the endpoint URL: \"%s\"", cmd->endpoint_url);
+	dbg("-> %ld %s", status, resp->data ? resp->data : "");
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(h);
+	return status;
+}
+
+static int retryable(long status, const char *code)
+{
+	static const char *const throttles[] = {"Throttling", "ThrottlingException", "ThrottledException",
+						"RequestThrottledException", "TooManyRequestsException",
+						"ProvisionedThroughputExceededException", "TransactionInProgressException",
+						"RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
+						"RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+						"EC2ThrottledException", NULL};
+	if (status >= 500 && status != 501)
+		return 1;
+	for (const char *const *t = throttles; *t; t++)
+		if (code && !strcmp(code, *t))
+			return 1;
+	return 0;
+}
+
+int aws_http_call(const struct aws_cmd *cmd, const char *region, const char *op, json_t *req, json_t **resp_out,
+		  struct aws_http_err *e)
+{
+	struct creds c;
+	struct buf payload;
+	int rc = 0;
+	*resp_out = NULL;
+	memset(e, 0, sizeof(*e));
+	debug_enabled = cmd->debug;
+	if (get_creds(cmd, &c)) {
+		creds_free(&c);
+		e->client = AWS_EXIT_CONFIG;
+		snprintf(e->message, sizeof(e->message),
+			 "Unable to locate credentials. You can configure credentials by running \"aws configure\".");
+		return -1;
+	}
+	ecr_buf_init(&payload, 64u << 20);
+	body(&payload, req ? req : json_object());
+	static int curl_ready;
+	if (!curl_ready++)
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+	const char *bo = getenv("ECRLITE_RETRY_BACKOFF"); /* tests: seconds of the first backoff */
+	double base = bo ? atof(bo) : 1.0;
+	for (int attempt = 1;; attempt++) {
+		struct buf resp;
+		char msg[512] = "";
+		ecr_buf_init(&resp, MAX_RESPONSE);
+		long status = send_once(cmd, region, &c, op, payload.data, &resp, msg, sizeof(msg));
+		if (!status) {
+			e->client = AWS_EXIT_CLIENT;
+			snprintf(e->message, sizeof(e->message), "%s", msg);
+			ecr_buf_release(&resp);
+			rc = -1;
+			break;
+		}
+		json_t *j = resp.len ? json_loadb(resp.data, resp.len, 0, NULL) : NULL;
+		if (status >= 200 && status < 300) {
+			*resp_out = j ? j : json_object();
+			ecr_buf_release(&resp);
+			break;
+		}
+		/* an error: __type (after any "namespace#"), message or Message; a body that
+		 * is not JSON makes the HTTP status the code and the body the message */
+		const char *type = json_string_value(json_object_get(j, "__type"));
+		const char *m = json_string_value(json_object_get(j, "message"));
+		if (!m)
+			m = json_string_value(json_object_get(j, "Message"));
+		if (type && strchr(type, '#'))
+			type = strchr(type, '#') + 1;
+		if (type)
+			snprintf(e->code, sizeof(e->code), "%s", type);
+		else
+			snprintf(e->code, sizeof(e->code), "%ld", status);
+		snprintf(e->message, sizeof(e->message), "%s", type ? (m ? m : "") : (resp.data ? resp.data : ""));
+		json_decref(j); /* type and m pointed into j: use e->code from here */
+		ecr_buf_release(&resp);
+		int again = retryable(status, e->code[0] >= 'A' ? e->code : NULL);
+		if (again && attempt < MAX_ATTEMPTS) {
+			/* exponential backoff with jitter, as the standard retry mode does */
+			double wait = base * ((double)rand() / RAND_MAX) * (1 << (attempt - 1));
+			if (wait > 0)
+				usleep((useconds_t)(wait * 1e6));
+			continue;
+		}
+		e->retried = again;
+		rc = -1;
+		break;
+	}
+	ecr_buf_release(&payload);
+	creds_free(&c);
+	return rc;
+}
