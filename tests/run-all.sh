@@ -28,5 +28,6 @@ step vercmp /usr/bin/python3 tests/scripts/vercmp.py "$bin"
 step scan-feeds /usr/bin/python3 tests/scripts/scan_feeds.py "$bin"
 step scan-ecr tests/scripts/scan_ecr.sh "$bin"
 step lua tests/scripts/lua.sh "$bin"
+step golden-replay /usr/bin/python3 tests/scripts/golden_replay.py "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]

@@ -7,7 +7,7 @@
 
 #include "lua_fe.h"
 
-static json_t *to_json(lua_State *L, int idx, int shape, const char *fn, int arg, const char *path, int depth);
+static json_t *to_json(lua_State *L, int idx, int shape, const char *fn, int arg, const char *path, int depth, int build);
 
 static int fail(lua_State *L, const char *fn, int arg, const char *path, const char *want, int idx)
 {
@@ -32,7 +32,7 @@ static int is_sequence(lua_State *L, int idx)
 	return count == n;
 }
 
-static json_t *table(lua_State *L, int idx, int shape, const char *fn, int arg, const char *path, int depth)
+static json_t *table(lua_State *L, int idx, int shape, const char *fn, int arg, const char *path, int depth, int build)
 {
 	const struct ecr_shape *sh = shape >= 0 ? &ecr_shapes[shape] : NULL;
 	int as_list = sh ? sh->type == ECR_T_LIST : (lua_rawlen(L, idx) > 0 && is_sequence(L, idx));
@@ -42,27 +42,27 @@ static json_t *table(lua_State *L, int idx, int shape, const char *fn, int arg, 
 		return NULL;
 	}
 	if (as_list) {
-		json_t *a = json_array();
 		lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
 		if (sh && !is_sequence(L, idx)) {
-			json_decref(a);
 			fail(L, fn, arg, path, "list", idx);
 			return NULL;
 		}
+		json_t *a = build ? json_array() : NULL;
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_rawgeti(L, idx, i);
 			snprintf(sub, sizeof(sub), "%s[%lld]", path, (long long)i);
-			json_array_append_new(a, to_json(L, lua_gettop(L), sh ? sh->member : -1, fn, arg, sub, depth + 1));
+			json_t *e = to_json(L, lua_gettop(L), sh ? sh->member : -1, fn, arg, sub, depth + 1, build);
+			if (build)
+				json_array_append_new(a, e);
 			lua_pop(L, 1);
 		}
 		return a;
 	}
-	json_t *o = json_object();
+	json_t *o = build ? json_object() : NULL;
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		if (lua_type(L, -2) != LUA_TSTRING) {
 			lua_pop(L, 2);
-			json_decref(o);
 			luaL_error(L, "bad argument #%d to '%s' (field '%s': keys must be strings)", arg, fn, *path ? path : "?");
 			return NULL;
 		}
@@ -71,7 +71,6 @@ static json_t *table(lua_State *L, int idx, int shape, const char *fn, int arg, 
 		if (sh && sh->type == ECR_T_STRUCT) {
 			const struct ecr_member *m = ecr_model_member(sh, k);
 			if (!m) {
-				json_decref(o);
 				luaL_error(L, "bad argument #%d to '%s' (unknown field '%s%s%s')", arg, fn, path, *path ? "." : "", k);
 				return NULL;
 			}
@@ -80,13 +79,15 @@ static json_t *table(lua_State *L, int idx, int shape, const char *fn, int arg, 
 			mshape = sh->value;
 		}
 		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k);
-		json_object_set_new(o, k, to_json(L, lua_gettop(L), mshape, fn, arg, sub, depth + 1));
+		json_t *e = to_json(L, lua_gettop(L), mshape, fn, arg, sub, depth + 1, build);
+		if (build)
+			json_object_set_new(o, k, e);
 		lua_pop(L, 1);
 	}
 	return o;
 }
 
-static json_t *to_json(lua_State *L, int idx, int shape, const char *fn, int arg, const char *path, int depth)
+static json_t *to_json(lua_State *L, int idx, int shape, const char *fn, int arg, const char *path, int depth, int build)
 {
 	const struct ecr_shape *sh = shape >= 0 ? &ecr_shapes[shape] : NULL;
 	if (depth > 64) {
@@ -95,24 +96,26 @@ static json_t *to_json(lua_State *L, int idx, int shape, const char *fn, int arg
 	}
 	switch (lua_type(L, idx)) {
 	case LUA_TTABLE:
-		return table(L, idx, shape, fn, arg, path, depth);
+		return table(L, idx, shape, fn, arg, path, depth, build);
 	case LUA_TSTRING:
 		if (sh && sh->type != ECR_T_STRING && sh->type != ECR_T_BLOB && sh->type != ECR_T_TIMESTAMP)
 			break;
-		return json_stringn(lua_tostring(L, idx), lua_rawlen(L, idx));
+		return build ? json_stringn(lua_tostring(L, idx), lua_rawlen(L, idx)) : NULL;
 	case LUA_TNUMBER:
 		if (sh && sh->type != ECR_T_INTEGER && sh->type != ECR_T_LONG && sh->type != ECR_T_DOUBLE &&
 		    sh->type != ECR_T_TIMESTAMP)
 			break;
+		if (!build)
+			return NULL;
 		if (lua_isinteger(L, idx))
 			return json_integer((json_int_t)lua_tointeger(L, idx));
 		return json_real(lua_tonumber(L, idx));
 	case LUA_TBOOLEAN:
 		if (sh && sh->type != ECR_T_BOOLEAN)
 			break;
-		return json_boolean(lua_toboolean(L, idx));
+		return build ? json_boolean(lua_toboolean(L, idx)) : NULL;
 	case LUA_TNIL:
-		return json_null();
+		return build ? json_null() : NULL;
 	default:
 		break;
 	}
@@ -124,7 +127,11 @@ static json_t *to_json(lua_State *L, int idx, int shape, const char *fn, int arg
 
 json_t *lecr_to_json(lua_State *L, int idx, int shape, const char *fn, int arg)
 {
-	return to_json(L, lua_absindex(L, idx), shape, fn, arg, "", 0);
+	/* two passes: the first may raise (longjmp) and allocates nothing, so an error
+	 * leaks nothing; the second cannot fail */
+	idx = lua_absindex(L, idx);
+	to_json(L, idx, shape, fn, arg, "", 0, 0);
+	return to_json(L, idx, shape, fn, arg, "", 0, 1);
 }
 
 void lecr_push_json(lua_State *L, json_t *v)

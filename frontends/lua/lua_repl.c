@@ -43,8 +43,9 @@ int lecr_docall(lua_State *L, int narg, int nres)
 	return 0;
 }
 
-/* package.path: $ECRLITE_LUA_PATH, then lib/ecrlite/lua beside an installed
- * executable, then the source tree's lua/ for a build run in place. */
+/* package.path: $ECRLITE_LUA_PATH, then share/ecrlite/lua beside an installed
+ * executable, then the source tree's lua/ (ECRLITE_SRC_LUA, set by the Makefile) for
+ * a build run in place. */
 void lecr_set_path(lua_State *L)
 {
 	char exe[PATH_MAX], buf[4 * PATH_MAX + 256];
@@ -54,8 +55,8 @@ void lecr_set_path(lua_State *L)
 	const char *env = getenv("ECRLITE_LUA_PATH");
 	lua_getglobal(L, "package");
 	lua_getfield(L, -1, "path");
-	snprintf(buf, sizeof(buf), "%s%s%s/../share/ecrlite/lua/?.lua;%s/../../lua/?.lua;%s", env ? env : "",
-		 env ? ";" : "", dir, dir, lua_tostring(L, -1));
+	snprintf(buf, sizeof(buf), "%s%s%s/../share/ecrlite/lua/?.lua;%s/?.lua;%s", env ? env : "", env ? ";" : "", dir,
+		 ECRLITE_SRC_LUA, lua_tostring(L, -1));
 	lua_pop(L, 1);
 	lua_pushstring(L, buf);
 	lua_setfield(L, -2, "path");
