@@ -6,6 +6,7 @@
 
 #include "../../core/ecr.h"
 #include "../../core/buf.h"
+#include "jmespath.h"
 
 /* Exit statuses of the real CLI. */
 enum {
@@ -41,6 +42,7 @@ struct aws_cmd {
 	const char *cli_input_yaml;  /* --cli-input-yaml */
 	const char *skeleton;        /* --generate-cli-skeleton [input|output|yaml-input] */
 	const struct ecr_op_model *op; /* the operation */
+	struct jp_node *jq;            /* --query, compiled */
 	json_t *req;                 /* the request built from argv (owned) */
 	int explicit_paging;         /* maxResults/nextToken given by the user: one request */
 };
@@ -100,6 +102,11 @@ void aws_out_json(FILE *f, json_t *v);
 int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v);
 /* aws_out_text.c: --output text of one page (or one --query result). */
 void aws_out_text(FILE *f, json_t *v);
+/* aws_out_yaml.c: --output yaml; one yaml-stream document (a list item). */
+void aws_out_yaml(FILE *f, json_t *v);
+void aws_out_yaml_stream_item(FILE *f, json_t *v);
+/* aws_out_table.c: --output table, titled with the operation name. */
+void aws_out_table(FILE *f, const char *title, json_t *v, int color);
 /* Formats other than json: text, table, yaml, yaml-stream. */
 int aws_out_other(FILE *f, const char *fmt, const struct aws_cmd *cmd, json_t *v);
 

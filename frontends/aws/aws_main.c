@@ -266,6 +266,7 @@ static void read_starting_token(const char *tok, char **next, long long *skip)
 
 struct pages {
 	json_t *list;       /* shaped pages, in order */
+	json_t *raw;        /* the same with the service's nextToken kept (yaml-stream) */
 	json_t *merged;     /* the merged result */
 	char *next_token;   /* --max-items resume token, or NULL */
 };
@@ -281,6 +282,7 @@ static int paginate(struct caller *c, struct pages *out, struct aws_http_err *er
 	int rc = 0;
 
 	out->list = json_array();
+	out->raw = json_array();
 	out->merged = NULL;
 	out->next_token = NULL;
 	if (cmd->page_size && pg->limit_key)
@@ -326,6 +328,7 @@ static int paginate(struct caller *c, struct pages *out, struct aws_http_err *er
 			} else if (next) {
 				out->next_token = resume_token(next, -1);
 			}
+			json_array_append_new(out->raw, json_deep_copy(page));
 			json_object_del(page, pg->output_token);
 			json_array_append_new(out->list, page);
 			json_decref(resp);
@@ -334,6 +337,7 @@ static int paginate(struct caller *c, struct pages *out, struct aws_http_err *er
 		}
 		got += n;
 		skip = 0;
+		json_array_append_new(out->raw, json_deep_copy(page));
 		json_object_del(page, pg->output_token);
 		json_array_append_new(out->list, page);
 		json_decref(resp);
@@ -402,6 +406,18 @@ static int paginate(struct caller *c, struct pages *out, struct aws_http_err *er
 
 /* --- main -------------------------------------------------------------------- */
 
+/* --query over v (borrowed): a new reference, or NULL after printing the CLI's error */
+static json_t *query(const struct aws_cmd *cmd, json_t *v)
+{
+	struct jp_error e;
+	if (!cmd->jq)
+		return json_incref(v);
+	json_t *r = jp_search(cmd->jq, v, &e);
+	if (!r)
+		aws_plain_error(AWS_EXIT_CLIENT, "%s", e.message);
+	return r;
+}
+
 static int run_op(struct caller *c)
 {
 	struct aws_cmd *cmd = c->cmd;
@@ -413,10 +429,23 @@ static int run_op(struct caller *c)
 		rc = paginate(c, &p, &err);
 		if (rc) {
 			json_decref(p.list);
+			json_decref(p.raw);
 			return err.client == -1 ? rc : aws_report(cmd, &err, cmd->op->name);
 		}
 		const char *fmt = cmd->output ? cmd->output : "json";
-		if (!strcmp(fmt, "text") && !cmd->query) {
+		if (!strcmp(fmt, "yaml-stream")) {
+			size_t i;
+			json_t *pg;
+			json_array_foreach(p.raw, i, pg) {
+				json_t *q = query(cmd, pg);
+				if (!q) {
+					rc = AWS_EXIT_CLIENT;
+					break;
+				}
+				aws_out_yaml_stream_item(stdout, q);
+				json_decref(q);
+			}
+		} else if (!strcmp(fmt, "text")) {
 			size_t i;
 			json_t *pg;
 			json_array_foreach(p.list, i, pg) {
@@ -427,6 +456,7 @@ static int run_op(struct caller *c)
 				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++) {
 					if (!path_get_parent_exists(pg, *rk)) {
 						json_decref(p.list);
+						json_decref(p.raw);
 						json_decref(p.merged);
 						free(p.next_token);
 						return aws_plain_error(AWS_EXIT_CLIENT, "'NoneType' object does not support item assignment");
@@ -434,23 +464,31 @@ static int run_op(struct caller *c)
 					if (!path_get(pg, *rk))
 						path_set(pg, *rk, json_null());
 				}
-				if (i == 0) {
-					aws_out_text(stdout, pg);
-					continue;
+				json_t *only = NULL;
+				if (i > 0) {
+					/* later pages: their result keys only */
+					only = json_object();
+					for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++)
+						path_set(only, *rk, json_incref(path_get(pg, *rk)));
 				}
-				/* later pages: their result keys only */
-				json_t *only = json_object();
-				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++)
-					path_set(only, *rk, json_incref(path_get(pg, *rk)));
-				aws_out_text(stdout, only);
+				json_t *q = query(cmd, only ? only : pg);
 				json_decref(only);
+				if (!q) {
+					rc = AWS_EXIT_CLIENT;
+					break;
+				}
+				aws_out_text(stdout, q);
+				json_decref(q);
 			}
-			if (p.next_token)
+			if (p.next_token && !rc)
 				printf("NEXTTOKEN\t%s\n", p.next_token);
 		} else {
-			rc = aws_render(stdout, cmd, p.merged);
+			json_t *q = query(cmd, p.merged);
+			rc = q ? aws_render(stdout, cmd, q) : AWS_EXIT_CLIENT;
+			json_decref(q);
 		}
 		json_decref(p.list);
+		json_decref(p.raw);
 		json_decref(p.merged);
 		free(p.next_token);
 		return rc;
@@ -459,7 +497,9 @@ static int run_op(struct caller *c)
 	if ((rc = aws_call(c, cmd->op->name, cmd->req, &resp, &err)))
 		return aws_report(cmd, &err, cmd->op->name);
 	json_t *shaped = cmd->op->output >= 0 ? aws_out_shape(resp, cmd->op->output) : json_object();
-	rc = aws_render(stdout, cmd, shaped);
+	json_t *q = query(cmd, shaped);
+	rc = q ? aws_render(stdout, cmd, q) : AWS_EXIT_CLIENT;
+	json_decref(q);
 	json_decref(shaped);
 	json_decref(resp);
 	return rc;
@@ -497,6 +537,13 @@ int aws_main(int argc, char **argv)
 		}
 		cmd.output = output;
 	}
+	if (cmd.query) {
+		struct jp_error e;
+		if (!(cmd.jq = jp_compile(cmd.query, &e))) {
+			rc = aws_plain_error(AWS_EXIT_PARAM, "Bad value for --query %s: %s", cmd.query, e.message);
+			goto out;
+		}
+	}
 	if (cmd.skeleton) {
 		rc = aws_skeleton(&cmd);
 		goto out;
@@ -526,6 +573,7 @@ int aws_main(int argc, char **argv)
 		rc = run_op(&c);
 out:
 	json_decref(cmd.req);
+	jp_free(cmd.jq);
 	ecr_ctx_free(c.ctx);
 	free(region);
 	free(output);

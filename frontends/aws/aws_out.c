@@ -172,7 +172,7 @@ void aws_out_json(FILE *f, json_t *v)
 int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
 	const char *fmt = cmd->output ? cmd->output : "json";
-	/* An empty response prints nothing in any format. */
+	/* An empty response prints nothing in any format (a --query result still prints). */
 	if (json_is_object(v) && !json_object_size(v) && !cmd->query)
 		return 0;
 	if (!strcmp(fmt, "json")) {
