@@ -81,6 +81,9 @@ int aws_invalid_choice(const char *what, const char *const *choices, const char 
 int aws_plain_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int aws_service_error(const char *code, const char *op, const char *msg, int retried);
 
+/* aws_services.c (generated): the real CLI's top-level commands */
+extern const char *const aws_services[];
+
 /* aws_args.c: parses argv into cmd; 0 or an exit status after printing the error. */
 int aws_parse(struct aws_cmd *cmd, int argc, char **argv);
 /* kebab-case of a camelCase member name into out. */
@@ -91,6 +94,9 @@ void aws_kebab(const char *name, char *out, size_t n);
 json_t *aws_shorthand_parse(const char *s, char **errmsg);
 /* Coerces parsed shorthand to the model shape (bools, ints, one-element lists). */
 void aws_shorthand_coerce(json_t **v, int shape);
+
+/* aws_pyjson.c: Python json's error text for doc; 0 when Python would accept it. */
+int aws_pyjson_error(const char *doc, char *out, size_t n);
 
 /* aws_validate.c: botocore's client-side checks; 0 or exit status after printing. */
 int aws_client_validate(int shape, json_t *req);

@@ -200,8 +200,11 @@ static int load_paramfile(const char *opt, const char *v, char **out)
 
 static int json_error(const char *opt, const char *v, json_error_t *je)
 {
-	fprintf(stderr, "\nError parsing parameter '%s': Invalid JSON: %s: line %d column %d (char %d)\nJSON received: %s\n",
-		opt, je->text, je->line, je->column, je->position, v);
+	char why[512];
+	/* the CLI shows Python's words; jansson's are the fallback */
+	if (!aws_pyjson_error(v, why, sizeof(why)))
+		snprintf(why, sizeof(why), "%s: line %d column %d (char %d)", je->text, je->line, je->column, je->position);
+	fprintf(stderr, "\nError parsing parameter '%s': Invalid JSON: %s\nJSON received: %s\n", opt, why, v);
 	return AWS_EXIT_PARAM;
 }
 
@@ -510,8 +513,14 @@ found:
 	}
 	cmd->service = positional[0];
 	if (strcmp(cmd->service, "ecr")) {
-		static const char *const services[] = {"ecr", NULL};
-		rc = aws_invalid_choice("command", services, cmd->service);
+		/* every service the real CLI knows is a valid choice; ecrlite answers for
+		 * ecr, and says so for the others */
+		for (const char *const *sv = aws_services; *sv; sv++)
+			if (!strcmp(*sv, cmd->service)) {
+				rc = aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here, not '%s'", cmd->service);
+				goto out;
+			}
+		rc = aws_invalid_choice("command", aws_services, cmd->service);
 		goto out;
 	}
 	if (npos < 2) {
