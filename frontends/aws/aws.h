@@ -95,6 +95,9 @@ json_t *aws_shorthand_parse(const char *s, char **errmsg);
 /* Coerces parsed shorthand to the model shape (bools, ints, one-element lists). */
 void aws_shorthand_coerce(json_t **v, int shape);
 
+/* aws_yaml_in.c: --cli-input-yaml's document as JSON (new reference), or NULL with err. */
+json_t *aws_yaml_load(const char *doc, char *err, size_t n);
+
 /* aws_pyjson.c: Python json's error text for doc; 0 when Python would accept it. */
 int aws_pyjson_error(const char *doc, char *out, size_t n);
 

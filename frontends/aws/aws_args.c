@@ -345,6 +345,21 @@ static int cli_input(struct aws_cmd *cmd, json_t **out)
 	const char *v = cmd->cli_input_json;
 	char *file = NULL;
 	*out = NULL;
+	if (!v && cmd->cli_input_yaml) {
+		char why[300];
+		int rc = load_paramfile("cli-input-yaml", cmd->cli_input_yaml, &file);
+		if (rc)
+			return rc;
+		*out = aws_yaml_load(file ? file : cmd->cli_input_yaml, why, sizeof(why));
+		free(file);
+		if (!*out || !json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter 'cli-input-yaml': Invalid YAML received: %s",
+					       *why ? why : "not a mapping");
+		}
+		return 0;
+	}
 	if (!v)
 		return 0;
 	int rc = load_paramfile("cli-input-json", v, &file);
