@@ -29,5 +29,7 @@ step scan-feeds /usr/bin/python3 tests/scripts/scan_feeds.py "$bin"
 step scan-ecr tests/scripts/scan_ecr.sh "$bin"
 step lua tests/scripts/lua.sh "$bin"
 step golden-replay /usr/bin/python3 tests/scripts/golden_replay.py "$bin"
+step jmespath /usr/bin/python3 tests/scripts/jmespath.py "$bin"
+step oracle-diff /usr/bin/python3 tests/scripts/oracle_diff.py "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]

@@ -129,6 +129,22 @@ static int call_local(struct caller *c, const char *op, json_t *req, json_t **re
 	rc = ecr_call(c->ctx, op, req, resp, &err);
 	if (rc)
 		failure(&err, f);
+	/* $ECRLITE_DUMP_RESPONSES: each core answer as the wire would carry it, one JSON
+	 * line each, so a test can replay it to the real CLI (tests/scripts/oracle_diff.py) */
+	const char *dump = getenv("ECRLITE_DUMP_RESPONSES");
+	if (dump && *dump) {
+		FILE *df = fopen(dump, "a");
+		if (df) {
+			json_t *line = rc ? json_pack("{s:i, s:{s:s, s:s}}", "status", ecr_err_info(err.code)->http_status,
+						      "body", "__type", ecr_err_name(&err), "message", err.message)
+					  : json_pack("{s:i, s:O}", "status", 200, "body", *resp);
+			char *t = json_dumps(line, JSON_COMPACT);
+			fprintf(df, "%s\n", t);
+			free(t);
+			json_decref(line);
+			fclose(df);
+		}
+	}
 	json_t *notes = ecr_ctx_take_notices(c->ctx);
 	size_t i;
 	json_t *m;
