@@ -2,16 +2,18 @@
 PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
-PKGS = lua5.4 jansson libarchive sqlite3 libcrypto
+PKGS = lua5.4 jansson libarchive sqlite3 libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libarchive and libcurl are loaded on first use (core/lazy_archive.c,
+# frontends/aws/lazy_curl.c): only their headers are needed to build
+PKG_LIBS := $(shell pkg-config --libs lua5.4 jansson sqlite3 libcrypto 2>/dev/null)
 CFLAGS ?= -g -O2
 CFLAGS += -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP \
 	-DECRLITE_SRC_LUA='"$(CURDIR)/lua"' 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wwrite-strings -Wundef -Wno-format-nonliteral \
        -Wno-format-truncation  # snprintf truncation is bounded on purpose (paths, messages)
-LIBS = $(PKG_LIBS) -lcurl -lreadline -lm -pthread
+LIBS = $(PKG_LIBS) -lreadline -lm -ldl -pthread
 SAN ?=
 ifeq ($(V),1)
 Q =

@@ -1,6 +1,4 @@
 #define _XOPEN_SOURCE 700
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +8,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "lazy_archive.h"
 
 /* Collapses "./", "//" and "dir/.."; NULL when the path climbs out of the root. */
 static char *normalize(const char *base_dir, const char *p)

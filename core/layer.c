@@ -1,9 +1,8 @@
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lazy_archive.h"
 #include "layer.h"
 #include "pkg.h"
 

@@ -142,32 +142,32 @@ static const struct ecr_member mb_DeleteRepositoryPolicyResponse[] = {
 static const struct ecr_member mb_DeleteRepositoryRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry that contains the repository to delete."},
 	{"repositoryName", 224, 1, "The name of the repository to delete."},
-	{"force", 73, 0, "If a repository contains images, forces the deletion."},
+	{"force", 73, 0, " If a repository contains images, forces the deletion."},
 };
 static const struct ecr_member mb_DeleteRepositoryResponse[] = {
 	{"repository", 217, 0, "The repository that was deleted."},
 };
 static const struct ecr_member mb_DescribeImageReplicationStatusRequest[] = {
 	{"repositoryName", 224, 1, "The name of the repository that the image is in."},
-	{"imageId", 101, 1, NULL},
+	{"imageId", 101, 1, "An object with identifying information for an image in an Amazon ECR repository."},
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry."},
 };
 static const struct ecr_member mb_DescribeImageReplicationStatusResponse[] = {
 	{"repositoryName", 224, 0, "The repository name associated with the request."},
-	{"imageId", 101, 0, NULL},
+	{"imageId", 101, 0, "An object with identifying information for an image in an Amazon ECR repository."},
 	{"replicationStatuses", 107, 0, "The replication status details for the images in the specified repository."},
 };
 static const struct ecr_member mb_DescribeImageScanFindingsRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry that contains the repository in which to describe the image scan findings for."},
 	{"repositoryName", 224, 1, "The repository for the image for which to describe the scan findings."},
-	{"imageId", 101, 1, NULL},
-	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated DescribeImageScanFindings request where maxResults was used and the results exceeded the value of that..."},
+	{"imageId", 101, 1, "An object with identifying information for an image in an Amazon ECR repository."},
+	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated DescribeImageScanFindings request where maxResults was used and the results exceeded the value of that parameter."},
 	{"maxResults", 162, 0, "The maximum number of image scan results returned by DescribeImageScanFindings in paginated output."},
 };
 static const struct ecr_member mb_DescribeImageScanFindingsResponse[] = {
 	{"registryId", 200, 0, "The registry ID associated with the request."},
 	{"repositoryName", 224, 0, "The repository name associated with the request."},
-	{"imageId", 101, 0, NULL},
+	{"imageId", 101, 0, "An object with identifying information for an image in an Amazon ECR repository."},
 	{"imageScanStatus", 112, 0, "The current state of the scan."},
 	{"imageScanFindings", 110, 0, "The information contained in the image scan findings."},
 	{"nextToken", 166, 0, "The nextToken value to include in a future DescribeImageScanFindings request."},
@@ -190,7 +190,7 @@ static const struct ecr_member mb_DescribeImagesResponse[] = {
 static const struct ecr_member mb_DescribePullThroughCacheRulesRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry to return the pull through cache rules for."},
 	{"ecrRepositoryPrefixes", 177, 0, "The Amazon ECR repository prefixes associated with the pull through cache rules to return."},
-	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated DescribePullThroughCacheRulesRequest request where maxResults was used and the results exceeded the va..."},
+	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated DescribePullThroughCacheRulesRequest request where maxResults was used and the results exceeded the value of that parameter."},
 	{"maxResults", 162, 0, "The maximum number of pull through cache rules returned by DescribePullThroughCacheRulesRequest in paginated output."},
 };
 static const struct ecr_member mb_DescribePullThroughCacheRulesResponse[] = {
@@ -204,7 +204,7 @@ static const struct ecr_member mb_DescribeRegistryResponse[] = {
 static const struct ecr_member mb_DescribeRepositoriesRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry that contains the repositories to be described."},
 	{"repositoryNames", 225, 0, "A list of repositories to describe."},
-	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated DescribeRepositories request where maxResults was used and the results exceeded the value of that para..."},
+	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated DescribeRepositories request where maxResults was used and the results exceeded the value of that parameter."},
 	{"maxResults", 162, 0, "The maximum number of repository results returned by DescribeRepositories in paginated output."},
 };
 static const struct ecr_member mb_DescribeRepositoriesResponse[] = {
@@ -256,8 +256,8 @@ static const struct ecr_member mb_GetLifecyclePolicyPreviewRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry that contains the repository."},
 	{"repositoryName", 224, 1, "The name of the repository."},
 	{"imageIds", 102, 0, "The list of imageIDs to be included."},
-	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated GetLifecyclePolicyPreviewRequest request where maxResults was used and the results exceeded the value ..."},
-	{"maxResults", 155, 0, "The maximum number of repository results returned by GetLifecyclePolicyPreviewRequest in paginated output."},
+	{"nextToken", 166, 0, "The nextToken value returned from a previous paginated  GetLifecyclePolicyPreviewRequest request where maxResults was used and the  results exceeded the value of that parameter."},
+	{"maxResults", 155, 0, "The maximum number of repository results returned by GetLifecyclePolicyPreviewRequest in  paginated output."},
 	{"filter", 145, 0, "An optional parameter that filters results based on image tag status and all tags, if tagged."},
 };
 static const struct ecr_member mb_GetLifecyclePolicyPreviewResponse[] = {
@@ -404,7 +404,7 @@ static const struct ecr_member mb_Layer[] = {
 	{"layerDigest", 132, 0, "The sha256 digest of the image layer."},
 	{"layerAvailability", 131, 0, "The availability status of the image layer."},
 	{"layerSize", 142, 0, "The size, in bytes, of the image layer."},
-	{"mediaType", 163, 0, "The media type of the layer, such as application/vnd.docker.image.rootfs.diff.tar.gzip or application/vnd.oci.image.layer.v1.tar+gzip."},
+	{"mediaType", 163, 0, "The media type of the layer, such as application/vnd."},
 };
 static const struct ecr_member mb_LayerAlreadyExistsException[] = {
 	{"message", 65, 0, "The error message associated with the exception."},
@@ -599,7 +599,7 @@ static const struct ecr_member mb_Repository[] = {
 	{"repositoryUri", 287, 0, "The URI for the repository."},
 	{"createdAt", 28, 0, "The date and time, in JavaScript date format, when the repository was created."},
 	{"imageTagMutability", 118, 0, "The tag mutability setting for the repository."},
-	{"imageScanningConfiguration", 113, 0, NULL},
+	{"imageScanningConfiguration", 113, 0, "The image scanning configuration for a repository."},
 	{"encryptionConfiguration", 59, 0, "The encryption configuration for the repository."},
 };
 static const struct ecr_member mb_RepositoryAlreadyExistsException[] = {
@@ -662,7 +662,7 @@ static const struct ecr_member mb_SetRepositoryPolicyRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry that contains the repository."},
 	{"repositoryName", 224, 1, "The name of the repository to receive the policy."},
 	{"policyText", 229, 1, "The JSON repository policy text to apply to the repository."},
-	{"force", 73, 0, "If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the SetRepositoryP..."},
+	{"force", 73, 0, "If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the SetRepositoryPolicy operation."},
 };
 static const struct ecr_member mb_SetRepositoryPolicyResponse[] = {
 	{"registryId", 200, 0, "The registry ID associated with the request."},
@@ -672,12 +672,12 @@ static const struct ecr_member mb_SetRepositoryPolicyResponse[] = {
 static const struct ecr_member mb_StartImageScanRequest[] = {
 	{"registryId", 200, 0, "The Amazon Web Services account ID associated with the registry that contains the repository in which to start an image scan request."},
 	{"repositoryName", 224, 1, "The name of the repository that contains the images to scan."},
-	{"imageId", 101, 1, NULL},
+	{"imageId", 101, 1, "An object with identifying information for an image in an Amazon ECR repository."},
 };
 static const struct ecr_member mb_StartImageScanResponse[] = {
 	{"registryId", 200, 0, "The registry ID associated with the request."},
 	{"repositoryName", 224, 0, "The repository name associated with the request."},
-	{"imageId", 101, 0, NULL},
+	{"imageId", 101, 0, "An object with identifying information for an image in an Amazon ECR repository."},
 	{"imageScanStatus", 112, 0, "The current state of the scan."},
 };
 static const struct ecr_member mb_StartLifecyclePolicyPreviewRequest[] = {

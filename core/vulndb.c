@@ -1,6 +1,4 @@
 /* Feed import (reading, decompression, format detection, one transaction) and status. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -9,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lazy_archive.h"
 #include "buf.h"
 #include "state.h"
 #include "vulndb.h"

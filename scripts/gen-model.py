@@ -37,6 +37,33 @@ def doc(s, limit=300):
     return t if len(t) <= limit else t[:limit - 3] + "..."
 
 
+def overview(s):
+    """A member's documentation overview as the CLI computes it for skeletons and
+    help: text nodes of the XML, cut at the first run of '.' or ':', plus '.', line
+    breaks made spaces."""
+    if not s:
+        return None
+    import xml.dom.minidom
+    try:
+        dom = xml.dom.minidom.parseString("<doc>%s</doc>" % s)
+        parts = []
+
+        def walk(n):
+            for c in n.childNodes:
+                if c.nodeType == c.TEXT_NODE:
+                    parts.append(c.data)
+                else:
+                    walk(c)
+        walk(dom)
+        t = "".join(parts)
+    except Exception:
+        t = s
+    t = re.split(r"[.:]+", t, 1)[0]
+    if t:
+        t += "."
+    return t.replace("\n", " ").replace("\u2028", " ")
+
+
 shapes = sorted(svc["shapes"])
 idx = {n: i for i, n in enumerate(shapes)}
 out = []
@@ -53,7 +80,7 @@ for n in shapes:
         rows = []
         for mn, mv in s["members"].items():
             rows.append("\t{%s, %d, %d, %s}," % (c(mn), idx[mv["shape"]], mn in req,
-                                              c(doc(mv.get("documentation"), 160))))
+                                              c(overview(mv.get("documentation") or svc["shapes"][mv["shape"]].get("documentation")))))
         w("static const struct ecr_member mb_%s[] = {\n%s\n};" % (n, "\n".join(rows)))
 w("")
 w("const struct ecr_shape ecr_shapes[] = {")

@@ -170,8 +170,91 @@ static json_t *placeholder_out(int shape, const char *name, int depth)
 	return json_null();
 }
 
+static void yaml_skel(int shape, int indent, int depth);
+
+/* A list element's members, the first on the current line (after "- "). */
+static void yaml_skel_item(int shape, int indent, int depth)
+{
+	/* print into a buffer, then drop the first line's indentation */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	FILE *saved = stdout;
+	stdout = mem;
+	yaml_skel(shape, indent, depth);
+	fflush(mem);
+	stdout = saved;
+	fclose(mem);
+	fputs(buf && len > (size_t)indent ? buf + indent : "''\n", stdout);
+	free(buf);
+}
+
+/* --generate-cli-skeleton yaml-input, as ruamel lays out the CLI's commented map:
+ * each member with a placeholder and an end-of-line comment ([REQUIRED], the doc
+ * overview, the valid values). ruamel puts a comment one space after its value when
+ * an earlier key of the same map has a comment, else two. */
+static void yaml_skel(int shape, int indent, int depth)
+{
+	const struct ecr_shape *s = &ecr_shapes[shape];
+	int commented_before = 0;
+	if (depth > 8)
+		return;
+	for (int i = 0; i < s->nmembers; i++) {
+		const struct ecr_member *m = &s->members[i];
+		const struct ecr_shape *ms = &ecr_shapes[m->shape];
+		char comment[2048] = "";
+		size_t o = 0;
+		if (m->required)
+			o += (size_t)snprintf(comment + o, sizeof(comment) - o, "[REQUIRED]");
+		if (m->doc)
+			o += (size_t)snprintf(comment + o, sizeof(comment) - o, "%s%s", o ? " " : "", m->doc);
+		if (ms->enums) {
+			o += (size_t)snprintf(comment + o, sizeof(comment) - o, "%sValid values are: ", o ? " " : "");
+			for (const char *const *e = ms->enums; *e; e++)
+				o += (size_t)snprintf(comment + o, sizeof(comment) - o, "%s%s", e == ms->enums ? "" : ", ", *e);
+			o += (size_t)snprintf(comment + o, sizeof(comment) - o, ".");
+		}
+		printf("%*s%s:", indent, "", m->name);
+		const char *value = NULL;
+		switch (ms->type) {
+		case ECR_T_STRING: case ECR_T_BLOB: value = " ''"; break;
+		case ECR_T_INTEGER: case ECR_T_LONG: value = " 0"; break;
+		case ECR_T_DOUBLE: value = " 0.0"; break;
+		case ECR_T_BOOLEAN: value = " true"; break;
+		case ECR_T_TIMESTAMP: value = " '1970-01-01T00:00:00'"; break;
+		default: break;
+		}
+		if (value)
+			fputs(value, stdout);
+		if (comment[0])
+			printf("%s# %s", commented_before ? " " : "  ", comment);
+		commented_before |= comment[0] != 0;
+		putchar('\n');
+		if (ms->type == ECR_T_STRUCT) {
+			yaml_skel(m->shape, indent + 2, depth + 1);
+		} else if (ms->type == ECR_T_LIST) {
+			const struct ecr_shape *el = &ecr_shapes[ms->member];
+			if (el->type == ECR_T_STRUCT) {
+				/* the first member rides on the "- " line */
+				printf("%*s- ", indent, "");
+				fflush(stdout);
+				yaml_skel_item(ms->member, indent + 2, depth + 1);
+			} else {
+				printf("%*s- %s\n", indent, "", el->type == ECR_T_STRING ? "''" : "0");
+			}
+		} else if (ms->type == ECR_T_MAP) {
+			printf("%*sKeyName: ''\n", indent + 2, "");
+		}
+	}
+}
+
 int aws_skeleton(const struct aws_cmd *cmd)
 {
+	if (!strcmp(cmd->skeleton, "yaml-input")) {
+		if (cmd->op->input >= 0)
+			yaml_skel(cmd->op->input, 0, 0);
+		return 0;
+	}
 	if (!strcmp(cmd->skeleton, "output")) {
 		json_t *sk = cmd->op->output >= 0 ? placeholder_out(cmd->op->output, "", 0) : json_object();
 		aws_out_json(stdout, sk);
@@ -179,8 +262,7 @@ int aws_skeleton(const struct aws_cmd *cmd)
 		return 0;
 	}
 	if (strcmp(cmd->skeleton, "input"))
-		return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: --generate-cli-skeleton %s is not supported yet; use input or output",
-				       cmd->skeleton);
+		return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: unknown --generate-cli-skeleton %s", cmd->skeleton);
 	json_t *sk = cmd->op->input >= 0 ? placeholder(cmd->op->input, 0) : json_object();
 	aws_out_json(stdout, sk);
 	json_decref(sk);

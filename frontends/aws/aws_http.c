@@ -1,7 +1,6 @@
 /* --endpoint-url: `aws ecr` as a client of any ECR-compatible endpoint. The AWS JSON
  * 1.1 protocol over HTTP (libcurl), Signature Version 4 (libcrypto HMAC), and the real
  * CLI's retry rules: throttling errors and 5xx are tried 3 times in all. */
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdarg.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "lazy_curl.h"
 
 #define MAX_ATTEMPTS 3           /* the CLI's standard retry mode */
 #define MAX_RESPONSE (256u << 20) /* a response body larger than this is refused */

@@ -70,8 +70,8 @@ aws ecr put-image --repository-name manual --image-tag again --image-manifest "f
 # unsupported and failed scans
 "$bin/ecrlite" push "$images/scratch-static.oci.tar" manual:scratch >/dev/null
 aws ecr start-image-scan --repository-name manual --image-id imageTag=scratch >/dev/null
-s=$(aws ecr describe-image-scan-findings --repository-name manual --image-id imageTag=scratch --output text)
-grep -q "^IMAGESCANSTATUS	The operating system and/or package manager are not supported.	UNSUPPORTED_IMAGE$" <<<"$s" && ok || bad "scratch: $s"
+s=$(aws ecr describe-image-scan-findings --repository-name manual --image-id imageTag=scratch --output json | jq_ 'd["imageScanStatus"]["status"] + " " + d["imageScanStatus"]["description"]')
+[ "$s" = "UNSUPPORTED_IMAGE The operating system and/or package manager are not supported." ] && ok || bad "scratch: $s"
 "$bin/ecrlite" push "$images/broken/truncated-layer.oci.tar" manual:broken >/dev/null
 aws ecr start-image-scan --repository-name manual --image-id imageTag=broken >/dev/null
 s=$(aws ecr describe-image-scan-findings --repository-name manual --image-id imageTag=broken | jq_ 'd["imageScanStatus"]["status"] + " " + d["imageScanStatus"]["description"]')
