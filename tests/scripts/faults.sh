@@ -1,0 +1,71 @@
+#!/bin/bash
+# Faults: unusable state directories, a corrupt database, a scan killed half way (the
+# image keeps its previous result or none, and a later scan works), feeds from a zip
+# and compressed files.
+set -u
+bin=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+shared=$top/../shared
+tmp=$(mktemp -d); trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+export AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null TZ=UTC
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL faults: $*"; fail=$((fail + 1)); }
+
+# a state directory that is a file, one that cannot be written, a corrupt database
+touch "$tmp/file"
+ECRLITE_HOME=$tmp/file "$bin/aws" ecr describe-repositories 2> "$tmp/err"; rc=$?
+[ $rc = 255 ] && grep -q "ecrlite: .*is not a directory\|cannot create state directory" "$tmp/err" && ok || bad "state dir is a file: $rc $(cat "$tmp/err")"
+if [ "$(id -u)" != 0 ]; then
+	mkdir -p "$tmp/ro"; chmod 500 "$tmp/ro"
+	ECRLITE_HOME=$tmp/ro "$bin/aws" ecr describe-repositories 2> "$tmp/err"; rc=$?
+	[ $rc = 255 ] && grep -q "not writable" "$tmp/err" && ok || bad "read-only state dir: $rc $(cat "$tmp/err")"
+fi
+mkdir -p "$tmp/corrupt"; head -c 4096 /dev/urandom > "$tmp/corrupt/ecrlite.db"
+ECRLITE_HOME=$tmp/corrupt "$bin/aws" ecr describe-repositories 2> "$tmp/err"; rc=$?
+[ $rc = 255 ] && grep -q "is corrupt or not a database" "$tmp/err" && ok || bad "corrupt database: $rc $(cat "$tmp/err")"
+ECRLITE_HOME=$tmp/corrupt "$bin/ecrlite" push "$shared/images/alpine-3.19.oci.tar" x:y 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "corrupt or not a database" "$tmp/err" && ok || bad "push on a corrupt database: $rc $(cat "$tmp/err")"
+ECRLITE_HOME=$tmp/corrupt "$bin/ecrlite" lua -e 'ecr.describe_repositories()' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "corrupt or not a database" "$tmp/err" && ok || bad "lua on a corrupt database: $rc"
+
+[ -d "$shared/images" ] || { echo "faults: ../shared/images absent; the rest skipped"; echo "faults: $pass passed, $fail failed, 1 skipped"; [ $fail = 0 ]; exit; }
+export ECRLITE_HOME=$tmp/state
+"$bin/aws" ecr create-repository --repository-name big >/dev/null
+"$bin/ecrlite" vulndb import "$top/tests/fixtures/feeds/debian-tracker-bookworm.test.json" >/dev/null
+"$bin/ecrlite" push "$shared/images/debian-bookworm-layered.docker.tar.xz" big:v1 >/dev/null
+# kill -9 a scan part way through: no partial result, and the next scan works
+for delay in 0.05 0.15 0.3; do
+	"$bin/aws" ecr start-image-scan --repository-name big --image-id imageTag=v1 >/dev/null 2>&1 &
+	pid=$!
+	sleep $delay
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	out=$("$bin/aws" ecr describe-image-scan-findings --repository-name big --image-id imageTag=v1 --output json 2>&1)
+	if grep -q ScanNotFoundException <<<"$out"; then
+		ok
+	elif [ "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["imageScanStatus"]["status"], len(d["imageScanFindings"]["findings"]) > 0)' <<<"$out" 2>/dev/null)" = "COMPLETE True" ]; then
+		ok # the kill came after the commit: the whole result is there
+		break
+	else
+		bad "after kill -9 at ${delay}s: $out"
+	fi
+done
+ECRLITE_NOW=2030-01-01T00:00:00Z "$bin/aws" ecr start-image-scan --repository-name big --image-id imageTag=v1 >/dev/null && ok || bad "scan after a killed one"
+ECRLITE_NOW=2030-01-01T00:00:00Z "$bin/aws" ecr describe-image-scan-findings --repository-name big --image-id imageTag=v1 --query imageScanStatus.status --output text | grep -qx COMPLETE && ok || bad "scan result after a killed one"
+ls "$ECRLITE_HOME/tmp" 2>/dev/null | grep -q . && bad "temporary files left: $(ls "$ECRLITE_HOME/tmp")" || ok
+
+# feeds: a zip of OSV records and a gzip-compressed document import like the plain ones
+python3 - "$shared/data/osv/Alpine" "$tmp/osv-alpine.zip" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w") as z:
+    for n in sorted(os.listdir(sys.argv[1])):
+        z.write(os.path.join(sys.argv[1], n), n)
+PY
+gzip -c "$shared/data/alpine-secdb/v3.20-main.subset.json" > "$tmp/secdb.json.gz"
+out=$("$bin/ecrlite" vulndb import "$tmp/osv-alpine.zip" "$tmp/secdb.json.gz") && grep -q "osv:Alpine" <<<"$out" && grep -q "alpine-secdb:v3.20/main" <<<"$out" && ok || bad "zip/gzip import: $out"
+"$bin/ecrlite" vulndb status --output json | python3 -c '
+import json,sys; s={x["name"]: x["records"] for x in json.load(sys.stdin)["sources"]}
+assert s["osv:Alpine"] > 0 and s["alpine-secdb:v3.20/main"] > 0, s' && ok || bad "zip/gzip records"
+echo "faults: $pass passed, $fail failed"
+[ $fail = 0 ]
