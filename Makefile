@@ -22,7 +22,7 @@ Q = @
 endif
 
 CORE_SRC = $(sort $(wildcard core/*.c))
-FRONT_SRC = frontends/main.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c))
+FRONT_SRC = frontends/main.c frontends/config.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite

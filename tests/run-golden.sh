@@ -16,11 +16,13 @@ for dir in "$@"; do
 	mapfile -t argv < "$dir/cmd"
 	argv=("${argv[@]//%SHARED/$shared}")
 	prog=aws; [ -f "$dir/prog" ] && prog=$(cat "$dir/prog")
+	extra=()
+	[ -f "$dir/env" ] && mapfile -t extra < "$dir/env"  # VAR=value lines for this case
 	run() {
 		env -i PATH="$bin:/usr/bin:/bin" HOME="$tmp/home" TZ=UTC LANG=C.UTF-8 \
 			ECRLITE_HOME="$tmp/state" ECRLITE_NOW=2026-11-28T12:00:00Z \
 			AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null \
-			SHARED="$shared" ECRLITE="$bin/ecrlite" AWS="$bin/aws" "$@"
+			SHARED="$shared" ECRLITE="$bin/ecrlite" AWS="$bin/aws" "${extra[@]}" "$@"
 	}
 	if [ -f "$dir/setup" ]; then
 		if ! (cd "$dir" && run bash ./setup) > "$tmp/setup.out" 2>&1; then

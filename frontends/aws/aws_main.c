@@ -6,81 +6,14 @@
 #include <string.h>
 
 #include "aws.h"
+#include "../config.h"
 #include "../../core/event.h"
 
-
-/* ~/.aws/config (or $AWS_CONFIG_FILE): the value of key in the profile's section. */
-static char *config_value(const char *profile, const char *key)
-{
-	const char *path = getenv("AWS_CONFIG_FILE");
-	char def[4096], line[4096], want[256];
-	if (!path || !*path) {
-		const char *home = getenv("HOME");
-		snprintf(def, sizeof(def), "%s/.aws/config", home ? home : "");
-		path = def;
-	}
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	if (!strcmp(profile, "default"))
-		snprintf(want, sizeof(want), "default");
-	else
-		snprintf(want, sizeof(want), "profile %s", profile);
-	int in = 0;
-	char *val = NULL;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		p[strcspn(p, "\r\n")] = '\0';
-		if (*p == '[') {
-			char *e = strchr(p, ']');
-			if (e)
-				*e = '\0';
-			char *name = p + 1;
-			while (*name == ' ')
-				name++;
-			size_t n = strlen(name);
-			while (n && name[n - 1] == ' ')
-				name[--n] = '\0';
-			in = !strcmp(name, want);
-			continue;
-		}
-		if (!in || *p == '#' || *p == ';')
-			continue;
-		char *eq = strchr(p, '=');
-		if (!eq)
-			continue;
-		char *k = p, *v = eq + 1;
-		*eq = '\0';
-		size_t kn = strlen(k);
-		while (kn && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
-			k[--kn] = '\0';
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if (!strcmp(k, key)) {
-			free(val);
-			val = strdup(v);
-		}
-	}
-	fclose(f);
-	return val;
-}
-
-static const char *profile_name(const struct aws_cmd *cmd)
-{
-	if (cmd->profile)
-		return cmd->profile;
-	const char *p = getenv("AWS_PROFILE");
-	if (p && *p)
-		return p;
-	p = getenv("AWS_DEFAULT_PROFILE");
-	return p && *p ? p : "default";
-}
 
 static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env1, const char *env2,
 		     const char *key)
 {
+	/* the same order as fe_region (frontends/config.c), for any setting */
 	if (opt)
 		return strdup(opt);
 	const char *e = env1 ? getenv(env1) : NULL;
@@ -89,7 +22,7 @@ static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env
 	e = env2 ? getenv(env2) : NULL;
 	if (e && *e)
 		return strdup(e);
-	return config_value(profile_name(cmd), key);
+	return fe_config_value(fe_profile(cmd->profile), key);
 }
 
 /* Retryable as the real CLI's standard retry mode sees them: it would try 3 times and

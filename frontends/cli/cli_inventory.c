@@ -7,6 +7,7 @@
 #include "../../core/event.h"
 #include "../../core/inventory.h"
 #include "cli.h"
+#include "../config.h"
 
 /* REPOSITORY:TAG or REPOSITORY@DIGEST into a request (new reference). */
 json_t *cli_image_request(const char *ref)
@@ -30,13 +31,11 @@ json_t *cli_image_request(const char *ref)
 
 int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
 {
-	if (!region || !*region)
-		region = getenv("AWS_REGION");
-	if (!region || !*region)
-		region = getenv("AWS_DEFAULT_REGION");
+	char *r = fe_region(region, NULL);
 	int rc = ecr_ctx_open(ctx, NULL, err);
 	if (!rc)
-		rc = ecr_ctx_set_region(*ctx, region && *region ? region : ECR_DEFAULT_REGION, err);
+		rc = ecr_ctx_set_region(*ctx, r ? r : ECR_DEFAULT_REGION, err);
+	free(r);
 	return rc;
 }
 

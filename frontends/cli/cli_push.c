@@ -23,13 +23,11 @@ int cli_version(int argc, char **argv)
 
 int cli_push(int argc, char **argv)
 {
-	const char *region = getenv("AWS_REGION"), *output = "text", *archive = NULL, *target = NULL;
+	const char *region = NULL, *output = "text", *archive = NULL, *target = NULL;
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
 	json_t *out = NULL;
 	int rc;
-	if (!region || !*region)
-		region = getenv("AWS_DEFAULT_REGION");
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--region") && i + 1 < argc)
 			region = argv[++i];
@@ -52,9 +50,7 @@ int cli_push(int argc, char **argv)
 		*colon = '\0';
 		tag = colon + 1;
 	}
-	if ((rc = ecr_ctx_open(&ctx, NULL, &err)) ||
-	    (rc = ecr_ctx_set_region(ctx, region && *region ? region : ECR_DEFAULT_REGION, &err)) ||
-	    (rc = ecr_push(ctx, archive, repo, tag, &out, &err))) {
+	if ((rc = cli_open(&ctx, region, &err)) || (rc = ecr_push(ctx, archive, repo, tag, &out, &err))) {
 		fprintf(stderr, "ecrlite: push failed: %s%s%s\n",
 			err.code == ECR_E_ARCHIVE || err.code == ECR_E_STATE ? "" : ecr_err_name(&err),
 			err.code == ECR_E_ARCHIVE || err.code == ECR_E_STATE ? "" : ": ", err.message);

@@ -11,6 +11,7 @@
 #include "../../core/push.h"
 #include "../../core/timefmt.h"
 #include "lua_fe.h"
+#include "../config.h"
 
 #define CTX_META "ecrlite.ctx"
 #define ERR_META "ecrlite.error"
@@ -19,6 +20,7 @@ struct lctx {
 	struct ecr_ctx *ctx;  /* the core context */
 	int owned;            /* opened here: closed by __gc */
 	char region[32];      /* region asked for before the context opened */
+	char profile[128];    /* profile asked for before the context opened */
 };
 
 static struct lctx *getctx(lua_State *L)
@@ -26,11 +28,11 @@ static struct lctx *getctx(lua_State *L)
 	struct lctx *c = lua_touserdata(L, lua_upvalueindex(1));
 	if (!c->ctx) {
 		struct ecr_err err = {0};
-		const char *r = c->region[0] ? c->region : getenv("AWS_REGION");
-		if (!r || !*r)
-			r = getenv("AWS_DEFAULT_REGION");
-		if (ecr_ctx_open(&c->ctx, NULL, &err) ||
-		    ecr_ctx_set_region(c->ctx, r && *r ? r : ECR_DEFAULT_REGION, &err))
+		/* region and profile as every frontend resolves them */
+		char *r = fe_region(c->region[0] ? c->region : NULL, c->profile[0] ? c->profile : NULL);
+		int rc = ecr_ctx_open(&c->ctx, NULL, &err) || ecr_ctx_set_region(c->ctx, r ? r : ECR_DEFAULT_REGION, &err);
+		free(r);
+		if (rc)
 			luaL_error(L, "ecrlite: %s", err.message);
 		c->owned = 1;
 	}
@@ -131,6 +133,22 @@ static int l_region(lua_State *L)
 	}
 	lua_pushstring(L, ecr_ctx_region(getctx(L)->ctx));
 	return 1;
+}
+
+/* ecr.profile(name): the AWS profile whose region applies (before the first call) */
+static int l_profile(lua_State *L)
+{
+	struct lctx *c = lua_touserdata(L, lua_upvalueindex(1));
+	snprintf(c->profile, sizeof(c->profile), "%s", luaL_checkstring(L, 1));
+	if (c->ctx) {
+		char *r = fe_region(c->region[0] ? c->region : NULL, c->profile);
+		struct ecr_err err = {0};
+		int rc = ecr_ctx_set_region(c->ctx, r ? r : ECR_DEFAULT_REGION, &err);
+		free(r);
+		if (rc)
+			return raise(L, "SetProfile", &err);
+	}
+	return 0;
 }
 
 /* ecr.push(archive, "repo[:tag]") */
@@ -370,7 +388,7 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 		lua_pushcclosure(L, op_closure, 3);
 		lua_setfield(L, -3, fn);
 	}
-	static const luaL_Reg fns[] = {{"region", l_region}, {"push", l_push}, {"paginate", l_paginate},
+	static const luaL_Reg fns[] = {{"region", l_region}, {"profile", l_profile}, {"push", l_push}, {"paginate", l_paginate},
 				       {"now", l_now}, {NULL, NULL}};
 	for (const luaL_Reg *r = fns; r->name; r++) {
 		lua_pushvalue(L, ud);
