@@ -18,20 +18,26 @@ const char *fe_profile(const char *given)
 char *fe_config_value(const char *profile, const char *key)
 {
 	const char *path = getenv("AWS_CONFIG_FILE");
-	char def[4096], line[4096], want[256];
+	char def[4096], want[256];
 	if (!path || !*path) {
 		const char *home = getenv("HOME");
 		snprintf(def, sizeof(def), "%s/.aws/config", home ? home : "");
 		path = def;
 	}
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
 	/* [default] and [profile NAME], as the CLI names sections */
 	if (!strcmp(profile, "default"))
 		snprintf(want, sizeof(want), "default");
 	else
 		snprintf(want, sizeof(want), "profile %s", profile);
+	return fe_ini_value(path, want, key);
+}
+
+char *fe_ini_value(const char *path, const char *section, const char *key)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
 	int in = 0;
 	char *val = NULL;
 	while (fgets(line, sizeof(line), f)) {
@@ -49,7 +55,7 @@ char *fe_config_value(const char *profile, const char *key)
 			size_t n = strlen(name);
 			while (n && name[n - 1] == ' ')
 				name[--n] = '\0';
-			in = !strcmp(name, want);
+			in = !strcmp(name, section);
 			continue;
 		}
 		if (!in || *p == '#' || *p == ';')

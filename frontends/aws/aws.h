@@ -106,6 +106,8 @@ int aws_client_validate(int shape, json_t *req);
 
 /* aws_out.c: model-ordered copy of resp with timestamps as the CLI prints them. */
 json_t *aws_out_shape(json_t *resp, int shape);
+/* Python's repr() of a float: the shortest text that reads back the same. */
+void aws_pyfloat(double d, char *buf, size_t n);
 /* Python json.dumps(indent=4, ensure_ascii=False) of v plus a newline. */
 void aws_out_json(FILE *f, json_t *v);
 int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "../config.h"
 #include "lazy_curl.h"
 
 #define MAX_ATTEMPTS 3           /* the CLI's standard retry mode */
@@ -85,44 +86,6 @@ struct creds {
 	char *token;   /* session token, or NULL */
 };
 
-static char *ini_value(const char *path, const char *section, const char *key)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096], *val = NULL;
-	int in = 0;
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		p[strcspn(p, "\r\n")] = '\0';
-		if (*p == '[') {
-			char *e = strchr(p, ']');
-			if (e)
-				*e = '\0';
-			in = !strcmp(p + 1, section);
-			continue;
-		}
-		char *eq = strchr(p, '=');
-		if (!in || !eq)
-			continue;
-		*eq = '\0';
-		char *k = p, *v = eq + 1;
-		size_t kn = strlen(k);
-		while (kn && (k[kn - 1] == ' ' || k[kn - 1] == '\t'))
-			k[--kn] = '\0';
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if (!strcmp(k, key)) {
-			free(val);
-			val = strdup(v);
-		}
-	}
-	fclose(f);
-	return val;
-}
-
 static int get_creds(const struct aws_cmd *cmd, struct creds *c)
 {
 	const char *k = getenv("AWS_ACCESS_KEY_ID"), *s = getenv("AWS_SECRET_ACCESS_KEY");
@@ -144,9 +107,9 @@ static int get_creds(const struct aws_cmd *cmd, struct creds *c)
 		snprintf(path, sizeof(path), "%s/.aws/credentials", home ? home : "");
 		cf = path;
 	}
-	c->key = ini_value(cf, profile, "aws_access_key_id");
-	c->secret = ini_value(cf, profile, "aws_secret_access_key");
-	c->token = ini_value(cf, profile, "aws_session_token");
+	c->key = fe_ini_value(cf, profile, "aws_access_key_id");
+	c->secret = fe_ini_value(cf, profile, "aws_secret_access_key");
+	c->token = fe_ini_value(cf, profile, "aws_session_token");
 	if (!c->key || !c->secret) {
 		/* the config file may hold them too, under [profile NAME] */
 		const char *cfg = getenv("AWS_CONFIG_FILE");
@@ -161,8 +124,8 @@ static int get_creds(const struct aws_cmd *cmd, struct creds *c)
 			snprintf(section, sizeof(section), "default");
 		free(c->key);
 		free(c->secret);
-		c->key = ini_value(cfg, section, "aws_access_key_id");
-		c->secret = ini_value(cfg, section, "aws_secret_access_key");
+		c->key = fe_ini_value(cfg, section, "aws_access_key_id");
+		c->secret = fe_ini_value(cfg, section, "aws_secret_access_key");
 	}
 	return c->key && c->secret ? 0 : -1;
 }

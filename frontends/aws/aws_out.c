@@ -84,22 +84,26 @@ static void put_string(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
-/* Python's repr() of a float: the shortest string that reads back the same. */
-static void put_real(FILE *f, double d)
+void aws_pyfloat(double d, char *buf, size_t n)
 {
-	char buf[40];
 	if (isinf(d)) {
-		fputs(d > 0 ? "Infinity" : "-Infinity", f);
+		snprintf(buf, n, "%s", d > 0 ? "Infinity" : "-Infinity");
 		return;
 	}
 	for (int p = 1; p <= 17; p++) {
-		snprintf(buf, sizeof(buf), "%.*g", p, d);
+		snprintf(buf, n, "%.*g", p, d);
 		if (strtod(buf, NULL) == d)
 			break;
 	}
-	/* Python writes 1e+16 as 1e+16 and 3.0 as 3.0 */
-	if (!strpbrk(buf, ".en"))
+	/* Python writes 3.0 as "3.0" (and 1e+16 as "1e+16") */
+	if (!strpbrk(buf, ".en") && strlen(buf) + 3 <= n)
 		strcat(buf, ".0");
+}
+
+static void put_real(FILE *f, double d)
+{
+	char buf[40];
+	aws_pyfloat(d, buf, sizeof(buf));
 	fputs(buf, f);
 }
 

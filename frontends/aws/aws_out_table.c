@@ -114,17 +114,7 @@ static char *str(json_t *v)
 	switch (json_typeof(v)) {
 	case JSON_STRING: return strdup(json_string_value(v));
 	case JSON_INTEGER: snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v)); return strdup(buf);
-	case JSON_REAL: {
-		double d = json_real_value(v);
-		for (int p = 1; p <= 17; p++) {
-			snprintf(buf, sizeof(buf), "%.*g", p, d);
-			if (strtod(buf, NULL) == d)
-				break;
-		}
-		if (!strpbrk(buf, ".en"))
-			strcat(buf, ".0");
-		return strdup(buf);
-	}
+	case JSON_REAL: aws_pyfloat(json_real_value(v), buf, sizeof(buf)); return strdup(buf);
 	case JSON_TRUE: return strdup("True");
 	case JSON_FALSE: return strdup("False");
 	case JSON_NULL: return strdup("None");

@@ -18,14 +18,7 @@ static void put_scalar(FILE *f, json_t *v)
 	case JSON_INTEGER: fprintf(f, "%lld", (long long)json_integer_value(v)); break;
 	case JSON_REAL: {
 		char buf[40];
-		double d = json_real_value(v);
-		for (int p = 1; p <= 17; p++) {
-			snprintf(buf, sizeof(buf), "%.*g", p, d);
-			if (strtod(buf, NULL) == d)
-				break;
-		}
-		if (!strpbrk(buf, ".en"))
-			strcat(buf, ".0");
+		aws_pyfloat(json_real_value(v), buf, sizeof(buf));
 		fputs(buf, f);
 		break;
 	}

@@ -248,18 +248,10 @@ static void scalar(struct em *e, json_t *v, int indent)
 	switch (json_typeof(v)) {
 	case JSON_STRING: string(e, json_string_value(v), json_string_length(v), indent); break;
 	case JSON_INTEGER: snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v)); puts_(e, buf); break;
-	case JSON_REAL: {
-		double d = json_real_value(v);
-		for (int p = 1; p <= 17; p++) {
-			snprintf(buf, sizeof(buf), "%.*g", p, d);
-			if (strtod(buf, NULL) == d)
-				break;
-		}
-		if (!strpbrk(buf, ".en"))
-			strcat(buf, ".0");
+	case JSON_REAL:
+		aws_pyfloat(json_real_value(v), buf, sizeof(buf));
 		puts_(e, buf);
 		break;
-	}
 	case JSON_TRUE: puts_(e, "true"); break;
 	case JSON_FALSE: puts_(e, "false"); break;
 	default: puts_(e, "null"); break;
