@@ -19,19 +19,18 @@ static void wrap(const char *text, int indent)
 	printf("%*s", indent, "");
 	while (*text) {
 		size_t w = strcspn(text, " ");
-		if (col + (int)w > 78 && col > indent) {
+		if (col > indent && col + 1 + (int)w > 78) {
 			printf("\n%*s", indent, "");
 			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
 		}
 		printf("%.*s", (int)w, text);
 		col += (int)w;
 		text += w;
 		while (*text == ' ')
 			text++;
-		if (*text) {
-			putchar(' ');
-			col++;
-		}
 	}
 	putchar('\n');
 }
