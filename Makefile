@@ -8,7 +8,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # frontends/aws/lazy_curl.c): only their headers are needed to build
 PKG_LIBS := $(shell pkg-config --libs lua5.4 jansson sqlite3 libcrypto 2>/dev/null)
 CFLAGS ?= -g -O2
-CFLAGS += -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP \
+# what the code needs, kept apart from CFLAGS so `make CFLAGS=…` (and asan) keeps it
+REQ_CFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP \
 	-DECRLITE_SRC_LUA='"$(CURDIR)/lua"' 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wwrite-strings -Wundef -Wno-format-nonliteral \
@@ -22,11 +23,14 @@ Q = @
 endif
 
 CORE_SRC = $(sort $(wildcard core/*.c))
-FRONT_SRC = frontends/main.c frontends/config.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c))
+FRONT_SRC = frontends/main.c frontends/config.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c frontends/pwsh/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite
-LINKS = aws
+LINKS = aws Get-ECRImage Get-ECRImageBatch Get-ECRImageMetadata Get-ECRImageScanFinding \
+	Get-ECRRegistryScanningConfiguration Get-ECRRepository Get-ECRRepositoryScanningConfigurationBatch \
+	New-ECRRepository Remove-ECRImageBatch Remove-ECRRepository Start-ECRImageScan Write-ECRImage \
+	Write-ECRImageScanningConfiguration Write-ECRRegistryScanningConfiguration
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN = $(BUILD)/tests/unit-tests
 
@@ -39,7 +43,7 @@ deps-check:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ -n "$(Q)" ] && echo "  CC $<" || true
-	$(Q)$(CC) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(REQ_CFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/libecr.a: $(CORE_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

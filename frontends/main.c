@@ -8,6 +8,7 @@
 #include "aws/aws.h"
 #include "cli/cli.h"
 #include "lua/lua_fe.h"
+#include "pwsh/ps.h"
 #include "../core/event.h"
 
 struct entry {
@@ -25,6 +26,7 @@ static const struct entry entries[] = {
 	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
 	{"jp", cli_jp, "jp EXPRESSION [FILE]: JMESPath over JSON, as aws --query evaluates it"},
 	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module"},
+	{"pwsh", ps_main, "pwsh -Command '…': AWS Tools for PowerShell cmdlet lines (also through links named after them)"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
 	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
 	{"version", cli_version, "print the version"},
@@ -59,7 +61,9 @@ int main(int argc, char **argv)
 	ecr_event_subscribe_all(lecr_hooks_consumer, NULL);
 	const struct entry *e = strcmp(base, "ecrlite") ? find(base) : NULL;
 	int rc;
-	if (e) {
+	if (!e && ps_cmdlet_find(base)) {
+		rc = ps_link_main(base, argc - 1, argv + 1);
+	} else if (e) {
 		rc = e->fn(argc - 1, argv + 1);
 	} else if (argc < 2) {
 		cmd_help(0, NULL);

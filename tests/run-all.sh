@@ -21,6 +21,7 @@ step() { # name command...
 }
 step unit "$build/tests/unit-tests"
 step golden tests/run-golden.sh "$bin" tests/cli/aws/*/
+step golden-pwsh tests/run-golden.sh "$bin" tests/cli/pwsh/*/
 step push tests/scripts/push-broken.sh "$bin"
 step inventory tests/scripts/inventory.sh "$bin"
 step pkgdb tests/scripts/pkgdb.sh "$bin"

@@ -1,0 +1,60 @@
+/* The cmdlet frontend: AWS Tools for PowerShell command lines (Start-ECRImageScan
+ * -RepositoryName r -ImageId_ImageTag t -Force …) on the same core, with PowerShell's
+ * binding rules, the module's -Select and paging, and PowerShell's default display. */
+#ifndef PS_H
+#define PS_H
+#include <jansson.h>
+
+#include "../../core/ecr.h"
+
+enum ps_type {
+	PT_STRING,     /* string */
+	PT_STRINGS,    /* string[] */
+	PT_BOOL,       /* bool? */
+	PT_INT,        /* int? */
+	PT_SWITCH,     /* switch */
+	PT_OBJECTS,    /* model objects from hashtables (ImageIdentifier[], Tag[], rules) */
+	PT_IGNORED,    /* accepted and ignored (credentials, PowerShell common parameters) */
+};
+
+struct ps_param {
+	const char *name;      /* PascalCase parameter name */
+	const char *aliases;   /* comma-separated aliases, or NULL */
+	const char *path;      /* request member path ("imageId.imageTag"), or "@select" etc. */
+	enum ps_type type;     /* how values convert */
+	int position;          /* positional slot, -1 for none */
+	int mandatory;         /* Mandatory = true */
+};
+
+struct ps_cmdlet {
+	const char *name;      /* Verb-ECRNoun */
+	const char *op;        /* core operation */
+	const char *select;    /* default -Select */
+	int impact;            /* 0 no ShouldProcess, 1 Medium, 2 High */
+	const char *target;    /* parameter whose value names the confirmation target */
+	int passthru;          /* has -PassThru (= -Select '^<passthru_param>') */
+	const char *passthru_param; /* what -PassThru selects */
+	const struct ps_param *params; /* its own parameters, NULL-terminated */
+};
+
+/* ps_cmdlets.c */
+const struct ps_cmdlet *ps_cmdlet_find(const char *name);  /* case-insensitive */
+int ps_cmdlet_count(void);
+const struct ps_cmdlet *ps_cmdlet_at(int i);
+/* The common parameters every cmdlet takes (AWS and PowerShell ones). */
+extern const struct ps_param ps_common[];
+
+/* ps_run.c: runs one cmdlet with argument tokens; returns 0 or 1 (PowerShell's $?). */
+int ps_run(const char *cmdlet_name, int argc, char **argv, int interactive_ok);
+/* ps_main.c */
+int ps_link_main(const char *name, int argc, char **argv);
+int ps_main(int argc, char **argv);
+
+/* ps_format.c: PowerShell's default display of emitted objects (each with its model
+ * shape, -1 for plain values). */
+struct ps_out;
+struct ps_out *ps_out_new(void);
+void ps_out_emit(struct ps_out *o, json_t *v, int shape);
+void ps_out_flush(struct ps_out *o);
+
+#endif

@@ -1,0 +1,589 @@
+/* One cmdlet invocation: parameter binding as PowerShell does it, the request built
+ * from the bound values, confirmation, the call (with the module's auto-iteration),
+ * -Select, and the objects emitted for display. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../../core/event.h"
+#include "../config.h"
+#include "ps_int.h"
+
+#define MAX_PARAMS 64
+
+void ps_pascal(const char *camel, char *out, size_t n)
+{
+	snprintf(out, n, "%s", camel);
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 32);
+}
+
+struct bound {
+	const struct ps_param *p;  /* the parameter */
+	json_t *v;                 /* its value (owned) */
+};
+
+struct inv {
+	const struct ps_cmdlet *c;          /* the cmdlet */
+	const struct ps_param *all[MAX_PARAMS]; /* every parameter it takes, in binder order */
+	int nall;                           /* how many */
+	struct bound b[MAX_PARAMS];         /* bound ones */
+	int nb;                             /* how many */
+};
+
+static const struct ps_param p_force = {"Force", NULL, "@force", PT_SWITCH, -1, 0};
+static const struct ps_param p_passthru = {"PassThru", NULL, "@passthru", PT_SWITCH, -1, 0};
+static const struct ps_param p_whatif = {"WhatIf", "wi", "@whatif", PT_SWITCH, -1, 0};
+static const struct ps_param p_confirm = {"Confirm", "cf", "@confirm", PT_SWITCH, -1, 0};
+
+static int fail(const struct ps_cmdlet *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(const struct ps_cmdlet *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static void collect(struct inv *in)
+{
+	for (const struct ps_param *p = in->c->params; p->name; p++)
+		in->all[in->nall++] = p;
+	if (in->c->passthru)
+		in->all[in->nall++] = &p_passthru;
+	if (in->c->impact)
+		in->all[in->nall++] = &p_force;
+	for (const struct ps_param *p = ps_common; p->name; p++)
+		in->all[in->nall++] = p;
+	if (in->c->impact) {
+		in->all[in->nall++] = &p_whatif;
+		in->all[in->nall++] = &p_confirm;
+	}
+}
+
+static int alias_is(const char *aliases, const char *name, size_t n, int prefix)
+{
+	for (const char *a = aliases; a && *a;) {
+		size_t k = strcspn(a, ",");
+		if (prefix ? (n <= k && !strncasecmp(a, name, n)) : (n == k && !strncasecmp(a, name, n)))
+			return 1;
+		a += k + (a[k] == ',');
+	}
+	return 0;
+}
+
+/* The parameter a -name token means: an exact name or alias wins, else a unique prefix. */
+static const struct ps_param *resolve(struct inv *in, const char *name, size_t n, int *ambiguous)
+{
+	const struct ps_param *hit = NULL;
+	int hits = 0;
+	*ambiguous = 0;
+	for (int i = 0; i < in->nall; i++)
+		if ((strlen(in->all[i]->name) == n && !strncasecmp(in->all[i]->name, name, n)) ||
+		    alias_is(in->all[i]->aliases, name, n, 0))
+			return in->all[i];
+	for (int i = 0; i < in->nall; i++)
+		if ((strlen(in->all[i]->name) >= n && !strncasecmp(in->all[i]->name, name, n)) ||
+		    alias_is(in->all[i]->aliases, name, n, 1))
+			hit = in->all[i], hits++;
+	if (hits > 1)
+		*ambiguous = 1;
+	return hits == 1 ? hit : NULL;
+}
+
+static json_t *bound_value(struct inv *in, const struct ps_param *p)
+{
+	for (int i = 0; i < in->nb; i++)
+		if (in->b[i].p == p)
+			return in->b[i].v;
+	return NULL;
+}
+
+static const char *type_word(enum ps_type t)
+{
+	switch (t) {
+	case PT_STRINGS: return "System.String[]";
+	case PT_BOOL: return "System.Nullable`1[System.Boolean]";
+	case PT_INT: return "System.Nullable`1[System.Int32]";
+	case PT_OBJECTS: return "System.Object[]";
+	default: return "System.String";
+	}
+}
+
+/* Converts a parsed value to the parameter's type; 0, or 1 after printing the error. */
+static int convert(struct inv *in, const struct ps_param *p, json_t **v)
+{
+	const struct ps_cmdlet *c = in->c;
+	switch (p->type) {
+	case PT_BOOL:
+		/* PowerShell takes $true/$false and numbers; the ECR guide writes a bare true,
+		 * so true/false strings are accepted too (README: deviations) */
+		if (json_is_boolean(*v))
+			return 0;
+		if (json_is_integer(*v)) {
+			int b = json_integer_value(*v) != 0;
+			json_decref(*v);
+			*v = json_boolean(b);
+			return 0;
+		}
+		if (json_is_string(*v) && (!strcasecmp(json_string_value(*v), "true") || !strcasecmp(json_string_value(*v), "false"))) {
+			int b = !strcasecmp(json_string_value(*v), "true");
+			json_decref(*v);
+			*v = json_boolean(b);
+			return 0;
+		}
+		return fail(c, "Cannot process argument transformation on parameter '%s'. Cannot convert value \"%s\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+			    p->name, json_is_string(*v) ? "System.String" : "System.Object[]");
+	case PT_INT:
+		if (json_is_integer(*v))
+			return 0;
+		if (json_is_string(*v)) {
+			char *end;
+			long long n = strtoll(json_string_value(*v), &end, 10);
+			if (*json_string_value(*v) && !*end) {
+				json_decref(*v);
+				*v = json_integer(n);
+				return 0;
+			}
+			return fail(c, "Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.Int32\". Error: \"The input string '%s' was not in a correct format.\"",
+				    p->name, json_string_value(*v), json_string_value(*v));
+		}
+		return fail(c, "Cannot bind parameter '%s' to the target. Cannot convert the value to type \"%s\".", p->name, type_word(p->type));
+	case PT_STRING:
+		if (json_is_integer(*v)) {
+			char buf[32];
+			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(*v));
+			json_decref(*v);
+			*v = json_string(buf);
+		}
+		if (json_is_boolean(*v)) {
+			int b = json_is_true(*v);
+			json_decref(*v);
+			*v = json_string(b ? "True" : "False");
+		}
+		if (!json_is_string(*v) && !json_is_null(*v))
+			return fail(c, "Cannot convert 'System.Object[]' to the type 'System.String' required by parameter '%s'. Specified method is not supported.", p->name);
+		return 0;
+	case PT_STRINGS:
+		if (!json_is_array(*v)) {
+			json_t *a = json_array();
+			json_array_append(a, *v);
+			json_decref(*v);
+			*v = a;
+		}
+		for (size_t i = 0; i < json_array_size(*v); i++) {
+			json_t *e = json_array_get(*v, i);
+			if (json_is_integer(e)) {
+				char buf[32];
+				snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(e));
+				json_array_set_new(*v, i, json_string(buf));
+			} else if (!json_is_string(e)) {
+				return fail(c, "Cannot bind parameter '%s'. Cannot convert the value to type \"System.String\".", p->name);
+			}
+		}
+		return 0;
+	case PT_OBJECTS:
+		if (json_is_object(*v)) {
+			json_t *a = json_array();
+			json_array_append(a, *v);
+			json_decref(*v);
+			*v = a;
+		}
+		if (!json_is_array(*v))
+			return fail(c, "Cannot bind parameter '%s'. Cannot convert the \"%s\" value of type \"System.String\" to type \"Amazon.ECR.Model.%s\".",
+				    p->name, json_string_value(*v) ? json_string_value(*v) : "", !strcmp(p->name, "Tag") ? "Tag" : !strcmp(p->name, "Rule") ? "RegistryScanningRule" : "ImageIdentifier");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Hashtable keys (PascalCase, any case) to the model's member names, by shape. */
+static json_t *to_model(json_t *v, int shape)
+{
+	const struct ecr_shape *s = &ecr_shapes[shape];
+	if (s->type == ECR_T_LIST && json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) json_array_append_new(a, to_model(e, s->member));
+		return a;
+	}
+	if (s->type == ECR_T_LIST) {
+		json_t *a = json_array();
+		json_array_append_new(a, to_model(v, s->member));
+		return a;
+	}
+	if (s->type == ECR_T_STRUCT && json_is_object(v)) {
+		json_t *o = json_object();
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e) {
+			const struct ecr_member *m = NULL;
+			for (int i = 0; i < s->nmembers; i++)
+				if (!strcasecmp(s->members[i].name, k))
+					m = &s->members[i];
+			if (m)
+				json_object_set_new(o, m->name, to_model(e, m->shape));
+			else
+				json_object_set(o, k, e); /* the service names what it does not know */
+		}
+		return o;
+	}
+	if (s->type == ECR_T_BOOLEAN && json_is_string(v))
+		return json_boolean(!strcasecmp(json_string_value(v), "true"));
+	return json_incref(v);
+}
+
+static void set_path(json_t *req, const char *path, json_t *v)
+{
+	char part[128];
+	json_t *o = req;
+	for (;;) {
+		size_t n = strcspn(path, ".");
+		snprintf(part, sizeof(part), "%.*s", (int)n, path);
+		if (!path[n]) {
+			json_object_set(o, part, v);
+			return;
+		}
+		json_t *next = json_object_get(o, part);
+		if (!next) {
+			next = json_object();
+			json_object_set_new(o, part, next);
+		}
+		o = next;
+		path += n + 1;
+	}
+}
+
+/* -Select: '*', '^Param', or a dotted property path (case-insensitive, collections
+ * flattened, nulls dropped). Emits each resulting object. 0, or -1 on a bad path. */
+static int apply_select(const char *sel, json_t *resp, int shape, struct ps_out *out)
+{
+	if (!strcmp(sel, "*")) {
+		ps_out_emit(out, resp, shape);
+		return 0;
+	}
+	json_t *cur = json_array();
+	json_array_append(cur, resp);
+	int sh = shape;
+	char seg[128];
+	const char *p = sel;
+	while (*p) {
+		size_t n = strcspn(p, ".");
+		snprintf(seg, sizeof(seg), "%.*s", (int)n, p);
+		p += n + (p[n] == '.');
+		const struct ecr_shape *s = &ecr_shapes[sh];
+		const struct ecr_member *m = NULL;
+		for (int i = 0; s->type == ECR_T_STRUCT && i < s->nmembers; i++)
+			if (!strcasecmp(s->members[i].name, seg))
+				m = &s->members[i];
+		if (!m) {
+			json_decref(cur);
+			return -1;
+		}
+		json_t *next = json_array();
+		size_t i;
+		json_t *e;
+		int mshape = m->shape;
+		json_array_foreach(cur, i, e) {
+			json_t *v = json_object_get(e, m->name);
+			if (!v || json_is_null(v))
+				continue;
+			if (json_is_array(v) && ecr_shapes[mshape].type == ECR_T_LIST)
+				json_array_extend(next, v);
+			else
+				json_array_append(next, v);
+		}
+		sh = ecr_shapes[mshape].type == ECR_T_LIST ? ecr_shapes[mshape].member : mshape;
+		json_decref(cur);
+		cur = next;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(cur, i, e) ps_out_emit(out, e, sh);
+	json_decref(cur);
+	return 0;
+}
+
+static int confirm(struct inv *in, int force, int whatif, int interactive_ok)
+{
+	const struct ps_cmdlet *c = in->c;
+	char target[1024] = "";
+	const struct ps_param *tp = NULL;
+	for (int i = 0; i < in->nall; i++)
+		if (c->target && !strcmp(in->all[i]->name, c->target))
+			tp = in->all[i];
+	json_t *tv = tp ? bound_value(in, tp) : NULL;
+	if (json_is_string(tv))
+		snprintf(target, sizeof(target), "%s", json_string_value(tv));
+	else if (tv)
+		snprintf(target, sizeof(target), "values bound to the parameter %s", tp->name);
+	if (whatif) {
+		printf("What if: Performing the operation \"%s (%s)\" on target \"%s\".\n", c->name, c->op, target);
+		return 2;
+	}
+	if (c->impact < 2 || force)
+		return 0;
+	if (!interactive_ok || !isatty(0))
+		return fail(c, "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.");
+	printf("\nConfirm\nAre you sure you want to perform this action?\nPerforming the operation \"%s (%s)\" on target \"%s\".\n"
+	       "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is \"Y\"): ",
+	       c->name, c->op, target);
+	fflush(stdout);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin))
+		return 2;
+	return (line[0] == '\n' || line[0] == 'y' || line[0] == 'Y' || line[0] == 'a' || line[0] == 'A') ? 0 : 2;
+}
+
+int ps_run(const char *name, int argc, char **argv, int interactive_ok)
+{
+	struct inv in;
+	char err[512];
+	int rc = 1;
+	memset(&in, 0, sizeof(in));
+	in.c = ps_cmdlet_find(name);
+	if (!in.c) {
+		fprintf(stderr, "%s: The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n",
+			name, name);
+		return 1;
+	}
+	collect(&in);
+	const struct ps_cmdlet *c = in.c;
+	json_t *positional = json_array();
+	/* binding by name, then by position */
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9') && a[1] != '-') {
+			const char *colon = strchr(a, ':');
+			size_t n = colon ? (size_t)(colon - a - 1) : strlen(a + 1);
+			int amb;
+			const struct ps_param *p = resolve(&in, a + 1, n, &amb);
+			if (!p) {
+				if (amb) {
+					char list[1024] = "";
+					for (int k = 0; k < in.nall; k++)
+						if ((strlen(in.all[k]->name) >= n && !strncasecmp(in.all[k]->name, a + 1, n)) ||
+						    alias_is(in.all[k]->aliases, a + 1, n, 1))
+							snprintf(list + strlen(list), sizeof(list) - strlen(list), " -%s", in.all[k]->name);
+					fail(c, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
+					     (int)n, a + 1, list);
+				} else {
+					fail(c, "A parameter cannot be found that matches parameter name '%.*s'.", (int)n, a + 1);
+				}
+				goto out;
+			}
+			if (bound_value(&in, p)) {
+				fail(c, "Cannot bind parameter because parameter '%s' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
+				     p->name);
+				goto out;
+			}
+			json_t *v;
+			if (p->type == PT_SWITCH) {
+				v = json_true();
+				if (colon) {
+					json_decref(v);
+					if (!(v = ps_value_parse(colon + 1, err, sizeof(err)))) {
+						fail(c, "%s", err);
+						goto out;
+					}
+					int b = json_is_true(v) || (json_is_integer(v) && json_integer_value(v));
+					json_decref(v);
+					v = json_boolean(b);
+				}
+			} else {
+				const char *text = colon ? colon + 1 : (i + 1 < argc ? argv[++i] : NULL);
+				if (!text) {
+					fail(c, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
+					     type_word(p->type));
+					goto out;
+				}
+				if (!(v = ps_value_parse(text, err, sizeof(err)))) {
+					fail(c, "%s", err);
+					goto out;
+				}
+				if (convert(&in, p, &v)) {
+					json_decref(v);
+					goto out;
+				}
+			}
+			in.b[in.nb].p = p;
+			in.b[in.nb++].v = v;
+			continue;
+		}
+		json_t *v = ps_value_parse(a, err, sizeof(err));
+		if (!v) {
+			fail(c, "%s", err);
+			goto out;
+		}
+		json_array_append_new(positional, v);
+	}
+	for (size_t k = 0; k < json_array_size(positional); k++) {
+		const struct ps_param *p = NULL;
+		for (int j = 0; j < in.nall && !p; j++)
+			if (in.all[j]->position >= 0 && !bound_value(&in, in.all[j]))
+				p = in.all[j];
+		json_t *v = json_incref(json_array_get(positional, k));
+		if (!p) {
+			char *d = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
+			fail(c, "A positional parameter cannot be found that accepts argument '%s'.", d);
+			free(d);
+			json_decref(v);
+			goto out;
+		}
+		if (convert(&in, p, &v)) {
+			json_decref(v);
+			goto out;
+		}
+		in.b[in.nb].p = p;
+		in.b[in.nb++].v = v;
+	}
+	/* mandatory parameters (non-interactive: an error rather than a prompt) */
+	{
+		char missing[512] = "";
+		for (int j = 0; j < in.nall; j++)
+			if (in.all[j]->mandatory && !bound_value(&in, in.all[j]))
+				snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s", missing[0] ? " " : "",
+					 in.all[j]->name);
+		if (missing[0]) {
+			fail(c, "Cannot process command because of one or more missing mandatory parameters: %s.", missing);
+			goto out;
+		}
+	}
+	/* the request, the switches, -Select */
+	const struct ecr_op_model *m = ecr_model_op(c->op);
+	json_t *req = json_object();
+	const char *sel = c->select, *region = NULL, *profile = NULL;
+	int force = 0, whatif = 0, noauto = 0, passthru = 0, has_select = 0;
+	for (int k = 0; k < in.nb; k++) {
+		const struct ps_param *p = in.b[k].p;
+		json_t *v = in.b[k].v;
+		if (p->path[0] != '@') {
+			const struct ecr_member *mm = NULL;
+			/* find the member's shape for hashtable conversion */
+			const struct ecr_shape *s = &ecr_shapes[m->input];
+			char top[128];
+			snprintf(top, sizeof(top), "%.*s", (int)strcspn(p->path, "."), p->path);
+			mm = ecr_model_member(s, top);
+			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
+			set_path(req, p->path, conv);
+			json_decref(conv);
+		} else if (!strcmp(p->path, "@select")) {
+			sel = json_string_value(v);
+			has_select = 1;
+		} else if (!strcmp(p->path, "@force")) {
+			force = json_is_true(v);
+		} else if (!strcmp(p->path, "@whatif")) {
+			whatif = json_is_true(v);
+		} else if (!strcmp(p->path, "@noauto")) {
+			noauto = json_is_true(v);
+		} else if (!strcmp(p->path, "@passthru")) {
+			passthru = json_is_true(v);
+		} else if (!strcmp(p->path, "@region")) {
+			region = json_string_value(v);
+		} else if (!strcmp(p->path, "@profile")) {
+			profile = json_string_value(v);
+		} else if (!strcmp(p->path, "@endpoint")) {
+			fail(c, "-EndpointUrl is not supported by this build: cmdlets work on the local registry");
+			json_decref(req);
+			goto out;
+		}
+	}
+	if (passthru && has_select) {
+		fail(c, "-PassThru cannot be used when -Select is specified.");
+		json_decref(req);
+		goto out;
+	}
+	char passsel[160];
+	if (passthru) {
+		snprintf(passsel, sizeof(passsel), "^%s", c->passthru_param);
+		sel = passsel;
+	}
+	int conf = c->impact ? confirm(&in, force, whatif, interactive_ok) : 0;
+	if (conf) {
+		json_decref(req);
+		rc = conf == 2 ? 0 : 1;
+		goto out;
+	}
+	/* the call, page by page unless -NoAutoIteration or -NextToken */
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err e = {0};
+	char *r = fe_region(region, profile);
+	if (ecr_ctx_open(&ctx, NULL, &e) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &e)) {
+		free(r);
+		json_decref(req);
+		fail(c, "%s", e.message);
+		goto out;
+	}
+	free(r);
+	struct ps_out *o = ps_out_new();
+	int pages = m->pager && !noauto && !json_object_get(req, "nextToken");
+	const struct ps_param *sel_param = NULL;
+	if (sel[0] == '^') {
+		int amb;
+		sel_param = resolve(&in, sel + 1, strlen(sel + 1), &amb);
+		if (!sel_param) {
+			fail(c, "Invalid value for -Select parameter.");
+			json_decref(req);
+			ps_out_flush(o);
+			ecr_ctx_free(ctx);
+			goto out;
+		}
+	}
+	rc = 0;
+	for (;;) {
+		json_t *resp = NULL;
+		if (ecr_call(ctx, c->op, req, &resp, &e)) {
+			ps_out_flush(o);
+			fail(c, "%s", e.message);
+			rc = 1;
+			break;
+		}
+		if (!sel_param && apply_select(sel, resp, m->output, o)) {
+			json_decref(resp);
+			ps_out_flush(o);
+			fail(c, "Invalid value for -Select parameter.");
+			rc = 1;
+			break;
+		}
+		const char *next = m->pager ? json_string_value(json_object_get(resp, m->pager->output_token)) : NULL;
+		if (!pages || !next || !*next) {
+			json_decref(resp);
+			break;
+		}
+		json_object_set_new(req, m->pager->input_token, json_string(next));
+		json_decref(resp);
+	}
+	if (!rc && sel_param) {
+		/* ^Param: the bound value, once */
+		json_t *v = bound_value(&in, sel_param);
+		if (json_is_array(v)) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(v, i, x) ps_out_emit(o, x, -1);
+		} else if (v) {
+			ps_out_emit(o, v, -1);
+		}
+	}
+	if (!rc)
+		ps_out_flush(o);
+	json_t *notes = ecr_ctx_take_notices(ctx);
+	size_t ni;
+	json_t *nv;
+	json_array_foreach(notes, ni, nv) fprintf(stderr, "WARNING: %s\n", json_string_value(nv));
+	json_decref(notes);
+	free(o);
+	json_decref(req);
+	ecr_ctx_free(ctx);
+out:
+	json_decref(positional);
+	for (int k = 0; k < in.nb; k++)
+		json_decref(in.b[k].v);
+	return rc;
+}
