@@ -155,8 +155,10 @@ static void group(json_t *o, char ***hdr, int *nh, char ***more, int *nm)
 			}
 		}
 	}
-	qsort(*hdr, (size_t)*nh, sizeof(char *), cmp_str);
-	qsort(*more, (size_t)*nm, sizeof(char *), cmp_str);
+	if (*nh > 1)
+		qsort(*hdr, (size_t)*nh, sizeof(char *), cmp_str);
+	if (*nm > 1)
+		qsort(*more, (size_t)*nm, sizeof(char *), cmp_str);
 }
 
 static int truthy(json_t *v)

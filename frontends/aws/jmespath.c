@@ -1581,10 +1581,9 @@ static json_t *call(struct ctx *c, const struct jp_node *n, json_t *v)
 			goto out;
 	}
 	for (int i = 0; i < n->nkids; i++) {
-		int t = f->types[i < 3 ? i : 2];
+		/* a variadic function's arguments all take its first type */
+		int t = f->max < 0 ? f->types[0] : f->types[i < 3 ? i : 2];
 		if (!t)
-			t = f->types[i ? i - 1 : 0];
-		if (f->max < 0 && i >= 1)
 			t = f->types[0];
 		if (!type_ok(a[i].v, a[i].ref, t)) {
 			char want[200];
