@@ -88,6 +88,8 @@ install: all
 	# or install with AWS_LINK=1 to put it in bin.
 	ln -sf ../../bin/ecrlite $(DESTDIR)$(PREFIX)/libexec/ecrlite/aws
 	if [ "$(AWS_LINK)" = 1 ]; then ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/aws; fi
+	# the cmdlet links shadow nothing: they go beside ecrlite
+	for l in $(filter-out aws,$(LINKS)); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/$$l; done
 
 clean:
 	rm -rf build
