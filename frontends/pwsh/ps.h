@@ -56,5 +56,10 @@ struct ps_out;
 struct ps_out *ps_out_new(void);
 void ps_out_emit(struct ps_out *o, json_t *v, int shape);
 void ps_out_flush(struct ps_out *o);
+void ps_out_free(struct ps_out *o);
+/* Adds an object as it is (a PowerShell value, already converted). */
+void ps_out_add(struct ps_out *o, json_t *v);
+/* The emitted objects so far (new reference), leaving o empty. */
+json_t *ps_out_take(struct ps_out *o);
 
 #endif

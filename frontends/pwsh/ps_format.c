@@ -1,138 +1,87 @@
-/* PowerShell's default display of the objects a cmdlet emits, as AWS.Tools.ECR's
- * generated views give it: an object's properties are its model members in PascalCase,
- * alphabetical (the SDK declares them so); up to four make a table, more a list.
- * Nested objects show their type name, collections {a, b, c, d…}. */
+/* PowerShell's default display (Out-Default) of the objects a statement emits: SDK
+ * objects show their properties (PascalCase, as declared); up to four make a table,
+ * more a list; nested objects show their type name, collections {a, b, c, d…}
+ * ($FormatEnumerationLimit 4), dictionaries as Key/Value tables. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ps_int.h"
 
-struct item {
-	json_t *v;     /* the object (a reference) */
-	int shape;     /* its model shape, -1 for a plain value */
-};
-
 struct ps_out {
-	struct item *items;  /* emitted so far */
-	int n, alloc;        /* count, allocated */
+	json_t *items;    /* emitted objects, in order */
 };
 
 struct ps_out *ps_out_new(void)
 {
-	return calloc(1, sizeof(struct ps_out));
+	struct ps_out *o = calloc(1, sizeof(*o));
+	o->items = json_array();
+	return o;
 }
 
 void ps_out_emit(struct ps_out *o, json_t *v, int shape)
 {
 	if (!v || json_is_null(v))
 		return; /* $null writes nothing */
-	if (o->n == o->alloc) {
-		o->alloc = o->alloc ? o->alloc * 2 : 16;
-		o->items = realloc(o->items, sizeof(*o->items) * (size_t)o->alloc);
-	}
-	o->items[o->n].v = json_incref(v);
-	o->items[o->n++].shape = shape >= 0 && ecr_shapes[shape].type == ECR_T_STRUCT ? shape : -1;
+	json_array_append_new(o->items, shape >= 0 ? ps_obj_from_model(v, shape) : json_incref(v));
 }
 
-static void scalar_text(json_t *v, int shape, char *out, size_t n)
+void ps_out_add(struct ps_out *o, json_t *v)
 {
-	if (shape >= 0 && ecr_shapes[shape].type == ECR_T_TIMESTAMP && json_is_number(v)) {
-		/* DateTime in the invariant culture's general format */
-		time_t t = (time_t)json_number_value(v);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(out, n, "%m/%d/%Y %H:%M:%S", &tm);
-		return;
-	}
-	switch (json_typeof(v)) {
-	case JSON_STRING: snprintf(out, n, "%s", json_string_value(v)); break;
-	case JSON_INTEGER: snprintf(out, n, "%lld", (long long)json_integer_value(v)); break;
-	case JSON_REAL: snprintf(out, n, "%g", json_real_value(v)); break;
-	case JSON_TRUE: snprintf(out, n, "True"); break;
-	case JSON_FALSE: snprintf(out, n, "False"); break;
-	default: out[0] = '\0'; break;
-	}
+	if (v && !json_is_null(v))
+		json_array_append(o->items, v);
 }
 
-/* A property value as a cell or list line shows it. */
-static void cell(json_t *v, int shape, char *out, size_t n)
+void ps_cell(json_t *v, char *out, size_t n)
 {
-	const struct ecr_shape *s = shape >= 0 ? &ecr_shapes[shape] : NULL;
 	if (!v || json_is_null(v)) {
 		out[0] = '\0';
 		return;
 	}
-	if (s && s->type == ECR_T_STRUCT) {
-		snprintf(out, n, "Amazon.ECR.Model.%s", s->name);
-		return;
-	}
-	if (json_is_array(v) || json_is_object(v)) {
-		/* {a, b, c, d…}: $FormatEnumerationLimit is 4 */
-		size_t o = 0, count = 0;
+	if (json_is_array(v)) {
+		size_t o = 0, i;
+		json_t *e;
 		o += (size_t)snprintf(out + o, n - o, "{");
-		if (json_is_array(v)) {
-			size_t i;
-			json_t *e;
-			json_array_foreach(v, i, e) {
-				if (count == 4) {
-					o += (size_t)snprintf(out + o, n - o, "…");
-					break;
-				}
-				char item[512];
-				cell(e, s && s->type == ECR_T_LIST ? s->member : -1, item, sizeof(item));
-				o += (size_t)snprintf(out + o, n - o, "%s%s", count ? ", " : "", item);
-				count++;
-				if (o >= n - 1)
-					break;
+		json_array_foreach(v, i, e) {
+			if (i == 4) {
+				o += (size_t)snprintf(out + o, n - o, "…");
+				break;
 			}
-		} else {
-			const char *k;
-			json_t *e;
-			json_object_foreach(v, k, e) {
-				if (count == 4) {
-					o += (size_t)snprintf(out + o, n - o, "…");
-					break;
-				}
-				char item[512];
-				cell(e, s && s->type == ECR_T_MAP ? s->value : -1, item, sizeof(item));
-				o += (size_t)snprintf(out + o, n - o, "%s[%s, %s]", count ? ", " : "", k, item);
-				count++;
-				if (o >= n - 1)
-					break;
-			}
+			char item[512];
+			ps_cell(e, item, sizeof(item));
+			o += (size_t)snprintf(out + o, n - o, "%s%s", i ? ", " : "", item);
+			if (o >= n - 1)
+				break;
 		}
 		if (o < n - 1)
 			snprintf(out + o, n - o, "}");
 		return;
 	}
-	scalar_text(v, shape, out, n);
-}
-
-struct prop {
-	char name[128];   /* PascalCase */
-	const char *key;  /* wire name */
-	int shape;        /* member shape */
-};
-
-static int cmp_prop(const void *a, const void *b)
-{
-	return strcmp(((const struct prop *)a)->name, ((const struct prop *)b)->name);
-}
-
-static int props(int shape, struct prop *out)
-{
-	const struct ecr_shape *s = &ecr_shapes[shape];
-	int n = 0;
-	for (int i = 0; i < s->nmembers && n < 64; i++) {
-		ps_pascal(s->members[i].name, out[n].name, sizeof(out[n].name));
-		out[n].key = s->members[i].name;
-		out[n].shape = s->members[i].shape;
-		n++;
+	if (json_is_object(v) && json_is_true(json_object_get(v, PS_DICT_KEY))) {
+		size_t o = 0, count = 0;
+		const char *k;
+		json_t *e;
+		o += (size_t)snprintf(out + o, n - o, "{");
+		json_object_foreach(v, k, e) {
+			if (ps_is_marker(k))
+				continue;
+			if (count == 4) {
+				o += (size_t)snprintf(out + o, n - o, "…");
+				break;
+			}
+			char item[512];
+			ps_cell(e, item, sizeof(item));
+			o += (size_t)snprintf(out + o, n - o, "%s[%s, %s]", count++ ? ", " : "", k, item);
+			if (o >= n - 1)
+				break;
+		}
+		if (o < n - 1)
+			snprintf(out + o, n - o, "}");
+		return;
 	}
-	qsort(out, (size_t)n, sizeof(*out), cmp_prop);
-	return n;
+	char *s = ps_to_string(v);
+	snprintf(out, n, "%s", s);
+	free(s);
 }
 
 static int width(const char *s)
@@ -143,45 +92,55 @@ static int width(const char *s)
 	return w;
 }
 
-static void table(struct item *it, int count)
+/* The display properties of an object (dictionaries show as Key and Value rows). */
+static int props(json_t *o, const char **out, int max)
 {
-	struct prop p[64];
-	int np = props(it[0].shape, p);
+	int n = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) if (!ps_is_marker(k) && n < max) out[n++] = k;
+	return n;
+}
+
+void ps_table(json_t *items, const char **cols, int nc)
+{
 	int w[64];
-	char ***cells = calloc((size_t)count, sizeof(char **));
-	for (int c = 0; c < np; c++)
-		w[c] = width(p[c].name);
-	for (int r = 0; r < count; r++) {
-		cells[r] = calloc((size_t)np, sizeof(char *));
-		for (int c = 0; c < np; c++) {
+	size_t count = json_array_size(items);
+	char ***cells = calloc(count + 1, sizeof(char **));
+	for (int c = 0; c < nc; c++)
+		w[c] = width(cols[c]);
+	for (size_t r = 0; r < count; r++) {
+		json_t *it = json_array_get(items, r);
+		cells[r] = calloc((size_t)nc + 1, sizeof(char *));
+		for (int c = 0; c < nc; c++) {
 			char buf[4096];
-			cell(json_object_get(it[r].v, p[c].key), p[c].shape, buf, sizeof(buf));
+			ps_cell(ps_prop(it, cols[c]), buf, sizeof(buf));
 			cells[r][c] = strdup(buf);
 			if (width(buf) > w[c])
 				w[c] = width(buf);
 		}
 	}
 	printf("\n");
-	for (int c = 0; c < np; c++)
-		printf("%s%s%*s", c ? " " : "", p[c].name, c < np - 1 ? w[c] - width(p[c].name) : 0, "");
+	for (int c = 0; c < nc; c++)
+		printf("%s%s%*s", c ? " " : "", cols[c], c < nc - 1 ? w[c] - width(cols[c]) : 0, "");
 	printf("\n");
-	for (int c = 0; c < np; c++) {
+	for (int c = 0; c < nc; c++) {
 		printf("%s", c ? " " : "");
-		for (int k = 0; k < width(p[c].name); k++)
+		for (int k = 0; k < width(cols[c]); k++)
 			putchar('-');
-		if (c < np - 1)
-			printf("%*s", w[c] - width(p[c].name), "");
+		if (c < nc - 1)
+			printf("%*s", w[c] - width(cols[c]), "");
 	}
 	printf("\n");
-	for (int r = 0; r < count; r++) {
+	for (size_t r = 0; r < count; r++) {
 		/* the last column is not padded */
-		int last = np - 1;
+		int last = nc - 1;
 		while (last > 0 && !cells[r][last][0])
 			last--;
 		for (int c = 0; c <= last; c++)
 			printf("%s%s%*s", c ? " " : "", cells[r][c], c < last ? w[c] - width(cells[r][c]) : 0, "");
 		printf("\n");
-		for (int c = 0; c < np; c++)
+		for (int c = 0; c < nc; c++)
 			free(cells[r][c]);
 		free(cells[r]);
 	}
@@ -189,48 +148,117 @@ static void table(struct item *it, int count)
 	printf("\n");
 }
 
-static void list(struct item *it, int count)
+void ps_list(json_t *items, const char **cols, int nc)
 {
-	struct prop p[64];
-	int np = props(it[0].shape, p), w = 0;
-	for (int c = 0; c < np; c++)
-		if (width(p[c].name) > w)
-			w = width(p[c].name);
-	for (int r = 0; r < count; r++) {
+	int w = 0;
+	for (int c = 0; c < nc; c++)
+		if (width(cols[c]) > w)
+			w = width(cols[c]);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
 		printf("\n");
-		for (int c = 0; c < np; c++) {
+		for (int c = 0; c < nc; c++) {
 			char buf[4096];
-			cell(json_object_get(it[r].v, p[c].key), p[c].shape, buf, sizeof(buf));
-			printf("%s%*s : %s\n", p[c].name, w - width(p[c].name), "", buf);
+			ps_cell(ps_prop(it, cols[c]), buf, sizeof(buf));
+			printf("%s%*s : %s\n", cols[c], w - width(cols[c]), "", buf);
 		}
 	}
 	printf("\n");
 }
 
+/* What groups objects under one header: the type, or the property names */
+static char *kind(json_t *v)
+{
+	if (!json_is_object(v))
+		return strdup("");
+	if (ps_type_name(v))
+		return strdup(ps_type_name(v));
+	if (json_is_true(json_object_get(v, PS_DICT_KEY)))
+		return strdup("\001dict");
+	char *k = ps_to_string(json_null());
+	const char *name;
+	json_t *x;
+	size_t len = 0;
+	json_object_foreach(v, name, x) {
+		k = realloc(k, len + strlen(name) + 2);
+		len += (size_t)sprintf(k + len, "%s;", name);
+	}
+	return k;
+}
+
+static void show_group(json_t *group)
+{
+	json_t *first = json_array_get(group, 0);
+	if (!json_is_object(first)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(group, i, v) {
+			char buf[8192];
+			ps_cell(v, buf, sizeof(buf));
+			printf("%s\n", buf);
+		}
+		return;
+	}
+	if (json_is_true(json_object_get(first, PS_DICT_KEY))) {
+		/* a dictionary shows its entries as Key / Value rows */
+		json_t *rows = json_array();
+		size_t i;
+		json_t *d;
+		json_array_foreach(group, i, d) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(d, k, v) if (!ps_is_marker(k))
+				json_array_append_new(rows, json_pack("{s:s, s:O}", "Key", k, "Value", v));
+		}
+		const char *cols[] = {"Key", "Value"};
+		ps_table(rows, cols, 2);
+		json_decref(rows);
+		return;
+	}
+	const char *cols[64];
+	int nc = props(first, cols, 64);
+	if (nc <= 4)
+		ps_table(group, cols, nc);
+	else
+		ps_list(group, cols, nc);
+}
+
 void ps_out_flush(struct ps_out *o)
 {
-	int i = 0;
-	while (i < o->n) {
-		int j = i + 1;
-		while (j < o->n && o->items[j].shape == o->items[i].shape)
-			j++;
-		if (o->items[i].shape < 0) {
-			for (int k = i; k < j; k++) {
-				char buf[8192];
-				cell(o->items[k].v, -1, buf, sizeof(buf));
-				printf("%s\n", buf);
-			}
-		} else if (ecr_shapes[o->items[i].shape].nmembers <= 4) {
-			table(o->items + i, j - i);
-		} else {
-			list(o->items + i, j - i);
+	size_t i = 0, n = json_array_size(o->items);
+	while (i < n) {
+		char *k = kind(json_array_get(o->items, i));
+		json_t *group = json_array();
+		size_t j = i;
+		for (; j < n; j++) {
+			char *kj = kind(json_array_get(o->items, j));
+			int same = !strcmp(k, kj);
+			free(kj);
+			if (!same)
+				break;
+			json_array_append(group, json_array_get(o->items, j));
 		}
+		show_group(group);
+		json_decref(group);
+		free(k);
 		i = j;
 	}
-	for (int k = 0; k < o->n; k++)
-		json_decref(o->items[k].v);
-	free(o->items);
-	o->items = NULL;
-	o->n = o->alloc = 0;
+	json_array_clear(o->items);
 	fflush(stdout);
+}
+
+void ps_out_free(struct ps_out *o)
+{
+	if (!o)
+		return;
+	json_decref(o->items);
+	free(o);
+}
+
+json_t *ps_out_take(struct ps_out *o)
+{
+	json_t *items = o->items;
+	o->items = json_array();
+	return items;
 }

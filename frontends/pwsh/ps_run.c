@@ -578,7 +578,7 @@ int ps_run(const char *name, int argc, char **argv, int interactive_ok)
 	json_t *nv;
 	json_array_foreach(notes, ni, nv) fprintf(stderr, "WARNING: %s\n", json_string_value(nv));
 	json_decref(notes);
-	free(o);
+	ps_out_free(o);
 	json_decref(req);
 	ecr_ctx_free(ctx);
 out:
