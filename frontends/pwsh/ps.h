@@ -44,7 +44,20 @@ const struct ps_cmdlet *ps_cmdlet_at(int i);
 /* The common parameters every cmdlet takes (AWS and PowerShell ones). */
 extern const struct ps_param ps_common[];
 
-/* ps_run.c: runs one cmdlet with argument tokens; returns 0 or 1 (PowerShell's $?). */
+struct ps_arg {
+	const char *param;   /* parameter name as written (without '-', maybe "Name:…"), NULL if positional */
+	json_t *value;       /* its value (borrowed), NULL for a switch written alone */
+	int has_value;       /* a value was given */
+};
+
+struct ps_out;
+/* ps_run.c: binds and runs one ECR cmdlet (once, or once per pipeline input object),
+ * emitting into out; 0 or 1 (PowerShell's $?). */
+int ps_invoke(const char *name, const struct ps_arg *args, int nargs, json_t *input, struct ps_out *out,
+	      int interactive_ok);
+/* 1 when param (a prefix, case-insensitive) is a switch of that cmdlet. */
+int ps_is_cmdlet_switch(const char *cmdlet, const char *param);
+/* Runs one cmdlet with argument tokens; returns 0 or 1 (PowerShell's $?). */
 int ps_run(const char *cmdlet_name, int argc, char **argv, int interactive_ok);
 /* ps_main.c */
 int ps_link_main(const char *name, int argc, char **argv);
@@ -52,7 +65,6 @@ int ps_main(int argc, char **argv);
 
 /* ps_format.c: PowerShell's default display of emitted objects (each with its model
  * shape, -1 for plain values). */
-struct ps_out;
 struct ps_out *ps_out_new(void);
 void ps_out_emit(struct ps_out *o, json_t *v, int shape);
 void ps_out_flush(struct ps_out *o);

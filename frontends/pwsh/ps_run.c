@@ -342,135 +342,159 @@ static int confirm(struct inv *in, int force, int whatif, int interactive_ok)
 	return (line[0] == '\n' || line[0] == 'y' || line[0] == 'Y' || line[0] == 'a' || line[0] == 'A') ? 0 : 2;
 }
 
-int ps_run(const char *name, int argc, char **argv, int interactive_ok)
+/* Binds one named or positional argument; 0, or 1 after printing the error. */
+static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 {
-	struct inv in;
-	char err[512];
-	int rc = 1;
-	memset(&in, 0, sizeof(in));
-	in.c = ps_cmdlet_find(name);
-	if (!in.c) {
-		fprintf(stderr, "%s: The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n",
-			name, name);
-		return 1;
+	const struct ps_cmdlet *c = in->c;
+	if (!a->param) {
+		json_array_append(positional, a->value ? a->value : json_null());
+		return 0;
 	}
-	collect(&in);
-	const struct ps_cmdlet *c = in.c;
-	json_t *positional = json_array();
-	/* binding by name, then by position */
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9') && a[1] != '-') {
-			const char *colon = strchr(a, ':');
-			size_t n = colon ? (size_t)(colon - a - 1) : strlen(a + 1);
-			int amb;
-			const struct ps_param *p = resolve(&in, a + 1, n, &amb);
-			if (!p) {
-				if (amb) {
-					char list[1024] = "";
-					for (int k = 0; k < in.nall; k++)
-						if ((strlen(in.all[k]->name) >= n && !strncasecmp(in.all[k]->name, a + 1, n)) ||
-						    alias_is(in.all[k]->aliases, a + 1, n, 1))
-							snprintf(list + strlen(list), sizeof(list) - strlen(list), " -%s", in.all[k]->name);
-					fail(c, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
-					     (int)n, a + 1, list);
-				} else {
-					fail(c, "A parameter cannot be found that matches parameter name '%.*s'.", (int)n, a + 1);
-				}
-				goto out;
-			}
-			if (bound_value(&in, p)) {
-				fail(c, "Cannot bind parameter because parameter '%s' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
-				     p->name);
-				goto out;
-			}
-			json_t *v;
-			if (p->type == PT_SWITCH) {
-				v = json_true();
-				if (colon) {
-					json_decref(v);
-					if (!(v = ps_value_parse(colon + 1, err, sizeof(err)))) {
-						fail(c, "%s", err);
-						goto out;
-					}
-					int b = json_is_true(v) || (json_is_integer(v) && json_integer_value(v));
-					json_decref(v);
-					v = json_boolean(b);
-				}
-			} else {
-				const char *text = colon ? colon + 1 : (i + 1 < argc ? argv[++i] : NULL);
-				if (!text) {
-					fail(c, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
-					     type_word(p->type));
-					goto out;
-				}
-				if (!(v = ps_value_parse(text, err, sizeof(err)))) {
-					fail(c, "%s", err);
-					goto out;
-				}
-				if (convert(&in, p, &v)) {
-					json_decref(v);
-					goto out;
-				}
-			}
-			in.b[in.nb].p = p;
-			in.b[in.nb++].v = v;
-			continue;
+	const char *colon = strchr(a->param, ':');
+	size_t n = colon ? (size_t)(colon - a->param) : strlen(a->param);
+	int amb;
+	const struct ps_param *p = resolve(in, a->param, n, &amb);
+	if (!p) {
+		if (amb) {
+			char list[1024] = "";
+			for (int k = 0; k < in->nall; k++)
+				if ((strlen(in->all[k]->name) >= n && !strncasecmp(in->all[k]->name, a->param, n)) ||
+				    alias_is(in->all[k]->aliases, a->param, n, 1))
+					snprintf(list + strlen(list), sizeof(list) - strlen(list), " -%s", in->all[k]->name);
+			return fail(c, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
+				    (int)n, a->param, list);
 		}
-		json_t *v = ps_value_parse(a, err, sizeof(err));
-		if (!v) {
-			fail(c, "%s", err);
-			goto out;
-		}
-		json_array_append_new(positional, v);
+		return fail(c, "A parameter cannot be found that matches parameter name '%.*s'.", (int)n, a->param);
 	}
+	if (bound_value(in, p))
+		return fail(c, "Cannot bind parameter because parameter '%s' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
+			    p->name);
+	json_t *v;
+	if (p->type == PT_SWITCH) {
+		int on = !a->has_value || json_is_true(a->value) || (json_is_integer(a->value) && json_integer_value(a->value));
+		v = json_boolean(on);
+	} else {
+		if (!a->has_value)
+			return fail(c, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
+				    type_word(p->type));
+		v = json_deep_copy(a->value ? a->value : json_null());
+		if (convert(in, p, &v)) {
+			json_decref(v);
+			return 1;
+		}
+	}
+	in->b[in->nb].p = p;
+	in->b[in->nb++].v = v;
+	return 0;
+}
+
+static int bind_positional(struct inv *in, json_t *positional)
+{
 	for (size_t k = 0; k < json_array_size(positional); k++) {
 		const struct ps_param *p = NULL;
-		for (int j = 0; j < in.nall && !p; j++)
-			if (in.all[j]->position >= 0 && !bound_value(&in, in.all[j]))
-				p = in.all[j];
-		json_t *v = json_incref(json_array_get(positional, k));
+		for (int j = 0; j < in->nall && !p; j++)
+			if (in->all[j]->position >= 0 && !bound_value(in, in->all[j]))
+				p = in->all[j];
+		json_t *v = json_deep_copy(json_array_get(positional, k));
 		if (!p) {
-			char *d = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
-			fail(c, "A positional parameter cannot be found that accepts argument '%s'.", d);
+			char *d = ps_to_string(v);
+			fail(in->c, "A positional parameter cannot be found that accepts argument '%s'.", d);
 			free(d);
 			json_decref(v);
-			goto out;
+			return 1;
 		}
-		if (convert(&in, p, &v)) {
+		if (convert(in, p, &v)) {
 			json_decref(v);
-			goto out;
+			return 1;
 		}
-		in.b[in.nb].p = p;
-		in.b[in.nb++].v = v;
+		in->b[in->nb].p = p;
+		in->b[in->nb++].v = v;
 	}
-	/* mandatory parameters (non-interactive: an error rather than a prompt) */
-	{
-		char missing[512] = "";
-		for (int j = 0; j < in.nall; j++)
-			if (in.all[j]->mandatory && !bound_value(&in, in.all[j]))
-				snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s", missing[0] ? " " : "",
-					 in.all[j]->name);
-		if (missing[0]) {
-			fail(c, "Cannot process command because of one or more missing mandatory parameters: %s.", missing);
-			goto out;
+	return 0;
+}
+
+/* Pipeline input, as PowerShell binds it: by value to the first positional parameter
+ * (a string to a string parameter, an SDK object of the parameter's element type),
+ * else by property name to any unbound parameter. 1 when something bound. */
+static int bind_input(struct inv *in, json_t *obj)
+{
+	int any = 0;
+	for (int j = 0; j < in->nall && !any; j++) {
+		const struct ps_param *p = in->all[j];
+		if (p->position != 0 || bound_value(in, p))
+			continue;
+		const char *t = ps_type_name(obj);
+		int ok = (json_is_string(obj) && (p->type == PT_STRING || p->type == PT_STRINGS)) ||
+			 (t && p->type == PT_OBJECTS && !strcmp(t, "Amazon.ECR.Model.ImageIdentifier") && !strcmp(p->name, "ImageId"));
+		if (!ok)
+			continue;
+		json_t *v = json_deep_copy(obj);
+		if (t) {
+			/* an SDK object bound by value keeps its properties */
+			json_object_del(v, PS_TYPE_KEY);
+		}
+		if (convert(in, p, &v)) {
+			json_decref(v);
+			return -1;
+		}
+		in->b[in->nb].p = p;
+		in->b[in->nb++].v = v;
+		any = 1;
+	}
+	if (any || !json_is_object(obj))
+		return any;
+	const char *k;
+	json_t *val;
+	json_object_foreach(obj, k, val) {
+		if (ps_is_marker(k) || json_is_null(val))
+			continue;
+		for (int j = 0; j < in->nall; j++) {
+			const struct ps_param *p = in->all[j];
+			if (p->path[0] == '@' || bound_value(in, p))
+				continue;
+			if (strcasecmp(p->name, k) && !alias_is(p->aliases, k, strlen(k), 0))
+				continue;
+			json_t *v = json_deep_copy(val);
+			if (convert(in, p, &v)) {
+				json_decref(v);
+				return -1;
+			}
+			in->b[in->nb].p = p;
+			in->b[in->nb++].v = v;
+			any = 1;
 		}
 	}
-	/* the request, the switches, -Select */
+	return any;
+}
+
+static int missing_mandatory(struct inv *in)
+{
+	char missing[512] = "";
+	for (int j = 0; j < in->nall; j++)
+		if (in->all[j]->mandatory && !bound_value(in, in->all[j]))
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s", missing[0] ? " " : "",
+				 in->all[j]->name);
+	if (missing[0])
+		return fail(in->c, "Cannot process command because of one or more missing mandatory parameters: %s.", missing);
+	return 0;
+}
+
+/* Runs the bound command once, emitting into out. 0 or 1. */
+static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
+{
+	const struct ps_cmdlet *c = in->c;
 	const struct ecr_op_model *m = ecr_model_op(c->op);
 	json_t *req = json_object();
 	const char *sel = c->select, *region = NULL, *profile = NULL;
-	int force = 0, whatif = 0, noauto = 0, passthru = 0, has_select = 0;
-	for (int k = 0; k < in.nb; k++) {
-		const struct ps_param *p = in.b[k].p;
-		json_t *v = in.b[k].v;
+	int force = 0, whatif = 0, noauto = 0, passthru = 0, has_select = 0, rc = 1;
+	struct ecr_ctx *ctx = NULL;
+	for (int k = 0; k < in->nb; k++) {
+		const struct ps_param *p = in->b[k].p;
+		json_t *v = in->b[k].v;
 		if (p->path[0] != '@') {
-			const struct ecr_member *mm = NULL;
-			/* find the member's shape for hashtable conversion */
-			const struct ecr_shape *s = &ecr_shapes[m->input];
 			char top[128];
 			snprintf(top, sizeof(top), "%.*s", (int)strcspn(p->path, "."), p->path);
-			mm = ecr_model_member(s, top);
+			const struct ecr_member *mm = ecr_model_member(&ecr_shapes[m->input], top);
 			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
 			set_path(req, p->path, conv);
 			json_decref(conv);
@@ -491,13 +515,13 @@ int ps_run(const char *name, int argc, char **argv, int interactive_ok)
 			profile = json_string_value(v);
 		} else if (!strcmp(p->path, "@endpoint")) {
 			fail(c, "-EndpointUrl is not supported by this build: cmdlets work on the local registry");
-			json_decref(req);
 			goto out;
 		}
 	}
+	if (!sel)
+		sel = c->select;
 	if (passthru && has_select) {
 		fail(c, "-PassThru cannot be used when -Select is specified.");
-		json_decref(req);
 		goto out;
 	}
 	char passsel[160];
@@ -505,49 +529,40 @@ int ps_run(const char *name, int argc, char **argv, int interactive_ok)
 		snprintf(passsel, sizeof(passsel), "^%s", c->passthru_param);
 		sel = passsel;
 	}
-	int conf = c->impact ? confirm(&in, force, whatif, interactive_ok) : 0;
+	const struct ps_param *sel_param = NULL;
+	if (sel[0] == '^') {
+		int amb;
+		sel_param = resolve(in, sel + 1, strlen(sel + 1), &amb);
+		if (!sel_param) {
+			fail(c, "Invalid value for -Select parameter.");
+			goto out;
+		}
+	}
+	int conf = c->impact ? confirm(in, force, whatif, interactive_ok) : 0;
 	if (conf) {
-		json_decref(req);
 		rc = conf == 2 ? 0 : 1;
 		goto out;
 	}
-	/* the call, page by page unless -NoAutoIteration or -NextToken */
-	struct ecr_ctx *ctx = NULL;
 	struct ecr_err e = {0};
 	char *r = fe_region(region, profile);
 	if (ecr_ctx_open(&ctx, NULL, &e) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &e)) {
 		free(r);
-		json_decref(req);
 		fail(c, "%s", e.message);
 		goto out;
 	}
 	free(r);
-	struct ps_out *o = ps_out_new();
+	/* page by page unless -NoAutoIteration or -NextToken */
 	int pages = m->pager && !noauto && !json_object_get(req, "nextToken");
-	const struct ps_param *sel_param = NULL;
-	if (sel[0] == '^') {
-		int amb;
-		sel_param = resolve(&in, sel + 1, strlen(sel + 1), &amb);
-		if (!sel_param) {
-			fail(c, "Invalid value for -Select parameter.");
-			json_decref(req);
-			ps_out_flush(o);
-			ecr_ctx_free(ctx);
-			goto out;
-		}
-	}
 	rc = 0;
 	for (;;) {
 		json_t *resp = NULL;
 		if (ecr_call(ctx, c->op, req, &resp, &e)) {
-			ps_out_flush(o);
 			fail(c, "%s", e.message);
 			rc = 1;
 			break;
 		}
 		if (!sel_param && apply_select(sel, resp, m->output, o)) {
 			json_decref(resp);
-			ps_out_flush(o);
 			fail(c, "Invalid value for -Select parameter.");
 			rc = 1;
 			break;
@@ -562,28 +577,138 @@ int ps_run(const char *name, int argc, char **argv, int interactive_ok)
 	}
 	if (!rc && sel_param) {
 		/* ^Param: the bound value, once */
-		json_t *v = bound_value(&in, sel_param);
+		json_t *v = bound_value(in, sel_param);
 		if (json_is_array(v)) {
 			size_t i;
 			json_t *x;
-			json_array_foreach(v, i, x) ps_out_emit(o, x, -1);
+			json_array_foreach(v, i, x) ps_out_add(o, x);
 		} else if (v) {
-			ps_out_emit(o, v, -1);
+			ps_out_add(o, v);
 		}
 	}
-	if (!rc)
-		ps_out_flush(o);
 	json_t *notes = ecr_ctx_take_notices(ctx);
 	size_t ni;
 	json_t *nv;
 	json_array_foreach(notes, ni, nv) fprintf(stderr, "WARNING: %s\n", json_string_value(nv));
 	json_decref(notes);
-	ps_out_free(o);
+out:
 	json_decref(req);
 	ecr_ctx_free(ctx);
+	return rc;
+}
+
+static void unbind_from(struct inv *in, int nb)
+{
+	while (in->nb > nb) {
+		in->nb--;
+		json_decref(in->b[in->nb].v);
+	}
+}
+
+int ps_is_cmdlet_switch(const char *cmdlet, const char *param)
+{
+	struct inv in;
+	int amb;
+	memset(&in, 0, sizeof(in));
+	in.c = ps_cmdlet_find(cmdlet);
+	if (!in.c)
+		return 0;
+	collect(&in);
+	const char *colon = strchr(param, ':');
+	const struct ps_param *p = resolve(&in, param, colon ? (size_t)(colon - param) : strlen(param), &amb);
+	return p && p->type == PT_SWITCH;
+}
+
+int ps_invoke(const char *name, const struct ps_arg *args, int nargs, json_t *input, struct ps_out *out,
+	      int interactive_ok)
+{
+	struct inv in;
+	int rc = 1;
+	memset(&in, 0, sizeof(in));
+	in.c = ps_cmdlet_find(name);
+	if (!in.c) {
+		fprintf(stderr, "%s: The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n",
+			name, name);
+		return 1;
+	}
+	collect(&in);
+	json_t *positional = json_array();
+	for (int i = 0; i < nargs; i++)
+		if (bind_arg(&in, &args[i], positional))
+			goto out;
+	if (bind_positional(&in, positional))
+		goto out;
+	if (!input) {
+		if (missing_mandatory(&in))
+			goto out;
+		rc = execute(&in, out, interactive_ok);
+		goto out;
+	}
+	/* once per input object (ProcessRecord); a failure to bind one is reported and the
+	 * others go on */
+	rc = 0;
+	int base = in.nb;
+	size_t i;
+	json_t *obj;
+	json_array_foreach(input, i, obj) {
+		int b = bind_input(&in, obj);
+		if (b < 0) {
+			rc = 1;
+		} else if (!b) {
+			fail(in.c, "The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.");
+			rc = 1;
+		} else if (missing_mandatory(&in) || execute(&in, out, interactive_ok)) {
+			rc = 1;
+		}
+		unbind_from(&in, base);
+	}
 out:
 	json_decref(positional);
-	for (int k = 0; k < in.nb; k++)
-		json_decref(in.b[k].v);
+	unbind_from(&in, 0);
+	return rc;
+}
+
+int ps_run(const char *name, int argc, char **argv, int interactive_ok)
+{
+	struct ps_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	char err[512];
+	int n = 0, rc = 1;
+	const struct ps_cmdlet *c = ps_cmdlet_find(name);
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9') && a[1] != '-') {
+			const char *colon = strchr(a, ':');
+			args[n].param = a + 1;
+			if (colon) {
+				args[n].has_value = 1;
+				if (!(args[n].value = ps_value_parse(colon + 1, err, sizeof(err)))) {
+					fprintf(stderr, "%s: %s\n", c ? c->name : name, err);
+					goto out;
+				}
+			} else if (!ps_is_cmdlet_switch(name, a + 1) && i + 1 < argc) {
+				args[n].has_value = 1;
+				if (!(args[n].value = ps_value_parse(argv[++i], err, sizeof(err)))) {
+					fprintf(stderr, "%s: %s\n", c ? c->name : name, err);
+					goto out;
+				}
+			}
+			n++;
+			continue;
+		}
+		args[n].has_value = 1;
+		if (!(args[n].value = ps_value_parse(a, err, sizeof(err)))) {
+			fprintf(stderr, "%s: %s\n", c ? c->name : name, err);
+			goto out;
+		}
+		n++;
+	}
+	struct ps_out *o = ps_out_new();
+	rc = ps_invoke(name, args, n, NULL, o, interactive_ok);
+	ps_out_flush(o);
+	ps_out_free(o);
+out:
+	for (int i = 0; i < n; i++)
+		json_decref(args[i].value);
+	free(args);
 	return rc;
 }
