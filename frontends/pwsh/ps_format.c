@@ -57,7 +57,7 @@ void ps_cell(json_t *v, char *out, size_t n)
 			snprintf(out + o, n - o, "}");
 		return;
 	}
-	if (json_is_object(v) && json_is_true(json_object_get(v, PS_DICT_KEY))) {
+	if (json_is_object(v) && (json_is_true(json_object_get(v, PS_DICT_KEY)) || json_is_true(json_object_get(v, PS_HASH_KEY)))) {
 		size_t o = 0, count = 0;
 		const char *k;
 		json_t *e;
@@ -176,6 +176,8 @@ static char *kind(json_t *v)
 		return strdup(ps_type_name(v));
 	if (json_is_true(json_object_get(v, PS_DICT_KEY)))
 		return strdup("\001dict");
+	if (json_is_true(json_object_get(v, PS_HASH_KEY)))
+		return strdup("\001hash");
 	char *k = ps_to_string(json_null());
 	const char *name;
 	json_t *x;
@@ -200,8 +202,9 @@ static void show_group(json_t *group)
 		}
 		return;
 	}
-	if (json_is_true(json_object_get(first, PS_DICT_KEY))) {
-		/* a dictionary shows its entries as Key / Value rows */
+	if (json_is_true(json_object_get(first, PS_DICT_KEY)) || json_is_true(json_object_get(first, PS_HASH_KEY))) {
+		/* a dictionary shows its entries as Key / Value rows, a hashtable as Name / Value */
+		int hash = json_is_true(json_object_get(first, PS_HASH_KEY));
 		json_t *rows = json_array();
 		size_t i;
 		json_t *d;
@@ -209,9 +212,9 @@ static void show_group(json_t *group)
 			const char *k;
 			json_t *v;
 			json_object_foreach(d, k, v) if (!ps_is_marker(k))
-				json_array_append_new(rows, json_pack("{s:s, s:O}", "Key", k, "Value", v));
+				json_array_append_new(rows, json_pack("{s:s, s:O}", hash ? "Name" : "Key", k, "Value", v));
 		}
-		const char *cols[] = {"Key", "Value"};
+		const char *cols[] = {hash ? "Name" : "Key", "Value"};
 		ps_table(rows, cols, 2);
 		json_decref(rows);
 		return;

@@ -14,6 +14,7 @@ void ps_pascal(const char *camel, char *out, size_t n);
 #define PS_TYPE_KEY "\001type"
 #define PS_DICT_KEY "\001dict"
 #define PS_BLOCK_KEY "\001block"
+#define PS_HASH_KEY "\001hash"   /* a @{} hashtable: shows as Name/Value rows */
 json_t *ps_obj_from_model(json_t *v, int shape);
 int ps_is_marker(const char *key);
 json_t *ps_prop(json_t *o, const char *name);      /* borrowed, case-insensitive */

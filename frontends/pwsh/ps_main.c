@@ -1,152 +1,90 @@
 /* Entry points: a link named like a cmdlet (argv are its arguments, each read as a
- * PowerShell argument), and `ecrlite pwsh -Command '…'` (statements separated by ';'
- * or new lines). Pipelines, variables and the interactive shell are not in this build:
- * they are refused with a message naming the construct. */
-#include <ctype.h>
+ * PowerShell argument, as pwsh would pass them), and `ecrlite pwsh` with pwsh's own
+ * options: -Command text (or - for standard input), -File script [args], and with
+ * neither the interactive shell. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
-#include "ps_int.h"
+#include "ps_lang.h"
 
 int ps_link_main(const char *name, int argc, char **argv)
 {
 	return ps_run(name, argc, argv, 1);
 }
 
-/* Splits one statement into argument tokens: whitespace outside quotes, braces and
- * parentheses; "a, b" (a comma list with spaces) stays one argument. */
-static int tokens(const char *s, char ***out, int *n, char *err, size_t errn)
+static char *slurp(FILE *f)
 {
-	*out = NULL;
-	*n = 0;
-	size_t i = 0, len = strlen(s);
-	while (i < len) {
-		while (i < len && isspace((unsigned char)s[i]))
-			i++;
-		if (i >= len)
-			break;
-		size_t start = i;
-		int depth = 0;
-		char q = 0;
-		for (; i < len; i++) {
-			char c = s[i];
-			if (q) {
-				if (c == q && !(i + 1 < len && s[i + 1] == q))
-					q = 0;
-				else if (c == q)
-					i++;
-				continue;
-			}
-			if (c == '\'' || c == '"')
-				q = c;
-			else if (c == '{' || c == '(')
-				depth++;
-			else if (c == '}' || c == ')')
-				depth--;
-			else if (!depth && isspace((unsigned char)c)) {
-				/* a trailing comma continues the list onto the next word */
-				size_t k = i;
-				while (k < len && isspace((unsigned char)s[k]))
-					k++;
-				if ((i > start && s[i - 1] == ',') || (k < len && s[k] == ','))
-					continue;
-				break;
-			}
-		}
-		if (q) {
-			snprintf(err, errn, "The string is missing the terminator: %c.", q);
-			return -1;
-		}
-		*out = realloc(*out, sizeof(char *) * (size_t)(*n + 1));
-		(*out)[(*n)++] = strndup(s + start, i - start);
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
 	}
-	return 0;
+	buf[len] = '\0';
+	return buf;
 }
 
-static int statement(const char *s)
+static int usage(void)
 {
-	char **tok = NULL, err[256];
-	int n = 0, rc;
-	if (tokens(s, &tok, &n, err, sizeof(err))) {
-		fprintf(stderr, "ParserError: %s\n", err);
-		return 1;
-	}
-	if (!n)
-		return 0;
-	/* what this build does not interpret yet, named rather than misread */
-	const char *what = NULL;
-	for (int i = 0; i < n && !what; i++) {
-		if (!strcmp(tok[i], "|"))
-			what = "pipelines ('|')";
-		else if (tok[i][0] == '$' && i == 0)
-			what = "variables and assignments";
-		else if (!strcmp(tok[i], "="))
-			what = "assignments";
-	}
-	if (!what && (!strcasecmp(tok[0], "if") || !strcasecmp(tok[0], "foreach") || !strcasecmp(tok[0], "exit")))
-		what = "the statement keywords if/foreach/exit";
-	if (what) {
-		fprintf(stderr, "ecrlite pwsh: not supported yet: %s\n", what);
-		rc = 1;
-	} else if (strchr(tok[0], '-') && !strncasecmp(strchr(tok[0], '-') + 1, "ECR", 3)) {
-		rc = ps_run(tok[0], n - 1, tok + 1, 1);
-	} else {
-		fprintf(stderr, "%s: The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n",
-			tok[0], tok[0]);
-		rc = 1;
-	}
-	for (int i = 0; i < n; i++)
-		free(tok[i]);
-	free(tok);
-	return rc;
+	fprintf(stderr, "usage: ecrlite pwsh [-NoProfile] [-NonInteractive] [-Command text|- | -File script.ps1 [args…]]\n"
+			"  with neither, an interactive shell; cmdlets also run through their links:\n"
+			"  build/bin/Start-ECRImageScan -RepositoryName r -ImageId_ImageTag t\n");
+	return 2;
 }
 
 int ps_main(int argc, char **argv)
 {
-	const char *cmd = NULL;
-	for (int i = 0; i < argc; i++) {
-		if ((!strcasecmp(argv[i], "-Command") || !strcasecmp(argv[i], "-c")) && i + 1 < argc)
+	const char *cmd = NULL, *file = NULL;
+	int interactive = isatty(STDIN_FILENO), i;
+	for (i = 0; i < argc; i++) {
+		if ((!strcasecmp(argv[i], "-Command") || !strcasecmp(argv[i], "-c")) && i + 1 < argc) {
 			cmd = argv[++i];
-		else if (!strcasecmp(argv[i], "-NonInteractive") || !strcasecmp(argv[i], "-NoProfile"))
+		} else if ((!strcasecmp(argv[i], "-File") || !strcasecmp(argv[i], "-f")) && i + 1 < argc) {
+			file = argv[++i];
+			i++;
+			break; /* the rest are the script's $args */
+		} else if (!strcasecmp(argv[i], "-NonInteractive") || !strcasecmp(argv[i], "-noni")) {
+			interactive = 0;
+		} else if (!strcasecmp(argv[i], "-NoProfile") || !strcasecmp(argv[i], "-nop") || !strcasecmp(argv[i], "-NoLogo")) {
 			continue;
-		else {
-			fprintf(stderr, "usage: ecrlite pwsh -Command 'Cmdlet -Param value …[; …]'\n"
-					"  or run a cmdlet through its link: build/bin/Start-ECRImageScan -RepositoryName r …\n"
-					"(this build has no interactive shell or scripts yet)\n");
-			return 2;
+		} else {
+			return usage();
 		}
 	}
-	if (!cmd) {
-		fprintf(stderr, "usage: ecrlite pwsh -Command 'Cmdlet -Param value …[; …]'\n");
-		return 2;
-	}
-	/* statements: split on ';' and new lines outside quotes and braces */
-	int rc = 0, depth = 0;
-	char q = 0, *copy = strdup(cmd), *start = copy;
-	for (char *p = copy;; p++) {
-		if (*p && q) {
-			if (*p == q)
-				q = 0;
-			continue;
+	if (!cmd && !file && isatty(STDIN_FILENO))
+		return ps_shell();
+	struct ps_sess s;
+	ps_sess_init(&s, interactive && isatty(STDIN_FILENO));
+	json_t *args = json_array();
+	for (; file && i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	ps_var_set("args", args);
+	json_decref(args);
+	char *src;
+	if (file) {
+		FILE *f = fopen(file, "r");
+		if (!f) {
+			fprintf(stderr, "The argument '%s' is not recognized as the name of a script file. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n",
+				file);
+			ps_sess_done(&s);
+			return 64;
 		}
-		if (*p == '\'' || *p == '"')
-			q = *p;
-		else if (*p == '{' || *p == '(')
-			depth++;
-		else if (*p == '}' || *p == ')')
-			depth--;
-		else if (!*p || (!depth && (*p == ';' || *p == '\n'))) {
-			int end = !*p;
-			*p = '\0';
-			/* the exit status is the last statement's success, as pwsh -Command sets it */
-			rc = statement(start);
-			if (end)
-				break;
-			start = p + 1;
-		}
+		src = slurp(f);
+		fclose(f);
+	} else if (!cmd || !strcmp(cmd, "-")) {
+		src = slurp(stdin);
+	} else {
+		src = strdup(cmd);
 	}
-	free(copy);
+	int err = ps_run_source(src, &s);
+	free(src);
+	/* pwsh's exit status: `exit n` wins; -Command reports the last pipeline's $?, -File
+	 * only a parse or terminating error */
+	int rc = s.exited ? s.exit_code : err ? 1 : (!file && !s.last_ok) ? 1 : 0;
+	ps_sess_done(&s);
 	return rc;
 }

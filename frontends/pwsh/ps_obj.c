@@ -123,6 +123,8 @@ char *ps_to_string(json_t *v)
 			return strdup(t);
 		if (json_is_true(json_object_get(v, PS_DICT_KEY)))
 			return strdup("System.Collections.Generic.Dictionary`2[System.String,System.Int32]");
+		if (json_is_true(json_object_get(v, PS_HASH_KEY)))
+			return strdup("System.Collections.Hashtable");
 		/* a custom object: @{A=1; B=x} */
 		size_t len = 2;
 		char *out = strdup("@{");

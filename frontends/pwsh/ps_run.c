@@ -225,6 +225,8 @@ static json_t *to_model(json_t *v, int shape)
 		json_t *e;
 		json_object_foreach(v, k, e) {
 			const struct ecr_member *m = NULL;
+			if (ps_is_marker(k))
+				continue; /* an SDK object passed on keeps only its properties */
 			for (int i = 0; i < s->nmembers; i++)
 				if (!strcasecmp(s->members[i].name, k))
 					m = &s->members[i];

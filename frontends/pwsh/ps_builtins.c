@@ -1,0 +1,821 @@
+/* The built-in commands the shell's pipelines need around the ECR cmdlets: filtering,
+ * projection, sorting, grouping, measuring, formatting, JSON, files and host output.
+ * Each is one table row: its name, aliases, parameters (switches marked) and function. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "ps_lang.h"
+
+struct bparam {
+	const char *name;     /* parameter */
+	int is_switch;        /* takes no value */
+	int position;         /* positional slot, -1 for none */
+};
+
+/* a call: its bound parameters by table name */
+struct call {
+	const struct builtin *b;
+	json_t *bound;        /* name -> value (true for switches) */
+	json_t *input;        /* pipeline input, NULL when first */
+	json_t *out;          /* what it emits */
+	struct ps_sess *s;
+};
+
+struct builtin {
+	const char *name;
+	const char *aliases;  /* comma-separated */
+	int (*fn)(struct call *c);
+	struct bparam params[10];
+};
+
+static const struct builtin *find(const char *name);
+
+static int berr(struct call *c, const char *fmt, const char *a)
+{
+	fprintf(stderr, "%s: ", c->b->name);
+	fprintf(stderr, fmt, a);
+	fprintf(stderr, "\n");
+	return 1;
+}
+
+static json_t *arg(struct call *c, const char *name)
+{
+	return json_object_get(c->bound, name);
+}
+
+static int flag(struct call *c, const char *name)
+{
+	return ps_truthy(arg(c, name) ? arg(c, name) : json_false());
+}
+
+static long num(struct call *c, const char *name, long dflt)
+{
+	json_t *v = arg(c, name);
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_string(v))
+		return atol(json_string_value(v));
+	return dflt;
+}
+
+/* The input, or when a command is first, what its -InputObject names. */
+static json_t *input(struct call *c)
+{
+	if (c->input)
+		return c->input;
+	json_t *v = arg(c, "InputObject");
+	if (!v)
+		return NULL;
+	if (!json_is_array(v)) {
+		json_t *a = json_array();
+		json_array_append(a, v);
+		json_object_set_new(c->bound, "\001in", a);
+		return a;
+	}
+	return v;
+}
+
+/* A property list argument as a list (a single name or block as one element). */
+static json_t *list_of(json_t *v)
+{
+	if (!v)
+		return json_array();
+	if (json_is_array(v))
+		return json_incref(v);
+	json_t *a = json_array();
+	json_array_append(a, v);
+	return a;
+}
+
+/* The value a property name, a script block, or a calculated property gives for item. */
+static json_t *value_of(json_t *prop, json_t *item, struct ps_sess *s)
+{
+	if (ps_is_block(prop)) {
+		json_t *r = ps_call_block(prop, item, s);
+		return r ? ps_unwrap(r) : json_null();
+	}
+	if (json_is_object(prop)) {
+		json_t *e = ps_prop(prop, "Expression");
+		if (!e)
+			e = ps_prop(prop, "E");
+		return e ? value_of(e, item, s) : json_null();
+	}
+	if (json_is_string(prop))
+		return ps_member(item, json_string_value(prop));
+	return json_null();
+}
+
+/* The column name a property argument gives. */
+static char *name_of(json_t *prop)
+{
+	if (json_is_object(prop) && !ps_is_block(prop)) {
+		const char *keys[] = {"Name", "N", "Label", "L"};
+		for (int i = 0; i < 4; i++)
+			if (json_is_string(ps_prop(prop, keys[i])))
+				return strdup(json_string_value(ps_prop(prop, keys[i])));
+		json_t *e = ps_prop(prop, "Expression");
+		return json_is_string(e) ? strdup(json_string_value(e)) : strdup("Expression");
+	}
+	if (json_is_string(prop))
+		return strdup(json_string_value(prop));
+	return strdup("Expression");
+}
+
+/* The property names of an object, in order (for '*'). */
+static json_t *all_props(json_t *o)
+{
+	json_t *a = json_array();
+	const char *k;
+	json_t *v;
+	if (json_is_object(o))
+		json_object_foreach(o, k, v) if (!ps_is_marker(k)) json_array_append_new(a, json_string(k));
+	return a;
+}
+
+/* Property arguments with wildcards ("*", "Sev*") resolved against an object. */
+static json_t *resolve_props(json_t *props, json_t *sample)
+{
+	json_t *r = json_array();
+	size_t i;
+	json_t *p;
+	json_array_foreach(props, i, p) {
+		if (json_is_string(p) && strpbrk(json_string_value(p), "*?")) {
+			json_t *all = all_props(sample);
+			size_t j;
+			json_t *k;
+			json_array_foreach(all, j, k) {
+				json_t *m = ps_binop("like", k, p);
+				if (json_is_true(m))
+					json_array_append(r, k);
+				json_decref(m);
+			}
+			json_decref(all);
+		} else {
+			json_array_append(r, p);
+		}
+	}
+	return r;
+}
+
+/* --- the commands ------------------------------------------------------------------ */
+
+static const char *const compare_ops[] = {"EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch",
+					  "Contains", "NotContains", "In", "NotIn", NULL};
+
+static int where_object(struct call *c)
+{
+	json_t *in = input(c), *fs = arg(c, "FilterScript"), *prop = arg(c, "Property");
+	const char *op = NULL;
+	for (int i = 0; compare_ops[i]; i++)
+		if (arg(c, compare_ops[i]))
+			op = compare_ops[i];
+	if (!fs && !prop)
+		return berr(c, "%sCannot bind argument: a script block or a property is needed (Where-Object { $_.Severity -eq 'HIGH' }).", "");
+	size_t i;
+	json_t *item;
+	json_array_foreach(in, i, item) {
+		json_t *r;
+		if (fs && ps_is_block(fs)) {
+			r = ps_call_block(fs, item, c->s);
+			r = r ? ps_unwrap(r) : json_null();
+		} else {
+			json_t *v = value_of(prop ? prop : fs, item, c->s);
+			if (op) {
+				char lower[16];
+				snprintf(lower, sizeof(lower), "%s", op);
+				for (char *p = lower; *p; p++)
+					*p = (char)(*p | 0x20);
+				r = ps_binop(lower, v, arg(c, op));
+				json_decref(v);
+			} else {
+				r = v;
+			}
+		}
+		if (ps_truthy(r))
+			json_array_append(c->out, item);
+		json_decref(r);
+	}
+	return 0;
+}
+
+static int foreach_object(struct call *c)
+{
+	json_t *in = input(c), *p = arg(c, "Process"), *m = arg(c, "MemberName");
+	if (!p && !m)
+		return berr(c, "%sCannot bind argument: a script block or a member name is needed (ForEach-Object { $_.Name }).", "");
+	size_t i;
+	json_t *item;
+	json_array_foreach(in, i, item) {
+		json_t *r = ps_is_block(p) ? ps_call_block(p, item, c->s) : value_of(p ? p : m, item, c->s);
+		if (!r)
+			return 1;
+		if (json_is_array(r))
+			json_array_extend(c->out, r);
+		else if (!json_is_null(r))
+			json_array_append(c->out, r);
+		json_decref(r);
+	}
+	return 0;
+}
+
+static int select_object(struct call *c)
+{
+	json_t *in = input(c), *props = list_of(arg(c, "Property"));
+	const char *expand = json_string_value(arg(c, "ExpandProperty"));
+	long first = num(c, "First", -1), last = num(c, "Last", -1), skip = num(c, "Skip", 0);
+	size_t n = json_array_size(in), from = (size_t)skip, to = n;
+	if (first >= 0 && from + (size_t)first < to)
+		to = from + (size_t)first;
+	if (last >= 0 && to > from + (size_t)last)
+		from = to - (size_t)last;
+	json_t *seen = flag(c, "Unique") ? json_array() : NULL;
+	for (size_t i = from; i < to && i < n; i++) {
+		json_t *item = json_array_get(in, i), *r;
+		if (expand) {
+			r = ps_member(item, expand);
+			if (json_is_null(r) && !ps_prop(item, expand)) {
+				json_decref(r);
+				json_decref(props);
+				json_decref(seen);
+				return berr(c, "Property \"%s\" cannot be found.", expand);
+			}
+		} else if (json_array_size(props)) {
+			/* a new object with just those properties (PowerShell's Selected.* objects) */
+			json_t *names = resolve_props(props, item);
+			r = json_object();
+			size_t j;
+			json_t *p;
+			json_array_foreach(names, j, p) {
+				char *nm = name_of(p);
+				json_object_set_new(r, nm, value_of(p, item, c->s));
+				free(nm);
+			}
+			json_decref(names);
+		} else {
+			r = json_incref(item);
+		}
+		if (seen) {
+			int dup = 0;
+			size_t j;
+			json_t *e;
+			json_array_foreach(seen, j, e) dup |= json_equal(e, r);
+			if (dup) {
+				json_decref(r);
+				continue;
+			}
+			json_array_append(seen, r);
+		}
+		if (json_is_array(r))
+			json_array_extend(c->out, r);
+		else
+			json_array_append(c->out, r);
+		json_decref(r);
+	}
+	json_decref(props);
+	json_decref(seen);
+	return 0;
+}
+
+/* Sort keys are computed once per item; the sort is stable (merge of indices). */
+struct sortctx {
+	json_t **keys;       /* per item: list of key values */
+	int nkeys, desc;
+};
+
+static int cmp_items(const struct sortctx *x, size_t a, size_t b)
+{
+	for (int k = 0; k < x->nkeys; k++) {
+		json_t *ka = json_array_get(x->keys[a], (size_t)k), *kb = json_array_get(x->keys[b], (size_t)k);
+		int r;
+		if (json_is_null(ka) || json_is_null(kb))
+			r = json_is_null(ka) - json_is_null(kb) ? (json_is_null(ka) ? -1 : 1) : 0;
+		else
+			r = ps_compare(ka, kb);
+		if (r == 2)
+			r = 0;
+		if (r)
+			return x->desc ? -r : r;
+	}
+	return 0;
+}
+
+static void merge_sort(const struct sortctx *x, size_t *idx, size_t *tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2, i = 0, j = h, o = 0;
+	merge_sort(x, idx, tmp, h);
+	merge_sort(x, idx + h, tmp, n - h);
+	while (i < h && j < n)
+		tmp[o++] = cmp_items(x, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+	while (i < h)
+		tmp[o++] = idx[i++];
+	while (j < n)
+		tmp[o++] = idx[j++];
+	memcpy(idx, tmp, n * sizeof(*idx));
+}
+
+static int sort_object(struct call *c)
+{
+	json_t *in = input(c), *props = list_of(arg(c, "Property"));
+	size_t n = json_array_size(in);
+	struct sortctx x = {calloc(n + 1, sizeof(json_t *)), 0, flag(c, "Descending")};
+	size_t *idx = calloc(n + 1, sizeof(size_t)), *tmp = calloc(n + 1, sizeof(size_t));
+	x.nkeys = json_array_size(props) ? (int)json_array_size(props) : 1;
+	for (size_t i = 0; i < n; i++) {
+		json_t *item = json_array_get(in, i);
+		x.keys[i] = json_array();
+		idx[i] = i;
+		if (!json_array_size(props))
+			json_array_append(x.keys[i], item);
+		for (size_t k = 0; k < json_array_size(props); k++)
+			json_array_append_new(x.keys[i], value_of(json_array_get(props, k), item, c->s));
+	}
+	merge_sort(&x, idx, tmp, n);
+	for (size_t i = 0; i < n; i++) {
+		if (flag(c, "Unique") && i && !cmp_items(&x, idx[i - 1], idx[i]))
+			continue;
+		json_array_append(c->out, json_array_get(in, idx[i]));
+	}
+	for (size_t i = 0; i < n; i++)
+		json_decref(x.keys[i]);
+	free(x.keys);
+	free(idx);
+	free(tmp);
+	json_decref(props);
+	return 0;
+}
+
+static int group_object(struct call *c)
+{
+	json_t *in = input(c), *props = list_of(arg(c, "Property"));
+	json_t *groups = json_array(); /* GroupInfo objects in first-seen order */
+	size_t i;
+	json_t *item;
+	json_array_foreach(in, i, item) {
+		char *name = NULL;
+		for (size_t k = 0; k < json_array_size(props) || (!k && !json_array_size(props)); k++) {
+			json_t *v = json_array_size(props) ? value_of(json_array_get(props, k), item, c->s) : json_incref(item);
+			char *t = ps_to_string(v);
+			json_decref(v);
+			if (name) {
+				char *j = malloc(strlen(name) + strlen(t) + 3);
+				sprintf(j, "%s, %s", name, t);
+				free(name);
+				free(t);
+				name = j;
+			} else {
+				name = t;
+			}
+		}
+		json_t *g = NULL, *e;
+		size_t j;
+		json_array_foreach(groups, j, e) if (!strcasecmp(json_string_value(json_object_get(e, "Name")), name)) g = e;
+		if (!g) {
+			g = json_pack("{s:i, s:s, s:[]}", "Count", 0, "Name", name, "Group");
+			json_array_append_new(groups, g);
+		}
+		json_array_append(json_object_get(g, "Group"), item);
+		json_object_set_new(g, "Count", json_integer((json_int_t)json_array_size(json_object_get(g, "Group"))));
+		free(name);
+	}
+	if (flag(c, "NoElement"))
+		json_array_foreach(groups, i, item) json_object_del(item, "Group");
+	json_array_extend(c->out, groups);
+	json_decref(groups);
+	json_decref(props);
+	return 0;
+}
+
+static int measure_object(struct call *c)
+{
+	json_t *in = input(c), *prop = arg(c, "Property");
+	int want[4] = {flag(c, "Average"), flag(c, "Sum"), flag(c, "Maximum"), flag(c, "Minimum")};
+	double sum = 0, mx = 0, mn = 0;
+	long count = 0;
+	json_t *maxv = NULL, *minv = NULL;
+	size_t i;
+	json_t *item;
+	json_array_foreach(in, i, item) {
+		json_t *v = prop ? value_of(prop, item, c->s) : json_incref(item);
+		if (json_is_null(v)) {
+			json_decref(v);
+			continue;
+		}
+		count++;
+		if (json_is_number(v)) {
+			double d = json_number_value(v);
+			sum += d;
+			mx = count == 1 || d > mx ? d : mx;
+			mn = count == 1 || d < mn ? d : mn;
+		} else if (want[0] || want[1]) {
+			json_decref(v);
+			return berr(c, "Input object \"%s\" is not numeric.", json_string_value(v) ? json_string_value(v) : "?");
+		}
+		if (!maxv || ps_compare(v, maxv) == 1)
+			json_decref(maxv), maxv = json_incref(v);
+		if (!minv || ps_compare(v, minv) == -1)
+			json_decref(minv), minv = json_incref(v);
+		json_decref(v);
+	}
+	(void)mx;
+	(void)mn;
+	json_t *o = json_object();
+	json_object_set_new(o, "Count", json_integer(count));
+	json_object_set_new(o, "Average", want[0] && count ? json_real(sum / (double)count) : json_null());
+	json_object_set_new(o, "Sum", want[1] ? (sum == (double)(json_int_t)sum ? json_integer((json_int_t)sum) : json_real(sum)) : json_null());
+	json_object_set_new(o, "Maximum", want[2] && maxv ? json_incref(maxv) : json_null());
+	json_object_set_new(o, "Minimum", want[3] && minv ? json_incref(minv) : json_null());
+	json_object_set_new(o, "StandardDeviation", json_null());
+	json_object_set_new(o, "Property", prop ? (json_is_string(prop) ? json_incref(prop) : json_string("")) : json_null());
+	json_decref(maxv);
+	json_decref(minv);
+	json_array_append_new(c->out, o);
+	return 0;
+}
+
+/* Format-Table / Format-List print now (after what is pending), and emit nothing. */
+static int format(struct call *c, int list)
+{
+	json_t *in = input(c), *props = list_of(arg(c, "Property"));
+	if (!json_array_size(in)) {
+		json_decref(props);
+		return 0;
+	}
+	json_t *names;
+	if (json_array_size(props))
+		names = resolve_props(props, json_array_get(in, 0));
+	else
+		names = all_props(json_array_get(in, 0));
+	/* rows of the computed columns, so blocks and calculated properties show */
+	json_t *rows = json_array();
+	size_t i, j;
+	json_t *item, *p;
+	const char *cols[64];
+	char *colnames[64];
+	int nc = 0;
+	json_array_foreach(names, j, p) if (nc < 64) colnames[nc] = name_of(p), cols[nc] = colnames[nc], nc++;
+	json_array_foreach(in, i, item) {
+		if (!json_is_object(item) || ps_is_block(item)) {
+			json_array_append(rows, item);
+			continue;
+		}
+		json_t *r = json_object();
+		for (int k = 0; k < nc; k++)
+			json_object_set_new(r, cols[k], value_of(json_array_get(names, (size_t)k), item, c->s));
+		json_array_append_new(rows, r);
+	}
+	ps_out_flush(c->s->out);
+	if (json_is_object(json_array_get(rows, 0))) {
+		if (list)
+			ps_list(rows, cols, nc);
+		else
+			ps_table(rows, cols, nc);
+	} else {
+		struct ps_out *o = ps_out_new();
+		json_array_foreach(rows, i, item) ps_out_add(o, item);
+		ps_out_flush(o);
+		ps_out_free(o);
+	}
+	fflush(stdout);
+	for (int k = 0; k < nc; k++)
+		free(colnames[k]);
+	json_decref(rows);
+	json_decref(names);
+	json_decref(props);
+	return 0;
+}
+
+static int format_table(struct call *c) { return format(c, 0); }
+static int format_list(struct call *c) { return format(c, 1); }
+
+/* A value as ConvertTo-Json sees it: SDK objects are their properties, and what lies
+ * deeper than -Depth becomes its string form (PowerShell warns when it cuts). */
+static json_t *plain(json_t *v, int depth, int *cut)
+{
+	if (ps_is_block(v))
+		return json_string("<script block>");
+	if (json_is_object(v) || json_is_array(v)) {
+		if (depth < 0) {
+			*cut = 1;
+			char *s = ps_to_string(v);
+			json_t *r = json_string(s);
+			free(s);
+			return r;
+		}
+		if (json_is_array(v)) {
+			json_t *a = json_array();
+			size_t i;
+			json_t *e;
+			json_array_foreach(v, i, e) json_array_append_new(a, plain(e, depth - 1, cut));
+			return a;
+		}
+		json_t *o = json_object();
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e) if (!ps_is_marker(k)) json_object_set_new(o, k, plain(e, depth - 1, cut));
+		return o;
+	}
+	return json_incref(v);
+}
+
+static int convertto_json(struct call *c)
+{
+	json_t *in = input(c);
+	int depth = (int)num(c, "Depth", 2), cut = 0;
+	json_t *v = json_array_size(in) == 1 && !flag(c, "AsArray") ? json_incref(json_array_get(in, 0)) : json_incref(in);
+	json_t *p = plain(v, depth, &cut);
+	json_decref(v);
+	if (cut)
+		fprintf(stderr, "WARNING: Resulting JSON is truncated as serialization has exceeded the set depth of %d.\n", depth);
+	char *text = json_dumps(p, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+				       (flag(c, "Compress") ? JSON_COMPACT : JSON_INDENT(2)));
+	json_array_append_new(c->out, json_string(text ? text : "null"));
+	free(text);
+	json_decref(p);
+	return 0;
+}
+
+static int convertfrom_json(struct call *c)
+{
+	json_t *in = input(c);
+	/* the input lines together are one JSON text */
+	size_t len = 0, i;
+	json_t *e;
+	char *text = calloc(1, 1);
+	json_array_foreach(in, i, e) {
+		char *s = ps_to_string(e);
+		text = realloc(text, len + strlen(s) + 2);
+		len += (size_t)sprintf(text + len, "%s\n", s);
+		free(s);
+	}
+	json_error_t err;
+	json_t *v = json_loads(text, JSON_DECODE_ANY, &err);
+	free(text);
+	if (!v)
+		return berr(c, "Conversion from JSON failed with error: %s", err.text);
+	if (json_is_array(v) && !flag(c, "NoEnumerate"))
+		json_array_extend(c->out, v);
+	else
+		json_array_append(c->out, v);
+	json_decref(v);
+	return 0;
+}
+
+static int write_output(struct call *c)
+{
+	json_t *v = c->input ? c->input : arg(c, "InputObject");
+	if (json_is_array(v))
+		json_array_extend(c->out, v);
+	else if (v)
+		json_array_append(c->out, v);
+	return 0;
+}
+
+static int write_host(struct call *c)
+{
+	json_t *v = c->input ? c->input : arg(c, "Object");
+	char *s = v ? ps_to_string(v) : strdup("");
+	ps_out_flush(c->s->out);
+	printf("%s%s", s, flag(c, "NoNewline") ? "" : "\n");
+	fflush(stdout);
+	free(s);
+	return 0;
+}
+
+static int write_stream(struct call *c, const char *prefix, int fails)
+{
+	json_t *v = c->input ? c->input : arg(c, "Message");
+	char *s = v ? ps_to_string(v) : strdup("");
+	ps_out_flush(c->s->out);
+	fprintf(stderr, "%s%s\n", prefix, s);
+	free(s);
+	return fails;
+}
+
+static int write_error(struct call *c) { return write_stream(c, "Write-Error: ", 1); }
+static int write_warning(struct call *c) { return write_stream(c, "WARNING: ", 0); }
+
+static int out_null(struct call *c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Out-File: the objects as they would display, written to a file. */
+static int out_file(struct call *c)
+{
+	const char *path = json_string_value(arg(c, "FilePath"));
+	if (!path)
+		return berr(c, "%sCannot bind argument to parameter 'FilePath' because it is null.", "");
+	FILE *f = fopen(path, flag(c, "Append") ? "a" : "w");
+	if (!f)
+		return berr(c, "Could not open file '%s'.", path);
+	ps_out_flush(c->s->out);
+	fflush(stdout);
+	/* the display code writes to stdout; point stdout at the file meanwhile */
+	int saved = dup(STDOUT_FILENO);
+	dup2(fileno(f), STDOUT_FILENO);
+	struct ps_out *o = ps_out_new();
+	size_t i;
+	json_t *e;
+	json_t *in = input(c);
+	json_array_foreach(in, i, e) ps_out_add(o, e);
+	ps_out_flush(o);
+	ps_out_free(o);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	fclose(f);
+	return 0;
+}
+
+static int get_content(struct call *c)
+{
+	const char *path = json_string_value(arg(c, "Path"));
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f)
+		return berr(c, "Cannot find path '%s' because it does not exist.", path ? path : "");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		json_array_append_new(c->out, json_stringn(line, (size_t)n));
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static int get_command(struct call *c)
+{
+	json_t *pat = arg(c, "Name");
+	for (int i = 0; i < ps_cmdlet_count(); i++) {
+		json_t *name = json_string(ps_cmdlet_at(i)->name);
+		json_t *m = pat ? ps_binop("like", name, pat) : json_true();
+		if (json_is_true(m))
+			json_array_append_new(c->out, json_pack("{s:s, s:O, s:s, s:s}", "CommandType", "Cmdlet", "Name", name,
+								"Version", "4.1", "Source", "AWS.Tools.ECR"));
+		json_decref(m);
+		json_decref(name);
+	}
+	return 0;
+}
+
+static const struct builtin builtins[] = {
+	{"Where-Object", "where,?", where_object,
+	 {{"FilterScript", 0, 0}, {"Property", 0, 0}, {"Value", 0, 1}, {"InputObject", 0, -1}, {"EQ", 0, -1}, {"NE", 0, -1},
+	  {"GT", 0, -1}, {"LT", 0, -1}, {"Like", 0, -1}, {"Match", 0, -1}}},
+	{"ForEach-Object", "foreach,%", foreach_object, {{"Process", 0, 0}, {"MemberName", 0, -1}, {"InputObject", 0, -1}}},
+	{"Select-Object", "select", select_object,
+	 {{"Property", 0, 0}, {"ExpandProperty", 0, -1}, {"First", 0, -1}, {"Last", 0, -1}, {"Skip", 0, -1},
+	  {"Unique", 1, -1}, {"InputObject", 0, -1}}},
+	{"Sort-Object", "sort", sort_object, {{"Property", 0, 0}, {"Descending", 1, -1}, {"Unique", 1, -1}, {"InputObject", 0, -1}}},
+	{"Group-Object", "group", group_object, {{"Property", 0, 0}, {"NoElement", 1, -1}, {"InputObject", 0, -1}}},
+	{"Measure-Object", "measure", measure_object,
+	 {{"Property", 0, 0}, {"Sum", 1, -1}, {"Average", 1, -1}, {"Maximum", 1, -1}, {"Minimum", 1, -1}, {"InputObject", 0, -1}}},
+	{"Format-Table", "ft", format_table, {{"Property", 0, 0}, {"AutoSize", 1, -1}, {"Wrap", 1, -1}, {"InputObject", 0, -1}}},
+	{"Format-List", "fl", format_list, {{"Property", 0, 0}, {"InputObject", 0, -1}}},
+	{"ConvertTo-Json", NULL, convertto_json,
+	 {{"InputObject", 0, 0}, {"Depth", 0, -1}, {"Compress", 1, -1}, {"AsArray", 1, -1}}},
+	{"ConvertFrom-Json", NULL, convertfrom_json, {{"InputObject", 0, 0}, {"NoEnumerate", 1, -1}}},
+	{"Write-Output", "echo,write", write_output, {{"InputObject", 0, 0}, {"NoEnumerate", 1, -1}}},
+	{"Write-Host", NULL, write_host,
+	 {{"Object", 0, 0}, {"NoNewline", 1, -1}, {"ForegroundColor", 0, -1}, {"BackgroundColor", 0, -1}, {"Separator", 0, -1}}},
+	{"Write-Error", NULL, write_error, {{"Message", 0, 0}}},
+	{"Write-Warning", NULL, write_warning, {{"Message", 0, 0}}},
+	{"Out-Null", NULL, out_null, {{"InputObject", 0, -1}}},
+	{"Out-File", NULL, out_file, {{"FilePath", 0, 0}, {"Append", 1, -1}, {"InputObject", 0, -1}, {"Encoding", 0, -1}}},
+	{"Get-Content", "cat,gc,type", get_content, {{"Path", 0, 0}}},
+	{"Get-Command", "gcm", get_command, {{"Name", 0, 0}, {"Module", 0, -1}}},
+};
+
+#define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
+
+static int alias_match(const char *aliases, const char *name)
+{
+	if (!aliases)
+		return 0;
+	size_t n = strlen(name);
+	for (const char *p = aliases; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !strncasecmp(p, name, n))
+			return 1;
+		p += len + (e ? 1 : 0);
+	}
+	return 0;
+}
+
+static const struct builtin *find(const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++)
+		if (!strcasecmp(builtins[i].name, name) || alias_match(builtins[i].aliases, name))
+			return &builtins[i];
+	return NULL;
+}
+
+int ps_builtin_exists(const char *name)
+{
+	return find(name) != NULL;
+}
+
+/* A parameter by name or unambiguous prefix; NULL with a message otherwise. */
+static const struct bparam *param(const struct builtin *b, const char *name, int quiet)
+{
+	const struct bparam *hit = NULL;
+	size_t n = strlen(name);
+	for (const struct bparam *p = b->params; p->name; p++) {
+		if (!strcasecmp(p->name, name))
+			return p;
+		if (!strncasecmp(p->name, name, n)) {
+			if (hit) {
+				if (!quiet)
+					fprintf(stderr, "%s: Parameter cannot be processed because the parameter name '%s' is ambiguous.\n",
+						b->name, name);
+				return NULL;
+			}
+			hit = p;
+		}
+	}
+	if (!hit && !quiet)
+		fprintf(stderr, "%s: A parameter cannot be found that matches parameter name '%s'.\n", b->name, name);
+	return hit;
+}
+
+int ps_builtin_is_switch(const char *name, const char *pname)
+{
+	const struct builtin *b = find(name);
+	const struct bparam *p = b ? param(b, pname, 1) : NULL;
+	return p && p->is_switch;
+}
+
+int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out, struct ps_sess *s)
+{
+	const struct builtin *b = find(name);
+	struct call c = {b, json_object(), input, out, s};
+	int pos = 0, rc = 1;
+	for (int i = 0; i < n; i++) {
+		const struct bparam *p = NULL;
+		if (a[i].name) {
+			if (!(p = param(b, a[i].name, 0)))
+				goto out;
+			if (!p->is_switch && !a[i].value) {
+				fprintf(stderr, "%s: Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.\n",
+					b->name, p->name);
+				goto out;
+			}
+		} else {
+			/* positional: the slot's parameter (Where-Object's first is a block or a property) */
+			for (const struct bparam *q = b->params; q->name && !p; q++)
+				if (q->position == pos && !json_object_get(c.bound, q->name) &&
+				    !(b->fn == where_object && pos == 0 && !strcmp(q->name, "FilterScript") && !ps_is_block(a[i].value)))
+					p = q;
+			pos++;
+			/* Write-Host and Write-Output take all their positional arguments */
+			if (!p && (b->fn == write_host || b->fn == write_output)) {
+				json_t *prev = json_object_get(c.bound, b->params[0].name);
+				json_t *all = json_is_array(prev) ? json_incref(prev) : json_pack("[O]", prev);
+				json_array_append(all, a[i].value);
+				json_object_set_new(c.bound, b->params[0].name, all);
+				continue;
+			}
+			if (!p) {
+				char *t = ps_to_string(a[i].value);
+				fprintf(stderr, "%s: A positional parameter cannot be found that accepts argument '%s'.\n", b->name, t);
+				free(t);
+				goto out;
+			}
+		}
+		json_object_set(c.bound, p->name, a[i].value ? a[i].value : json_true());
+	}
+	/* the simplified Where-Object: Where-Object Severity -EQ HIGH (the value binds to the operator) */
+	if (b->fn == where_object && json_object_get(c.bound, "Value")) {
+		for (int k = 0; compare_ops[k]; k++)
+			if (json_is_true(json_object_get(c.bound, compare_ops[k])))
+				json_object_set(c.bound, compare_ops[k], json_object_get(c.bound, "Value"));
+	}
+	if (!c.input) {
+		c.input = NULL;
+		if (!input && !json_object_get(c.bound, "InputObject") && b->fn != write_host && b->fn != write_output &&
+		    b->fn != get_content && b->fn != get_command && b->fn != write_error && b->fn != write_warning) {
+			json_t *empty = json_array();
+			json_object_set_new(c.bound, "\001empty", empty);
+			c.input = empty;
+		}
+	}
+	rc = b->fn(&c);
+out:
+	json_decref(c.bound);
+	return rc;
+}
+
+const char *ps_builtin_name(int i)
+{
+	return i >= 0 && (size_t)i < NBUILTINS ? builtins[i].name : NULL;
+}

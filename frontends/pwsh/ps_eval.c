@@ -1,0 +1,454 @@
+/* Evaluation of the PowerShell subset's expressions: variables, members (unrolled over
+ * collections, as PowerShell does), comparison operators (case-insensitive, the right
+ * side converted to the left's type; a collection on the left filters), script blocks. */
+/* FNM_CASEFOLD: -like is case-insensitive, as PowerShell's is */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <fnmatch.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ps_lang.h"
+
+static json_t *vars;          /* the session's variables (name lower-cased) */
+
+json_t *ps_var_get(const char *name)
+{
+	char k[128];
+	snprintf(k, sizeof(k), "%s", name);
+	for (char *c = k; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (!strcmp(k, "true"))
+		return json_true();
+	if (!strcmp(k, "false"))
+		return json_false();
+	if (!strcmp(k, "null"))
+		return json_null();
+	if (!strcmp(k, "psitem"))
+		snprintf(k, sizeof(k), "_");
+	if (!strcmp(k, "home") && !(vars && json_object_get(vars, k)))
+		return json_string(getenv("HOME") ? getenv("HOME") : "");
+	if (!strncmp(k, "env:", 4)) {
+		const char *e = getenv(name + 4);
+		return e ? json_string(e) : json_null();
+	}
+	json_t *v = vars ? json_object_get(vars, k) : NULL;
+	return v ? json_incref(v) : json_null();
+}
+
+void ps_var_set(const char *name, json_t *v)
+{
+	char k[128];
+	if (!vars)
+		vars = json_object();
+	snprintf(k, sizeof(k), "%s", name);
+	for (char *c = k; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (!strcmp(k, "psitem"))
+		snprintf(k, sizeof(k), "_");
+	json_object_set(vars, k, v);
+}
+
+int ps_truthy(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_NULL: return 0;
+	case JSON_FALSE: return 0;
+	case JSON_TRUE: return 1;
+	case JSON_INTEGER: return json_integer_value(v) != 0;
+	case JSON_REAL: return json_real_value(v) != 0;
+	case JSON_STRING: return json_string_length(v) > 0;
+	case JSON_ARRAY: return json_array_size(v) == 1 ? ps_truthy(json_array_get(v, 0)) : json_array_size(v) > 0;
+	default: return 1;
+	}
+}
+
+json_t *ps_member(json_t *v, const char *name)
+{
+	if (json_is_array(v) && (!strcasecmp(name, "Count") || !strcasecmp(name, "Length")))
+		return json_integer((json_int_t)json_array_size(v));
+	/* on a collection, member access gives each element's member (unrolled) */
+	if (json_is_array(v)) {
+		json_t *out = json_array();
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			json_t *m = ps_member(e, name);
+			if (json_is_array(m))
+				json_array_extend(out, m);
+			else if (!json_is_null(m))
+				json_array_append(out, m);
+			json_decref(m);
+		}
+		return out;
+	}
+	if (!strcasecmp(name, "Count") || !strcasecmp(name, "Length")) {
+		json_t *p = ps_prop(v, name);
+		if (p)
+			return json_incref(p);
+		if (json_is_string(v) && !strcasecmp(name, "Length"))
+			return json_integer((json_int_t)json_string_length(v));
+		return json_integer(json_is_null(v) ? 0 : 1);
+	}
+	json_t *p = ps_prop(v, name);
+	return p ? json_incref(p) : json_null();
+}
+
+/* -eq and friends: strings compare case-insensitively; the right side converts to the
+ * left's type. <0, 0, >0, or 2 when not comparable. */
+int ps_compare(json_t *a, json_t *b)
+{
+	if (json_is_number(a)) {
+		double x = json_number_value(a), y;
+		if (json_is_number(b))
+			y = json_number_value(b);
+		else if (json_is_string(b)) {
+			char *end;
+			y = strtod(json_string_value(b), &end);
+			if (*end || !*json_string_value(b))
+				return 2;
+		} else {
+			return 2;
+		}
+		return x < y ? -1 : x > y;
+	}
+	if (json_is_boolean(a))
+		return ps_truthy(a) == ps_truthy(b) ? 0 : 2;
+	if (json_is_null(a))
+		return json_is_null(b) ? 0 : 2;
+	char *x = ps_to_string(a), *y = ps_to_string(b);
+	int r = strcasecmp(x, y);
+	free(x);
+	free(y);
+	return r < 0 ? -1 : r > 0;
+}
+
+static int scalar_op(const char *op, json_t *a, json_t *b)
+{
+	int c;
+	if (!strcmp(op, "eq"))
+		return ps_compare(a, b) == 0;
+	if (!strcmp(op, "ne"))
+		return ps_compare(a, b) != 0;
+	if (!strcmp(op, "gt"))
+		return (c = ps_compare(a, b)) != 2 && c > 0;
+	if (!strcmp(op, "ge"))
+		return (c = ps_compare(a, b)) != 2 && c >= 0;
+	if (!strcmp(op, "lt"))
+		return (c = ps_compare(a, b)) != 2 && c < 0;
+	if (!strcmp(op, "le"))
+		return (c = ps_compare(a, b)) != 2 && c <= 0;
+	if (!strcmp(op, "like") || !strcmp(op, "notlike")) {
+		char *x = ps_to_string(a), *y = ps_to_string(b);
+		int m = fnmatch(y, x, FNM_CASEFOLD) == 0;
+		free(x);
+		free(y);
+		return !strcmp(op, "like") ? m : !m;
+	}
+	if (!strcmp(op, "match") || !strcmp(op, "notmatch")) {
+		char *x = ps_to_string(a), *y = ps_to_string(b);
+		regex_t re;
+		int m = 0;
+		if (!regcomp(&re, y, REG_EXTENDED | REG_ICASE | REG_NOSUB)) {
+			m = regexec(&re, x, 0, NULL, 0) == 0;
+			regfree(&re);
+		}
+		free(x);
+		free(y);
+		return !strcmp(op, "match") ? m : !m;
+	}
+	return 0;
+}
+
+static json_t *as_list(json_t *v)
+{
+	if (json_is_array(v))
+		return json_incref(v);
+	json_t *a = json_array();
+	if (!json_is_null(v))
+		json_array_append(a, v);
+	return a;
+}
+
+/* + - * / %: numbers (the right converted to a number), + also joins strings and
+ * collections, as PowerShell's operators do with the left operand's type. */
+static json_t *arith(char op, json_t *a, json_t *b)
+{
+	if (op == '+' && json_is_string(a)) {
+		char *y = ps_to_string(b);
+		json_t *r = json_sprintf("%s%s", json_string_value(a), y);
+		free(y);
+		return r;
+	}
+	if (op == '+' && json_is_array(a)) {
+		json_t *r = json_copy(a);
+		if (json_is_array(b))
+			json_array_extend(r, b);
+		else
+			json_array_append(r, b);
+		return r;
+	}
+	double x = json_is_number(a) ? json_number_value(a) : json_is_string(a) ? atof(json_string_value(a)) : 0;
+	double y = json_is_number(b) ? json_number_value(b) : json_is_string(b) ? atof(json_string_value(b)) : 0;
+	double r = op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : op == '/' ? (y ? x / y : 0) :
+		   (y ? x - y * (double)(long long)(x / y) : 0);
+	if (json_is_integer(a) && (json_is_integer(b) || json_is_null(b)) && (op != '/' || r == (double)(long long)r))
+		return json_integer((json_int_t)r);
+	return json_real(r);
+}
+
+json_t *ps_binop(const char *op, json_t *a, json_t *b)
+{
+	if (!op[1] && strchr("+-*/%", op[0]))
+		return arith(op[0], a, b);
+	if (!strcmp(op, "and"))
+		return json_boolean(ps_truthy(a) && ps_truthy(b));
+	if (!strcmp(op, "or"))
+		return json_boolean(ps_truthy(a) || ps_truthy(b));
+	if (!strcmp(op, "contains") || !strcmp(op, "notcontains") || !strcmp(op, "in") || !strcmp(op, "notin")) {
+		int rev = op[0] == 'i' || op[3] == 'i';
+		json_t *coll = as_list(rev ? b : a), *item = rev ? a : b;
+		int found = 0;
+		size_t i;
+		json_t *e;
+		json_array_foreach(coll, i, e) found |= ps_compare(e, item) == 0;
+		json_decref(coll);
+		return json_boolean(!strncmp(op, "not", 3) ? !found : found);
+	}
+	if (json_is_array(a)) {
+		/* a collection on the left filters: the elements for which it holds */
+		json_t *out = json_array();
+		size_t i;
+		json_t *e;
+		json_array_foreach(a, i, e) if (scalar_op(op, e, b)) json_array_append(out, e);
+		return out;
+	}
+	return json_boolean(scalar_op(op, a, b));
+}
+
+/* The end of a $( … ) inside a string: the matching ')' outside quotes. */
+static const char *sub_end(const char *p)
+{
+	int depth = 0;
+	char q = 0;
+	for (; *p; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '\'' || *p == '"') {
+			q = *p;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth == 0) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static json_t *expand(const char *t, struct ps_sess *s)
+{
+	/* "$name" and "$( … )" expand; "`$" was kept as \002 */
+	size_t cap = strlen(t) * 2 + 64, o = 0;
+	char *out = malloc(cap);
+	for (const char *p = t; *p;) {
+		char *text = NULL;
+		if (*p == '$' && (isalnum((unsigned char)p[1]) || p[1] == '_' || p[1] == '?')) {
+			const char *st = ++p;
+			while (isalnum((unsigned char)*p) || *p == '_' || *p == '?' || (*p == ':' && p - st == 3))
+				p++;
+			char name[128];
+			snprintf(name, sizeof(name), "%.*s", (int)(p - st), st);
+			json_t *v = ps_var_get(name);
+			text = ps_to_string(v);
+			json_decref(v);
+		} else if (*p == '$' && p[1] == '(' && sub_end(p + 1)) {
+			const char *e = sub_end(p + 1);
+			char *src = strndup(p + 2, (size_t)(e - p - 2)), err[300];
+			int inc;
+			struct node *x = ps_parse(src, err, sizeof(err), &inc);
+			free(src);
+			if (!x) {
+				fprintf(stderr, "ParserError: %s\n", err);
+				free(out);
+				return NULL;
+			}
+			json_t *v = ps_run_statements(x, s, 0);
+			ps_node_free(x);
+			if (!v) {
+				free(out);
+				return NULL;
+			}
+			v = ps_unwrap(v);
+			text = ps_to_string(v);
+			json_decref(v);
+			p = e + 1;
+		}
+		if (text) {
+			size_t n = strlen(text);
+			if (o + n + 1 >= cap)
+				out = realloc(out, cap = (o + n + 1) * 2);
+			memcpy(out + o, text, n);
+			o += n;
+			free(text);
+			continue;
+		}
+		if (o + 2 >= cap)
+			out = realloc(out, cap *= 2);
+		out[o++] = *p == '\002' ? '$' : *p;
+		p++;
+	}
+	json_t *r = json_stringn(out, o);
+	free(out);
+	return r;
+}
+
+json_t *ps_eval(struct node *x, struct ps_sess *s)
+{
+	json_t *a, *b, *r;
+	switch (x->k) {
+	case X_LIT:
+		return json_incref(x->v);
+	case X_DSTR:
+		return expand(x->s, s);
+	case X_VAR:
+		return ps_var_get(x->s);
+	case X_MEMBER:
+		a = ps_eval(x->kid[0], s);
+		if (!a)
+			return NULL;
+		r = ps_member(a, x->s);
+		json_decref(a);
+		return r;
+	case X_SUB:
+		if (x->kid[0]->k == X_PIPE)
+			r = ps_run_pipeline(x->kid[0], s, NULL);
+		else
+			r = ps_run_statements(x->kid[0], s, 0);
+		return r ? ps_unwrap(r) : NULL;
+	case X_ARRAY: {
+		if (x->s && x->kid[0]->k == X_STMTS) /* @( statements ) */
+			return ps_run_statements(x->kid[0], s, 0);
+		r = json_array();
+		for (int i = 0; i < x->n; i++) {
+			a = ps_eval(x->kid[i], s);
+			if (!a) {
+				json_decref(r);
+				return NULL;
+			}
+			json_array_append_new(r, a);
+		}
+		return r;
+	}
+	case X_HASH: {
+		r = json_pack("{s:b}", PS_HASH_KEY, 1);
+		for (int i = 0; i < x->n; i++) {
+			a = ps_eval(x->kid[i]->kid[0], s);
+			if (!a) {
+				json_decref(r);
+				return NULL;
+			}
+			json_object_set_new(r, x->kid[i]->s, a);
+		}
+		return r;
+	}
+	case X_BIN:
+		a = ps_eval(x->kid[0], s);
+		if (!a)
+			return NULL;
+		if ((!strcmp(x->s, "and") && !ps_truthy(a)) || (!strcmp(x->s, "or") && ps_truthy(a))) {
+			/* -and and -or stop at the first operand that decides */
+			r = json_boolean(!strcmp(x->s, "or"));
+			json_decref(a);
+			return r;
+		}
+		b = ps_eval(x->kid[1], s);
+		if (!b) {
+			json_decref(a);
+			return NULL;
+		}
+		r = ps_binop(x->s, a, b);
+		json_decref(a);
+		json_decref(b);
+		return r;
+	case X_INDEX:
+		a = ps_eval(x->kid[0], s);
+		if (!a)
+			return NULL;
+		b = ps_eval(x->kid[1], s);
+		if (!b) {
+			json_decref(a);
+			return NULL;
+		}
+		r = json_null();
+		if (json_is_integer(b)) {
+			json_int_t i = json_integer_value(b), n = json_is_array(a) ? (json_int_t)json_array_size(a) : 1;
+			if (i < 0)
+				i += n; /* from the end */
+			if (json_is_array(a) && i >= 0 && i < n)
+				r = json_incref(json_array_get(a, (size_t)i));
+			else if (!json_is_array(a) && i == 0)
+				r = json_incref(a);
+		} else if (json_is_string(b) && json_is_object(a)) {
+			json_t *m = ps_prop(a, json_string_value(b)); /* $hash['key'] */
+			if (m)
+				r = json_incref(m);
+		}
+		json_decref(a);
+		json_decref(b);
+		return r;
+	case X_NOT:
+		a = ps_eval(x->kid[0], s);
+		if (!a)
+			return NULL;
+		r = json_boolean(!ps_truthy(a));
+		json_decref(a);
+		return r;
+	case X_BLOCK:
+		return json_pack("{s:I}", PS_BLOCK_KEY, (json_int_t)(intptr_t)x);
+	default:
+		return json_null();
+	}
+}
+
+/* Runs a script block with $_ bound to item; its outputs (new reference, a list). */
+json_t *ps_call_block(json_t *blockv, json_t *item, struct ps_sess *s)
+{
+	struct node *b = (struct node *)(intptr_t)json_integer_value(json_object_get(blockv, PS_BLOCK_KEY));
+	json_t *saved = ps_var_get("_");
+	ps_var_set("_", item ? item : json_null());
+	json_t *r = ps_run_statements(b->kid[0], s, 0);
+	ps_var_set("_", saved);
+	json_decref(saved);
+	return r;
+}
+
+int ps_is_block(json_t *v)
+{
+	return json_is_object(v) && json_object_get(v, PS_BLOCK_KEY) != NULL;
+}
+
+json_t *ps_unwrap(json_t *list)
+{
+	json_t *r;
+	if (!json_is_array(list))
+		return list;
+	if (json_array_size(list) == 1)
+		r = json_incref(json_array_get(list, 0));
+	else if (!json_array_size(list))
+		r = json_null();
+	else
+		return list;
+	json_decref(list);
+	return r;
+}
+
+void ps_vars_free(void)
+{
+	json_decref(vars);
+	vars = NULL;
+}

@@ -1,0 +1,79 @@
+/* The PowerShell language subset: parse tree, evaluation, pipeline runner, built-in
+ * commands. Shared by -Command, -File and the interactive shell. */
+#ifndef PS_LANG_H
+#define PS_LANG_H
+#include <stddef.h>
+
+#include "ps_int.h"
+
+enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, X_BLOCK, X_PIPE, X_CMD, X_ASSIGN,
+	  X_IF, X_FOREACH, X_EXIT, X_STMTS, X_ARG, X_INDEX };
+
+struct node {
+	enum nk k;            /* kind */
+	char *s;              /* name, operator, string template, parameter */
+	json_t *v;            /* literal */
+	struct node **kid;    /* children */
+	int n;                /* how many */
+	int has_value;        /* X_ARG: a value follows the parameter */
+};
+
+/* One run of the interpreter: a script, a -Command, or an interactive session. */
+struct ps_sess {
+	struct ps_out *out;   /* what statements display (Out-Default) */
+	int interactive;      /* confirmation prompts may read the terminal */
+	int exited;           /* an `exit` ran */
+	int exit_code;        /* its value */
+	int last_ok;          /* $? of the last pipeline */
+	int error;            /* a terminating error stopped the script */
+	struct node **trees;  /* parsed trees, kept while script blocks may refer to them */
+	int ntrees;
+};
+
+/* ps_parse.c: a tree (free with ps_node_free), or NULL with a message in err. *incomplete
+ * is set when more lines could complete it (an open brace, parenthesis or string). */
+struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete);
+void ps_node_free(struct node *x);
+
+/* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
+ * blocks as {"\001block": node}. NULL means an error was reported. */
+json_t *ps_eval(struct node *x, struct ps_sess *s);
+json_t *ps_var_get(const char *name);
+void ps_var_set(const char *name, json_t *v);
+void ps_vars_free(void);
+int ps_truthy(json_t *v);
+json_t *ps_member(json_t *v, const char *name);
+json_t *ps_binop(const char *op, json_t *a, json_t *b);
+int ps_compare(json_t *a, json_t *b);                 /* <0, 0, >0, or 2: not comparable */
+json_t *ps_call_block(json_t *block, json_t *item, struct ps_sess *s);
+int ps_is_block(json_t *v);
+/* A pipeline's output as a single value: nothing is $null, one item is itself. */
+json_t *ps_unwrap(json_t *list);
+
+/* ps_exec.c: a pipeline's output (a list, new reference), NULL when it failed. */
+json_t *ps_run_pipeline(struct node *pl, struct ps_sess *s, json_t *input);
+/* Statements: with display, their output goes to s->out and an empty list comes back. */
+json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display);
+/* Runs source text in the session; 0 or 1 (parse error or terminating error). */
+int ps_run_source(const char *src, struct ps_sess *s);
+void ps_sess_init(struct ps_sess *s, int interactive);
+void ps_sess_done(struct ps_sess *s);
+
+/* ps_builtins.c: the built-in commands. Arguments as the runner bound them. */
+struct ps_barg {
+	const char *name;     /* parameter as written (no '-'), NULL when positional */
+	json_t *value;        /* borrowed; NULL for a switch */
+};
+int ps_builtin_exists(const char *name);
+/* 1 when param names a switch of that built-in (so the next argument is not its value) */
+int ps_builtin_is_switch(const char *name, const char *param);
+/* Runs it over input (a list, or NULL when it is first); appends to out; 0 or 1. */
+int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out,
+		   struct ps_sess *s);
+/* Names for completion: built-ins and their aliases. */
+const char *ps_builtin_name(int i);
+
+/* ps_shell.c */
+int ps_shell(void);
+
+#endif

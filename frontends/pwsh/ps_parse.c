@@ -1,0 +1,696 @@
+/* The PowerShell subset's lexer and parser: statements (pipelines, $var = …,
+ * if/elseif/else, foreach, exit), pipelines of commands fed by an expression,
+ * expressions with variables, property access, comparison and logical operators,
+ * script blocks, @() arrays, @{} hashtables, $() subexpressions, strings with $var
+ * expansion. Anything else is refused with a message naming the construct. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ps_lang.h"
+
+/* --- lexer ------------------------------------------------------------------------ */
+
+enum tk { K_EOF, K_SEP, K_PIPE, K_LP, K_RP, K_LB, K_RB, K_COMMA, K_ASSIGN, K_DOT, K_VAR, K_STR, K_DSTR, K_NUM,
+	  K_WORD, K_DASH, K_ATLP, K_ATLB, K_DOLLP, K_NOT, K_LBRACK, K_RBRACK };
+
+struct tok {
+	enum tk t;       /* kind */
+	char *s;         /* text: name, string body, word */
+	int space;       /* whitespace before it */
+};
+
+struct lx {
+	struct tok *v;   /* tokens */
+	int n, pos;      /* count, parser position */
+	char err[256];   /* first error */
+	int open_string; /* the text ended inside a string */
+};
+
+static void add(struct lx *l, enum tk t, const char *s, size_t n, int space)
+{
+	l->v = realloc(l->v, sizeof(*l->v) * (size_t)(l->n + 1));
+	l->v[l->n].t = t;
+	l->v[l->n].s = s ? strndup(s, n) : NULL;
+	l->v[l->n].space = space;
+	l->n++;
+}
+
+static int word_char(char c)
+{
+	return c && !isspace((unsigned char)c) && !strchr("|;(){},=\"']", c);
+}
+
+static int lex(struct lx *l, const char *s)
+{
+	size_t i = 0;
+	int space = 1;
+	while (s[i]) {
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
+			space = 1;
+			continue;
+		}
+		if (c == '`' && s[i + 1] == '\n') { /* line continuation */
+			i += 2;
+			space = 1;
+			continue;
+		}
+		if (c == '#') {
+			while (s[i] && s[i] != '\n')
+				i++;
+			continue;
+		}
+		size_t st = i;
+		if (c == '\n' || c == ';') {
+			add(l, K_SEP, NULL, 0, space), i++;
+		} else if (c == '|') {
+			add(l, K_PIPE, NULL, 0, space), i++;
+		} else if (c == '(') {
+			add(l, K_LP, NULL, 0, space), i++;
+		} else if (c == ')') {
+			add(l, K_RP, NULL, 0, space), i++;
+		} else if (c == '{') {
+			add(l, K_LB, NULL, 0, space), i++;
+		} else if (c == '}') {
+			add(l, K_RB, NULL, 0, space), i++;
+		} else if (c == '[') {
+			add(l, K_LBRACK, NULL, 0, space), i++;
+		} else if (c == ']') {
+			add(l, K_RBRACK, NULL, 0, space), i++;
+		} else if (c == ',') {
+			add(l, K_COMMA, NULL, 0, space), i++;
+		} else if (c == '=') {
+			add(l, K_ASSIGN, NULL, 0, space), i++;
+		} else if (c == '!') {
+			add(l, K_NOT, NULL, 0, space), i++;
+		} else if (c == '@' && s[i + 1] == '(') {
+			add(l, K_ATLP, NULL, 0, space), i += 2;
+		} else if (c == '@' && s[i + 1] == '{') {
+			add(l, K_ATLB, NULL, 0, space), i += 2;
+		} else if (c == '$' && s[i + 1] == '(') {
+			add(l, K_DOLLP, NULL, 0, space), i += 2;
+		} else if (c == '$' && (isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_' || s[i + 1] == '?')) {
+			i++;
+			while (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '?' || s[i] == ':')
+				i++;
+			add(l, K_VAR, s + st + 1, i - st - 1, space);
+		} else if (c == '.' && !space && l->n && (l->v[l->n - 1].t == K_VAR || l->v[l->n - 1].t == K_RP || l->v[l->n - 1].t == K_RBRACK ||
+							   l->v[l->n - 1].t == K_DOT) && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_')) {
+			i++;
+			while (isalnum((unsigned char)s[i]) || s[i] == '_')
+				i++;
+			add(l, K_DOT, s + st + 1, i - st - 1, space);
+		} else if (c == '\'' || c == '"') {
+			char q = c;
+			char *buf = malloc(strlen(s) + 1);
+			size_t o = 0;
+			i++;
+			for (;;) {
+				if (!s[i]) {
+					free(buf);
+					l->open_string = 1;
+					snprintf(l->err, sizeof(l->err), "The string is missing the terminator: %c.", q);
+					return -1;
+				}
+				if (s[i] == q && s[i + 1] == q) {
+					buf[o++] = q;
+					i += 2;
+					continue;
+				}
+				if (s[i] == q) {
+					i++;
+					break;
+				}
+				if (q == '"' && s[i] == '`' && s[i + 1]) {
+					char e = s[i + 1];
+					buf[o++] = e == 'n' ? '\n' : e == 't' ? '\t' : e == '$' ? '\002' : e;
+					i += 2;
+					continue;
+				}
+				buf[o++] = s[i++];
+			}
+			add(l, q == '"' ? K_DSTR : K_STR, buf, o, space);
+			free(buf);
+		} else if (c == '-' && isalpha((unsigned char)s[i + 1])) {
+			i++;
+			while (s[i] && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' ))
+				i++;
+			if (s[i] == ':') { /* -Name:value */
+				i++;
+				add(l, K_DASH, s + st + 1, i - st - 1, space);
+				space = 0;
+				continue;
+			}
+			add(l, K_DASH, s + st + 1, i - st - 1, space);
+		} else if (isdigit((unsigned char)c) || (c == '-' && isdigit((unsigned char)s[i + 1]))) {
+			i++;
+			while (word_char(s[i]))
+				i++;
+			char *t = strndup(s + st, i - st);
+			char *end;
+			strtoll(t, &end, 10);
+			add(l, *end ? K_WORD : K_NUM, t, strlen(t), space);
+			free(t);
+		} else {
+			while (word_char(s[i]))
+				i++;
+			if (i == st) {
+				snprintf(l->err, sizeof(l->err), "Unexpected token '%c' in expression or statement.", c);
+				return -1;
+			}
+			add(l, K_WORD, s + st, i - st, space);
+		}
+		space = 0;
+	}
+	add(l, K_EOF, NULL, 0, 1);
+	return 0;
+}
+
+/* --- tree --------------------------------------------------------------------------- */
+
+static struct node *mk(enum nk k, const char *s)
+{
+	struct node *x = calloc(1, sizeof(*x));
+	x->k = k;
+	x->s = s ? strdup(s) : NULL;
+	return x;
+}
+
+static void push(struct node *p, struct node *c)
+{
+	p->kid = realloc(p->kid, sizeof(*p->kid) * (size_t)(p->n + 1));
+	p->kid[p->n++] = c;
+}
+
+void ps_node_free(struct node *x)
+{
+	if (!x)
+		return;
+	for (int i = 0; i < x->n; i++)
+		ps_node_free(x->kid[i]);
+	free(x->kid);
+	free(x->s);
+	json_decref(x->v);
+	free(x);
+}
+
+/* --- parser --------------------------------------------------------------------------- */
+
+struct ps {
+	struct lx *l;     /* tokens */
+	char err[300];    /* first error */
+	int at_eof;       /* it was met at the end of the text: more lines could complete it */
+};
+
+static struct tok *cur(struct ps *p) { return &p->l->v[p->l->pos]; }
+static struct tok *peek(struct ps *p, int k) { int i = p->l->pos + k; return &p->l->v[i < p->l->n ? i : p->l->n - 1]; }
+static void nx(struct ps *p) { if (p->l->pos < p->l->n - 1) p->l->pos++; }
+
+static struct node *perr(struct ps *p, const char *fmt, const char *a)
+{
+	if (!p->err[0]) {
+		snprintf(p->err, sizeof(p->err), fmt, a);
+		p->at_eof = p->l->v[p->l->pos].t == K_EOF;
+	}
+	return NULL;
+}
+
+static void skip_seps(struct ps *p)
+{
+	while (cur(p)->t == K_SEP)
+		nx(p);
+}
+
+static struct node *statements(struct ps *p, enum tk until);
+static struct node *pipeline(struct ps *p);
+static struct node *expr(struct ps *p);
+
+static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
+				     "contains", "notcontains", "in", "notin", "and", "or", NULL};
+
+static int is_binop(const char *w)
+{
+	for (const char *const *b = binops; *b; b++)
+		if (!strcasecmp(*b, w))
+			return 1;
+	return 0;
+}
+
+static struct node *block(struct ps *p)
+{
+	nx(p); /* { */
+	struct node *b = statements(p, K_RB);
+	if (!b)
+		return NULL;
+	if (cur(p)->t != K_RB) {
+		ps_node_free(b);
+		return perr(p, "Missing closing '}' in statement block or type definition.%s", "");
+	}
+	nx(p);
+	struct node *sb = mk(X_BLOCK, NULL);
+	push(sb, b);
+	return sb;
+}
+
+static struct node *hash(struct ps *p)
+{
+	struct node *h = mk(X_HASH, NULL);
+	for (;;) {
+		skip_seps(p);
+		if (cur(p)->t == K_RB) {
+			nx(p);
+			return h;
+		}
+		struct tok *k = cur(p);
+		if (k->t != K_WORD && k->t != K_STR && k->t != K_DSTR && k->t != K_NUM) {
+			ps_node_free(h);
+			return perr(p, "Missing '=' operator after key in hash literal.%s", "");
+		}
+		struct node *kv = mk(X_ARG, k->s);
+		nx(p);
+		if (cur(p)->t != K_ASSIGN) {
+			ps_node_free(kv);
+			ps_node_free(h);
+			return perr(p, "Missing '=' operator after key in hash literal.%s", "");
+		}
+		nx(p);
+		struct node *v = expr(p);
+		if (!v) {
+			ps_node_free(kv);
+			ps_node_free(h);
+			return NULL;
+		}
+		push(kv, v);
+		push(h, kv);
+	}
+}
+
+static struct node *primary(struct ps *p)
+{
+	struct tok *t = cur(p);
+	struct node *x = NULL;
+	switch (t->t) {
+	case K_NUM:
+		x = mk(X_LIT, NULL);
+		x->v = json_integer(strtoll(t->s, NULL, 10));
+		nx(p);
+		break;
+	case K_STR:
+		x = mk(X_LIT, NULL);
+		x->v = json_string(t->s);
+		nx(p);
+		break;
+	case K_DSTR:
+		x = mk(X_DSTR, t->s);
+		nx(p);
+		break;
+	case K_VAR:
+		x = mk(X_VAR, t->s);
+		nx(p);
+		break;
+	case K_LP: {
+		nx(p);
+		struct node *in = pipeline(p);
+		if (!in)
+			return NULL;
+		if (cur(p)->t != K_RP) {
+			ps_node_free(in);
+			return perr(p, "Missing closing ')' in expression.%s", "");
+		}
+		nx(p);
+		x = mk(X_SUB, NULL);
+		push(x, in);
+		break;
+	}
+	case K_DOLLP:
+	case K_ATLP: {
+		int arr = t->t == K_ATLP;
+		nx(p);
+		struct node *in = statements(p, K_RP);
+		if (!in)
+			return NULL;
+		if (cur(p)->t != K_RP) {
+			ps_node_free(in);
+			return perr(p, "Missing closing ')' in subexpression.%s", "");
+		}
+		nx(p);
+		x = mk(arr ? X_ARRAY : X_SUB, arr ? "@" : NULL);
+		push(x, in);
+		break;
+	}
+	case K_ATLB:
+		nx(p);
+		x = hash(p);
+		break;
+	case K_LB:
+		x = block(p);
+		break;
+	case K_WORD:
+		x = mk(X_LIT, NULL);
+		x->v = json_string(t->s);
+		nx(p);
+		break;
+	case K_LBRACK:
+		return perr(p, "not supported yet: type literals and casts ('[%s')", "...]");
+	default:
+		return perr(p, "You must provide a value expression following the '%s' operator.", "");
+	}
+	while (x && (cur(p)->t == K_DOT || (cur(p)->t == K_LBRACK && !cur(p)->space))) {
+		if (cur(p)->t == K_LBRACK) { /* $a[0], $a[-1] */
+			nx(p);
+			struct node *i = expr(p);
+			if (!i || cur(p)->t != K_RBRACK) {
+				ps_node_free(i);
+				ps_node_free(x);
+				return i ? perr(p, "Array index expression is missing or not valid.%s", "") : NULL;
+			}
+			nx(p);
+			struct node *ix = mk(X_INDEX, NULL);
+			push(ix, x);
+			push(ix, i);
+			x = ix;
+			continue;
+		}
+		struct node *m = mk(X_MEMBER, cur(p)->s);
+		push(m, x);
+		x = m;
+		nx(p);
+		if (cur(p)->t == K_LP && !cur(p)->space) {
+			ps_node_free(x);
+			return perr(p, "not supported yet: method calls (.%s())", "Method");
+		}
+	}
+	return x;
+}
+
+static struct node *unary(struct ps *p)
+{
+	if (cur(p)->t == K_NOT || (cur(p)->t == K_DASH && !strcasecmp(cur(p)->s, "not"))) {
+		nx(p);
+		struct node *in = unary(p);
+		if (!in)
+			return NULL;
+		struct node *x = mk(X_NOT, NULL);
+		push(x, in);
+		return x;
+	}
+	struct node *x = primary(p);
+	/* a comma list in an expression: an array */
+	if (x && cur(p)->t == K_COMMA) {
+		struct node *a = mk(X_ARRAY, NULL);
+		push(a, x);
+		while (cur(p)->t == K_COMMA) {
+			nx(p);
+			struct node *e = primary(p);
+			if (!e) {
+				ps_node_free(a);
+				return NULL;
+			}
+			push(a, e);
+		}
+		x = a;
+	}
+	return x;
+}
+
+/* arithmetic operators lex as words ('*' is also a wildcard argument in command mode) */
+static int is_arith(struct tok *t)
+{
+	return t->t == K_WORD && strlen(t->s) == 1 && strchr("+-*/%", t->s[0]);
+}
+
+static int prec(const char *op)
+{
+	if (strchr("*/%", op[0]) && !op[1])
+		return 5;
+	if (strchr("+-", op[0]) && !op[1])
+		return 4;
+	if (!strcasecmp(op, "or"))
+		return 1;
+	if (!strcasecmp(op, "and"))
+		return 2;
+	return 3;
+}
+
+static struct node *binary(struct ps *p, int minp)
+{
+	struct node *l = unary(p);
+	while (l && ((cur(p)->t == K_DASH && is_binop(cur(p)->s)) || is_arith(cur(p))) && prec(cur(p)->s) >= minp) {
+		char *op = strdup(cur(p)->s);
+		for (char *c = op; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		nx(p);
+		struct node *r = binary(p, prec(op) + 1);
+		if (!r) {
+			free(op);
+			ps_node_free(l);
+			return NULL;
+		}
+		struct node *b = mk(X_BIN, op);
+		free(op);
+		push(b, l);
+		push(b, r);
+		l = b;
+	}
+	return l;
+}
+
+static struct node *expr(struct ps *p)
+{
+	return binary(p, 1);
+}
+
+/* A command's arguments, until '|', a separator, ')' or '}'. */
+static struct node *command(struct ps *p)
+{
+	struct node *c = mk(X_CMD, cur(p)->s);
+	nx(p);
+	for (;;) {
+		enum tk t = cur(p)->t;
+		if (t == K_EOF || t == K_SEP || t == K_PIPE || t == K_RP || t == K_RB)
+			return c;
+		if (t == K_DASH) {
+			struct node *a = mk(X_ARG, cur(p)->s);
+			size_t len = strlen(cur(p)->s);
+			int colon = len && cur(p)->s[len - 1] == ':';
+			nx(p);
+			if (colon) {
+				a->s[len - 1] = '\0';
+				struct node *v = primary(p);
+				if (!v) {
+					ps_node_free(a);
+					ps_node_free(c);
+					return NULL;
+				}
+				push(a, v);
+				a->has_value = 1;
+			}
+			push(c, a);
+			continue;
+		}
+		struct node *v = primary(p);
+		if (!v) {
+			ps_node_free(c);
+			return NULL;
+		}
+		if (cur(p)->t == K_COMMA) {
+			struct node *arr = mk(X_ARRAY, NULL);
+			push(arr, v);
+			while (cur(p)->t == K_COMMA) {
+				nx(p);
+				struct node *e = primary(p);
+				if (!e) {
+					ps_node_free(arr);
+					ps_node_free(c);
+					return NULL;
+				}
+				push(arr, e);
+			}
+			v = arr;
+		}
+		struct node *a = mk(X_ARG, NULL);
+		push(a, v);
+		a->has_value = 1;
+		push(c, a);
+	}
+}
+
+static struct node *pipeline(struct ps *p)
+{
+	struct node *pl = mk(X_PIPE, NULL);
+	for (;;) {
+		struct node *e;
+		if (cur(p)->t == K_WORD && pl->n + 1 > 0 && !(cur(p)->t == K_NUM))
+			e = command(p);
+		else if (pl->n == 0)
+			e = expr(p);
+		else
+			e = (struct node *)perr(p, "Expressions are only allowed as the first element of a pipeline.%s", "");
+		if (!e) {
+			ps_node_free(pl);
+			return NULL;
+		}
+		push(pl, e);
+		if (cur(p)->t != K_PIPE)
+			return pl;
+		nx(p);
+		skip_seps(p);
+	}
+}
+
+static struct node *statement(struct ps *p)
+{
+	struct tok *t = cur(p);
+	if (t->t == K_WORD && !strcasecmp(t->s, "if")) {
+		struct node *x = mk(X_IF, NULL);
+		nx(p);
+		for (;;) {
+			if (cur(p)->t != K_LP) {
+				ps_node_free(x);
+				return perr(p, "Missing '(' after 'if' in if statement.%s", "");
+			}
+			nx(p);
+			struct node *cond = pipeline(p);
+			if (!cond || cur(p)->t != K_RP) {
+				ps_node_free(cond);
+				ps_node_free(x);
+				return cond ? perr(p, "Missing closing ')' after expression in 'if' statement.%s", "") : NULL;
+			}
+			nx(p);
+			skip_seps(p);
+			if (cur(p)->t != K_LB) {
+				ps_node_free(cond);
+				ps_node_free(x);
+				return perr(p, "Missing statement block after if ( condition ).%s", "");
+			}
+			struct node *b = block(p);
+			if (!b) {
+				ps_node_free(cond);
+				ps_node_free(x);
+				return NULL;
+			}
+			push(x, cond);
+			push(x, b);
+			int save = p->l->pos;
+			skip_seps(p);
+			if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "elseif")) {
+				nx(p);
+				continue;
+			}
+			if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "else")) {
+				nx(p);
+				skip_seps(p);
+				struct node *e = cur(p)->t == K_LB ? block(p) : NULL;
+				if (!e) {
+					ps_node_free(x);
+					return perr(p, "Missing statement block after 'else' keyword.%s", "");
+				}
+				push(x, e);
+			} else {
+				p->l->pos = save;
+			}
+			return x;
+		}
+	}
+	if (t->t == K_WORD && !strcasecmp(t->s, "foreach")) {
+		nx(p);
+		if (cur(p)->t != K_LP || peek(p, 1)->t != K_VAR || peek(p, 2)->t != K_WORD || strcasecmp(peek(p, 2)->s, "in"))
+			return perr(p, "Missing variable name after foreach.%s", "");
+		struct node *x = mk(X_FOREACH, peek(p, 1)->s);
+		nx(p), nx(p), nx(p);
+		struct node *coll = pipeline(p);
+		if (!coll || cur(p)->t != K_RP) {
+			ps_node_free(coll);
+			ps_node_free(x);
+			return coll ? perr(p, "Missing closing ')' after expression in 'foreach' statement.%s", "") : NULL;
+		}
+		nx(p);
+		skip_seps(p);
+		struct node *b = cur(p)->t == K_LB ? block(p) : NULL;
+		if (!b) {
+			ps_node_free(coll);
+			ps_node_free(x);
+			return perr(p, "Missing statement body in foreach loop.%s", "");
+		}
+		push(x, coll);
+		push(x, b);
+		return x;
+	}
+	if (t->t == K_WORD && !strcasecmp(t->s, "exit")) {
+		nx(p);
+		struct node *x = mk(X_EXIT, NULL);
+		if (cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != K_RB) {
+			struct node *v = expr(p);
+			if (!v) {
+				ps_node_free(x);
+				return NULL;
+			}
+			push(x, v);
+		}
+		return x;
+	}
+	if (t->t == K_WORD && (!strcasecmp(t->s, "function") || !strcasecmp(t->s, "while") || !strcasecmp(t->s, "for") ||
+			       !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "try") || !strcasecmp(t->s, "do") ||
+			       !strcasecmp(t->s, "param") || !strcasecmp(t->s, "return") || !strcasecmp(t->s, "throw")))
+		return perr(p, "not supported yet: the '%s' statement", t->s);
+	if (t->t == K_VAR && peek(p, 1)->t == K_ASSIGN) {
+		struct node *x = mk(X_ASSIGN, t->s);
+		nx(p), nx(p);
+		struct node *v = pipeline(p);
+		if (!v) {
+			ps_node_free(x);
+			return NULL;
+		}
+		push(x, v);
+		return x;
+	}
+	return pipeline(p);
+}
+
+static struct node *statements(struct ps *p, enum tk until)
+{
+	struct node *s = mk(X_STMTS, NULL);
+	for (;;) {
+		skip_seps(p);
+		if (cur(p)->t == K_EOF || cur(p)->t == until)
+			return s;
+		struct node *x = statement(p);
+		if (!x) {
+			ps_node_free(s);
+			return NULL;
+		}
+		push(s, x);
+		if (cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != until) {
+			ps_node_free(s);
+			return perr(p, "Unexpected token in expression or statement.%s", "");
+		}
+	}
+}
+
+struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete)
+{
+	struct lx l = {0};
+	struct ps p = {&l, "", 0};
+	struct node *x = NULL;
+	*incomplete = 0;
+	if (lex(&l, src)) {
+		snprintf(err, n, "%s", l.err);
+		*incomplete = l.open_string;
+	} else if (!(x = statements(&p, K_EOF))) {
+		snprintf(err, n, "%s", p.err[0] ? p.err : "syntax error");
+		*incomplete = p.at_eof;
+	} else if (cur(&p)->t != K_EOF) {
+		ps_node_free(x);
+		x = NULL;
+		snprintf(err, n, "Unexpected token '%s' in expression or statement.",
+			 cur(&p)->t == K_RB ? "}" : cur(&p)->t == K_RP ? ")" : "?");
+	}
+	for (int i = 0; i < l.n; i++)
+		free(l.v[i].s);
+	free(l.v);
+	return x;
+}
