@@ -127,6 +127,45 @@ int ps_compare(json_t *a, json_t *b)
 	return r < 0 ? -1 : r > 0;
 }
 
+/* .NET's regular expressions as POSIX ERE: the class escapes \d \w \s (and their
+ * negations) become bracket expressions; the rest of ERE is common ground. */
+static int re_compile(regex_t *re, const char *pat, int flags)
+{
+	static const struct { char c; const char *out, *in; } esc[] = {
+		{'d', "[0-9]", "0-9"}, {'D', "[^0-9]", NULL}, {'w', "[[:alnum:]_]", "[:alnum:]_"},
+		{'W', "[^[:alnum:]_]", NULL}, {'s', "[[:space:]]", "[:space:]"}, {'S', "[^[:space:]]", NULL}};
+	char *out = malloc(strlen(pat) * 14 + 1);
+	size_t o = 0;
+	int inbr = 0;
+	for (const char *p = pat; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			size_t k;
+			for (k = 0; k < sizeof(esc) / sizeof(esc[0]); k++)
+				if (esc[k].c == p[1] && (!inbr || esc[k].in))
+					break;
+			if (k < sizeof(esc) / sizeof(esc[0])) {
+				const char *t = inbr ? esc[k].in : esc[k].out;
+				memcpy(out + o, t, strlen(t));
+				o += strlen(t);
+				p++;
+				continue;
+			}
+			out[o++] = *p++;
+			out[o++] = *p;
+			continue;
+		}
+		if (*p == '[' && !inbr)
+			inbr = 1;
+		else if (*p == ']' && inbr && p[-1] != '[')
+			inbr = 0;
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+	int rc = regcomp(re, out, flags);
+	free(out);
+	return rc;
+}
+
 static int scalar_op(const char *op, json_t *a, json_t *b)
 {
 	int c;
@@ -153,7 +192,7 @@ static int scalar_op(const char *op, json_t *a, json_t *b)
 		char *x = ps_to_string(a), *y = ps_to_string(b);
 		regex_t re;
 		int m = 0;
-		if (!regcomp(&re, y, REG_EXTENDED | REG_ICASE | REG_NOSUB)) {
+		if (!re_compile(&re, y, REG_EXTENDED | REG_ICASE | REG_NOSUB)) {
 			m = regexec(&re, x, 0, NULL, 0) == 0;
 			regfree(&re);
 		}
@@ -205,6 +244,42 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 {
 	if (!op[1] && strchr("+-*/%", op[0]))
 		return arith(op[0], a, b);
+	if (!strcmp(op, "join")) { /* the elements' strings with the separator between */
+		json_t *l = as_list(a);
+		char *sep = ps_to_string(b), *acc = strdup("");
+		size_t i;
+		json_t *e;
+		json_array_foreach(l, i, e) {
+			char *t = ps_to_string(e), *n = malloc(strlen(acc) + strlen(sep) + strlen(t) + 1);
+			sprintf(n, "%s%s%s", acc, i ? sep : "", t);
+			free(acc);
+			free(t);
+			acc = n;
+		}
+		json_t *r = json_string(acc);
+		free(acc);
+		free(sep);
+		json_decref(l);
+		return r;
+	}
+	if (!strcmp(op, "split")) { /* a string cut at each match of a regular expression */
+		char *x = ps_to_string(a), *y = ps_to_string(b);
+		json_t *r = json_array();
+		regex_t re;
+		regmatch_t m;
+		const char *p = x;
+		if (!re_compile(&re, y, REG_EXTENDED | REG_ICASE)) {
+			while (*p && !regexec(&re, p, 1, &m, 0) && m.rm_eo > 0) {
+				json_array_append_new(r, json_stringn(p, (size_t)m.rm_so));
+				p += m.rm_eo;
+			}
+			regfree(&re);
+		}
+		json_array_append_new(r, json_string(p));
+		free(x);
+		free(y);
+		return r;
+	}
 	if (!strcmp(op, "and"))
 		return json_boolean(ps_truthy(a) && ps_truthy(b));
 	if (!strcmp(op, "or"))

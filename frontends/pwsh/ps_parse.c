@@ -99,6 +99,7 @@ static int lex(struct lx *l, const char *s)
 				i++;
 			add(l, K_VAR, s + st + 1, i - st - 1, space);
 		} else if (c == '.' && !space && l->n && (l->v[l->n - 1].t == K_VAR || l->v[l->n - 1].t == K_RP || l->v[l->n - 1].t == K_RBRACK ||
+							   l->v[l->n - 1].t == K_STR || l->v[l->n - 1].t == K_DSTR ||
 							   l->v[l->n - 1].t == K_DOT) && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_')) {
 			i++;
 			while (isalnum((unsigned char)s[i]) || s[i] == '_')
@@ -230,7 +231,7 @@ static struct node *pipeline(struct ps *p);
 static struct node *expr(struct ps *p);
 
 static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
-				     "contains", "notcontains", "in", "notin", "and", "or", NULL};
+				     "contains", "notcontains", "in", "notin", "and", "or", "join", "split", NULL};
 
 static int is_binop(const char *w)
 {

@@ -1,0 +1,28 @@
+# Language semantics of the shell's PowerShell subset; tests/scripts/pwsh.sh compares
+# what this prints with lang.expected (each line's expected value is PowerShell's).
+$x = 5
+if ($x -gt 3 -and $x -lt 10) { "if: mid" } elseif ($x -ge 10) { "if: big" } else { "if: small" }
+if ($x -eq "5") { "eq converts the right side" }
+if ("ABC" -eq "abc") { "eq ignores case" }
+if ("web-app" -like "WEB-*") { "like" }
+if ("CVE-2024-1234" -match '^cve-\d{4}-[\d]+$') { "match" }
+if (1, 2, 3 -contains 2) { "contains" }
+if ("HIGH" -in "CRITICAL", "HIGH") { "in" }
+if (-not ($x -lt 0)) { "not" }
+"arith: $(1 + 2 * 3) $(7 % 3) $(10 / 4) $('a' + 1)"
+$list = @(3, 1, 2)
+"count: $($list.Count) first: $($list[0]) last: $($list[-1])"
+$list | Sort-Object | ForEach-Object { "sorted: $_" }
+$list | Sort-Object -Descending | Select-Object -First 1
+($list | Measure-Object -Sum).Sum
+foreach ($i in 1, 2) { "foreach $i" }
+$h = @{Name = "web"; Count = 2}
+"hash: $($h.Name) $($h['Count'])"
+$objs = '[{"Severity": "HIGH", "Pkg": "a"}, {"Severity": "LOW", "Pkg": "b"}, {"Severity": "HIGH", "Pkg": "c"}]' | ConvertFrom-Json
+($objs | Where-Object { $_.Severity -eq "HIGH" }).Count
+($objs | Where-Object Severity -EQ LOW).Pkg
+$objs | Group-Object Severity | ForEach-Object { "$($_.Name)=$($_.Count)" }
+($objs | Select-Object -Skip 1 -First 1).Pkg
+$objs | Select-Object -ExpandProperty Pkg | Select-Object -Last 1
+$objs.Pkg -join ","
+$objs | Select-Object Pkg, @{Name = "Sev"; Expression = { $_.Severity + "!" }} | Format-Table

@@ -1,0 +1,117 @@
+#!/bin/bash
+# The cmdlet frontend's language: the semantics script against PowerShell's answers,
+# pipelines of ECR cmdlets agreeing with the aws frontend on the same state, pwsh's
+# exit statuses for -Command and -File, refusals that name the construct, -Command -,
+# Out-File and JSON round trips, and the interactive shell through a pseudo-terminal.
+set -u
+bin=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export ECRLITE_HOME=$tmp/state AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null TZ=UTC ECRLITE_NOW=2026-11-28T12:00:00Z
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL pwsh: $*"; fail=$((fail + 1)); }
+ps() { "$bin/ecrlite" pwsh -NonInteractive -Command "$@"; }
+
+out=$("$bin/ecrlite" pwsh -File "$top/tests/pwsh/lang.ps1" 2>&1)
+[ "$out" = "$(cat "$top/tests/pwsh/lang.expected")" ] && ok || bad "lang.ps1: $(diff <(printf '%s\n' "$out") "$top/tests/pwsh/lang.expected")"
+
+# exit statuses: exit n; -Command is the last pipeline's $?; -File only errors and exit
+ps 'exit 3'; [ $? = 3 ] && ok || bad "exit 3"
+ps 'Get-ECRRepository -RepositoryName nope' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "Get-ECRRepository: The repository with name 'nope' does not exist" "$tmp/err" && ok || bad "failed cmdlet: $rc $(cat "$tmp/err")"
+[ "$(ps 'Get-ECRRepository -RepositoryName nope; $?' 2>/dev/null)" = False ] && ok || bad '$? after a failure'
+printf 'Get-ECRRepository -RepositoryName nope\n"after: $($args[0])"\n' > "$tmp/s.ps1"
+out=$("$bin/ecrlite" pwsh -File "$tmp/s.ps1" one 2>/dev/null); rc=$?
+[ $rc = 0 ] && [ "$out" = "after: one" ] && ok || bad "-File goes on after a non-terminating error: $rc $out"
+ps 'Get-Nope -X 1' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "Get-Nope: The term 'Get-Nope' is not recognized" "$tmp/err" && ok || bad "unknown command: $rc"
+ps '"unclosed' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "ParserError: The string is missing the terminator" "$tmp/err" && ok || bad "parse error: $rc"
+ps 'while ($true) { "x" }' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: the 'while' statement" "$tmp/err" && ok || bad "refusal: $(cat "$tmp/err")"
+ps '"a".ToUpper()' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: method calls" "$tmp/err" && ok || bad "method refusal: $(cat "$tmp/err")"
+[ "$(echo '1 + 1' | "$bin/ecrlite" pwsh -Command -)" = 2 ] && ok || bad "-Command -"
+
+# ECR cmdlets in pipelines agree with the aws frontend on the same state
+IMAGES=$(cd "$top/../shared/images" 2>/dev/null && pwd)
+if [ -n "$IMAGES" ]; then
+	"$bin/ecrlite" vulndb import "$top/../shared/data/alpine-secdb/v3.19-main.subset.json" >/dev/null
+	"$bin/aws" ecr create-repository --repository-name web --image-scanning-configuration scanOnPush=true >/dev/null
+	"$bin/ecrlite" push "$IMAGES/alpine-3.19.oci.tar" web:v1 >/dev/null
+	"$bin/ecrlite" push "$IMAGES/alpine-3.18.docker.tar" web:v0 >/dev/null
+	want=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1 --query 'length(imageScanFindings.findings)')
+	got=$(ps '(Get-ECRImageScanFinding -RepositoryName web -ImageId_ImageTag v1 -Select ImageScanFindings.Findings).Count')
+	[ -n "$want" ] && [ "$want" != 0 ] && [ "$got" = "$want" ] && ok || bad "finding count: pwsh $got aws $want"
+	# per-package counts through Where/ForEach/Group/Sort, against JMESPath on the aws side
+	want=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1 --output text \
+		--query 'imageScanFindings.findings[].attributes[?key==`package_name`].value[]' | tr '\t' '\n' | sort | uniq -c | awk '{print $2"="$1}')
+	got=$(ps '$f = Get-ECRImageScanFinding -RepositoryName web -ImageId_ImageTag v1 -Select ImageScanFindings.Findings
+$f | ForEach-Object { ($_.Attributes | Where-Object Key -eq package_name).Value } | Group-Object | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Count)" }')
+	[ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "per-package counts: $(diff <(echo "$want") <(echo "$got"))"
+	# images piped into the batch cmdlet: every tag comes back
+	got=$(ps '(Get-ECRImage -RepositoryName web | Get-ECRImageBatch -RepositoryName web).Images.ImageId.ImageTag | Sort-Object')
+	[ "$got" = "$(printf 'v0\nv1')" ] && ok || bad "Get-ECRImage | Get-ECRImageBatch: $got"
+	# a variable holding an SDK object feeds another cmdlet's parameter
+	got=$(ECRLITE_NOW=2026-11-29T12:00:00Z ps '$img = Get-ECRImage -RepositoryName web | Where-Object ImageTag -eq v0; Start-ECRImageScan -RepositoryName web -ImageId_ImageDigest $img.ImageDigest -Select ImageScanStatus.Status')
+	[ "$got" = IN_PROGRESS ] && ok || bad "scan by a variable's digest: $got"
+	# a scan summary script over every image, foreach and if
+	cat > "$tmp/summary.ps1" <<'PS'
+foreach ($i in Get-ECRImage -RepositoryName web | Sort-Object ImageTag) {
+	$r = Get-ECRImageScanFinding -RepositoryName web -ImageId_ImageDigest $i.ImageDigest
+	$n = $r.ImageScanFindings.Findings.Count
+	if ($n -gt 0) { "$($i.ImageTag): $n findings" } else { "$($i.ImageTag): clean" }
+}
+PS
+	n0=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v0 --query 'length(imageScanFindings.findings)')
+	n1=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1 --query 'length(imageScanFindings.findings)')
+	exp0="v0: $n0 findings"; [ "$n0" = 0 ] && exp0="v0: clean"
+	got=$("$bin/ecrlite" pwsh -File "$tmp/summary.ps1" 2>&1)
+	[ "$got" = "$(printf '%s\nv1: %s findings' "$exp0" "$n1")" ] && ok || bad "summary script: $got"
+	# JSON round trip and Out-File
+	[ "$(ps '(Get-ECRRepository | ConvertTo-Json | ConvertFrom-Json).RepositoryName')" = web ] && ok || bad "JSON round trip"
+	ps "Get-ECRRepository | Select-Object RepositoryName, ImageTagMutability | Out-File $tmp/repos.txt" >/dev/null
+	[ "$(sed -n 4p "$tmp/repos.txt")" = "web            MUTABLE" ] && ok || bad "Out-File: $(cat "$tmp/repos.txt")"
+else
+	echo "pwsh: ../shared/images is absent; the cmdlet pipeline checks are skipped"
+fi
+
+# the interactive shell through a pseudo-terminal: variables last the session, a
+# continuation prompt for an open brace, Tab completes cmdlets and their parameters,
+# history is written to the state directory
+/usr/bin/python3 - "$bin/ecrlite" > "$tmp/pty.out" 2>&1 <<'PY'
+import os, pty, sys, time, select
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "pwsh"])
+def read_until(marker, limit=10):
+    buf = b""
+    end = time.time() + limit
+    while marker not in buf and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+    return buf.decode(errors="replace")
+out = read_until(b"> ")
+for line in [b"$n = 6\r", b"if ($n -gt 5) {\r", b"  \"big $n\"\r", b"}\r", b"Get-ECRRepos\t -RepositoryNa\tweb2\r", b"exit 4\r"]:
+    os.write(fd, line)
+    out += read_until(b"> ", 3)
+_, status = os.waitpid(pid, 0)
+print(out)
+print("EXIT", os.waitstatus_to_exitcode(status))
+PY
+grep -q "big 6" "$tmp/pty.out" && ok || bad "shell variables/continuation: $(cat "$tmp/pty.out")"
+grep -q ">> " "$tmp/pty.out" && ok || bad "continuation prompt"
+grep -q "Get-ECRRepository -RepositoryName web2" "$ECRLITE_HOME/pwsh_history" && grep -q "RepositoryNotFoundException\|does not exist" "$tmp/pty.out" && ok || bad "completion: $(cat "$tmp/pty.out")"
+grep -q "EXIT 4" "$tmp/pty.out" && ok || bad "exit in the shell"
+grep -q 'big \$n' "$ECRLITE_HOME/pwsh_history" && ok || bad "history file"
+
+echo "pwsh: $pass passed, $fail failed"
+[ $fail = 0 ]
