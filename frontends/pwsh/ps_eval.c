@@ -223,6 +223,21 @@ static json_t *arith(char op, json_t *a, json_t *b)
 		free(y);
 		return r;
 	}
+	if (op == '*' && (json_is_string(a) || json_is_array(a)) && json_is_integer(b)) { /* repetition */
+		json_t *r = json_is_string(a) ? json_string("") : json_array();
+		for (json_int_t i = 0; i < json_integer_value(b) && i < 100000; i++) {
+			if (json_is_array(a)) {
+				json_array_extend(r, a);
+			} else {
+				json_t *n = json_sprintf("%s%s", json_string_value(r), json_string_value(a));
+				json_decref(r);
+				r = n;
+			}
+		}
+		return r;
+	}
+	if (op == '+' && json_is_null(a))
+		return json_incref(b); /* $null + x is x ($s += … on a fresh variable) */
 	if (op == '+' && json_is_array(a)) {
 		json_t *r = json_copy(a);
 		if (json_is_array(b))

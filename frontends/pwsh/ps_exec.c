@@ -145,9 +145,24 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 		json_t *r, *v;
 		switch (x->k) {
 		case X_ASSIGN:
-			r = ps_run_pipeline(x->kid[0], s, NULL);
+			/* an expression keeps its value ($l = @() is an empty array); a pipeline
+			 * with commands gives its output: nothing, one object, or a list */
+			if (x->kid[0]->n == 1 && x->kid[0]->kid[0]->k != X_CMD) {
+				r = ps_eval(x->kid[0]->kid[0], s);
+				s->last_ok = r != NULL;
+			} else {
+				r = ps_run_pipeline(x->kid[0], s, NULL);
+				r = r ? ps_unwrap(r) : NULL;
+			}
 			if (r) {
-				v = ps_unwrap(r);
+				v = r;
+				if (x->has_value) {
+					char op[2] = {(char)x->has_value, 0};
+					json_t *old = ps_var_get(x->s), *nv = ps_binop(op, old, v);
+					json_decref(old);
+					json_decref(v);
+					v = nv;
+				}
 				ps_var_set(x->s, v);
 				json_decref(v);
 			}

@@ -211,6 +211,28 @@ static struct tok *cur(struct ps *p) { return &p->l->v[p->l->pos]; }
 static struct tok *peek(struct ps *p, int k) { int i = p->l->pos + k; return &p->l->v[i < p->l->n ? i : p->l->n - 1]; }
 static void nx(struct ps *p) { if (p->l->pos < p->l->n - 1) p->l->pos++; }
 
+/* How a token reads in a message. */
+static const char *tok_text(struct tok *t)
+{
+	static const char *const fixed[] = {[K_EOF] = "end of input", [K_SEP] = ";", [K_PIPE] = "|", [K_LP] = "(",
+					    [K_RP] = ")", [K_LB] = "{", [K_RB] = "}", [K_COMMA] = ",", [K_ASSIGN] = "=",
+					    [K_ATLP] = "@(", [K_ATLB] = "@{", [K_DOLLP] = "$(", [K_NOT] = "!",
+					    [K_LBRACK] = "[", [K_RBRACK] = "]"};
+	return t->s ? t->s : fixed[t->t] ? fixed[t->t] : "?";
+}
+
+/* 1 when a word is an integer range (1..3), filled in */
+static int is_range(const char *w, long long *a, long long *b)
+{
+	char *e;
+	*a = strtoll(w, &e, 10);
+	if (e == w || strncmp(e, "..", 2))
+		return 0;
+	const char *r = e + 2;
+	*b = strtoll(r, &e, 10);
+	return e != r && !*e;
+}
+
 static struct node *perr(struct ps *p, const char *fmt, const char *a)
 {
 	if (!p->err[0]) {
@@ -350,15 +372,26 @@ static struct node *primary(struct ps *p)
 	case K_LB:
 		x = block(p);
 		break;
-	case K_WORD:
+	case K_WORD: {
+		long long a, b;
 		x = mk(X_LIT, NULL);
-		x->v = json_string(t->s);
+		if (is_range(t->s, &a, &b)) { /* 1..3: the integers from one end to the other */
+			x->v = json_array();
+			for (long long i = a;; i += a <= b ? 1 : -1) {
+				json_array_append_new(x->v, json_integer(i));
+				if (i == b || json_array_size(x->v) > 1000000)
+					break;
+			}
+		} else {
+			x->v = json_string(t->s);
+		}
 		nx(p);
 		break;
+	}
 	case K_LBRACK:
 		return perr(p, "not supported yet: type literals and casts ('[%s')", "...]");
 	default:
-		return perr(p, "You must provide a value expression following the '%s' operator.", "");
+		return perr(p, "Unexpected token '%s' in expression or statement.", tok_text(t));
 	}
 	while (x && (cur(p)->t == K_DOT || (cur(p)->t == K_LBRACK && !cur(p)->space))) {
 		if (cur(p)->t == K_LBRACK) { /* $a[0], $a[-1] */
@@ -493,6 +526,11 @@ static struct node *command(struct ps *p)
 			push(c, a);
 			continue;
 		}
+		if (t == K_WORD && (cur(p)->s[0] == '>' || ((isdigit((unsigned char)cur(p)->s[0]) || cur(p)->s[0] == '*') &&
+							     cur(p)->s[1] == '>'))) {
+			ps_node_free(c);
+			return perr(p, "not supported yet: redirection ('%s'); Out-File writes output to a file", cur(p)->s);
+		}
 		struct node *v = primary(p);
 		if (!v) {
 			ps_node_free(c);
@@ -525,7 +563,10 @@ static struct node *pipeline(struct ps *p)
 	struct node *pl = mk(X_PIPE, NULL);
 	for (;;) {
 		struct node *e;
-		if (cur(p)->t == K_WORD && pl->n + 1 > 0 && !(cur(p)->t == K_NUM))
+		long long a, b;
+		if (cur(p)->t == K_WORD && (!strcmp(cur(p)->s, "&") || !strcmp(cur(p)->s, ".")))
+			e = perr(p, "not supported yet: the call operator '%s'", cur(p)->s);
+		else if (cur(p)->t == K_WORD && !(pl->n == 0 && is_range(cur(p)->s, &a, &b)))
 			e = command(p);
 		else if (pl->n == 0)
 			e = expr(p);
@@ -638,8 +679,14 @@ static struct node *statement(struct ps *p)
 			       !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "try") || !strcasecmp(t->s, "do") ||
 			       !strcasecmp(t->s, "param") || !strcasecmp(t->s, "return") || !strcasecmp(t->s, "throw")))
 		return perr(p, "not supported yet: the '%s' statement", t->s);
-	if (t->t == K_VAR && peek(p, 1)->t == K_ASSIGN) {
+	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
+		       strchr("+-*/%", peek(p, 1)->s[0]) && peek(p, 2)->t == K_ASSIGN && !peek(p, 2)->space;
+	if (t->t == K_VAR && (peek(p, 1)->t == K_ASSIGN || compound)) {
 		struct node *x = mk(X_ASSIGN, t->s);
+		if (compound) { /* $n += 1: the operator kept in has_value */
+			x->has_value = peek(p, 1)->s[0];
+			nx(p);
+		}
 		nx(p), nx(p);
 		struct node *v = pipeline(p);
 		if (!v) {

@@ -26,3 +26,7 @@ $objs | Group-Object Severity | ForEach-Object { "$($_.Name)=$($_.Count)" }
 $objs | Select-Object -ExpandProperty Pkg | Select-Object -Last 1
 $objs.Pkg -join ","
 $objs | Select-Object Pkg, @{Name = "Sev"; Expression = { $_.Severity + "!" }} | Format-Table
+$acc = @()
+foreach ($n in 1..4) { if ($n % 2 -eq 0) { $acc += $n * 10 } }
+"even: $($acc -join ' ') count $($acc.Count)"
+$s = "x"; $s += "y"; $s * 2

@@ -33,6 +33,8 @@ ps 'while ($true) { "x" }' 2> "$tmp/err"; rc=$?
 ps '"a".ToUpper()' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: method calls" "$tmp/err" && ok || bad "method refusal: $(cat "$tmp/err")"
 [ "$(echo '1 + 1' | "$bin/ecrlite" pwsh -Command -)" = 2 ] && ok || bad "-Command -"
+ps 'Get-ECRRepository > out.txt' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: redirection ('>')" "$tmp/err" && [ ! -e out.txt ] && ok || bad "redirection refusal: $(cat "$tmp/err")"
 
 # ECR cmdlets in pipelines agree with the aws frontend on the same state
 IMAGES=$(cd "$top/../shared/images" 2>/dev/null && pwd)
