@@ -667,7 +667,63 @@ static int get_command(struct call *c)
 	return 0;
 }
 
+static int start_sleep(struct call *c)
+{
+	long ms = num(c, "Milliseconds", 0) + num(c, "Seconds", 0) * 1000;
+	ps_out_flush(c->s->out);
+	fflush(stdout);
+	usleep((useconds_t)(ms > 0 ? ms : 0) * 1000);
+	return 0;
+}
+
+/* The cmdlets are built in: importing their module is accepted and does nothing. */
+static int import_module(struct call *c)
+{
+	const char *name = json_string_value(arg(c, "Name"));
+	if (name && (!strncasecmp(name, "AWS.Tools.", 10) || !strcasecmp(name, "AWSPowerShell.NetCore") ||
+		     !strcasecmp(name, "AWSPowerShell")))
+		return 0;
+	return berr(c, "The specified module '%s' was not loaded because no valid module file was found in any module directory.",
+		    name ? name : "");
+}
+
+static int out_string(struct call *c)
+{
+	/* the display text, captured through a temporary file */
+	FILE *f = tmpfile();
+	if (!f)
+		return berr(c, "%scannot create a temporary file", "");
+	ps_out_flush(c->s->out);
+	fflush(stdout);
+	int saved = dup(STDOUT_FILENO);
+	dup2(fileno(f), STDOUT_FILENO);
+	struct ps_out *o = ps_out_new();
+	size_t i;
+	json_t *e, *in = input(c);
+	json_array_foreach(in, i, e) ps_out_add(o, e);
+	ps_out_flush(o);
+	ps_out_free(o);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(f);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int ch;
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(m);
+	fclose(f);
+	json_array_append_new(c->out, json_stringn(text, len));
+	free(text);
+	return 0;
+}
+
 static const struct builtin builtins[] = {
+	{"Start-Sleep", "sleep", start_sleep, {{"Seconds", 0, 0}, {"Milliseconds", 0, -1}}},
+	{"Import-Module", "ipmo", import_module, {{"Name", 0, 0}}},
+	{"Out-String", NULL, out_string, {{"InputObject", 0, -1}, {"Stream", 1, -1}, {"Width", 0, -1}}},
 	{"Where-Object", "where,?", where_object,
 	 {{"FilterScript", 0, 0}, {"Property", 0, 0}, {"Value", 0, 1}, {"InputObject", 0, -1}, {"EQ", 0, -1}, {"NE", 0, -1},
 	  {"GT", 0, -1}, {"LT", 0, -1}, {"Like", 0, -1}, {"Match", 0, -1}}},
@@ -803,7 +859,8 @@ int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *inp
 	if (!c.input) {
 		c.input = NULL;
 		if (!input && !json_object_get(c.bound, "InputObject") && b->fn != write_host && b->fn != write_output &&
-		    b->fn != get_content && b->fn != get_command && b->fn != write_error && b->fn != write_warning) {
+		    b->fn != get_content && b->fn != get_command && b->fn != write_error && b->fn != write_warning &&
+		    b->fn != start_sleep && b->fn != import_module) {
 			json_t *empty = json_array();
 			json_object_set_new(c.bound, "\001empty", empty);
 			c.input = empty;

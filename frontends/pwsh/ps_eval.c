@@ -277,6 +277,85 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		json_decref(l);
 		return r;
 	}
+	if (!strcmp(op, "replace")) { /* -replace pattern, replacement ($1 … $9 and $0 refer to groups) */
+		json_t *pat = json_is_array(b) ? json_array_get(b, 0) : b, *rep = json_is_array(b) ? json_array_get(b, 1) : NULL;
+		char *x = ps_to_string(a), *y = ps_to_string(pat), *z = rep ? ps_to_string(rep) : strdup("");
+		regex_t re;
+		regmatch_t m[10];
+		size_t cap = strlen(x) + 64, o = 0;
+		char *out = malloc(cap);
+		const char *p = x;
+		int ok = !re_compile(&re, y, REG_EXTENDED | REG_ICASE);
+		while (ok && *p && !regexec(&re, p, 10, m, p == x ? 0 : REG_NOTBOL)) {
+			size_t need = (size_t)m[0].rm_so + strlen(z) * 4 + strlen(p) + 16;
+			if (o + need >= cap)
+				out = realloc(out, cap = (o + need) * 2);
+			memcpy(out + o, p, (size_t)m[0].rm_so);
+			o += (size_t)m[0].rm_so;
+			for (const char *q = z; *q; q++) {
+				if (*q == '$' && q[1] >= '0' && q[1] <= '9' && m[q[1] - '0'].rm_so >= 0) {
+					regmatch_t g = m[q[1] - '0'];
+					if (o + (size_t)(g.rm_eo - g.rm_so) + 1 >= cap)
+						out = realloc(out, cap = (o + (size_t)(g.rm_eo - g.rm_so) + 1) * 2);
+					memcpy(out + o, p + g.rm_so, (size_t)(g.rm_eo - g.rm_so));
+					o += (size_t)(g.rm_eo - g.rm_so);
+					q++;
+				} else {
+					out[o++] = *q;
+				}
+			}
+			if (m[0].rm_eo == 0) { /* an empty match moves on by one character */
+				out[o++] = *p++;
+				continue;
+			}
+			p += m[0].rm_eo;
+		}
+		if (ok)
+			regfree(&re);
+		size_t rest = strlen(p);
+		if (o + rest + 1 >= cap)
+			out = realloc(out, cap = o + rest + 1);
+		memcpy(out + o, p, rest);
+		o += rest;
+		json_t *r = json_stringn(out, o);
+		free(out);
+		free(x);
+		free(y);
+		free(z);
+		return r;
+	}
+	if (!strcmp(op, "f")) { /* "{0} of {1}" -f a, b (alignment and format strings are not read) */
+		json_t *args = as_list(b);
+		char *fmt = ps_to_string(a);
+		size_t cap = strlen(fmt) + 64, o = 0;
+		char *out = malloc(cap);
+		for (const char *p = fmt; *p;) {
+			char *t = NULL;
+			if (*p == '{' && p[1] == '{') {
+				t = strdup("{"), p += 2;
+			} else if (*p == '}' && p[1] == '}') {
+				t = strdup("}"), p += 2;
+			} else if (*p == '{' && p[1] >= '0' && p[1] <= '9' && strchr(p, '}')) {
+				long k = strtol(p + 1, NULL, 10);
+				json_t *v = json_array_get(args, (size_t)k);
+				t = ps_to_string(v ? v : json_null());
+				p = strchr(p, '}') + 1;
+			} else {
+				char c[2] = {*p++, 0};
+				t = strdup(c);
+			}
+			if (o + strlen(t) + 1 >= cap)
+				out = realloc(out, cap = (o + strlen(t) + 1) * 2);
+			memcpy(out + o, t, strlen(t));
+			o += strlen(t);
+			free(t);
+		}
+		json_t *r = json_stringn(out, o);
+		free(out);
+		free(fmt);
+		json_decref(args);
+		return r;
+	}
 	if (!strcmp(op, "split")) { /* a string cut at each match of a regular expression */
 		char *x = ps_to_string(a), *y = ps_to_string(b);
 		json_t *r = json_array();
@@ -512,6 +591,7 @@ json_t *ps_call_block(json_t *blockv, json_t *item, struct ps_sess *s)
 	json_t *saved = ps_var_get("_");
 	ps_var_set("_", item ? item : json_null());
 	json_t *r = ps_run_statements(b->kid[0], s, 0);
+	s->jump = 0; /* break/continue end the block's run */
 	ps_var_set("_", saved);
 	json_decref(saved);
 	return r;

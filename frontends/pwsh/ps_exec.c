@@ -137,10 +137,18 @@ static int run_block(struct node *blk, struct ps_sess *s, int display, json_t *d
 	return 0;
 }
 
+/* After a loop body: 1 when a break ends the loop; a continue just goes on. */
+static int loop_jump(struct ps_sess *s)
+{
+	int brk = s->jump == 1;
+	s->jump = 0;
+	return brk;
+}
+
 json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 {
 	json_t *out = json_array();
-	for (int i = 0; i < st->n && !s->exited && !s->error; i++) {
+	for (int i = 0; i < st->n && !s->exited && !s->error && !s->jump; i++) {
 		struct node *x = st->kid[i];
 		json_t *r, *v;
 		switch (x->k) {
@@ -190,9 +198,31 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 						break;
 					ps_var_set(x->s, v);
 					run_block(x->kid[1], s, display, out);
+					if (loop_jump(s))
+						break;
 				}
 				json_decref(r);
 			}
+			break;
+		case X_WHILE:
+		case X_DO:
+			for (int first = 1; !s->exited && !s->error; first = 0) {
+				if (x->k == X_WHILE || !first) {
+					r = ps_run_pipeline(x->kid[0], s, NULL);
+					v = r ? ps_unwrap(r) : json_null();
+					int go = ps_truthy(v) == !(x->s && !strcmp(x->s, "until"));
+					json_decref(v);
+					if (!go)
+						break;
+				}
+				run_block(x->kid[1], s, display, out);
+				if (loop_jump(s))
+					break;
+			}
+			break;
+		case X_BREAK:
+		case X_CONTINUE:
+			s->jump = x->k == X_BREAK ? 1 : 2;
 			break;
 		case X_EXIT:
 			s->exited = 1;
@@ -248,6 +278,7 @@ int ps_run_source(const char *src, struct ps_sess *s)
 	s->trees[s->ntrees++] = x;
 	json_t *r = ps_run_statements(x, s, 1);
 	json_decref(r);
+	s->jump = 0; /* a break or continue outside a loop stops the script, as in PowerShell */
 	ps_out_flush(s->out);
 	return s->error;
 }

@@ -107,29 +107,34 @@ void ps_table(json_t *items, const char **cols, int nc)
 	int w[64];
 	size_t count = json_array_size(items);
 	char ***cells = calloc(count + 1, sizeof(char **));
+	int num[64]; /* a column of numbers is right-aligned, its header too */
 	for (int c = 0; c < nc; c++)
-		w[c] = width(cols[c]);
+		w[c] = width(cols[c]), num[c] = count > 0;
 	for (size_t r = 0; r < count; r++) {
 		json_t *it = json_array_get(items, r);
 		cells[r] = calloc((size_t)nc + 1, sizeof(char *));
 		for (int c = 0; c < nc; c++) {
 			char buf[4096];
-			ps_cell(ps_prop(it, cols[c]), buf, sizeof(buf));
+			json_t *v = ps_prop(it, cols[c]);
+			num[c] &= v == NULL || json_is_null(v) || json_is_number(v);
+			ps_cell(v, buf, sizeof(buf));
 			cells[r][c] = strdup(buf);
 			if (width(buf) > w[c])
 				w[c] = width(buf);
 		}
 	}
 	printf("\n");
-	for (int c = 0; c < nc; c++)
-		printf("%s%s%*s", c ? " " : "", cols[c], c < nc - 1 ? w[c] - width(cols[c]) : 0, "");
+	for (int c = 0; c < nc; c++) {
+		int pad = num[c] || c < nc - 1 ? w[c] - width(cols[c]) : 0;
+		printf("%s%*s%s%*s", c ? " " : "", num[c] ? pad : 0, "", cols[c], num[c] ? 0 : pad, "");
+	}
 	printf("\n");
 	for (int c = 0; c < nc; c++) {
-		printf("%s", c ? " " : "");
+		int pad = num[c] || c < nc - 1 ? w[c] - width(cols[c]) : 0;
+		printf("%s%*s", c ? " " : "", num[c] ? pad : 0, "");
 		for (int k = 0; k < width(cols[c]); k++)
 			putchar('-');
-		if (c < nc - 1)
-			printf("%*s", w[c] - width(cols[c]), "");
+		printf("%*s", num[c] ? 0 : pad, "");
 	}
 	printf("\n");
 	for (size_t r = 0; r < count; r++) {
@@ -137,8 +142,10 @@ void ps_table(json_t *items, const char **cols, int nc)
 		int last = nc - 1;
 		while (last > 0 && !cells[r][last][0])
 			last--;
-		for (int c = 0; c <= last; c++)
-			printf("%s%s%*s", c ? " " : "", cells[r][c], c < last ? w[c] - width(cells[r][c]) : 0, "");
+		for (int c = 0; c <= last; c++) {
+			int pad = num[c] || c < last ? w[c] - width(cells[r][c]) : 0;
+			printf("%s%*s%s%*s", c ? " " : "", num[c] ? pad : 0, "", cells[r][c], num[c] ? 0 : pad, "");
+		}
 		printf("\n");
 		for (int c = 0; c < nc; c++)
 			free(cells[r][c]);

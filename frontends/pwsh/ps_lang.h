@@ -7,7 +7,7 @@
 #include "ps_int.h"
 
 enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, X_BLOCK, X_PIPE, X_CMD, X_ASSIGN,
-	  X_IF, X_FOREACH, X_EXIT, X_STMTS, X_ARG, X_INDEX };
+	  X_IF, X_FOREACH, X_EXIT, X_STMTS, X_ARG, X_INDEX, X_WHILE, X_DO, X_BREAK, X_CONTINUE };
 
 struct node {
 	enum nk k;            /* kind */
@@ -26,6 +26,7 @@ struct ps_sess {
 	int exit_code;        /* its value */
 	int last_ok;          /* $? of the last pipeline */
 	int error;            /* a terminating error stopped the script */
+	int jump;             /* a break (1) or continue (2) is leaving its loop body */
 	struct node **trees;  /* parsed trees, kept while script blocks may refer to them */
 	int ntrees;
 };

@@ -59,6 +59,16 @@ static int lex(struct lx *l, const char *s)
 			space = 1;
 			continue;
 		}
+		if (c == '<' && s[i + 1] == '#') { /* <# block comment #> */
+			const char *e = strstr(s + i + 2, "#>");
+			if (!e) {
+				l->open_string = 1;
+				snprintf(l->err, sizeof(l->err), "Missing closing '#>' in block comment.");
+				return -1;
+			}
+			i = (size_t)(e - s) + 2;
+			continue;
+		}
 		if (c == '#') {
 			while (s[i] && s[i] != '\n')
 				i++;
@@ -253,7 +263,7 @@ static struct node *pipeline(struct ps *p);
 static struct node *expr(struct ps *p);
 
 static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
-				     "contains", "notcontains", "in", "notin", "and", "or", "join", "split", NULL};
+				     "contains", "notcontains", "in", "notin", "and", "or", "join", "split", "replace", "f", NULL};
 
 static int is_binop(const char *w)
 {
@@ -662,6 +672,57 @@ static struct node *statement(struct ps *p)
 		push(x, b);
 		return x;
 	}
+	if (t->t == K_WORD && (!strcasecmp(t->s, "while") || !strcasecmp(t->s, "do"))) {
+		/* while (cond) { … }  /  do { … } while|until (cond): kids are cond, body */
+		int is_do = !strcasecmp(t->s, "do");
+		struct node *x = mk(is_do ? X_DO : X_WHILE, NULL), *body = NULL, *cond = NULL;
+		nx(p);
+		skip_seps(p);
+		if (is_do) {
+			if (cur(p)->t != K_LB || !(body = block(p))) {
+				ps_node_free(x);
+				return perr(p, "Missing statement block in do loop.%s", "");
+			}
+			skip_seps(p);
+			if (cur(p)->t != K_WORD || (strcasecmp(cur(p)->s, "while") && strcasecmp(cur(p)->s, "until"))) {
+				ps_node_free(body);
+				ps_node_free(x);
+				return perr(p, "Missing while or until keyword in do loop.%s", "");
+			}
+			x->s = strdup(cur(p)->s[0] == 'u' || cur(p)->s[0] == 'U' ? "until" : "while");
+			nx(p);
+		}
+		if (cur(p)->t != K_LP) {
+			ps_node_free(body);
+			ps_node_free(x);
+			return perr(p, "Missing opening '(' after keyword '%s'.", is_do ? x->s : "while");
+		}
+		nx(p);
+		cond = pipeline(p);
+		if (!cond || cur(p)->t != K_RP) {
+			ps_node_free(cond);
+			ps_node_free(body);
+			ps_node_free(x);
+			return cond ? perr(p, "Missing closing ')' after expression in '%s' statement.", "while") : NULL;
+		}
+		nx(p);
+		if (!is_do) {
+			skip_seps(p);
+			if (cur(p)->t != K_LB || !(body = block(p))) {
+				ps_node_free(cond);
+				ps_node_free(x);
+				return perr(p, "Missing statement body in while loop.%s", "");
+			}
+		}
+		push(x, cond);
+		push(x, body);
+		return x;
+	}
+	if (t->t == K_WORD && (!strcasecmp(t->s, "break") || !strcasecmp(t->s, "continue"))) {
+		struct node *x = mk(!strcasecmp(t->s, "break") ? X_BREAK : X_CONTINUE, NULL);
+		nx(p);
+		return x;
+	}
 	if (t->t == K_WORD && !strcasecmp(t->s, "exit")) {
 		nx(p);
 		struct node *x = mk(X_EXIT, NULL);
@@ -675,8 +736,8 @@ static struct node *statement(struct ps *p)
 		}
 		return x;
 	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "function") || !strcasecmp(t->s, "while") || !strcasecmp(t->s, "for") ||
-			       !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "try") || !strcasecmp(t->s, "do") ||
+	if (t->t == K_WORD && (!strcasecmp(t->s, "function") || !strcasecmp(t->s, "for") ||
+			       !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "try") ||
 			       !strcasecmp(t->s, "param") || !strcasecmp(t->s, "return") || !strcasecmp(t->s, "throw")))
 		return perr(p, "not supported yet: the '%s' statement", t->s);
 	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&

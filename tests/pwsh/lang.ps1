@@ -30,3 +30,12 @@ $acc = @()
 foreach ($n in 1..4) { if ($n % 2 -eq 0) { $acc += $n * 10 } }
 "even: $($acc -join ' ') count $($acc.Count)"
 $s = "x"; $s += "y"; $s * 2
+<# loops: while, do/until, break, continue #>
+$i = 0
+while ($i -lt 5) { $i += 1; if ($i -eq 2) { continue }; if ($i -eq 4) { break }; "while $i" }
+do { $i -= 1; "do $i" } until ($i -le 2)
+'CVE-2024-1234' -replace 'CVE-(\d+)-(\d+)', '$2/$1'
+"{0} of {1}" -f 3, "x"
+@('LOW', 'HIGH', 'HIGH') -eq 'HIGH'
+$d = '{"HIGH": 2}' | ConvertFrom-Json
+if ($d.CRITICAL -gt 0) { "critical" } else { "no critical: $($d.HIGH) high" }
