@@ -136,6 +136,27 @@ static int lex(struct lx *l, const char *s)
 					i++;
 					break;
 				}
+				if (q == '"' && s[i] == '$' && s[i + 1] == '(') {
+					/* "…$( … )…": the subexpression is kept whole, quotes inside it too */
+					int depth = 0;
+					char iq = 0;
+					buf[o++] = s[i++]; /* the '$' */
+					do {
+						char d = s[i];
+						if (iq) {
+							if (d == iq)
+								iq = 0;
+						} else if (d == '"' || d == '\'') {
+							iq = d;
+						} else if (d == '(') {
+							depth++;
+						} else if (d == ')') {
+							depth--;
+						}
+						buf[o++] = s[i++];
+					} while (s[i] && depth > 0);
+					continue;
+				}
 				if (q == '"' && s[i] == '`' && s[i + 1]) {
 					char e = s[i + 1];
 					buf[o++] = e == 'n' ? '\n' : e == 't' ? '\t' : e == '$' ? '\002' : e;
