@@ -562,7 +562,19 @@ static struct node *command(struct ps *p)
 			ps_node_free(c);
 			return perr(p, "not supported yet: redirection ('%s'); Out-File writes output to a file", cur(p)->s);
 		}
-		struct node *v = primary(p);
+		struct node *v;
+		if ((t == K_VAR || t == K_WORD) && (peek(p, 1)->t == K_WORD || peek(p, 1)->t == K_VAR) && !peek(p, 1)->space) {
+			/* $HOME/findings.json, out-$tag.txt: one argument, expanded as a "…" string */
+			char tmpl[1024] = "";
+			size_t o = 0;
+			do {
+				o += (size_t)snprintf(tmpl + o, sizeof(tmpl) - o, "%s%s", cur(p)->t == K_VAR ? "$" : "", cur(p)->s);
+				nx(p);
+			} while (o < sizeof(tmpl) && (cur(p)->t == K_WORD || cur(p)->t == K_VAR) && !cur(p)->space);
+			v = mk(X_DSTR, tmpl);
+		} else {
+			v = primary(p);
+		}
 		if (!v) {
 			ps_node_free(c);
 			return NULL;
