@@ -1,6 +1,7 @@
 /* The interactive shell: readline with history in the state directory, a "PS path>"
  * prompt, ">>" continuation while a statement is incomplete, and Tab completion of
- * command names and, after a cmdlet, of its parameter names. Variables and script
+ * command names, a cmdlet's parameter names, and parameter values: the model's enum
+ * values, and repository names (asked of the core, as any request). Variables and script
  * blocks live for the whole session. */
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "../../core/model.h"
+#include "../config.h"
 #include "ps_lang.h"
 
 /* the candidates of the word being completed, in a NULL-terminated list */
@@ -34,7 +37,7 @@ static void add_cand(const char *word, const char *prefix, const char *lead)
 static void command_at(int start, char *out, size_t n)
 {
 	int i = start;
-	while (i > 0 && rl_line_buffer[i - 1] != '|' && rl_line_buffer[i - 1] != ';' && rl_line_buffer[i - 1] != '{')
+	while (i > 0 && !strchr("|;{(", rl_line_buffer[i - 1]))
 		i--;
 	while (rl_line_buffer[i] == ' ')
 		i++;
@@ -53,6 +56,68 @@ static char *next_cand(const char *text, int state)
 	return i < ncands ? strdup(cands[i++]) : NULL;
 }
 
+/* The parameter the word before start names, for the cmdlet of this pipeline element. */
+static const struct ps_param *param_before(int start, const struct ps_cmdlet **cmd)
+{
+	char name[128];
+	command_at(start, name, sizeof(name));
+	*cmd = ps_cmdlet_find(name);
+	int e = start;
+	while (e > 0 && rl_line_buffer[e - 1] == ' ')
+		e--;
+	int b = e;
+	while (b > 0 && rl_line_buffer[b - 1] != ' ')
+		b--;
+	if (!*cmd || e - b < 2 || rl_line_buffer[b] != '-')
+		return NULL;
+	size_t n = (size_t)(e - b - 1);
+	const struct ps_param *hit = NULL;
+	for (const struct ps_param *p = (*cmd)->params; p->name; p++) {
+		if (strlen(p->name) == n && !strncasecmp(p->name, rl_line_buffer + b + 1, n))
+			return p;
+		if (!strncasecmp(p->name, rl_line_buffer + b + 1, n))
+			hit = hit ? hit : p;
+	}
+	return hit;
+}
+
+/* Values for a parameter: the model's enum values, or the repositories there are. */
+static void value_cands(const struct ps_cmdlet *c, const struct ps_param *p, const char *text)
+{
+	if (p->path[0] == '@')
+		return;
+	if (!strcmp(p->path, "repositoryName") || !strcmp(p->path, "repositoryNames")) {
+		struct ecr_ctx *ctx = NULL;
+		struct ecr_err e = {0};
+		char *region = fe_region(NULL, NULL);
+		json_t *resp = NULL;
+		if (!ecr_ctx_open(&ctx, NULL, &e) && !ecr_ctx_set_region(ctx, region ? region : ECR_DEFAULT_REGION, &e) &&
+		    !ecr_call(ctx, "DescribeRepositories", json_object(), &resp, &e)) {
+			size_t i;
+			json_t *r;
+			json_array_foreach(json_object_get(resp, "repositories"), i, r)
+				add_cand(json_string_value(json_object_get(r, "repositoryName")), text, "");
+		}
+		json_decref(resp);
+		free(region);
+		ecr_ctx_free(ctx);
+		return;
+	}
+	const struct ecr_op_model *m = ecr_model_op(c->op);
+	int shape = m ? m->input : -1;
+	char path[128];
+	snprintf(path, sizeof(path), "%s", p->path);
+	for (char *seg = strtok(path, "."); seg && shape >= 0; seg = strtok(NULL, ".")) {
+		const struct ecr_member *mm = ecr_model_member(&ecr_shapes[shape], seg);
+		shape = mm ? mm->shape : -1;
+		if (shape >= 0 && ecr_shapes[shape].type == ECR_T_LIST)
+			shape = ecr_shapes[shape].member;
+	}
+	if (shape >= 0 && ecr_shapes[shape].enums)
+		for (const char *const *v = ecr_shapes[shape].enums; *v; v++)
+			add_cand(*v, text, "");
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -60,16 +125,20 @@ static char **complete(const char *text, int start, int end)
 		free(cands[i]);
 	ncands = 0;
 	rl_attempted_completion_over = 1;
+	const struct ps_cmdlet *c = NULL;
+	const struct ps_param *p;
 	if (text[0] == '-') {
 		char cmd[128];
 		command_at(start, cmd, sizeof(cmd));
-		const struct ps_cmdlet *c = ps_cmdlet_find(cmd);
+		c = ps_cmdlet_find(cmd);
 		if (c) {
-			for (const struct ps_param *p = c->params; p->name; p++)
+			for (p = c->params; p->name; p++)
 				add_cand(p->name, text + 1, "-");
-			for (const struct ps_param *p = ps_common; p->name; p++)
+			for (p = ps_common; p->name; p++)
 				add_cand(p->name, text + 1, "-");
 		}
+	} else if ((p = param_before(start, &c))) {
+		value_cands(c, p, text);
 	} else {
 		for (int i = 0; i < ps_cmdlet_count(); i++)
 			add_cand(ps_cmdlet_at(i)->name, text, "");

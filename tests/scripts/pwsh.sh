@@ -82,6 +82,7 @@ fi
 # the interactive shell through a pseudo-terminal: variables last the session, a
 # continuation prompt for an open brace, Tab completes cmdlets and their parameters,
 # history is written to the state directory
+"$bin/aws" ecr create-repository --repository-name zeta-repo >/dev/null
 /usr/bin/python3 - "$bin/ecrlite" > "$tmp/pty.out" 2>&1 <<'PY'
 import os, pty, sys, time, select
 pid, fd = pty.fork()
@@ -102,7 +103,7 @@ def read_until(marker, limit=10):
             buf += chunk
     return buf.decode(errors="replace")
 out = read_until(b"> ")
-for line in [b"$n = 6\r", b"if ($n -gt 5) {\r", b"  \"big $n\"\r", b"}\r", b"Get-ECRRepos\t -RepositoryNa\tweb2\r", b"exit 4\r"]:
+for line in [b"$n = 6\r", b"if ($n -gt 5) {\r", b"  \"big $n\"\r", b"}\r", b"Get-ECRRepos\t -RepositoryNa\tweb2\r", b"(Get-ECRImage -RepositoryName ze\t -Filter_TagStatus UNT\t).Count\r", b"exit 4\r"]:
     os.write(fd, line)
     out += read_until(b"> ", 3)
 _, status = os.waitpid(pid, 0)
@@ -112,6 +113,7 @@ PY
 grep -q "big 6" "$tmp/pty.out" && ok || bad "shell variables/continuation: $(cat "$tmp/pty.out")"
 grep -q ">> " "$tmp/pty.out" && ok || bad "continuation prompt"
 grep -q "Get-ECRRepository -RepositoryName web2" "$ECRLITE_HOME/pwsh_history" && grep -q "RepositoryNotFoundException\|does not exist" "$tmp/pty.out" && ok || bad "completion: $(cat "$tmp/pty.out")"
+grep -q "(Get-ECRImage -RepositoryName zeta-repo  *-Filter_TagStatus UNTAGGED *).Count" "$ECRLITE_HOME/pwsh_history" && ok || bad "completion of repository names and enum values: $(cat "$ECRLITE_HOME/pwsh_history")"
 grep -q "EXIT 4" "$tmp/pty.out" && ok || bad "exit in the shell"
 grep -q 'big \$n' "$ECRLITE_HOME/pwsh_history" && ok || bad "history file"
 
