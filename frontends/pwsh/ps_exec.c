@@ -61,6 +61,11 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		out = ps_out_take(o);
 		ps_out_free(o);
 		s->last_ok = !rc;
+		/* -ErrorAction Stop makes the cmdlet's error terminating: the script ends, exit 1 */
+		for (int i = 0; rc && i < n; i++)
+			if (args[i].param && (!strcasecmp(args[i].param, "ErrorAction") || !strcasecmp(args[i].param, "ea")) &&
+			    json_is_string(args[i].value) && !strcasecmp(json_string_value(args[i].value), "Stop"))
+				s->error = 1;
 	} else if (ps_builtin_exists(c->s)) {
 		struct ps_barg *b = calloc((size_t)n + 1, sizeof(*b));
 		for (int i = 0; i < n; i++) {

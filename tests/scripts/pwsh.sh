@@ -24,6 +24,8 @@ ps 'Get-ECRRepository -RepositoryName nope' 2> "$tmp/err"; rc=$?
 printf 'Get-ECRRepository -RepositoryName nope\n"after: $($args[0])"\n' > "$tmp/s.ps1"
 out=$("$bin/ecrlite" pwsh -File "$tmp/s.ps1" one 2>/dev/null); rc=$?
 [ $rc = 0 ] && [ "$out" = "after: one" ] && ok || bad "-File goes on after a non-terminating error: $rc $out"
+out=$(ps 'Get-ECRRepository -RepositoryName nope -ErrorAction Stop; "not reached"' 2>/dev/null); rc=$?
+[ $rc = 1 ] && [ -z "$out" ] && ok || bad "-ErrorAction Stop: $rc $out"
 ps 'Get-Nope -X 1' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "Get-Nope: The term 'Get-Nope' is not recognized" "$tmp/err" && ok || bad "unknown command: $rc"
 ps '"unclosed' 2> "$tmp/err"; rc=$?
