@@ -90,15 +90,16 @@ static void value_cands(const struct ps_cmdlet *c, const struct ps_param *p, con
 		struct ecr_ctx *ctx = NULL;
 		struct ecr_err e = {0};
 		char *region = fe_region(NULL, NULL);
-		json_t *resp = NULL;
+		json_t *resp = NULL, *req = json_object();
 		if (!ecr_ctx_open(&ctx, NULL, &e) && !ecr_ctx_set_region(ctx, region ? region : ECR_DEFAULT_REGION, &e) &&
-		    !ecr_call(ctx, "DescribeRepositories", json_object(), &resp, &e)) {
+		    !ecr_call(ctx, "DescribeRepositories", req, &resp, &e)) {
 			size_t i;
 			json_t *r;
 			json_array_foreach(json_object_get(resp, "repositories"), i, r)
 				add_cand(json_string_value(json_object_get(r, "repositoryName")), text, "");
 		}
 		json_decref(resp);
+		json_decref(req);
 		free(region);
 		ecr_ctx_free(ctx);
 		return;
