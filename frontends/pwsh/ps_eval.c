@@ -439,14 +439,19 @@ static json_t *expand(const char *t, struct ps_sess *s)
 			const char *e = sub_end(p + 1);
 			char *src = strndup(p + 2, (size_t)(e - p - 2)), err[300];
 			int inc;
-			struct node *x = ps_parse(src, err, sizeof(err), &inc);
+			static int nesting; /* "$( "$( … )" )" parses again at each level: bounded */
+			struct node *x = nesting < 200 ? ps_parse(src, err, sizeof(err), &inc) : NULL;
+			if (nesting >= 200)
+				snprintf(err, sizeof(err), "The script is nested too deeply (more than 200 levels).");
 			free(src);
 			if (!x) {
 				fprintf(stderr, "ParserError: %s\n", err);
 				free(out);
 				return NULL;
 			}
+			nesting++;
 			json_t *v = ps_run_statements(x, s, 0);
+			nesting--;
 			ps_node_free(x);
 			if (!v) {
 				free(out);

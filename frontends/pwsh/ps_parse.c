@@ -236,6 +236,7 @@ struct ps {
 	struct lx *l;     /* tokens */
 	char err[300];    /* first error */
 	int at_eof;       /* it was met at the end of the text: more lines could complete it */
+	int depth;        /* nesting, bounded so hostile input cannot exhaust the stack */
 };
 
 static struct tok *cur(struct ps *p) { return &p->l->v[p->l->pos]; }
@@ -297,7 +298,11 @@ static int is_binop(const char *w)
 static struct node *block(struct ps *p)
 {
 	nx(p); /* { */
+	if (p->depth >= 200)
+		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
+	p->depth++;
 	struct node *b = statements(p, K_RB);
+	p->depth--;
 	if (!b)
 		return NULL;
 	if (cur(p)->t != K_RB) {
@@ -343,7 +348,19 @@ static struct node *hash(struct ps *p)
 	}
 }
 
+static struct node *primary_in(struct ps *p);
+
 static struct node *primary(struct ps *p)
+{
+	if (p->depth >= 200)
+		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
+	p->depth++;
+	struct node *x = primary_in(p);
+	p->depth--;
+	return x;
+}
+
+static struct node *primary_in(struct ps *p)
 {
 	struct tok *t = cur(p);
 	struct node *x = NULL;
@@ -454,9 +471,13 @@ static struct node *primary(struct ps *p)
 
 static struct node *unary(struct ps *p)
 {
+	if (p->depth >= 200)
+		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
 	if (cur(p)->t == K_NOT || (cur(p)->t == K_DASH && !strcasecmp(cur(p)->s, "not"))) {
 		nx(p);
+		p->depth++;
 		struct node *in = unary(p);
+		p->depth--;
 		if (!in)
 			return NULL;
 		struct node *x = mk(X_NOT, NULL);
@@ -816,7 +837,7 @@ static struct node *statements(struct ps *p, enum tk until)
 struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete)
 {
 	struct lx l = {0};
-	struct ps p = {&l, "", 0};
+	struct ps p = {&l, "", 0, 0};
 	struct node *x = NULL;
 	*incomplete = 0;
 	if (lex(&l, src)) {
