@@ -14,7 +14,21 @@ REQ_CFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wwrite-strings -Wundef -Wno-format-nonliteral \
        -Wno-format-truncation  # snprintf truncation is bounded on purpose (paths, messages)
-LIBS = $(PKG_LIBS) -lreadline -lm -ldl -pthread
+# LINK=static (the default when Debian's -dev packages put the archives there): the
+# design-card libraries are linked from their .a files into a non-PIE executable.
+# Measured on Get-ECRImageScanFinding (make bench): 14.5 ms shared, 12.1 ms static-PIE,
+# 10.8 ms static non-PIE -- half of a short command was the dynamic loader relocating
+# libcrypto's and SQLite's tables. Lua's API stays exported (lua-exports.list) so that
+# Lua C modules loaded by scripts bind to this Lua. LINK=shared (asan) links as usual.
+STATIC_ARCHIVES = liblua5.4.a libjansson.a libsqlite3.a libcrypto.a
+LINK ?= $(if $(strip $(foreach a,$(STATIC_ARCHIVES),$(if $(wildcard $(shell $(CC) -print-file-name=$(a))),,x))),shared,static)
+ifeq ($(LINK),static)
+LIBS = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -Wl,--as-needed -lz -Wl,--no-as-needed -lm -ldl -pthread
+LDFLAGS_BIN = -no-pie -Wl,--dynamic-list=frontends/lua/lua-exports.list
+else
+LIBS = $(PKG_LIBS) -lm -ldl -pthread
+LDFLAGS_BIN =
+endif
 SAN ?=
 ifeq ($(V),1)
 Q =
@@ -23,7 +37,7 @@ Q = @
 endif
 
 CORE_SRC = $(sort $(wildcard core/*.c))
-FRONT_SRC = frontends/main.c frontends/config.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c frontends/pwsh/*.c))
+FRONT_SRC = frontends/main.c frontends/config.c frontends/lazy_readline.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c frontends/pwsh/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite
@@ -48,17 +62,17 @@ $(BUILD)/%.o: %.c
 $(BUILD)/libecr.a: $(CORE_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(FRONT_OBJ) $(BUILD)/libecr.a
+$(BIN): $(FRONT_OBJ) $(BUILD)/libecr.a frontends/lua/lua-exports.list
 	@mkdir -p $(dir $@)
 	@[ -n "$(Q)" ] && echo "  LD $@" || true
-	$(Q)$(CC) $(SAN) -o $@ $(FRONT_OBJ) $(BUILD)/libecr.a $(LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS_BIN) -o $@ $(FRONT_OBJ) $(BUILD)/libecr.a $(LIBS)
 
 $(BUILD)/bin/%: $(BIN)
 	$(Q)ln -sf ecrlite $@
 
 $(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(SAN) -o $@ $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a $(LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS_BIN) -o $@ $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a $(LIBS)
 
 # The README's test command: installs what the tests need, builds, runs everything.
 test check:
@@ -67,7 +81,7 @@ test check:
 	@BUILD=$(BUILD) ./tests/run-all.sh
 
 asan:
-	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="-g -O1" \
+	@$(MAKE) --no-print-directory test BUILD=build/asan CFLAGS="-g -O1" LINK=shared \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
 bench: all

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "digest.h"
 #include "event.h"
 #include "state.h"
 #include "validate.h"
@@ -59,6 +60,7 @@ int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err)
 	char path[PATH_MAX];
 	int rc;
 	*out = NULL;
+	ecr_crypto_init();
 	if (!ctx)
 		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 	ctx->home = home ? strdup(home) : default_home();

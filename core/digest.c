@@ -1,3 +1,4 @@
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,16 @@
 struct ecr_sha256 {
 	EVP_MD_CTX *md; /* libcrypto's streaming context */
 };
+
+void ecr_crypto_init(void)
+{
+	/* SHA-256 and HMAC need nothing from openssl.cnf, the legacy algorithm tables or
+	 * the error strings; loading those cost ~2 ms of every short command (perf, on
+	 * Get-ECRImageScanFinding: most of it inside the first HMAC). The first init call
+	 * decides; later ones are no-ops. libcurl's TLS uses its own shared libcrypto. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
+			    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+}
 
 struct ecr_sha256 *ecr_sha256_new(void)
 {

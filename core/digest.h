@@ -7,6 +7,8 @@
 
 struct ecr_sha256;        /* opaque streaming state */
 
+/* Call before any other libcrypto use (ecr_ctx_open does): skips openssl.cnf. */
+void ecr_crypto_init(void);
 struct ecr_sha256 *ecr_sha256_new(void);
 void ecr_sha256_update(struct ecr_sha256 *s, const void *p, size_t n);
 /* Writes "sha256:<hex>" (ECR_DIGEST_LEN + 1 bytes) into out and frees s. */

@@ -1,9 +1,7 @@
 #define ECR_LAZY_ARCHIVE_IMPL
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
+#include "lazy.h"
 #include "lazy_archive.h"
 
 static struct ecr_archive_api api;   /* filled once */
@@ -11,18 +9,8 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-	void *h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		h = dlopen("libarchive.so", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		fprintf(stderr, "ecrlite: cannot load libarchive (Debian package libarchive13): %s\n", dlerror());
-		exit(127);
-	}
-#define LOAD(name)                                                                                  \
-	if (!(*(void **)&api.name = dlsym(h, #name))) {                                            \
-		fprintf(stderr, "ecrlite: libarchive lacks %s: %s\n", #name, dlerror());            \
-		exit(127);                                                                          \
-	}
+	void *h = ecr_lazy_open("libarchive.so.13", "libarchive.so", "libarchive13");
+#define LOAD(name) *(void **)&api.name = ecr_lazy_sym(h, "libarchive.so.13", #name);
 	ECR_ARCHIVE_FUNCS(LOAD)
 #undef LOAD
 }

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "lua/lua_fe.h"
 #include "pwsh/ps.h"
+#include "../core/digest.h"
 #include "../core/event.h"
 
 struct entry {
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
 {
 	char *self = strdup(argv[0]);
 	const char *base = basename(self);
+	ecr_crypto_init(); /* before the aws frontend's SigV4 or any digest */
 	/* Lua scan hooks run whichever frontend completes a scan */
 	ecr_event_subscribe_all(lecr_hooks_consumer, NULL);
 	const struct entry *e = strcmp(base, "ecrlite") ? find(base) : NULL;

@@ -8,8 +8,9 @@ shared=$(cd "$top/../shared" 2>/dev/null && pwd) || shared=
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export ECRLITE_HOME=$tmp/state AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# a single run of a long command; rep: the median of N runs, timed by scripts/ms.py
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); awk -v d=$((e - s)) 'BEGIN {printf "%.2f\n", d / 1e6}'; }
-rep() { local n=$1; shift; for _ in $(seq 1 "$n"); do ms "$@"; done | median; }
+rep() { python3 "$top/scripts/ms.py" "$@"; }
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 echo "== startup"
@@ -44,7 +45,7 @@ layers=$(tar -xOf "$img" index.json | python3 -c 'import json,sys; print(json.lo
 mani=$tmp/blobs/blobs/sha256/$layers
 gz=$(python3 -c 'import json,sys; print(" ".join(l["digest"].split(":")[1] for l in json.load(open(sys.argv[1]))["layers"]))' "$mani")
 gunz() { for b in $gz; do gzip -dc "$tmp/blobs/blobs/sha256/$b" > /dev/null; done; }
-g=$(rep 3 gunz)
+g=$(for _ in 1 2 3; do ms gunz; done | median)
 cold=$(rep 3 "$bin/ecrlite" inventory --no-cache bench:layered)
 warm=$(rep 10 "$bin/ecrlite" inventory bench:layered)
 echo "  gzip -dc of the 4 layers, one after another: $g ms"

@@ -5,13 +5,12 @@
 #include <libgen.h>
 #include <limits.h>
 #include <lualib.h>
-#include <readline/history.h>
-#include <readline/readline.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../lazy_readline.h"
 #include "../../core/event.h"
 #include "lua_fe.h"
 

@@ -10,9 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
 
+#include "../lazy_readline.h"
 #include "../../core/model.h"
 #include "../config.h"
 #include "ps_lang.h"
