@@ -399,29 +399,10 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 	return json_boolean(scalar_op(op, a, b));
 }
 
-/* The end of a $( … ) inside a string: the matching ')' outside quotes. */
-static const char *sub_end(const char *p)
+/* A piece of "…" text: "$name" expands; "`$" was kept as \002. Subexpressions are
+ * parsed apart (X_DSTR kids, see interpolate). */
+static json_t *expand(const char *t)
 {
-	int depth = 0;
-	char q = 0;
-	for (; *p; p++) {
-		if (q) {
-			if (*p == q)
-				q = 0;
-		} else if (*p == '\'' || *p == '"') {
-			q = *p;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')' && --depth == 0) {
-			return p;
-		}
-	}
-	return NULL;
-}
-
-static json_t *expand(const char *t, struct ps_sess *s)
-{
-	/* "$name" and "$( … )" expand; "`$" was kept as \002 */
 	size_t cap = strlen(t) * 2 + 64, o = 0;
 	char *out = malloc(cap);
 	for (const char *p = t; *p;) {
@@ -435,32 +416,6 @@ static json_t *expand(const char *t, struct ps_sess *s)
 			json_t *v = ps_var_get(name);
 			text = ps_to_string(v);
 			json_decref(v);
-		} else if (*p == '$' && p[1] == '(' && sub_end(p + 1)) {
-			const char *e = sub_end(p + 1);
-			char *src = strndup(p + 2, (size_t)(e - p - 2)), err[300];
-			int inc;
-			static int nesting; /* "$( "$( … )" )" parses again at each level: bounded */
-			struct node *x = nesting < 200 ? ps_parse(src, err, sizeof(err), &inc) : NULL;
-			if (nesting >= 200)
-				snprintf(err, sizeof(err), "The script is nested too deeply (more than 200 levels).");
-			free(src);
-			if (!x) {
-				fprintf(stderr, "ParserError: %s\n", err);
-				free(out);
-				return NULL;
-			}
-			nesting++;
-			json_t *v = ps_run_statements(x, s, 0);
-			nesting--;
-			ps_node_free(x);
-			if (!v) {
-				free(out);
-				return NULL;
-			}
-			v = ps_unwrap(v);
-			text = ps_to_string(v);
-			json_decref(v);
-			p = e + 1;
 		}
 		if (text) {
 			size_t n = strlen(text);
@@ -481,6 +436,30 @@ static json_t *expand(const char *t, struct ps_sess *s)
 	return r;
 }
 
+/* "a$(…)b": the kids' values as text, joined */
+static json_t *interpolate(struct node *x, struct ps_sess *s)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	for (int i = 0; i < x->n; i++) {
+		json_t *v = ps_eval(x->kid[i], s);
+		if (!v) {
+			fclose(f);
+			free(out);
+			return NULL;
+		}
+		char *text = ps_to_string(v);
+		fputs(text, f);
+		free(text);
+		json_decref(v);
+	}
+	fclose(f);
+	json_t *r = json_stringn(out, n);
+	free(out);
+	return r;
+}
+
 json_t *ps_eval(struct node *x, struct ps_sess *s)
 {
 	json_t *a, *b, *r;
@@ -488,7 +467,7 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 	case X_LIT:
 		return json_incref(x->v);
 	case X_DSTR:
-		return expand(x->s, s);
+		return x->n ? interpolate(x, s) : expand(x->s);
 	case X_VAR:
 		return ps_var_get(x->s);
 	case X_MEMBER:

@@ -13,8 +13,14 @@
 
 /* --- lexer ------------------------------------------------------------------------ */
 
+/* A "…" string without $( ) is one K_DSTR. One with subexpressions is lexed in place,
+ * once: K_DBEG, then K_SPART text pieces and K_DOLLP … K_RP subexpressions, then K_DEND.
+ * (Re-lexing each subexpression's text when the string is evaluated made nested
+ * "$( "$( … )" )" cost depth x length.) */
 enum tk { K_EOF, K_SEP, K_PIPE, K_LP, K_RP, K_LB, K_RB, K_COMMA, K_ASSIGN, K_DOT, K_VAR, K_STR, K_DSTR, K_NUM,
-	  K_WORD, K_DASH, K_ATLP, K_ATLB, K_DOLLP, K_NOT, K_LBRACK, K_RBRACK };
+	  K_WORD, K_DASH, K_ATLP, K_ATLB, K_DOLLP, K_NOT, K_LBRACK, K_RBRACK, K_DBEG, K_SPART, K_DEND };
+
+#define MAX_NESTING 200 /* parser and string subexpressions: hostile input cannot exhaust the stack */
 
 struct tok {
 	enum tk t;       /* kind */
@@ -43,10 +49,76 @@ static int word_char(char c)
 	return c && !isspace((unsigned char)c) && !strchr("|;(){},=\"']", c);
 }
 
-static int lex(struct lx *l, const char *s)
+static int lex_at(struct lx *l, const char *s, size_t *pi, int sub);
+
+/* A string from its opening quote; *pi ends past the closing one. */
+static int lex_string(struct lx *l, const char *s, size_t *pi, int space, int sub)
 {
-	size_t i = 0;
-	int space = 1;
+	char q = s[*pi];
+	size_t i = *pi + 1, o = 0, cap = 64;
+	char *buf = malloc(cap);
+	int parts = 0; /* subexpressions met: the string is K_DBEG … K_DEND */
+	for (;;) {
+		if (o + 2 >= cap)
+			buf = realloc(buf, cap *= 2);
+		if (!s[i]) {
+			free(buf);
+			l->open_string = 1;
+			snprintf(l->err, sizeof(l->err), "The string is missing the terminator: %c.", q);
+			return -1;
+		}
+		if (s[i] == q && s[i + 1] == q) {
+			buf[o++] = q;
+			i += 2;
+			continue;
+		}
+		if (s[i] == q) {
+			i++;
+			break;
+		}
+		if (q == '"' && s[i] == '$' && s[i + 1] == '(') {
+			if (sub + 1 > MAX_NESTING) {
+				free(buf);
+				snprintf(l->err, sizeof(l->err), "The script is nested too deeply (more than %d levels).", MAX_NESTING);
+				return -1;
+			}
+			if (!parts++)
+				add(l, K_DBEG, NULL, 0, space);
+			add(l, K_SPART, buf, o, 0);
+			o = 0;
+			add(l, K_DOLLP, NULL, 0, 0);
+			i += 2;
+			if (lex_at(l, s, &i, sub + 1)) { /* up to and with its ')' */
+				free(buf);
+				return -1;
+			}
+			continue;
+		}
+		if (q == '"' && s[i] == '`' && s[i + 1]) {
+			char e = s[i + 1];
+			buf[o++] = e == 'n' ? '\n' : e == 't' ? '\t' : e == '$' ? '\002' : e;
+			i += 2;
+			continue;
+		}
+		buf[o++] = s[i++];
+	}
+	if (parts) {
+		add(l, K_SPART, buf, o, 0);
+		add(l, K_DEND, NULL, 0, 0);
+	} else {
+		add(l, q == '"' ? K_DSTR : K_STR, buf, o, space);
+	}
+	free(buf);
+	*pi = i;
+	return 0;
+}
+
+/* Tokens from s + *pi. At the top (sub 0) up to the end of the text; inside a string's
+ * $( ) (sub > 0) up to the ')' that closes it, emitted as K_RP. */
+static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
+{
+	size_t i = *pi;
+	int space = 1, parens = 0;
 	while (s[i]) {
 		char c = s[i];
 		if (c == ' ' || c == '\t' || c == '\r') {
@@ -80,9 +152,13 @@ static int lex(struct lx *l, const char *s)
 		} else if (c == '|') {
 			add(l, K_PIPE, NULL, 0, space), i++;
 		} else if (c == '(') {
-			add(l, K_LP, NULL, 0, space), i++;
+			add(l, K_LP, NULL, 0, space), i++, parens++;
 		} else if (c == ')') {
 			add(l, K_RP, NULL, 0, space), i++;
+			if (sub && parens-- == 0) { /* the string's subexpression ends */
+				*pi = i;
+				return 0;
+			}
 		} else if (c == '{') {
 			add(l, K_LB, NULL, 0, space), i++;
 		} else if (c == '}') {
@@ -98,75 +174,26 @@ static int lex(struct lx *l, const char *s)
 		} else if (c == '!') {
 			add(l, K_NOT, NULL, 0, space), i++;
 		} else if (c == '@' && s[i + 1] == '(') {
-			add(l, K_ATLP, NULL, 0, space), i += 2;
+			add(l, K_ATLP, NULL, 0, space), i += 2, parens++;
 		} else if (c == '@' && s[i + 1] == '{') {
 			add(l, K_ATLB, NULL, 0, space), i += 2;
 		} else if (c == '$' && s[i + 1] == '(') {
-			add(l, K_DOLLP, NULL, 0, space), i += 2;
+			add(l, K_DOLLP, NULL, 0, space), i += 2, parens++;
 		} else if (c == '$' && (isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_' || s[i + 1] == '?')) {
 			i++;
 			while (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '?' || s[i] == ':')
 				i++;
 			add(l, K_VAR, s + st + 1, i - st - 1, space);
 		} else if (c == '.' && !space && l->n && (l->v[l->n - 1].t == K_VAR || l->v[l->n - 1].t == K_RP || l->v[l->n - 1].t == K_RBRACK ||
-							   l->v[l->n - 1].t == K_STR || l->v[l->n - 1].t == K_DSTR ||
+							   l->v[l->n - 1].t == K_STR || l->v[l->n - 1].t == K_DSTR || l->v[l->n - 1].t == K_DEND ||
 							   l->v[l->n - 1].t == K_DOT) && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_')) {
 			i++;
 			while (isalnum((unsigned char)s[i]) || s[i] == '_')
 				i++;
 			add(l, K_DOT, s + st + 1, i - st - 1, space);
 		} else if (c == '\'' || c == '"') {
-			char q = c;
-			char *buf = malloc(strlen(s) + 1);
-			size_t o = 0;
-			i++;
-			for (;;) {
-				if (!s[i]) {
-					free(buf);
-					l->open_string = 1;
-					snprintf(l->err, sizeof(l->err), "The string is missing the terminator: %c.", q);
-					return -1;
-				}
-				if (s[i] == q && s[i + 1] == q) {
-					buf[o++] = q;
-					i += 2;
-					continue;
-				}
-				if (s[i] == q) {
-					i++;
-					break;
-				}
-				if (q == '"' && s[i] == '$' && s[i + 1] == '(') {
-					/* "…$( … )…": the subexpression is kept whole, quotes inside it too */
-					int depth = 0;
-					char iq = 0;
-					buf[o++] = s[i++]; /* the '$' */
-					do {
-						char d = s[i];
-						if (iq) {
-							if (d == iq)
-								iq = 0;
-						} else if (d == '"' || d == '\'') {
-							iq = d;
-						} else if (d == '(') {
-							depth++;
-						} else if (d == ')') {
-							depth--;
-						}
-						buf[o++] = s[i++];
-					} while (s[i] && depth > 0);
-					continue;
-				}
-				if (q == '"' && s[i] == '`' && s[i + 1]) {
-					char e = s[i + 1];
-					buf[o++] = e == 'n' ? '\n' : e == 't' ? '\t' : e == '$' ? '\002' : e;
-					i += 2;
-					continue;
-				}
-				buf[o++] = s[i++];
-			}
-			add(l, q == '"' ? K_DSTR : K_STR, buf, o, space);
-			free(buf);
+			if (lex_string(l, s, &i, space, sub))
+				return -1;
 		} else if (c == '-' && isalpha((unsigned char)s[i + 1])) {
 			i++;
 			while (s[i] && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' ))
@@ -198,6 +225,20 @@ static int lex(struct lx *l, const char *s)
 		}
 		space = 0;
 	}
+	if (sub) {
+		l->open_string = 1;
+		snprintf(l->err, sizeof(l->err), "The string is missing the terminator: \".");
+		return -1;
+	}
+	*pi = i;
+	return 0;
+}
+
+static int lex(struct lx *l, const char *s)
+{
+	size_t i = 0;
+	if (lex_at(l, s, &i, 0))
+		return -1;
 	add(l, K_EOF, NULL, 0, 1);
 	return 0;
 }
@@ -249,7 +290,7 @@ static const char *tok_text(struct tok *t)
 	static const char *const fixed[] = {[K_EOF] = "end of input", [K_SEP] = ";", [K_PIPE] = "|", [K_LP] = "(",
 					    [K_RP] = ")", [K_LB] = "{", [K_RB] = "}", [K_COMMA] = ",", [K_ASSIGN] = "=",
 					    [K_ATLP] = "@(", [K_ATLB] = "@{", [K_DOLLP] = "$(", [K_NOT] = "!",
-					    [K_LBRACK] = "[", [K_RBRACK] = "]"};
+					    [K_LBRACK] = "[", [K_RBRACK] = "]", [K_DBEG] = "\"", [K_SPART] = "", [K_DEND] = "\""};
 	return t->s ? t->s : fixed[t->t] ? fixed[t->t] : "?";
 }
 
@@ -298,7 +339,7 @@ static int is_binop(const char *w)
 static struct node *block(struct ps *p)
 {
 	nx(p); /* { */
-	if (p->depth >= 200)
+	if (p->depth >= MAX_NESTING)
 		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
 	p->depth++;
 	struct node *b = statements(p, K_RB);
@@ -352,7 +393,7 @@ static struct node *primary_in(struct ps *p);
 
 static struct node *primary(struct ps *p)
 {
-	if (p->depth >= 200)
+	if (p->depth >= MAX_NESTING)
 		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
 	p->depth++;
 	struct node *x = primary_in(p);
@@ -377,6 +418,27 @@ static struct node *primary_in(struct ps *p)
 		break;
 	case K_DSTR:
 		x = mk(X_DSTR, t->s);
+		nx(p);
+		break;
+	case K_DBEG: /* kids: X_DSTR text pieces and X_SUB subexpressions, joined when evaluated */
+		nx(p);
+		x = mk(X_DSTR, NULL);
+		while (cur(p)->t != K_DEND) {
+			struct node *part = NULL;
+			if (cur(p)->t == K_SPART) {
+				part = mk(X_DSTR, cur(p)->s);
+				nx(p);
+			} else if (cur(p)->t == K_DOLLP) {
+				part = primary_in(p); /* one level per string, as in primary() */
+			} else {
+				perr(p, "Missing closing ')' in subexpression.%s", "");
+			}
+			if (!part) {
+				ps_node_free(x);
+				return NULL;
+			}
+			push(x, part);
+		}
 		nx(p);
 		break;
 	case K_VAR:
@@ -471,7 +533,7 @@ static struct node *primary_in(struct ps *p)
 
 static struct node *unary(struct ps *p)
 {
-	if (p->depth >= 200)
+	if (p->depth >= MAX_NESTING)
 		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
 	if (cur(p)->t == K_NOT || (cur(p)->t == K_DASH && !strcasecmp(cur(p)->s, "not"))) {
 		nx(p);

@@ -39,3 +39,6 @@ do { $i -= 1; "do $i" } until ($i -le 2)
 @('LOW', 'HIGH', 'HIGH') -eq 'HIGH'
 $d = '{"HIGH": 2}' | ConvertFrom-Json
 if ($d.CRITICAL -gt 0) { "critical" } else { "no critical: $($d.HIGH) high" }
+# subexpressions are parsed once, with quotes and parentheses of their own
+$n = 5; "a$($n + 1)b $(")") `$n ""q"" $( "in$( "$($n)" )ner" ) [$(  )] $(1,2,3)"
+"$('x') is $("a$('b')c".Length) long"

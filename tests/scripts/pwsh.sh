@@ -39,6 +39,10 @@ ps '"a".ToUpper()' 2> "$tmp/err"; rc=$?
 /usr/bin/python3 -c 'print("("*100000 + "1" + ")"*100000)' > "$tmp/deep.ps1"
 "$bin/ecrlite" pwsh -File "$tmp/deep.ps1" 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "nested too deeply" "$tmp/err" && ok || bad "deep nesting: $rc"
+# strings nested 20000 deep: refused at level 200 while lexing, without lexing the rest again per level
+/usr/bin/python3 -c 'print("\"$("*20000 + "1" + ")\""*20000)' > "$tmp/deep.ps1"
+"$bin/ecrlite" pwsh -File "$tmp/deep.ps1" >/dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "nested too deeply" "$tmp/err" && ok || bad "deep string nesting: $rc"
 ps 'Get-ECRRepository > out.txt' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: redirection ('>')" "$tmp/err" && [ ! -e out.txt ] && ok || bad "redirection refusal: $(cat "$tmp/err")"
 
