@@ -6,6 +6,7 @@
 
 #include "../../core/ecr.h"
 #include "../../core/buf.h"
+#include "../remote.h"
 #include "jmespath.h"
 
 /* Exit statuses of the real CLI. */
@@ -47,18 +48,6 @@ struct aws_cmd {
 	int explicit_paging;         /* maxResults/nextToken given by the user: one request */
 };
 
-/* aws_http.c: a failed call to an endpoint */
-struct aws_http_err {
-	char code[256];        /* the error code (__type after any '#'), or the HTTP status */
-	char message[8192];    /* the message, or the raw body */
-	int retried;           /* retried to exhaustion: "(reached max retries: 2)" */
-	int client;            /* nonzero: a client-side failure with this exit status */
-};
-
-/* One operation against --endpoint-url; 0 with *resp_out, or -1 with e filled. */
-int aws_http_call(const struct aws_cmd *cmd, const char *region, const char *op, json_t *req, json_t **resp_out,
-		  struct aws_http_err *e);
-
 struct caller {
 	struct aws_cmd *cmd;       /* the parsed command */
 	struct ecr_ctx *ctx;       /* local core, opened on first use */
@@ -66,8 +55,8 @@ struct caller {
 };
 
 /* aws_main.c: one call, and the CLI's rendering of a failed one (returns the exit). */
-int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct aws_http_err *f);
-int aws_report(const struct aws_cmd *cmd, const struct aws_http_err *f, const char *op);
+int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f);
+int aws_report(const struct aws_cmd *cmd, const struct fe_remote_err *f, const char *op);
 int aws_main(int argc, char **argv);
 /* aws_help.c: help text from the model; --generate-cli-skeleton; waiters. */
 int aws_help(const struct aws_cmd *cmd);

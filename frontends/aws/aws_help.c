@@ -280,7 +280,7 @@ int aws_wait(struct caller *c)
 		return AWS_EXIT_PARAM;
 	for (int attempt = 1;; attempt++) {
 		json_t *resp = NULL;
-		struct aws_http_err err;
+		struct fe_remote_err err;
 		if (aws_call(c, w->operation, c->cmd->req, &resp, &err)) {
 			if (err.client)
 				return aws_plain_error(err.client, "%s", err.message);

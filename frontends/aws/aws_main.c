@@ -34,7 +34,7 @@ static int retryable(const struct ecr_err *err)
 	       !strcmp(n, "ServerException") || err->code == ECR_E_INTERNAL;
 }
 
-static void failure(const struct ecr_err *err, struct aws_http_err *f)
+static void failure(const struct ecr_err *err, struct fe_remote_err *f)
 {
 	memset(f, 0, sizeof(*f));
 	snprintf(f->code, sizeof(f->code), "%s", ecr_err_name(err));
@@ -48,7 +48,7 @@ static void failure(const struct ecr_err *err, struct aws_http_err *f)
 }
 
 /* One request to the local core. */
-static int call_local(struct caller *c, const char *op, json_t *req, json_t **resp, struct aws_http_err *f)
+static int call_local(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f)
 {
 	struct ecr_err err = {0};
 	int rc;
@@ -86,14 +86,28 @@ static int call_local(struct caller *c, const char *op, json_t *req, json_t **re
 	return rc;
 }
 
-int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct aws_http_err *f)
+/* --endpoint-url: the shared endpoint client, with the CLI's user agent and exits */
+static int call_remote(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f)
+{
+	char ua[256];
+	snprintf(ua, sizeof(ua), "aws-cli/2.9.19 ecrlite/%s command/ecr.%s", ECRLITE_VERSION,
+		 c->cmd->waiter ? "wait.image-scan-complete" : c->cmd->operation);
+	struct fe_remote r = {.endpoint = c->cmd->endpoint_url, .region = c->region, .profile = c->cmd->profile,
+			      .user_agent = ua, .debug = c->cmd->debug};
+	int rc = fe_remote_call(&r, op, req, resp, f);
+	if (rc && f->client)
+		f->client = f->no_credentials ? AWS_EXIT_CONFIG : AWS_EXIT_CLIENT;
+	return rc;
+}
+
+int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f)
 {
 	if (c->cmd->endpoint_url)
-		return aws_http_call(c->cmd, c->region, op, req, resp, f);
+		return call_remote(c, op, req, resp, f);
 	return call_local(c, op, req, resp, f);
 }
 
-int aws_report(const struct aws_cmd *cmd, const struct aws_http_err *f, const char *op)
+int aws_report(const struct aws_cmd *cmd, const struct fe_remote_err *f, const char *op)
 {
 	(void)cmd;
 	if (f->client)
@@ -220,7 +234,7 @@ struct pages {
 	char *next_token;   /* --max-items resume token, or NULL */
 };
 
-static int paginate(struct caller *c, struct pages *out, struct aws_http_err *err)
+static int paginate(struct caller *c, struct pages *out, struct fe_remote_err *err)
 {
 	struct aws_cmd *cmd = c->cmd;
 	const struct ecr_op_model *op = cmd->op;
@@ -370,7 +384,7 @@ static json_t *query(const struct aws_cmd *cmd, json_t *v)
 static int run_op(struct caller *c)
 {
 	struct aws_cmd *cmd = c->cmd;
-	struct aws_http_err err;
+	struct fe_remote_err err;
 	int rc;
 	memset(&err, 0, sizeof(err));
 	if (cmd->op->pager && !cmd->no_paginate && !cmd->explicit_paging) {

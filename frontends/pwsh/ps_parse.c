@@ -30,14 +30,15 @@ struct tok {
 
 struct lx {
 	struct tok *v;   /* tokens */
-	int n, pos;      /* count, parser position */
+	int n, pos, cap; /* count, parser position, room */
 	char err[256];   /* first error */
 	int open_string; /* the text ended inside a string */
 };
 
 static void add(struct lx *l, enum tk t, const char *s, size_t n, int space)
 {
-	l->v = realloc(l->v, sizeof(*l->v) * (size_t)(l->n + 1));
+	if (l->n == l->cap) /* doubling: a long script is not quadratic (asan's realloc always copies) */
+		l->v = realloc(l->v, sizeof(*l->v) * (size_t)(l->cap = l->cap ? 2 * l->cap : 64));
 	l->v[l->n].t = t;
 	l->v[l->n].s = s ? strndup(s, n) : NULL;
 	l->v[l->n].space = space;
@@ -255,7 +256,8 @@ static struct node *mk(enum nk k, const char *s)
 
 static void push(struct node *p, struct node *c)
 {
-	p->kid = realloc(p->kid, sizeof(*p->kid) * (size_t)(p->n + 1));
+	if ((p->n & (p->n - 1)) == 0) /* room doubles when n reaches a power of two */
+		p->kid = realloc(p->kid, sizeof(*p->kid) * (size_t)(p->n ? 2 * p->n : 1));
 	p->kid[p->n++] = c;
 }
 

@@ -9,6 +9,7 @@
 
 #include "../../core/event.h"
 #include "../config.h"
+#include "../remote.h"
 #include "ps_int.h"
 
 #define MAX_PARAMS 64
@@ -482,12 +483,27 @@ static int missing_mandatory(struct inv *in)
 }
 
 /* Runs the bound command once, emitting into out. 0 or 1. */
+/* One call to -EndpointUrl; errors as the module shows them (0, or 1 reported) */
+static int call_remote(const struct ps_cmdlet *c, const struct fe_remote *remote, json_t *req, json_t **resp)
+{
+	struct fe_remote_err f;
+	if (!fe_remote_call(remote, c->op, req, resp, &f))
+		return 0;
+	if (f.no_credentials)
+		return fail(c, "No credentials specified or obtained from persisted/shell defaults.");
+	if (f.client)
+		return fail(c, "%s", f.transport[0] ? f.transport : f.message);
+	return fail(c, "%s", f.message[0] ? f.message : f.code);
+}
+
 static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 {
 	const struct ps_cmdlet *c = in->c;
 	const struct ecr_op_model *m = ecr_model_op(c->op);
 	json_t *req = json_object();
 	const char *sel = c->select, *region = NULL, *profile = NULL;
+	/* -EndpointUrl: the call goes to that endpoint, signed with these credentials */
+	struct fe_remote remote = {.profile_first = 1};
 	int force = 0, whatif = 0, noauto = 0, passthru = 0, has_select = 0, rc = 1;
 	struct ecr_ctx *ctx = NULL;
 	for (int k = 0; k < in->nb; k++) {
@@ -516,8 +532,15 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		} else if (!strcmp(p->path, "@profile")) {
 			profile = json_string_value(v);
 		} else if (!strcmp(p->path, "@endpoint")) {
-			fail(c, "-EndpointUrl is not supported by this build: cmdlets work on the local registry");
-			goto out;
+			remote.endpoint = json_string_value(v);
+		} else if (!strcmp(p->path, "@accesskey")) {
+			remote.access_key = json_string_value(v);
+		} else if (!strcmp(p->path, "@secretkey")) {
+			remote.secret_key = json_string_value(v);
+		} else if (!strcmp(p->path, "@sessiontoken")) {
+			remote.session_token = json_string_value(v);
+		} else if (!strcmp(p->path, "@profilelocation")) {
+			remote.credentials_file = json_string_value(v);
 		}
 	}
 	if (!sel)
@@ -546,20 +569,23 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		goto out;
 	}
 	struct ecr_err e = {0};
-	char *r = fe_region(region, profile);
-	if (ecr_ctx_open(&ctx, NULL, &e) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &e)) {
+	char *r = fe_region(region, profile), ua[256];
+	if (remote.endpoint) {
+		snprintf(ua, sizeof(ua), "AWSPowerShell.Common/4.1 ecrlite/%s cmdlet/%s", ECRLITE_VERSION, c->name);
+		remote.region = r ? r : ECR_DEFAULT_REGION;
+		remote.profile = profile;
+		remote.user_agent = ua;
+	} else if (ecr_ctx_open(&ctx, NULL, &e) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &e)) {
 		free(r);
 		fail(c, "%s", e.message);
 		goto out;
 	}
-	free(r);
 	/* page by page unless -NoAutoIteration or -NextToken */
 	int pages = m->pager && !noauto && !json_object_get(req, "nextToken");
 	rc = 0;
 	for (;;) {
 		json_t *resp = NULL;
-		if (ecr_call(ctx, c->op, req, &resp, &e)) {
-			fail(c, "%s", e.message);
+		if (remote.endpoint ? call_remote(c, &remote, req, &resp) : ecr_call(ctx, c->op, req, &resp, &e) ? fail(c, "%s", e.message) : 0) {
 			rc = 1;
 			break;
 		}
@@ -588,11 +614,12 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			ps_out_add(o, v);
 		}
 	}
-	json_t *notes = ecr_ctx_take_notices(ctx);
+	json_t *notes = ctx ? ecr_ctx_take_notices(ctx) : NULL;
 	size_t ni;
 	json_t *nv;
 	json_array_foreach(notes, ni, nv) fprintf(stderr, "WARNING: %s\n", json_string_value(nv));
 	json_decref(notes);
+	free(r);
 out:
 	json_decref(req);
 	ecr_ctx_free(ctx);

@@ -127,5 +127,35 @@ grep -q "(Get-ECRImage -RepositoryName zeta-repo  *-Filter_TagStatus UNTAGGED *)
 grep -q "EXIT 4" "$tmp/pty.out" && ok || bad "exit in the shell"
 grep -q 'big \$n' "$ECRLITE_HOME/pwsh_history" && ok || bad "history file"
 
+# -EndpointUrl: the cmdlets as clients of an ECR endpoint (a stand-in that records what
+# it is sent): SigV4 with the module's credential order, paging, errors as the module shows them
+/usr/bin/python3 "$top/tests/pwsh/fake_endpoint.py" "$top/tests/pwsh/fake_endpoint.answers.json" "$tmp/ep.log" "$tmp/ep.port" &
+eppid=$!
+for _ in $(seq 50); do [ -s "$tmp/ep.port" ] && break; sleep 0.1; done
+ep="http://127.0.0.1:$(cat "$tmp/ep.port")"
+printf '[ci]\naws_access_key_id = AKPROFILE\naws_secret_access_key = s3\n' > "$tmp/creds"
+# no credentials but those a check gives
+noenv() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_SHARED_CREDENTIALS_FILE=/dev/null HOME="$tmp" "$@"; }
+noenv "$bin/Get-ECRRepository" -EndpointUrl "$ep" 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -qx "Get-ECRRepository: No credentials specified or obtained from persisted/shell defaults." "$tmp/err" &&
+	[ ! -s "$tmp/ep.log" ] && ok || bad "endpoint without credentials: $rc $(cat "$tmp/err")"
+out=$(noenv "$bin/Get-ECRRepository" -EndpointUrl "$ep" -Region us-west-2 -AccessKey AKIDEXAMPLE -SecretKey s1 -Select Repositories.RepositoryName)
+[ "$out" = remote-a ] && tail -1 "$tmp/ep.log" | grep -q '"target": "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories", "body": {}, "authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/[0-9]*/us-west-2/ecr/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]\{64\}", "user_agent": "AWSPowerShell.Common/4.1 ecrlite/[^ ]* cmdlet/Get-ECRRepository"' &&
+	ok || bad "endpoint call with -AccessKey: $out $(tail -1 "$tmp/ep.log")"
+# the module reads an explicit profile before the environment, and never falls back
+out=$(noenv AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s2 "$bin/Get-ECRImage" -RepositoryName remote-a -EndpointUrl "$ep" -ProfileName ci -ProfileLocation "$tmp/creds" -Select ImageIds.ImageTag)
+[ "$out" = "$(printf 't1\nt2')" ] && [ "$(grep -c 'Credential=AKPROFILE/' "$tmp/ep.log")" = 2 ] && tail -1 "$tmp/ep.log" | grep -q '"body": {"repositoryName": "remote-a", "nextToken": "page-2"}' &&
+	ok || bad "endpoint paging with a profile: $out $(cat "$tmp/ep.log")"
+noenv AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s2 "$bin/Get-ECRImage" -RepositoryName remote-a -EndpointUrl "$ep" -ProfileName absent -ProfileLocation "$tmp/creds" 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "No credentials specified" "$tmp/err" && ok || bad "missing explicit profile: $rc $(cat "$tmp/err")"
+out=$(noenv AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s2 "$bin/ecrlite" pwsh -NonInteractive -Command "Get-ECRImageScanFinding -RepositoryName nope -ImageId_ImageTag x -EndpointUrl $ep; \$?" 2> "$tmp/err")
+[ "$out" = False ] && grep -qx "Get-ECRImageScanFinding: The repository with name 'nope' does not exist in the registry with id '111122223333'" "$tmp/err" &&
+	tail -1 "$tmp/ep.log" | grep -q "Credential=AKENV/[0-9]*/us-east-2/" && ok || bad "endpoint service error: $out $(cat "$tmp/err")"
+noenv AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s2 "$bin/Get-ECRImage" -RepositoryName remote-a -EndpointUrl http://127.0.0.1:9 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -qx "Get-ECRImage: Connection refused (127.0.0.1:9)" "$tmp/err" && ok || bad "endpoint refused: $rc $(cat "$tmp/err")"
+kill $eppid 2>/dev/null
+# the endpoint's repositories never reached the local registry
+"$bin/aws" ecr describe-repositories --repository-names remote-a >/dev/null 2>&1 && bad "endpoint answers leaked into the local state" || ok
+
 echo "pwsh: $pass passed, $fail failed"
 [ $fail = 0 ]

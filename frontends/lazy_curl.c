@@ -1,5 +1,5 @@
 #define AWS_LAZY_CURL_IMPL
-#include "../../core/lazy.h"
+#include "../core/lazy.h"
 #include "lazy_curl.h"
 
 const struct aws_curl_api *aws_curl_api(void)

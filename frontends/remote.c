@@ -1,6 +1,4 @@
-/* --endpoint-url: `aws ecr` as a client of any ECR-compatible endpoint. The AWS JSON
- * 1.1 protocol over HTTP (libcurl), Signature Version 4 (libcrypto HMAC), and the real
- * CLI's retry rules: throttling errors and 5xx are tried 3 times in all. */
+/* The endpoint client (remote.h): `aws --endpoint-url` and the cmdlets' -EndpointUrl. */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdarg.h>
@@ -10,9 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aws.h"
-#include "../config.h"
+#include "../core/buf.h"
+#include "../core/model.h"
+#include "config.h"
 #include "lazy_curl.h"
+#include "remote.h"
 
 #define MAX_ATTEMPTS 3           /* the CLI's standard retry mode */
 #define MAX_RESPONSE (256u << 20) /* a response body larger than this is refused */
@@ -86,22 +86,11 @@ struct creds {
 	char *token;   /* session token, or NULL */
 };
 
-static int get_creds(const struct aws_cmd *cmd, struct creds *c)
+/* aws_access_key_id … of a profile: the credentials file, then the config file */
+static int profile_creds(const struct fe_remote *r, const char *profile, struct creds *c)
 {
-	const char *k = getenv("AWS_ACCESS_KEY_ID"), *s = getenv("AWS_SECRET_ACCESS_KEY");
-	memset(c, 0, sizeof(*c));
-	if (k && *k && s && *s) {
-		c->key = strdup(k);
-		c->secret = strdup(s);
-		const char *t = getenv("AWS_SESSION_TOKEN");
-		c->token = t && *t ? strdup(t) : NULL;
-		return 0;
-	}
-	const char *profile = cmd->profile ? cmd->profile : getenv("AWS_PROFILE");
-	if (!profile || !*profile)
-		profile = "default";
-	char path[4096], section[300];
-	const char *cf = getenv("AWS_SHARED_CREDENTIALS_FILE");
+	char path[4096], p2[4096], section[300];
+	const char *cf = r->credentials_file ? r->credentials_file : getenv("AWS_SHARED_CREDENTIALS_FILE");
 	const char *home = getenv("HOME");
 	if (!cf || !*cf) {
 		snprintf(path, sizeof(path), "%s/.aws/credentials", home ? home : "");
@@ -113,7 +102,6 @@ static int get_creds(const struct aws_cmd *cmd, struct creds *c)
 	if (!c->key || !c->secret) {
 		/* the config file may hold them too, under [profile NAME] */
 		const char *cfg = getenv("AWS_CONFIG_FILE");
-		char p2[4096];
 		if (!cfg || !*cfg) {
 			snprintf(p2, sizeof(p2), "%s/.aws/config", home ? home : "");
 			cfg = p2;
@@ -128,6 +116,36 @@ static int get_creds(const struct aws_cmd *cmd, struct creds *c)
 		c->secret = fe_ini_value(cfg, section, "aws_secret_access_key");
 	}
 	return c->key && c->secret ? 0 : -1;
+}
+
+static int env_creds(struct creds *c)
+{
+	const char *k = getenv("AWS_ACCESS_KEY_ID"), *s = getenv("AWS_SECRET_ACCESS_KEY");
+	if (!k || !*k || !s || !*s)
+		return -1;
+	c->key = strdup(k);
+	c->secret = strdup(s);
+	const char *t = getenv("AWS_SESSION_TOKEN");
+	c->token = t && *t ? strdup(t) : NULL;
+	return 0;
+}
+
+/* explicit keys; then the environment and the profile, in the frontend's order */
+static int get_creds(const struct fe_remote *r, struct creds *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (r->access_key && r->secret_key) {
+		c->key = strdup(r->access_key);
+		c->secret = strdup(r->secret_key);
+		c->token = r->session_token ? strdup(r->session_token) : NULL;
+		return 0;
+	}
+	if (r->profile_first && r->profile) /* an explicit profile that is missing: no fallback */
+		return profile_creds(r, r->profile, c);
+	if (!env_creds(c))
+		return 0;
+	const char *profile = r->profile ? r->profile : getenv("AWS_PROFILE");
+	return profile_creds(r, profile && *profile ? profile : "default", c);
 }
 
 static void creds_free(struct creds *c)
@@ -167,18 +185,20 @@ static void dbg(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* One signed request. Returns the HTTP status (0 on a transport failure, with msg). */
-static long send_once(const struct aws_cmd *cmd, const char *region, const struct creds *c, const char *op,
-		      const char *payload, struct buf *resp, char *msg, size_t msgn)
+/* One signed request. Returns the HTTP status (0 on a transport failure, with msg in the
+ * CLI's words and transport in HttpClient's). */
+static long send_once(const struct fe_remote *r, const struct creds *c, const char *op,
+		      const char *payload, struct buf *resp, char *msg, size_t msgn, char *transport, size_t transportn)
 {
 	char amzdate[32], date[16], host[512], target[256], payload_hash[65], canon_hash[65], sig[65];
-	char scope[128], hdr[1024], auth[1024], cli[128];
+	char scope[128], hdr[1024], auth[1024], ua[512];
+	const char *region = r->region;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(amzdate, sizeof(amzdate), "%Y%m%dT%H%M%SZ", &tm);
 	strftime(date, sizeof(date), "%Y%m%d", &tm);
-	url_host(cmd->endpoint_url, host, sizeof(host));
+	url_host(r->endpoint, host, sizeof(host));
 	snprintf(target, sizeof(target), "%s.%s", ecr_target_prefix, op);
 	sha256_hex(payload, strlen(payload), payload_hash);
 	struct buf canon;
@@ -212,9 +232,8 @@ static long send_once(const struct aws_cmd *cmd, const char *region, const struc
 	snprintf(hdr, sizeof(hdr), "X-Amz-Target: %s", target);
 	hl = curl_slist_append(hl, hdr);
 	hl = curl_slist_append(hl, "Content-Type: application/x-amz-json-1.1");
-	snprintf(cli, sizeof(cli), "User-Agent: aws-cli/2.9.19 ecrlite/%s command/ecr.%s", ECRLITE_VERSION,
-		 cmd->waiter ? "wait.image-scan-complete" : cmd->operation);
-	hl = curl_slist_append(hl, cli);
+	snprintf(ua, sizeof(ua), "User-Agent: %s", r->user_agent);
+	hl = curl_slist_append(hl, ua);
 	snprintf(hdr, sizeof(hdr), "X-Amz-Date: %s", amzdate);
 	hl = curl_slist_append(hl, hdr);
 	if (c->token) {
@@ -225,7 +244,7 @@ static long send_once(const struct aws_cmd *cmd, const char *region, const struc
 	hl = curl_slist_append(hl, auth);
 	hl = curl_slist_append(hl, "Accept:"); /* libcurl's default Accept is not the CLI's */
 	hl = curl_slist_append(hl, "Expect:");
-	curl_easy_setopt(h, CURLOPT_URL, cmd->endpoint_url);
+	curl_easy_setopt(h, CURLOPT_URL, r->endpoint);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
@@ -234,12 +253,22 @@ static long send_once(const struct aws_cmd *cmd, const char *region, const struc
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 60L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	dbg("POST %s %s %s", cmd->endpoint_url, target, payload);
+	dbg("POST %s %s %s", r->endpoint, target, payload);
+	char cerr[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	CURLcode rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	else
-		snprintf(msg, msgn, "Could not connect to the endpoint URL: \"%s\"", cmd->endpoint_url);
+	} else {
+		snprintf(msg, msgn, "Could not connect to the endpoint URL: \"%s\"", r->endpoint);
+		/* as .NET's HttpClient words the common ones, for the cmdlets */
+		if (rc == CURLE_COULDNT_CONNECT)
+			snprintf(transport, transportn, "Connection refused (%s)", host);
+		else if (rc == CURLE_COULDNT_RESOLVE_HOST)
+			snprintf(transport, transportn, "Name or service not known (%s)", host);
+		else
+			snprintf(transport, transportn, "%s", cerr[0] ? cerr : "the request failed");
+	}
 	dbg("-> %ld %s", status, resp->data ? resp->data : "");
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(h);
@@ -262,18 +291,19 @@ static int retryable(long status, const char *code)
 	return 0;
 }
 
-int aws_http_call(const struct aws_cmd *cmd, const char *region, const char *op, json_t *req, json_t **resp_out,
-		  struct aws_http_err *e)
+int fe_remote_call(const struct fe_remote *r, const char *op, json_t *req, json_t **resp_out,
+		   struct fe_remote_err *e)
 {
 	struct creds c;
 	struct buf payload;
 	int rc = 0;
 	*resp_out = NULL;
 	memset(e, 0, sizeof(*e));
-	debug_enabled = cmd->debug;
-	if (get_creds(cmd, &c)) {
+	debug_enabled = r->debug;
+	if (get_creds(r, &c)) {
 		creds_free(&c);
-		e->client = AWS_EXIT_CONFIG;
+		e->client = 1;
+		e->no_credentials = 1;
 		snprintf(e->message, sizeof(e->message),
 			 "Unable to locate credentials. You can configure credentials by running \"aws configure\".");
 		return -1;
@@ -289,9 +319,9 @@ int aws_http_call(const struct aws_cmd *cmd, const char *region, const char *op,
 		struct buf resp;
 		char msg[512] = "";
 		ecr_buf_init(&resp, MAX_RESPONSE);
-		long status = send_once(cmd, region, &c, op, payload.data, &resp, msg, sizeof(msg));
+		long status = send_once(r, &c, op, payload.data, &resp, msg, sizeof(msg), e->transport, sizeof(e->transport));
 		if (!status) {
-			e->client = AWS_EXIT_CLIENT;
+			e->client = 1;
 			snprintf(e->message, sizeof(e->message), "%s", msg);
 			ecr_buf_release(&resp);
 			rc = -1;
