@@ -33,11 +33,14 @@ struct builtin {
 
 static const struct builtin *find(const char *name);
 
+/* a built-in's error: terminating for the command, as an ArgumentException (the
+ * built-ins' errors are about their arguments or input) */
 static int berr(struct call *c, const char *fmt, const char *a)
 {
-	fprintf(stderr, "%s: ", c->b->name);
-	fprintf(stderr, fmt, a);
-	fprintf(stderr, "\n");
+	char msg[4096];
+	snprintf(msg, sizeof(msg), fmt, a);
+	ps_out_flush(c->s->out);
+	ps_raise(c->b->name, PS_E_ARGUMENT, NULL, 1, "%s", msg);
 	return 1;
 }
 
@@ -591,12 +594,15 @@ static int write_stream(struct call *c, const char *prefix, int fails)
 	json_t *v = c->input ? c->input : arg(c, "Message");
 	char *s = v ? ps_to_string(v) : strdup("");
 	ps_out_flush(c->s->out);
-	fprintf(stderr, "%s%s\n", prefix, s);
+	if (fails) /* Write-Error: a non-terminating error, in $Error too; try does not catch it */
+		ps_raise(prefix, PS_E_WRITE_ERROR, NULL, 0, "%s", s);
+	else
+		fprintf(stderr, "%s%s\n", prefix, s);
 	free(s);
 	return fails;
 }
 
-static int write_error(struct call *c) { return write_stream(c, "Write-Error: ", 1); }
+static int write_error(struct call *c) { return write_stream(c, "Write-Error", 1); }
 static int write_warning(struct call *c) { return write_stream(c, "WARNING: ", 0); }
 
 static int out_null(struct call *c)
@@ -792,15 +798,15 @@ static const struct bparam *param(const struct builtin *b, const char *name, int
 		if (!strncasecmp(p->name, name, n)) {
 			if (hit) {
 				if (!quiet)
-					fprintf(stderr, "%s: Parameter cannot be processed because the parameter name '%s' is ambiguous.\n",
-						b->name, name);
+					ps_raise(b->name, PS_E_BINDING, NULL, 1,
+						 "Parameter cannot be processed because the parameter name '%s' is ambiguous.", name);
 				return NULL;
 			}
 			hit = p;
 		}
 	}
 	if (!hit && !quiet)
-		fprintf(stderr, "%s: A parameter cannot be found that matches parameter name '%s'.\n", b->name, name);
+		ps_raise(b->name, PS_E_BINDING, NULL, 1, "A parameter cannot be found that matches parameter name '%s'.", name);
 	return hit;
 }
 
@@ -822,8 +828,8 @@ int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *inp
 			if (!(p = param(b, a[i].name, 0)))
 				goto out;
 			if (!p->is_switch && !a[i].value) {
-				fprintf(stderr, "%s: Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.\n",
-					b->name, p->name);
+				ps_raise(b->name, PS_E_BINDING, NULL, 1,
+					 "Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.", p->name);
 				goto out;
 			}
 		} else {
@@ -843,7 +849,7 @@ int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *inp
 			}
 			if (!p) {
 				char *t = ps_to_string(a[i].value);
-				fprintf(stderr, "%s: A positional parameter cannot be found that accepts argument '%s'.\n", b->name, t);
+				ps_raise(b->name, PS_E_BINDING, NULL, 1, "A positional parameter cannot be found that accepts argument '%s'.", t);
 				free(t);
 				goto out;
 			}

@@ -4,6 +4,7 @@
 /* FNM_CASEFOLD: -like is case-insensitive, as PowerShell's is */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <math.h>
 #include <fnmatch.h>
 #include <regex.h>
 #include <stdint.h>
@@ -14,43 +15,75 @@
 
 #include "ps_lang.h"
 
-static json_t *vars;          /* the session's variables (name lower-cased) */
+/* Variables by scope, names lower-cased: [0] is the global (script) scope, one more per
+ * function call. Reading looks outward; assigning writes the innermost scope, as in
+ * PowerShell, unless the name says $global: or $script:. */
+static json_t *scopes[PS_MAX_CALL_DEPTH + 1];
+static int nscopes;
+
+static void var_key(const char *name, char k[128], int *global)
+{
+	snprintf(k, 128, "%s", name);
+	for (char *c = k; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	*global = 0;
+	if (!strncmp(k, "global:", 7) || !strncmp(k, "script:", 7)) {
+		memmove(k, k + 7, strlen(k + 7) + 1);
+		*global = 1;
+	}
+	if (!strcmp(k, "psitem"))
+		snprintf(k, 128, "_");
+}
+
+int ps_scope_push(void)
+{
+	if (nscopes > PS_MAX_CALL_DEPTH)
+		return -1;
+	if (!nscopes)
+		scopes[nscopes++] = json_object();
+	scopes[nscopes++] = json_object();
+	return 0;
+}
+
+void ps_scope_pop(void)
+{
+	json_decref(scopes[--nscopes]);
+	scopes[nscopes] = NULL;
+}
 
 json_t *ps_var_get(const char *name)
 {
 	char k[128];
-	snprintf(k, sizeof(k), "%s", name);
-	for (char *c = k; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
+	int global;
+	var_key(name, k, &global);
 	if (!strcmp(k, "true"))
 		return json_true();
 	if (!strcmp(k, "false"))
 		return json_false();
 	if (!strcmp(k, "null"))
 		return json_null();
-	if (!strcmp(k, "psitem"))
-		snprintf(k, sizeof(k), "_");
-	if (!strcmp(k, "home") && !(vars && json_object_get(vars, k)))
-		return json_string(getenv("HOME") ? getenv("HOME") : "");
 	if (!strncmp(k, "env:", 4)) {
 		const char *e = getenv(name + 4);
 		return e ? json_string(e) : json_null();
 	}
-	json_t *v = vars ? json_object_get(vars, k) : NULL;
-	return v ? json_incref(v) : json_null();
+	for (int i = global ? 0 : nscopes - 1; i >= 0; i--) {
+		json_t *v = json_object_get(scopes[i], k);
+		if (v)
+			return json_incref(v);
+	}
+	if (!strcmp(k, "home"))
+		return json_string(getenv("HOME") ? getenv("HOME") : "");
+	return json_null();
 }
 
 void ps_var_set(const char *name, json_t *v)
 {
 	char k[128];
-	if (!vars)
-		vars = json_object();
-	snprintf(k, sizeof(k), "%s", name);
-	for (char *c = k; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	if (!strcmp(k, "psitem"))
-		snprintf(k, sizeof(k), "_");
-	json_object_set(vars, k, v);
+	int global;
+	if (!nscopes)
+		scopes[nscopes++] = json_object();
+	var_key(name, k, &global);
+	json_object_set(scopes[global ? 0 : nscopes - 1], k, v);
 }
 
 int ps_truthy(json_t *v)
@@ -92,6 +125,14 @@ json_t *ps_member(json_t *v, const char *name)
 			return json_incref(p);
 		if (json_is_string(v) && !strcasecmp(name, "Length"))
 			return json_integer((json_int_t)json_string_length(v));
+		if (json_is_object(v) && !strcasecmp(name, "Count") &&
+		    (json_object_get(v, PS_HASH_KEY) || json_object_get(v, PS_DICT_KEY))) {
+			json_int_t n = 0; /* a hashtable's Count: its entries */
+			const char *k;
+			json_t *e;
+			json_object_foreach(v, k, e) n += !ps_is_marker(k);
+			return json_integer(n);
+		}
 		return json_integer(json_is_null(v) ? 0 : 1);
 	}
 	json_t *p = ps_prop(v, name);
@@ -166,7 +207,7 @@ static int re_compile(regex_t *re, const char *pat, int flags)
 	return rc;
 }
 
-static int scalar_op(const char *op, json_t *a, json_t *b)
+static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
 {
 	int c;
 	if (!strcmp(op, "eq"))
@@ -192,8 +233,20 @@ static int scalar_op(const char *op, json_t *a, json_t *b)
 		char *x = ps_to_string(a), *y = ps_to_string(b);
 		regex_t re;
 		int m = 0;
-		if (!re_compile(&re, y, REG_EXTENDED | REG_ICASE | REG_NOSUB)) {
-			m = regexec(&re, x, 0, NULL, 0) == 0;
+		if (!re_compile(&re, y, REG_EXTENDED | REG_ICASE)) {
+			regmatch_t g[10];
+			m = regexec(&re, x, 10, g, 0) == 0;
+			if (m && set_matches) { /* a scalar -match fills $Matches: 0 the match, 1… the groups */
+				json_t *h = json_pack("{s:b}", PS_HASH_KEY, 1);
+				for (int i = 0; i < 10 && i <= (int)re.re_nsub; i++)
+					if (g[i].rm_so >= 0) {
+						char k[4];
+						snprintf(k, sizeof(k), "%d", i);
+						json_object_set_new(h, k, json_stringn(x + g[i].rm_so, (size_t)(g[i].rm_eo - g[i].rm_so)));
+					}
+				ps_var_set("Matches", h);
+				json_decref(h);
+			}
 			regfree(&re);
 		}
 		free(x);
@@ -393,10 +446,10 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		json_t *out = json_array();
 		size_t i;
 		json_t *e;
-		json_array_foreach(a, i, e) if (scalar_op(op, e, b)) json_array_append(out, e);
+		json_array_foreach(a, i, e) if (scalar_op(op, e, b, 0)) json_array_append(out, e);
 		return out;
 	}
-	return json_boolean(scalar_op(op, a, b));
+	return json_boolean(scalar_op(op, a, b, 1));
 }
 
 /* A piece of "…" text: "$name" expands; "`$" was kept as \002. Subexpressions are
@@ -433,6 +486,60 @@ static json_t *expand(const char *t)
 	}
 	json_t *r = json_stringn(out, o);
 	free(out);
+	return r;
+}
+
+/* [type]value for the types the parser lets through; steals v */
+static json_t *cast(const char *type, json_t *v)
+{
+	json_t *r = NULL;
+	if (!strcmp(type, "pscustomobject") || !strcmp(type, "ordered")) {
+		if (!json_is_object(v) || !json_object_get(v, PS_HASH_KEY))
+			return v; /* [pscustomobject] on anything but a hashtable changes nothing */
+		if (!strcmp(type, "ordered"))
+			return v; /* hashtables here keep their order already */
+		r = json_deep_copy(v);
+		json_object_del(r, PS_HASH_KEY);
+	} else if (!strcmp(type, "string")) {
+		char *t = ps_to_string(v);
+		r = json_string(t);
+		free(t);
+	} else if (!strcmp(type, "bool")) {
+		r = json_boolean(ps_truthy(v));
+	} else if (!strcmp(type, "array")) {
+		r = json_is_array(v) ? json_incref(v) : json_array();
+		if (!json_is_array(v) && !json_is_null(v))
+			json_array_append(r, v);
+	} else { /* int, long, double: .NET rounds half to even, as nearbyint does by default */
+		double d = 0;
+		int ok = 1;
+		if (json_is_number(v)) {
+			d = json_number_value(v);
+		} else if (json_is_boolean(v)) {
+			d = json_is_true(v);
+		} else if (json_is_string(v)) {
+			char *end;
+			const char *t = json_string_value(v);
+			d = strtod(t, &end);
+			while (*end == ' ')
+				end++;
+			ok = end != t && !*end;
+		} else if (!json_is_null(v)) {
+			ok = 0;
+		}
+		if (!ok) {
+			char *t = ps_to_string(v);
+			const char *net = !strcmp(type, "double") ? "System.Double" : !strcmp(type, "long") ? "System.Int64" : "System.Int32";
+			ps_raise("InvalidArgument", PS_E_RUNTIME, NULL, 1,
+				 "Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
+				 t, net, t);
+			free(t);
+			json_decref(v);
+			return NULL;
+		}
+		r = !strcmp(type, "double") ? json_real(d) : json_integer((json_int_t)nearbyint(d));
+	}
+	json_decref(v);
 	return r;
 }
 
@@ -497,6 +604,9 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 		}
 		return r;
 	}
+	case X_CAST:
+		a = ps_eval(x->kid[0], s);
+		return a ? cast(x->s, a) : NULL;
 	case X_HASH: {
 		r = json_pack("{s:b}", PS_HASH_KEY, 1);
 		for (int i = 0; i < x->n; i++) {
@@ -538,7 +648,14 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 			return NULL;
 		}
 		r = json_null();
-		if (json_is_integer(b)) {
+		if (json_is_integer(b) && json_is_object(a) &&
+		    (json_object_get(a, PS_HASH_KEY) || json_object_get(a, PS_DICT_KEY))) {
+			char k[32]; /* $Matches[1]: a hashtable's key, not a position */
+			snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(b));
+			json_t *m = json_object_get(a, k);
+			if (m)
+				r = json_incref(m);
+		} else if (json_is_integer(b)) {
 			json_int_t i = json_integer_value(b), n = json_is_array(a) ? (json_int_t)json_array_size(a) : 1;
 			if (i < 0)
 				i += n; /* from the end */
@@ -603,6 +720,6 @@ json_t *ps_unwrap(json_t *list)
 
 void ps_vars_free(void)
 {
-	json_decref(vars);
-	vars = NULL;
+	while (nscopes)
+		ps_scope_pop();
 }

@@ -2,6 +2,8 @@
  * command given the whole list its predecessor emitted), assignments, if/foreach/exit.
  * ECR cmdlets go through ps_invoke, everything else through ps_builtins.c. Output of
  * statements run for display collects in the session's Out-Default. */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +11,46 @@
 
 #include "ps_lang.h"
 
+/* Functions defined so far (name lower-cased → the X_FUNC node, which lives as long as
+ * the session's trees). */
+static json_t *functions;
+
+static struct node *function_find(const char *name)
+{
+	char k[256];
+	snprintf(k, sizeof(k), "%s", name);
+	for (char *c = k; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	json_t *f = functions ? json_object_get(functions, k) : NULL;
+	return f ? (struct node *)(intptr_t)json_integer_value(f) : NULL;
+}
+
+static void function_define(struct node *f)
+{
+	char k[256];
+	snprintf(k, sizeof(k), "%s", f->s);
+	for (char *c = k; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (!functions)
+		functions = json_object();
+	json_object_set_new(functions, k, json_integer((json_int_t)(intptr_t)f));
+}
+
+/* 1 when a declared parameter of the function is a [switch] */
+static int function_switch(struct node *f, const char *param)
+{
+	struct node *pa = f->kid[0];
+	for (int i = 0; i < pa->n; i++)
+		if (!strcasecmp(pa->kid[i]->s, param))
+			return pa->kid[i]->has_value;
+	return 0;
+}
+
 static int is_switch(const char *cmd, const char *param)
 {
+	struct node *f = function_find(cmd);
+	if (f)
+		return function_switch(f, param);
 	if (ps_cmdlet_find(cmd))
 		return ps_is_cmdlet_switch(cmd, param);
 	return ps_builtin_is_switch(cmd, param);
@@ -46,6 +86,122 @@ fail:
 	return -1;
 }
 
+/* Binds a param block from $args-style values: named ones (a {"\001param": name}
+ * marker from a call, or a "-Name" string from the -File command line that names a
+ * parameter) then the rest by position; what is left stays in $args. 0, or 1 reported. */
+static int bind_params(struct node *pa, json_t *argv, const char *origin, struct ps_sess *s)
+{
+	json_t *rest = json_array(), *bound = json_object();
+	size_t n = json_array_size(argv);
+	for (size_t i = 0; i < n; i++) {
+		json_t *a = json_array_get(argv, i);
+		const char *name = json_string_value(json_object_get(a, "\001param"));
+		if (!name && json_is_string(a) && json_string_value(a)[0] == '-' && isalpha((unsigned char)json_string_value(a)[1]))
+			name = json_string_value(a) + 1;
+		struct node *hit = NULL;
+		int hits = 0;
+		for (int k = 0; name && k < pa->n; k++) {
+			if (!strcasecmp(pa->kid[k]->s, name)) {
+				hit = pa->kid[k], hits = 1;
+				break;
+			}
+			if (!strncasecmp(pa->kid[k]->s, name, strlen(name)))
+				hit = pa->kid[k], hits++;
+		}
+		if (name && hits != 1) {
+			if (json_is_string(a)) { /* a "-word" that names no parameter is a value */
+				json_array_append(rest, a);
+				continue;
+			}
+			ps_raise(origin, PS_E_BINDING, NULL, 1, hits ? "Parameter cannot be processed because the parameter name '%s' is ambiguous."
+					       : "A parameter cannot be found that matches parameter name '%s'.", name);
+			json_decref(rest);
+			json_decref(bound);
+			return 1;
+		}
+		if (name) {
+			json_t *v = json_object_get(a, "\001value");
+			if (hit->has_value) /* [switch] */
+				v = v ? v : json_true();
+			else if (!v && !json_is_string(a))
+				v = json_null();
+			else if (!v && i + 1 < n)
+				v = json_array_get(argv, ++i);
+			if (!v) {
+				ps_raise(origin, PS_E_BINDING, NULL, 1,
+					 "Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.", hit->s);
+				json_decref(rest);
+				json_decref(bound);
+				return 1;
+			}
+			json_object_set(bound, hit->s, v);
+			continue;
+		}
+		json_array_append(rest, a);
+	}
+	size_t used = 0;
+	for (int k = 0; k < pa->n; k++) {
+		struct node *p = pa->kid[k];
+		json_t *v = json_object_get(bound, p->s);
+		if (v) {
+			ps_var_set(p->s, v);
+		} else if (!p->has_value && used < json_array_size(rest)) {
+			ps_var_set(p->s, json_array_get(rest, used++));
+		} else if (p->n) {
+			json_t *d = ps_eval(p->kid[0], s);
+			if (!d) {
+				json_decref(rest);
+				json_decref(bound);
+				return 1;
+			}
+			ps_var_set(p->s, d);
+			json_decref(d);
+		} else {
+			ps_var_set(p->s, p->has_value ? json_false() : json_null());
+		}
+	}
+	json_t *left = json_array();
+	for (size_t i = used; i < json_array_size(rest); i++)
+		json_array_append(left, json_array_get(rest, i));
+	ps_var_set("args", left);
+	json_decref(left);
+	json_decref(rest);
+	json_decref(bound);
+	return 0;
+}
+
+/* A function call: a scope of its own, the arguments bound, its output collected. */
+static json_t *call_function(struct node *f, struct ps_sess *s, struct ps_arg *args, int n, json_t *input)
+{
+	if (ps_scope_push()) {
+		ps_raise(f->s, PS_E_RUNTIME, NULL, 1, "The script failed due to call depth overflow.");
+		s->error = 1;
+		return NULL;
+	}
+	json_t *argv = json_array();
+	for (int i = 0; i < n; i++) {
+		if (args[i].param) {
+			json_t *m = json_pack("{s:s}", "\001param", args[i].param);
+			if (args[i].has_value)
+				json_object_set(m, "\001value", args[i].value);
+			json_array_append_new(argv, m);
+		} else {
+			json_array_append(argv, args[i].value);
+		}
+	}
+	ps_var_set("input", input ? input : json_array());
+	json_t *out = NULL;
+	if (!bind_params(f->kid[0], argv, f->s, s)) {
+		out = ps_run_statements(f->kid[1], s, 0);
+		if (s->jump == 3) /* return */
+			s->jump = 0;
+	}
+	json_decref(argv);
+	ps_scope_pop();
+	s->last_ok = out != NULL && !s->error && !ps_error_pending();
+	return out;
+}
+
 static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 {
 	struct ps_arg *args = calloc((size_t)c->n + 1, sizeof(*args));
@@ -55,7 +211,10 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		free(args);
 		return NULL;
 	}
-	if (ps_cmdlet_find(c->s)) {
+	struct node *fn = function_find(c->s);
+	if (fn) {
+		out = call_function(fn, s, args, n, input);
+	} else if (ps_cmdlet_find(c->s)) {
 		struct ps_out *o = ps_out_new();
 		int rc = ps_invoke(c->s, args, n, input, o, s->interactive);
 		out = ps_out_take(o);
@@ -76,9 +235,10 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		s->last_ok = !ps_builtin_run(c->s, b, n, input, out, s);
 		free(b);
 	} else {
-		fprintf(stderr, "%s: The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n"
-				"Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n",
-			c->s, c->s);
+		ps_raise(c->s, PS_E_NOT_FOUND, NULL, 1,
+			 "The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n"
+			 "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+			 c->s);
 		s->last_ok = 0;
 	}
 	for (int i = 0; i < n; i++)
@@ -142,18 +302,77 @@ static int run_block(struct node *blk, struct ps_sess *s, int display, json_t *d
 	return 0;
 }
 
-/* After a loop body: 1 when a break ends the loop; a continue just goes on. */
+/* After a loop body: 1 when a break or return ends the loop; a continue goes on. */
 static int loop_jump(struct ps_sess *s)
 {
-	int brk = s->jump == 1;
-	s->jump = 0;
+	int brk = s->jump == 1 || s->jump == 3;
+	if (s->jump != 3) /* a return goes on leaving, up to its function */
+		s->jump = 0;
 	return brk;
+}
+
+/* the script, or the innermost try body, is over */
+static int stopping(struct ps_sess *s)
+{
+	return s->exited || s->error || ps_error_pending();
+}
+
+/* try/catch/finally: the body with errors kept instead of shown; the first catch whose
+ * types match (or that has none) runs with $_ the ErrorRecord; finally always. */
+static void run_try(struct node *x, struct ps_sess *s, int display, json_t *out)
+{
+	int error = s->error;
+	ps_trap_enter();
+	run_block(x->kid[0], s, display, out);
+	json_t *err = ps_trap_leave();
+	int fatal = s->error; /* throw or -ErrorAction Stop end the script unless caught;
+				 a cmdlet's own error ends only its statement */
+	if (err) {
+		s->error = error; /* the script goes on: caught, or only the statement ends */
+		struct node *hit = NULL;
+		for (int i = 1; i < x->n && !hit; i++) {
+			if (x->kid[i]->k != X_CATCH)
+				continue;
+			if (!x->kid[i]->s) {
+				hit = x->kid[i];
+				break;
+			}
+			char types[1024];
+			snprintf(types, sizeof(types), "%s", x->kid[i]->s);
+			for (char *save, *t = strtok_r(types, ",", &save); t && !hit; t = strtok_r(NULL, ",", &save))
+				if (ps_error_is_a(err, t))
+					hit = x->kid[i];
+		}
+		if (hit) {
+			json_t *saved = ps_var_get("_");
+			ps_var_set("_", err);
+			run_block(hit->kid[0], s, display, out);
+			ps_var_set("_", saved);
+			json_decref(saved);
+			json_decref(err);
+			err = NULL;
+		}
+	}
+	for (int i = 1; i < x->n; i++)
+		if (x->kid[i]->k == X_FINALLY) {
+			int e = s->error, j = s->jump;
+			s->error = 0, s->jump = 0;
+			run_block(x->kid[i]->kid[0], s, display, out);
+			s->error |= e;
+			if (!s->jump)
+				s->jump = j;
+		}
+	if (err) { /* not caught here: on to an outer try, or shown */
+		ps_error_rethrow(err, 1);
+		s->error |= fatal;
+		json_decref(err);
+	}
 }
 
 json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 {
 	json_t *out = json_array();
-	for (int i = 0; i < st->n && !s->exited && !s->error && !s->jump; i++) {
+	for (int i = 0; i < st->n && !stopping(s) && !s->jump; i++) {
 		struct node *x = st->kid[i];
 		json_t *r, *v;
 		switch (x->k) {
@@ -199,7 +418,7 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 			if (r) {
 				size_t j;
 				json_array_foreach(r, j, v) {
-					if (s->exited || s->error)
+					if (stopping(s))
 						break;
 					ps_var_set(x->s, v);
 					run_block(x->kid[1], s, display, out);
@@ -211,7 +430,7 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 			break;
 		case X_WHILE:
 		case X_DO:
-			for (int first = 1; !s->exited && !s->error; first = 0) {
+			for (int first = 1; !stopping(s); first = 0) {
 				if (x->k == X_WHILE || !first) {
 					r = ps_run_pipeline(x->kid[0], s, NULL);
 					v = r ? ps_unwrap(r) : json_null();
@@ -229,6 +448,50 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 		case X_CONTINUE:
 			s->jump = x->k == X_BREAK ? 1 : 2;
 			break;
+		case X_TRY:
+			run_try(x, s, display, out);
+			break;
+		case X_THROW: {
+			/* throw "text", throw $_ (again), or a bare throw: a script-terminating error */
+			json_t *rec = NULL;
+			v = NULL;
+			if (x->n && (r = ps_run_pipeline(x->kid[0], s, NULL)))
+				v = ps_unwrap(r);
+			if (v && ps_is_error_record(v)) {
+				rec = json_incref(v);
+			} else {
+				char *t = v && !json_is_null(v) ? ps_to_string(v) : strdup("ScriptHalted");
+				rec = ps_error_record("Exception", PS_E_RUNTIME, NULL, t);
+				free(t);
+			}
+			json_decref(v);
+			ps_error_push(rec, 1);
+			json_decref(rec);
+			s->error = 1;
+			s->last_ok = 0;
+			break;
+		}
+		case X_RETURN:
+			if (x->n && (r = ps_run_pipeline(x->kid[0], s, NULL))) {
+				emit(out, r, s, display);
+				json_decref(r);
+			}
+			s->jump = 3;
+			break;
+		case X_FUNC:
+			function_define(x);
+			break;
+		case X_PARAM: { /* a script's param block: from its arguments */
+			json_t *argv = ps_var_get("args");
+			if (!json_is_array(argv)) {
+				json_decref(argv);
+				argv = json_array();
+			}
+			if (bind_params(x, argv, "param", s))
+				s->error = 1;
+			json_decref(argv);
+			break;
+		}
 		case X_EXIT:
 			s->exited = 1;
 			s->exit_code = 0;
@@ -256,16 +519,20 @@ void ps_sess_init(struct ps_sess *s, int interactive)
 	s->out = ps_out_new();
 	s->interactive = interactive;
 	s->last_ok = 1;
+	ps_error_display(s->out);
 }
 
 void ps_sess_done(struct ps_sess *s)
 {
+	ps_error_display(NULL);
 	ps_out_flush(s->out);
 	ps_out_free(s->out);
 	for (int i = 0; i < s->ntrees; i++)
 		ps_node_free(s->trees[i]);
 	free(s->trees);
 	ps_vars_free();
+	json_decref(functions);
+	functions = NULL;
 }
 
 int ps_run_source(const char *src, struct ps_sess *s)
@@ -283,7 +550,7 @@ int ps_run_source(const char *src, struct ps_sess *s)
 	s->trees[s->ntrees++] = x;
 	json_t *r = ps_run_statements(x, s, 1);
 	json_decref(r);
-	s->jump = 0; /* a break or continue outside a loop stops the script, as in PowerShell */
+	s->jump = 0; /* a break, continue or return outside a loop stops the script, as in PowerShell */
 	ps_out_flush(s->out);
 	return s->error;
 }

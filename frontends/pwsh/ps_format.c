@@ -199,7 +199,7 @@ static char *kind(json_t *v)
 static void show_group(json_t *group)
 {
 	json_t *first = json_array_get(group, 0);
-	if (!json_is_object(first)) {
+	if (!json_is_object(first) || ps_is_error_record(first)) { /* an ErrorRecord shows its message */
 		size_t i;
 		json_t *v;
 		json_array_foreach(group, i, v) {

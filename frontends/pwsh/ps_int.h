@@ -21,6 +21,28 @@ json_t *ps_prop(json_t *o, const char *name);      /* borrowed, case-insensitive
 const char *ps_type_name(json_t *o);
 char *ps_to_string(json_t *v);                     /* caller frees */
 
+/* ps_err.c: errors as ErrorRecords; shown at once, or kept for a try's catch */
+#define PS_E_INVALID_OP "System.InvalidOperationException"
+#define PS_E_ARGUMENT "System.ArgumentException"
+#define PS_E_RUNTIME "System.Management.Automation.RuntimeException"
+#define PS_E_BINDING "System.Management.Automation.ParameterBindingException"
+#define PS_E_NOT_FOUND "System.Management.Automation.CommandNotFoundException"
+#define PS_E_WRITE_ERROR "Microsoft.PowerShell.Commands.WriteErrorException"
+/* Raises an error from origin (a command name, or "Exception" for throw) of .NET type
+ * type (inner: the SDK exception it wraps, or NULL). Terminating ones are kept when a
+ * try is running; the others, and all outside a try, are shown. */
+void ps_raise(const char *origin, const char *type, const char *inner, int terminating, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+json_t *ps_error_record(const char *origin, const char *type, const char *inner, const char *message);
+void ps_error_push(json_t *record, int terminating);   /* record borrowed; into $Error too */
+void ps_error_rethrow(json_t *record, int terminating); /* raised again: not into $Error */
+int ps_is_error_record(json_t *v);
+int ps_error_is_a(json_t *record, const char *type);   /* catch [type] matches it */
+void ps_trap_enter(void);
+json_t *ps_trap_leave(void);                           /* the kept error, or NULL */
+int ps_error_pending(void);
+void ps_error_display(struct ps_out *o); /* output to show before an error (or NULL) */
+
 /* ps_format.c: a value as a table cell or list line shows it; layouts */
 void ps_cell(json_t *v, char *out, size_t n);
 void ps_table(json_t *items, const char **cols, int nc);

@@ -7,7 +7,12 @@
 #include "ps_int.h"
 
 enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, X_BLOCK, X_PIPE, X_CMD, X_ASSIGN,
-	  X_IF, X_FOREACH, X_EXIT, X_STMTS, X_ARG, X_INDEX, X_WHILE, X_DO, X_BREAK, X_CONTINUE };
+	  X_IF, X_FOREACH, X_EXIT, X_STMTS, X_ARG, X_INDEX, X_WHILE, X_DO, X_BREAK, X_CONTINUE,
+	  X_TRY,      /* kids: the body (X_BLOCK), then X_CATCH (s: "T1,T2" or NULL) and X_FINALLY */
+	  X_CATCH, X_FINALLY, X_THROW, X_RETURN,
+	  X_FUNC,     /* s: name; kid 0: X_PARAM; kid 1: the body (X_STMTS) */
+	  X_PARAM,    /* kids: X_ARG, s the name, has_value 1 for [switch], kid 0 the default */
+	  X_CAST };   /* s: the type, lower-cased; kid 0: the value */
 
 struct node {
 	enum nk k;            /* kind */
@@ -26,7 +31,7 @@ struct ps_sess {
 	int exit_code;        /* its value */
 	int last_ok;          /* $? of the last pipeline */
 	int error;            /* a terminating error stopped the script */
-	int jump;             /* a break (1) or continue (2) is leaving its loop body */
+	int jump;             /* a break (1), continue (2) or return (3) is leaving its body */
 	struct node **trees;  /* parsed trees, kept while script blocks may refer to them */
 	int ntrees;
 };
@@ -39,7 +44,10 @@ void ps_node_free(struct node *x);
 /* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
  * blocks as {"\001block": node}. NULL means an error was reported. */
 json_t *ps_eval(struct node *x, struct ps_sess *s);
+#define PS_MAX_CALL_DEPTH 100 /* function calls; deeper is PowerShell's call depth overflow */
 json_t *ps_var_get(const char *name);
+int ps_scope_push(void);   /* a function's scope; -1 past PS_MAX_CALL_DEPTH */
+void ps_scope_pop(void);
 void ps_var_set(const char *name, json_t *v);
 void ps_vars_free(void);
 int ps_truthy(json_t *v);

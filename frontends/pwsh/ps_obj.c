@@ -119,6 +119,8 @@ char *ps_to_string(json_t *v)
 	}
 	default: {
 		const char *t = ps_type_name(v);
+		if (ps_is_error_record(v)) /* an ErrorRecord reads as its message */
+			return ps_to_string(ps_prop(ps_prop(v, "Exception"), "Message"));
 		if (t)
 			return strdup(t);
 		if (json_is_true(json_object_get(v, PS_DICT_KEY)))

@@ -280,6 +280,7 @@ struct ps {
 	char err[300];    /* first error */
 	int at_eof;       /* it was met at the end of the text: more lines could complete it */
 	int depth;        /* nesting, bounded so hostile input cannot exhaust the stack */
+	int no_comma;     /* a param default: the comma separates parameters */
 };
 
 static struct tok *cur(struct ps *p) { return &p->l->v[p->l->pos]; }
@@ -326,6 +327,8 @@ static void skip_seps(struct ps *p)
 static struct node *statements(struct ps *p, enum tk until);
 static struct node *pipeline(struct ps *p);
 static struct node *expr(struct ps *p);
+static struct node *unary(struct ps *p);
+static char *type_name(struct ps *p);
 
 static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
 				     "contains", "notcontains", "in", "notin", "and", "or", "join", "split", "replace", "f", NULL};
@@ -500,8 +503,30 @@ static struct node *primary_in(struct ps *p)
 		nx(p);
 		break;
 	}
-	case K_LBRACK:
-		return perr(p, "not supported yet: type literals and casts ('[%s')", "...]");
+	case K_LBRACK: {
+		/* [pscustomobject]@{…}, [int]$x …: the casts scripts use; other types are refused */
+		static const char *const casts[] = {"pscustomobject", "ordered", "int", "long", "double", "string", "bool", "array", NULL};
+		char *ty = type_name(p);
+		int known = 0;
+		for (const char *const *c = casts; ty && *c; c++)
+			known |= !strcasecmp(ty, *c);
+		if (!known) {
+			struct node *e = perr(p, "not supported yet: the type literal or cast '[%s]'", ty ? ty : "...");
+			free(ty);
+			return e;
+		}
+		for (char *c = ty; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		x = mk(X_CAST, ty);
+		free(ty);
+		struct node *v = primary(p); /* [int]$a.Count, 2: the cast binds tighter than the comma */
+		if (!v) {
+			ps_node_free(x);
+			return NULL;
+		}
+		push(x, v);
+		break;
+	}
 	default:
 		return perr(p, "Unexpected token '%s' in expression or statement.", tok_text(t));
 	}
@@ -550,7 +575,7 @@ static struct node *unary(struct ps *p)
 	}
 	struct node *x = primary(p);
 	/* a comma list in an expression: an array */
-	if (x && cur(p)->t == K_COMMA) {
+	if (x && cur(p)->t == K_COMMA && !p->no_comma) {
 		struct node *a = mk(X_ARRAY, NULL);
 		push(a, x);
 		while (cur(p)->t == K_COMMA) {
@@ -712,6 +737,170 @@ static struct node *pipeline(struct ps *p)
 	}
 }
 
+/* [Type] as a word: the K_LBRACK was current; NULL when it is not a type name */
+static char *type_name(struct ps *p)
+{
+	if (cur(p)->t != K_LBRACK || peek(p, 1)->t != K_WORD || peek(p, 2)->t != K_RBRACK)
+		return NULL;
+	char *name = strdup(peek(p, 1)->s);
+	nx(p), nx(p), nx(p);
+	return name;
+}
+
+/* param( [type]$a = default, [switch]$b ): after the keyword, at '(' */
+static struct node *params(struct ps *p)
+{
+	struct node *x = mk(X_PARAM, NULL);
+	nx(p); /* ( */
+	for (;;) {
+		skip_seps(p);
+		if (cur(p)->t == K_RP) {
+			nx(p);
+			return x;
+		}
+		char *type = NULL, *t;
+		while ((t = type_name(p))) { /* [Parameter(...)] attributes are not supported: refused below */
+			free(type);
+			type = t;
+			skip_seps(p);
+		}
+		if (cur(p)->t != K_VAR) {
+			free(type);
+			ps_node_free(x);
+			return perr(p, "Missing variable name in the parameter list (attributes such as [Parameter()] are not supported yet).%s", "");
+		}
+		struct node *a = mk(X_ARG, cur(p)->s);
+		a->has_value = type && !strcasecmp(type, "switch");
+		free(type);
+		nx(p);
+		if (cur(p)->t == K_ASSIGN) {
+			nx(p);
+			p->no_comma++;
+			struct node *d = expr(p);
+			p->no_comma--;
+			if (!d) {
+				ps_node_free(a);
+				ps_node_free(x);
+				return NULL;
+			}
+			push(a, d);
+		}
+		push(x, a);
+		skip_seps(p);
+		if (cur(p)->t == K_COMMA)
+			nx(p);
+		else if (cur(p)->t != K_RP) {
+			ps_node_free(x);
+			return perr(p, "Missing ')' in function parameter list.%s", "");
+		}
+	}
+}
+
+/* function Name [(params)] { [param(...)] statements } */
+static struct node *function(struct ps *p)
+{
+	nx(p);
+	if (cur(p)->t != K_WORD) {
+		return perr(p, "Missing name after function keyword.%s", "");
+	}
+	struct node *f = mk(X_FUNC, cur(p)->s), *pa = NULL;
+	nx(p);
+	if (cur(p)->t == K_LP && !(pa = params(p))) {
+		ps_node_free(f);
+		return NULL;
+	}
+	skip_seps(p);
+	if (cur(p)->t != K_LB) {
+		ps_node_free(pa);
+		ps_node_free(f);
+		return perr(p, "Missing function body in function declaration.%s", "");
+	}
+	nx(p);
+	skip_seps(p);
+	if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "param") && peek(p, 1)->t == K_LP) {
+		if (pa) {
+			ps_node_free(f);
+			ps_node_free(pa);
+			return perr(p, "A function cannot have both a parameter list and a param block.%s", "");
+		}
+		nx(p);
+		if (!(pa = params(p))) {
+			ps_node_free(f);
+			return NULL;
+		}
+	}
+	struct node *body = statements(p, K_RB);
+	if (!body || cur(p)->t != K_RB) {
+		ps_node_free(body);
+		ps_node_free(pa);
+		ps_node_free(f);
+		return body ? perr(p, "Missing closing '}' in statement block or type definition.%s", "") : NULL;
+	}
+	nx(p);
+	push(f, pa ? pa : mk(X_PARAM, NULL));
+	push(f, body);
+	return f;
+}
+
+/* try { } catch [T1], [T2] { } catch { } finally { } */
+static struct node *try_statement(struct ps *p)
+{
+	struct node *x = mk(X_TRY, NULL), *b;
+	nx(p);
+	skip_seps(p);
+	if (cur(p)->t != K_LB || !(b = block(p))) {
+		ps_node_free(x);
+		return p->err[0] ? NULL : perr(p, "Missing statement block after 'try'.%s", "");
+	}
+	push(x, b);
+	for (;;) {
+		int save = p->l->pos;
+		skip_seps(p);
+		if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "catch")) {
+			nx(p);
+			char types[1024] = "", *t;
+			while ((t = type_name(p))) {
+				size_t o = strlen(types);
+				snprintf(types + o, sizeof(types) - o, "%s%s", o ? "," : "", t);
+				free(t);
+				if (cur(p)->t != K_COMMA)
+					break;
+				nx(p);
+			}
+			skip_seps(p);
+			struct node *c = mk(X_CATCH, types[0] ? types : NULL);
+			if (cur(p)->t != K_LB || !(b = block(p))) {
+				ps_node_free(c);
+				ps_node_free(x);
+				return p->err[0] ? NULL : perr(p, "Missing statement block in catch block.%s", "");
+			}
+			push(c, b);
+			push(x, c);
+			continue;
+		}
+		if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "finally")) {
+			nx(p);
+			skip_seps(p);
+			struct node *f = mk(X_FINALLY, NULL);
+			if (cur(p)->t != K_LB || !(b = block(p))) {
+				ps_node_free(f);
+				ps_node_free(x);
+				return p->err[0] ? NULL : perr(p, "Missing statement block in finally block.%s", "");
+			}
+			push(f, b);
+			push(x, f);
+			break; /* finally is last */
+		}
+		p->l->pos = save; /* what follows is the next statement */
+		break;
+	}
+	if (x->n == 1) {
+		ps_node_free(x);
+		return perr(p, "The Try statement is missing its Catch or Finally block.%s", "");
+	}
+	return x;
+}
+
 static struct node *statement(struct ps *p)
 {
 	struct tok *t = cur(p);
@@ -854,9 +1043,29 @@ static struct node *statement(struct ps *p)
 		}
 		return x;
 	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "function") || !strcasecmp(t->s, "for") ||
-			       !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "try") ||
-			       !strcasecmp(t->s, "param") || !strcasecmp(t->s, "return") || !strcasecmp(t->s, "throw")))
+	if (t->t == K_WORD && !strcasecmp(t->s, "try"))
+		return try_statement(p);
+	if (t->t == K_WORD && (!strcasecmp(t->s, "throw") || !strcasecmp(t->s, "return"))) {
+		struct node *x = mk(!strcasecmp(t->s, "throw") ? X_THROW : X_RETURN, NULL);
+		nx(p);
+		if (cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != K_RB) {
+			struct node *v = pipeline(p);
+			if (!v) {
+				ps_node_free(x);
+				return NULL;
+			}
+			push(x, v);
+		}
+		return x;
+	}
+	if (t->t == K_WORD && !strcasecmp(t->s, "function"))
+		return function(p);
+	if (t->t == K_WORD && !strcasecmp(t->s, "param") && peek(p, 1)->t == K_LP) {
+		nx(p);
+		return params(p);
+	}
+	if (t->t == K_WORD && (!strcasecmp(t->s, "for") || !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "filter") ||
+			       !strcasecmp(t->s, "trap") || !strcasecmp(t->s, "class")))
 		return perr(p, "not supported yet: the '%s' statement", t->s);
 	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
 		       strchr("+-*/%", peek(p, 1)->s[0]) && peek(p, 2)->t == K_ASSIGN && !peek(p, 2)->space;
@@ -901,7 +1110,7 @@ static struct node *statements(struct ps *p, enum tk until)
 struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete)
 {
 	struct lx l = {0};
-	struct ps p = {&l, "", 0, 0};
+	struct ps p = {.l = &l};
 	struct node *x = NULL;
 	*incomplete = 0;
 	if (lex(&l, src)) {

@@ -39,15 +39,35 @@ static const struct ps_param p_passthru = {"PassThru", NULL, "@passthru", PT_SWI
 static const struct ps_param p_whatif = {"WhatIf", "wi", "@whatif", PT_SWITCH, -1, 0};
 static const struct ps_param p_confirm = {"Confirm", "cf", "@confirm", PT_SWITCH, -1, 0};
 
+/* An error of the cmdlet, as a .NET exception of type (inner: the SDK's, or NULL);
+ * every one is terminating for the command (ThrowTerminatingError). Returns 1. */
+static int vfail(const struct ps_cmdlet *c, const char *type, const char *inner, const char *fmt, va_list ap)
+{
+	char msg[8192];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ps_raise(c->name, type, inner, 1, "%s", msg);
+	return 1;
+}
+
+static int fail_as(const struct ps_cmdlet *c, const char *type, const char *inner, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_as(const struct ps_cmdlet *c, const char *type, const char *inner, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(c, type, inner, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* a parameter-binding error */
 static int fail(const struct ps_cmdlet *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(const struct ps_cmdlet *c, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", c->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfail(c, PS_E_BINDING, NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 1;
 }
 
@@ -334,7 +354,7 @@ static int confirm(struct inv *in, int force, int whatif, int interactive_ok)
 	if (c->impact < 2 || force)
 		return 0;
 	if (!interactive_ok || !isatty(0))
-		return fail(c, "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.");
+		return fail_as(c, PS_E_INVALID_OP, NULL, "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.");
 	printf("\nConfirm\nAre you sure you want to perform this action?\nPerforming the operation \"%s (%s)\" on target \"%s\".\n"
 	       "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is \"Y\"): ",
 	       c->name, c->op, target);
@@ -483,6 +503,14 @@ static int missing_mandatory(struct inv *in)
 }
 
 /* Runs the bound command once, emitting into out. 0 or 1. */
+/* a failed call to the core: InvalidOperationException around the ECR exception */
+static int service_error(const struct ps_cmdlet *c, const struct ecr_err *e)
+{
+	char inner[300];
+	snprintf(inner, sizeof(inner), "Amazon.ECR.Model.%s", ecr_err_name(e));
+	return fail_as(c, PS_E_INVALID_OP, inner, "%s", e->message);
+}
+
 /* One call to -EndpointUrl; errors as the module shows them (0, or 1 reported) */
 static int call_remote(const struct ps_cmdlet *c, const struct fe_remote *remote, json_t *req, json_t **resp)
 {
@@ -490,10 +518,13 @@ static int call_remote(const struct ps_cmdlet *c, const struct fe_remote *remote
 	if (!fe_remote_call(remote, c->op, req, resp, &f))
 		return 0;
 	if (f.no_credentials)
-		return fail(c, "No credentials specified or obtained from persisted/shell defaults.");
+		return fail_as(c, PS_E_INVALID_OP, NULL, "No credentials specified or obtained from persisted/shell defaults.");
 	if (f.client)
-		return fail(c, "%s", f.transport[0] ? f.transport : f.message);
-	return fail(c, "%s", f.message[0] ? f.message : f.code);
+		return fail_as(c, PS_E_INVALID_OP, "System.Net.Http.HttpRequestException", "%s",
+			       f.transport[0] ? f.transport : f.message);
+	char inner[300];
+	snprintf(inner, sizeof(inner), "Amazon.ECR.Model.%s", f.code[0] >= 'A' ? f.code : "AmazonECRException");
+	return fail_as(c, PS_E_INVALID_OP, inner, "%s", f.message[0] ? f.message : f.code);
 }
 
 static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
@@ -546,7 +577,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 	if (!sel)
 		sel = c->select;
 	if (passthru && has_select) {
-		fail(c, "-PassThru cannot be used when -Select is specified.");
+		fail_as(c, PS_E_ARGUMENT, NULL, "-PassThru cannot be used when -Select is specified.");
 		goto out;
 	}
 	char passsel[160];
@@ -559,7 +590,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		int amb;
 		sel_param = resolve(in, sel + 1, strlen(sel + 1), &amb);
 		if (!sel_param) {
-			fail(c, "Invalid value for -Select parameter.");
+			fail_as(c, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			goto out;
 		}
 	}
@@ -577,7 +608,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		remote.user_agent = ua;
 	} else if (ecr_ctx_open(&ctx, NULL, &e) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &e)) {
 		free(r);
-		fail(c, "%s", e.message);
+		fail_as(c, PS_E_INVALID_OP, NULL, "%s", e.message);
 		goto out;
 	}
 	/* page by page unless -NoAutoIteration or -NextToken */
@@ -585,13 +616,13 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 	rc = 0;
 	for (;;) {
 		json_t *resp = NULL;
-		if (remote.endpoint ? call_remote(c, &remote, req, &resp) : ecr_call(ctx, c->op, req, &resp, &e) ? fail(c, "%s", e.message) : 0) {
+		if (remote.endpoint ? call_remote(c, &remote, req, &resp) : ecr_call(ctx, c->op, req, &resp, &e) ? service_error(c, &e) : 0) {
 			rc = 1;
 			break;
 		}
 		if (!sel_param && apply_select(sel, resp, m->output, o)) {
 			json_decref(resp);
-			fail(c, "Invalid value for -Select parameter.");
+			fail_as(c, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			rc = 1;
 			break;
 		}
@@ -656,8 +687,8 @@ int ps_invoke(const char *name, const struct ps_arg *args, int nargs, json_t *in
 	memset(&in, 0, sizeof(in));
 	in.c = ps_cmdlet_find(name);
 	if (!in.c) {
-		fprintf(stderr, "%s: The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n",
-			name, name);
+		ps_raise(name, PS_E_NOT_FOUND, NULL, 1,
+			 "The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.", name);
 		return 1;
 	}
 	collect(&in);

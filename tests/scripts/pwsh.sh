@@ -16,6 +16,19 @@ ps() { "$bin/ecrlite" pwsh -NonInteractive -Command "$@"; }
 out=$("$bin/ecrlite" pwsh -File "$top/tests/pwsh/lang.ps1" 2>&1)
 [ "$out" = "$(cat "$top/tests/pwsh/lang.expected")" ] && ok || bad "lang.ps1: $(diff <(printf '%s\n' "$out") "$top/tests/pwsh/lang.expected")"
 
+# errors, try/catch/finally, throw, functions, scopes, casts, $Matches (a fresh registry)
+"$bin/ecrlite" pwsh -File "$top/tests/pwsh/errors.ps1" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 0 ] && diff -u "$top/tests/pwsh/errors.expected" "$tmp/out" > "$tmp/diff" && diff -u "$top/tests/pwsh/errors.stderr" "$tmp/err" >> "$tmp/diff" &&
+	ok || bad "errors.ps1: $rc $(cat "$tmp/diff")"
+out=$(ps 'throw "fatal"; "never"' 2> "$tmp/err"); rc=$?
+[ $rc = 1 ] && [ -z "$out" ] && [ "$(cat "$tmp/err")" = "Exception: fatal" ] && ok || bad "uncaught throw: $rc $out $(cat "$tmp/err")"
+printf 'param([string]$Repo = "web", [switch]$All)\n"repo=$Repo all=$All rest=$args"\n' > "$tmp/p.ps1"
+[ "$("$bin/ecrlite" pwsh -File "$tmp/p.ps1" -Repo api -All extra)" = "repo=api all=True rest=extra" ] &&
+	[ "$("$bin/ecrlite" pwsh -File "$tmp/p.ps1" one two)" = "repo=one all=False rest=two" ] &&
+	[ "$("$bin/ecrlite" pwsh -File "$tmp/p.ps1")" = "repo=web all=False rest=" ] && ok || bad "a script's param block"
+out=$(ps 'function r($n) { r ($n + 1) }; r 1; "not reached"' 2> "$tmp/err"); rc=$?
+[ $rc = 1 ] && [ -z "$out" ] && grep -q "r: The script failed due to call depth overflow." "$tmp/err" && ok || bad "recursion: $rc $out"
+
 # exit statuses: exit n; -Command is the last pipeline's $?; -File only errors and exit
 ps 'exit 3'; [ $? = 3 ] && ok || bad "exit 3"
 ps 'Get-ECRRepository -RepositoryName nope' 2> "$tmp/err"; rc=$?
@@ -30,8 +43,8 @@ ps 'Get-Nope -X 1' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "Get-Nope: The term 'Get-Nope' is not recognized" "$tmp/err" && ok || bad "unknown command: $rc"
 ps '"unclosed' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "ParserError: The string is missing the terminator" "$tmp/err" && ok || bad "parse error: $rc"
-ps 'try { 1 } catch { 2 }' 2> "$tmp/err"; rc=$?
-[ $rc = 1 ] && grep -q "not supported yet: the 'try' statement" "$tmp/err" && ok || bad "refusal: $(cat "$tmp/err")"
+ps 'for ($i = 0; $i -lt 3; $i++) { $i }' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: the 'for' statement" "$tmp/err" && ok || bad "refusal: $(cat "$tmp/err")"
 ps '"a".ToUpper()' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: method calls" "$tmp/err" && ok || bad "method refusal: $(cat "$tmp/err")"
 [ "$(echo '1 + 1' | "$bin/ecrlite" pwsh -Command -)" = 2 ] && ok || bad "-Command -"

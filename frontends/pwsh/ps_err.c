@@ -1,0 +1,149 @@
+/* Errors as PowerShell raises them. Each is an ErrorRecord whose Exception has the
+ * .NET type PowerShell would have (a cmdlet's service error: InvalidOperationException
+ * around Amazon.ECR.Model.<Code>; binding: ParameterBindingException; throw:
+ * RuntimeException). Outside a try body it is shown at once in ConciseView, "Origin:
+ * message" on stderr; inside one, the first terminating error is kept for the catch
+ * (ps_exec.c). Every error is also put first in $Error. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ps_int.h"
+#include "ps_lang.h"
+
+#define ERROR_RECORD "System.Management.Automation.ErrorRecord"
+
+static int trap_depth;  /* try bodies being run */
+static struct ps_out *out_before; /* the session's display, shown before an error is */
+static json_t *pending; /* the error the innermost try will catch */
+
+/* .NET base types, for `catch [Type]`: each type, then what it derives from */
+static const char *const bases[][4] = {
+	{"System.InvalidOperationException", "System.SystemException", "System.Exception", NULL},
+	{"System.ArgumentException", "System.SystemException", "System.Exception", NULL},
+	{"System.Management.Automation.RuntimeException", "System.SystemException", "System.Exception", NULL},
+	{"System.Management.Automation.ParameterBindingException", "System.Management.Automation.RuntimeException",
+	 "System.SystemException", "System.Exception"},
+	{"System.Management.Automation.CommandNotFoundException", "System.Management.Automation.RuntimeException",
+	 "System.SystemException", "System.Exception"},
+	{"Microsoft.PowerShell.Commands.WriteErrorException", "System.SystemException", "System.Exception", NULL},
+};
+
+/* `[RuntimeException]` names System.Management.Automation.RuntimeException: PowerShell
+ * resolves a short name against the namespaces it knows; so does this, by suffix */
+static int same_type(const char *full, const char *wanted)
+{
+	size_t fl = strlen(full), wl = strlen(wanted);
+	return !strcasecmp(full, wanted) || (wl < fl && full[fl - wl - 1] == '.' && !strcasecmp(full + fl - wl, wanted));
+}
+
+int ps_error_is_a(json_t *record, const char *wanted)
+{
+	const char *t = ps_type_name(ps_prop(record, "Exception"));
+	if (!t)
+		return 0;
+	if (same_type(t, wanted))
+		return 1;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (!strcmp(bases[i][0], t))
+			for (int k = 1; k < 4 && bases[i][k]; k++)
+				if (same_type(bases[i][k], wanted))
+					return 1;
+	return 0;
+}
+
+json_t *ps_error_record(const char *origin, const char *type, const char *inner, const char *message)
+{
+	json_t *exc = json_pack("{s:s, s:s}", PS_TYPE_KEY, type, "Message", message);
+	if (inner) {
+		const char *code = strrchr(inner, '.');
+		json_object_set_new(exc, "InnerException", json_pack("{s:s, s:s, s:s}", PS_TYPE_KEY, inner, "Message", message,
+								    "ErrorCode", code ? code + 1 : inner));
+	}
+	/* FullyQualifiedErrorId: the error's id, then the command's class; the ECR cmdlets'
+	 * classes are Amazon.PowerShell.Cmdlets.ECR.<Verb><Noun>Cmdlet */
+	char id[512], cls[300] = "";
+	const char *dash = origin ? strchr(origin, '-') : NULL;
+	if (dash && !strncmp(dash + 1, "ECR", 3))
+		snprintf(cls, sizeof(cls), "Amazon.PowerShell.Cmdlets.ECR.%.*s%sCmdlet", (int)(dash - origin), origin, dash + 1);
+	else if (origin)
+		snprintf(cls, sizeof(cls), "%s", origin);
+	snprintf(id, sizeof(id), "%s%s%s", inner ? inner : type, cls[0] ? "," : "", cls);
+	return json_pack("{s:s, s:o, s:s, s:s}", PS_TYPE_KEY, ERROR_RECORD, "Exception", exc, "FullyQualifiedErrorId", id,
+			 "\001origin", origin ? origin : "");
+}
+
+int ps_is_error_record(json_t *v)
+{
+	const char *t = ps_type_name(v);
+	return t && !strcmp(t, ERROR_RECORD);
+}
+
+void ps_error_display(struct ps_out *o)
+{
+	out_before = o;
+}
+
+/* "Origin: message", as ConciseView shows an error */
+static void show(json_t *record)
+{
+	if (out_before)
+		ps_out_flush(out_before);
+	const char *origin = json_string_value(json_object_get(record, "\001origin"));
+	const char *msg = json_string_value(ps_prop(ps_prop(record, "Exception"), "Message"));
+	fprintf(stderr, "%s%s%s\n", origin && *origin ? origin : "", origin && *origin ? ": " : "", msg ? msg : "");
+}
+
+void ps_error_push(json_t *record, int terminating)
+{
+	json_t *all = ps_var_get("global:Error"), *now = json_array();
+	json_array_append(now, record);
+	if (json_is_array(all))
+		json_array_extend(now, all);
+	json_decref(all);
+	ps_var_set("global:Error", now);
+	json_decref(now);
+	ps_error_rethrow(record, terminating);
+}
+
+void ps_error_rethrow(json_t *record, int terminating)
+{
+	if (terminating && trap_depth) {
+		if (!pending)
+			pending = json_incref(record);
+	} else {
+		show(record);
+	}
+}
+
+void ps_raise(const char *origin, const char *type, const char *inner, int terminating, const char *fmt, ...)
+{
+	char msg[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_t *r = ps_error_record(origin, type, inner, msg);
+	ps_error_push(r, terminating);
+	json_decref(r);
+}
+
+void ps_trap_enter(void)
+{
+	trap_depth++;
+}
+
+json_t *ps_trap_leave(void)
+{
+	trap_depth--;
+	json_t *r = pending;
+	pending = NULL;
+	return r;
+}
+
+int ps_error_pending(void)
+{
+	return pending != NULL;
+}
