@@ -12,7 +12,8 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 	  X_CATCH, X_FINALLY, X_THROW, X_RETURN,
 	  X_FUNC,     /* s: name; kid 0: X_PARAM; kid 1: the body (X_STMTS) */
 	  X_PARAM,    /* kids: X_ARG, s the name, has_value 1 for [switch], kid 0 the default */
-	  X_CAST };   /* s: the type, lower-cased; kid 0: the value */
+	  X_CAST,     /* s: the type, lower-cased; kid 0: the value */
+	  X_METHOD }; /* s: the method; kid 0: the object; then the arguments */
 
 struct node {
 	enum nk k;            /* kind */
@@ -56,6 +57,8 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b);
 int ps_compare(json_t *a, json_t *b);                 /* <0, 0, >0, or 2: not comparable */
 json_t *ps_call_block(json_t *block, json_t *item, struct ps_sess *s);
 int ps_is_block(json_t *v);
+/* ps_method.c: x->s(...) on x->kid[0] (an X_METHOD node); NULL after an error */
+json_t *ps_method(struct node *x, struct ps_sess *s);
 /* A pipeline's output as a single value: nothing is $null, one item is itself. */
 json_t *ps_unwrap(json_t *list);
 

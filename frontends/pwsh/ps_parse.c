@@ -280,7 +280,8 @@ struct ps {
 	char err[300];    /* first error */
 	int at_eof;       /* it was met at the end of the text: more lines could complete it */
 	int depth;        /* nesting, bounded so hostile input cannot exhaust the stack */
-	int no_comma;     /* a param default: the comma separates parameters */
+	int no_comma;     /* a param default or method argument: the comma separates them
+			     (brackets inside start afresh) */
 };
 
 static struct tok *cur(struct ps *p) { return &p->l->v[p->l->pos]; }
@@ -401,7 +402,12 @@ static struct node *primary(struct ps *p)
 	if (p->depth >= MAX_NESTING)
 		return perr(p, "The script is nested too deeply (more than %s levels).", "200");
 	p->depth++;
+	int no_comma = p->no_comma;
+	enum tk t = cur(p)->t;
+	if (t == K_LP || t == K_DOLLP || t == K_ATLP || t == K_LB || t == K_ATLB)
+		p->no_comma = 0;
 	struct node *x = primary_in(p);
+	p->no_comma = no_comma;
 	p->depth--;
 	return x;
 }
@@ -550,9 +556,28 @@ static struct node *primary_in(struct ps *p)
 		push(m, x);
 		x = m;
 		nx(p);
-		if (cur(p)->t == K_LP && !cur(p)->space) {
-			ps_node_free(x);
-			return perr(p, "not supported yet: method calls (.%s())", "Method");
+		if (cur(p)->t == K_LP && !cur(p)->space) { /* .Name(args): the member becomes a call */
+			m->k = X_METHOD;
+			nx(p);
+			p->no_comma++;
+			while (cur(p)->t != K_RP) {
+				struct node *a = expr(p);
+				if (!a) {
+					p->no_comma--;
+					ps_node_free(x);
+					return NULL;
+				}
+				push(m, a);
+				if (cur(p)->t == K_COMMA)
+					nx(p);
+				else if (cur(p)->t != K_RP) {
+					p->no_comma--;
+					ps_node_free(x);
+					return perr(p, "Missing closing ')' in method call.%s", "");
+				}
+			}
+			p->no_comma--;
+			nx(p);
 		}
 	}
 	return x;

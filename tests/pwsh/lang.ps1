@@ -42,3 +42,9 @@ if ($d.CRITICAL -gt 0) { "critical" } else { "no critical: $($d.HIGH) high" }
 # subexpressions are parsed once, with quotes and parentheses of their own
 $n = 5; "a$($n + 1)b $(")") `$n ""q"" $( "in$( "$($n)" )ner" ) [$(  )] $(1,2,3)"
 "$('x') is $("a$('b')c".Length) long"
+# .NET methods: ordinal and case-sensitive, unlike the operators; arrays enumerate
+$a = @{ Key = @('severity', 'package_name', 'package_version'); Value = @('HIGH', 'openssl', '3.0.11') }
+$a.Value[$a.Key.IndexOf('package_name')]
+"CVE-2023-1234".Split("-")[1] + " " + "Abc".ToUpper() + " " + "  pad ".Trim() + " " + "abc".Contains("B")
+@('x', 'y').ToUpper() -join ','
+"$((42).GetType().Name) $("s".GetType().FullName) $("a-b".Replace("-", "+").Substring(1))"

@@ -45,8 +45,8 @@ ps '"unclosed' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "ParserError: The string is missing the terminator" "$tmp/err" && ok || bad "parse error: $rc"
 ps 'for ($i = 0; $i -lt 3; $i++) { $i }' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: the 'for' statement" "$tmp/err" && ok || bad "refusal: $(cat "$tmp/err")"
-ps '"a".ToUpper()' 2> "$tmp/err"; rc=$?
-[ $rc = 1 ] && grep -q "not supported yet: method calls" "$tmp/err" && ok || bad "method refusal: $(cat "$tmp/err")"
+ps '"a".PadLeft(3)' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -qx "InvalidOperation: Method invocation failed because \[System.String\] does not contain a method named 'PadLeft'." "$tmp/err" && ok || bad "unknown method: $(cat "$tmp/err")"
 [ "$(echo '1 + 1' | "$bin/ecrlite" pwsh -Command -)" = 2 ] && ok || bad "-Command -"
 # hostile nesting is refused, not a crash
 /usr/bin/python3 -c 'print("("*100000 + "1" + ")"*100000)' > "$tmp/deep.ps1"

@@ -1,0 +1,188 @@
+/* The .NET methods scripts call on the values they hold: a handful on strings
+ * (ToUpper, StartsWith, Split, Replace, …), Contains/IndexOf on arrays, ToString and
+ * GetType on anything. .NET's own rules: string methods are ordinal and case-sensitive,
+ * unlike PowerShell's operators. A method an array lacks is called on each element
+ * (member enumeration). Anything else fails as PowerShell says it does. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ps_lang.h"
+
+/* .NET's name of a value's type */
+static const char *net_type(json_t *v)
+{
+	const char *t = ps_type_name(v);
+	if (t)
+		return t;
+	switch (json_typeof(v)) {
+	case JSON_STRING: return "System.String";
+	case JSON_INTEGER: return "System.Int32";
+	case JSON_REAL: return "System.Double";
+	case JSON_TRUE:
+	case JSON_FALSE: return "System.Boolean";
+	case JSON_ARRAY: return "System.Object[]";
+	default:
+		if (json_object_get(v, PS_HASH_KEY))
+			return "System.Collections.Hashtable";
+		if (json_object_get(v, PS_BLOCK_KEY))
+			return "System.Management.Automation.ScriptBlock";
+		return "System.Management.Automation.PSCustomObject";
+	}
+}
+
+static json_t *fail(const char *fmt, const char *a, const char *b)
+{
+	ps_raise("InvalidOperation", "System.Management.Automation.RuntimeException", NULL, 1, fmt, a, b);
+	return NULL;
+}
+
+static const char *arg_str(json_t **args, int n, int i, char **hold)
+{
+	*hold = i < n ? ps_to_string(args[i]) : strdup("");
+	return *hold;
+}
+
+static json_t *string_method(const char *m, const char *s, json_t **args, int n)
+{
+	char *a = NULL, *b = NULL;
+	json_t *r = NULL;
+	size_t sl = strlen(s);
+	if (!strcasecmp(m, "ToUpper") || !strcasecmp(m, "ToLower")) {
+		char *t = strdup(s);
+		for (char *c = t; *c; c++)
+			*c = (char)(m[2] == 'U' || m[2] == 'u' ? toupper((unsigned char)*c) : tolower((unsigned char)*c));
+		r = json_string(t);
+		free(t);
+	} else if (!strcasecmp(m, "Trim") || !strcasecmp(m, "TrimStart") || !strcasecmp(m, "TrimEnd")) {
+		const char *set = n ? arg_str(args, n, 0, &a) : " \t\r\n";
+		size_t st = 0, en = sl;
+		if (strcasecmp(m, "TrimEnd"))
+			while (st < en && strchr(set, s[st]))
+				st++;
+		if (strcasecmp(m, "TrimStart"))
+			while (en > st && strchr(set, s[en - 1]))
+				en--;
+		r = json_stringn(s + st, en - st);
+	} else if (!strcasecmp(m, "StartsWith") || !strcasecmp(m, "EndsWith") || !strcasecmp(m, "Contains")) {
+		const char *x = arg_str(args, n, 0, &a);
+		size_t xl = strlen(x);
+		int yes = !strcasecmp(m, "Contains") ? strstr(s, x) != NULL :
+			  xl > sl ? 0 : !strcasecmp(m, "StartsWith") ? !strncmp(s, x, xl) : !strcmp(s + sl - xl, x);
+		r = json_boolean(yes);
+	} else if (!strcasecmp(m, "IndexOf") || !strcasecmp(m, "LastIndexOf")) {
+		const char *x = arg_str(args, n, 0, &a), *hit = strstr(s, x), *last = hit;
+		while (last && !strcasecmp(m, "LastIndexOf") && strstr(last + 1, x) && *x)
+			last = strstr(last + 1, x);
+		hit = !strcasecmp(m, "LastIndexOf") ? last : hit;
+		r = json_integer(hit ? (json_int_t)(hit - s) : -1);
+	} else if (!strcasecmp(m, "Replace")) {
+		const char *x = arg_str(args, n, 0, &a), *y = arg_str(args, n, 1, &b);
+		size_t xl = strlen(x);
+		if (!xl)
+			return fail("Exception calling \"Replace\" with \"2\" argument(s): \"%s%s\"", "String cannot be of zero length.", "");
+		char *out = NULL;
+		size_t ol = 0;
+		FILE *f = open_memstream(&out, &ol);
+		for (const char *p = s; *p;) {
+			if (!strncmp(p, x, xl)) {
+				fputs(y, f);
+				p += xl;
+			} else {
+				fputc(*p++, f);
+			}
+		}
+		fclose(f);
+		r = json_stringn(out, ol);
+		free(out);
+	} else if (!strcasecmp(m, "Split")) {
+		const char *x = n ? arg_str(args, n, 0, &a) : " ";
+		size_t xl = strlen(x);
+		r = json_array();
+		const char *p = s, *q;
+		while (xl && (q = strstr(p, x))) {
+			json_array_append_new(r, json_stringn(p, (size_t)(q - p)));
+			p = q + xl;
+		}
+		json_array_append_new(r, json_string(p));
+	} else if (!strcasecmp(m, "Substring")) {
+		json_int_t st = n > 0 && json_is_integer(args[0]) ? json_integer_value(args[0]) : -1;
+		json_int_t len = n > 1 && json_is_integer(args[1]) ? json_integer_value(args[1]) : (json_int_t)sl - st;
+		if (st < 0 || st > (json_int_t)sl || len < 0 || st + len > (json_int_t)sl)
+			return fail("Exception calling \"Substring\" with \"%s\" argument(s): \"%s\"", n > 1 ? "2" : "1",
+				    "Index and length must refer to a location within the string. (Parameter 'length')");
+		r = json_stringn(s + st, (size_t)len);
+	}
+	free(a);
+	free(b);
+	return r;
+}
+
+/* v's method m with args; NULL after an error was raised */
+static json_t *call(json_t *v, const char *m, json_t **args, int n)
+{
+	if (json_is_null(v))
+		return fail("You cannot call a method on a null-valued expression.%s%s", "", "");
+	if (!strcasecmp(m, "ToString")) {
+		char *t = ps_to_string(v);
+		json_t *r = json_string(t);
+		free(t);
+		return r;
+	}
+	if (!strcasecmp(m, "GetType")) {
+		const char *full = net_type(v), *dot = strrchr(full, '.');
+		return json_pack("{s:s, s:s, s:s}", PS_TYPE_KEY, "System.RuntimeType", "FullName", full, "Name", dot ? dot + 1 : full);
+	}
+	if (json_is_array(v) && (!strcasecmp(m, "Contains") || !strcasecmp(m, "IndexOf"))) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) if (n && json_equal(e, args[0])) /* Equals: case-sensitive */
+			return !strcasecmp(m, "Contains") ? json_true() : json_integer((json_int_t)i);
+		return !strcasecmp(m, "Contains") ? json_false() : json_integer(-1);
+	}
+	if (json_is_array(v)) { /* member enumeration: each element's method */
+		json_t *out = json_array();
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			json_t *r = call(e, m, args, n);
+			if (!r) {
+				json_decref(out);
+				return NULL;
+			}
+			if (!json_is_null(r))
+				json_array_append(out, r);
+			json_decref(r);
+		}
+		return out;
+	}
+	json_t *r = json_is_string(v) ? string_method(m, json_string_value(v), args, n) : NULL;
+	if (!r && !ps_error_pending()) {
+		char t[300];
+		snprintf(t, sizeof(t), "[%s]", net_type(v));
+		return fail("Method invocation failed because %s does not contain a method named '%s'.", t, m);
+	}
+	return r;
+}
+
+json_t *ps_method(struct node *x, struct ps_sess *s)
+{
+	json_t *v = ps_eval(x->kid[0], s);
+	if (!v)
+		return NULL;
+	json_t **args = calloc((size_t)x->n, sizeof(*args));
+	int n = 0;
+	json_t *r = NULL;
+	for (int i = 1; i < x->n; i++, n++)
+		if (!(args[n] = ps_eval(x->kid[i], s)))
+			goto out;
+	r = call(v, x->s, args, n);
+out:
+	for (int i = 0; i < n; i++)
+		json_decref(args[i]);
+	free(args);
+	json_decref(v);
+	return r;
+}
