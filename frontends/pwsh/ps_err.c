@@ -4,6 +4,7 @@
  * RuntimeException). Outside a try body it is shown at once in ConciseView, "Origin:
  * message" on stderr; inside one, the first terminating error is kept for the catch
  * (ps_exec.c). Every error is also put first in $Error. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #define ERROR_RECORD "System.Management.Automation.ErrorRecord"
 
 static int trap_depth;  /* try bodies being run */
+static char command_action[32]; /* the running command's -ErrorAction, or "" */
+static int stop_requested;      /* an error met the Stop action: the script ends */
 static struct ps_out *out_before; /* the session's display, shown before an error is */
 static json_t *pending; /* the error the innermost try will catch */
 
@@ -96,7 +99,66 @@ static void show(json_t *record)
 	fprintf(stderr, "%s%s%s\n", origin && *origin ? origin : "", origin && *origin ? ": " : "", msg ? msg : "");
 }
 
+static void add_to_error(json_t *record);
+
+/* What becomes of an error (about_Error_Handling, about_Preference_Variables): a
+ * non-terminating one follows the command's -ErrorAction, else $ErrorActionPreference; a
+ * statement-terminating one (a cmdlet's ThrowTerminatingError) only the preference —
+ * -ErrorAction is not consulted for it. Stop makes either end the script. */
+enum { A_CONTINUE = 'c', A_SILENT = 'q', A_IGNORE = 'i', A_STOP = 'x' };
+
+static char action_of(const char *a)
+{
+	return !a ? A_CONTINUE : !strcasecmp(a, "SilentlyContinue") ? A_SILENT : !strcasecmp(a, "Ignore") ? A_IGNORE :
+	       !strcasecmp(a, "Stop") ? A_STOP : A_CONTINUE;
+}
+
+static char action(int terminating)
+{
+	if (!terminating && command_action[0])
+		return command_action[0];
+	json_t *pref = ps_var_get("ErrorActionPreference");
+	char a = action_of(json_string_value(pref));
+	json_decref(pref);
+	return a;
+}
+
+void ps_error_action(const char *a)
+{
+	command_action[0] = a ? action_of(a) : 0;
+	command_action[1] = 0;
+}
+
+int ps_error_stop_requested(void)
+{
+	int r = stop_requested;
+	stop_requested = 0;
+	return r;
+}
+
 void ps_error_push(json_t *record, int terminating)
+{
+	char a = action(terminating);
+	if (a == A_IGNORE && !trap_depth) /* not even in $Error */
+		return;
+	if (a == A_SILENT && !trap_depth) { /* kept in $Error, not shown */
+		add_to_error(record);
+		return;
+	}
+	if (a == A_SILENT || a == A_IGNORE) { /* inside try: what terminates is still caught */
+		if (terminating)
+			add_to_error(record), ps_error_rethrow(record, 1);
+		else if (a == A_SILENT)
+			add_to_error(record);
+		return;
+	}
+	if (a == A_STOP)
+		stop_requested = 1, terminating = 1;
+	add_to_error(record);
+	ps_error_rethrow(record, terminating);
+}
+
+static void add_to_error(json_t *record)
 {
 	json_t *all = ps_var_get("global:Error"), *now = json_array();
 	json_array_append(now, record);
@@ -105,7 +167,12 @@ void ps_error_push(json_t *record, int terminating)
 	json_decref(all);
 	ps_var_set("global:Error", now);
 	json_decref(now);
-	ps_error_rethrow(record, terminating);
+}
+
+void ps_error_throw(json_t *record)
+{
+	add_to_error(record); /* throw is script-terminating whatever the preference says */
+	ps_error_rethrow(record, 1);
 }
 
 void ps_error_rethrow(json_t *record, int terminating)

@@ -46,6 +46,24 @@ static int function_switch(struct node *f, const char *param)
 	return 0;
 }
 
+/* PowerShell's common parameters (about_CommonParameters): the built-ins take them all;
+ * the two switches take no value. */
+static const char *const common[][2] = {
+	{"Verbose", "vb"}, {"Debug", "db"}, {"ErrorAction", "ea"}, {"WarningAction", "wa"},
+	{"InformationAction", "infa"}, {"ProgressAction", "proga"}, {"ErrorVariable", "ev"},
+	{"WarningVariable", "wv"}, {"InformationVariable", "iv"}, {"OutVariable", "ov"}, {"OutBuffer", "ob"},
+	{"PipelineVariable", "pv"},
+};
+
+/* 1: a common parameter, 2: one of its switches */
+static int ps_common_param(const char *param)
+{
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (!strcasecmp(param, common[i][0]) || !strcasecmp(param, common[i][1]))
+			return i < 2 ? 2 : 1;
+	return 0;
+}
+
 static int is_switch(const char *cmd, const char *param)
 {
 	struct node *f = function_find(cmd);
@@ -53,7 +71,7 @@ static int is_switch(const char *cmd, const char *param)
 		return function_switch(f, param);
 	if (ps_cmdlet_find(cmd))
 		return ps_is_cmdlet_switch(cmd, param);
-	return ps_builtin_is_switch(cmd, param);
+	return ps_builtin_is_switch(cmd, param) || ps_common_param(param) == 2;
 }
 
 /* A command's arguments evaluated; a parameter that is not a switch takes the next
@@ -212,6 +230,20 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		return NULL;
 	}
 	struct node *fn = function_find(c->s);
+	/* the common parameters every cmdlet and built-in takes: -ErrorAction sets what
+	 * becomes of its non-terminating errors, -ErrorVariable collects them */
+	const char *ea = NULL, *ev = NULL;
+	for (int i = 0; !fn && i < n; i++)
+		if (args[i].param && args[i].has_value && json_is_string(args[i].value)) {
+			if (!strcasecmp(args[i].param, "ErrorAction") || !strcasecmp(args[i].param, "ea"))
+				ea = json_string_value(args[i].value);
+			else if (!strcasecmp(args[i].param, "ErrorVariable") || !strcasecmp(args[i].param, "ev"))
+				ev = json_string_value(args[i].value);
+		}
+	json_t *before = ps_var_get("global:Error");
+	size_t errors = json_array_size(before);
+	json_decref(before);
+	ps_error_action(ea);
 	if (fn) {
 		out = call_function(fn, s, args, n, input);
 	} else if (ps_cmdlet_find(c->s)) {
@@ -220,19 +252,17 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		out = ps_out_take(o);
 		ps_out_free(o);
 		s->last_ok = !rc;
-		/* -ErrorAction Stop makes the cmdlet's error terminating: the script ends, exit 1 */
-		for (int i = 0; rc && i < n; i++)
-			if (args[i].param && (!strcasecmp(args[i].param, "ErrorAction") || !strcasecmp(args[i].param, "ea")) &&
-			    json_is_string(args[i].value) && !strcasecmp(json_string_value(args[i].value), "Stop"))
-				s->error = 1;
 	} else if (ps_builtin_exists(c->s)) {
 		struct ps_barg *b = calloc((size_t)n + 1, sizeof(*b));
+		int nb = 0;
 		for (int i = 0; i < n; i++) {
-			b[i].name = args[i].param;
-			b[i].value = args[i].has_value ? args[i].value : NULL;
+			if (args[i].param && ps_common_param(args[i].param))
+				continue;
+			b[nb].name = args[i].param;
+			b[nb++].value = args[i].has_value ? args[i].value : NULL;
 		}
 		out = json_array();
-		s->last_ok = !ps_builtin_run(c->s, b, n, input, out, s);
+		s->last_ok = !ps_builtin_run(c->s, b, nb, input, out, s);
 		free(b);
 	} else {
 		ps_raise(c->s, PS_E_NOT_FOUND, NULL, 1,
@@ -240,6 +270,21 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 			 "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
 			 c->s);
 		s->last_ok = 0;
+	}
+	ps_error_action(NULL);
+	if (ps_error_stop_requested()) /* Stop: the error ends the script (or goes to catch) */
+		s->error = 1;
+	if (ev) { /* -ErrorVariable name (or +name, appending): this command's errors */
+		json_t *all = ps_var_get("global:Error"), *mine = json_array(), *old = NULL;
+		size_t now = json_array_size(all);
+		if (ev[0] == '+' && json_is_array(old = ps_var_get(ev + 1)))
+			json_array_extend(mine, old);
+		for (size_t i = now - errors; i-- > 0;)
+			json_array_append(mine, json_array_get(all, i));
+		ps_var_set(ev[0] == '+' ? ev + 1 : ev, mine);
+		json_decref(old);
+		json_decref(mine);
+		json_decref(all);
 	}
 	for (int i = 0; i < n; i++)
 		json_decref(args[i].value);
@@ -465,7 +510,7 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 				free(t);
 			}
 			json_decref(v);
-			ps_error_push(rec, 1);
+			ps_error_throw(rec);
 			json_decref(rec);
 			s->error = 1;
 			s->last_ok = 0;

@@ -36,12 +36,15 @@ void ps_raise(const char *origin, const char *type, const char *inner, int termi
 json_t *ps_error_record(const char *origin, const char *type, const char *inner, const char *message);
 void ps_error_push(json_t *record, int terminating);   /* record borrowed; into $Error too */
 void ps_error_rethrow(json_t *record, int terminating); /* raised again: not into $Error */
+void ps_error_throw(json_t *record);                    /* throw: $Error, then shown or caught */
 int ps_is_error_record(json_t *v);
 int ps_error_is_a(json_t *record, const char *type);   /* catch [type] matches it */
 void ps_trap_enter(void);
 json_t *ps_trap_leave(void);                           /* the kept error, or NULL */
 int ps_error_pending(void);
 void ps_error_display(struct ps_out *o); /* output to show before an error (or NULL) */
+void ps_error_action(const char *a);      /* the running command's -ErrorAction (NULL: none) */
+int ps_error_stop_requested(void);        /* an error met Stop since the last call */
 
 /* ps_format.c: a value as a table cell or list line shows it; layouts */
 void ps_cell(json_t *v, char *out, size_t n);

@@ -37,8 +37,16 @@ ps 'Get-ECRRepository -RepositoryName nope' 2> "$tmp/err"; rc=$?
 printf 'Get-ECRRepository -RepositoryName nope\n"after: $($args[0])"\n' > "$tmp/s.ps1"
 out=$("$bin/ecrlite" pwsh -File "$tmp/s.ps1" one 2>/dev/null); rc=$?
 [ $rc = 0 ] && [ "$out" = "after: one" ] && ok || bad "-File goes on after a non-terminating error: $rc $out"
-out=$(ps 'Get-ECRRepository -RepositoryName nope -ErrorAction Stop; "not reached"' 2>/dev/null); rc=$?
-[ $rc = 1 ] && [ -z "$out" ] && ok || bad "-ErrorAction Stop: $rc $out"
+# error actions (about_Error_Handling): a cmdlet's ThrowTerminatingError ends its statement
+# and ignores -ErrorAction; $ErrorActionPreference applies to it; Write-Error follows both
+out=$(ps 'Get-ECRRepository -RepositoryName nope -ErrorAction SilentlyContinue; "goes on"' 2> "$tmp/err"); rc=$?
+[ $rc = 0 ] && [ "$out" = "goes on" ] && grep -q "Get-ECRRepository: The repository" "$tmp/err" && ok || bad "-ErrorAction on a terminating error: $rc $out"
+out=$(ps '$ErrorActionPreference = "Stop"; Get-ECRRepository -RepositoryName nope; "not reached"' 2> "$tmp/err"); rc=$?
+[ $rc = 1 ] && [ -z "$out" ] && grep -q "Get-ECRRepository: The repository" "$tmp/err" && ok || bad "\$ErrorActionPreference Stop: $rc $out"
+out=$(ps '$ErrorActionPreference = "SilentlyContinue"; Get-ECRRepository -RepositoryName nope; "ok=$? errors=$($Error.Count)"' 2> "$tmp/err"); rc=$?
+[ $rc = 0 ] && [ "$out" = "ok=False errors=1" ] && [ ! -s "$tmp/err" ] && ok || bad "\$ErrorActionPreference SilentlyContinue: $rc $out $(cat "$tmp/err")"
+out=$(ps 'Write-Error a -ErrorAction SilentlyContinue; Write-Error b -ea Ignore -ErrorVariable v; "n=$($Error.Count)"; try { Write-Error c } catch { "no" }; try { Write-Error d -ErrorAction Stop } catch { "caught $_" }; Write-Error e -ErrorAction Stop; "not reached"' 2> "$tmp/err"); rc=$?
+[ $rc = 1 ] && [ "$out" = "$(printf 'n=1\ncaught d')" ] && [ "$(cat "$tmp/err")" = "$(printf 'Write-Error: c\nWrite-Error: e')" ] && ok || bad "Write-Error actions: $rc $out $(cat "$tmp/err")"
 ps 'Get-Nope -X 1' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "Get-Nope: The term 'Get-Nope' is not recognized" "$tmp/err" && ok || bad "unknown command: $rc"
 ps '"unclosed' 2> "$tmp/err"; rc=$?
