@@ -489,6 +489,23 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 					break;
 			}
 			break;
+		case X_FOR:
+			json_decref(ps_run_statements(x->kid[0], s, 0));
+			while (!stopping(s)) {
+				if (x->kid[1]->n) {
+					r = ps_run_pipeline(x->kid[1]->kid[0], s, NULL);
+					v = r ? ps_unwrap(r) : json_null();
+					int go = ps_truthy(v);
+					json_decref(v);
+					if (!go)
+						break;
+				}
+				run_block(x->kid[3], s, display, out);
+				if (loop_jump(s))
+					break;
+				json_decref(ps_run_statements(x->kid[2], s, 0));
+			}
+			break;
 		case X_BREAK:
 		case X_CONTINUE:
 			s->jump = x->k == X_BREAK ? 1 : 2;

@@ -327,6 +327,7 @@ static void skip_seps(struct ps *p)
 
 static struct node *statements(struct ps *p, enum tk until);
 static struct node *pipeline(struct ps *p);
+static struct node *statement(struct ps *p);
 static struct node *expr(struct ps *p);
 static struct node *unary(struct ps *p);
 static char *type_name(struct ps *p);
@@ -867,6 +868,44 @@ static struct node *function(struct ps *p)
 	return f;
 }
 
+/* for (init; condition; step) { body }: X_FOR, kids init, condition, step (each may be
+ * an empty X_STMTS) and the body */
+static struct node *for_statement(struct ps *p)
+{
+	nx(p);
+	if (cur(p)->t != K_LP)
+		return perr(p, "Missing opening '(' after keyword 'for'.%s", "");
+	nx(p);
+	struct node *x = mk(X_FOR, NULL);
+	for (int part = 0; part < 3; part++) {
+		struct node *e = mk(X_STMTS, NULL);
+		enum tk end = part < 2 ? K_SEP : K_RP;
+		if (cur(p)->t != end) {
+			struct node *st = part == 1 ? pipeline(p) : statement(p);
+			if (!st) {
+				ps_node_free(e);
+				ps_node_free(x);
+				return NULL;
+			}
+			push(e, st);
+		}
+		push(x, e);
+		if (cur(p)->t != end) {
+			ps_node_free(x);
+			return perr(p, "Missing %s in the for statement.", part < 2 ? "';'" : "')'");
+		}
+		nx(p);
+	}
+	skip_seps(p);
+	struct node *b;
+	if (cur(p)->t != K_LB || !(b = block(p))) {
+		ps_node_free(x);
+		return p->err[0] ? NULL : perr(p, "Missing statement body in for loop.%s", "");
+	}
+	push(x, b);
+	return x;
+}
+
 /* try { } catch [T1], [T2] { } catch { } finally { } */
 static struct node *try_statement(struct ps *p)
 {
@@ -1089,9 +1128,22 @@ static struct node *statement(struct ps *p)
 		nx(p);
 		return params(p);
 	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "for") || !strcasecmp(t->s, "switch") || !strcasecmp(t->s, "filter") ||
+	if (t->t == K_WORD && (!strcasecmp(t->s, "switch") || !strcasecmp(t->s, "filter") ||
 			       !strcasecmp(t->s, "trap") || !strcasecmp(t->s, "class")))
 		return perr(p, "not supported yet: the '%s' statement", t->s);
+	if (t->t == K_VAR && peek(p, 1)->t == K_WORD && !peek(p, 1)->space &&
+	    (!strcmp(peek(p, 1)->s, "++") || !strcmp(peek(p, 1)->s, "--"))) {
+		/* $i++ / $i--: as $i += 1 (a statement here, as scripts use it) */
+		struct node *x = mk(X_ASSIGN, t->s), *pl = mk(X_PIPE, NULL), *one = mk(X_LIT, NULL);
+		x->has_value = peek(p, 1)->s[0];
+		one->v = json_integer(1);
+		push(pl, one);
+		push(x, pl);
+		nx(p), nx(p);
+		return x;
+	}
+	if (t->t == K_WORD && !strcasecmp(t->s, "for"))
+		return for_statement(p);
 	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
 		       strchr("+-*/%", peek(p, 1)->s[0]) && peek(p, 2)->t == K_ASSIGN && !peek(p, 2)->space;
 	if (t->t == K_VAR && (peek(p, 1)->t == K_ASSIGN || compound)) {

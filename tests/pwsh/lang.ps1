@@ -48,3 +48,6 @@ $a.Value[$a.Key.IndexOf('package_name')]
 "CVE-2023-1234".Split("-")[1] + " " + "Abc".ToUpper() + " " + "  pad ".Trim() + " " + "abc".Contains("B")
 @('x', 'y').ToUpper() -join ','
 "$((42).GetType().Name) $("s".GetType().FullName) $("a-b".Replace("-", "+").Substring(1))"
+# for loops, ++ and --
+$acc = @(); for ($i = 0; $i -lt 5; $i++) { if ($i -eq 1) { continue }; if ($i -eq 4) { break }; $acc += $i }; $acc -join '+'
+$c = 3; $c--; $c++; $c++; "c=$c"
