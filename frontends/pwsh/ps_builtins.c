@@ -28,7 +28,7 @@ struct builtin {
 	const char *name;
 	const char *aliases;  /* comma-separated */
 	int (*fn)(struct call *c);
-	struct bparam params[10];
+	struct bparam params[12]; /* ended by an empty entry */
 };
 
 static const struct builtin *find(const char *name);
@@ -639,6 +639,52 @@ static int out_file(struct call *c)
 	return 0;
 }
 
+/* -Delimiter, -UseQuotes, -IncludeTypeInformation (-NoTypeInformation is PowerShell
+ * 7's default, accepted) */
+static int csv_lines(struct call *c, json_t *items, int header, json_t *out)
+{
+	const char *d = json_string_value(arg(c, "Delimiter"));
+	const char *q = json_string_value(arg(c, "UseQuotes"));
+	char quotes = !q ? 'A' : !strcasecmp(q, "Never") ? 'N' : !strcasecmp(q, "AsNeeded") ? 'S' : !strcasecmp(q, "Always") ? 'A' : 0;
+	if (!quotes)
+		return berr(c, "Cannot bind parameter 'UseQuotes'. Cannot convert value \"%s\" to type \"Microsoft.PowerShell.Commands.BaseCsvWritingCommand+QuoteKind\".", q);
+	ps_csv(items ? items : json_array(), d && *d ? d : ",", quotes, flag(c, "IncludeTypeInformation"), header, out);
+	return 0;
+}
+
+static int convertto_csv(struct call *c)
+{
+	json_t *in = input(c);
+	return in ? csv_lines(c, in, !flag(c, "NoHeader"), c->out) : 0;
+}
+
+static int export_csv(struct call *c)
+{
+	const char *path = json_string_value(arg(c, "Path"));
+	if (!path)
+		return berr(c, "%sCannot bind argument to parameter 'Path' because it is null.", "");
+	int append = flag(c, "Append");
+	FILE *exists = append ? fopen(path, "r") : NULL;
+	int header = !exists || fgetc(exists) == EOF; /* appending to a file with lines: no header again */
+	if (exists)
+		fclose(exists);
+	json_t *lines = json_array();
+	if (csv_lines(c, input(c), header && !flag(c, "NoHeader"), lines)) {
+		json_decref(lines);
+		return 1;
+	}
+	FILE *f = fopen(path, append ? "a" : "w");
+	if (!f) {
+		json_decref(lines);
+		return berr(c, "Could not find a part of the path '%s'.", path);
+	}
+	size_t i;
+	json_t *l;
+	json_array_foreach(lines, i, l) fprintf(f, "%s\n", json_string_value(l));
+	json_decref(lines);
+	return fclose(f) ? berr(c, "Could not write '%s'.", path) : 0;
+}
+
 static int get_content(struct call *c)
 {
 	const char *path = json_string_value(arg(c, "Path"));
@@ -754,6 +800,13 @@ static const struct builtin builtins[] = {
 	{"Out-Null", NULL, out_null, {{"InputObject", 0, -1}}},
 	{"Out-File", NULL, out_file, {{"FilePath", 0, 0}, {"Append", 1, -1}, {"InputObject", 0, -1}, {"Encoding", 0, -1}}},
 	{"Get-Content", "cat,gc,type", get_content, {{"Path", 0, 0}}},
+	{"ConvertTo-Csv", NULL, convertto_csv,
+	 {{"InputObject", 0, 0}, {"Delimiter", 0, 1}, {"NoTypeInformation", 1, -1}, {"IncludeTypeInformation", 1, -1},
+	  {"UseQuotes", 0, -1}, {"NoHeader", 1, -1}}},
+	{"Export-Csv", "epcsv", export_csv,
+	 {{"Path", 0, 0}, {"InputObject", 0, -1}, {"Delimiter", 0, 1}, {"NoTypeInformation", 1, -1},
+	  {"IncludeTypeInformation", 1, -1}, {"UseQuotes", 0, -1}, {"NoHeader", 1, -1}, {"Append", 1, -1},
+	  {"Encoding", 0, -1}, {"Force", 1, -1}}},
 	{"Get-Command", "gcm", get_command, {{"Name", 0, 0}, {"Module", 0, -1}}},
 };
 

@@ -46,6 +46,9 @@ void ps_error_display(struct ps_out *o); /* output to show before an error (or N
 void ps_error_action(const char *a);      /* the running command's -ErrorAction (NULL: none) */
 int ps_error_stop_requested(void);        /* an error met Stop since the last call */
 
+/* ps_csv.c: items as CSV lines, appended to out (see there) */
+void ps_csv(json_t *items, const char *delim, char quotes, int type_info, int header, json_t *out);
+
 /* ps_format.c: a value as a table cell or list line shows it; layouts */
 void ps_cell(json_t *v, char *out, size_t n);
 void ps_table(json_t *items, const char **cols, int nc);

@@ -148,6 +148,11 @@ grep -q "(Get-ECRImage -RepositoryName zeta-repo  *-Filter_TagStatus UNTAGGED *)
 grep -q "EXIT 4" "$tmp/pty.out" && ok || bad "exit in the shell"
 grep -q 'big \$n' "$ECRLITE_HOME/pwsh_history" && ok || bad "history file"
 
+# CSV: PowerShell 7's defaults (header from the first object, every field quoted, no #TYPE)
+(cd "$tmp" && ps '$r = @([pscustomobject]@{Repo="web"; Critical=2; Note="a ""q"", b"}, [pscustomobject]@{Repo="api"; Critical=0; Note=$null}); $r | Export-Csv -Path rows.csv; $r[1] | Export-Csv rows.csv -Append; $r | ConvertTo-Csv -UseQuotes AsNeeded -Delimiter ";"' > "$tmp/csv.out")
+[ "$(cat "$tmp/rows.csv")" = "$(printf '"Repo","Critical","Note"\n"web","2","a ""q"", b"\n"api","0",""\n"api","0",""')" ] &&
+	[ "$(cat "$tmp/csv.out")" = "$(printf 'Repo;Critical;Note\nweb;2;"a ""q"", b"\napi;0;')" ] && ok || bad "csv: $(cat "$tmp/rows.csv" "$tmp/csv.out")"
+
 # -EndpointUrl: the cmdlets as clients of an ECR endpoint (a stand-in that records what
 # it is sent): SigV4 with the module's credential order, paging, errors as the module shows them
 /usr/bin/python3 "$top/tests/pwsh/fake_endpoint.py" "$top/tests/pwsh/fake_endpoint.answers.json" "$tmp/ep.log" "$tmp/ep.port" &
