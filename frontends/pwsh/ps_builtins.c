@@ -2,11 +2,13 @@
  * projection, sorting, grouping, measuring, formatting, JSON, files and host output.
  * Each is one table row: its name, aliases, parameters (switches marked) and function. */
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "../../core/timefmt.h"
 #include "ps_lang.h"
 
 struct bparam {
@@ -501,6 +503,13 @@ static json_t *plain(json_t *v, int depth, int *cut)
 {
 	if (ps_is_block(v))
 		return json_string("<script block>");
+	if (ps_is_date(v)) { /* ISO 8601 with the offset, as Json.NET writes a local DateTime */
+		double t = ps_date_time(v);
+		char *s = ps_date_format(v, t == (double)(long long)t ? "yyyy-MM-ddTHH:mm:ssK" : "yyyy-MM-ddTHH:mm:ss.fffK");
+		json_t *r = json_string(s);
+		free(s);
+		return r;
+	}
 	if (json_is_object(v) || json_is_array(v)) {
 		if (depth < 0) {
 			*cut = 1;
@@ -685,6 +694,42 @@ static int export_csv(struct call *c)
 	return fclose(f) ? berr(c, "Could not write '%s'.", path) : 0;
 }
 
+/* Get-Date [-Date d] [-Format f | -UFormat u] [-AsUTC]; now is $ECRLITE_NOW when set,
+ * the same fixed clock the core's scans use in tests */
+static int get_date(struct call *c)
+{
+	json_t *d = arg(c, "Date"), *v;
+	if (d && !ps_is_date(d) && !(json_is_string(d) && (d = ps_date_parse(json_string_value(d)))))
+		return berr(c, "Cannot bind parameter 'Date'. Cannot convert value to type \"System.DateTime\".%s", "");
+	if (d && ps_is_date(d) && d == arg(c, "Date"))
+		json_incref(d);
+	if (!d) {
+		const char *fixed = getenv("ECRLITE_NOW");
+		double now;
+		struct timespec ts;
+		if (!fixed || !*fixed || ecr_time_parse(fixed, &now)) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			now = (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1000;
+		}
+		d = ps_date_new(now, 0);
+	}
+	if (flag(c, "AsUTC")) {
+		v = ps_date_new(ps_date_time(d), 1);
+		json_decref(d);
+		d = v;
+	}
+	const char *fmt = json_string_value(arg(c, "Format")), *ufmt = json_string_value(arg(c, "UFormat"));
+	if (fmt || ufmt) {
+		char *t = fmt ? ps_date_format(d, fmt) : ps_date_uformat(d, ufmt);
+		json_array_append_new(c->out, json_string(t));
+		free(t);
+		json_decref(d);
+	} else {
+		json_array_append_new(c->out, d);
+	}
+	return 0;
+}
+
 static int get_content(struct call *c)
 {
 	const char *path = json_string_value(arg(c, "Path"));
@@ -800,6 +845,7 @@ static const struct builtin builtins[] = {
 	{"Out-Null", NULL, out_null, {{"InputObject", 0, -1}}},
 	{"Out-File", NULL, out_file, {{"FilePath", 0, 0}, {"Append", 1, -1}, {"InputObject", 0, -1}, {"Encoding", 0, -1}}},
 	{"Get-Content", "cat,gc,type", get_content, {{"Path", 0, 0}}},
+	{"Get-Date", NULL, get_date, {{"Date", 0, 0}, {"Format", 0, -1}, {"UFormat", 0, -1}, {"AsUTC", 1, -1}}},
 	{"ConvertTo-Csv", NULL, convertto_csv,
 	 {{"InputObject", 0, 0}, {"Delimiter", 0, 1}, {"NoTypeInformation", 1, -1}, {"IncludeTypeInformation", 1, -1},
 	  {"UseQuotes", 0, -1}, {"NoHeader", 1, -1}}},

@@ -136,6 +136,8 @@ json_t *ps_member(json_t *v, const char *name)
 		return json_integer(json_is_null(v) ? 0 : 1);
 	}
 	json_t *p = ps_prop(v, name);
+	if (!p && ps_is_date(v) && (p = ps_date_member(v, name)))
+		return p;
 	return p ? json_incref(p) : json_null();
 }
 
@@ -143,6 +145,14 @@ json_t *ps_member(json_t *v, const char *name)
  * left's type. <0, 0, >0, or 2 when not comparable. */
 int ps_compare(json_t *a, json_t *b)
 {
+	if (ps_is_date(a)) { /* the right side converts to a DateTime, as PowerShell converts it */
+		json_t *d = ps_is_date(b) ? json_incref(b) : json_is_string(b) ? ps_date_parse(json_string_value(b)) : NULL;
+		if (!d)
+			return 2;
+		double x = ps_date_time(a), y = ps_date_time(d);
+		json_decref(d);
+		return x < y ? -1 : x > y;
+	}
 	if (json_is_number(a)) {
 		double x = json_number_value(a), y;
 		if (json_is_number(b))
@@ -310,6 +320,8 @@ static json_t *arith(char op, json_t *a, json_t *b)
 
 json_t *ps_binop(const char *op, json_t *a, json_t *b)
 {
+	if (!strcmp(op, "-") && ps_is_date(a) && ps_is_date(b))
+		return ps_date_sub(a, b); /* DateTime - DateTime: a TimeSpan */
 	if (!op[1] && strchr("+-*/%", op[0]))
 		return arith(op[0], a, b);
 	if (!strcmp(op, "join")) { /* the elements' strings with the separator between */
@@ -506,6 +518,17 @@ static json_t *cast(const char *type, json_t *v)
 		free(t);
 	} else if (!strcmp(type, "bool")) {
 		r = json_boolean(ps_truthy(v));
+	} else if (!strcmp(type, "datetime")) {
+		r = ps_is_date(v) ? json_incref(v) : json_is_string(v) ? ps_date_parse(json_string_value(v)) :
+		    json_is_number(v) ? ps_date_new(json_number_value(v), 1) : NULL;
+		if (!r) {
+			char *t = ps_to_string(v);
+			ps_raise("InvalidArgument", PS_E_RUNTIME, NULL, 1,
+				 "Cannot convert value \"%s\" to type \"System.DateTime\". Error: \"String '%s' was not recognized as a valid DateTime.\"", t, t);
+			free(t);
+			json_decref(v);
+			return NULL;
+		}
 	} else if (!strcmp(type, "array")) {
 		r = json_is_array(v) ? json_incref(v) : json_array();
 		if (!json_is_array(v) && !json_is_null(v))

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ps_int.h"
+#include "ps_lang.h"
 
 struct ps_out {
 	json_t *items;    /* emitted objects, in order */
@@ -199,7 +199,7 @@ static char *kind(json_t *v)
 static void show_group(json_t *group)
 {
 	json_t *first = json_array_get(group, 0);
-	if (!json_is_object(first) || ps_is_error_record(first)) { /* an ErrorRecord shows its message */
+	if (!json_is_object(first) || ps_is_error_record(first) || ps_is_date(first)) { /* as their text */
 		size_t i;
 		json_t *v;
 		json_array_foreach(group, i, v) {

@@ -58,6 +58,17 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b);
 int ps_compare(json_t *a, json_t *b);                 /* <0, 0, >0, or 2: not comparable */
 json_t *ps_call_block(json_t *block, json_t *item, struct ps_sess *s);
 int ps_is_block(json_t *v);
+/* ps_date.c: DateTime (and TimeSpan) values */
+json_t *ps_date_new(double epoch_seconds, int utc);
+int ps_is_date(json_t *v);
+double ps_date_time(json_t *v);
+char *ps_date_format(json_t *d, const char *net_format);  /* caller frees */
+char *ps_date_uformat(json_t *d, const char *unix_format); /* caller frees */
+json_t *ps_date_parse(const char *text);
+json_t *ps_date_sub(json_t *a, json_t *b);
+json_t *ps_date_member(json_t *d, const char *name);
+json_t *ps_date_method(json_t *d, const char *method, json_t **args, int n);
+
 /* ps_method.c: x->s(...) on x->kid[0] (an X_METHOD node); NULL after an error */
 json_t *ps_method(struct node *x, struct ps_sess *s);
 /* A pipeline's output as a single value: nothing is $null, one item is itself. */

@@ -125,7 +125,7 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 {
 	if (json_is_null(v))
 		return fail("You cannot call a method on a null-valued expression.%s%s", "", "");
-	if (!strcasecmp(m, "ToString")) {
+	if (!strcasecmp(m, "ToString") && !(ps_is_date(v) && n)) {
 		char *t = ps_to_string(v);
 		json_t *r = json_string(t);
 		free(t);
@@ -158,7 +158,8 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 		}
 		return out;
 	}
-	json_t *r = json_is_string(v) ? string_method(m, json_string_value(v), args, n) : NULL;
+	json_t *r = json_is_string(v) ? string_method(m, json_string_value(v), args, n) :
+		    ps_is_date(v) ? ps_date_method(v, m, args, n) : NULL;
 	if (!r && !ps_error_pending()) {
 		char t[300];
 		snprintf(t, sizeof(t), "[%s]", net_type(v));

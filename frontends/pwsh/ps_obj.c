@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "ps_int.h"
+#include "ps_lang.h"
 
 json_t *ps_obj_from_model(json_t *v, int shape)
 {
@@ -59,14 +59,8 @@ json_t *ps_obj_from_model(json_t *v, int shape)
 		json_object_foreach(v, k, e) json_object_set_new(o, k, ps_obj_from_model(e, s->value));
 		return o;
 	}
-	if (s && s->type == ECR_T_TIMESTAMP && json_is_number(v)) {
-		char buf[64];
-		time_t t = (time_t)json_number_value(v);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(buf, sizeof(buf), "%m/%d/%Y %H:%M:%S", &tm);
-		return json_string(buf);
-	}
+	if (s && s->type == ECR_T_TIMESTAMP && json_is_number(v))
+		return ps_date_new(json_number_value(v), 0);
 	return json_incref(v);
 }
 
@@ -121,6 +115,17 @@ char *ps_to_string(json_t *v)
 		const char *t = ps_type_name(v);
 		if (ps_is_error_record(v)) /* an ErrorRecord reads as its message */
 			return ps_to_string(ps_prop(ps_prop(v, "Exception"), "Message"));
+		if (ps_is_date(v))
+			return ps_date_format(v, "MM/dd/yyyy HH:mm:ss");
+		if (t && !strcmp(t, "System.TimeSpan")) { /* .NET's "c" form: [-][d.]hh:mm:ss */
+			double secs = json_number_value(ps_prop(v, "TotalSeconds"));
+			long long a = (long long)(secs < 0 ? -secs : secs);
+			if (a >= 86400)
+				snprintf(buf, sizeof(buf), "%s%lld.%02lld:%02lld:%02lld", secs < 0 ? "-" : "", a / 86400, a % 86400 / 3600, a % 3600 / 60, a % 60);
+			else
+				snprintf(buf, sizeof(buf), "%s%02lld:%02lld:%02lld", secs < 0 ? "-" : "", a / 3600, a % 3600 / 60, a % 60);
+			return strdup(buf);
+		}
 		if (t)
 			return strdup(t);
 		if (json_is_true(json_object_get(v, PS_DICT_KEY)))

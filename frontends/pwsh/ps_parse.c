@@ -512,7 +512,7 @@ static struct node *primary_in(struct ps *p)
 	}
 	case K_LBRACK: {
 		/* [pscustomobject]@{…}, [int]$x …: the casts scripts use; other types are refused */
-		static const char *const casts[] = {"pscustomobject", "ordered", "int", "long", "double", "string", "bool", "array", NULL};
+		static const char *const casts[] = {"pscustomobject", "ordered", "int", "long", "double", "string", "bool", "array", "datetime", NULL};
 		char *ty = type_name(p);
 		int known = 0;
 		for (const char *const *c = casts; ty && *c; c++)

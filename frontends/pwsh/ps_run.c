@@ -10,7 +10,7 @@
 #include "../../core/event.h"
 #include "../config.h"
 #include "../remote.h"
-#include "ps_int.h"
+#include "ps_lang.h"
 
 #define MAX_PARAMS 64
 
@@ -258,6 +258,8 @@ static json_t *to_model(json_t *v, int shape)
 		}
 		return o;
 	}
+	if (s->type == ECR_T_TIMESTAMP && ps_is_date(v))
+		return json_real(ps_date_time(v));
 	if (s->type == ECR_T_BOOLEAN && json_is_string(v))
 		return json_boolean(!strcasecmp(json_string_value(v), "true"));
 	return json_incref(v);

@@ -51,3 +51,10 @@ $a.Value[$a.Key.IndexOf('package_name')]
 # for loops, ++ and --
 $acc = @(); for ($i = 0; $i -lt 5; $i++) { if ($i -eq 1) { continue }; if ($i -eq 4) { break }; $acc += $i }; $acc -join '+'
 $c = 3; $c--; $c++; $c++; "c=$c"
+# DateTime: Get-Date on the fixed clock ($ECRLITE_NOW, TZ=UTC in the test), formats,
+# arithmetic into TimeSpans, comparisons, JSON
+$now = Get-Date
+"$now | $(Get-Date -Format 'yyyy-MM-dd HH:mm') | $(Get-Date -UFormat '%s') | $($now.DayOfWeek) $($now.Year)"
+$week = $now.AddDays(-7)
+"$($week.ToString('dd MMM yyyy')) $(($now - $week).TotalDays) $($now -gt $week) $($week -lt '2026-11-22')"
+[datetime]"2024-02-03T04:05:06Z" | ConvertTo-Json

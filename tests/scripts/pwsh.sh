@@ -102,6 +102,12 @@ PS
 	exp0="v0: $n0 findings"; [ "$n0" = 0 ] && exp0="v0: clean"
 	got=$("$bin/ecrlite" pwsh -File "$tmp/summary.ps1" 2>&1)
 	[ "$got" = "$(printf '%s\nv1: %s findings' "$exp0" "$n1")" ] && ok || bad "summary script: $got"
+	# the SDK's timestamps are DateTimes: compared with Get-Date on the same clock
+	got=$(ps '(Get-ECRImageMetadata -RepositoryName web | Where-Object { $_.ImagePushedAt -gt (Get-Date).AddDays(-1) }).Count
+(Get-ECRImageMetadata -RepositoryName web | Sort-Object ImagePushedAt -Descending)[0].ImagePushedAt.ToString("s")')
+	later=$(ECRLITE_NOW=2026-12-01T00:00:00Z ps '@(Get-ECRImageMetadata -RepositoryName web | Where-Object { $_.ImagePushedAt -gt (Get-Date).AddDays(-1) }).Count')
+	pushed=$("$bin/aws" ecr describe-images --repository-name web --query 'max(imageDetails[].imagePushedAt)' --output text) # ISO, TZ=UTC
+	[ "$got" = "$(printf '2\n%s' "${pushed%+00:00}")" ] && [ "$later" = 0 ] && ok || bad "DateTime: $got / $later / $pushed"
 	# JSON round trip and Out-File
 	[ "$(ps '(Get-ECRRepository | ConvertTo-Json | ConvertFrom-Json).RepositoryName')" = web ] && ok || bad "JSON round trip"
 	ps "Get-ECRRepository | Select-Object RepositoryName, ImageTagMutability | Out-File $tmp/repos.txt" >/dev/null
