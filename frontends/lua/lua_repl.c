@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../lazy_readline.h"
+#include "../lineread.h"
 #include "../../core/event.h"
 #include "lua_fe.h"
 
@@ -85,25 +86,38 @@ static const char pretty[] =
 	"return function(...) local t = table.pack(...) for i = 1, t.n do t[i] = pp(t[i], '', {}) end\n"
 	"  print(table.concat(t, '\\t', 1, t.n)) end\n";
 
+/* more lines while the chunk is a statement that ends too early (Lua says "<eof>"),
+ * as lua.c decides; "=expr" and expressions are complete as they are */
+static int lua_incomplete(const char *line, void *ud)
+{
+	lua_State *L = ud;
+	const char *code = line[0] == '=' ? line + 1 : line;
+	char *ret = malloc(strlen(code) + 8);
+	sprintf(ret, "return %s", code);
+	int st = luaL_loadbuffer(L, ret, strlen(ret), "=stdin");
+	free(ret);
+	lua_pop(L, 1);
+	if (st == LUA_OK)
+		return 0;
+	st = luaL_loadbuffer(L, code, strlen(code), "=stdin");
+	size_t ml = 0;
+	const char *msg = st == LUA_ERRSYNTAX ? lua_tolstring(L, -1, &ml) : NULL;
+	int more = msg && ml >= 5 && !strcmp(msg + ml - 5, "<eof>");
+	lua_pop(L, 1);
+	return more;
+}
+
 static int repl(lua_State *L)
 {
-	char hist[PATH_MAX] = "";
-	const char *home = getenv("ECRLITE_HOME");
-	const char *h = getenv("HOME");
-	if (home && *home)
-		snprintf(hist, sizeof(hist), "%s/lua_history", home);
-	else if (h)
-		snprintf(hist, sizeof(hist), "%s/.local/share/ecrlite/lua_history", h);
-	using_history();
-	if (hist[0])
-		read_history(hist);
+	struct fe_history hist;
+	fe_history_open(&hist, "lua_history");
 	if (luaL_loadbuffer(L, pretty, sizeof(pretty) - 1, "=pretty") != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK)
 		return 1;
 	int printer = lua_gettop(L);
 	printf("ecrlite %s, %s; the ecr module is loaded (ecr.<operation>{...}, ecr.push, ecr.findings, ...)\n",
 	       ECRLITE_VERSION, LUA_RELEASE);
 	for (;;) {
-		char *line = readline("> ");
+		char *line = fe_read_statement("> ", lua_incomplete, L);
 		if (!line)
 			break;
 		if (!*line) {
@@ -111,34 +125,15 @@ static int repl(lua_State *L)
 			continue;
 		}
 		/* "=expr" and plain expressions print their values, as lua.c does */
-		char *code = strdup(line[0] == '=' ? line + 1 : line);
+		const char *code = line[0] == '=' ? line + 1 : line;
 		char *ret = malloc(strlen(code) + 8);
 		sprintf(ret, "return %s", code);
 		int st = luaL_loadbuffer(L, ret, strlen(ret), "=stdin");
 		free(ret);
 		if (st != LUA_OK) {
 			lua_pop(L, 1);
-			/* a statement; more lines while the chunk is incomplete */
-			for (;;) {
-				st = luaL_loadbuffer(L, code, strlen(code), "=stdin");
-				if (st != LUA_ERRSYNTAX)
-					break;
-				size_t ml;
-				const char *msg = lua_tolstring(L, -1, &ml);
-				if (ml < 5 || strcmp(msg + ml - 5, "<eof>"))
-					break;
-				lua_pop(L, 1);
-				char *more = readline(">> ");
-				if (!more)
-					break;
-				char *joined = malloc(strlen(code) + strlen(more) + 2);
-				sprintf(joined, "%s\n%s", code, more);
-				free(code);
-				free(more);
-				code = joined;
-			}
+			st = luaL_loadbuffer(L, code, strlen(code), "=stdin");
 		}
-		add_history(code);
 		if (st != LUA_OK) {
 			fprintf(stderr, "%s\n", lua_tostring(L, -1));
 			lua_pop(L, 1);
@@ -152,12 +147,10 @@ static int repl(lua_State *L)
 			}
 		}
 		lua_settop(L, printer);
-		free(code);
 		free(line);
 	}
 	putchar('\n');
-	if (hist[0])
-		write_history(hist);
+	fe_history_close(&hist);
 	return 0;
 }
 

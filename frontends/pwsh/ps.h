@@ -4,6 +4,7 @@
 #ifndef PS_H
 #define PS_H
 #include <jansson.h>
+#include <stdio.h>
 
 #include "../../core/ecr.h"
 
@@ -67,7 +68,8 @@ int ps_main(int argc, char **argv);
  * shape, -1 for plain values). */
 struct ps_out *ps_out_new(void);
 void ps_out_emit(struct ps_out *o, json_t *v, int shape);
-void ps_out_flush(struct ps_out *o);
+void ps_out_flush(struct ps_out *o);              /* to stdout */
+void ps_out_write(struct ps_out *o, FILE *f);     /* the display text of what was added, to f */
 void ps_out_free(struct ps_out *o);
 /* Adds an object as it is (a PowerShell value, already converted). */
 void ps_out_add(struct ps_out *o, json_t *v);

@@ -476,9 +476,9 @@ static int format(struct call *c, int list)
 	ps_out_flush(c->s->out);
 	if (json_is_object(json_array_get(rows, 0))) {
 		if (list)
-			ps_list(rows, cols, nc);
+			ps_list(stdout, rows, cols, nc);
 		else
-			ps_table(rows, cols, nc);
+			ps_table(stdout, rows, cols, nc);
 	} else {
 		struct ps_out *o = ps_out_new();
 		json_array_foreach(rows, i, item) ps_out_add(o, item);
@@ -621,6 +621,18 @@ static int out_null(struct call *c)
 }
 
 /* Out-File: the objects as they would display, written to a file. */
+/* the default display of the input, written to f */
+static void display_to(struct call *c, FILE *f)
+{
+	ps_out_flush(c->s->out); /* what came before shows first */
+	struct ps_out *o = ps_out_new();
+	size_t i;
+	json_t *e, *in = input(c);
+	json_array_foreach(in, i, e) ps_out_add(o, e);
+	ps_out_write(o, f);
+	ps_out_free(o);
+}
+
 static int out_file(struct call *c)
 {
 	const char *path = json_string_value(arg(c, "FilePath"));
@@ -629,23 +641,8 @@ static int out_file(struct call *c)
 	FILE *f = fopen(path, flag(c, "Append") ? "a" : "w");
 	if (!f)
 		return berr(c, "Could not open file '%s'.", path);
-	ps_out_flush(c->s->out);
-	fflush(stdout);
-	/* the display code writes to stdout; point stdout at the file meanwhile */
-	int saved = dup(STDOUT_FILENO);
-	dup2(fileno(f), STDOUT_FILENO);
-	struct ps_out *o = ps_out_new();
-	size_t i;
-	json_t *e;
-	json_t *in = input(c);
-	json_array_foreach(in, i, e) ps_out_add(o, e);
-	ps_out_flush(o);
-	ps_out_free(o);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	fclose(f);
-	return 0;
+	display_to(c, f);
+	return fclose(f) ? berr(c, "Could not write '%s'.", path) : 0;
 }
 
 /* -Delimiter, -UseQuotes, -IncludeTypeInformation (-NoTypeInformation is PowerShell
@@ -786,32 +783,11 @@ static int import_module(struct call *c)
 
 static int out_string(struct call *c)
 {
-	/* the display text, captured through a temporary file */
-	FILE *f = tmpfile();
-	if (!f)
-		return berr(c, "%scannot create a temporary file", "");
-	ps_out_flush(c->s->out);
-	fflush(stdout);
-	int saved = dup(STDOUT_FILENO);
-	dup2(fileno(f), STDOUT_FILENO);
-	struct ps_out *o = ps_out_new();
-	size_t i;
-	json_t *e, *in = input(c);
-	json_array_foreach(in, i, e) ps_out_add(o, e);
-	ps_out_flush(o);
-	ps_out_free(o);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	rewind(f);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
-	int ch;
-	while ((ch = fgetc(f)) != EOF)
-		fputc(ch, m);
+	display_to(c, m);
 	fclose(m);
-	fclose(f);
 	json_array_append_new(c->out, json_stringn(text, len));
 	free(text);
 	return 0;

@@ -102,7 +102,7 @@ static int props(json_t *o, const char **out, int max)
 	return n;
 }
 
-void ps_table(json_t *items, const char **cols, int nc)
+void ps_table(FILE *f, json_t *items, const char **cols, int nc)
 {
 	int w[64];
 	size_t count = json_array_size(items);
@@ -123,20 +123,20 @@ void ps_table(json_t *items, const char **cols, int nc)
 				w[c] = width(buf);
 		}
 	}
-	printf("\n");
+	fprintf(f, "\n");
 	for (int c = 0; c < nc; c++) {
 		int pad = num[c] || c < nc - 1 ? w[c] - width(cols[c]) : 0;
-		printf("%s%*s%s%*s", c ? " " : "", num[c] ? pad : 0, "", cols[c], num[c] ? 0 : pad, "");
+		fprintf(f, "%s%*s%s%*s", c ? " " : "", num[c] ? pad : 0, "", cols[c], num[c] ? 0 : pad, "");
 	}
-	printf("\n");
+	fprintf(f, "\n");
 	for (int c = 0; c < nc; c++) {
 		int pad = num[c] || c < nc - 1 ? w[c] - width(cols[c]) : 0;
-		printf("%s%*s", c ? " " : "", num[c] ? pad : 0, "");
+		fprintf(f, "%s%*s", c ? " " : "", num[c] ? pad : 0, "");
 		for (int k = 0; k < width(cols[c]); k++)
-			putchar('-');
-		printf("%*s", num[c] ? 0 : pad, "");
+			fputc('-', f);
+		fprintf(f, "%*s", num[c] ? 0 : pad, "");
 	}
-	printf("\n");
+	fprintf(f, "\n");
 	for (size_t r = 0; r < count; r++) {
 		/* the last column is not padded */
 		int last = nc - 1;
@@ -144,18 +144,18 @@ void ps_table(json_t *items, const char **cols, int nc)
 			last--;
 		for (int c = 0; c <= last; c++) {
 			int pad = num[c] || c < last ? w[c] - width(cells[r][c]) : 0;
-			printf("%s%*s%s%*s", c ? " " : "", num[c] ? pad : 0, "", cells[r][c], num[c] ? 0 : pad, "");
+			fprintf(f, "%s%*s%s%*s", c ? " " : "", num[c] ? pad : 0, "", cells[r][c], num[c] ? 0 : pad, "");
 		}
-		printf("\n");
+		fprintf(f, "\n");
 		for (int c = 0; c < nc; c++)
 			free(cells[r][c]);
 		free(cells[r]);
 	}
 	free(cells);
-	printf("\n");
+	fprintf(f, "\n");
 }
 
-void ps_list(json_t *items, const char **cols, int nc)
+void ps_list(FILE *f, json_t *items, const char **cols, int nc)
 {
 	int w = 0;
 	for (int c = 0; c < nc; c++)
@@ -164,14 +164,14 @@ void ps_list(json_t *items, const char **cols, int nc)
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {
-		printf("\n");
+		fprintf(f, "\n");
 		for (int c = 0; c < nc; c++) {
 			char buf[4096];
 			ps_cell(ps_prop(it, cols[c]), buf, sizeof(buf));
-			printf("%s%*s : %s\n", cols[c], w - width(cols[c]), "", buf);
+			fprintf(f, "%s%*s : %s\n", cols[c], w - width(cols[c]), "", buf);
 		}
 	}
-	printf("\n");
+	fprintf(f, "\n");
 }
 
 /* What groups objects under one header: the type, or the property names */
@@ -196,7 +196,7 @@ static char *kind(json_t *v)
 	return k;
 }
 
-static void show_group(json_t *group)
+static void show_group(FILE *f, json_t *group)
 {
 	json_t *first = json_array_get(group, 0);
 	if (!json_is_object(first) || ps_is_error_record(first) || ps_is_date(first)) { /* as their text */
@@ -205,7 +205,7 @@ static void show_group(json_t *group)
 		json_array_foreach(group, i, v) {
 			char buf[8192];
 			ps_cell(v, buf, sizeof(buf));
-			printf("%s\n", buf);
+			fprintf(f, "%s\n", buf);
 		}
 		return;
 	}
@@ -222,19 +222,24 @@ static void show_group(json_t *group)
 				json_array_append_new(rows, json_pack("{s:s, s:O}", hash ? "Name" : "Key", k, "Value", v));
 		}
 		const char *cols[] = {hash ? "Name" : "Key", "Value"};
-		ps_table(rows, cols, 2);
+		ps_table(f, rows, cols, 2);
 		json_decref(rows);
 		return;
 	}
 	const char *cols[64];
 	int nc = props(first, cols, 64);
 	if (nc <= 4)
-		ps_table(group, cols, nc);
+		ps_table(f, group, cols, nc);
 	else
-		ps_list(group, cols, nc);
+		ps_list(f, group, cols, nc);
 }
 
 void ps_out_flush(struct ps_out *o)
+{
+	ps_out_write(o, stdout);
+}
+
+void ps_out_write(struct ps_out *o, FILE *f)
 {
 	size_t i = 0, n = json_array_size(o->items);
 	while (i < n) {
@@ -249,13 +254,13 @@ void ps_out_flush(struct ps_out *o)
 				break;
 			json_array_append(group, json_array_get(o->items, j));
 		}
-		show_group(group);
+		show_group(f, group);
 		json_decref(group);
 		free(k);
 		i = j;
 	}
 	json_array_clear(o->items);
-	fflush(stdout);
+	fflush(f);
 }
 
 void ps_out_free(struct ps_out *o)

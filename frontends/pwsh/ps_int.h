@@ -2,6 +2,7 @@
 #ifndef PS_INT_H
 #define PS_INT_H
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ps.h"
 
@@ -51,7 +52,7 @@ void ps_csv(json_t *items, const char *delim, char quotes, int type_info, int he
 
 /* ps_format.c: a value as a table cell or list line shows it; layouts */
 void ps_cell(json_t *v, char *out, size_t n);
-void ps_table(json_t *items, const char **cols, int nc);
-void ps_list(json_t *items, const char **cols, int nc);
+void ps_table(FILE *f, json_t *items, const char **cols, int nc);
+void ps_list(FILE *f, json_t *items, const char **cols, int nc);
 
 #endif

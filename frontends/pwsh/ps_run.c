@@ -368,6 +368,18 @@ static int confirm(struct inv *in, int force, int whatif, int interactive_ok)
 }
 
 /* Binds one named or positional argument; 0, or 1 after printing the error. */
+/* Binds v (stolen) to p once converted to p's type; 0, or 1 reported. */
+static int bind_to(struct inv *in, const struct ps_param *p, json_t *v)
+{
+	if (convert(in, p, &v)) {
+		json_decref(v);
+		return 1;
+	}
+	in->b[in->nb].p = p;
+	in->b[in->nb++].v = v;
+	return 0;
+}
+
 static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 {
 	const struct ps_cmdlet *c = in->c;
@@ -394,23 +406,16 @@ static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 	if (bound_value(in, p))
 		return fail(c, "Cannot bind parameter because parameter '%s' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
 			    p->name);
-	json_t *v;
 	if (p->type == PT_SWITCH) {
 		int on = !a->has_value || json_is_true(a->value) || (json_is_integer(a->value) && json_integer_value(a->value));
-		v = json_boolean(on);
-	} else {
-		if (!a->has_value)
-			return fail(c, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
-				    type_word(p->type));
-		v = json_deep_copy(a->value ? a->value : json_null());
-		if (convert(in, p, &v)) {
-			json_decref(v);
-			return 1;
-		}
+		in->b[in->nb].p = p;
+		in->b[in->nb++].v = json_boolean(on);
+		return 0;
 	}
-	in->b[in->nb].p = p;
-	in->b[in->nb++].v = v;
-	return 0;
+	if (!a->has_value)
+		return fail(c, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
+			    type_word(p->type));
+	return bind_to(in, p, json_deep_copy(a->value ? a->value : json_null()));
 }
 
 static int bind_positional(struct inv *in, json_t *positional)
@@ -420,20 +425,14 @@ static int bind_positional(struct inv *in, json_t *positional)
 		for (int j = 0; j < in->nall && !p; j++)
 			if (in->all[j]->position >= 0 && !bound_value(in, in->all[j]))
 				p = in->all[j];
-		json_t *v = json_deep_copy(json_array_get(positional, k));
 		if (!p) {
-			char *d = ps_to_string(v);
+			char *d = ps_to_string(json_array_get(positional, k));
 			fail(in->c, "A positional parameter cannot be found that accepts argument '%s'.", d);
 			free(d);
-			json_decref(v);
 			return 1;
 		}
-		if (convert(in, p, &v)) {
-			json_decref(v);
+		if (bind_to(in, p, json_deep_copy(json_array_get(positional, k))))
 			return 1;
-		}
-		in->b[in->nb].p = p;
-		in->b[in->nb++].v = v;
 	}
 	return 0;
 }
@@ -454,16 +453,10 @@ static int bind_input(struct inv *in, json_t *obj)
 		if (!ok)
 			continue;
 		json_t *v = json_deep_copy(obj);
-		if (t) {
-			/* an SDK object bound by value keeps its properties */
+		if (t) /* an SDK object bound by value keeps its properties */
 			json_object_del(v, PS_TYPE_KEY);
-		}
-		if (convert(in, p, &v)) {
-			json_decref(v);
+		if (bind_to(in, p, v))
 			return -1;
-		}
-		in->b[in->nb].p = p;
-		in->b[in->nb++].v = v;
 		any = 1;
 	}
 	if (any || !json_is_object(obj))
@@ -479,13 +472,8 @@ static int bind_input(struct inv *in, json_t *obj)
 				continue;
 			if (strcasecmp(p->name, k) && !alias_is(p->aliases, k, strlen(k), 0))
 				continue;
-			json_t *v = json_deep_copy(val);
-			if (convert(in, p, &v)) {
-				json_decref(v);
+			if (bind_to(in, p, json_deep_copy(val)))
 				return -1;
-			}
-			in->b[in->nb].p = p;
-			in->b[in->nb++].v = v;
 			any = 1;
 		}
 	}

@@ -12,6 +12,7 @@
 
 
 #include "../lazy_readline.h"
+#include "../lineread.h"
 #include "../../core/model.h"
 #include "../config.h"
 #include "ps_lang.h"
@@ -148,17 +149,22 @@ static char **complete(const char *text, int start, int end)
 	return ncands ? rl_completion_matches(text, next_cand) : NULL;
 }
 
+/* more lines while the statement is open (a brace, parenthesis or string) */
+static int ps_incomplete(const char *code, void *ud)
+{
+	(void)ud;
+	char err[300];
+	int incomplete;
+	struct node *x = ps_parse(code, err, sizeof(err), &incomplete);
+	ps_node_free(x);
+	return !x && incomplete;
+}
+
 int ps_shell(void)
 {
-	char hist[PATH_MAX] = "", cwd[PATH_MAX], prompt[PATH_MAX + 8];
-	const char *home = getenv("ECRLITE_HOME"), *h = getenv("HOME");
-	if (home && *home)
-		snprintf(hist, sizeof(hist), "%s/pwsh_history", home);
-	else if (h)
-		snprintf(hist, sizeof(hist), "%s/.local/share/ecrlite/pwsh_history", h);
-	using_history();
-	if (hist[0])
-		read_history(hist);
+	char cwd[PATH_MAX], prompt[PATH_MAX + 8];
+	struct fe_history hist;
+	fe_history_open(&hist, "pwsh_history");
 	rl_readline_name = "ecrlite-pwsh";
 	rl_attempted_completion_function = complete;
 	rl_basic_word_break_characters = " \t\n|;({=,";
@@ -168,28 +174,10 @@ int ps_shell(void)
 	       ECRLITE_VERSION);
 	while (!s.exited) {
 		snprintf(prompt, sizeof(prompt), "PS %s> ", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
-		char *code = readline(prompt);
+		char *code = fe_read_statement(prompt, ps_incomplete, NULL);
 		if (!code)
 			break;
-		/* more lines while the statement is open (a brace, parenthesis or string) */
-		for (;;) {
-			char err[300];
-			int incomplete;
-			struct node *x = ps_parse(code, err, sizeof(err), &incomplete);
-			ps_node_free(x);
-			if (x || !incomplete)
-				break;
-			char *more = readline(">> ");
-			if (!more)
-				break;
-			char *joined = malloc(strlen(code) + strlen(more) + 2);
-			sprintf(joined, "%s\n%s", code, more);
-			free(code);
-			free(more);
-			code = joined;
-		}
 		if (*code) {
-			add_history(code);
 			ps_run_source(code, &s);
 			s.error = 0; /* an error ends the line, not the session */
 		}
@@ -197,8 +185,7 @@ int ps_shell(void)
 	}
 	if (!s.exited)
 		putchar('\n');
-	if (hist[0])
-		write_history(hist);
+	fe_history_close(&hist);
 	for (int i = 0; i < ncands; i++)
 		free(cands[i]);
 	free(cands);
