@@ -347,6 +347,16 @@ static int run_block(struct node *blk, struct ps_sess *s, int display, json_t *d
 	return 0;
 }
 
+/* A condition: the pipeline's output, as PowerShell converts it to a Boolean */
+static int condition(struct node *pl, struct ps_sess *s)
+{
+	json_t *r = ps_run_pipeline(pl, s, NULL);
+	json_t *v = r ? ps_unwrap(r) : json_null();
+	int yes = ps_truthy(v);
+	json_decref(v);
+	return yes;
+}
+
 /* After a loop body: 1 when a break or return ends the loop; a continue goes on. */
 static int loop_jump(struct ps_sess *s)
 {
@@ -446,14 +456,9 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 			break;
 		case X_IF: {
 			int k = 0;
-			for (; k + 1 < x->n; k += 2) {
-				r = ps_run_pipeline(x->kid[k], s, NULL);
-				v = r ? ps_unwrap(r) : json_null();
-				int yes = ps_truthy(v);
-				json_decref(v);
-				if (yes)
+			for (; k + 1 < x->n; k += 2)
+				if (condition(x->kid[k], s))
 					break;
-			}
 			if (k < x->n)
 				run_block(x->kid[k + 1 < x->n ? k + 1 : k], s, display, out);
 			break;
@@ -476,14 +481,8 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 		case X_WHILE:
 		case X_DO:
 			for (int first = 1; !stopping(s); first = 0) {
-				if (x->k == X_WHILE || !first) {
-					r = ps_run_pipeline(x->kid[0], s, NULL);
-					v = r ? ps_unwrap(r) : json_null();
-					int go = ps_truthy(v) == !(x->s && !strcmp(x->s, "until"));
-					json_decref(v);
-					if (!go)
-						break;
-				}
+				if ((x->k == X_WHILE || !first) && condition(x->kid[0], s) != !(x->s && !strcmp(x->s, "until")))
+					break;
 				run_block(x->kid[1], s, display, out);
 				if (loop_jump(s))
 					break;
@@ -492,14 +491,8 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 		case X_FOR:
 			json_decref(ps_run_statements(x->kid[0], s, 0));
 			while (!stopping(s)) {
-				if (x->kid[1]->n) {
-					r = ps_run_pipeline(x->kid[1]->kid[0], s, NULL);
-					v = r ? ps_unwrap(r) : json_null();
-					int go = ps_truthy(v);
-					json_decref(v);
-					if (!go)
-						break;
-				}
+				if (x->kid[1]->n && !condition(x->kid[1]->kid[0], s))
+					break;
 				run_block(x->kid[3], s, display, out);
 				if (loop_jump(s))
 					break;

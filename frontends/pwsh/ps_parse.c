@@ -1094,11 +1094,16 @@ static struct node *statement(struct ps *p)
 		nx(p);
 		return x;
 	}
-	if (t->t == K_WORD && !strcasecmp(t->s, "exit")) {
+	/* exit [expression]; throw [pipeline]; return [pipeline] */
+	static const struct { const char *word; enum nk kind; int pipe; } jumps[] = {
+		{"exit", X_EXIT, 0}, {"throw", X_THROW, 1}, {"return", X_RETURN, 1}};
+	for (size_t i = 0; t->t == K_WORD && i < sizeof(jumps) / sizeof(jumps[0]); i++) {
+		if (strcasecmp(t->s, jumps[i].word))
+			continue;
+		struct node *x = mk(jumps[i].kind, NULL);
 		nx(p);
-		struct node *x = mk(X_EXIT, NULL);
 		if (cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != K_RB) {
-			struct node *v = expr(p);
+			struct node *v = jumps[i].pipe ? pipeline(p) : expr(p);
 			if (!v) {
 				ps_node_free(x);
 				return NULL;
@@ -1109,19 +1114,6 @@ static struct node *statement(struct ps *p)
 	}
 	if (t->t == K_WORD && !strcasecmp(t->s, "try"))
 		return try_statement(p);
-	if (t->t == K_WORD && (!strcasecmp(t->s, "throw") || !strcasecmp(t->s, "return"))) {
-		struct node *x = mk(!strcasecmp(t->s, "throw") ? X_THROW : X_RETURN, NULL);
-		nx(p);
-		if (cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != K_RB) {
-			struct node *v = pipeline(p);
-			if (!v) {
-				ps_node_free(x);
-				return NULL;
-			}
-			push(x, v);
-		}
-		return x;
-	}
 	if (t->t == K_WORD && !strcasecmp(t->s, "function"))
 		return function(p);
 	if (t->t == K_WORD && !strcasecmp(t->s, "param") && peek(p, 1)->t == K_LP) {
