@@ -207,7 +207,9 @@ static json_t *call_function(struct node *f, struct ps_sess *s, struct ps_arg *a
 			json_array_append(argv, args[i].value);
 		}
 	}
-	ps_var_set("input", input ? input : json_array());
+	json_t *none = json_array();
+	ps_var_set("input", input ? input : none);
+	json_decref(none);
 	json_t *out = NULL;
 	if (!bind_params(f->kid[0], argv, f->s, s)) {
 		out = ps_run_statements(f->kid[1], s, 0);
