@@ -17,7 +17,7 @@ out=$("$bin/ecrlite" pwsh -File "$top/tests/pwsh/lang.ps1" 2>&1)
 [ "$out" = "$(cat "$top/tests/pwsh/lang.expected")" ] && ok || bad "lang.ps1: $(diff <(printf '%s\n' "$out") "$top/tests/pwsh/lang.expected")"
 
 # errors, try/catch/finally, throw, functions, scopes, casts, $Matches (a fresh registry)
-"$bin/ecrlite" pwsh -File "$top/tests/pwsh/errors.ps1" > "$tmp/out" 2> "$tmp/err"; rc=$?
+"$bin/ecrlite" pwsh -File "$top/tests/pwsh/errors.ps1" > "$tmp/out" 2> "$tmp/err"; rc=$?; : > "$tmp/diff"
 [ $rc = 0 ] && diff -u "$top/tests/pwsh/errors.expected" "$tmp/out" > "$tmp/diff" && diff -u "$top/tests/pwsh/errors.stderr" "$tmp/err" >> "$tmp/diff" &&
 	ok || bad "errors.ps1: $rc $(cat "$tmp/diff")"
 out=$(ps 'throw "fatal"; "never"' 2> "$tmp/err"); rc=$?
