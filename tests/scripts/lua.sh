@@ -95,5 +95,18 @@ grep -q "{a = {1, 2}, b = 2}" "$tmp/repl" && ok || bad "repl: table pretty-print
 grep -q ">> print" "$tmp/repl" && grep -q "line	2" "$tmp/repl" && ok || bad "repl: multi-line"
 grep -q "stdin:1: oops" "$tmp/repl" && ok || bad "repl: error"
 grep -q "^for i = 1, 2 do" "$ECRLITE_HOME/lua_history" 2>/dev/null && ok || bad "repl: history in the state directory"
+# a Lua C module a script requires binds to the Lua inside ecrlite (linked statically,
+# its C API exported: frontends/lua/lua-exports.list)
+cat > "$tmp/cmod.c" <<'C'
+#include <lauxlib.h>
+static int add(lua_State *L) { lua_pushinteger(L, luaL_checkinteger(L, 1) + luaL_checkinteger(L, 2)); return 1; }
+int luaopen_cmod(lua_State *L) { luaL_Reg f[] = {{"add", add}, {NULL, NULL}}; luaL_newlib(L, f); return 1; }
+C
+if cc -shared -fPIC $(pkg-config --cflags lua5.4) -o "$tmp/cmod.so" "$tmp/cmod.c" 2> "$tmp/cc.err"; then
+	out=$(cd "$tmp" && "$bin/ecrlite" lua -e 'print(require("cmod").add(2, 40))' 2>&1)
+	[ "$out" = 42 ] && ok || bad "C module: $out"
+else
+	bad "C module did not build: $(cat "$tmp/cc.err")"
+fi
 echo "lua: $pass passed, $fail failed"
 [ $fail = 0 ]
