@@ -374,6 +374,67 @@ static int stopping(struct ps_sess *s)
 	return s->exited || s->error || ps_error_pending();
 }
 
+/* switch: each value of the pipeline against every clause in turn; all that match
+ * run, with $_ the value; break leaves the switch, continue goes to the next value;
+ * default runs when nothing else matched that value */
+static void run_switch(struct node *x, struct ps_sess *s, int display, json_t *out)
+{
+	json_t *values = ps_run_pipeline(x->kid[0], s, NULL), *saved = ps_var_get("_"), *v;
+	size_t i;
+	if (!values) {
+		json_decref(saved);
+		return;
+	}
+	json_array_foreach(values, i, v) {
+		int matched = 0, leave = 0;
+		for (int pass = 0; pass < 2 && !leave; pass++) /* the clauses, then default */
+			for (int k = 1; k + 1 < x->n && !leave && !stopping(s); k += 2) {
+				struct node *c = x->kid[k];
+				int is_default = c->k == X_ARG;
+				if (is_default != pass || (pass && matched))
+					continue;
+				int hit = 1;
+				if (!is_default) {
+					json_t *cv = ps_eval(c, s);
+					if (!cv) {
+						leave = 1;
+						break;
+					}
+					if (ps_is_block(cv)) {
+						json_t *r = ps_call_block(cv, v, s);
+						json_t *u = r ? ps_unwrap(r) : json_null();
+						hit = ps_truthy(u);
+						json_decref(u);
+					} else {
+						json_t *b = ps_binop(!x->s ? "eq" : !strcmp(x->s, "wildcard") ? "like" : "match", v, cv);
+						hit = ps_truthy(b);
+						json_decref(b);
+					}
+					json_decref(cv);
+				}
+				if (!hit)
+					continue;
+				matched = 1;
+				ps_var_set("_", v);
+				run_block(x->kid[k + 1], s, display, out);
+				if (s->jump == 1 || s->jump == 2) { /* break: out of the switch; continue: next value */
+					leave = 1;
+					if (s->jump == 1)
+						i = json_array_size(values);
+					s->jump = 0;
+				} else if (s->jump == 3 || stopping(s)) {
+					leave = 1;
+					i = json_array_size(values);
+				}
+			}
+		if (i >= json_array_size(values))
+			break;
+	}
+	ps_var_set("_", saved);
+	json_decref(saved);
+	json_decref(values);
+}
+
 /* try/catch/finally: the body with errors kept instead of shown; the first catch whose
  * types match (or that has none) runs with $_ the ErrorRecord; finally always. */
 static void run_try(struct node *x, struct ps_sess *s, int display, json_t *out)
@@ -507,6 +568,9 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 			break;
 		case X_TRY:
 			run_try(x, s, display, out);
+			break;
+		case X_SWITCH:
+			run_switch(x, s, display, out);
 			break;
 		case X_THROW: {
 			/* throw "text", throw $_ (again), or a bare throw: a script-terminating error */

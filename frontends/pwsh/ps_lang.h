@@ -14,7 +14,9 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 	  X_PARAM,    /* kids: X_ARG, s the name, has_value 1 for [switch], kid 0 the default */
 	  X_CAST,     /* s: the type, lower-cased; kid 0: the value */
 	  X_METHOD,   /* s: the method; kid 0: the object; then the arguments */
-	  X_FOR };    /* kids: init, condition, step (X_STMTS, maybe empty), body */
+	  X_FOR,      /* kids: init, condition, step (X_STMTS, maybe empty), body */
+	  X_SWITCH }; /* s: "wildcard", "regex" or NULL; kid 0: the value; then condition, body
+			 pairs (a condition X_ARG "default" is the default clause) */
 
 struct node {
 	enum nk k;            /* kind */

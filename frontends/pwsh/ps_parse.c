@@ -906,6 +906,65 @@ static struct node *for_statement(struct ps *p)
 	return x;
 }
 
+/* switch [-Wildcard|-Regex|-Exact] (pipeline) { condition { body } … default { body } } */
+static struct node *switch_statement(struct ps *p)
+{
+	struct node *x = mk(X_SWITCH, NULL), *v;
+	nx(p);
+	while (cur(p)->t == K_DASH) {
+		const char *o = cur(p)->s;
+		if (!strcasecmp(o, "Wildcard") || !strcasecmp(o, "Regex")) {
+			free(x->s);
+			x->s = strdup(!strcasecmp(o, "Wildcard") ? "wildcard" : "regex");
+		} else if (strcasecmp(o, "Exact")) {
+			ps_node_free(x);
+			return perr(p, "not supported yet: the switch option '-%s'", o);
+		}
+		nx(p);
+	}
+	if (cur(p)->t != K_LP) {
+		ps_node_free(x);
+		return perr(p, "Missing '(' after 'switch' (not supported yet: switch -File).%s", "");
+	}
+	nx(p);
+	if (!(v = pipeline(p)) || cur(p)->t != K_RP) {
+		ps_node_free(v);
+		ps_node_free(x);
+		return p->err[0] ? NULL : perr(p, "Missing closing ')' after expression in 'switch' statement.%s", "");
+	}
+	nx(p);
+	push(x, v);
+	skip_seps(p);
+	if (cur(p)->t != K_LB) {
+		ps_node_free(x);
+		return perr(p, "Missing opening '{' after 'switch' condition.%s", "");
+	}
+	nx(p);
+	for (;;) {
+		skip_seps(p);
+		if (cur(p)->t == K_RB) {
+			nx(p);
+			return x;
+		}
+		struct node *cond, *body;
+		if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "default")) {
+			cond = mk(X_ARG, "default");
+			nx(p);
+		} else if (!(cond = primary(p))) {
+			ps_node_free(x);
+			return NULL;
+		}
+		skip_seps(p);
+		if (cur(p)->t != K_LB || !(body = block(p))) {
+			ps_node_free(cond);
+			ps_node_free(x);
+			return p->err[0] ? NULL : perr(p, "Missing statement block in switch statement clause.%s", "");
+		}
+		push(x, cond);
+		push(x, body);
+	}
+}
+
 /* try { } catch [T1], [T2] { } catch { } finally { } */
 static struct node *try_statement(struct ps *p)
 {
@@ -1120,7 +1179,7 @@ static struct node *statement(struct ps *p)
 		nx(p);
 		return params(p);
 	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "switch") || !strcasecmp(t->s, "filter") ||
+	if (t->t == K_WORD && (!strcasecmp(t->s, "filter") ||
 			       !strcasecmp(t->s, "trap") || !strcasecmp(t->s, "class")))
 		return perr(p, "not supported yet: the '%s' statement", t->s);
 	if (t->t == K_VAR && peek(p, 1)->t == K_WORD && !peek(p, 1)->space &&
@@ -1136,6 +1195,8 @@ static struct node *statement(struct ps *p)
 	}
 	if (t->t == K_WORD && !strcasecmp(t->s, "for"))
 		return for_statement(p);
+	if (t->t == K_WORD && !strcasecmp(t->s, "switch"))
+		return switch_statement(p);
 	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
 		       strchr("+-*/%", peek(p, 1)->s[0]) && peek(p, 2)->t == K_ASSIGN && !peek(p, 2)->space;
 	if (t->t == K_VAR && (peek(p, 1)->t == K_ASSIGN || compound)) {
@@ -1145,8 +1206,24 @@ static struct node *statement(struct ps *p)
 			nx(p);
 		}
 		nx(p), nx(p);
-		struct node *v = pipeline(p);
-		if (!v) {
+		struct node *v;
+		static const char *const flow[] = {"switch", "if", "foreach", "for", "while", "do", "try", NULL};
+		int stmt = 0;
+		for (const char *const *f = flow; cur(p)->t == K_WORD && *f; f++)
+			stmt |= !strcasecmp(cur(p)->s, *f);
+		if (stmt) { /* $r = switch (…) { … }: the statement's output, as $( ) gives it */
+			struct node *st = statement(p), *body = mk(X_STMTS, NULL), *sub = mk(X_SUB, NULL);
+			if (!st) {
+				ps_node_free(body);
+				ps_node_free(sub);
+				ps_node_free(x);
+				return NULL;
+			}
+			push(body, st);
+			push(sub, body);
+			v = mk(X_PIPE, NULL);
+			push(v, sub);
+		} else if (!(v = pipeline(p))) {
 			ps_node_free(x);
 			return NULL;
 		}

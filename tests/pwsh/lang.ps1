@@ -58,3 +58,7 @@ $now = Get-Date
 $week = $now.AddDays(-7)
 "$($week.ToString('dd MMM yyyy')) $(($now - $week).TotalDays) $($now -gt $week) $($week -lt '2026-11-22')"
 [datetime]"2024-02-03T04:05:06Z" | ConvertTo-Json
+# switch: every matching clause runs, break leaves, continue takes the next value, default
+switch ("CRITICAL", "low", "INFORMATIONAL", 7) { "critical" { "page: $_" } { $_ -eq 7 } { "block $_" } "LOW" { "later: $_"; continue } 7 { "seven"; break } default { "ignore: $_" } }
+switch -Wildcard ("CVE-2024-1", "GHSA-x") { "CVE-*" { "cve $_" } "GHSA-*" { "ghsa $_" } }
+$kind = switch -Regex ("a1") { '\d' { "has a digit" } }; $kind
