@@ -23,7 +23,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 STATIC_ARCHIVES = liblua5.4.a libjansson.a libsqlite3.a libcrypto.a
 LINK ?= $(if $(strip $(foreach a,$(STATIC_ARCHIVES),$(if $(wildcard $(shell $(CC) -print-file-name=$(a))),,x))),shared,static)
 ifeq ($(LINK),static)
-LIBS = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -Wl,--as-needed -lz -Wl,--no-as-needed -lm -ldl -pthread
+LIBS = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
 LDFLAGS_BIN = -no-pie -Wl,--dynamic-list=frontends/lua/lua-exports.list
 else
 LIBS = $(PKG_LIBS) -lm -ldl -pthread
