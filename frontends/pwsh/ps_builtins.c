@@ -551,6 +551,28 @@ static int convertto_json(struct call *c)
 	return 0;
 }
 
+/* PowerShell 7 reads ISO 8601 date-time strings as DateTime values (Json.NET's date
+ * parsing); everything else stays as JSON has it. Returns v, converted in place. */
+static json_t *json_dates(json_t *v)
+{
+	size_t i;
+	json_t *e;
+	const char *k;
+	void *tmp;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e) json_array_set_new(v, i, json_dates(json_incref(e)));
+	} else if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, k, e) json_object_set_new(v, k, json_dates(json_incref(e)));
+	} else if (json_is_string(v) && json_string_length(v) >= 19 && json_string_value(v)[10] == 'T') {
+		json_t *d = ps_date_parse(json_string_value(v));
+		if (d) {
+			json_decref(v);
+			return d;
+		}
+	}
+	return v;
+}
+
 static int convertfrom_json(struct call *c)
 {
 	json_t *in = input(c);
@@ -569,6 +591,7 @@ static int convertfrom_json(struct call *c)
 	free(text);
 	if (!v)
 		return berr(c, "Conversion from JSON failed with error: %s", err.text);
+	v = json_dates(v);
 	if (json_is_array(v) && !flag(c, "NoEnumerate"))
 		json_array_extend(c->out, v);
 	else

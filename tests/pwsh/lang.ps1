@@ -62,3 +62,4 @@ $week = $now.AddDays(-7)
 switch ("CRITICAL", "low", "INFORMATIONAL", 7) { "critical" { "page: $_" } { $_ -eq 7 } { "block $_" } "LOW" { "later: $_"; continue } 7 { "seven"; break } default { "ignore: $_" } }
 switch -Wildcard ("CVE-2024-1", "GHSA-x") { "CVE-*" { "cve $_" } "GHSA-*" { "ghsa $_" } }
 $kind = switch -Regex ("a1") { '\d' { "has a digit" } }; $kind
+$back = @{ When = (Get-Date) } | ConvertTo-Json | ConvertFrom-Json; "$($back.When.AddDays(1).ToString('s')) $($back.When.GetType().Name)"
