@@ -629,6 +629,8 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 	}
 	case X_METHOD:
 		return ps_method(x, s);
+	case X_STATIC:
+		return ps_static(x, s);
 	case X_CAST:
 		a = ps_eval(x->kid[0], s);
 		return a ? cast(x->s, a) : NULL;

@@ -15,8 +15,9 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 	  X_CAST,     /* s: the type, lower-cased; kid 0: the value */
 	  X_METHOD,   /* s: the method; kid 0: the object; then the arguments */
 	  X_FOR,      /* kids: init, condition, step (X_STMTS, maybe empty), body */
-	  X_SWITCH }; /* s: "wildcard", "regex" or NULL; kid 0: the value; then condition, body
+	  X_SWITCH,   /* s: "wildcard", "regex" or NULL; kid 0: the value; then condition, body
 			 pairs (a condition X_ARG "default" is the default clause) */
+	  X_STATIC }; /* s: "type::member"; kids: the arguments of a call */
 
 struct node {
 	enum nk k;            /* kind */
@@ -73,6 +74,8 @@ json_t *ps_date_method(json_t *d, const char *method, json_t **args, int n);
 
 /* ps_method.c: x->s(...) on x->kid[0] (an X_METHOD node); NULL after an error */
 json_t *ps_method(struct node *x, struct ps_sess *s);
+/* [type]::Member and [type]::Method(...) (an X_STATIC node); NULL after an error */
+json_t *ps_static(struct node *x, struct ps_sess *s);
 /* A pipeline's output as a single value: nothing is $null, one item is itself. */
 json_t *ps_unwrap(json_t *list);
 

@@ -213,6 +213,8 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
 			char *t = strndup(s + st, i - st);
 			char *end;
 			strtoll(t, &end, 10);
+			if (*end && strchr(".eE", *end)) /* 2.5, 1e3: a [double]; 1..5 stays a word (a range) */
+				strtod(t, &end);
 			add(l, *end ? K_WORD : K_NUM, t, strlen(t), space);
 			free(t);
 		} else {
@@ -331,6 +333,7 @@ static struct node *statement(struct ps *p);
 static struct node *expr(struct ps *p);
 static struct node *unary(struct ps *p);
 static char *type_name(struct ps *p);
+static int call_args(struct ps *p, struct node *m);
 
 static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
 				     "contains", "notcontains", "in", "notin", "and", "or", "join", "split", "replace", "f", NULL};
@@ -420,7 +423,7 @@ static struct node *primary_in(struct ps *p)
 	switch (t->t) {
 	case K_NUM:
 		x = mk(X_LIT, NULL);
-		x->v = json_integer(strtoll(t->s, NULL, 10));
+		x->v = strpbrk(t->s, ".eE") ? json_real(strtod(t->s, NULL)) : json_integer(strtoll(t->s, NULL, 10));
 		nx(p);
 		break;
 	case K_STR:
@@ -514,6 +517,19 @@ static struct node *primary_in(struct ps *p)
 		/* [pscustomobject]@{…}, [int]$x …: the casts scripts use; other types are refused */
 		static const char *const casts[] = {"pscustomobject", "ordered", "int", "long", "double", "string", "bool", "array", "datetime", NULL};
 		char *ty = type_name(p);
+		if (ty && cur(p)->t == K_WORD && !cur(p)->space && !strncmp(cur(p)->s, "::", 2) && cur(p)->s[2]) {
+			/* [math]::Round(…), [datetime]::Now: a static member, called or read */
+			char name[300];
+			snprintf(name, sizeof(name), "%s::%s", ty, cur(p)->s + 2);
+			free(ty);
+			x = mk(X_STATIC, name);
+			nx(p);
+			if (cur(p)->t == K_LP && !cur(p)->space && !call_args(p, x)) {
+				ps_node_free(x);
+				return NULL;
+			}
+			break;
+		}
 		int known = 0;
 		for (const char *const *c = casts; ty && *c; c++)
 			known |= !strcasecmp(ty, *c);
@@ -559,26 +575,10 @@ static struct node *primary_in(struct ps *p)
 		nx(p);
 		if (cur(p)->t == K_LP && !cur(p)->space) { /* .Name(args): the member becomes a call */
 			m->k = X_METHOD;
-			nx(p);
-			p->no_comma++;
-			while (cur(p)->t != K_RP) {
-				struct node *a = expr(p);
-				if (!a) {
-					p->no_comma--;
-					ps_node_free(x);
-					return NULL;
-				}
-				push(m, a);
-				if (cur(p)->t == K_COMMA)
-					nx(p);
-				else if (cur(p)->t != K_RP) {
-					p->no_comma--;
-					ps_node_free(x);
-					return perr(p, "Missing closing ')' in method call.%s", "");
-				}
+			if (!call_args(p, m)) {
+				ps_node_free(x);
+				return NULL;
 			}
-			p->no_comma--;
-			nx(p);
 		}
 	}
 	return x;
@@ -771,6 +771,31 @@ static char *type_name(struct ps *p)
 	char *name = strdup(peek(p, 1)->s);
 	nx(p), nx(p), nx(p);
 	return name;
+}
+
+/* (a, b, …) of a method call, at '(': each argument pushed on m; 0 after an error */
+static int call_args(struct ps *p, struct node *m)
+{
+	nx(p);
+	p->no_comma++;
+	while (cur(p)->t != K_RP) {
+		struct node *a = expr(p);
+		if (!a) {
+			p->no_comma--;
+			return 0;
+		}
+		push(m, a);
+		if (cur(p)->t == K_COMMA) {
+			nx(p);
+		} else if (cur(p)->t != K_RP) {
+			p->no_comma--;
+			perr(p, "Missing closing ')' in method call.%s", "");
+			return 0;
+		}
+	}
+	p->no_comma--;
+	nx(p);
+	return 1;
 }
 
 /* param( [type]$a = default, [switch]$b ): after the keyword, at '(' */

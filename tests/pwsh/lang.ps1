@@ -63,3 +63,5 @@ switch ("CRITICAL", "low", "INFORMATIONAL", 7) { "critical" { "page: $_" } { $_ 
 switch -Wildcard ("CVE-2024-1", "GHSA-x") { "CVE-*" { "cve $_" } "GHSA-*" { "ghsa $_" } }
 $kind = switch -Regex ("a1") { '\d' { "has a digit" } }; $kind
 $back = @{ When = (Get-Date) } | ConvertTo-Json | ConvertFrom-Json; "$($back.When.AddDays(1).ToString('s')) $($back.When.GetType().Name)"
+# decimals, .NET statics: Math.Round is half-to-even
+"$([math]::Round(2.5)) $([math]::Round(3.14159, 2)) $([math]::Round(7 / 3 * 100, 1)) $([math]::Max(3, 9)) $(0.1 + 0.2) $([string]::IsNullOrEmpty('')) $([string]::Join('+', @('a', 'b'))) $([datetime]::Parse('2024-05-06').DayOfWeek)"
