@@ -15,6 +15,15 @@
 
 #include "ps_lang.h"
 
+/* -ceq, -clike, -cmatch, …: set while one of the case-sensitive operators runs
+ * (the interpreter is single-threaded); -ieq … are the ordinary ones, spelled out */
+static int case_sensitive;
+
+static int icase(void)
+{
+	return case_sensitive ? 0 : REG_ICASE;
+}
+
 /* Variables by scope, names lower-cased: [0] is the global (script) scope, one more per
  * function call. Reading looks outward; assigning writes the innermost scope, as in
  * PowerShell, unless the name says $global: or $script:. */
@@ -172,7 +181,7 @@ int ps_compare(json_t *a, json_t *b)
 	if (json_is_null(a))
 		return json_is_null(b) ? 0 : 2;
 	char *x = ps_to_string(a), *y = ps_to_string(b);
-	int r = strcasecmp(x, y);
+	int r = case_sensitive ? strcmp(x, y) : strcasecmp(x, y);
 	free(x);
 	free(y);
 	return r < 0 ? -1 : r > 0;
@@ -234,7 +243,7 @@ static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
 		return (c = ps_compare(a, b)) != 2 && c <= 0;
 	if (!strcmp(op, "like") || !strcmp(op, "notlike")) {
 		char *x = ps_to_string(a), *y = ps_to_string(b);
-		int m = fnmatch(y, x, FNM_CASEFOLD) == 0;
+		int m = fnmatch(y, x, case_sensitive ? 0 : FNM_CASEFOLD) == 0;
 		free(x);
 		free(y);
 		return !strcmp(op, "like") ? m : !m;
@@ -243,7 +252,7 @@ static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
 		char *x = ps_to_string(a), *y = ps_to_string(b);
 		regex_t re;
 		int m = 0;
-		if (!re_compile(&re, y, REG_EXTENDED | REG_ICASE)) {
+		if (!re_compile(&re, y, REG_EXTENDED | icase())) {
 			regmatch_t g[10];
 			m = regexec(&re, x, 10, g, 0) == 0;
 			if (m && set_matches) { /* a scalar -match fills $Matches: 0 the match, 1… the groups */
@@ -318,8 +327,26 @@ static json_t *arith(char op, json_t *a, json_t *b)
 	return json_real(r);
 }
 
+static const char *const folded[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
+				     "contains", "notcontains", "in", "notin", "replace", "split", NULL};
+
+static int is_folded(const char *op)
+{
+	for (const char *const *f = folded; *f; f++)
+		if (!strcmp(op, *f))
+			return 1;
+	return 0;
+}
+
 json_t *ps_binop(const char *op, json_t *a, json_t *b)
 {
+	if ((op[0] == 'c' || op[0] == 'i') && is_folded(op + 1)) {
+		int saved = case_sensitive;
+		case_sensitive = op[0] == 'c';
+		json_t *r = ps_binop(op + 1, a, b);
+		case_sensitive = saved;
+		return r;
+	}
 	if (!strcmp(op, "-") && ps_is_date(a) && ps_is_date(b))
 		return ps_date_sub(a, b); /* DateTime - DateTime: a TimeSpan */
 	if (!op[1] && strchr("+-*/%", op[0]))
@@ -350,7 +377,7 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		size_t cap = strlen(x) + 64, o = 0;
 		char *out = malloc(cap);
 		const char *p = x;
-		int ok = !re_compile(&re, y, REG_EXTENDED | REG_ICASE);
+		int ok = !re_compile(&re, y, REG_EXTENDED | icase());
 		while (ok && *p && !regexec(&re, p, 10, m, p == x ? 0 : REG_NOTBOL)) {
 			size_t need = (size_t)m[0].rm_so + strlen(z) * 4 + strlen(p) + 16;
 			if (o + need >= cap)
@@ -427,7 +454,7 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		regex_t re;
 		regmatch_t m;
 		const char *p = x;
-		if (!re_compile(&re, y, REG_EXTENDED | REG_ICASE)) {
+		if (!re_compile(&re, y, REG_EXTENDED | icase())) {
 			while (*p && !regexec(&re, p, 1, &m, 0) && m.rm_eo > 0) {
 				json_array_append_new(r, json_stringn(p, (size_t)m.rm_so));
 				p += m.rm_eo;

@@ -341,8 +341,14 @@ static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like",
 static int is_binop(const char *w)
 {
 	for (const char *const *b = binops; *b; b++)
-		if (!strcasecmp(*b, w))
+		if (!strcasecmp(w, *b))
 			return 1;
+	/* -ceq -cne … case-sensitive, -ieq … explicitly not: the comparison operators only */
+	if ((w[0] == 'c' || w[0] == 'C' || w[0] == 'i' || w[0] == 'I') && strcasecmp(w + 1, "and") && strcasecmp(w + 1, "or") &&
+	    strcasecmp(w + 1, "join") && strcasecmp(w + 1, "f"))
+		for (const char *const *b = binops; *b; b++)
+			if (!strcasecmp(w + 1, *b))
+				return 1;
 	return 0;
 }
 

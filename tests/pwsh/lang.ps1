@@ -65,3 +65,5 @@ $kind = switch -Regex ("a1") { '\d' { "has a digit" } }; $kind
 $back = @{ When = (Get-Date) } | ConvertTo-Json | ConvertFrom-Json; "$($back.When.AddDays(1).ToString('s')) $($back.When.GetType().Name)"
 # decimals, .NET statics: Math.Round is half-to-even
 "$([math]::Round(2.5)) $([math]::Round(3.14159, 2)) $([math]::Round(7 / 3 * 100, 1)) $([math]::Max(3, 9)) $(0.1 + 0.2) $([string]::IsNullOrEmpty('')) $([string]::Join('+', @('a', 'b'))) $([datetime]::Parse('2024-05-06').DayOfWeek)"
+# case-sensitive (-c…) and explicitly insensitive (-i…) comparison operators
+"$('A' -eq 'a') $('A' -ceq 'a') $('A' -ieq 'a') $('Abc' -clike 'a*') $(@('A', 'a') -ceq 'a') $('aXa' -creplace 'x', '-') $(@('A', 'b') -ccontains 'a')"
