@@ -541,8 +541,11 @@ static int convertto_json(struct call *c)
 	json_t *v = json_array_size(in) == 1 && !flag(c, "AsArray") ? json_incref(json_array_get(in, 0)) : json_incref(in);
 	json_t *p = plain(v, depth, &cut);
 	json_decref(v);
-	if (cut)
-		fprintf(stderr, "WARNING: Resulting JSON is truncated as serialization has exceeded the set depth of %d.\n", depth);
+	if (cut) {
+		char w[128];
+		snprintf(w, sizeof(w), "Resulting JSON is truncated as serialization has exceeded the set depth of %d.", depth);
+		ps_warning(w);
+	}
 	char *text = json_dumps(p, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
 				       (flag(c, "Compress") ? JSON_COMPACT : JSON_INDENT(2)));
 	json_array_append_new(c->out, json_string(text ? text : "null"));
@@ -629,13 +632,13 @@ static int write_stream(struct call *c, const char *prefix, int fails)
 	if (fails) /* Write-Error: a non-terminating error, in $Error too; try does not catch it */
 		ps_raise(prefix, PS_E_WRITE_ERROR, NULL, 0, "%s", s);
 	else
-		fprintf(stderr, "%s%s\n", prefix, s);
+		ps_warning(s);
 	free(s);
 	return fails;
 }
 
 static int write_error(struct call *c) { return write_stream(c, "Write-Error", 1); }
-static int write_warning(struct call *c) { return write_stream(c, "WARNING: ", 0); }
+static int write_warning(struct call *c) { return write_stream(c, "WARNING", 0); }
 
 static int out_null(struct call *c)
 {

@@ -18,6 +18,7 @@
 
 static int trap_depth;  /* try bodies being run */
 static char command_action[32]; /* the running command's -ErrorAction, or "" */
+static struct ps_redirect errors_to, warnings_to; /* 2> and 3> of the running pipeline */
 static int stop_requested;      /* an error met the Stop action: the script ends */
 static struct ps_out *out_before; /* the session's display, shown before an error is */
 static json_t *pending; /* the error the innermost try will catch */
@@ -89,14 +90,44 @@ void ps_error_display(struct ps_out *o)
 	out_before = o;
 }
 
-/* "Origin: message", as ConciseView shows an error */
+struct ps_redirect ps_redirect_errors(struct ps_redirect r)
+{
+	struct ps_redirect old = errors_to;
+	errors_to = r;
+	return old;
+}
+
+struct ps_redirect ps_redirect_warnings(struct ps_redirect r)
+{
+	struct ps_redirect old = warnings_to;
+	warnings_to = r;
+	return old;
+}
+
+void ps_warning(const char *text)
+{
+	if (warnings_to.drop)
+		return;
+	if (out_before && !warnings_to.f)
+		ps_out_flush(out_before);
+	fprintf(warnings_to.f ? warnings_to.f : stderr, "WARNING: %s\n", text);
+}
+
+/* "Origin: message", as ConciseView shows an error (or where 2> sends it) */
 static void show(json_t *record)
 {
-	if (out_before)
+	if (errors_to.drop)
+		return;
+	if (errors_to.sink) { /* 2>&1: the record joins the output */
+		json_array_append(errors_to.sink, record);
+		return;
+	}
+	if (out_before && !errors_to.f)
 		ps_out_flush(out_before);
 	const char *origin = json_string_value(json_object_get(record, "\001origin"));
 	const char *msg = json_string_value(ps_prop(ps_prop(record, "Exception"), "Message"));
-	fprintf(stderr, "%s%s%s\n", origin && *origin ? origin : "", origin && *origin ? ": " : "", msg ? msg : "");
+	fprintf(errors_to.f ? errors_to.f : stderr, "%s%s%s\n", origin && *origin ? origin : "", origin && *origin ? ": " : "",
+		msg ? msg : "");
 }
 
 static void add_to_error(json_t *record);

@@ -306,10 +306,101 @@ static json_t *enumerate(json_t *v)
 	return a;
 }
 
+static json_t *run_elements(struct node *pl, int n, struct ps_sess *s, json_t *input);
+
+/* a redirection's target: NULL for $null, else the path (caller frees); *bad on error */
+static char *redirect_target(struct node *r, struct ps_sess *s, int *bad)
+{
+	json_t *t = ps_eval(r->kid[0], s);
+	*bad = !t;
+	char *path = t && !json_is_null(t) ? ps_to_string(t) : NULL;
+	json_decref(t);
+	return path;
+}
+
+/* A pipeline with redirections (X_REDIR kids at its end): > and >> write the output's
+ * display to a file (as Out-File), 2> the errors as they would show, 3> the warnings,
+ * *> all three; $null drops; 2>&1 puts the error records in the output. */
+static json_t *run_redirected(struct node *pl, int n, struct ps_sess *s, json_t *input)
+{
+	FILE *files[4] = {0};
+	char *paths[4] = {0};
+	int drop[4] = {0}, merge = 0, nf = 0, bad = 0;
+	FILE *to[4] = {0}; /* per stream 1..3 */
+	for (int i = n; i < pl->n && !bad; i++) {
+		struct node *r = pl->kid[i];
+		char stream = r->s[0];
+		if (!strcmp(r->s + 1, "&1")) {
+			merge = 1;
+			continue;
+		}
+		char *path = redirect_target(r, s, &bad);
+		FILE *f = NULL;
+		for (int k = 0; path && k < nf && !f; k++) /* *> f, or 2> f beside > f: one file */
+			if (!strcmp(paths[k], path))
+				f = files[k];
+		if (path && !f && !(f = fopen(path, !strcmp(r->s + 1, ">>") ? "a" : "w"))) {
+			ps_raise("out-file", PS_E_INVALID_OP, NULL, 1, "Could not find a part of the path '%s'.", path);
+			free(path);
+			bad = 1;
+			break;
+		}
+		if (path && (nf == 0 || files[nf - 1] != f)) {
+			int known = 0;
+			for (int k = 0; k < nf; k++)
+				known |= files[k] == f;
+			if (!known)
+				files[nf] = f, paths[nf++] = path, path = NULL;
+		}
+		free(path);
+		for (int k = 1; k <= 3; k++)
+			if (stream == '*' || stream == '0' + k) {
+				to[k] = f;
+				drop[k] = f == NULL;
+			}
+	}
+	json_t *out = NULL, *sink = json_array();
+	if (!bad) {
+		struct ps_redirect e = ps_redirect_errors((struct ps_redirect){drop[2], to[2], merge ? sink : NULL});
+		struct ps_redirect w = ps_redirect_warnings((struct ps_redirect){drop[3], to[3], NULL});
+		out = run_elements(pl, n, s, input);
+		ps_redirect_errors(e);
+		ps_redirect_warnings(w);
+		if (out && merge)
+			json_array_extend(out, sink);
+		if (out && (to[1] || drop[1])) {
+			if (to[1]) {
+				struct ps_out *o = ps_out_new();
+				size_t i;
+				json_t *v;
+				json_array_foreach(out, i, v) ps_out_add(o, v);
+				ps_out_flush(s->out); /* what came before shows first */
+				ps_out_write(o, to[1]);
+				ps_out_free(o);
+			}
+			json_array_clear(out);
+		}
+	}
+	json_decref(sink);
+	for (int k = 0; k < nf; k++) {
+		fclose(files[k]);
+		free(paths[k]);
+	}
+	return out;
+}
+
 json_t *ps_run_pipeline(struct node *pl, struct ps_sess *s, json_t *input)
 {
+	int n = pl->n;
+	while (n > 0 && pl->kid[n - 1]->k == X_REDIR)
+		n--;
+	return n < pl->n ? run_redirected(pl, n, s, input) : run_elements(pl, n, s, input);
+}
+
+static json_t *run_elements(struct node *pl, int n, struct ps_sess *s, json_t *input)
+{
 	json_t *items = input ? json_incref(input) : NULL;
-	for (int i = 0; i < pl->n; i++) {
+	for (int i = 0; i < n; i++) {
 		struct node *e = pl->kid[i];
 		json_t *next;
 		if (e->k == X_CMD) {

@@ -44,6 +44,16 @@ void ps_trap_enter(void);
 json_t *ps_trap_leave(void);                           /* the kept error, or NULL */
 int ps_error_pending(void);
 void ps_error_display(struct ps_out *o); /* output to show before an error (or NULL) */
+/* Where 2> (errors) and 3> (warnings) send what would be shown; each returns the
+ * previous setting, to be put back. */
+struct ps_redirect {
+	int drop;             /* > $null */
+	FILE *f;              /* > file */
+	json_t *sink;         /* 2>&1: error records appended here (borrowed) */
+};
+struct ps_redirect ps_redirect_errors(struct ps_redirect r);
+struct ps_redirect ps_redirect_warnings(struct ps_redirect r);
+void ps_warning(const char *text);       /* "WARNING: text", or where 3> says */
 void ps_error_action(const char *a);      /* the running command's -ErrorAction (NULL: none) */
 int ps_error_stop_requested(void);        /* an error met Stop since the last call */
 

@@ -17,7 +17,8 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 	  X_FOR,      /* kids: init, condition, step (X_STMTS, maybe empty), body */
 	  X_SWITCH,   /* s: "wildcard", "regex" or NULL; kid 0: the value; then condition, body
 			 pairs (a condition X_ARG "default" is the default clause) */
-	  X_STATIC }; /* s: "type::member"; kids: the arguments of a call */
+	  X_STATIC,   /* s: "type::member"; kids: the arguments of a call */
+	  X_REDIR };  /* the last kids of an X_PIPE: s "1>", "2>>", "2&1", "*>" …; kid 0 the target */
 
 struct node {
 	enum nk k;            /* kind */

@@ -333,6 +333,7 @@ static struct node *statement(struct ps *p);
 static struct node *expr(struct ps *p);
 static struct node *unary(struct ps *p);
 static char *type_name(struct ps *p);
+static int is_redirect(struct tok *t);
 static int call_args(struct ps *p, struct node *m);
 
 static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
@@ -699,11 +700,8 @@ static struct node *command(struct ps *p)
 			push(c, a);
 			continue;
 		}
-		if (t == K_WORD && (cur(p)->s[0] == '>' || ((isdigit((unsigned char)cur(p)->s[0]) || cur(p)->s[0] == '*') &&
-							     cur(p)->s[1] == '>'))) {
-			ps_node_free(c);
-			return perr(p, "not supported yet: redirection ('%s'); Out-File writes output to a file", cur(p)->s);
-		}
+		if (is_redirect(cur(p)))
+			return c; /* the pipeline takes it */
 		struct node *v;
 		if ((t == K_VAR || t == K_WORD) && (peek(p, 1)->t == K_WORD || peek(p, 1)->t == K_VAR) && !peek(p, 1)->space) {
 			/* $HOME/findings.json, out-$tag.txt: one argument, expanded as a "…" string */
@@ -743,6 +741,60 @@ static struct node *command(struct ps *p)
 	}
 }
 
+/* > file, >> file, 2> file, 2>$null, 2>&1, *> …: streams 1 (output), 2 (errors), 3 (warnings) */
+static int is_redirect(struct tok *t)
+{
+	const char *s = t->t == K_WORD ? t->s : "";
+	return s[0] == '>' || ((isdigit((unsigned char)s[0]) || s[0] == '*') && s[1] == '>');
+}
+
+/* X_REDIR: s is the stream ('1' '2' '3' or '*'), then ">" or ">>", or "&1" (into the
+ * output); kid 0 the target (a path, or $null) */
+static struct node *redirect(struct ps *p)
+{
+	const char *w = cur(p)->s;
+	char stream = isdigit((unsigned char)w[0]) || w[0] == '*' ? *w++ : '1', spec[8];
+	int append = w[1] == '>';
+	const char *rest = w + 1 + append;
+	if (!strchr("123*", stream))
+		return perr(p, "not supported yet: redirecting stream %s (only 1, 2, 3 and *)", (char[2]){stream, 0});
+	snprintf(spec, sizeof(spec), "%c%s", stream, !strcmp(rest, "&1") ? "&1" : append ? ">>" : ">");
+	struct node *x = mk(X_REDIR, spec), *target = NULL;
+	if (!strcmp(rest, "&1")) {
+		if (stream == '1') {
+			ps_node_free(x);
+			return perr(p, "not supported yet: redirection ('%s')", cur(p)->s);
+		}
+		nx(p);
+		return x;
+	}
+	if (*rest == '&') {
+		ps_node_free(x);
+		return perr(p, "not supported yet: redirection ('%s')", cur(p)->s);
+	}
+	if (*rest) { /* >out.txt, 2>$null: the target in the same word */
+		if (!strcasecmp(rest, "$null")) {
+			target = mk(X_VAR, "null");
+		} else {
+			target = mk(X_LIT, NULL);
+			target->v = json_string(rest);
+		}
+		nx(p);
+	} else {
+		nx(p);
+		if (cur(p)->t == K_WORD) {
+			target = mk(X_LIT, NULL);
+			target->v = json_string(cur(p)->s);
+			nx(p);
+		} else if (cur(p)->t == K_EOF || cur(p)->t == K_SEP || cur(p)->t == K_PIPE || !(target = primary(p))) {
+			ps_node_free(x);
+			return p->err[0] ? NULL : perr(p, "Missing file specification after redirection operator.%s", "");
+		}
+	}
+	push(x, target);
+	return x;
+}
+
 static struct node *pipeline(struct ps *p)
 {
 	struct node *pl = mk(X_PIPE, NULL);
@@ -762,8 +814,20 @@ static struct node *pipeline(struct ps *p)
 			return NULL;
 		}
 		push(pl, e);
+		while (is_redirect(cur(p))) {
+			struct node *r = redirect(p);
+			if (!r) {
+				ps_node_free(pl);
+				return NULL;
+			}
+			push(pl, r);
+		}
 		if (cur(p)->t != K_PIPE)
 			return pl;
+		if (pl->kid[pl->n - 1]->k == X_REDIR) {
+			ps_node_free(pl);
+			return perr(p, "not supported yet: redirection before the end of a pipeline%s", "");
+		}
 		nx(p);
 		skip_seps(p);
 	}

@@ -64,8 +64,14 @@ ps '"a".PadLeft(3)' 2> "$tmp/err"; rc=$?
 /usr/bin/python3 -c 'print("\"$("*20000 + "1" + ")\""*20000)' > "$tmp/deep.ps1"
 "$bin/ecrlite" pwsh -File "$tmp/deep.ps1" >/dev/null 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "nested too deeply" "$tmp/err" && ok || bad "deep string nesting: $rc"
-ps 'Get-ECRRepository > out.txt' 2> "$tmp/err"; rc=$?
-[ $rc = 1 ] && grep -q "not supported yet: redirection ('>')" "$tmp/err" && [ ! -e out.txt ] && ok || bad "redirection refusal: $(cat "$tmp/err")"
+# redirection: > and >> as Out-File, 2> the errors as shown, 2>$null drops them (still in
+# $Error), 2>&1 puts the records in the output, 3> warnings, *> everything
+out=$(cd "$tmp" && ps '"one" > r.txt; "two" >> r.txt; Get-ECRRepository -RepositoryName nope 2> e.txt; Get-ECRRepository -RepositoryName nope 2>$null; "dropped: $($Error.Count)"; $m = Get-ECRRepository -RepositoryName nope 2>&1; "merged: $($m.Exception.InnerException.ErrorCode)"; Write-Warning w 3>$null; Write-Warning x *> all.txt' 2> "$tmp/err"); rc=$?
+[ $rc = 0 ] && [ "$out" = "$(printf 'dropped: 2\nmerged: RepositoryNotFoundException')" ] && [ ! -s "$tmp/err" ] &&
+	[ "$(cat "$tmp/r.txt")" = "$(printf 'one\ntwo')" ] && grep -qx "Get-ECRRepository: The repository with name 'nope' does not exist in the registry with id '000000000000'" "$tmp/e.txt" &&
+	[ "$(cat "$tmp/all.txt")" = "WARNING: x" ] && ok || bad "redirection: $rc $out $(cat "$tmp/err")"
+ps 'Get-ECRRepository 4> v.txt' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: redirecting stream 4" "$tmp/err" && ok || bad "redirection refusal: $(cat "$tmp/err")"
 
 # ECR cmdlets in pipelines agree with the aws frontend on the same state
 IMAGES=$(cd "$top/../shared/images" 2>/dev/null && pwd)
