@@ -30,7 +30,7 @@ struct builtin {
 	const char *name;
 	const char *aliases;  /* comma-separated */
 	int (*fn)(struct call *c);
-	struct bparam params[12]; /* ended by an empty entry */
+	struct bparam params[40]; /* ended by an empty entry */
 };
 
 static const struct builtin *find(const char *name);
@@ -167,8 +167,11 @@ static json_t *resolve_props(json_t *props, json_t *sample)
 
 /* --- the commands ------------------------------------------------------------------ */
 
+/* Where-Object's simplified syntax: one parameter per operator, -C… case-sensitive */
 static const char *const compare_ops[] = {"EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch",
-					  "Contains", "NotContains", "In", "NotIn", NULL};
+					  "Contains", "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT",
+					  "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
+					  "CIn", "CNotIn", NULL};
 
 static int where_object(struct call *c)
 {
@@ -194,6 +197,9 @@ static int where_object(struct call *c)
 				for (char *p = lower; *p; p++)
 					*p = (char)(*p | 0x20);
 				r = ps_binop(lower, v, arg(c, op));
+				json_decref(v);
+			} else if (flag(c, "Not")) { /* Where-Object -Not Prop: where it is false */
+				r = json_boolean(!ps_truthy(v));
 				json_decref(v);
 			} else {
 				r = v;
@@ -824,8 +830,12 @@ static const struct builtin builtins[] = {
 	{"Import-Module", "ipmo", import_module, {{"Name", 0, 0}}},
 	{"Out-String", NULL, out_string, {{"InputObject", 0, -1}, {"Stream", 1, -1}, {"Width", 0, -1}}},
 	{"Where-Object", "where,?", where_object,
-	 {{"FilterScript", 0, 0}, {"Property", 0, 0}, {"Value", 0, 1}, {"InputObject", 0, -1}, {"EQ", 0, -1}, {"NE", 0, -1},
-	  {"GT", 0, -1}, {"LT", 0, -1}, {"Like", 0, -1}, {"Match", 0, -1}}},
+	 {{"FilterScript", 0, 0}, {"Property", 0, 0}, {"Value", 0, 1}, {"InputObject", 0, -1}, {"Not", 1, -1},
+	  {"EQ", 0, -1}, {"NE", 0, -1}, {"GT", 0, -1}, {"GE", 0, -1}, {"LT", 0, -1}, {"LE", 0, -1}, {"Like", 0, -1},
+	  {"NotLike", 0, -1}, {"Match", 0, -1}, {"NotMatch", 0, -1}, {"Contains", 0, -1}, {"NotContains", 0, -1},
+	  {"In", 0, -1}, {"NotIn", 0, -1}, {"CEQ", 0, -1}, {"CNE", 0, -1}, {"CGT", 0, -1}, {"CGE", 0, -1},
+	  {"CLT", 0, -1}, {"CLE", 0, -1}, {"CLike", 0, -1}, {"CNotLike", 0, -1}, {"CMatch", 0, -1},
+	  {"CNotMatch", 0, -1}, {"CContains", 0, -1}, {"CNotContains", 0, -1}, {"CIn", 0, -1}, {"CNotIn", 0, -1}}},
 	{"ForEach-Object", "foreach,%", foreach_object, {{"Process", 0, 0}, {"MemberName", 0, -1}, {"InputObject", 0, -1}}},
 	{"Select-Object", "select", select_object,
 	 {{"Property", 0, 0}, {"ExpandProperty", 0, -1}, {"First", 0, -1}, {"Last", 0, -1}, {"Skip", 0, -1},
