@@ -147,6 +147,15 @@ json_t *ps_member(json_t *v, const char *name)
 	json_t *p = ps_prop(v, name);
 	if (!p && ps_is_date(v) && (p = ps_date_member(v, name)))
 		return p;
+	if (!p && json_is_object(v) && (json_object_get(v, PS_HASH_KEY) || json_object_get(v, PS_DICT_KEY)) &&
+	    (!strcasecmp(name, "Keys") || !strcasecmp(name, "Values"))) {
+		json_t *out = json_array(); /* a hashtable's Keys and Values */
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e) if (!ps_is_marker(k))
+			json_array_append_new(out, !strcasecmp(name, "Keys") ? json_string(k) : json_incref(e));
+		return out;
+	}
 	return p ? json_incref(p) : json_null();
 }
 
@@ -621,8 +630,8 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 {
 	json_t *a, *b, *r;
 	switch (x->k) {
-	case X_LIT:
-		return json_incref(x->v);
+	case X_LIT: /* a copy of a collection (1..5): assignments change values in place */
+		return json_is_array(x->v) || json_is_object(x->v) ? json_deep_copy(x->v) : json_incref(x->v);
 	case X_DSTR:
 		return x->n ? interpolate(x, s) : expand(x->s);
 	case X_VAR:

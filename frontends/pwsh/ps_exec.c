@@ -440,6 +440,54 @@ static int run_block(struct node *blk, struct ps_sess *s, int display, json_t *d
 	return 0;
 }
 
+/* $a[i] = v, $h['k'] = v, $h.k = v, $o.Prop = v (kid 1 of x is the target; v stolen):
+ * the container is changed in place — hashtables, arrays and objects are references
+ * in PowerShell too. A hashtable's keys match case-insensitively, as its own do. */
+static void assign_element(struct node *x, json_t *v, struct ps_sess *s)
+{
+	struct node *t = x->kid[1];
+	json_t *c = ps_eval(t->kid[0], s), *key = NULL;
+	if (!c || (t->k == X_INDEX && !(key = ps_eval(t->kid[1], s)))) {
+		json_decref(c);
+		json_decref(v);
+		return;
+	}
+	char *name = t->k == X_MEMBER ? strdup(t->s) : ps_to_string(key);
+	json_t *old = NULL;
+	const char *found = NULL, *k;
+	json_t *e;
+	if (json_is_object(c))
+		json_object_foreach(c, k, e) if (!ps_is_marker(k) && !strcasecmp(k, name)) found = k, old = e;
+	if (json_is_array(c) && json_is_integer(key)) {
+		json_int_t i = json_integer_value(key), n = (json_int_t)json_array_size(c);
+		old = json_array_get(c, (size_t)(i < 0 ? i + n : i));
+	}
+	if (x->has_value) {
+		char op[2] = {(char)x->has_value, 0};
+		json_t *nv = ps_binop(op, old ? old : json_null(), v);
+		json_decref(v);
+		v = nv;
+	}
+	int is_hash = json_is_object(c) && (json_object_get(c, PS_HASH_KEY) || json_object_get(c, PS_DICT_KEY));
+	if (json_is_array(c) && json_is_integer(key) && old) {
+		json_int_t i = json_integer_value(key);
+		json_array_set(c, (size_t)(i < 0 ? i + (json_int_t)json_array_size(c) : i), v);
+	} else if (json_is_array(c)) {
+		ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1, "Index was outside the bounds of the array.");
+	} else if (json_is_object(c) && (found || is_hash) && !ps_is_date(c)) {
+		json_object_set(c, found ? found : name, v);
+	} else if (json_is_object(c) || t->k == X_MEMBER) {
+		ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1, "The property '%s' cannot be found on this object. Verify that the property exists and can be set.", name);
+	} else {
+		ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1, json_is_null(c) ? "You cannot call a method on a null-valued expression." :
+			 "Unable to index into an object of type %s.", json_is_string(c) ? "System.String" : "System.Object");
+	}
+	free(name);
+	json_decref(key);
+	json_decref(c);
+	json_decref(v);
+}
+
 /* A condition: the pipeline's output, as PowerShell converts it to a Boolean */
 static int condition(struct node *pl, struct ps_sess *s)
 {
@@ -595,7 +643,9 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 				r = ps_run_pipeline(x->kid[0], s, NULL);
 				r = r ? ps_unwrap(r) : NULL;
 			}
-			if (r) {
+			if (r && !x->s) {
+				assign_element(x, r, s);
+			} else if (r) {
 				v = r;
 				if (x->has_value) {
 					char op[2] = {(char)x->has_value, 0};

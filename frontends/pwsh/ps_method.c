@@ -136,6 +136,36 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 		const char *full = net_type(v), *dot = strrchr(full, '.');
 		return json_pack("{s:s, s:s, s:s}", PS_TYPE_KEY, "System.RuntimeType", "FullName", full, "Name", dot ? dot + 1 : full);
 	}
+	if (json_is_object(v) && (json_object_get(v, PS_HASH_KEY) || json_object_get(v, PS_DICT_KEY))) {
+		/* a hashtable: keys case-insensitive, as PowerShell makes them */
+		char *k = n ? ps_to_string(args[0]) : strdup("");
+		const char *found = NULL, *key;
+		json_t *e;
+		json_object_foreach(v, key, e) if (!ps_is_marker(key) && !strcasecmp(key, k)) found = key;
+		json_t *r = NULL;
+		if (!strcasecmp(m, "ContainsKey") && n == 1) {
+			r = json_boolean(found != NULL);
+		} else if (!strcasecmp(m, "Add") && n == 2) {
+			if (found) {
+				fail("Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: '%s'%s\"",
+				     found, "");
+				free(k);
+				return NULL;
+			}
+			json_object_set(v, k, args[1]);
+			r = json_null();
+		} else if (!strcasecmp(m, "Remove") && n == 1) {
+			if (found) {
+				char *copy = strdup(found); /* found lives in the entry being removed */
+				json_object_del(v, copy);
+				free(copy);
+			}
+			r = json_null();
+		}
+		free(k);
+		if (r)
+			return r;
+	}
 	if (json_is_array(v) && (!strcasecmp(m, "Contains") || !strcasecmp(m, "IndexOf"))) {
 		size_t i;
 		json_t *e;

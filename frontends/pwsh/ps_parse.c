@@ -1119,6 +1119,77 @@ static struct node *try_statement(struct ps *p)
 	return x;
 }
 
+/* What an assignment assigns: a pipeline, or a statement ($r = switch/if/foreach …,
+ * whose output it takes, as $( ) gives it). NULL after an error. */
+static struct node *assign_value(struct ps *p)
+{
+	static const char *const flow[] = {"switch", "if", "foreach", "for", "while", "do", "try", NULL};
+	int stmt = 0;
+	for (const char *const *f = flow; cur(p)->t == K_WORD && *f; f++)
+		stmt |= !strcasecmp(cur(p)->s, *f);
+	if (!stmt)
+		return pipeline(p);
+	struct node *st = statement(p);
+	if (!st)
+		return NULL;
+	struct node *body = mk(X_STMTS, NULL), *sub = mk(X_SUB, NULL), *v = mk(X_PIPE, NULL);
+	push(body, st);
+	push(sub, body);
+	push(v, sub);
+	return v;
+}
+
+/* $a[i] = v, $h.Name = v, $c[$k] += 1, $c[$k]++: assignment to an element or a
+ * property. The target is parsed as an expression; when no assignment follows, 0 and
+ * p unchanged (the tokens are read again as a pipeline); else 1 with *out the node, or
+ * NULL after an error. */
+static int element_assignment(struct ps *p, struct node **out)
+{
+	int save = p->l->pos;
+	struct node *target = primary(p), *x = NULL, *v = NULL;
+	int op = 0;
+	if (target && (target->k == X_MEMBER || target->k == X_INDEX)) {
+		struct tok *t = cur(p), *n = peek(p, 1);
+		if (t->t == K_ASSIGN)
+			op = '=';
+		else if (t->t == K_WORD && !t->space && (!strcmp(t->s, "++") || !strcmp(t->s, "--")))
+			op = t->s[0] == '+' ? 'i' : 'd';
+		else if (t->t == K_WORD && strlen(t->s) == 1 && strchr("+-*/%", t->s[0]) && n->t == K_ASSIGN && !n->space)
+			op = t->s[0];
+	}
+	if (!op) {
+		ps_node_free(target);
+		p->l->pos = save;
+		p->err[0] = '\0';
+		p->at_eof = 0;
+		return 0;
+	}
+	*out = NULL;
+	x = mk(X_ASSIGN, NULL);
+	if (op == 'i' || op == 'd') { /* $c[$k]++: += 1 */
+		struct node *one = mk(X_LIT, NULL);
+		one->v = json_integer(1);
+		v = mk(X_PIPE, NULL);
+		push(v, one);
+		x->has_value = op == 'i' ? '+' : '-';
+		nx(p);
+	} else {
+		x->has_value = op == '=' ? 0 : op;
+		nx(p);
+		if (op != '=')
+			nx(p);
+		if (!(v = assign_value(p))) {
+			ps_node_free(target);
+			ps_node_free(x);
+			return 1;
+		}
+	}
+	push(x, v);
+	push(x, target);
+	*out = x;
+	return 1;
+}
+
 static struct node *statement(struct ps *p)
 {
 	struct tok *t = cur(p);
@@ -1292,6 +1363,11 @@ static struct node *statement(struct ps *p)
 		return for_statement(p);
 	if (t->t == K_WORD && !strcasecmp(t->s, "switch"))
 		return switch_statement(p);
+	if (t->t == K_VAR && (peek(p, 1)->t == K_DOT || (peek(p, 1)->t == K_LBRACK && !peek(p, 1)->space))) {
+		struct node *x;
+		if (element_assignment(p, &x))
+			return x;
+	}
 	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
 		       strchr("+-*/%", peek(p, 1)->s[0]) && peek(p, 2)->t == K_ASSIGN && !peek(p, 2)->space;
 	if (t->t == K_VAR && (peek(p, 1)->t == K_ASSIGN || compound)) {
@@ -1301,24 +1377,8 @@ static struct node *statement(struct ps *p)
 			nx(p);
 		}
 		nx(p), nx(p);
-		struct node *v;
-		static const char *const flow[] = {"switch", "if", "foreach", "for", "while", "do", "try", NULL};
-		int stmt = 0;
-		for (const char *const *f = flow; cur(p)->t == K_WORD && *f; f++)
-			stmt |= !strcasecmp(cur(p)->s, *f);
-		if (stmt) { /* $r = switch (…) { … }: the statement's output, as $( ) gives it */
-			struct node *st = statement(p), *body = mk(X_STMTS, NULL), *sub = mk(X_SUB, NULL);
-			if (!st) {
-				ps_node_free(body);
-				ps_node_free(sub);
-				ps_node_free(x);
-				return NULL;
-			}
-			push(body, st);
-			push(sub, body);
-			v = mk(X_PIPE, NULL);
-			push(v, sub);
-		} else if (!(v = pipeline(p))) {
+		struct node *v = assign_value(p);
+		if (!v) {
 			ps_node_free(x);
 			return NULL;
 		}

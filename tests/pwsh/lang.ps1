@@ -67,3 +67,8 @@ $back = @{ When = (Get-Date) } | ConvertTo-Json | ConvertFrom-Json; "$($back.Whe
 "$([math]::Round(2.5)) $([math]::Round(3.14159, 2)) $([math]::Round(7 / 3 * 100, 1)) $([math]::Max(3, 9)) $(0.1 + 0.2) $([string]::IsNullOrEmpty('')) $([string]::Join('+', @('a', 'b'))) $([datetime]::Parse('2024-05-06').DayOfWeek)"
 # case-sensitive (-c…) and explicitly insensitive (-i…) comparison operators
 "$('A' -eq 'a') $('A' -ceq 'a') $('A' -ieq 'a') $('Abc' -clike 'a*') $(@('A', 'a') -ceq 'a') $('aXa' -creplace 'x', '-') $(@('A', 'b') -ccontains 'a')"
+# assignment to elements and properties: containers change in place
+$count = @{}; foreach ($s in 'HIGH', 'low', 'High', 'LOW', 'CRITICAL') { $count[$s] += 1 }
+"$(($count.Keys | Sort-Object) -join ',') $($count['high']) $($count.LOW) $($count.ContainsKey('critical'))"
+$arr = 1..4; $arr[0] = 10; $arr[-1]++; $row = [pscustomobject]@{ Total = 0 }; $row.Total += 3; $count.New = 'x'
+"$($arr -join ',') $($row.Total) $($count.Count) $(@(1..3)[0])"
