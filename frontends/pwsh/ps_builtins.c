@@ -212,23 +212,35 @@ static int where_object(struct call *c)
 	return 0;
 }
 
+/* a block's output (or a value) onto the command's output; 1 when it failed */
+static int emit_result(struct call *c, json_t *r)
+{
+	if (!r)
+		return 1;
+	if (json_is_array(r))
+		json_array_extend(c->out, r);
+	else if (!json_is_null(r))
+		json_array_append(c->out, r);
+	json_decref(r);
+	return 0;
+}
+
 static int foreach_object(struct call *c)
 {
 	json_t *in = input(c), *p = arg(c, "Process"), *m = arg(c, "MemberName");
-	if (!p && !m)
+	json_t *begin = arg(c, "Begin"), *end = arg(c, "End");
+	if (!p && !m && !begin && !end)
 		return berr(c, "%sCannot bind argument: a script block or a member name is needed (ForEach-Object { $_.Name }).", "");
+	if (ps_is_block(begin) && emit_result(c, ps_call_block(begin, NULL, c->s)))
+		return 1;
 	size_t i;
 	json_t *item;
 	json_array_foreach(in, i, item) {
-		json_t *r = ps_is_block(p) ? ps_call_block(p, item, c->s) : value_of(p ? p : m, item, c->s);
-		if (!r)
+		if ((p || m) && emit_result(c, ps_is_block(p) ? ps_call_block(p, item, c->s) : value_of(p ? p : m, item, c->s)))
 			return 1;
-		if (json_is_array(r))
-			json_array_extend(c->out, r);
-		else if (!json_is_null(r))
-			json_array_append(c->out, r);
-		json_decref(r);
 	}
+	if (ps_is_block(end) && emit_result(c, ps_call_block(end, NULL, c->s)))
+		return 1;
 	return 0;
 }
 
@@ -836,7 +848,8 @@ static const struct builtin builtins[] = {
 	  {"In", 0, -1}, {"NotIn", 0, -1}, {"CEQ", 0, -1}, {"CNE", 0, -1}, {"CGT", 0, -1}, {"CGE", 0, -1},
 	  {"CLT", 0, -1}, {"CLE", 0, -1}, {"CLike", 0, -1}, {"CNotLike", 0, -1}, {"CMatch", 0, -1},
 	  {"CNotMatch", 0, -1}, {"CContains", 0, -1}, {"CNotContains", 0, -1}, {"CIn", 0, -1}, {"CNotIn", 0, -1}}},
-	{"ForEach-Object", "foreach,%", foreach_object, {{"Process", 0, 0}, {"MemberName", 0, -1}, {"InputObject", 0, -1}}},
+	{"ForEach-Object", "foreach,%", foreach_object,
+	 {{"Process", 0, 0}, {"MemberName", 0, -1}, {"InputObject", 0, -1}, {"Begin", 0, -1}, {"End", 0, -1}}},
 	{"Select-Object", "select", select_object,
 	 {{"Property", 0, 0}, {"ExpandProperty", 0, -1}, {"First", 0, -1}, {"Last", 0, -1}, {"Skip", 0, -1},
 	  {"Unique", 1, -1}, {"InputObject", 0, -1}}},

@@ -72,3 +72,4 @@ $count = @{}; foreach ($s in 'HIGH', 'low', 'High', 'LOW', 'CRITICAL') { $count[
 "$(($count.Keys | Sort-Object) -join ',') $($count['high']) $($count.LOW) $($count.ContainsKey('critical'))"
 $arr = 1..4; $arr[0] = 10; $arr[-1]++; $row = [pscustomobject]@{ Total = 0 }; $row.Total += 3; $count.New = 'x'
 "$($arr -join ',') $($row.Total) $($count.Count) $(@(1..3)[0])"
+1..4 | ForEach-Object -Begin { $t = 0 } -Process { $t += $_ } -End { "total $t" }
