@@ -425,35 +425,8 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		free(z);
 		return r;
 	}
-	if (!strcmp(op, "f")) { /* "{0} of {1}" -f a, b (alignment and format strings are not read) */
-		json_t *args = as_list(b);
-		char *fmt = ps_to_string(a);
-		size_t cap = strlen(fmt) + 64, o = 0;
-		char *out = malloc(cap);
-		for (const char *p = fmt; *p;) {
-			char *t = NULL;
-			if (*p == '{' && p[1] == '{') {
-				t = strdup("{"), p += 2;
-			} else if (*p == '}' && p[1] == '}') {
-				t = strdup("}"), p += 2;
-			} else if (*p == '{' && p[1] >= '0' && p[1] <= '9' && strchr(p, '}')) {
-				long k = strtol(p + 1, NULL, 10);
-				json_t *v = json_array_get(args, (size_t)k);
-				t = ps_to_string(v ? v : json_null());
-				p = strchr(p, '}') + 1;
-			} else {
-				char c[2] = {*p++, 0};
-				t = strdup(c);
-			}
-			if (o + strlen(t) + 1 >= cap)
-				out = realloc(out, cap = (o + strlen(t) + 1) * 2);
-			memcpy(out + o, t, strlen(t));
-			o += strlen(t);
-			free(t);
-		}
-		json_t *r = json_stringn(out, o);
-		free(out);
-		free(fmt);
+	if (!strcmp(op, "f")) { /* "{0,-10} {1:N2}" -f a, b: ps_fmt.c */
+		json_t *args = as_list(b), *r = ps_format_op(a, args);
 		json_decref(args);
 		return r;
 	}

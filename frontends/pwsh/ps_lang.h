@@ -73,6 +73,9 @@ json_t *ps_date_sub(json_t *a, json_t *b);
 json_t *ps_date_member(json_t *d, const char *name);
 json_t *ps_date_method(json_t *d, const char *method, json_t **args, int n);
 
+/* ps_fmt.c: fmt -f args (args a list) */
+json_t *ps_format_op(json_t *fmt, json_t *args);
+
 /* ps_method.c: x->s(...) on x->kid[0] (an X_METHOD node); NULL after an error */
 json_t *ps_method(struct node *x, struct ps_sess *s);
 /* [type]::Member and [type]::Method(...) (an X_STATIC node); NULL after an error */

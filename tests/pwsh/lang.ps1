@@ -73,3 +73,5 @@ $count = @{}; foreach ($s in 'HIGH', 'low', 'High', 'LOW', 'CRITICAL') { $count[
 $arr = 1..4; $arr[0] = 10; $arr[-1]++; $row = [pscustomobject]@{ Total = 0 }; $row.Total += 3; $count.New = 'x'
 "$($arr -join ',') $($row.Total) $($count.Count) $(@(1..3)[0])"
 1..4 | ForEach-Object -Begin { $t = 0 } -Process { $t += $_ } -End { "total $t" }
+# -f: alignment and .NET's number formats (ties away from zero), DateTime formats
+"[{0,-6}][{1,4}] {2:N2} {3:N0} {4:F1} {5:P1} {6:D4} {7:X} {8:0.0#} {9:yyyy-MM-dd}" -f 'web', 7, 1234.567, 999999.5, 2.25, 0.125, 42, 255, 3.14159, (Get-Date)
