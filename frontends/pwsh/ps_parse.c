@@ -45,6 +45,16 @@ static void add(struct lx *l, enum tk t, const char *s, size_t n, int space)
 	l->n++;
 }
 
+/* the token before is a value and nothing separates them: 1+1, $i-1, $a*2 read as
+ * arithmetic, as PowerShell's expression mode reads them */
+static int after_value(const struct lx *l, int space)
+{
+	if (space || !l->n)
+		return 0;
+	enum tk t = l->v[l->n - 1].t;
+	return t == K_NUM || t == K_VAR || t == K_RP || t == K_RBRACK || t == K_STR || t == K_DSTR || t == K_DEND;
+}
+
 static int word_char(char c)
 {
 	return c && !isspace((unsigned char)c) && !strchr("|;(){},=\"']", c);
@@ -195,6 +205,10 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
 		} else if (c == '\'' || c == '"') {
 			if (lex_string(l, s, &i, space, sub))
 				return -1;
+		} else if (strchr("+-*/%", c) && after_value(l, space) && !(c == '-' && isalpha((unsigned char)s[i + 1]))) {
+			/* an operator right after a value; ++ and -- stay whole */
+			size_t n = (c == '+' || c == '-') && s[i + 1] == c ? 2 : 1;
+			add(l, K_WORD, s + st, n, space), i += n;
 		} else if (c == '-' && isalpha((unsigned char)s[i + 1])) {
 			i++;
 			while (s[i] && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' ))
@@ -207,8 +221,10 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
 			}
 			add(l, K_DASH, s + st + 1, i - st - 1, space);
 		} else if (isdigit((unsigned char)c) || (c == '-' && isdigit((unsigned char)s[i + 1]))) {
+			/* a number ends at an operator: 1+1, 2*3, 5-1 (3.19-alpine stays one word) */
 			i++;
-			while (word_char(s[i]))
+			while (word_char(s[i]) && !strchr("+*/%", s[i]) &&
+			       !(s[i] == '-' && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '$' || s[i + 1] == '(')))
 				i++;
 			char *t = strndup(s + st, i - st);
 			char *end;
@@ -703,14 +719,15 @@ static struct node *command(struct ps *p)
 		if (is_redirect(cur(p)))
 			return c; /* the pipeline takes it */
 		struct node *v;
-		if ((t == K_VAR || t == K_WORD) && (peek(p, 1)->t == K_WORD || peek(p, 1)->t == K_VAR) && !peek(p, 1)->space) {
+		if ((t == K_VAR || t == K_WORD || t == K_NUM) &&
+		    (peek(p, 1)->t == K_WORD || peek(p, 1)->t == K_VAR || peek(p, 1)->t == K_NUM) && !peek(p, 1)->space) {
 			/* $HOME/findings.json, out-$tag.txt: one argument, expanded as a "…" string */
 			char tmpl[1024] = "";
 			size_t o = 0;
 			do {
 				o += (size_t)snprintf(tmpl + o, sizeof(tmpl) - o, "%s%s", cur(p)->t == K_VAR ? "$" : "", cur(p)->s);
 				nx(p);
-			} while (o < sizeof(tmpl) && (cur(p)->t == K_WORD || cur(p)->t == K_VAR) && !cur(p)->space);
+			} while (o < sizeof(tmpl) && (cur(p)->t == K_WORD || cur(p)->t == K_VAR || cur(p)->t == K_NUM) && !cur(p)->space);
 			v = mk(X_DSTR, tmpl);
 		} else {
 			v = primary(p);

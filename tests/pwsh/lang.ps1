@@ -75,3 +75,7 @@ $arr = 1..4; $arr[0] = 10; $arr[-1]++; $row = [pscustomobject]@{ Total = 0 }; $r
 1..4 | ForEach-Object -Begin { $t = 0 } -Process { $t += $_ } -End { "total $t" }
 # -f: alignment and .NET's number formats (ties away from zero), DateTime formats
 "[{0,-6}][{1,4}] {2:N2} {3:N0} {4:F1} {5:P1} {6:D4} {7:X} {8:0.0#} {9:yyyy-MM-dd}" -f 'web', 7, 1234.567, 999999.5, 2.25, 0.125, 42, 255, 3.14159, (Get-Date)
+# arithmetic without spaces reads as PowerShell's expression mode reads it; in an
+# argument the same text stays one word
+$k = 5; "$(1+1) $($k-1) $($k*2) $(2*3+1) $($k%3) $(10-2-3)"; $k+=2; $k++; $k
+Write-Output 1+1 2024-01-01
