@@ -314,7 +314,7 @@ static int cmp_items(const struct sortctx *x, size_t a, size_t b)
 		json_t *ka = json_array_get(x->keys[a], (size_t)k), *kb = json_array_get(x->keys[b], (size_t)k);
 		int r;
 		if (json_is_null(ka) || json_is_null(kb))
-			r = json_is_null(ka) - json_is_null(kb) ? (json_is_null(ka) ? -1 : 1) : 0;
+			r = json_is_null(ka) == json_is_null(kb) ? 0 : json_is_null(ka) ? -1 : 1; /* nulls first */
 		else
 			r = ps_compare(ka, kb);
 		if (r == 2)

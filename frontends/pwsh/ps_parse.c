@@ -1306,9 +1306,10 @@ static struct node *statement(struct ps *p)
 			nx(p);
 		}
 		if (cur(p)->t != K_LP) {
+			perr(p, "Missing opening '(' after keyword '%s'.", is_do ? x->s : "while"); /* before x goes */
 			ps_node_free(body);
 			ps_node_free(x);
-			return perr(p, "Missing opening '(' after keyword '%s'.", is_do ? x->s : "while");
+			return NULL;
 		}
 		nx(p);
 		cond = pipeline(p);

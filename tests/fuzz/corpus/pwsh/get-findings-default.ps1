@@ -1,0 +1,3 @@
+latest
+-Region
+us-east-2

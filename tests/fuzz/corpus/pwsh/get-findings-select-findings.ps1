@@ -1,0 +1,5 @@
+-Select
+ImageScanFindings.Findings
+-NoAutoIteration
+-MaxResult
+2

@@ -1,0 +1,3 @@
+web
+-Select
+Failures.FailureReason

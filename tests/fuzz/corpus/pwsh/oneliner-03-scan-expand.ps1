@@ -1,0 +1,1 @@
+Start-ECRImageScan -RepositoryName web -ImageId_ImageTag latest -Force | Select-Object -ExpandProperty ImageScanStatus

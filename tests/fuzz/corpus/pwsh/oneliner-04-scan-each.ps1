@@ -1,0 +1,1 @@
+Get-ECRImage -RepositoryName web -Filter_TagStatus TAGGED | ForEach-Object { Start-ECRImageScan -RepositoryName web -ImageId_ImageDigest $_.ImageDigest -Force } | Select-Object RepositoryName, @{n="Status"; e={$_.ImageScanStatus.Status}}

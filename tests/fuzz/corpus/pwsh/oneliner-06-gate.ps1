@@ -1,0 +1,1 @@
+$c = (Get-ECRImageScanFinding -RepositoryName web -ImageId_ImageTag latest).ImageScanFindings.FindingSeverityCounts; if ($c["UNDEFINED"] -gt 0) { Write-Error "$($c["UNDEFINED"]) findings without a severity"; exit 1 }; "passed"

@@ -1,0 +1,1 @@
+(Get-ECRImageScanFinding web -ImageId_ImageTag latest).ImageScanFindings.Findings | Group-Object Severity | Sort-Object Count -Descending | Format-Table Name, Count

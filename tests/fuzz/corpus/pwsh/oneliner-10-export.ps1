@@ -1,0 +1,1 @@
+Get-ECRImageScanFinding -RepositoryName web -ImageId_ImageTag latest | ConvertTo-Json -Depth 6 | Out-File $HOME/findings.json; (Get-Content $HOME/findings.json | ConvertFrom-Json).ImageScanFindings.Findings.Count

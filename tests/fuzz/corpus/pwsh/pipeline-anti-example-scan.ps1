@@ -1,0 +1,1 @@
+Get-ECRImage -RepositoryName web -Filter_TagStatus TAGGED | Start-ECRImageScan -RepositoryName web -Force

@@ -1,0 +1,4 @@
+$true
+-Force
+-Select
+^RepositoryName

@@ -1,0 +1,4 @@
+latest
+-Region
+us-east-2
+-Force

@@ -1,0 +1,4 @@
+true
+-Region
+us-east-2
+-Force
