@@ -96,7 +96,8 @@ fuzz:
 			$(FRONT_LIB_OBJ:$(BUILD)/%=build/fuzz/%) build/fuzz/libecr.a $(PKG_LIBS) -lm -ldl -pthread || exit 1; \
 		mkdir -p build/fuzz/corpus-$$n; \
 		echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
-		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
+		seeds=tests/fuzz/corpus/$$n; [ $$n = pwsh ] && seeds="$$seeds tests/pwsh"; \
+		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n $$seeds || exit 1; \
 	done
 
 # The README's test command: installs what the tests need, builds, runs everything.

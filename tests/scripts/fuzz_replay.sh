@@ -12,7 +12,9 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
 	if [ ! -x "$bin" ]; then
 		echo "FAIL fuzz $name: $bin is not built"; fail=$((fail + 1)); continue
 	fi
-	if out=$("$bin" "$top/tests/fuzz/corpus/$name" 2>&1) && [ "${out%% *}" -gt 0 ]; then
+	seeds=("$top/tests/fuzz/corpus/$name")
+	[ "$name" = pwsh ] && seeds+=("$top/tests/pwsh") # the language tests are seeds too
+	if out=$("$bin" "${seeds[@]}" 2>&1) && [ "${out%% *}" -gt 0 ]; then
 		pass=$((pass + 1))
 	else
 		echo "FAIL fuzz $name: $out" | head -20; fail=$((fail + 1))
