@@ -565,7 +565,8 @@ static int convertto_json(struct call *c)
 		ps_warning(w);
 	}
 	char *text = json_dumps(p, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
-				       (flag(c, "Compress") ? JSON_COMPACT : JSON_INDENT(2)));
+				       (flag(c, "Compress") ? JSON_COMPACT : JSON_INDENT(2)) |
+				       JSON_REAL_PRECISION(15)); /* 3.19, not 3.1899999999999999: .NET's digits */
 	json_array_append_new(c->out, json_string(text ? text : "null"));
 	free(text);
 	json_decref(p);

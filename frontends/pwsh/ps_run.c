@@ -1,6 +1,7 @@
 /* One cmdlet invocation: parameter binding as PowerShell does it, the request built
  * from the bound values, confirmation, the call (with the module's auto-iteration),
  * -Select, and the objects emitted for display. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,18 @@ static const char *type_word(enum ps_type t)
 }
 
 /* Converts a parsed value to the parameter's type; 0, or 1 after printing the error. */
+/* a number, Boolean or DateTime bound to a string parameter: its text, as PowerShell
+ * converts it (3.19 stays "3.19", $true is "True") */
+static void as_text(json_t **v)
+{
+	if (json_is_number(*v) || json_is_boolean(*v) || ps_is_date(*v)) {
+		char *t = ps_to_string(*v);
+		json_decref(*v);
+		*v = json_string(t);
+		free(t);
+	}
+}
+
 static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 {
 	const struct ps_cmdlet *c = in->c;
@@ -163,6 +176,12 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 	case PT_INT:
 		if (json_is_integer(*v))
 			return 0;
+		if (json_is_real(*v)) { /* [int]2.5 is 2: .NET rounds half to even, as nearbyint */
+			double d = nearbyint(json_real_value(*v));
+			json_decref(*v);
+			*v = json_integer((json_int_t)d);
+			return 0;
+		}
 		if (json_is_string(*v)) {
 			char *end;
 			long long n = strtoll(json_string_value(*v), &end, 10);
@@ -176,18 +195,7 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 		}
 		return fail(c, "Cannot bind parameter '%s' to the target. Cannot convert the value to type \"%s\".", p->name, type_word(p->type));
 	case PT_STRING:
-		if (json_is_integer(*v)) {
-			char buf[32];
-			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(*v));
-			json_decref(*v);
-			*v = json_string(buf);
-		}
-		if (json_is_boolean(*v)) {
-			int b = json_is_true(*v);
-			json_decref(*v);
-			*v = json_string(b ? "True" : "False");
-		}
-		if (!json_is_string(*v) && !json_is_null(*v))
+		if (as_text(v), !json_is_string(*v) && !json_is_null(*v))
 			return fail(c, "Cannot convert 'System.Object[]' to the type 'System.String' required by parameter '%s'. Specified method is not supported.", p->name);
 		return 0;
 	case PT_STRINGS:
@@ -198,12 +206,10 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 			*v = a;
 		}
 		for (size_t i = 0; i < json_array_size(*v); i++) {
-			json_t *e = json_array_get(*v, i);
-			if (json_is_integer(e)) {
-				char buf[32];
-				snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(e));
-				json_array_set_new(*v, i, json_string(buf));
-			} else if (!json_is_string(e)) {
+			json_t *e = json_incref(json_array_get(*v, i));
+			as_text(&e);
+			json_array_set_new(*v, i, e);
+			if (!json_is_string(e)) {
 				return fail(c, "Cannot bind parameter '%s'. Cannot convert the value to type \"System.String\".", p->name);
 			}
 		}

@@ -16,6 +16,11 @@ ps() { "$bin/ecrlite" pwsh -NonInteractive -Command "$@"; }
 out=$("$bin/ecrlite" pwsh -File "$top/tests/pwsh/lang.ps1" 2>&1)
 [ "$out" = "$(cat "$top/tests/pwsh/lang.expected")" ] && ok || bad "lang.ps1: $(diff <(printf '%s\n' "$out") "$top/tests/pwsh/lang.expected")"
 
+# a number given to a string parameter binds as its text (tags like 3.19), a double to
+# an int parameter rounds
+ps 'Get-ECRRepository -RepositoryName 3.19' 2> "$tmp/err"
+grep -q "The repository with name '3.19' does not exist" "$tmp/err" && ok || bad "number to a string parameter: $(cat "$tmp/err")"
+
 # errors, try/catch/finally, throw, functions, scopes, casts, $Matches (a fresh registry)
 "$bin/ecrlite" pwsh -File "$top/tests/pwsh/errors.ps1" > "$tmp/out" 2> "$tmp/err"; rc=$?; : > "$tmp/diff"
 [ $rc = 0 ] && diff -u "$top/tests/pwsh/errors.expected" "$tmp/out" > "$tmp/diff" && diff -u "$top/tests/pwsh/errors.stderr" "$tmp/err" >> "$tmp/diff" &&
