@@ -323,34 +323,37 @@ static char *redirect_target(struct node *r, struct ps_sess *s, int *bad)
  * *> all three; $null drops; 2>&1 puts the error records in the output. */
 static json_t *run_redirected(struct node *pl, int n, struct ps_sess *s, json_t *input)
 {
-	FILE *files[4] = {0};
-	char *paths[4] = {0};
-	int drop[4] = {0}, merge = 0, nf = 0, bad = 0;
-	FILE *to[4] = {0}; /* per stream 1..3 */
+	FILE *files[3] = {0}, *to[4] = {0}; /* the files opened; per stream 1..3 */
+	char *paths[3] = {0};
+	int drop[4] = {0}, set[4] = {0}, merge = 0, nf = 0, bad = 0;
 	for (int i = n; i < pl->n && !bad; i++) {
 		struct node *r = pl->kid[i];
 		char stream = r->s[0];
+		for (int k = 1; k <= 3; k++) /* each stream once, as PowerShell allows */
+			if ((stream == '*' || stream == '0' + k) && set[k]++) {
+				ps_raise("out-file", PS_E_RUNTIME, NULL, 1, "The %s stream for this command is already redirected.",
+					 k == 1 ? "output" : k == 2 ? "error" : "warning");
+				bad = 1;
+			}
+		if (bad)
+			break;
 		if (!strcmp(r->s + 1, "&1")) {
 			merge = 1;
 			continue;
 		}
 		char *path = redirect_target(r, s, &bad);
 		FILE *f = NULL;
-		for (int k = 0; path && k < nf && !f; k++) /* *> f, or 2> f beside > f: one file */
+		for (int k = 0; path && k < nf && !f; k++) /* 2> f beside > f: one file */
 			if (!strcmp(paths[k], path))
 				f = files[k];
-		if (path && !f && !(f = fopen(path, !strcmp(r->s + 1, ">>") ? "a" : "w"))) {
-			ps_raise("out-file", PS_E_INVALID_OP, NULL, 1, "Could not find a part of the path '%s'.", path);
-			free(path);
-			bad = 1;
-			break;
-		}
-		if (path && (nf == 0 || files[nf - 1] != f)) {
-			int known = 0;
-			for (int k = 0; k < nf; k++)
-				known |= files[k] == f;
-			if (!known)
-				files[nf] = f, paths[nf++] = path, path = NULL;
+		if (path && !f) {
+			if (!(f = fopen(path, !strcmp(r->s + 1, ">>") ? "a" : "w"))) {
+				ps_raise("out-file", PS_E_INVALID_OP, NULL, 1, "Could not find a part of the path '%s'.", path);
+				free(path);
+				bad = 1;
+				break;
+			}
+			files[nf] = f, paths[nf++] = path, path = NULL; /* at most 3: a stream is redirected once */
 		}
 		free(path);
 		for (int k = 1; k <= 3; k++)

@@ -75,6 +75,8 @@ out=$(cd "$tmp" && ps '"one" > r.txt; "two" >> r.txt; Get-ECRRepository -Reposit
 [ $rc = 0 ] && [ "$out" = "$(printf 'dropped: 2\nmerged: RepositoryNotFoundException')" ] && [ ! -s "$tmp/err" ] &&
 	[ "$(cat "$tmp/r.txt")" = "$(printf 'one\ntwo')" ] && grep -qx "Get-ECRRepository: The repository with name 'nope' does not exist in the registry with id '000000000000'" "$tmp/e.txt" &&
 	[ "$(cat "$tmp/all.txt")" = "WARNING: x" ] && ok || bad "redirection: $rc $out $(cat "$tmp/err")"
+(cd "$tmp" && ps '"a" > a1.txt > a2.txt > a3.txt > a4.txt > a5.txt' 2> "$tmp/err")
+grep -q "The output stream for this command is already redirected." "$tmp/err" && [ ! -e "$tmp/a1.txt" ] && ok || bad "a stream redirected twice: $(cat "$tmp/err")"
 ps 'Get-ECRRepository 4> v.txt' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: redirecting stream 4" "$tmp/err" && ok || bad "redirection refusal: $(cat "$tmp/err")"
 
