@@ -326,17 +326,16 @@ static json_t *run_redirected(struct node *pl, int n, struct ps_sess *s, json_t 
 	FILE *files[3] = {0}, *to[4] = {0}; /* the files opened; per stream 1..3 */
 	char *paths[3] = {0};
 	int drop[4] = {0}, set[4] = {0}, merge = 0, nf = 0, bad = 0;
-	for (int i = n; i < pl->n && !bad; i++) {
-		struct node *r = pl->kid[i];
-		char stream = r->s[0];
-		for (int k = 1; k <= 3; k++) /* each stream once, as PowerShell allows */
-			if ((stream == '*' || stream == '0' + k) && set[k]++) {
+	for (int i = n; i < pl->n && !bad; i++) /* each stream once, as PowerShell allows: before any file opens */
+		for (int k = 1; k <= 3 && !bad; k++)
+			if ((pl->kid[i]->s[0] == '*' || pl->kid[i]->s[0] == '0' + k) && set[k]++) {
 				ps_raise("out-file", PS_E_RUNTIME, NULL, 1, "The %s stream for this command is already redirected.",
 					 k == 1 ? "output" : k == 2 ? "error" : "warning");
 				bad = 1;
 			}
-		if (bad)
-			break;
+	for (int i = n; i < pl->n && !bad; i++) {
+		struct node *r = pl->kid[i];
+		char stream = r->s[0];
 		if (!strcmp(r->s + 1, "&1")) {
 			merge = 1;
 			continue;
