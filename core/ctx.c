@@ -107,14 +107,21 @@ void ecr_ctx_free(struct ecr_ctx *ctx)
 	free(ctx);
 }
 
-int ecr_ctx_set_region(struct ecr_ctx *ctx, const char *region, struct ecr_err *err)
+int ecr_region_check(const char *region, struct ecr_err *err)
 {
 	size_t n = strlen(region);
 	/* The model's Region shape: [0-9a-z-]{2,25}. */
 	if (n < 2 || n > 25 || strspn(region, "0123456789abcdefghijklmnopqrstuvwxyz-") != n)
 		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "Provided region_name '%s' doesn't match a supported format.", region);
-	memcpy(ctx->region, region, n + 1);
 	return 0;
+}
+
+int ecr_ctx_set_region(struct ecr_ctx *ctx, const char *region, struct ecr_err *err)
+{
+	int rc = ecr_region_check(region, err);
+	if (!rc)
+		memcpy(ctx->region, region, strlen(region) + 1);
+	return rc;
 }
 
 const char *ecr_ctx_region(const struct ecr_ctx *ctx) { return ctx->region; }

@@ -18,6 +18,8 @@ struct ecr_ctx;
  * $ECRLITE_ACCOUNT_ID or 000000000000; the region is ECR_DEFAULT_REGION until set. */
 int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err);
 void ecr_ctx_free(struct ecr_ctx *ctx);
+/* 0 for a well-formed region name, else InvalidParameterException (botocore's words). */
+int ecr_region_check(const char *region, struct ecr_err *err);
 /* region is copied; fails with InvalidParameterException on a malformed name. */
 int ecr_ctx_set_region(struct ecr_ctx *ctx, const char *region, struct ecr_err *err);
 const char *ecr_ctx_region(const struct ecr_ctx *ctx);   /* borrowed, while ctx lives */

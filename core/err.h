@@ -44,6 +44,7 @@ struct ecr_err_info {
 	int aws_exit;              /* exit status the aws frontend uses */
 	int http_status;           /* what `serve` will answer with */
 	const char *ps_category;   /* PowerShell ErrorCategory */
+	int own;                   /* 1: ecrlite's own condition, shown as its message alone */
 };
 
 /* Sets err (if not NULL) and returns code, so callers can `return ecr_err_set(...)`. */
@@ -52,6 +53,9 @@ int ecr_err_set(struct ecr_err *err, int code, const char *fmt, ...)
 void ecr_err_clear(struct ecr_err *err);
 /* The table row for a code; the ServerException row for unknown codes. */
 const struct ecr_err_info *ecr_err_info(int code);
+/* 1 when err is ecrlite's own condition (archive, state, feed, usage), not an ECR
+ * exception: frontends print its message alone, never "Name: message". */
+int ecr_err_own(const struct ecr_err *err);
 /* The exception name for err (borrowed, static). */
 const char *ecr_err_name(const struct ecr_err *err);
 /* Code for an exception name, ECR_E_INTERNAL when unknown. */

@@ -1,8 +1,12 @@
+#include <errno.h>
 #include <openssl/rand.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "event.h"
 #include "timefmt.h"
@@ -70,7 +74,30 @@ static void notice(struct ecr_ctx *ctx, const char *fmt, const char *a, const ch
 	json_array_append_new(ctx->notices, json_string(msg));
 }
 
-/* $ECRLITE_EVENT_COMMAND: a shell command that reads the event on stdin. */
+/* Writes line to the consumer and waits for it with SIGPIPE blocked for this thread:
+ * a consumer that exits without reading must not kill a command whose work has
+ * committed (git blocks it the same way around gpg). The SIGPIPE that the write
+ * raised stays pending; it is taken here before the old mask comes back. Returns the
+ * wait status (pclose), -1 when it could not be had; *werr is the write's errno. */
+static int write_and_wait(FILE *p, const char *line, int *werr)
+{
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	errno = 0;
+	*werr = fputs(line, p) < 0 || fputc('\n', p) == EOF || fflush(p) ? errno : 0;
+	int st = pclose(p);
+	if (!sigismember(&old, SIGPIPE) && !sigpending(&pending) && sigismember(&pending, SIGPIPE)) {
+		struct timespec zero = {0, 0};
+		sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return st;
+}
+
+/* $ECRLITE_EVENT_COMMAND: a shell command that reads the event on stdin. A command
+ * that exits 0 without reading is its own business; any other failure is a notice. */
 static int run_command(struct ecr_ctx *ctx, const char *cmd, const char *line)
 {
 	FILE *p = popen(cmd, "w");
@@ -78,13 +105,15 @@ static int run_command(struct ecr_ctx *ctx, const char *cmd, const char *line)
 		notice(ctx, "event command '%s' could not start%s", cmd, "");
 		return -1;
 	}
-	fputs(line, p);
-	fputc('\n', p);
-	int st = pclose(p);
+	int werr, st = write_and_wait(p, line, &werr);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		char code[32];
-		snprintf(code, sizeof(code), "%d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		snprintf(code, sizeof(code), "%d", st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		notice(ctx, "event command '%s' failed (exit %s); the scan result is kept", cmd, code);
+		return -1;
+	}
+	if (werr && werr != EPIPE) {
+		notice(ctx, "event command '%s': cannot write the event: %s", cmd, strerror(werr));
 		return -1;
 	}
 	return 0;

@@ -40,8 +40,8 @@ static void failure(const struct ecr_err *err, struct fe_remote_err *f)
 	snprintf(f->code, sizeof(f->code), "%s", ecr_err_name(err));
 	snprintf(f->message, sizeof(f->message), "%s", err->message);
 	f->retried = retryable(err);
-	/* ecrlite's own conditions (state directory, usage) are not service errors */
-	if (err->code == ECR_E_STATE || err->code == ECR_E_USAGE) {
+	/* ecrlite's own conditions (state directory, usage, …) are not service errors */
+	if (ecr_err_own(err)) {
 		f->client = AWS_EXIT_CLIENT;
 		snprintf(f->message, sizeof(f->message), "ecrlite: %s", err->message);
 	}

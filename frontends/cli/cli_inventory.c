@@ -41,7 +41,7 @@ int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
 
 int cli_fail(const char *what, const struct ecr_err *err)
 {
-	if (err->code == ECR_E_ARCHIVE || err->code == ECR_E_STATE || err->code == ECR_E_FEED || err->code == ECR_E_USAGE)
+	if (ecr_err_own(err))
 		fprintf(stderr, "ecrlite: %s failed: %s\n", what, err->message);
 	else
 		fprintf(stderr, "ecrlite: %s failed: %s: %s\n", what, ecr_err_name(err), err->message);

@@ -51,10 +51,7 @@ int cli_push(int argc, char **argv)
 		tag = colon + 1;
 	}
 	if ((rc = cli_open(&ctx, region, &err)) || (rc = ecr_push(ctx, archive, repo, tag, &out, &err))) {
-		fprintf(stderr, "ecrlite: push failed: %s%s%s\n",
-			err.code == ECR_E_ARCHIVE || err.code == ECR_E_STATE ? "" : ecr_err_name(&err),
-			err.code == ECR_E_ARCHIVE || err.code == ECR_E_STATE ? "" : ": ", err.message);
-		rc = 1;
+		rc = cli_fail("push", &err);
 		goto out;
 	}
 	if (!strcmp(output, "json")) {

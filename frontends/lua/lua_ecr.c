@@ -30,10 +30,15 @@ static struct lctx *getctx(lua_State *L)
 		struct ecr_err err = {0};
 		/* region and profile as every frontend resolves them */
 		char *r = fe_region(c->region[0] ? c->region : NULL, c->profile[0] ? c->profile : NULL);
-		int rc = ecr_ctx_open(&c->ctx, NULL, &err) || ecr_ctx_set_region(c->ctx, r ? r : ECR_DEFAULT_REGION, &err);
+		struct ecr_ctx *ctx = NULL;
+		int rc = ecr_ctx_open(&ctx, NULL, &err) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &err);
 		free(r);
-		if (rc)
+		if (rc) {
+			/* not kept half-set up: the next call meets the same error */
+			ecr_ctx_free(ctx);
 			luaL_error(L, "ecrlite: %s", err.message);
+		}
+		c->ctx = ctx;
 		c->owned = 1;
 	}
 	return c;
@@ -65,6 +70,12 @@ static int raise(lua_State *L, const char *op, const struct ecr_err *err)
 static int err_tostring(lua_State *L)
 {
 	lua_getfield(L, 1, "code");
+	struct ecr_err own = {.code = ecr_err_code_by_name(luaL_optstring(L, -1, ""))};
+	if (ecr_err_own(&own)) { /* ecrlite's own condition, as every frontend shows it */
+		lua_getfield(L, 1, "message");
+		lua_pushfstring(L, "ecrlite: %s", lua_tostring(L, -1));
+		return 1;
+	}
 	lua_getfield(L, 1, "operation");
 	lua_getfield(L, 1, "message");
 	lua_pushfstring(L, "An error occurred (%s) when calling the %s operation: %s", lua_tostring(L, -3),
@@ -124,11 +135,12 @@ static int l_region(lua_State *L)
 	struct lctx *c = lua_touserdata(L, lua_upvalueindex(1));
 	if (!lua_isnoneornil(L, 1)) {
 		const char *r = luaL_checkstring(L, 1);
-		if (c->ctx) {
-			struct ecr_err err = {0};
-			if (ecr_ctx_set_region(c->ctx, r, &err))
-				return raise(L, "SetRegion", &err);
-		}
+		struct ecr_err err = {0};
+		/* a refused name changes nothing: calls stay in the region they had */
+		if (ecr_region_check(r, &err))
+			return raise(L, "SetRegion", &err);
+		if (c->ctx)
+			ecr_ctx_set_region(c->ctx, r, &err);
 		snprintf(c->region, sizeof(c->region), "%s", r);
 	}
 	lua_pushstring(L, ecr_ctx_region(getctx(L)->ctx));

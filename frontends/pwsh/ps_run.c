@@ -503,6 +503,8 @@ static int missing_mandatory(struct inv *in)
 static int service_error(const struct ps_cmdlet *c, const struct ecr_err *e)
 {
 	char inner[300];
+	if (ecr_err_own(e)) /* ecrlite's own condition: no service exception inside */
+		return fail_as(c, PS_E_INVALID_OP, NULL, "%s", e->message);
 	snprintf(inner, sizeof(inner), "Amazon.ECR.Model.%s", ecr_err_name(e));
 	return fail_as(c, PS_E_INVALID_OP, inner, "%s", e->message);
 }

@@ -26,6 +26,15 @@ printf 'local x = 1\nlocal function f() error("boom") end\nf()\n' > "$tmp/err.lu
 [ $rc = 1 ] && grep -q "err.lua:2: boom" "$tmp/err" && grep -q "stack traceback" "$tmp/err" && grep -q "err.lua:3: in main chunk" "$tmp/err" && ok || bad "traceback: $rc $(cat "$tmp/err")"
 [ "$("$bin/ecrlite" lua -e 'print(require("ecrlite") == ecr, ecr.version ~= nil)')" = "true	true" ] && ok || bad "require ecrlite"
 
+# a refused region changes nothing: calls stay in the region they had (the profile's
+# or environment's, not us-east-1); a refused configured region fails every call alike
+out=$(AWS_REGION=eu-west-1 "$bin/ecrlite" lua -e 'print(pcall(ecr.region, "Bad_Region")); ecr.create_repository{repositoryName = "regioned"}; print(ecr.region(), ecr.describe_repositories{repositoryNames = {"regioned"}}.repositories[1].repositoryUri)' 2>&1)
+[ "$out" = "false	An error occurred (InvalidParameterException) when calling the SetRegion operation: Provided region_name 'Bad_Region' doesn't match a supported format.
+eu-west-1	000000000000.dkr.ecr.eu-west-1.amazonaws.com/regioned" ] && ok || bad "refused region: $out"
+out=$(AWS_REGION=Bad_Region "$bin/ecrlite" lua -e 'for i = 1, 2 do print(select(2, pcall(ecr.describe_repositories))) end' 2>&1)
+[ "$out" = "ecrlite: Provided region_name 'Bad_Region' doesn't match a supported format.
+ecrlite: Provided region_name 'Bad_Region' doesn't match a supported format." ] && ok || bad "refused configured region: $out"
+
 # hooks: once per completed scan, from any frontend; a failing hook is reported
 mkdir -p "$ECRLITE_HOME/hooks"
 cat > "$ECRLITE_HOME/hooks/10-log.lua" <<'LUA'

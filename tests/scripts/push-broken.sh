@@ -66,5 +66,12 @@ if grep -q '^unchanged' "$tmp/out" && [ "$before" = "$after" ]; then pass=$((pas
 d1=$("$bin/ecrlite" push --output json "$images/alpine-3.18.docker.tar" rr:again | python3 -c 'import json,sys; print(json.load(sys.stdin)["imageId"]["imageDigest"])')
 d2=$(ECRLITE_HOME=$tmp/state2 sh -c "'$bin/aws' ecr create-repository --repository-name rr >/dev/null; '$bin/ecrlite' push --output json '$images/alpine-3.18.docker.tar' rr:x" | python3 -c 'import json,sys; print(json.load(sys.stdin)["imageId"]["imageDigest"])')
 if [ "$d1" = "$d2" ]; then pass=$((pass + 1)); else echo "FAIL docker digest not deterministic: $d1 $d2"; fail=$((fail + 1)); fi
+# one of ecrlite's own errors reads the same from every command: its message, no
+# exception name (a bad clock stops push and inventory before they start)
+e1=$(ECRLITE_NOW=bad "$bin/ecrlite" push "$images/alpine-3.18.docker.tar" rr:x 2>&1); r1=$?
+e2=$(ECRLITE_NOW=bad "$bin/ecrlite" inventory rr:x 2>&1); r2=$?
+if [ $r1 = 1 ] && [ $r2 = 1 ] && [ "$e1" = "ecrlite: push failed: invalid ECRLITE_NOW 'bad': want epoch seconds or ISO 8601" ] &&
+   [ "$e2" = "ecrlite: inventory failed: invalid ECRLITE_NOW 'bad': want epoch seconds or ISO 8601" ]; then
+	pass=$((pass + 1)); else echo "FAIL own error printed two ways: $r1 $e1 / $r2 $e2"; fail=$((fail + 1)); fi
 echo "push-broken: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -98,5 +98,16 @@ aws ecr start-image-scan --repository-name manual --image-id '{}' 2> "$tmp/err";
 [ $rc = 254 ] && grep -q "Image tag or digest must be specified" "$tmp/err" && ok || bad "no tag or digest: $rc $(cat "$tmp/err")"
 aws ecr start-image-scan --repository-name manual --image-id imageDigest=sha256_hash 2> "$tmp/err"; rc=$?
 [ $rc = 254 ] && grep -q "InvalidParameterException" "$tmp/err" && ok || bad "bad digest: $rc $(cat "$tmp/err")"
+# a consumer that exits without reading: the event (over 64 KiB of tags: more than a
+# pipe holds) meets a closed pipe, which is a warning, never SIGPIPE's exit 141
+aws ecr create-repository --repository-name sigpipe >/dev/null
+"$bin/ecrlite" push "$images/alpine-3.19.oci.tar" sigpipe:t0 >/dev/null
+"$bin/ecrlite" lua -e '
+local m = ecr.batch_get_image{repositoryName = "sigpipe", imageIds = {{imageTag = "t0"}}}.images[1].imageManifest
+for i = 1, 240 do ecr.put_image{repositoryName = "sigpipe", imageManifest = m, imageTag = string.format("%03d", i) .. string.rep("x", 290)} end'
+ECRLITE_EVENT_COMMAND='exec 0<&-; sleep 0.2; exit 3' aws ecr start-image-scan --repository-name sigpipe --image-id imageTag=t0 > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 0 ] && grep -q '"status": "IN_PROGRESS"' "$tmp/out" && grep -q "warning: event command 'exec 0<&-; sleep 0.2; exit 3' failed (exit 3); the scan result is kept" "$tmp/err" && ok || bad "consumer that does not read: $rc $(cat "$tmp/err")"
+ECRLITE_NOW=2026-11-30T13:00:00Z ECRLITE_EVENT_COMMAND='exec 0<&-; sleep 0.2' "$bin/ecrlite" lua -e 'ecr.start_image_scan{repositoryName = "sigpipe", imageId = {imageTag = "001" .. string.rep("x", 290)}}; print("after")' > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 0 ] && [ "$(cat "$tmp/out")" = after ] && [ ! -s "$tmp/err" ] && ok || bad "consumer that exits 0 unread: $rc $(cat "$tmp/out" "$tmp/err")"
 echo "scan-ecr: $pass passed, $fail failed"
 [ $fail = 0 ]
