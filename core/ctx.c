@@ -78,6 +78,7 @@ int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err)
 	ctx->now = -1;
 	ctx->events = json_array();
 	ctx->notices = json_array();
+	ctx->scan_pending = json_array();
 	const char *now = getenv("ECRLITE_NOW");
 	if (now && *now && ecr_time_parse(now, &ctx->now)) {
 		rc = ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_NOW '%s': want epoch seconds or ISO 8601", now);
@@ -89,6 +90,7 @@ int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err)
 	if ((rc = ecr_state_open(&ctx->db, path, err)))
 		goto fail;
 	ecr_event_attach_defaults(ctx);
+	ecr_scan_recover(ctx, NULL); /* scans whose process died: never IN_PROGRESS forever */
 	*out = ctx;
 	return 0;
 fail:
@@ -103,6 +105,7 @@ void ecr_ctx_free(struct ecr_ctx *ctx)
 	sqlite3_close(ctx->db);
 	json_decref(ctx->events);
 	json_decref(ctx->notices);
+	json_decref(ctx->scan_pending);
 	free(ctx->home);
 	free(ctx);
 }

@@ -19,6 +19,11 @@ struct ecr_ctx {
 	} consumers[8];      /* event consumers (event.h) */
 	int nconsumers;      /* how many */
 	int delivering;      /* inside a consumer: events it causes are delivered after */
+	int scan_mode;       /* enum ecr_scan_mode: who runs a queued scan (scan.h) */
+	json_t *scan_pending; /* [[scan id, claim]…] this process queued and runs after commit */
+	void (*scan_notify)(void *ud); /* told after a commit that queued scans (queued mode) */
+	void *scan_notify_ud; /* its data */
+	int scan_queued;     /* the running operation queued a scan for the workers */
 };
 
 /* The registry id a request addresses: its registryId member, else the default. */

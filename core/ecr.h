@@ -38,4 +38,35 @@ int ecr_op_supported(const char *op);
 /* Iterates the implemented operations: name of row i, NULL past the end. */
 const char *ecr_op_name(int i);
 
+/* Scans (core/scanwork.c). StartImageScan and scan on push only queue a scan: they
+ * write a scan row IN_PROGRESS in their own short transaction and answer at once. Who
+ * then reads the layers and matches depends on the context's scan mode:
+ *  - ECR_SCAN_INLINE (the default, for the argv frontends): the same call runs the scan
+ *    right after its transaction commits, before ecr_call returns; the read and match
+ *    hold no transaction, the result is written in one short one.
+ *  - ECR_SCAN_QUEUED (a server): the scan waits in the state; worker threads, each with
+ *    its own ctx, call ecr_scan_work() to run queued scans one at a time.
+ * A scan whose process died (its owner's pid is gone, or its lease ran out) is taken up
+ * again by the next ecr_scan_work() (at most ECR_SCAN_ATTEMPTS times, then FAILED with
+ * the reason); a scan run inline whose process died is marked FAILED ("interrupted")
+ * when a context is next opened, and does not count against the daily quota. */
+enum ecr_scan_mode {
+	ECR_SCAN_INLINE = 0, /* the calling thread runs the scan after the commit */
+	ECR_SCAN_QUEUED = 1, /* scans wait for ecr_scan_work() */
+};
+void ecr_ctx_set_scan_mode(struct ecr_ctx *ctx, enum ecr_scan_mode mode);
+/* fn(ud) is called (in the calling thread, after the commit) whenever an operation
+ * on ctx queued a scan in ECR_SCAN_QUEUED mode: a server wakes a worker with it. */
+void ecr_ctx_set_scan_notify(struct ecr_ctx *ctx, void (*fn)(void *ud), void *ud);
+/* Claims the oldest queued scan (in a short transaction), reads its image and matches
+ * outside any transaction, and commits the result with its findings and the scan event
+ * in one short transaction. Returns 1 when it ran a scan (whatever the scan's own
+ * outcome: COMPLETE, FAILED or UNSUPPORTED_IMAGE), 0 when none waits, or a negative
+ * ECR_E_* with err filled when the state itself failed. Safe to call from several
+ * threads or processes at once, each with its own ctx. */
+int ecr_scan_work(struct ecr_ctx *ctx, struct ecr_err *err);
+/* Marks scans whose process died: inline ones FAILED, queued ones back in the queue
+ * (ecr_ctx_open calls it). Returns how many rows changed, or a negative ECR_E_*. */
+int ecr_scan_recover(struct ecr_ctx *ctx, struct ecr_err *err);
+
 #endif

@@ -485,26 +485,59 @@ static int read_layers(struct pool *p)
 	return -1;
 }
 
-static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, json_t **out, struct ecr_err *err);
+static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, json_t *pending, json_t **out,
+		     struct ecr_err *err);
 
 int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err)
 {
-	return inventory(ctx, digest, 1, out, err);
+	return inventory(ctx, digest, 1, NULL, out, err);
 }
 
 int ecr_inventory_fresh(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err)
 {
-	return inventory(ctx, digest, 0, out, err);
+	return inventory(ctx, digest, 0, NULL, out, err);
 }
 
-static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, json_t **out, struct ecr_err *err)
+int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_t **pending_out, json_t **out,
+		       struct ecr_err *err)
+{
+	*pending_out = json_pack("{s:[]}", "layers");
+	int rc = inventory(ctx, digest, !fresh, *pending_out, out, err);
+	if (rc) {
+		json_decref(*pending_out);
+		*pending_out = NULL;
+	}
+	return rc;
+}
+
+void ecr_inventory_save(struct ecr_ctx *ctx, json_t *pending)
+{
+	size_t i;
+	json_t *row;
+	if (!pending)
+		return;
+	ensure_cache_tables(ctx);
+	json_array_foreach(json_object_get(pending, "layers"), i, row)
+		cache_put(ctx, "INSERT OR REPLACE INTO layer_cache(blob, scanner, fx, diff_id) VALUES(?, ?, ?, ?)",
+			  json_string_value(json_array_get(row, 0)), json_string_value(json_array_get(row, 1)),
+			  json_array_get(row, 2));
+	if (json_object_get(pending, "manifest"))
+		cache_put(ctx, "INSERT OR REPLACE INTO inventory_cache(manifest, scanner, result) VALUES(?, ?, ?)",
+			  json_string_value(json_object_get(pending, "manifest")), NULL, json_object_get(pending, "result"));
+}
+
+/* pending NULL: caches written at once; else the writes are added to it, for
+ * ecr_inventory_save in the caller's short write transaction. */
+static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, json_t *pending, json_t **out,
+		     struct ecr_err *err)
 {
 	struct pool pool = {0};
 	struct tree tree;
 	json_t *res = NULL, *layers = NULL;
 	int rc = 0, have_tree = 0;
 	*out = NULL;
-	ensure_cache_tables(ctx);
+	if (!pending)
+		ensure_cache_tables(ctx);
 	res = use_cache ? cache_get(ctx, "SELECT result FROM inventory_cache WHERE manifest = ? AND scanner = ?", digest) : NULL;
 	if (res) {
 		*out = res;
@@ -588,14 +621,17 @@ static int inventory(struct ecr_ctx *ctx, const char *digest, int use_cache, jso
 	json_object_set_new(res, "warnings", warnings);
 	json_object_set_new(res, "layers", linfo);
 	/* caches: written only for results that are complete and verified */
+	json_t *writes = pending ? json_incref(pending) : json_pack("{s:[]}", "layers");
 	for (int i = 0; i < pool.n; i++)
-		if (!pool.jobs[i].cached) {
-			json_t *fx = ecr_layer_to_json(&pool.jobs[i].fx);
-			cache_put(ctx, "INSERT OR REPLACE INTO layer_cache(blob, scanner, fx, diff_id) VALUES(?, ?, ?, ?)",
-				  json_string_value(json_array_get(layers, (size_t)i)), pool.jobs[i].fx.diff_id, fx);
-			json_decref(fx);
-		}
-	cache_put(ctx, "INSERT OR REPLACE INTO inventory_cache(manifest, scanner, result) VALUES(?, ?, ?)", digest, NULL, res);
+		if (!pool.jobs[i].cached)
+			json_array_append_new(json_object_get(writes, "layers"),
+					      json_pack("[O, s, o]", json_array_get(layers, (size_t)i), pool.jobs[i].fx.diff_id,
+							ecr_layer_to_json(&pool.jobs[i].fx)));
+	json_object_set_new(writes, "manifest", json_string(digest));
+	json_object_set(writes, "result", res);
+	if (!pending)
+		ecr_inventory_save(ctx, writes);
+	json_decref(writes);
 	*out = res;
 	res = NULL;
 out:

@@ -20,6 +20,13 @@ int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct 
 /* The same, reading every layer again (no cache lookups; caches are rewritten). */
 int ecr_inventory_fresh(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
 
+/* The same, for a scan that holds no transaction while it reads: the cache writes are
+ * returned in *pending_out (new reference; fresh: no cache lookups) for ecr_inventory_save, which the caller runs
+ * in its short write transaction (best effort: a cache is only a cache). */
+int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_t **pending_out, json_t **out,
+		       struct ecr_err *err);
+void ecr_inventory_save(struct ecr_ctx *ctx, json_t *pending);
+
 /* The same for a root filesystem outside the registry: a directory (symlinks read,
  * never followed on the host) or a tar (any compression), read as one layer. Needs no
  * state. */

@@ -4,6 +4,7 @@
 
 #include "event.h"
 #include "ops.h"
+#include "scan.h"
 #include "state.h"
 #include "validate.h"
 
@@ -18,7 +19,7 @@ static const struct op_row ops[] = {
 	{"DescribeImages", op_describe_images, OP_READ},
 	{"DescribeRegistry", op_describe_registry, OP_READ},
 	{"DescribeRepositories", op_describe_repositories, OP_READ},
-	{"GetImageInventory", op_get_image_inventory, OP_WRITE | OP_EXT}, /* writes its caches */
+	{"GetImageInventory", op_get_image_inventory, OP_READ | OP_EXT}, /* caches written at the end, best effort */
 	{"GetRegistryScanningConfiguration", op_get_registry_scanning_configuration, OP_READ},
 	{"ListImages", op_list_images, OP_READ},
 	{"ListTagsForResource", op_list_tags_for_resource, OP_READ},
@@ -81,6 +82,7 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	if (rc) {
 		ecr_state_rollback(ctx->db);
 		ecr_event_rollback(ctx, mark);
+		ecr_scan_forget(ctx);
 		json_decref(resp);
 		resp = NULL;
 		goto out;
@@ -88,11 +90,13 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	if ((rc = ecr_state_commit(ctx->db, err))) {
 		ecr_state_rollback(ctx->db);
 		ecr_event_rollback(ctx, mark);
+		ecr_scan_forget(ctx);
 		json_decref(resp);
 		resp = NULL;
 		goto out;
 	}
 	ecr_event_flush(ctx);
+	ecr_scan_after_commit(ctx, NULL); /* queued scans: run now (inline mode) or notify */
 	*resp_out = resp ? resp : json_object();
 out:
 	json_decref(empty);

@@ -9,14 +9,18 @@ int op_get_image_inventory(struct ecr_ctx *ctx, json_t *req, json_t **out, struc
 {
 	struct ecr_repo r;
 	struct ecr_image_ref ref;
-	json_t *inv = NULL;
+	json_t *inv = NULL, *pending = NULL;
 	int rc;
 	if (!json_is_string(json_object_get(req, "repositoryName")) || !json_is_object(json_object_get(req, "imageId")))
 		return ecr_err_set(err, ECR_E_VALIDATION, "GetImageInventory needs repositoryName and imageId");
 	if ((rc = ecr_repo_load(ctx, req, &r, err)) ||
 	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
-	    (rc = (json_is_true(json_object_get(req, "noCache")) ? ecr_inventory_fresh : ecr_inventory)(ctx, ref.digest, &inv, err)))
+	    (rc = ecr_inventory_read(ctx, ref.digest, json_is_true(json_object_get(req, "noCache")), &pending, &inv, err)))
 		return rc;
+	/* read in a read transaction (writers go on); the caches are written at its end,
+	 * best effort: if another writer got in first, the next call writes them */
+	ecr_inventory_save(ctx, pending);
+	json_decref(pending);
 	json_t *id = json_pack("{s:s}", "imageDigest", ref.digest);
 	if (ref.tag[0])
 		json_object_set_new(id, "imageTag", json_string(ref.tag));

@@ -26,9 +26,9 @@ int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct e
 	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
 	    (rc = ecr_scan_quota(ctx, ref.id, err)))
 		return rc;
-	/* The scan runs now, in this transaction: a scan killed half way leaves no row.
-	 * ECR answers IN_PROGRESS and so do we; the result is there for the next call. */
-	if ((rc = ecr_scan_image(ctx, &r, &ref, NULL, err)))
+	/* Only queued here, in this short transaction; the scan reads and matches after
+	 * the commit (inline mode) or in a worker (queued mode), holding no write lock. */
+	if ((rc = ecr_scan_enqueue(ctx, &ref, err)))
 		return rc;
 	*out = json_pack("{s:s, s:s, s:o, s:{s:s}}", "registryId", r.account, "repositoryName", r.name, "imageId",
 			 image_id_json(&ref), "imageScanStatus", "status", "IN_PROGRESS");

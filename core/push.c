@@ -244,30 +244,28 @@ static int insert_blob(struct ecr_ctx *ctx, struct ecr_archive_entry *e, struct 
 	return rc;
 }
 
-/* Scan on push, in its own transaction after the push committed: a scan that fails
- * is recorded as FAILED and never undoes the push. Returns the ImageScanStatus, or
- * NULL when the repository does not scan on push. */
+/* Scan on push, queued in its own transaction after the push committed, then run
+ * (inline mode: no transaction held while it reads) or left to the workers (queued
+ * mode: IN_PROGRESS). A scan that fails is recorded as FAILED and never undoes the push.
+ * Returns the ImageScanStatus, or NULL when the repository does not scan on push. */
 static json_t *scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref)
 {
 	struct ecr_err err = {0};
 	json_t *status = NULL;
-	size_t mark = ecr_event_mark(ctx);
 	if (ecr_state_begin(ctx->db, 1, &err))
 		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
 	if (!ecr_scancfg_on_push(ctx, r, NULL)) {
 		ecr_state_rollback(ctx->db);
 		return NULL;
 	}
-	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_image(ctx, r, ref, &status, &err) ||
-	    ecr_state_commit(ctx->db, &err)) {
+	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_enqueue(ctx, ref, &err) || ecr_state_commit(ctx->db, &err)) {
 		ecr_state_rollback(ctx->db);
-		ecr_event_rollback(ctx, mark);
-		json_decref(status);
+		ecr_scan_forget(ctx);
 		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
 				 "description", err.message);
 	}
-	ecr_event_flush(ctx);
-	return status;
+	ecr_scan_after_commit(ctx, &status);
+	return status ? status : json_pack("{s:s}", "status", "IN_PROGRESS");
 }
 
 int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, const char *tag,

@@ -1,15 +1,18 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "event.h"
 #include "inventory.h"
 #include "match.h"
 #include "scan.h"
+#include "scanwork.h"
 #include "state.h"
 
 int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
 {
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT max(started_at) FROM scan WHERE image_id = ?", err);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT max(started_at) FROM scan WHERE image_id = ? AND NOT interrupted", err);
 	int rc = 0;
 	if (!st)
 		return ECR_E_INTERNAL;
@@ -19,6 +22,76 @@ int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
 		rc = ecr_err_set(err, ECR_E_LIMIT_EXCEEDED, "The scan quota per image has been exceeded. Wait and try again.");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, struct ecr_err *err)
+{
+	int inl = ctx->scan_mode == ECR_SCAN_INLINE;
+	char owner[128], claim[40];
+	ecr_scanwork_owner(owner, sizeof(owner));
+	ecr_scanwork_token(claim);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"INSERT INTO scan(image_id, status, started_at, worker, claim, lease_until, attempts, queued)"
+		" VALUES(?, 'IN_PROGRESS', ?, ?, ?, ?, ?, ?)", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	double now = ecr_ctx_now(ctx);
+	sqlite3_bind_int64(st, 1, ref->id);
+	sqlite3_bind_double(st, 2, now);
+	if (inl) {
+		sqlite3_bind_text(st, 3, owner, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, claim, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 5, now + ECR_SCAN_LEASE_SECONDS);
+	}
+	sqlite3_bind_int(st, 6, inl);
+	sqlite3_bind_int(st, 7, !inl);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (inl)
+		json_array_append_new(ctx->scan_pending, json_pack("[I, s]", (json_int_t)sqlite3_last_insert_rowid(ctx->db), claim));
+	else
+		ctx->scan_queued = 1;
+	return 0;
+}
+
+void ecr_scan_forget(struct ecr_ctx *ctx)
+{
+	json_array_clear(ctx->scan_pending);
+	ctx->scan_queued = 0;
+}
+
+void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out)
+{
+	size_t i;
+	json_t *row;
+	if (status_out)
+		*status_out = NULL;
+	if (ctx->scan_queued) {
+		ctx->scan_queued = 0;
+		if (ctx->scan_notify)
+			ctx->scan_notify(ctx->scan_notify_ud);
+	}
+	if (!json_array_size(ctx->scan_pending))
+		return;
+	/* take the list: a scan's event consumer may queue more through this ctx */
+	json_t *batch = ctx->scan_pending;
+	ctx->scan_pending = json_array();
+	json_array_foreach(batch, i, row) {
+		struct ecr_err err = {0};
+		json_t *status = NULL;
+		/* a state error leaves the row claimed by this process: recovered once it ends */
+		ecr_scan_run(ctx, (long long)json_integer_value(json_array_get(row, 0)),
+			     json_string_value(json_array_get(row, 1)), &status, &err);
+		if (status_out && status) {
+			json_decref(*status_out);
+			*status_out = status;
+		} else {
+			json_decref(status);
+		}
+	}
+	json_decref(batch);
 }
 
 static json_t *image_tags(struct ecr_ctx *ctx, long long image_id)
@@ -34,35 +107,41 @@ static json_t *image_tags(struct ecr_ctx *ctx, long long image_id)
 	return tags;
 }
 
-static int store(struct ecr_ctx *ctx, long long image_id, double started, const char *status, const char *desc,
+/* The result into the claimed row (the caller's write transaction): 1 when the claim
+ * still held and the row was written, 0 when it was lost. */
+static int store(struct ecr_ctx *ctx, long long id, const char *claim, const char *status, const char *desc,
 		 json_t *m, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"INSERT INTO scan(image_id, status, description, started_at, completed_at, source_updated_at, counts)"
-		" VALUES(?, ?, ?, ?, ?, ?, ?)", err);
+		"UPDATE scan SET status = ?, description = ?, completed_at = ?, source_updated_at = ?, counts = ?,"
+		" worker = NULL, claim = NULL, lease_until = NULL"
+		" WHERE id = ? AND claim = ? AND status = 'IN_PROGRESS'", err);
 	if (!st)
 		return ECR_E_INTERNAL;
 	char *counts = m ? json_dumps(json_object_get(m, "counts"), JSON_COMPACT) : NULL;
 	json_t *upd = m ? json_object_get(m, "sourceUpdatedAt") : NULL;
-	sqlite3_bind_int64(st, 1, image_id);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(st, 4, started);
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, desc, -1, SQLITE_TRANSIENT);
 	if (m)
-		sqlite3_bind_double(st, 5, ecr_ctx_now(ctx));
+		sqlite3_bind_double(st, 3, ecr_ctx_now(ctx));
 	else
-		sqlite3_bind_null(st, 5);
+		sqlite3_bind_null(st, 3);
 	if (json_is_number(upd))
-		sqlite3_bind_double(st, 6, json_number_value(upd));
+		sqlite3_bind_double(st, 4, json_number_value(upd));
 	else
-		sqlite3_bind_null(st, 6);
-	sqlite3_bind_text(st, 7, counts ? counts : "{}", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, counts ? counts : "{}", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, id);
+	sqlite3_bind_text(st, 7, claim, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
 	sqlite3_finalize(st);
 	free(counts);
-	if (rc || !m)
+	if (rc)
 		return rc;
-	long long scan_id = sqlite3_last_insert_rowid(ctx->db);
+	if (!sqlite3_changes(ctx->db))
+		return 0;
+	if (!m)
+		return 1;
 	st = ecr_state_prepare(ctx->db,
 		"INSERT INTO finding(scan_id, ord, name, description, uri, severity, attributes) VALUES(?, ?, ?, ?, ?, ?, ?)", err);
 	if (!st)
@@ -72,7 +151,7 @@ static int store(struct ecr_ctx *ctx, long long image_id, double started, const 
 	json_array_foreach(json_object_get(m, "findings"), i, f) {
 		char *attrs = json_dumps(json_object_get(f, "attributes"), JSON_COMPACT);
 		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, scan_id);
+		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (long long)i + 1);
 		sqlite3_bind_text(st, 3, json_string_value(json_object_get(f, "name")), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, json_string_value(json_object_get(f, "description")), -1, SQLITE_STATIC);
@@ -86,35 +165,59 @@ static int store(struct ecr_ctx *ctx, long long image_id, double started, const 
 		}
 	}
 	sqlite3_finalize(st);
-	return rc;
+	return rc ? rc : 1;
 }
 
-int ecr_scan_image(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
-		   json_t **status_out, struct ecr_err *err)
+/* The image a claimed scan is about: its row id, digest and repository name. 0 when
+ * the claim is gone. */
+static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, struct ecr_image_ref *ref,
+			 char *repo, size_t repo_n, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT i.id, i.digest, r.name FROM scan s JOIN image i ON i.id = s.image_id"
+		" JOIN repository r ON r.id = i.repo_id WHERE s.id = ? AND s.claim = ? AND s.status = 'IN_PROGRESS'", err);
+	int found = 0;
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, claim, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		memset(ref, 0, sizeof(*ref));
+		ref->id = sqlite3_column_int64(st, 0);
+		snprintf(ref->digest, sizeof(ref->digest), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(repo, repo_n, "%s", (const char *)sqlite3_column_text(st, 2));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err)
 {
 	struct ecr_err why = {0};
-	json_t *inv = NULL, *m = NULL;
-	double started = ecr_ctx_now(ctx);
+	struct ecr_image_ref ref;
+	json_t *inv = NULL, *m = NULL, *pending = NULL;
 	const char *status;
-	char desc[1200];
+	char desc[1200], repo[260];
 	int rc;
 	if (status_out)
 		*status_out = NULL;
-	rc = ecr_inventory(ctx, ref->digest, &inv, &why);
-	if (rc == ECR_E_ARCHIVE) {
+	if ((rc = claimed_image(ctx, id, claim, &ref, repo, sizeof(repo), err)) <= 0)
+		return rc;
+	/* the long part: no transaction is open, so writers never wait for it */
+	rc = ecr_inventory_read(ctx, ref.digest, 0, &pending, &inv, &why);
+	if (rc) {
+		/* a layer we refuse, or the state failing under us: FAILED with why, never
+		 * IN_PROGRESS forever */
 		status = "FAILED";
 		snprintf(desc, sizeof(desc), "%s", why.message);
-	} else if (rc) {
-		*err = why;
-		return rc;
 	} else if (json_object_get(inv, "unsupported")) {
 		status = "UNSUPPORTED_IMAGE";
 		snprintf(desc, sizeof(desc), "%s", ECR_SCAN_UNSUPPORTED_TEXT);
+	} else if ((rc = ecr_match(ctx, inv, &m, &why))) {
+		status = "FAILED";
+		snprintf(desc, sizeof(desc), "%s", why.message);
 	} else {
-		if ((rc = ecr_match(ctx, inv, &m, err))) {
-			json_decref(inv);
-			return rc;
-		}
 		status = "COMPLETE";
 		if (json_is_true(json_object_get(m, "covered"))) {
 			snprintf(desc, sizeof(desc), "%s", ECR_SCAN_OK_TEXT);
@@ -127,14 +230,29 @@ int ecr_scan_image(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct e
 				 json_string_value(json_object_get(os, "versionId")));
 		}
 	}
-	if ((rc = store(ctx, ref->id, started, status, desc, m, err)))
+	/* the short part: one write transaction for the result, its caches and event */
+	size_t mark = ecr_event_mark(ctx);
+	if ((rc = ecr_state_begin(ctx->db, 1, err)))
 		goto out;
-	json_t *tags = image_tags(ctx, ref->id);
-	ecr_event_queue(ctx, ecr_event_scan(ctx, r->name, ref->digest, tags, status, m ? json_object_get(m, "counts") : NULL));
-	json_decref(tags);
+	rc = store(ctx, id, claim, status, desc, m, err);
+	if (rc == 1) {
+		ecr_inventory_save(ctx, pending);
+		json_t *tags = image_tags(ctx, ref.id);
+		ecr_event_queue(ctx, ecr_event_scan(ctx, repo, ref.digest, tags, status, m ? json_object_get(m, "counts") : NULL));
+		json_decref(tags);
+	}
+	if (rc <= 0 || ecr_state_commit(ctx->db, err)) {
+		ecr_state_rollback(ctx->db);
+		ecr_event_rollback(ctx, mark);
+		rc = rc < 0 ? rc : rc == 0 ? 0 : ECR_E_INTERNAL;
+		goto out;
+	}
+	ecr_event_flush(ctx);
 	if (status_out)
 		*status_out = json_pack("{s:s, s:s}", "status", status, "description", desc);
+	rc = 1;
 out:
+	json_decref(pending);
 	json_decref(inv);
 	json_decref(m);
 	return rc;

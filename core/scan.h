@@ -1,5 +1,8 @@
-/* One scan of one image: inventory → matching → one scan row with its findings,
- * written in the caller's transaction; the scan-complete event queued. */
+/* One scan of one image. A scan is a row: queued IN_PROGRESS in the caller's short
+ * transaction (ecr_scan_enqueue), then run with no transaction held while the layers
+ * are read and matched, and finished in one short transaction that writes its status,
+ * findings and caches and queues the scan event (ecr_scan_run). Who runs a queued scan,
+ * and when, is core/scanwork.c's business (see ecr.h). Core-internal. */
 #ifndef ECR_SCAN_H
 #define ECR_SCAN_H
 #include "image.h"
@@ -8,12 +11,22 @@
 #define ECR_SCAN_OK_TEXT "The scan was completed successfully."
 #define ECR_SCAN_UNSUPPORTED_TEXT "The operating system and/or package manager are not supported."
 
-/* LimitExceededException when the image was scanned less than a day ago. */
+/* LimitExceededException when the image was scanned less than a day ago (scans that
+ * died unfinished do not count). */
 int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err);
-/* Scans image ref of repository r. A scan that cannot read the image is recorded as
- * FAILED (with why) or UNSUPPORTED_IMAGE, not returned as an error; errors are for
- * the state itself. *status_out (new reference, may be NULL): the ImageScanStatus. */
-int ecr_scan_image(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
-		   json_t **status_out, struct ecr_err *err);
+/* Queues a scan of image ref (inside the caller's write transaction). In inline mode
+ * the row is claimed by this process at once and run by ecr_scan_after_commit. */
+int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref,
+		     struct ecr_err *err);
+/* After the transaction that queued scans committed: runs this process's inline scans
+ * (no transaction open), or tells the notify hook. *status_out (new reference, may be
+ * NULL): the ImageScanStatus of the last scan run here. */
+void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out);
+/* The transaction that queued scans rolled back. */
+void ecr_scan_forget(struct ecr_ctx *ctx);
+/* Runs scan id under claim (no transaction may be open). 1 when this run wrote the
+ * result, 0 when the claim was lost (taken over, or the image deleted meanwhile);
+ * negative on a state error (the row then stays claimed until recovery). */
+int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err);
 
 #endif

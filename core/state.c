@@ -56,6 +56,15 @@ static const char *const migrations[] = {
 	"CREATE TABLE cve_info(vuln_id TEXT PRIMARY KEY, source_id INTEGER NOT NULL"
 	" REFERENCES feed_source(id) ON DELETE CASCADE, description TEXT,"
 	" cvss2_vector TEXT, cvss2_score REAL, cvss3_vector TEXT, cvss3_score REAL);",
+	/* 3: scans are queued and claimed (core/scanwork.c): who runs one, under which claim,
+	 * until when; how often it was taken up; whether it died unfinished (no quota) */
+	"ALTER TABLE scan ADD COLUMN worker TEXT;"
+	"ALTER TABLE scan ADD COLUMN claim TEXT;"
+	"ALTER TABLE scan ADD COLUMN lease_until REAL;"
+	"ALTER TABLE scan ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scan ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scan ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX scan_in_progress ON scan(id) WHERE status = 'IN_PROGRESS';",
 };
 
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err)
