@@ -2,10 +2,10 @@
 PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
-PKGS = lua5.4 jansson libarchive sqlite3 libcrypto libcurl
+PKGS = lua5.4 jansson libarchive sqlite3 libcrypto libcurl libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libarchive and libcurl are loaded on first use (core/lazy_archive.c,
-# frontends/aws/lazy_curl.c): only their headers are needed to build
+# libarchive, libcurl and libmicrohttpd are loaded on first use (core/lazy_archive.c,
+# frontends/lazy_curl.c, frontends/serve/lazy_mhd.c): only their headers are needed to build
 PKG_LIBS := $(shell pkg-config --libs lua5.4 jansson sqlite3 libcrypto 2>/dev/null)
 CFLAGS ?= -g -O2
 # what the code needs, kept apart from CFLAGS so `make CFLAGS=…` (and asan) keeps it
@@ -37,7 +37,7 @@ Q = @
 endif
 
 CORE_SRC = $(sort $(wildcard core/*.c))
-FRONT_SRC = frontends/main.c frontends/config.c frontends/lazy_curl.c frontends/lazy_readline.c frontends/lineread.c frontends/remote.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c frontends/pwsh/*.c))
+FRONT_SRC = frontends/main.c frontends/config.c frontends/lazy_curl.c frontends/lazy_readline.c frontends/lineread.c frontends/remote.c $(sort $(wildcard frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c frontends/pwsh/*.c frontends/serve/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite

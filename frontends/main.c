@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "lua/lua_fe.h"
 #include "pwsh/ps.h"
+#include "serve/serve_int.h"
 #include "../core/digest.h"
 #include "../core/event.h"
 
@@ -29,6 +30,7 @@ static const struct entry entries[] = {
 	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module"},
 	{"pwsh", ps_main, "pwsh [-Command '…' | -File f.ps1]: PowerShell-style shell and scripts with the AWS.Tools.ECR cmdlets (also links named after them)"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
+	{"serve", serve_main, "serve [--listen HOST:PORT] [--no-auth]: the ECR API and the registry over HTTP"},
 	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
 	{"version", cli_version, "print the version"},
 	{"vulndb", cli_vulndb, "vulndb import PATH… | vulndb status: vulnerability feeds, offline"},

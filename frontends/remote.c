@@ -1,6 +1,4 @@
 /* The endpoint client (remote.h): `aws --endpoint-url` and the cmdlets' -EndpointUrl. */
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,32 +8,13 @@
 
 #include "../core/buf.h"
 #include "../core/model.h"
+#include "../core/sigv4.h"
 #include "config.h"
 #include "lazy_curl.h"
 #include "remote.h"
 
 #define MAX_ATTEMPTS 3           /* the CLI's standard retry mode */
 #define MAX_RESPONSE (256u << 20) /* a response body larger than this is refused */
-
-static void hex(const unsigned char *p, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
-
-static void sha256_hex(const char *p, size_t n, char out[65])
-{
-	unsigned char md[32];
-	unsigned int len = 0;
-	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
-	hex(md, 32, out);
-}
-
-static void hmac(const void *key, size_t klen, const char *msg, unsigned char out[32])
-{
-	unsigned int n = 0;
-	HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, strlen(msg), out, &n);
-}
 
 /* Python json.dumps(separators=(", ", ": "), ensure_ascii=False): the CLI's body. */
 static void body(struct buf *b, json_t *v)
@@ -185,12 +164,40 @@ static void dbg(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* the headers the CLI signs, as botocore lists them (with a session token, it signs
+ * that too) */
+#define SIGNED_HEADERS "content-type;host;x-amz-date;x-amz-target"
+#define SIGNED_HEADERS_TOKEN "content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
+
+struct sigv4_hdrs {
+	const char *host;    /* Host, with the port as the URL has it */
+	const char *amzdate; /* X-Amz-Date */
+	const char *target;  /* X-Amz-Target */
+	const char *token;   /* X-Amz-Security-Token, or NULL */
+};
+
+static const char *signed_value(void *ud, const char *name)
+{
+	const struct sigv4_hdrs *h = ud;
+	if (!strcmp(name, "content-type"))
+		return "application/x-amz-json-1.1";
+	if (!strcmp(name, "host"))
+		return h->host;
+	if (!strcmp(name, "x-amz-date"))
+		return h->amzdate;
+	if (!strcmp(name, "x-amz-target"))
+		return h->target;
+	if (!strcmp(name, "x-amz-security-token"))
+		return h->token;
+	return NULL;
+}
+
 /* One signed request. Returns the HTTP status (0 on a transport failure, with msg in the
  * CLI's words and transport in HttpClient's). */
 static long send_once(const struct fe_remote *r, const struct creds *c, const char *op,
 		      const char *payload, struct buf *resp, char *msg, size_t msgn, char *transport, size_t transportn)
 {
-	char amzdate[32], date[16], host[512], target[256], payload_hash[65], canon_hash[65], sig[65];
+	char amzdate[32], date[16], host[512], target[256], payload_hash[65], sig[65];
 	char scope[128], hdr[1024], auth[1024], ua[512];
 	const char *region = r->region;
 	time_t now = time(NULL);
@@ -200,30 +207,18 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	strftime(date, sizeof(date), "%Y%m%d", &tm);
 	url_host(r->endpoint, host, sizeof(host));
 	snprintf(target, sizeof(target), "%s.%s", ecr_target_prefix, op);
-	sha256_hex(payload, strlen(payload), payload_hash);
-	struct buf canon;
-	ecr_buf_init(&canon, 1 << 20);
-	ecr_buf_printf(&canon, "POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:%s\nx-amz-date:%s\nx-amz-target:%s\n\n"
-			       "content-type;host;x-amz-date;x-amz-target\n%s",
-		       host, amzdate, target, payload_hash);
-	sha256_hex(canon.data, canon.len, canon_hash);
-	ecr_buf_release(&canon);
+	ecr_sigv4_sha256_hex(payload, strlen(payload), payload_hash);
 	snprintf(scope, sizeof(scope), "%s/%s/ecr/aws4_request", date, region);
-	struct buf sts;
-	ecr_buf_init(&sts, 4096);
-	ecr_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s", amzdate, scope, canon_hash);
-	unsigned char k1[32], k2[32], k3[32], k4[32], s[32];
-	char kinit[512];
-	snprintf(kinit, sizeof(kinit), "AWS4%s", c->secret);
-	hmac(kinit, strlen(kinit), date, k1);
-	hmac(k1, 32, region, k2);
-	hmac(k2, 32, "ecr", k3);
-	hmac(k3, 32, "aws4_request", k4);
-	hmac(k4, 32, sts.data, s);
-	ecr_buf_release(&sts);
-	hex(s, 32, sig);
-	snprintf(auth, sizeof(auth), "Authorization: AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=%s",
-		 c->key, scope, sig);
+	struct sigv4_hdrs sh = {host, amzdate, target, c->token};
+	const char *signed_headers = c->token ? SIGNED_HEADERS_TOKEN : SIGNED_HEADERS;
+	struct ecr_sigv4_req sr = {"POST", "/", "", signed_headers, signed_value, &sh, payload_hash, amzdate,
+				   region, "ecr", c->secret};
+	if (ecr_sigv4_sign(&sr, sig, NULL, NULL)) {
+		snprintf(msg, msgn, "cannot sign the request (a value is too long)");
+		return 0;
+	}
+	snprintf(auth, sizeof(auth), "Authorization: " ECR_SIGV4_ALGORITHM " Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+		 c->key, scope, signed_headers, sig);
 
 	CURL *h = curl_easy_init();
 	struct curl_slist *hl = NULL;

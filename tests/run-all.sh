@@ -35,5 +35,6 @@ step fuzz-replay tests/scripts/fuzz_replay.sh "$build"
 step golden-replay /usr/bin/python3 tests/scripts/golden_replay.py "$bin"
 step jmespath /usr/bin/python3 tests/scripts/jmespath.py "$bin"
 step oracle-diff /usr/bin/python3 tests/scripts/oracle_diff.py "$bin"
+step serve tests/scripts/serve.sh "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]

@@ -1,0 +1,290 @@
+/* The ECR API over HTTP: AWS JSON 1.1 (POST /, X-Amz-Target) → ecr_call, with the
+ * request's SigV4 signature checked first (serve.md §1–2). Errors are answered as the
+ * service answers them: the exception's HTTP status and {"__type", "message"}. */
+#define _XOPEN_SOURCE 700 /* strptime */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../../core/buf.h"
+#include "../../core/model.h"
+#include "../../core/sigv4.h"
+#include "serve.h"
+#include "serve_int.h"
+
+#define JSON11 "application/x-amz-json-1.1"
+/* The largest request body taken: UploadLayerPart carries a base64 layer part in its
+ * JSON, and the service's own parts are at most 20 MiB of bytes (~27 MiB as base64). */
+#define MAX_BODY (32u << 20)
+#define SKEW (15 * 60) /* ECR's window for X-Amz-Date, either way */
+
+struct api_req {
+	struct buf body;         /* the JSON body, as it arrives */
+	char *op;                /* the operation named by X-Amz-Target (for the log too) */
+	int too_big;             /* the body passed MAX_BODY */
+};
+
+static void request_id(char out[37])
+{
+	unsigned char b[16];
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		memset(b, 0, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+		 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* An answer in the JSON 1.1 protocol's form; type NULL: success with body v. */
+static void answer(struct serve_req *r, int status, const char *type, const char *message, json_t *v)
+{
+	char rid[37];
+	request_id(rid);
+	serve_add_header(r, "x-amzn-RequestId", rid);
+	if (type) {
+		json_t *e = json_object();
+		json_object_set_new(e, "__type", json_string(type));
+		if (message)
+			json_object_set_new(e, "message", json_string(message));
+		serve_respond_json(r, status, JSON11, e);
+		json_decref(e);
+		return;
+	}
+	serve_respond_json(r, status, JSON11, v);
+}
+
+static int on_body(struct serve_req *r, const char *data, size_t n)
+{
+	struct api_req *a = r->hdata;
+	if (a->too_big)
+		return 0;
+	if (ecr_buf_add(&a->body, data, n)) {
+		a->too_big = 1; /* the buffer freed itself; the rest is dropped */
+		return 0;
+	}
+	return 0;
+}
+
+static void on_free(struct serve_req *r)
+{
+	struct api_req *a = r->hdata;
+	if (!a)
+		return;
+	ecr_buf_release(&a->body);
+	free(a->op);
+	free(a);
+	r->hdata = NULL;
+}
+
+/* ---- SigV4, as the service front door checks it (serve.md §2.5) ---- */
+
+static const char *lookup(void *ud, const char *lname)
+{
+	return serve_header_all(ud, lname);
+}
+
+static void fmt_amz(time_t t, char out[17])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+static int parse_amz(const char *s, time_t *out)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = strlen(s) == 16 ? strptime(s, "%Y%m%dT%H%M%SZ", &tm) : NULL;
+	if (!end || *end)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+/* 0 when r is signed by a known key (region_out: the scope's region); otherwise the
+ * request has been answered with the exception. */
+static int check_auth(struct serve_req *r, const char *body, size_t n, char *region_out, size_t rn)
+{
+	const char *h = serve_header(r, "Authorization");
+	char msg[2048], now_s[17], lim_s[17], date_s[17];
+	struct ecr_sigv4_auth a;
+	int enforce = !serve_config()->no_auth;
+	region_out[0] = '\0';
+	if (!h) {
+		if (enforce)
+			answer(r, 403, "MissingAuthenticationTokenException", "Missing Authentication Token", NULL);
+		return enforce ? -1 : 0;
+	}
+	if (ecr_sigv4_parse(h, &a, msg, sizeof(msg))) {
+		if (enforce)
+			answer(r, 400, "IncompleteSignatureException", msg, NULL);
+		return enforce ? -1 : 0;
+	}
+	snprintf(region_out, rn, "%s", a.region);
+	if (!enforce) /* --no-auth: any signature passes, its region still picks the region */
+		return 0;
+	const char *amz = serve_header(r, "X-Amz-Date");
+	char from_date[17];
+	if (!amz) { /* an RFC 7231 Date header instead, as SigV4 allows */
+		const char *d = serve_header(r, "Date");
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		const char *end = d ? strptime(d, "%a, %d %b %Y %H:%M:%S GMT", &tm) : NULL;
+		if (!end || *end) {
+			answer(r, 400, "IncompleteSignatureException",
+			       "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.", NULL);
+			return -1;
+		}
+		fmt_amz(timegm(&tm), from_date);
+		amz = from_date;
+	}
+	time_t t, now = time(NULL);
+	if (parse_amz(amz, &t)) {
+		snprintf(msg, sizeof(msg), "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", amz);
+		answer(r, 400, "IncompleteSignatureException", msg, NULL);
+		return -1;
+	}
+	fmt_amz(now, now_s);
+	fmt_amz(t, date_s);
+	if (t < now - SKEW) {
+		fmt_amz(now - SKEW, lim_s);
+		snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - 15 min.)", date_s, lim_s, now_s);
+		answer(r, 400, "InvalidSignatureException", msg, NULL);
+		return -1;
+	}
+	if (t > now + SKEW) {
+		fmt_amz(now + SKEW, lim_s);
+		snprintf(msg, sizeof(msg), "Signature not yet current: %s is still later than %s (%s + 15 min.)", date_s, lim_s, now_s);
+		answer(r, 400, "InvalidSignatureException", msg, NULL);
+		return -1;
+	}
+	if (strncmp(a.date, amz, 8)) {
+		snprintf(msg, sizeof(msg), "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%.8s', from '%s'.",
+			 a.date, amz, amz);
+		answer(r, 400, "InvalidSignatureException", msg, NULL);
+		return -1;
+	}
+	if (strcmp(a.service, "ecr")) {
+		answer(r, 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'ecr'. ", NULL);
+		return -1;
+	}
+	/* host and the date must be signed; every signed header must be present */
+	char sh[1030];
+	snprintf(sh, sizeof(sh), ";%s;", a.signed_headers);
+	if (!strstr(sh, ";host;") || (!strstr(sh, ";x-amz-date;") && !strstr(sh, ";date;"))) {
+		answer(r, 400, "InvalidSignatureException",
+		       "The request signature must sign the 'host' header and either 'x-amz-date' or 'date'.", NULL);
+		return -1;
+	}
+	const char *token = NULL, *secret = serve_cred_secret(a.akid, &token);
+	if (!secret) {
+		answer(r, 400, "UnrecognizedClientException", "The security token included in the request is invalid.", NULL);
+		return -1;
+	}
+	if (token) { /* a key configured with a session token takes only requests that sign it */
+		const char *t2 = serve_header(r, "X-Amz-Security-Token");
+		if (!t2 || strcmp(t2, token) || !strstr(sh, ";x-amz-security-token;")) {
+			answer(r, 400, "UnrecognizedClientException", "The security token included in the request is invalid.", NULL);
+			return -1;
+		}
+	}
+	char ph[65];
+	ecr_sigv4_sha256_hex(body ? body : "", n, ph);
+	const char *claimed = serve_header(r, "X-Amz-Content-Sha256");
+	if (claimed && strcmp(claimed, ph)) {
+		answer(r, 400, "InvalidSignatureException",
+		       "The provided 'x-amz-content-sha256' header does not match what was computed.", NULL);
+		return -1;
+	}
+	char sig[65];
+	struct ecr_sigv4_req sr = {r->method, "/", "", a.signed_headers, lookup, r, ph, amz, a.region, a.service, secret};
+	if (ecr_sigv4_sign(&sr, sig, NULL, NULL) || !ecr_sigv4_equal(sig, a.signature)) {
+		answer(r, 400, "InvalidSignatureException",
+		       "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+		       "Access Key and signing method. Consult the service documentation for details.", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the operation ---- */
+
+static void on_end(struct serve_req *r)
+{
+	struct api_req *a = r->hdata;
+	struct ecr_err err;
+	char region[64], msg[512];
+	json_t *req = NULL, *resp = NULL;
+	if (a->too_big) {
+		snprintf(msg, sizeof(msg), "the request body is over the %u bytes ecrlite takes", MAX_BODY);
+		answer(r, 413, "SerializationException", msg, NULL);
+		return;
+	}
+	if (check_auth(r, a->body.data, a->body.len, region, sizeof(region)))
+		return;
+	const char *target = serve_header(r, "X-Amz-Target");
+	if (!a->op || (!ecr_model_op(a->op) && !ecr_op_supported(a->op))) {
+		snprintf(msg, sizeof(msg), "Unknown operation: %s", target ? target : "");
+		answer(r, 404, "UnknownOperationException", msg, NULL);
+		return;
+	}
+	if (a->body.len) {
+		json_error_t je;
+		req = json_loadb(a->body.data, a->body.len, 0, &je);
+		if (!json_is_object(req)) {
+			json_decref(req);
+			answer(r, 400, "SerializationException", NULL, NULL);
+			return;
+		}
+	}
+	struct ecr_ctx *ctx = serve_ctx(r, &err);
+	if (!ctx || (region[0] && ecr_ctx_set_region(ctx, region, &err))) {
+		json_decref(req);
+		if (ctx) /* a region no ECR scope could name */
+			answer(r, 400, "InvalidSignatureException", "Credential should be scoped to a valid region. ", NULL);
+		else
+			answer(r, 500, "ServerException", err.message, NULL);
+		return;
+	}
+	if (ecr_call(ctx, a->op, req, &resp, &err)) {
+		const struct ecr_err_info *info = ecr_err_info(err.code);
+		answer(r, info->http_status, info->name, err.message, NULL);
+	} else {
+		answer(r, 200, NULL, NULL, resp);
+	}
+	json_decref(req);
+	json_decref(resp);
+}
+
+void serve_api_handle(struct serve_req *r)
+{
+	if (strcmp(r->path, "/") || strcmp(r->method, "POST")) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "Unknown operation: %s %.500s (the ECR API is POST /, the registry /v2/)",
+			 r->method, r->path);
+		answer(r, 404, "UnknownOperationException", msg, NULL);
+		return;
+	}
+	struct api_req *a = calloc(1, sizeof(*a));
+	if (!a) {
+		answer(r, 500, "ServerException", "out of memory", NULL);
+		return;
+	}
+	ecr_buf_init(&a->body, MAX_BODY);
+	const char *target = serve_header(r, "X-Amz-Target");
+	size_t pl = strlen(ecr_target_prefix);
+	if (target && !strncmp(target, ecr_target_prefix, pl) && target[pl] == '.' && target[pl + 1] &&
+	    strlen(target + pl + 1) < 128)
+		a->op = strdup(target + pl + 1);
+	r->hdata = a;
+	r->op = a->op;
+	r->on_body = on_body;
+	r->on_end = on_end;
+	r->on_free = on_free;
+	int64_t cl = serve_content_length(r);
+	if (cl > (int64_t)MAX_BODY)
+		a->too_big = 1; /* answered at the end, the body itself dropped as it comes */
+}

@@ -1,0 +1,32 @@
+/* What the server's own files share (serve_main.c, serve_http.c, serve_api.c); the
+ * protocol handlers of other areas need only serve.h. */
+#ifndef SERVE_INT_H
+#define SERVE_INT_H
+#include <sys/socket.h>
+
+struct MHD_Daemon;
+
+/* Starts the daemon: a thread per connection, idle connections closed after timeout
+ * seconds, at most max_conns at once; TLS when key and cert (PEM text) are given. */
+struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
+				    unsigned timeout, unsigned max_conns);
+/* Waits until no request is in flight, at most seconds; returns how many still are. */
+int serve_wait_idle(int seconds);
+/* Puts an open context into the pool (the one opened at the start). */
+struct ecr_ctx;
+void serve_pool_give(struct ecr_ctx *ctx);
+/* Closes the idle state contexts (at the stop). */
+void serve_pool_drain(void);
+/* "127.0.0.1:5000" as the server listens (for a request without Host). */
+const char *serve_listen_hostport(void);
+/* 1 when the per-request log is off (--quiet). */
+int serve_quiet(void);
+
+/* The server's credentials (--credentials FILE): the secret of access key id, and its
+ * session token (NULL when it has none) in *token. NULL when the key is unknown. */
+const char *serve_cred_secret(const char *akid, const char **token);
+
+/* `ecrlite serve ARGS…` (main.c's table). */
+int serve_main(int argc, char **argv);
+
+#endif

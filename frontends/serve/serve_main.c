@@ -1,0 +1,326 @@
+/* `ecrlite serve`: options, credentials, the listening socket, signals, and the stop.
+ * The server runs in the foreground; SIGINT or SIGTERM stop it once the requests in
+ * flight are answered. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../../core/buf.h"
+#include "lazy_mhd.h"
+#include "serve.h"
+#include "serve_int.h"
+
+#define STOP_GRACE 30        /* seconds in-flight requests get to finish at a stop */
+#define MAX_CREDS 256        /* keys in a credentials file */
+#define MAX_FILE (1u << 20)  /* credentials file, TLS key or certificate: larger is refused */
+
+static struct serve_config config = {0, 0, "us-east-1", NULL};
+static char listen_hostport[300];
+static int quiet;
+
+const struct serve_config *serve_config(void) { return &config; }
+const char *serve_listen_hostport(void) { return listen_hostport; }
+int serve_quiet(void) { return quiet; }
+
+struct cred {
+	char *key;           /* aws_access_key_id */
+	char *secret;        /* aws_secret_access_key */
+	char *token;         /* aws_session_token, or NULL */
+};
+static struct cred creds[MAX_CREDS];
+static int ncreds;
+
+const char *serve_cred_secret(const char *akid, const char **token)
+{
+	for (int i = 0; i < ncreds; i++)
+		if (!strcmp(creds[i].key, akid)) {
+			*token = creds[i].token;
+			return creds[i].secret;
+		}
+	*token = NULL;
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ecrlite serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
+		   "                     [--credentials FILE | --no-auth] [--region REGION] [--quiet]\n"
+		   "  --listen        address to listen on (default 127.0.0.1:5000; port 0 picks a free one)\n"
+		   "  --credentials   keys requests are signed with, ~/.aws/credentials format\n"
+		   "                  (default $ECRLITE_HOME/credentials)\n"
+		   "  --no-auth       no signature check, the registry open (loopback only)\n"
+		   "  --region        region of requests that name none (default us-east-1)\n"
+		   "  --idle-timeout  seconds before an idle connection is closed (default 60)\n"
+		   "  --quiet         no line per request on stderr\n");
+}
+
+static char *slurp(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+	if (!f) {
+		fprintf(stderr, "ecrlite serve: error: cannot read %s '%s': %s\n", what, path, strerror(errno));
+		return NULL;
+	}
+	ecr_buf_init(&b, MAX_FILE);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (ecr_buf_add(&b, chunk, n)) {
+			fprintf(stderr, "ecrlite serve: error: %s '%s' is over %u bytes\n", what, path, MAX_FILE);
+			fclose(f);
+			return NULL;
+		}
+	fclose(f);
+	return b.data ? ecr_buf_detach(&b) : strdup("");
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* ~/.aws/credentials: [section] lines, then key = value lines; # and ; comments. Every
+ * section with both keys becomes one credential. -1 on a file that cannot be read. */
+static int load_creds(const char *path, int must_exist)
+{
+	struct stat st;
+	if (!must_exist && stat(path, &st) && errno == ENOENT)
+		return 0;
+	char *text = slurp(path, "credentials file");
+	if (!text)
+		return -1;
+	struct cred cur = {0};
+	int line = 0;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save);; l = strtok_r(NULL, "\n", &save)) {
+		line++;
+		char *s = l ? trim(l) : NULL;
+		if (!s || *s == '[') { /* a section ends */
+			if (cur.key && cur.secret && ncreds < MAX_CREDS) {
+				creds[ncreds++] = cur;
+			} else {
+				free(cur.key);
+				free(cur.secret);
+				free(cur.token);
+			}
+			memset(&cur, 0, sizeof(cur));
+			if (!s)
+				break;
+			continue;
+		}
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		char *k = trim(s), *v = trim(eq + 1), **slot = NULL;
+		if (!strcmp(k, "aws_access_key_id"))
+			slot = &cur.key;
+		else if (!strcmp(k, "aws_secret_access_key"))
+			slot = &cur.secret;
+		else if (!strcmp(k, "aws_session_token"))
+			slot = &cur.token;
+		if (slot && *v) {
+			free(*slot);
+			*slot = strdup(v);
+		}
+	}
+	free(text);
+	return 0;
+}
+
+/* HOST:PORT, [V6]:PORT, HOST (port 5000) or :PORT (127.0.0.1) → a socket address */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *loopback)
+{
+	char host[256], port[16] = "5000";
+	const char *colon;
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+		if (!end || (size_t)(end - spec - 1) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(end - spec - 1), spec + 1);
+		if (end[1] == ':')
+			snprintf(port, sizeof(port), "%s", end + 2);
+		else if (end[1])
+			return -1;
+	} else if ((colon = strrchr(spec, ':')) && !strchr(colon + 1, ']')) {
+		if ((size_t)(colon - spec) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
+		snprintf(port, sizeof(port), "%s", colon + 1);
+		if (!*host)
+			snprintf(host, sizeof(host), "127.0.0.1");
+	} else {
+		snprintf(host, sizeof(host), "%s", spec);
+	}
+	if (!*port || strspn(port, "0123456789") != strlen(port) || atoi(port) > 65535)
+		return -1;
+	struct addrinfo hints, *res = NULL;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+	if (getaddrinfo(host, port, &hints, &res) || !res)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (ss->ss_family == AF_INET)
+		*loopback = (ntohl(((struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	else
+		*loopback = IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)ss)->sin6_addr);
+	return 0;
+}
+
+static int bound_port(struct MHD_Daemon *d, const struct sockaddr_storage *ss)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (i && i->port)
+		return i->port;
+	return ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+					      : ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+int serve_main(int argc, char **argv)
+{
+	const char *listen_spec = "127.0.0.1:5000", *cert_file = NULL, *key_file = NULL, *cred_file = NULL;
+	unsigned idle = 60;
+	char *key = NULL, *cert = NULL, *home = NULL, path[4096];
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err;
+	int rc = 1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = 1;
+		if (!strcmp(a, "--listen") && v)
+			listen_spec = v;
+		else if (!strcmp(a, "--tls-cert") && v)
+			cert_file = v;
+		else if (!strcmp(a, "--tls-key") && v)
+			key_file = v;
+		else if (!strcmp(a, "--credentials") && v)
+			cred_file = v;
+		else if (!strcmp(a, "--region") && v)
+			config.region = v;
+		else if (!strcmp(a, "--idle-timeout") && v && atoi(v) > 0)
+			idle = (unsigned)atoi(v);
+		else if ((takes = 0), !strcmp(a, "--no-auth"))
+			config.no_auth = 1;
+		else if (!strcmp(a, "--quiet"))
+			quiet = 1;
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "ecrlite serve: error: %s '%s'\n",
+				!strncmp(a, "--", 2) && !v && strcmp(a, "--no-auth") ? "missing value for" : "unknown argument", a);
+			usage(stderr);
+			return 2;
+		}
+		i += takes;
+	}
+	if (!cert_file != !key_file) {
+		fprintf(stderr, "ecrlite serve: error: --tls-cert and --tls-key go together\n");
+		return 2;
+	}
+	struct sockaddr_storage ss;
+	int loopback = 0;
+	if (parse_listen(listen_spec, &ss, &loopback)) {
+		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': want HOST:PORT, [IPV6]:PORT or :PORT\n", listen_spec);
+		return 2;
+	}
+	/* the state is opened (and migrated) once, before any thread can race for it */
+	if (ecr_ctx_open(&ctx, NULL, &err) || ecr_ctx_set_region(ctx, config.region, &err)) {
+		fprintf(stderr, "ecrlite serve: error: %s\n", err.message);
+		goto out;
+	}
+	if (!config.no_auth) {
+		if (!cred_file)
+			snprintf(path, sizeof(path), "%s/credentials", ecr_ctx_home(ctx));
+		if (load_creds(cred_file ? cred_file : path, cred_file != NULL))
+			goto out;
+		if (!ncreds) {
+			fprintf(stderr,
+				"ecrlite serve: error: no credentials in '%s': requests are checked against the keys in that file "
+				"(~/.aws/credentials format: [name], aws_access_key_id, aws_secret_access_key); give one with "
+				"--credentials FILE, or --no-auth for throw-away local use\n",
+				cred_file ? cred_file : path);
+			goto out;
+		}
+	} else if (!loopback) {
+		fprintf(stderr, "ecrlite serve: error: refusing --no-auth on '%s': it is not a loopback address, and without "
+				"credentials anyone who can reach it could read, push and delete images; use --credentials FILE\n",
+			listen_spec);
+		goto out;
+	}
+	if (key_file && (!(key = slurp(key_file, "TLS key")) || !(cert = slurp(cert_file, "TLS certificate"))))
+		goto out;
+	config.tls = key != NULL;
+	config.home = home = strdup(ecr_ctx_home(ctx));
+	serve_mhd(); /* load libmicrohttpd now, on this thread */
+	if (config.tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		fprintf(stderr, "ecrlite serve: error: this libmicrohttpd has no TLS support\n");
+		goto out;
+	}
+	/* SIGINT/SIGTERM are taken by sigwait below: blocked here, so every thread MHD
+	 * starts inherits the mask and only this thread sees them */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	unsigned flags = ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
+	struct MHD_Daemon *d = serve_http_start(flags, (struct sockaddr *)&ss, key, cert, idle, 1024);
+	if (!d) {
+		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': %s\n", listen_spec, strerror(errno));
+		goto out;
+	}
+	char hostpart[256];
+	if (ss.ss_family == AF_INET6) {
+		char a6[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a6, sizeof(a6));
+		snprintf(hostpart, sizeof(hostpart), "[%s]", a6);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, hostpart, sizeof(hostpart));
+	}
+	snprintf(listen_hostport, sizeof(listen_hostport), "%s:%d", hostpart, bound_port(d, &ss));
+	fprintf(stderr, "ecrlite serve: listening on %s://%s (state %s, %s)\n", config.tls ? "https" : "http",
+		listen_hostport, home, config.no_auth ? "no auth" : "SigV4 and registry tokens required");
+	serve_pool_give(ctx); /* the first request reuses it */
+	ctx = NULL;
+	int sig = 0;
+	sigwait(&stop, &sig);
+	fprintf(stderr, "ecrlite serve: %s: stopping once the requests in flight are answered\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	MHD_quiesce_daemon(d); /* no new connections */
+	int left = serve_wait_idle(STOP_GRACE);
+	if (left)
+		fprintf(stderr, "ecrlite serve: %d requests still running after %d s: closing them\n", left, STOP_GRACE);
+	MHD_stop_daemon(d);
+	serve_pool_drain();
+	fprintf(stderr, "ecrlite serve: stopped\n");
+	rc = 0;
+out:
+	free(key);
+	free(cert);
+	ecr_ctx_free(ctx);
+	free(home);
+	for (int i = 0; i < ncreds; i++) {
+		free(creds[i].key);
+		free(creds[i].secret);
+		free(creds[i].token);
+	}
+	ncreds = 0;
+	return rc;
+}

@@ -1,0 +1,215 @@
+#!/bin/bash
+# `ecrlite serve` and its ECR API, driven by real clients: the AWS CLI (/usr/bin/aws),
+# boto3, `ecrlite aws --endpoint-url` and the cmdlets' -EndpointUrl. Each server is
+# started on a free loopback port (port 0: the server picks, and says which) and
+# stopped on exit. The real CLI's stdout through the server must equal `ecrlite aws`
+# run locally on the same state, byte for byte.
+set -u
+bin=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+images=$(cd "$top/../shared/images" 2>/dev/null && pwd) || images=
+data=$top/../shared/data
+tmp=$(mktemp -d /tmp/serve-api-XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export ECRLITE_HOME=$tmp/state AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null TZ=UTC
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_DEFAULT_REGION=us-east-2
+export ECRLITE_NOW=2026-11-28T12:00:00Z ECRLITE_WAITER_DELAY=0.2
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL serve: $*"; fail=$((fail + 1)); }
+jq_() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+mkdir -p "$ECRLITE_HOME"
+printf '[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n\n[ci]\naws_access_key_id=AKIDCI\naws_secret_access_key=cisecret\naws_session_token=citoken\n' \
+	> "$ECRLITE_HOME/credentials"
+
+# start_server NAME ARGS…: runs `ecrlite serve --listen 127.0.0.1:0 ARGS…` with its log in
+# $tmp/NAME.log; sets PORT and SPID once it listens
+start_server() {
+	local name=$1 i
+	shift
+	"$bin/ecrlite" serve --listen 127.0.0.1:0 "$@" 2> "$tmp/$name.log" &
+	SPID=$!
+	pids+=("$SPID")
+	for i in $(seq 1 100); do
+		PORT=$(sed -n 's,^ecrlite serve: listening on http://127.0.0.1:\([0-9]*\) .*,\1,p' "$tmp/$name.log")
+		[ -n "$PORT" ] && return 0
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "serve: server $name did not start: $(cat "$tmp/$name.log")"
+	return 1
+}
+
+start_server main || { echo "serve: 0 passed, 1 failed"; exit 1; }
+E=http://127.0.0.1:$PORT
+R() { /usr/bin/aws --endpoint-url "$E" ecr "$@"; }   # the real CLI through the server
+L() { "$bin/aws" ecr "$@"; }                        # ecrlite locally, same state
+
+# same DESCRIPTION ARGS…: the real CLI through the server and ecrlite locally print the
+# same stdout and exit the same (read-only operations)
+same() {
+	local what=$1
+	shift
+	R "$@" > "$tmp/r.out" 2> "$tmp/r.err"
+	local rr=$?
+	L "$@" > "$tmp/l.out" 2> "$tmp/l.err"
+	local lr=$?
+	if [ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out"; then ok; else
+		bad "$what: remote exit $rr, local $lr"
+		diff -u "$tmp/l.out" "$tmp/r.out" | head -20
+		head -5 "$tmp/r.err" "$tmp/l.err"
+	fi
+}
+# same_write DESCRIPTION NAME1 NAME2 ARGS…(with @ for the name): a change made through
+# the server on NAME1 and locally on NAME2 prints the same, NAME2 read as NAME1
+same_write() {
+	local what=$1 n1=$2 n2=$3 a
+	shift 3
+	local r=() l=()
+	for a in "$@"; do r+=("${a//@/$n1}"); l+=("${a//@/$n2}"); done
+	R "${r[@]}" > "$tmp/r.out" 2> "$tmp/r.err"
+	local rr=$?
+	L "${l[@]}" 2> "$tmp/l.err" | sed "s,$n2,$n1,g" > "$tmp/l.out"
+	local lr=${PIPESTATUS[0]}
+	if [ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out"; then ok; else
+		bad "$what: remote exit $rr, local $lr"
+		diff -u "$tmp/l.out" "$tmp/r.out" | head -20
+		head -5 "$tmp/r.err" "$tmp/l.err"
+	fi
+}
+
+# ---- the golden operations, real CLI vs local ----
+same_write create-repository app app2 create-repository --repository-name @ --image-scanning-configuration scanOnPush=false
+same_write create-repository-exists app app2 create-repository --repository-name @
+same_write put-image-scanning-configuration app app2 put-image-scanning-configuration --repository-name @ --image-scanning-configuration scanOnPush=true
+same describe-repositories describe-repositories
+same describe-repositories-table describe-repositories --output table
+same describe-repositories-missing describe-repositories --repository-names nope
+same describe-repositories-text describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text
+
+if [ -n "$images" ]; then
+	"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$data/nvd" >/dev/null
+	"$bin/ecrlite" push "$images/alpine-3.19.oci.tar" app:v1 >/dev/null
+	"$bin/ecrlite" push "$images/alpine-3.18.docker.tar" app:old >/dev/null
+	"$bin/ecrlite" push "$images/alpine-3.19.oci.tar" app2:v1 >/dev/null
+	"$bin/ecrlite" push "$images/alpine-3.18.docker.tar" app2:old >/dev/null
+	same describe-images describe-images --repository-name app
+	same describe-images-page describe-images --repository-name app --page-size 1
+	same describe-images-yaml describe-images --repository-name app --output yaml
+	same list-images list-images --repository-name app --output text
+	same_write start-image-scan app app2 start-image-scan --repository-name @ --image-id imageTag=v1
+	R wait image-scan-complete --repository-name app --image-id imageTag=v1 && ok || bad "wait image-scan-complete"
+	same describe-image-scan-findings describe-image-scan-findings --repository-name app --image-id imageTag=v1
+	same describe-image-scan-findings-paged describe-image-scan-findings --repository-name app --image-id imageTag=v1 --page-size 3
+	same describe-image-scan-findings-max describe-image-scan-findings --repository-name app --image-id imageTag=v1 --max-items 2
+	tok=$(R describe-image-scan-findings --repository-name app --image-id imageTag=v1 --max-items 2 | jq_ 'd["NextToken"]')
+	same describe-image-scan-findings-resume describe-image-scan-findings --repository-name app --image-id imageTag=v1 --starting-token "$tok"
+	same describe-image-scan-findings-query describe-image-scan-findings --repository-name app --image-id imageTag=v1 \
+		--query 'imageScanFindings.findingSeverityCounts' --output text
+	same describe-images-after-scan describe-images --repository-name app --output table
+	same_write batch-delete-image app app2 batch-delete-image --repository-name @ --image-ids imageTag=old imageTag=nope
+	same describe-images-after-delete describe-images --repository-name app
+else
+	skip=$((skip + 1))
+fi
+
+# ---- authentication failures: the service's exception, message and status ----
+err_is() { # WHAT EXIT EXPECTED-STDERR-LINE
+	if [ "$rc" = "$2" ] && grep -qxF -- "$3" "$tmp/err"; then ok; else bad "$1: exit $rc: $(cat "$tmp/err")"; fi
+}
+AWS_SECRET_ACCESS_KEY=wrong R describe-repositories > /dev/null 2> "$tmp/err"; rc=$?
+err_is bad-signature 254 "An error occurred (InvalidSignatureException) when calling the DescribeRepositories operation: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+AWS_ACCESS_KEY_ID=AKIDUNKNOWN R describe-repositories > /dev/null 2> "$tmp/err"; rc=$?
+err_is unknown-key 254 "An error occurred (UnrecognizedClientException) when calling the DescribeRepositories operation: The security token included in the request is invalid."
+R --no-sign-request describe-repositories > /dev/null 2> "$tmp/err"; rc=$?
+err_is missing-auth 254 "An error occurred (MissingAuthenticationTokenException) when calling the DescribeRepositories operation: Missing Authentication Token"
+AWS_ACCESS_KEY_ID=AKIDCI AWS_SECRET_ACCESS_KEY=cisecret R describe-repositories > /dev/null 2> "$tmp/err"; rc=$?
+err_is token-missing 254 "An error occurred (UnrecognizedClientException) when calling the DescribeRepositories operation: The security token included in the request is invalid."
+AWS_ACCESS_KEY_ID=AKIDCI AWS_SECRET_ACCESS_KEY=cisecret AWS_SESSION_TOKEN=citoken R describe-repositories > /dev/null 2> "$tmp/err" \
+	&& ok || bad "session token: $(cat "$tmp/err")"
+# dates, malformed headers and wire-level cases, signed by hand (python's hmac)
+python3 - "$E" > "$tmp/wire.out" 2>&1 <<'EOF'
+import datetime, hashlib, hmac, http.client, json, sys, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+host = url.netloc
+def sign(secret, amz, region, body, target, key="AKIDEXAMPLE", service="ecr", scope_date=None):
+    sh = "content-type;host;x-amz-date;x-amz-target"
+    creq = "POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:%s\nx-amz-date:%s\nx-amz-target:%s\n\n%s\n%s" % (
+        host, amz, target, sh, hashlib.sha256(body).hexdigest())
+    d = scope_date or amz[:8]
+    scope = "%s/%s/%s/aws4_request" % (d, region, service)
+    sts = "AWS4-HMAC-SHA256\n%s\n%s\n%s" % (amz, scope, hashlib.sha256(creq.encode()).hexdigest())
+    k = ("AWS4" + secret).encode()
+    for m in (d, region, service, "aws4_request"):
+        k = hmac.new(k, m.encode(), hashlib.sha256).digest()
+    sig = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
+    return "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (key, scope, sh, sig)
+def call(name, op="DescribeRepositories", body=b"{}", when=None, auth=None, **kw):
+    now = datetime.datetime.now(datetime.timezone.utc) + (when or datetime.timedelta(0))
+    amz = now.strftime("%Y%m%dT%H%M%SZ")
+    target = "AmazonEC2ContainerRegistry_V20150921." + op
+    h = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target, "X-Amz-Date": amz}
+    h["Authorization"] = auth if auth is not None else sign("secret", amz, "us-east-2", body, target, **kw)
+    c = http.client.HTTPConnection(host)
+    c.request("POST", "/", body=body, headers=h)
+    r = c.getresponse()
+    b = r.read().decode()
+    try:
+        j = json.loads(b)
+        b = "%s: %s" % (j.get("__type"), j.get("message"))
+    except Exception:
+        pass
+    print("%s %d %s" % (name, r.status, b))
+call("ok")
+call("expired", when=datetime.timedelta(minutes=-16))
+call("future", when=datetime.timedelta(minutes=16))
+call("in-window", when=datetime.timedelta(minutes=-14))
+call("service", service="s3")
+call("scope-date", scope_date="20200101")
+call("incomplete", auth="AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261128/us-east-2/ecr/aws4_request")
+call("unknown-op", op="NoSuchOperation")
+call("not-json", body=b"{not json")
+call("not-object", body=b"[1]")
+call("empty-body", body=b"")
+EOF
+exp() { grep -qxF -- "$1" "$tmp/wire.out" && ok || bad "wire: want '$1' in: $(cat "$tmp/wire.out")"; }
+grep -q '^ok 200 ' "$tmp/wire.out" && ok || bad "hand-signed request: $(cat "$tmp/wire.out")"
+grep -qE '^expired 400 InvalidSignatureException: Signature expired: [0-9]{8}T[0-9]{6}Z is now earlier than [0-9]{8}T[0-9]{6}Z \([0-9]{8}T[0-9]{6}Z - 15 min\.\)$' "$tmp/wire.out" && ok || bad "expired: $(grep expired "$tmp/wire.out")"
+grep -qE '^future 400 InvalidSignatureException: Signature not yet current: [0-9]{8}T[0-9]{6}Z is still later than [0-9]{8}T[0-9]{6}Z \([0-9]{8}T[0-9]{6}Z \+ 15 min\.\)$' "$tmp/wire.out" && ok || bad "future: $(grep future "$tmp/wire.out")"
+grep -q '^in-window 200 ' "$tmp/wire.out" && ok || bad "14 minutes old: $(grep in-window "$tmp/wire.out")"
+exp "service 400 InvalidSignatureException: Credential should be scoped to correct service: 'ecr'. "
+grep -q "^scope-date 400 InvalidSignatureException: Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20200101' != " "$tmp/wire.out" && ok || bad "scope date: $(grep scope-date "$tmp/wire.out")"
+exp "incomplete 400 IncompleteSignatureException: Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter."
+exp "unknown-op 404 UnknownOperationException: Unknown operation: AmazonEC2ContainerRegistry_V20150921.NoSuchOperation"
+exp "not-json 400 SerializationException: None"
+exp "not-object 400 SerializationException: None"
+grep -q '^empty-body 200 ' "$tmp/wire.out" && ok || bad "empty body: $(grep empty-body "$tmp/wire.out")"
+
+# ---- the log: one line per request, operation and status ----
+grep -qE '^POST DescribeRepositories 200 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for DescribeRepositories"
+grep -qE '^POST DescribeRepositories 403 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for the unsigned request"
+
+# ---- start-up refusals ----
+"$bin/ecrlite" serve --listen 0.0.0.0:0 --no-auth 2> "$tmp/err" & p=$!; pids+=("$p")
+wait $p; rc=$?
+[ $rc = 1 ] && grep -q "refusing --no-auth on '0.0.0.0:0': it is not a loopback address" "$tmp/err" && ok || bad "non-loopback --no-auth: $rc $(cat "$tmp/err")"
+ECRLITE_HOME=$tmp/empty "$bin/ecrlite" serve --listen 127.0.0.1:0 2> "$tmp/err" & p=$!; pids+=("$p")
+wait $p; rc=$?
+[ $rc = 1 ] && grep -q "error: no credentials in '$tmp/empty/credentials'" "$tmp/err" && ok || bad "no credentials: $rc $(cat "$tmp/err")"
+"$bin/ecrlite" serve --listen 127.0.0.1:0 --credentials "$tmp/none" 2> "$tmp/err" & p=$!; pids+=("$p")
+wait $p; rc=$?
+[ $rc = 1 ] && grep -q "cannot read credentials file '$tmp/none'" "$tmp/err" && ok || bad "missing --credentials file: $rc $(cat "$tmp/err")"
+
+# ---- a clean stop: SIGTERM, the last lines say so, exit 0 ----
+kill -TERM "$SPID"; wait "$SPID"; rc=$?
+[ $rc = 0 ] && tail -1 "$tmp/main.log" | grep -qx "ecrlite serve: stopped" && ok || bad "SIGTERM: exit $rc, log ends: $(tail -2 "$tmp/main.log")"
+
+echo "serve: $pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
