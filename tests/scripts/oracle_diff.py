@@ -5,7 +5,7 @@ options, bad inputs), ecrlite's `aws` runs on a real local state while recording
 core's answers; ../shared/tools/aws-oracle then runs /usr/bin/aws with the same argv
 against a server that answers exactly those; stdout, stderr and exit must be equal.
 Skipped (and said so) when /usr/bin/aws or the oracle is missing."""
-import concurrent.futures, json, os, shutil, subprocess, sys, tempfile
+import concurrent.futures, hashlib, json, os, shutil, subprocess, sys, tempfile
 
 bindir = os.path.abspath(sys.argv[1])
 here = os.path.dirname(os.path.abspath(__file__))
@@ -134,7 +134,34 @@ def run_case(i, argv):
     return ours, answers
 
 
+# The real CLI's answer depends only on the argv, the pages it is served, their status,
+# the oracle and the CLI itself: it is kept in a cache (outside the tree) under a hash of
+# all of them, so a re-run spends its time on ecrlite, not on 200 starts of Python.
+# A clean machine (CI) has no cache and runs every case; ORACLE_CACHE= turns it off.
+cache_dir = os.environ.get("ORACLE_CACHE", os.path.join(os.environ.get("XDG_CACHE_HOME") or
+                           os.path.join(os.path.expanduser("~"), ".cache"), "ecrlite-tests", "oracle"))
+cli_id = hashlib.sha256(open(oracle, "rb").read() + open("/usr/bin/aws", "rb").read() +
+                        subprocess.run(["/usr/bin/aws", "--version"], capture_output=True).stdout).hexdigest()
+
+
 def oracle_case(argv, answers):
+    key = hashlib.sha256(json.dumps([cli_id, argv, answers], sort_keys=True).encode()).hexdigest()
+    cached = os.path.join(cache_dir, key + ".json") if cache_dir else None
+    if cached and os.path.exists(cached):
+        try:
+            return json.load(open(cached))
+        except ValueError:
+            pass
+    real = oracle_run(argv, answers)
+    if cached:
+        os.makedirs(cache_dir, exist_ok=True)
+        tmpf = "%s.%d.tmp" % (cached, os.getpid())
+        json.dump(real, open(tmpf, "w"))
+        os.replace(tmpf, cached)
+    return real
+
+
+def oracle_run(argv, answers):
     args = [oracle]
     status = answers[-1]["status"] if answers else 200
     if answers:
