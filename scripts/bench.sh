@@ -86,3 +86,4 @@ echo "== push + scan of the largest image"
 rm -rf "$ECRLITE_HOME"; "$bin/ecrlite" vulndb import "$tmp/synthetic-tracker.json" >/dev/null
 "$bin/aws" ecr create-repository --repository-name bench-scan --image-scanning-configuration scanOnPush=true >/dev/null
 echo "  push with scan on push, debian-bookworm-layered.docker.tar.xz: $(ms "$bin/ecrlite" push "$shared/images/debian-bookworm-layered.docker.tar.xz" bench-scan:x) ms"
+"$top/scripts/bench-serve.sh" "$build"

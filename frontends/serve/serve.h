@@ -10,7 +10,8 @@
  *   2. on_body(r, chunk, n) is called for each piece of the body as it arrives (MHD's
  *      upload_data: pieces of a few KiB to the connection buffer's size), so a 1 GB
  *      layer streams to disk in bounded memory. It may answer early (an error): the
- *      rest of the body is then discarded and the connection closed.
+ *      rest of the body is then not read, and MHD closes the connection after the
+ *      answer. An answer from handle() or on_end() keeps the connection alive.
  *   3. on_end(r) is called once the whole body has arrived; it must answer.
  *   4. on_free(r) is called when the request is over, answered or not (a client that
  *      went away mid-upload): free r->hdata there, remove temp files.

@@ -284,7 +284,9 @@ void serve_api_handle(struct serve_req *r)
 	r->on_body = on_body;
 	r->on_end = on_end;
 	r->on_free = on_free;
-	int64_t cl = serve_content_length(r);
-	if (cl > (int64_t)MAX_BODY)
-		a->too_big = 1; /* answered at the end, the body itself dropped as it comes */
+	if (serve_content_length(r) > (int64_t)MAX_BODY) { /* said at once: the body is not read */
+		char msg[128];
+		snprintf(msg, sizeof(msg), "the request body is over the %u bytes ecrlite takes", MAX_BODY);
+		answer(r, 413, "SerializationException", msg, NULL);
+	}
 }

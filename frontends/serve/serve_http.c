@@ -29,6 +29,7 @@ struct serve_int {
 	struct timespec t0;          /* when the headers were in */
 	int status;                  /* the status answered, 0 until then */
 	int answered;                /* a response is queued */
+	int routed;                  /* the handler has been called */
 	int failed;                  /* on_body said stop: the rest of the body is dropped */
 	struct hdr *hdrs;            /* headers for the coming answer, newest first */
 	struct ecr_ctx *ctx;         /* borrowed from the pool, or NULL */
@@ -49,8 +50,11 @@ static struct ecr_ctx *pool_take(struct ecr_err *err)
 	if (npool)
 		ctx = pool[--npool];
 	pthread_mutex_unlock(&pool_lock);
-	if (!ctx && ecr_ctx_open(&ctx, serve_config()->home, err))
-		return NULL;
+	if (!ctx) {
+		if (ecr_ctx_open(&ctx, serve_config()->home, err))
+			return NULL;
+		serve_scan_attach(ctx);
+	}
 	if (ecr_ctx_set_region(ctx, serve_config()->region, err)) {
 		ecr_ctx_free(ctx);
 		return NULL;
@@ -350,8 +354,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		r->path = url;
 		*con_cls = r;
 		flight(1);
-		route(r);
+		/* the handler is called at the next call, not now: MHD closes the connection
+		 * after an answer queued on this first call, keep-alive or not */
 		return MHD_YES;
+	}
+	if (!r->in->routed) {
+		r->in->routed = 1;
+		route(r);
 	}
 	if (*upload_data_size) {
 		if (!r->in->answered && !r->in->failed && r->on_body &&

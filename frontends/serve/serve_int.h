@@ -26,6 +26,13 @@ int serve_quiet(void);
  * session token (NULL when it has none) in *token. NULL when the key is unknown. */
 const char *serve_cred_secret(const char *akid, const char **token);
 
+/* Scan workers (serve_scan.c): n threads running the state's scan queue. */
+int serve_scan_start(int n);
+/* Lets the workers finish the scan each is running, then joins them. */
+void serve_scan_stop(void);
+/* Puts a request context in the queued scan mode, its scans waking the workers. */
+void serve_scan_attach(struct ecr_ctx *ctx);
+
 /* `ecrlite serve ARGS…` (main.c's table). */
 int serve_main(int argc, char **argv);
 

@@ -57,6 +57,7 @@ static void usage(FILE *f)
 		   "  --no-auth       no signature check, the registry open (loopback only)\n"
 		   "  --region        region of requests that name none (default us-east-1)\n"
 		   "  --idle-timeout  seconds before an idle connection is closed (default 60)\n"
+		   "  --scan-workers  threads running queued scans, 0 to 16 (default 2)\n"
 		   "  --quiet         no line per request on stderr\n");
 }
 
@@ -195,6 +196,7 @@ int serve_main(int argc, char **argv)
 {
 	const char *listen_spec = "127.0.0.1:5000", *cert_file = NULL, *key_file = NULL, *cred_file = NULL;
 	unsigned idle = 60;
+	int scan_workers = 2;
 	char *key = NULL, *cert = NULL, *home = NULL, path[4096];
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err;
@@ -214,6 +216,8 @@ int serve_main(int argc, char **argv)
 			config.region = v;
 		else if (!strcmp(a, "--idle-timeout") && v && atoi(v) > 0)
 			idle = (unsigned)atoi(v);
+		else if (!strcmp(a, "--scan-workers") && v && atoi(v) >= 0 && atoi(v) <= 16)
+			scan_workers = atoi(v);
 		else if ((takes = 0), !strcmp(a, "--no-auth"))
 			config.no_auth = 1;
 		else if (!strcmp(a, "--quiet"))
@@ -297,8 +301,15 @@ int serve_main(int argc, char **argv)
 	snprintf(listen_hostport, sizeof(listen_hostport), "%s:%d", hostpart, bound_port(d, &ss));
 	fprintf(stderr, "ecrlite serve: listening on %s://%s (state %s, %s)\n", config.tls ? "https" : "http",
 		listen_hostport, home, config.no_auth ? "no auth" : "SigV4 and registry tokens required");
+	serve_scan_attach(ctx);
 	serve_pool_give(ctx); /* the first request reuses it */
 	ctx = NULL;
+	if (serve_scan_start(scan_workers)) {
+		MHD_stop_daemon(d);
+		serve_scan_stop();
+		serve_pool_drain();
+		goto out;
+	}
 	int sig = 0;
 	sigwait(&stop, &sig);
 	fprintf(stderr, "ecrlite serve: %s: stopping once the requests in flight are answered\n",
@@ -307,6 +318,7 @@ int serve_main(int argc, char **argv)
 	int left = serve_wait_idle(STOP_GRACE);
 	if (left)
 		fprintf(stderr, "ecrlite serve: %d requests still running after %d s: closing them\n", left, STOP_GRACE);
+	serve_scan_stop(); /* a scan being run finishes; queued ones wait in the state */
 	MHD_stop_daemon(d);
 	serve_pool_drain();
 	fprintf(stderr, "ecrlite serve: stopped\n");

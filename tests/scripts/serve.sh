@@ -48,6 +48,7 @@ start_server() {
 }
 
 start_server main || { echo "serve: 0 passed, 1 failed"; exit 1; }
+MAIN_PID=$SPID
 E=http://127.0.0.1:$PORT
 R() { /usr/bin/aws --endpoint-url "$E" ecr "$@"; }   # the real CLI through the server
 L() { "$bin/aws" ecr "$@"; }                        # ecrlite locally, same state
@@ -118,6 +119,95 @@ if [ -n "$images" ]; then
 	same describe-images-after-delete describe-images --repository-name app
 else
 	skip=$((skip + 1))
+fi
+
+# ---- ecrlite's own clients: aws --endpoint-url and the cmdlets' -EndpointUrl ----
+EP() { "$bin/aws" --endpoint-url "$E" ecr "$@"; }
+for args in "describe-repositories" "describe-repositories --output table" "describe-images --repository-name app" \
+	"describe-repositories --repository-names nope"; do
+	# shellcheck disable=SC2086
+	EP $args > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
+	# shellcheck disable=SC2086
+	L $args > "$tmp/l.out" 2> "$tmp/l.err"; lr=$?
+	[ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out" && cmp -s "$tmp/r.err" "$tmp/l.err" && ok || {
+		bad "ecrlite aws --endpoint-url $args: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; diff -u "$tmp/l.err" "$tmp/r.err" | head; }
+done
+for c in "Get-ECRRepository" "Get-ECRImage -RepositoryName app" "Get-ECRRepository -RepositoryName nope"; do
+	# shellcheck disable=SC2086
+	"$bin"/$c -Region us-east-2 -EndpointUrl "$E" -AccessKey AKIDEXAMPLE -SecretKey secret > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
+	# shellcheck disable=SC2086
+	"$bin"/$c -Region us-east-2 > "$tmp/l.out" 2> "$tmp/l.err"; lr=$?
+	[ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out" && cmp -s "$tmp/r.err" "$tmp/l.err" && ok || {
+		bad "$c -EndpointUrl: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; diff -u "$tmp/l.err" "$tmp/r.err" | head; }
+done
+"$bin/Get-ECRRepository" -Region us-east-2 -EndpointUrl "$E" -AccessKey AKIDEXAMPLE -SecretKey wrong > /dev/null 2> "$tmp/err"
+grep -q "The request signature we calculated does not match" "$tmp/err" && ok || bad "cmdlet with a wrong secret: $(cat "$tmp/err")"
+
+# sub NAME CMD…: a sub-suite whose last line is "NAME: N passed, N failed"
+sub() {
+	local name=$1 out rc line
+	shift
+	out=$("$@" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -v "^$name: "
+	line=$(printf '%s\n' "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p")
+	if [ -z "$line" ]; then bad "$name: exit $rc, no summary"; return; fi
+	pass=$((pass + ${line% *})); fail=$((fail + ${line#* }))
+	[ $rc != 0 ] && [ "${line#* }" = 0 ] && bad "$name: exit $rc"
+}
+if [ -n "$images" ]; then
+	# boto3: calls, paginators, the waiter, errors (app holds two images again)
+	"$bin/ecrlite" push "$images/alpine-3.18.docker.tar" app:old >/dev/null
+	sub serve-boto3 /usr/bin/python3 -P "$top/tests/scripts/serve_boto3.py" "$bin" "$E" app v1
+	# a bounded load from several processes: no errors, no lost writes, integrity_check
+	sub serve-load /usr/bin/python3 -P "$top/tests/scripts/serve_load.py" "$E" "$ECRLITE_HOME/ecrlite.db" app v1 4 25
+fi
+
+# ---- asynchronous scans: queued, surviving a stop, a kill -9 mid-scan ----
+if [ -n "$images" ]; then
+	h2=$tmp/scans
+	mkdir -p "$h2"
+	cp "$ECRLITE_HOME/credentials" "$h2/"
+	oci=$images/debian-bookworm-layered.oci.tar dock=$images/debian-bookworm-layered.docker.tar.xz
+	(
+		export ECRLITE_HOME=$h2
+		"$bin/ecrlite" vulndb import "$top/tests/fixtures/feeds/debian-tracker-bookworm.test.json" \
+			"$top/tests/fixtures/feeds/nvd-bookworm.test.json" >/dev/null
+		for r in killed local-killed queued local-queued; do "$bin/aws" ecr create-repository --repository-name $r >/dev/null; done
+		"$bin/ecrlite" push "$dock" killed:v1 >/dev/null && "$bin/ecrlite" push "$dock" local-killed:v1 >/dev/null
+		"$bin/ecrlite" push "$oci" queued:v1 >/dev/null && "$bin/ecrlite" push "$oci" local-queued:v1 >/dev/null
+	)
+	S() { ECRLITE_HOME=$h2 "$bin/aws" --endpoint-url "http://127.0.0.1:$PORT" ecr "$@"; }
+	status() { ECRLITE_HOME=$h2 "$bin/aws" ecr describe-image-scan-findings --repository-name "$1" --image-id imageTag=v1 \
+		--no-paginate --query imageScanStatus.status --output text 2>&1; }
+	findings() { ECRLITE_HOME=$h2 "$bin/aws" ecr describe-image-scan-findings --repository-name "$1" --image-id imageTag=v1 \
+		--query 'imageScanFindings.findings[].[name, severity, attributes]' --output json; }
+	# queued with no worker, then a clean stop: still queued; the next start runs it
+	ECRLITE_HOME=$h2 start_server scans0 --scan-workers 0
+	st=$(S start-image-scan --repository-name queued --image-id imageTag=v1 --query imageScanStatus.status --output text)
+	[ "$st" = IN_PROGRESS ] && ok || bad "start-image-scan answered $st"
+	kill -TERM "$SPID"; wait "$SPID"
+	[ "$(status queued)" = IN_PROGRESS ] && ok || bad "after a stop the queued scan is $(status queued)"
+	# kill -9 while a worker runs a scan (an image no scan has read yet: nothing cached)
+	ECRLITE_HOME=$h2 start_server scans1 --scan-workers 1
+	S start-image-scan --repository-name killed --image-id imageTag=v1 >/dev/null
+	sleep 0.2
+	kill -KILL "$SPID"; wait "$SPID" 2>/dev/null
+	mid=$(status killed)
+	[ "$mid" = IN_PROGRESS ] && ok || echo "serve: note: the scan was $mid before the kill landed"
+	ECRLITE_HOME=$h2 start_server scans2
+	S wait image-scan-complete --repository-name killed --image-id imageTag=v1 && ok || bad "after kill -9 and a restart: $(status killed)"
+	S wait image-scan-complete --repository-name queued --image-id imageTag=v1 && ok || bad "queued scan after restart: $(status queued)"
+	# the results equal the same images scanned in-process, as the argv frontends do
+	for r in killed queued; do
+		ECRLITE_HOME=$h2 "$bin/aws" ecr start-image-scan --repository-name local-$r --image-id imageTag=v1 >/dev/null
+		findings local-$r > "$tmp/want.json"
+		findings $r > "$tmp/got.json"
+		n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$tmp/want.json")
+		[ "$n" -gt 0 ] && cmp -s "$tmp/want.json" "$tmp/got.json" && ok || bad "$r: findings differ from the in-process scan ($n)"
+	done
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("PRAGMA integrity_check").fetchone()[0])' \
+		"$h2/ecrlite.db" | grep -qx ok && ok || bad "integrity_check after kill -9"
+	kill -TERM "$SPID"; wait "$SPID"
 fi
 
 # ---- authentication failures: the service's exception, message and status ----
@@ -208,7 +298,7 @@ wait $p; rc=$?
 [ $rc = 1 ] && grep -q "cannot read credentials file '$tmp/none'" "$tmp/err" && ok || bad "missing --credentials file: $rc $(cat "$tmp/err")"
 
 # ---- a clean stop: SIGTERM, the last lines say so, exit 0 ----
-kill -TERM "$SPID"; wait "$SPID"; rc=$?
+kill -TERM "$MAIN_PID"; wait "$MAIN_PID"; rc=$?
 [ $rc = 0 ] && tail -1 "$tmp/main.log" | grep -qx "ecrlite serve: stopped" && ok || bad "SIGTERM: exit $rc, log ends: $(tail -2 "$tmp/main.log")"
 
 echo "serve: $pass passed, $fail failed, $skip skipped"

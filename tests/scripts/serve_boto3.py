@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""boto3 against `ecrlite serve` (endpoint_url): calls, paginators, the waiter and
+errors, each compared with `ecrlite aws` run locally on the same state.
+usage: serve_boto3.py BIN ENDPOINT REPO TAG   (REPO holds >= 2 images, TAG is scanned)"""
+import datetime
+import json
+import subprocess
+import sys
+
+import boto3
+import botocore.exceptions
+
+bin_, endpoint, repo, tag = sys.argv[1:5]
+passed = failed = 0
+
+
+def check(what, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL serve-boto3: %s %s" % (what, detail))
+
+
+def local(*args):
+    out = subprocess.run([bin_ + "/aws", "ecr", *args, "--output", "json"], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+ecr = boto3.client("ecr", endpoint_url=endpoint, region_name="us-east-2",
+                   aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+
+r = ecr.describe_repositories(repositoryNames=[repo])
+check("describe_repositories", r["repositories"][0]["repositoryName"] == repo, r)
+check("request id", len(r["ResponseMetadata"]["RequestId"]) == 36, r["ResponseMetadata"])
+check("content type", r["ResponseMetadata"]["HTTPHeaders"].get("content-type") == "application/x-amz-json-1.1",
+      r["ResponseMetadata"]["HTTPHeaders"])
+
+# paginators: one image per page, every page's digests together equal the local list
+pages = list(ecr.get_paginator("describe_images").paginate(repositoryName=repo, PaginationConfig={"PageSize": 1}))
+got = [d["imageDigest"] for p in pages for d in p["imageDetails"]]
+want = [d["imageDigest"] for d in local("describe-images", "--repository-name", repo)["imageDetails"]]
+check("describe_images paginator", len(pages) == len(want) >= 2 and got == want, (len(pages), got, want))
+pages = list(ecr.get_paginator("list_images").paginate(repositoryName=repo, PaginationConfig={"PageSize": 1}))
+check("list_images paginator", sum(len(p["imageIds"]) for p in pages) == len(want), len(pages))
+
+# the waiter, then findings paged by 3 equal one local call
+ecr.get_waiter("image_scan_complete").wait(repositoryName=repo, imageId={"imageTag": tag},
+                                          WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+pages = list(ecr.get_paginator("describe_image_scan_findings").paginate(
+    repositoryName=repo, imageId={"imageTag": tag}, PaginationConfig={"PageSize": 3}))
+got = [(f["name"], f["attributes"]) for p in pages for f in p["imageScanFindings"]["findings"]]
+loc = local("describe-image-scan-findings", "--repository-name", repo, "--image-id", "imageTag=" + tag)
+want = [(f["name"], f["attributes"]) for f in loc["imageScanFindings"]["findings"]]
+check("findings paginator", len(want) > 3 and got == want, (len(got), len(want)))
+ts = pages[0]["imageScanFindings"]["imageScanCompletedAt"]
+check("timestamps", ts.astimezone(datetime.timezone.utc).isoformat() == loc["imageScanFindings"]["imageScanCompletedAt"],
+      (ts, loc["imageScanFindings"]["imageScanCompletedAt"]))
+
+# errors: the modeled exception class, code, message and status
+try:
+    ecr.describe_images(repositoryName="no-such-repo")
+    check("RepositoryNotFoundException", False, "no error")
+except ecr.exceptions.RepositoryNotFoundException as e:
+    check("RepositoryNotFoundException", e.response["Error"]["Code"] == "RepositoryNotFoundException" and
+          e.response["ResponseMetadata"]["HTTPStatusCode"] == 400 and
+          "does not exist in the registry with id" in e.response["Error"]["Message"], e.response)
+try:
+    ecr.describe_images(repositoryName="NOT VALID")
+    check("ValidationException", False, "no error")
+except botocore.exceptions.ClientError as e:
+    check("ValidationException", e.response["Error"]["Code"] == "ValidationException", e.response)
+bad = boto3.client("ecr", endpoint_url=endpoint, region_name="us-east-2",
+                   aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="wrong")
+try:
+    bad.describe_repositories()
+    check("InvalidSignatureException", False, "no error")
+except botocore.exceptions.ClientError as e:
+    check("InvalidSignatureException", e.response["Error"]["Code"] == "InvalidSignatureException" and
+          e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response)
+# regions are apart, as in ECR
+other = boto3.client("ecr", endpoint_url=endpoint, region_name="eu-west-1",
+                     aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+check("regions apart", other.describe_repositories()["repositories"] == [])
+
+print("serve-boto3: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
