@@ -226,7 +226,7 @@ AWS_ACCESS_KEY_ID=AKIDCI AWS_SECRET_ACCESS_KEY=cisecret AWS_SESSION_TOKEN=citoke
 	&& ok || bad "session token: $(cat "$tmp/err")"
 # dates, malformed headers and wire-level cases, signed by hand (python's hmac)
 python3 - "$E" > "$tmp/wire.out" 2>&1 <<'EOF'
-import datetime, hashlib, hmac, http.client, json, sys, urllib.parse
+import datetime, hashlib, hmac, http.client, json, socket, sys, urllib.parse
 url = urllib.parse.urlparse(sys.argv[1])
 host = url.netloc
 def sign(secret, amz, region, body, target, key="AKIDEXAMPLE", service="ecr", scope_date=None):
@@ -257,6 +257,13 @@ def call(name, op="DescribeRepositories", body=b"{}", when=None, auth=None, **kw
     except Exception:
         pass
     print("%s %d %s" % (name, r.status, b))
+# three stalled clients (half a request line, half the headers, half a body) hold
+# their connections open while every call below is answered
+stalled = []
+for part in (b"POST / HT", b"POST / HTTP/1.1\r\nHost: x\r\n", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"):
+    s = socket.create_connection((url.hostname, url.port))
+    s.sendall(part)
+    stalled.append(s)
 call("ok")
 call("expired", when=datetime.timedelta(minutes=-16))
 call("future", when=datetime.timedelta(minutes=16))
