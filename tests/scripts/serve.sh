@@ -121,6 +121,16 @@ else
 	skip=$((skip + 1))
 fi
 
+# ---- registry credentials (GetAuthorizationToken, a core row once the registry has it) ----
+if L get-authorization-token > /dev/null 2>&1; then
+	same get-login-password get-login-password
+	same get-authorization-token get-authorization-token --query 'authorizationData[].[authorizationToken, expiresAt]'
+	p=$(R get-authorization-token --query 'authorizationData[0].proxyEndpoint' --output text)
+	[ "$p" = "$E" ] && ok || bad "proxyEndpoint through the server is '$p', not $E"
+else
+	skip=$((skip + 1))
+fi
+
 # ---- ecrlite's own clients: aws --endpoint-url and the cmdlets' -EndpointUrl ----
 EP() { "$bin/aws" --endpoint-url "$E" ecr "$@"; }
 for args in "describe-repositories" "describe-repositories --output table" "describe-images --repository-name app" \
