@@ -7,17 +7,29 @@
 #include "timefmt.h"
 #include "vulndb_int.h"
 
-/* The NVD's own (Primary) metric of a cvssMetricV* list, else its first. */
-static json_t *primary(json_t *list)
+/* The score to keep among a CVE's metrics of one CVSS generation (kinds: the
+ * metric lists, newest version first). NVD's own analysis (nvd@nist.gov, Primary)
+ * first, then any other Primary, then a Secondary one (the CNA's or CISA-ADP's,
+ * as listed): many recent records carry only a Secondary score. Metric kinds not
+ * named (cvssMetricV40, ssvcV203) are not read. */
+static json_t *best(json_t *metrics, const char *const *kinds)
 {
-	size_t i;
-	json_t *m;
-	json_array_foreach(list, i, m) {
-		const char *t = json_string_value(json_object_get(m, "type"));
-		if (t && !strcmp(t, "Primary"))
-			return json_object_get(m, "cvssData");
-	}
-	return json_object_get(json_array_get(list, 0), "cvssData");
+	for (int pass = 0; pass < 3; pass++)
+		for (const char *const *k = kinds; *k; k++) {
+			size_t i;
+			json_t *m;
+			json_array_foreach(json_object_get(metrics, *k), i, m) {
+				const char *t = json_string_value(json_object_get(m, "type"));
+				const char *src = json_string_value(json_object_get(m, "source"));
+				int primary = t && !strcmp(t, "Primary");
+				if (!json_is_object(json_object_get(m, "cvssData")))
+					continue;
+				if ((pass == 0 && primary && src && !strcmp(src, "nvd@nist.gov")) || (pass == 1 && primary) ||
+				    pass == 2)
+					return json_object_get(m, "cvssData");
+			}
+		}
+	return NULL;
 }
 
 static const char *english(json_t *descs, const char *key)
@@ -61,10 +73,8 @@ int feed_nvd(struct feed *f, json_t *doc, struct ecr_err *err)
 			if (!id)
 				return feed_bad(f, err, "at $.vulnerabilities[%zu].cve.id: want a string", i);
 			json_t *m = json_object_get(cve, "metrics");
-			json_t *v3 = primary(json_object_get(m, "cvssMetricV31"));
-			if (!v3)
-				v3 = primary(json_object_get(m, "cvssMetricV30"));
-			json_t *v2 = primary(json_object_get(m, "cvssMetricV2"));
+			static const char *const v3k[] = {"cvssMetricV31", "cvssMetricV30", NULL}, *const v2k[] = {"cvssMetricV2", NULL};
+			json_t *v3 = best(m, v3k), *v2 = best(m, v2k);
 			if ((rc = feed_cve(f, src, id, english(json_object_get(cve, "descriptions"), "value"),
 					   json_string_value(json_object_get(v2, "vectorString")), score(v2),
 					   json_string_value(json_object_get(v3, "vectorString")), score(v3), err)))

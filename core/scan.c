@@ -225,7 +225,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 			/* say so: an image no feed covers is not an image without findings */
 			json_t *os = json_object_get(inv, "os");
 			snprintf(desc, sizeof(desc),
-				 "%s No imported vulnerability data covers %s %s; import a feed for it (ecrlite vulndb import).",
+				 "%s " ECR_SCAN_NO_DATA_TEXT " %s %s; import a feed for it (ecrlite vulndb import).",
 				 ECR_SCAN_OK_TEXT, json_string_value(json_object_get(os, "id")),
 				 json_string_value(json_object_get(os, "versionId")));
 		}

@@ -56,6 +56,11 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 	double when = updated >= 0 ? updated : f->file_time;
 	sqlite3_stmt *st;
 	if (t) {
+		/* every file this import took the source from, for vulndb status */
+		json_t *files = json_object_get(t, "files");
+		const char *last = json_string_value(json_array_get(files, json_array_size(files) - 1));
+		if (!last || strcmp(last, f->file))
+			json_array_append_new(files, json_string(f->file));
 		*id = json_integer_value(json_object_get(t, "id"));
 		st = ecr_state_prepare(f->ctx->db, "UPDATE feed_source SET updated_at = max(updated_at, ?) WHERE id = ?", err);
 		if (!st)
@@ -95,7 +100,8 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 		if (rc)
 			return rc;
 	}
-	json_object_set_new(f->touched, name, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)*id, "format", format, "replace", replace));
+	json_object_set_new(f->touched, name, json_pack("{s:I, s:s, s:b, s:[s]}", "id", (json_int_t)*id, "format", format,
+							"replace", replace, "files", f->file));
 	return 0;
 }
 
@@ -106,6 +112,19 @@ int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *
 		return ECR_E_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int feed_forget_package(struct feed *f, long long id, const char *eco, const char *pkg, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, "DELETE FROM advisory WHERE source_id = ? AND ecosystem = ? AND package = ?", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, eco, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, pkg, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
 	sqlite3_finalize(st);
 	return rc;
@@ -200,7 +219,7 @@ static int document(struct feed *f, const char *data, size_t n, struct ecr_err *
 				   je.column, je.position, je.text);
 	if (json_is_object(j) && (json_object_get(j, "vulnerabilities") || json_object_get(j, "CVE_Items")))
 		rc = feed_nvd(f, j, err);
-	else if (json_is_object(j) && json_object_get(j, "packages") && json_object_get(j, "distroversion"))
+	else if (feed_alpine_like(j))
 		rc = feed_alpine(f, j, err);
 	else if (is_osv(j))
 		rc = feed_osv(f, j, err);
@@ -219,6 +238,21 @@ static int document(struct feed *f, const char *data, size_t n, struct ecr_err *
 	return rc;
 }
 
+/* A file a directory import reads: NAME.json or NAME.zip, maybe compressed
+ * (NAME.json.gz); not NAME.jsonl or NAME.json.sig. */
+static int feed_name(const char *nm)
+{
+	static const char *const ext[] = {".json", ".zip"}, *const comp[] = {"", ".gz", ".xz", ".bz2", ".zst"};
+	size_t n = strlen(nm);
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < 5; k++) {
+			size_t m = strlen(ext[i]) + strlen(comp[k]);
+			if (n > m && !strncmp(nm + n - m, ext[i], strlen(ext[i])) && !strcmp(nm + n - strlen(comp[k]), comp[k]))
+				return 1;
+		}
+	return 0;
+}
+
 /* One file: a zip or tar of documents, or one document, compressed or not. */
 static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn, void *ud, int *docs,
 		     struct ecr_err *err)
@@ -230,6 +264,7 @@ static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	char what[4096];
 	if (!stat(path, &st))
 		f->file_time = (double)st.st_mtime;
+	f->file = path;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_zip(a);
 	archive_read_support_format_tar(a);
@@ -244,7 +279,7 @@ static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 		const char *name = archive_entry_pathname(e);
 		if (!raw && archive_entry_filetype(e) != AE_IFREG)
 			continue;
-		if (!raw && (!name || !strstr(name, ".json")))
+		if (!raw && (!name || !feed_name(strrchr(name, '/') ? strrchr(name, '/') + 1 : name)))
 			continue;
 		snprintf(what, sizeof(what), "%s%s%s", path, raw ? "" : ":", raw ? "" : name);
 		f->what = what;
@@ -303,9 +338,12 @@ static int read_path(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 		char sub[4096];
 		const char *nm = list[i]->d_name;
 		if (!rc && nm[0] != '.') {
-			snprintf(sub, sizeof(sub), "%s/%s", path, nm);
+			size_t pl = strlen(path);
+			while (pl > 1 && path[pl - 1] == '/')
+				pl--;
+			snprintf(sub, sizeof(sub), "%.*s/%s", (int)pl, path, nm);
 			struct stat ss;
-			if (!stat(sub, &ss) && (S_ISDIR(ss.st_mode) || strstr(nm, ".json") || strstr(nm, ".zip")))
+			if (!stat(sub, &ss) && (S_ISDIR(ss.st_mode) || feed_name(nm)))
 				rc = read_path(f, sub, fn, ud, docs, err, depth + 1);
 		}
 		free(list[i]);
@@ -314,10 +352,42 @@ static int read_path(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	return rc;
 }
 
+/* feed_source.path: the files the source came from in this import, one a line */
+static int record_files(struct feed *f, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, "UPDATE feed_source SET path = ? WHERE id = ?", err);
+	const char *k;
+	json_t *v;
+	if (!st)
+		return ECR_E_INTERNAL;
+	json_object_foreach(f->touched, k, v) {
+		struct buf b;
+		size_t i;
+		json_t *p;
+		ecr_buf_init(&b, 1u << 24);
+		json_array_foreach(json_object_get(v, "files"), i, p) {
+			if (i)
+				ecr_buf_add(&b, "\n", 1);
+			ecr_buf_add(&b, json_string_value(p), strlen(json_string_value(p)));
+		}
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, b.data ? b.data : "", (int)b.len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(v, "id")));
+		ecr_buf_release(&b);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			int rc = ecr_state_fail(f->ctx->db, err);
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
 		      void *ud, json_t **summary_out, struct ecr_err *err)
 {
-	struct feed f = {.ctx = ctx, .what = "", .file_time = ecr_ctx_now(ctx)};
+	struct feed f = {.ctx = ctx, .what = "", .file = "", .file_time = ecr_ctx_now(ctx)};
 	int rc, docs = 0;
 	*summary_out = NULL;
 	f.touched = json_object();
@@ -342,6 +412,8 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 		" FROM advisory WHERE source_id = feed_source.id)) + (SELECT count(*) FROM cve_info WHERE source_id = feed_source.id)",
 		err);
 	if (rc)
+		goto fail;
+	if ((rc = record_files(&f, err)))
 		goto fail;
 	sqlite3_finalize(f.adv);
 	sqlite3_finalize(f.cve);
@@ -371,12 +443,22 @@ int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err)
 	if (!st)
 		return ECR_E_INTERNAL;
 	json_t *list = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:f, s:f}", "name", sqlite3_column_text(st, 0),
-						      "format", sqlite3_column_text(st, 1), "path", sqlite3_column_text(st, 2),
-						      "records", (json_int_t)sqlite3_column_int64(st, 3),
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		/* path: the files of the source's last import, one a line */
+		const char *p = (const char *)sqlite3_column_text(st, 2);
+		json_t *paths = json_array();
+		while (p && *p) {
+			size_t n = strcspn(p, "\n");
+			json_array_append_new(paths, json_stringn(p, n));
+			p += n + (p[n] == '\n');
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:O, s:o, s:I, s:f, s:f}", "name", sqlite3_column_text(st, 0),
+						      "format", sqlite3_column_text(st, 1),
+						      "path", json_array_size(paths) ? json_array_get(paths, 0) : json_string(""),
+						      "paths", paths, "records", (json_int_t)sqlite3_column_int64(st, 3),
 						      "importedAt", sqlite3_column_double(st, 4),
 						      "updatedAt", sqlite3_column_double(st, 5)));
+	}
 	sqlite3_finalize(st);
 	*out = json_pack("{s:o}", "sources", list);
 	return 0;

@@ -15,7 +15,8 @@ typedef void (*ecr_vulndb_progress_fn)(void *ud, const char *what, long long rec
  * {sources: [{name, format, records}], documents}. */
 int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
 		      void *ud, json_t **summary_out, struct ecr_err *err);
-/* {sources: [{name, format, path, records, importedAt, updatedAt}]} (new reference). */
+/* {sources: [{name, format, path, paths, records, importedAt, updatedAt}]} (new reference);
+ * paths: every file of the source's last import, path the first. */
 int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err);
 
 #endif

@@ -8,6 +8,7 @@
 struct feed {
 	struct ecr_ctx *ctx;       /* state */
 	const char *what;          /* the document being read, for messages */
+	const char *file;          /* the file it is in */
 	double file_time;          /* its mtime: "updated" for feeds that carry no date */
 	sqlite3_stmt *adv;         /* INSERT INTO advisory */
 	sqlite3_stmt *cve;         /* INSERT OR REPLACE INTO cve_info */
@@ -22,6 +23,8 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 		long long *id, struct ecr_err *err);
 /* Removes source id's rows for vuln (record-style re-import of one record). */
 int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *err);
+/* Removes source id's rows for one package of one ecosystem (a one-package record). */
+int feed_forget_package(struct feed *f, long long id, const char *eco, const char *pkg, struct ecr_err *err);
 int feed_advisory(struct feed *f, long long source, const char *eco, const char *pkg, const char *vuln,
 		  const char *status, const char *introduced, const char *fixed, const char *last_affected,
 		  const char *versions, const char *severity, const char *description, struct ecr_err *err);
@@ -33,6 +36,8 @@ const char *feed_severity_word(const char *word);
 int feed_bad(struct feed *f, struct ecr_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 int feed_debian(struct feed *f, json_t *doc, struct ecr_err *err);
+/* An Alpine-secdb-shaped document (a branch's, one package's, or Wolfi's). */
+int feed_alpine_like(json_t *doc);
 int feed_alpine(struct feed *f, json_t *doc, struct ecr_err *err);
 int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err);
 int feed_nvd(struct feed *f, json_t *doc, struct ecr_err *err);

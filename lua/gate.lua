@@ -1,7 +1,8 @@
 -- gate: fail a CI pipeline when an image has findings at or above a severity.
 --   ecrlite lua gate REPOSITORY:TAG|REPOSITORY@DIGEST [SEVERITY] [--scan] [--wait]
 -- SEVERITY defaults to HIGH. --scan starts a scan when the image has none; --wait waits
--- for it. Exit 0: nothing at or above; 1: findings at or above; 2: no usable scan.
+-- for it. Exit 0: nothing at or above; 1: findings at or above; 2: no usable scan (none,
+-- not COMPLETE, or COMPLETE with no imported vulnerability data for the image's OS).
 local ecr = require "ecr"
 local M = {}
 
@@ -19,14 +20,17 @@ end
 function M.check(repo, image_id, threshold, opts)
   opts = opts or {}
   threshold = threshold or "HIGH"
-  assert(ecr.severity_rank(threshold) <= 6 and (threshold == "UNDEFINED" or ecr.severity_rank(threshold) < 6),
-         "unknown severity " .. tostring(threshold))
+  if not (threshold == "UNDEFINED" or ecr.severity_rank(threshold) < 6) then
+    error("unknown severity " .. tostring(threshold) .. " (valid: " .. table.concat(levels, ", ") .. ")", 0)
+  end
   if opts.scan then
     local ok, err = pcall(ecr.start_image_scan, {repositoryName = repo, imageId = image_id})
     if not ok and err.code ~= "LimitExceededException" then error(err, 0) end
   end
   local scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = opts.wait and 60 or 1, delay = 5})
   if not scan then return nil, why, status end
+  -- COMPLETE, but no imported data covered the image's OS: no verdict either way
+  if ecr.no_data(scan.imageScanStatus) then return nil, scan.imageScanStatus.description, "NO DATA" end
   local bad = ecr.findings(repo, image_id, {min_severity = threshold})
   return #bad == 0, bad, scan
 end

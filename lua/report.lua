@@ -12,7 +12,7 @@ function M.build()
   w("")
   w(string.format("Registry %s, region %s, %s.", ecr.describe_registry().registryId, ecr.region(), ecr.iso8601(ecr.now())))
   local total = {}
-  local repos = 0
+  local repos, nodata = 0, 0
   for repo in ecr.paginate("describe_repositories", {}) do
     repos = repos + 1
     w("")
@@ -24,6 +24,8 @@ function M.build()
     for img in ecr.paginate("describe_images", {repositoryName = repo.repositoryName}) do
       any = true
       local st = img.imageScanStatus and img.imageScanStatus.status or "NOT SCANNED"
+      -- zero counts from a scan no imported data covered are not "clean"
+      if ecr.no_data(img.imageScanStatus) then st = st .. " (no data for its OS)"; nodata = nodata + 1 end
       local sum = img.imageScanFindingsSummary or {}
       local counts = sum.findingSeverityCounts or {}
       local cells = {}
@@ -41,6 +43,9 @@ function M.build()
   w("")
   for _, l in ipairs(levels) do w(string.format("- %s: %d", l, total[l] or 0)) end
   w(string.format("- repositories: %d", repos))
+  if nodata > 0 then
+    w(string.format("- images scanned without vulnerability data for their OS: %d (import a feed: ecrlite vulndb import)", nodata))
+  end
   return table.concat(out, "\n") .. "\n"
 end
 

@@ -44,8 +44,9 @@ int cli_vulndb(int argc, char **argv)
 			fputc('\n', stderr);
 		size_t i;
 		json_t *s;
-		printf("imported %lld documents, %lld records\n", (long long)json_integer_value(json_object_get(out, "documents")),
-		       (long long)json_integer_value(json_object_get(out, "records")));
+		long long docs = json_integer_value(json_object_get(out, "documents"));
+		long long recs = json_integer_value(json_object_get(out, "records"));
+		printf("imported %lld document%s, %lld record%s\n", docs, docs == 1 ? "" : "s", recs, recs == 1 ? "" : "s");
 		json_array_foreach(json_object_get(out, "sources"), i, s)
 			printf("  %s (%s)\n", json_string_value(json_object_get(s, "name")), json_string_value(json_object_get(s, "format")));
 	} else if (!strcmp(argv[0], "status")) {
@@ -75,6 +76,12 @@ int cli_vulndb(int argc, char **argv)
 			       json_string_value(json_object_get(s, "format")),
 			       (long long)json_integer_value(json_object_get(s, "records")), upd,
 			       json_string_value(json_object_get(s, "path")));
+			/* a source read from several files names each */
+			size_t k;
+			json_t *p;
+			json_array_foreach(json_object_get(s, "paths"), k, p)
+				if (k)
+					printf("%-32s %-14s %8s  %-25s %s\n", "", "", "", "", json_string_value(p));
 		}
 	} else {
 		return usage();

@@ -9,6 +9,7 @@
 
 #include "../../core/event.h"
 #include "../../core/push.h"
+#include "../../core/scan.h"
 #include "../../core/timefmt.h"
 #include "lua_fe.h"
 #include "../config.h"
@@ -330,6 +331,11 @@ static const char helpers[] =
 	"local ecr = ...\n"
 	"local order = {CRITICAL=1, HIGH=2, MEDIUM=3, LOW=4, INFORMATIONAL=5, UNDEFINED=6}\n"
 	"function ecr.severity_rank(s) return order[s] or 6 end\n"
+	/* a COMPLETE scan that no imported data covered (core/scan.h) */
+	"function ecr.no_data(status)\n"
+	"  local d = type(status) == 'table' and status.description\n"
+	"  return type(d) == 'string' and d:find('" ECR_SCAN_NO_DATA_TEXT "', 1, true) ~= nil\n"
+	"end\n"
 	"local function image_id(id)\n"
 	"  if type(id) == 'string' then\n"
 	"    if id:match('^sha256:') then return {imageDigest=id} end\n"

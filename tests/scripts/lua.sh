@@ -6,15 +6,17 @@
 set -u
 bin=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
-export IMAGES=$(cd "$top/../shared/images" 2>/dev/null && pwd) || {
-	echo "lua: ../shared/images is absent; skipping"; echo "lua: 0 passed, 0 failed, 1 skipped"; exit 0; }
+# (assigned first: `export X=$(…) || …` would test export's status, never the cd's)
+IMAGES=$(cd "$top/../shared/images" 2>/dev/null && pwd) || {
+	echo "lua: ../shared/images is absent (the project's shared test data); skipping"; echo "lua: 0 passed, 0 failed, 1 skipped"; exit 0; }
+export IMAGES
 data=$top/../shared/data
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export ECRLITE_HOME=$tmp/state AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null TZ=UTC ECRLITE_NOW=2026-11-28T12:00:00Z
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL lua: $*"; fail=$((fail + 1)); }
-"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$top/tests/fixtures/feeds/debian-tracker-bookworm.test.json" "$top/tests/fixtures/feeds/nvd-bookworm.test.json" >/dev/null
+"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$top/tests/fixtures/feeds/debian-tracker-bookworm.test.json" "$top/tests/fixtures/feeds/nvd-bookworm.test.json" "$data/nvd/api2.0-alpine-test-cves.json" >/dev/null
 
 out=$("$bin/ecrlite" lua "$top/tests/lua/roundtrip.lua" 2>&1) && [ "$out" = "roundtrip ok" ] && ok || bad "roundtrip: $out"
 
@@ -58,21 +60,30 @@ ECRLITE_NOW=2026-11-30T13:00:00Z "$bin/aws" ecr describe-image-scan-findings --r
 rm -rf "$ECRLITE_HOME/hooks"
 
 # the gate on real scanned images: Debian bookworm with the fixture tracker has
-# HIGH findings; Alpine 3.19 with its secdb has only UNDEFINED ones
+# HIGH findings; Alpine 3.19 with its secdb and the real NVD records has HIGH (musl
+# CVE-2025-26519, CVSS 3.1 8.1 from the CNA) and no CRITICAL ones; Alpine 3.18 has no
+# imported data at all: no verdict (2), whatever the threshold
 "$bin/aws" ecr create-repository --repository-name gated >/dev/null
 "$bin/ecrlite" push "$IMAGES/debian-bookworm-layered.oci.tar" gated:deb >/dev/null
 "$bin/ecrlite" push "$IMAGES/alpine-3.19.oci.tar" gated:alp >/dev/null
+"$bin/ecrlite" push "$IMAGES/alpine-3.18.docker.tar" gated:a318 >/dev/null
 "$bin/ecrlite" lua gate gated:deb HIGH --scan > "$tmp/out"; rc=$?
 [ $rc = 1 ] && grep -q "gate: FAIL" "$tmp/out" && grep -q "CVE-2099-0003" "$tmp/out" && ok || bad "gate deb HIGH: $rc $(cat "$tmp/out")"
 "$bin/ecrlite" lua gate gated:deb CRITICAL > "$tmp/out"; rc=$?
 [ $rc = 1 ] && ok || bad "gate deb CRITICAL: $rc"
 "$bin/ecrlite" lua gate gated:alp HIGH --scan > "$tmp/out"; rc=$?
-[ $rc = 0 ] && grep -q "gate: PASS" "$tmp/out" && ok || bad "gate alp HIGH: $rc $(cat "$tmp/out")"
-"$bin/ecrlite" lua gate gated:alp LOW > /dev/null; [ $? = 0 ] && ok || bad "gate alp LOW"
+[ $rc = 1 ] && grep -q "gate: FAIL" "$tmp/out" && grep -Eq "CVE-2025-26519 +HIGH +musl " "$tmp/out" && ok || bad "gate alp HIGH: $rc $(cat "$tmp/out")"
+"$bin/ecrlite" lua gate gated:alp CRITICAL > "$tmp/out"; rc=$?
+[ $rc = 0 ] && grep -q "gate: PASS" "$tmp/out" && ok || bad "gate alp CRITICAL: $rc $(cat "$tmp/out")"
+"$bin/ecrlite" lua gate gated:a318 LOW --scan > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && ! grep -q PASS "$tmp/out" && grep -q "gate: gated:a318: no usable scan (NO DATA): The scan was completed successfully. No imported vulnerability data covers alpine 3.18.9" "$tmp/err" && ok || bad "gate on an uncovered image: $rc $(cat "$tmp/out" "$tmp/err")"
+"$bin/ecrlite" lua gate gated:alp HGH > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "gate: unknown severity HGH (valid: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED)" "$tmp/err" && ! grep -q "\.lua:" "$tmp/err" && ok || bad "gate HGH: $rc $(cat "$tmp/err")"
 "$bin/ecrlite" lua gate gated:nope HIGH > /dev/null 2>&1; [ $? = 2 ] && ok || bad "gate on a missing image"
 "$bin/ecrlite" lua report > "$tmp/report.md" && grep -q "^## gated" "$tmp/report.md" && grep -q "| COMPLETE |" "$tmp/report.md" && ok || bad "report"
-out=$(ECRLITE_NOW=2026-12-05T00:00:00Z "$bin/ecrlite" lua rescan) && grep -q "rescan: 4 scanned, 0 within the daily quota, 0 already fresh" <<<"$out" && ok || bad "rescan: $out"
-out=$(ECRLITE_NOW=2026-12-05T01:00:00Z "$bin/ecrlite" lua rescan) && grep -q "rescan: 0 scanned, 1 within the daily quota, 3 already fresh" <<<"$out" && ok || bad "rescan again: $out"
+grep -q "| COMPLETE (no data for its OS) | 0 | 0 | 0 | 0 | 0 | 0 |" "$tmp/report.md" && grep -q "images scanned without vulnerability data for their OS: 1" "$tmp/report.md" && ok || bad "report marks the uncovered image: $(cat "$tmp/report.md")"
+out=$(ECRLITE_NOW=2026-12-05T00:00:00Z "$bin/ecrlite" lua rescan) && grep -q "rescan: 5 scanned, 0 within the daily quota, 0 already fresh" <<<"$out" && ok || bad "rescan: $out"
+out=$(ECRLITE_NOW=2026-12-05T01:00:00Z "$bin/ecrlite" lua rescan) && grep -q "rescan: 0 scanned, 1 within the daily quota, 4 already fresh" <<<"$out" && ok || bad "rescan again: $out"
 
 # the REPL through a pseudo-terminal
 /usr/bin/python3 - "$bin/ecrlite" "$ECRLITE_HOME" > "$tmp/repl" 2>&1 <<'PY'
