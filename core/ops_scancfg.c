@@ -1,8 +1,8 @@
 /* GetRegistryScanningConfiguration, PutRegistryScanningConfiguration,
  * BatchGetRepositoryScanningConfiguration. */
-#include <fnmatch.h>
 #include <string.h>
 
+#include "filter.h"
 #include "ops.h"
 #include "scancfg.h"
 #include "state.h"
@@ -34,7 +34,7 @@ static json_t *matching(json_t *cfg, const char *freq, const char *name)
 		if (strcmp(json_string_value(json_object_get(rule, "scanFrequency")), freq))
 			continue;
 		json_array_foreach(json_object_get(rule, "repositoryFilters"), k, f)
-			if (!fnmatch(json_string_value(json_object_get(f, "filter")), name, 0))
+			if (ecr_filter_match(json_string_value(json_object_get(f, "filter")), name))
 				json_array_append(out, f);
 	}
 	return out;

@@ -52,7 +52,9 @@ static int cmd_help(int argc, char **argv)
 	printf("usage: ecrlite COMMAND [ARGS…]\n\ncommands:\n");
 	for (size_t i = 0; i < NENTRIES; i++)
 		printf("  %-10s %s\n", entries[i].name, entries[i].help);
-	printf("\nThe state lives in $ECRLITE_HOME (default ~/.local/share/ecrlite).\n");
+	printf("\nThe state lives in $ECRLITE_HOME (default ~/.local/share/ecrlite).\n"
+	       "ecrlite's aws: 'ecrlite aws ecr …', or its link named aws (libexec/ecrlite/aws once installed).\n"
+	       "More: man ecrlite, and 'aws ecr help'.\n");
 	return 0;
 }
 
@@ -72,6 +74,10 @@ int main(int argc, char **argv)
 	} else if (argc < 2) {
 		cmd_help(0, NULL);
 		rc = 2;
+	} else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		rc = cmd_help(0, NULL);
+	} else if (!strcmp(argv[1], "--version")) {
+		rc = cli_version(argc - 2, argv + 2);
 	} else if ((e = find(argv[1]))) {
 		rc = e->fn(argc - 2, argv + 2);
 	} else {

@@ -530,6 +530,12 @@ found:
 	if (strcmp(cmd->service, "ecr")) {
 		/* every service the real CLI knows is a valid choice; ecrlite answers for
 		 * ecr, and says so for the others */
+		if (!strcmp(cmd->service, "help")) {
+			/* the real CLI's top-level manual covers every service: point at ours */
+			rc = aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here; see 'aws ecr help' "
+							     "and 'aws ecr OPERATION help'");
+			goto out;
+		}
 		for (const char *const *sv = aws_services; *sv; sv++)
 			if (!strcmp(*sv, cmd->service)) {
 				rc = aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here, not '%s'", cmd->service);
@@ -558,9 +564,9 @@ found:
 		if (!cmd->waiter) {
 			static const char *wn[16];
 			int k = 0;
-			for (int w = 0; w < ecr_nwaiters && k < 14; w++)
+			/* the real CLI lists the waiters only, no "help" */
+			for (int w = 0; w < ecr_nwaiters && k < 15; w++)
 				wn[k++] = ecr_waiters[w].cli_name;
-			wn[k++] = "help";
 			wn[k] = NULL;
 			rc = aws_invalid_choice("subcommand", wn, positional[2]);
 			goto out;

@@ -511,8 +511,21 @@ int aws_main(int argc, char **argv)
 		rc = aws_skeleton(&cmd);
 		goto out;
 	}
-	if ((rc = aws_client_validate(cmd.op->input, cmd.req)))
-		goto out;
+	{
+		/* --page-size is the limit member of every page's request, and botocore
+		 * validates it there (`--page-size 0`: "valid min value: 1") */
+		const struct ecr_paginator *pg = cmd.op->pager;
+		json_t *checked = json_incref(cmd.req);
+		if (cmd.page_size && pg && pg->limit_key && json_is_object(cmd.req) && !json_object_get(cmd.req, pg->limit_key)) {
+			json_decref(checked);
+			checked = json_copy(cmd.req);
+			json_object_set_new(checked, pg->limit_key, json_integer(atoll(cmd.page_size)));
+		}
+		rc = aws_client_validate(cmd.op->input, checked);
+		json_decref(checked);
+		if (rc)
+			goto out;
+	}
 	if (!strcmp(cmd.operation, "get-login-password")) {
 		rc = aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: get-login-password needs a registry; use --endpoint-url");
 		goto out;

@@ -346,14 +346,28 @@ struct out {
 	int color;       /* ANSI styling */
 };
 
+/* One write to the CLI's stdout. With colour, the CLI's stdout is colorama's wrapper
+ * with autoreset, which follows every write, even an empty one, with a reset. */
+static void cput(struct out *o, const char *s)
+{
+	fputs(s, o->f);
+	if (o->color)
+		fputs("\033[0m", o->f);
+}
+
+/* A line as the CLI's IndentedStream writes it: the left indent, the text, the right
+ * indent and the newline, four writes. */
 static void iput(struct out *o, const char *line)
 {
+	struct buf side;
+	ecr_buf_init(&side, 1 << 16);
 	for (int i = 0; i < o->indent; i++)
-		fputs(o->color ? "\033[2m\033[33m|\033[0m" : "|", o->f);
-	fputs(line, o->f);
-	for (int i = 0; i < o->indent; i++)
-		fputs(o->color ? "\033[2m\033[33m|\033[0m" : "|", o->f);
-	fputc('\n', o->f);
+		ecr_buf_addstr(&side, o->color ? "\033[2m\033[33m|\033[0m" : "|");
+	cput(o, side.data ? side.data : "");
+	cput(o, line);
+	cput(o, side.data ? side.data : "");
+	cput(o, "\n");
+	ecr_buf_release(&side);
 }
 
 static void spaces(struct buf *b, int n)
@@ -501,7 +515,7 @@ void aws_out_table(FILE *f, const char *title, json_t *v, int color)
 	}
 	for (int i = 0; i < m; i++)
 		fputc('-', f);
-	fputc('\n', f);
+	fputs(color ? "\n\033[0m" : "\n", f); /* one write, its reset after it */
 	for (int i = 0; i < t.n; i++)
 		render_section(f, t.s[i], m, color);
 	for (int i = 0; i < t.n; i++) {

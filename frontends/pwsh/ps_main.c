@@ -10,8 +10,32 @@
 
 #include "ps_lang.h"
 
+/* `Cmdlet -?` (or --help): its syntax line as Get-Help's SYNTAX shows it, from the
+ * cmdlet table: mandatory parameters bare, positional names in brackets. */
+static int cmdlet_usage(const char *name)
+{
+	static const char *const types[] = {"String", "String[]", "Boolean", "Int32", "SwitchParameter", "Object[]", ""};
+	const struct ps_cmdlet *c = ps_cmdlet_find(name);
+	printf("usage: %s", c->name);
+	for (const struct ps_param *p = c->params; p && p->name; p++) {
+		const char *t = types[p->type];
+		if (p->type == PT_IGNORED)
+			continue;
+		if (p->type == PT_SWITCH)
+			printf(" [-%s]", p->name);
+		else if (p->position >= 0)
+			printf(p->mandatory ? " [-%s] <%s>" : " [[-%s] <%s>]", p->name, t);
+		else
+			printf(p->mandatory ? " -%s <%s>" : " [-%s <%s>]", p->name, t);
+	}
+	printf(" [<CommonParameters>]\n");
+	return 0;
+}
+
 int ps_link_main(const char *name, int argc, char **argv)
 {
+	if (argc == 1 && (!strcmp(argv[0], "-?") || !strcmp(argv[0], "--help")))
+		return cmdlet_usage(name);
 	return ps_run(name, argc, argv, 1);
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Replays every recorded run of the real AWS CLI in ../shared/golden/awscli against
+"""Replays every recorded run of the real AWS CLI in ../shared/golden/awscli (and the
+project's own recordings in tests/golden/awscli, made with golden_record.py) against
 ecrlite's `aws` in endpoint mode: a server on 127.0.0.1 answers each request with the
 case's response.json; our request bodies must equal request.json's raw bodies, and our
 stdout, stderr and exit status the recorded ones, byte for byte.
@@ -79,8 +80,10 @@ base_env = {"TZ": "UTC", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "HOME": hom
             "AWS_EC2_METADATA_DISABLED": "true", "ECRLITE_HOME": os.path.join(home, "state"),
             "ECRLITE_WAITER_DELAY": "0", "ECRLITE_RETRY_BACKOFF": "0"}
 passed = failed = skipped = 0
-for case in sorted(os.listdir(golden)):
-    d = os.path.join(golden, case)
+ours = os.path.join(top, "tests/golden/awscli")
+cases = [(c, os.path.join(golden, c)) for c in sorted(os.listdir(golden))]
+cases += [(c, os.path.join(ours, c)) for c in sorted(os.listdir(ours))] if os.path.isdir(ours) else []
+for case, d in cases:
     if not os.path.isfile(os.path.join(d, "cmd")) or (only and case not in only):
         continue
     argv = open(os.path.join(d, "cmd")).read().split("\n")
@@ -144,4 +147,5 @@ for case in sorted(os.listdir(golden)):
             print("  want requests:", want_bodies)
             print("  got requests: ", got_bodies)
 print("golden-replay: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+subprocess.run(["rm", "-rf", home])
 sys.exit(1 if failed else 0)
