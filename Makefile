@@ -21,12 +21,15 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 # libcrypto's and SQLite's tables. Lua's API stays exported (lua-exports.list) so that
 # Lua C modules loaded by scripts bind to this Lua. LINK=shared (asan) links as usual.
 STATIC_ARCHIVES = liblua5.4.a libjansson.a libsqlite3.a libcrypto.a
-LINK ?= $(if $(strip $(foreach a,$(STATIC_ARCHIVES),$(if $(wildcard $(shell $(CC) -print-file-name=$(a))),,x))),shared,static)
+# (asked only when the compiler is there: a first `make demo` installs it)
+HAVE_CC := $(shell command -v $(CC) 2>/dev/null)
+LINK ?= $(if $(HAVE_CC),$(if $(strip $(foreach a,$(STATIC_ARCHIVES),$(if $(wildcard $(shell $(CC) -print-file-name=$(a) 2>/dev/null)),,x))),shared,static),shared)
 ifeq ($(LINK),static)
-LIBS = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic -lm -ldl -pthread
+# yajl (the feeds' streaming JSON reader) ships its archive as libyajl_s.a
+LIBS = -Wl,-Bstatic $(PKG_LIBS) -l:libyajl_s.a -Wl,-Bdynamic -lm -ldl -pthread
 LDFLAGS_BIN = -no-pie -Wl,--dynamic-list=frontends/lua/lua-exports.list
 else
-LIBS = $(PKG_LIBS) -lm -ldl -pthread
+LIBS = $(PKG_LIBS) -lyajl -lm -ldl -pthread
 LDFLAGS_BIN =
 endif
 SAN ?=
@@ -93,7 +96,7 @@ fuzz:
 		build/fuzz/libecr.a $(FRONT_LIB_OBJ:$(BUILD)/%=build/fuzz/%) $(FUZZ_NAMES:%=build/fuzz/tests/fuzz/fuzz_%.o)
 	@for n in $(FUZZ_NAMES); do \
 		clang -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz-$$n build/fuzz/tests/fuzz/fuzz_$$n.o \
-			$(FRONT_LIB_OBJ:$(BUILD)/%=build/fuzz/%) build/fuzz/libecr.a $(PKG_LIBS) -lm -ldl -pthread || exit 1; \
+			$(FRONT_LIB_OBJ:$(BUILD)/%=build/fuzz/%) build/fuzz/libecr.a $(PKG_LIBS) -lyajl -lm -ldl -pthread || exit 1; \
 		mkdir -p build/fuzz/corpus-$$n; \
 		echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
 		seeds=tests/fuzz/corpus/$$n; [ $$n = pwsh ] && seeds="$$seeds tests/pwsh"; \
@@ -130,6 +133,18 @@ install: all
 	if [ "$(AWS_LINK)" = 1 ]; then ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/aws; fi
 	# the cmdlet links shadow nothing: they go beside ecrlite
 	for l in $(filter-out aws,$(LINKS)); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/$$l; done
+	# the manual, and bash completion for ecrlite and the cmdlet links (the aws link's
+	# only with AWS_LINK=1: the system aws keeps its own otherwise)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 doc/ecrlite.1 $(DESTDIR)$(PREFIX)/share/man/man1/ecrlite.1
+	install -m 644 doc/ecrlite.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ecrlite
+	for l in $(filter-out aws,$(LINKS)); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$l; done
+	if [ "$(AWS_LINK)" = 1 ]; then install -m 644 doc/aws.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/aws; fi
+	@echo
+	@echo "installed ecrlite in $(PREFIX)/bin. ecrlite's aws: 'ecrlite aws ecr ...', or"
+	@echo "  $(PREFIX)/libexec/ecrlite/aws (put $(PREFIX)/libexec/ecrlite first in PATH),"
+	@if [ "$(AWS_LINK)" = 1 ]; then echo "  or aws itself: $(PREFIX)/bin/aws is ecrlite's."; \
+	else echo "  or reinstall with AWS_LINK=1 for $(PREFIX)/bin/aws ('aws' on PATH is $$(command -v aws || echo 'not found'))."; fi
 
 clean:
 	rm -rf build

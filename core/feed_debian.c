@@ -5,15 +5,29 @@
 
 #include "vulndb_int.h"
 
-int feed_debian(struct feed *f, json_t *doc, struct ecr_err *err)
+/* A member of the root that reads as a source package: {CVE: {…, releases: {…}}}. */
+int feed_debian_like(const char *pkg, json_t *cves)
 {
-	long long src;
-	const char *pkg, *cve, *rel;
-	json_t *cves, *v, *r;
-	int rc = feed_source(f, "debian-tracker", "debian-tracker", 1, -1, &src, err);
-	if (rc)
-		return rc;
-	json_object_foreach(doc, pkg, cves) {
+	const char *k;
+	json_t *v;
+	(void)pkg;
+	json_object_foreach(cves, k, v) return json_is_object(v) && json_object_get(v, "releases");
+	return 0;
+}
+
+int feed_debian_begin(struct feed *f, struct ecr_err *err)
+{
+	return feed_source(f, "debian-tracker", "debian-tracker", 1, -1, &f->debian_src, err);
+}
+
+/* One source package's entries. */
+int feed_debian_package(struct feed *f, const char *pkg, json_t *cves, struct ecr_err *err)
+{
+	long long src = f->debian_src;
+	const char *cve, *rel;
+	json_t *v, *r;
+	int rc;
+	{
 		if (!json_is_object(cves))
 			return feed_bad(f, err, "at $[\"%s\"]: want an object of CVEs", pkg);
 		json_object_foreach(cves, cve, v) {
@@ -54,5 +68,16 @@ int feed_debian(struct feed *f, json_t *doc, struct ecr_err *err)
 			}
 		}
 	}
+	return 0;
+}
+
+int feed_debian(struct feed *f, json_t *doc, struct ecr_err *err)
+{
+	const char *pkg;
+	json_t *cves;
+	int rc = feed_debian_begin(f, err);
+	if (rc)
+		return rc;
+	json_object_foreach(doc, pkg, cves) if ((rc = feed_debian_package(f, pkg, cves, err))) return rc;
 	return 0;
 }

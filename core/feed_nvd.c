@@ -50,54 +50,61 @@ static double score(json_t *cvss)
 	return json_is_number(s) ? json_number_value(s) : -1;
 }
 
-int feed_nvd(struct feed *f, json_t *doc, struct ecr_err *err)
+int feed_nvd_begin(struct feed *f, json_t *header, struct ecr_err *err)
 {
-	long long src;
 	double updated = -1;
-	const char *ts = json_string_value(json_object_get(doc, "timestamp"));
+	const char *ts = json_string_value(json_object_get(header, "timestamp"));
 	if (!ts)
-		ts = json_string_value(json_object_get(doc, "CVE_data_timestamp"));
+		ts = json_string_value(json_object_get(header, "CVE_data_timestamp"));
 	if (ts && ecr_time_parse(ts, &updated))
 		updated = -1;
-	int rc = feed_source(f, "nvd", "nvd", 0, updated, &src, err);
-	if (rc)
-		return rc;
-	json_t *list = json_object_get(doc, "vulnerabilities"), *it;
-	size_t i;
-	if (list) {
-		if (!json_is_array(list))
-			return feed_bad(f, err, "at $.vulnerabilities: want a list");
-		json_array_foreach(list, i, it) {
-			json_t *cve = json_object_get(it, "cve");
-			const char *id = json_string_value(json_object_get(cve, "id"));
-			if (!id)
-				return feed_bad(f, err, "at $.vulnerabilities[%zu].cve.id: want a string", i);
-			json_t *m = json_object_get(cve, "metrics");
-			static const char *const v3k[] = {"cvssMetricV31", "cvssMetricV30", NULL}, *const v2k[] = {"cvssMetricV2", NULL};
-			json_t *v3 = best(m, v3k), *v2 = best(m, v2k);
-			if ((rc = feed_cve(f, src, id, english(json_object_get(cve, "descriptions"), "value"),
-					   json_string_value(json_object_get(v2, "vectorString")), score(v2),
-					   json_string_value(json_object_get(v3, "vectorString")), score(v3), err)))
-				return rc;
-		}
-		return 0;
-	}
-	list = json_object_get(doc, "CVE_Items");
-	if (!json_is_array(list))
-		return feed_bad(f, err, "at $.CVE_Items: want a list");
-	json_array_foreach(list, i, it) {
-		json_t *cve = json_object_get(it, "cve");
-		const char *id = json_string_value(json_object_get(json_object_get(cve, "CVE_data_meta"), "ID"));
+	return feed_source(f, "nvd", "nvd", 0, updated, &f->nvd_src, err);
+}
+
+/* One element of $.vulnerabilities (API 2.0) or $.CVE_Items (1.1), the i-th. */
+int feed_nvd_record(struct feed *f, json_t *it, const char *list, size_t i, struct ecr_err *err)
+{
+	static const char *const v3k[] = {"cvssMetricV31", "cvssMetricV30", NULL}, *const v2k[] = {"cvssMetricV2", NULL};
+	json_t *cve = json_object_get(it, "cve");
+	if (!strcmp(list, "vulnerabilities")) {
+		const char *id = json_string_value(json_object_get(cve, "id"));
 		if (!id)
-			return feed_bad(f, err, "at $.CVE_Items[%zu].cve.CVE_data_meta.ID: want a string", i);
-		json_t *imp = json_object_get(it, "impact");
-		json_t *v3 = json_object_get(json_object_get(imp, "baseMetricV3"), "cvssV3");
-		json_t *v2 = json_object_get(json_object_get(imp, "baseMetricV2"), "cvssV2");
-		if ((rc = feed_cve(f, src, id,
-				   english(json_object_get(json_object_get(cve, "description"), "description_data"), "value"),
-				   json_string_value(json_object_get(v2, "vectorString")), score(v2),
-				   json_string_value(json_object_get(v3, "vectorString")), score(v3), err)))
-			return rc;
+			return feed_bad(f, err, "at $.vulnerabilities[%zu].cve.id: want a string", i);
+		json_t *m = json_object_get(cve, "metrics");
+		json_t *v3 = best(m, v3k), *v2 = best(m, v2k);
+		return feed_cve(f, f->nvd_src, id, english(json_object_get(cve, "descriptions"), "value"),
+				json_string_value(json_object_get(v2, "vectorString")), score(v2),
+				json_string_value(json_object_get(v3, "vectorString")), score(v3), err);
 	}
+	const char *id = json_string_value(json_object_get(json_object_get(cve, "CVE_data_meta"), "ID"));
+	if (!id)
+		return feed_bad(f, err, "at $.CVE_Items[%zu].cve.CVE_data_meta.ID: want a string", i);
+	json_t *imp = json_object_get(it, "impact");
+	json_t *v3 = json_object_get(json_object_get(imp, "baseMetricV3"), "cvssV3");
+	json_t *v2 = json_object_get(json_object_get(imp, "baseMetricV2"), "cvssV2");
+	return feed_cve(f, f->nvd_src, id, english(json_object_get(json_object_get(cve, "description"), "description_data"), "value"),
+			json_string_value(json_object_get(v2, "vectorString")), score(v2),
+			json_string_value(json_object_get(v3, "vectorString")), score(v3), err);
+}
+
+int feed_nvd_end(struct feed *f, struct ecr_err *err)
+{
+	(void)f;
+	(void)err;
 	return 0;
+}
+
+/* A whole document (one read without streaming, or one whose list was empty). */
+int feed_nvd(struct feed *f, json_t *doc, struct ecr_err *err)
+{
+	const char *key = json_object_get(doc, "vulnerabilities") ? "vulnerabilities" : "CVE_Items";
+	json_t *list = json_object_get(doc, key), *it;
+	size_t i;
+	int rc;
+	if (!json_is_array(list))
+		return feed_bad(f, err, "at $.%s: want a list", key);
+	if ((rc = feed_nvd_begin(f, doc, err)))
+		return rc;
+	json_array_foreach(list, i, it) if ((rc = feed_nvd_record(f, it, key, i, err))) return rc;
+	return feed_nvd_end(f, err);
 }

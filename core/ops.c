@@ -27,6 +27,7 @@ static const struct op_row ops[] = {
 	{"PutImageScanningConfiguration", op_put_image_scanning_configuration, OP_WRITE},
 	{"PutImageTagMutability", op_put_image_tag_mutability, OP_WRITE},
 	{"PutRegistryScanningConfiguration", op_put_registry_scanning_configuration, OP_WRITE},
+	{"RematchImage", op_rematch_image, OP_WRITE | OP_EXT}, /* ecrlite's: new findings without a scan */
 	{"StartImageScan", op_start_image_scan, OP_WRITE},
 	{"TagResource", op_tag_resource, OP_WRITE},
 	{"UntagResource", op_untag_resource, OP_WRITE},

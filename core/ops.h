@@ -38,6 +38,7 @@ OP(put_image);
 OP(put_image_scanning_configuration);
 OP(put_image_tag_mutability);
 OP(put_registry_scanning_configuration);
+OP(rematch_image);
 OP(start_image_scan);
 OP(tag_resource);
 OP(untag_resource);

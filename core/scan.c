@@ -107,6 +107,36 @@ static json_t *image_tags(struct ecr_ctx *ctx, long long image_id)
 	return tags;
 }
 
+/* Scan id's findings, from a match result. */
+static int store_findings(struct ecr_ctx *ctx, long long id, json_t *m, struct ecr_err *err)
+{
+	int rc = 0;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"INSERT INTO finding(scan_id, ord, name, description, uri, severity, attributes) VALUES(?, ?, ?, ?, ?, ?, ?)", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(m, "findings"), i, f) {
+		char *attrs = json_dumps(json_object_get(f, "attributes"), JSON_COMPACT);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (long long)i + 1);
+		sqlite3_bind_text(st, 3, json_string_value(json_object_get(f, "name")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, json_string_value(json_object_get(f, "description")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, json_string_value(json_object_get(f, "uri")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, json_string_value(json_object_get(f, "severity")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, attrs, -1, SQLITE_TRANSIENT);
+		free(attrs);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = ecr_state_fail(ctx->db, err);
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The result into the claimed row (the caller's write transaction): 1 when the claim
  * still held and the row was written, 0 when it was lost. */
 static int store(struct ecr_ctx *ctx, long long id, const char *claim, const char *status, const char *desc,
@@ -142,29 +172,7 @@ static int store(struct ecr_ctx *ctx, long long id, const char *claim, const cha
 		return 0;
 	if (!m)
 		return 1;
-	st = ecr_state_prepare(ctx->db,
-		"INSERT INTO finding(scan_id, ord, name, description, uri, severity, attributes) VALUES(?, ?, ?, ?, ?, ?, ?)", err);
-	if (!st)
-		return ECR_E_INTERNAL;
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(m, "findings"), i, f) {
-		char *attrs = json_dumps(json_object_get(f, "attributes"), JSON_COMPACT);
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (long long)i + 1);
-		sqlite3_bind_text(st, 3, json_string_value(json_object_get(f, "name")), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, json_string_value(json_object_get(f, "description")), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, json_string_value(json_object_get(f, "uri")), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, json_string_value(json_object_get(f, "severity")), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, attrs, -1, SQLITE_TRANSIENT);
-		free(attrs);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = ecr_state_fail(ctx->db, err);
-			break;
-		}
-	}
-	sqlite3_finalize(st);
+	rc = store_findings(ctx, id, m, err);
 	return rc ? rc : 1;
 }
 
@@ -253,6 +261,77 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	rc = 1;
 out:
 	json_decref(pending);
+	json_decref(inv);
+	json_decref(m);
+	return rc;
+}
+
+int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t **status_out,
+		     struct ecr_err *err)
+{
+	/* the image's last scan: it must have read the image (COMPLETE) */
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT status, started_at FROM scan WHERE image_id = ? ORDER BY id DESC LIMIT 1", err);
+	json_t *inv = NULL, *m = NULL;
+	double started = -1;
+	int complete = 0, rc;
+	char desc[1200];
+	if (status_out)
+		*status_out = NULL;
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, ref->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		complete = !strcmp((const char *)sqlite3_column_text(st, 0), "COMPLETE");
+		started = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (started < 0 || !complete)
+		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
+				   "%s image %s in repository '%s' has no completed scan to match again: start one (StartImageScan)",
+				   started < 0 ? "the" : "the last scan of", ref->digest, r->name);
+	/* the cached inventory (the layers are read again only if the cache is gone) */
+	if ((rc = ecr_inventory(ctx, ref->digest, &inv, err)) || (rc = ecr_match(ctx, inv, &m, err)))
+		goto out;
+	if (json_is_true(json_object_get(m, "covered")))
+		snprintf(desc, sizeof(desc), "%s", ECR_SCAN_OK_TEXT);
+	else {
+		json_t *os = json_object_get(inv, "os");
+		snprintf(desc, sizeof(desc), "%s " ECR_SCAN_NO_DATA_TEXT " %s %s; import a feed for it (ecrlite vulndb import).",
+			 ECR_SCAN_OK_TEXT, json_string_value(json_object_get(os, "id")),
+			 json_string_value(json_object_get(os, "versionId")));
+	}
+	/* a new result row, started as the scan it re-matches: the daily quota counts
+	 * scans, not this */
+	st = ecr_state_prepare(ctx->db,
+		"INSERT INTO scan(image_id, status, description, started_at, completed_at, source_updated_at, counts)"
+		" VALUES(?, 'COMPLETE', ?, ?, ?, ?, ?)", err);
+	if (!st) {
+		rc = ECR_E_INTERNAL;
+		goto out;
+	}
+	char *counts = json_dumps(json_object_get(m, "counts"), JSON_COMPACT);
+	json_t *upd = json_object_get(m, "sourceUpdatedAt");
+	sqlite3_bind_int64(st, 1, ref->id);
+	sqlite3_bind_text(st, 2, desc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 3, started);
+	sqlite3_bind_double(st, 4, ecr_ctx_now(ctx));
+	if (json_is_number(upd))
+		sqlite3_bind_double(st, 5, json_number_value(upd));
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, counts ? counts : "{}", -1, SQLITE_TRANSIENT);
+	free(counts);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
+	sqlite3_finalize(st);
+	if (rc || (rc = store_findings(ctx, sqlite3_last_insert_rowid(ctx->db), m, err)))
+		goto out;
+	json_t *tags = image_tags(ctx, ref->id);
+	ecr_event_queue(ctx, ecr_event_scan(ctx, r->name, ref->digest, tags, "COMPLETE", json_object_get(m, "counts")));
+	json_decref(tags);
+	if (status_out)
+		*status_out = json_pack("{s:s, s:s}", "status", "COMPLETE", "description", desc);
+out:
 	json_decref(inv);
 	json_decref(m);
 	return rc;

@@ -34,4 +34,12 @@ void ecr_scan_forget(struct ecr_ctx *ctx);
  * negative on a state error (the row then stays claimed until recovery). */
 int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err);
 
+/* Matches the image's cached inventory against the vulnerability data as it is now and
+ * records the result as a new COMPLETE result of its last scan: findings change, the
+ * daily scan quota does not (the result keeps that scan's start time). Needs a
+ * COMPLETE last scan (else ScanNotFoundException). No layer is read when the
+ * inventory is cached. */
+int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
+		     json_t **status_out, struct ecr_err *err);
+
 #endif

@@ -65,6 +65,14 @@ static const char *const migrations[] = {
 	"ALTER TABLE scan ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE scan ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX scan_in_progress ON scan(id) WHERE status = 'IN_PROGRESS';",
+	/* 4: which feed file each row came from, so that a file imported again unchanged
+	 * (same digest, every row it wrote still there) is skipped (core/vulndb.c) */
+	"CREATE TABLE feed_file(id INTEGER PRIMARY KEY, digest TEXT NOT NULL UNIQUE,"
+	" rows INTEGER NOT NULL, sources TEXT NOT NULL, imported_at REAL NOT NULL);"
+	"ALTER TABLE advisory ADD COLUMN file_id INTEGER;"
+	"ALTER TABLE cve_info ADD COLUMN file_id INTEGER;"
+	"CREATE INDEX advisory_file ON advisory(file_id);"
+	"CREATE INDEX cve_info_file ON cve_info(file_id);",
 };
 
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err)

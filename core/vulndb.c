@@ -9,11 +9,12 @@
 
 #include "lazy_archive.h"
 #include "buf.h"
+#include "digest.h"
 #include "state.h"
 #include "vulndb.h"
 #include "vulndb_int.h"
 
-#define MAX_DOCUMENT (1024u << 20) /* one feed document, decompressed */
+#define MAX_DOCUMENT (4096ull << 20) /* one feed document, decompressed (read as a stream) */
 
 int feed_bad(struct feed *f, struct ecr_err *err, const char *fmt, ...)
 {
@@ -55,6 +56,15 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 	json_t *t = json_object_get(f->touched, name);
 	double when = updated >= 0 ? updated : f->file_time;
 	sqlite3_stmt *st;
+	if (t && f->file_sources) {
+		size_t i;
+		json_t *x;
+		int seen = 0;
+		json_array_foreach(f->file_sources, i, x) seen |= !strcmp(json_string_value(json_object_get(x, "name")), name);
+		if (!seen)
+			json_array_append_new(f->file_sources, json_pack("{s:s, s:O, s:s}", "name", name, "id", json_object_get(t, "id"),
+									 "format", format));
+	}
 	if (t) {
 		/* every file this import took the source from, for vulndb status */
 		json_t *files = json_object_get(t, "files");
@@ -102,6 +112,8 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 	}
 	json_object_set_new(f->touched, name, json_pack("{s:I, s:s, s:b, s:[s]}", "id", (json_int_t)*id, "format", format,
 							"replace", replace, "files", f->file));
+	if (f->file_sources)
+		json_array_append_new(f->file_sources, json_pack("{s:s, s:I, s:s}", "name", name, "id", (json_int_t)*id, "format", format));
 	return 0;
 }
 
@@ -155,6 +167,7 @@ int feed_advisory(struct feed *f, long long source, const char *eco, const char 
 	bind_opt(st, 9, versions);
 	bind_opt(st, 10, severity);
 	bind_opt(st, 11, description);
+	sqlite3_bind_int64(st, 12, f->file_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return ecr_state_fail(f->ctx->db, err);
 	f->records++;
@@ -179,6 +192,7 @@ int feed_cve(struct feed *f, long long source, const char *id, const char *descr
 		sqlite3_bind_double(st, 7, v3score);
 	else
 		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int64(st, 8, f->file_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return ecr_state_fail(f->ctx->db, err);
 	f->records++;
@@ -187,7 +201,7 @@ int feed_cve(struct feed *f, long long source, const char *id, const char *descr
 
 /* --- documents -------------------------------------------------------------------- */
 
-static int is_osv(json_t *j)
+int feed_osv_like(json_t *j)
 {
 	return json_is_object(j) && json_is_string(json_object_get(j, "id")) &&
 	       (json_object_get(j, "affected") || json_object_get(j, "modified") || json_object_get(j, "schema_version"));
@@ -209,21 +223,17 @@ static int is_debian(json_t *j)
 	return 0;
 }
 
-static int document(struct feed *f, const char *data, size_t n, struct ecr_err *err)
+/* A document read whole: its format by content. */
+int feed_document(struct feed *f, json_t *j, struct ecr_err *err)
 {
-	json_error_t je;
-	json_t *j = json_loadb(data, n, 0, &je);
 	int rc;
-	if (!j)
-		return ecr_err_set(err, ECR_E_FEED, "%s: invalid JSON at line %d column %d (byte %d): %s", f->what, je.line,
-				   je.column, je.position, je.text);
 	if (json_is_object(j) && (json_object_get(j, "vulnerabilities") || json_object_get(j, "CVE_Items")))
 		rc = feed_nvd(f, j, err);
 	else if (feed_alpine_like(j))
 		rc = feed_alpine(f, j, err);
-	else if (is_osv(j))
+	else if (feed_osv_like(j))
 		rc = feed_osv(f, j, err);
-	else if (json_is_array(j) && json_array_size(j) && is_osv(json_array_get(j, 0))) {
+	else if (json_is_array(j) && json_array_size(j) && feed_osv_like(json_array_get(j, 0))) {
 		size_t i;
 		json_t *r;
 		rc = 0;
@@ -234,7 +244,6 @@ static int document(struct feed *f, const char *data, size_t n, struct ecr_err *
 		rc = feed_bad(f, err, "empty document: no records");
 	else
 		rc = feed_bad(f, err, "unrecognized feed format: not a Debian security tracker, Alpine secdb, OSV or NVD JSON document");
-	json_decref(j);
 	return rc;
 }
 
@@ -260,7 +269,7 @@ static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct stat st;
-	int rc = 0, r;
+	int rc = 0, r, docs_before = *docs;
 	char what[4096];
 	if (!stat(path, &st))
 		f->file_time = (double)st.st_mtime;
@@ -283,22 +292,28 @@ static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 			continue;
 		snprintf(what, sizeof(what), "%s%s%s", path, raw ? "" : ":", raw ? "" : name);
 		f->what = what;
-		struct buf b;
-		char chunk[1 << 16];
+		/* streamed: the document's records reach their reader one at a time */
+		struct feed_stream *fs = feed_stream_new(f, err);
+		static char chunk[1 << 16];
 		la_ssize_t k;
-		ecr_buf_init(&b, MAX_DOCUMENT);
-		while ((k = archive_read_data(a, chunk, sizeof(chunk))) > 0)
-			if (ecr_buf_add(&b, chunk, (size_t)k)) {
-				rc = ecr_err_set(err, ECR_E_FEED, "%s: larger than %u MiB", what, MAX_DOCUMENT >> 20);
-				goto out;
-			}
-		if (k < 0) {
-			ecr_buf_release(&b);
-			rc = ecr_err_set(err, ECR_E_FEED, "%s: truncated or corrupt: %s", what, archive_error_string(a));
+		unsigned long long total = 0;
+		if (!fs) {
+			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 			goto out;
 		}
-		rc = document(f, b.data ? b.data : "", b.len, err);
-		ecr_buf_release(&b);
+		while ((k = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+			if ((total += (unsigned long long)k) > MAX_DOCUMENT) {
+				rc = ecr_err_set(err, ECR_E_FEED, "%s: larger than %llu MiB", what, MAX_DOCUMENT >> 20);
+				break;
+			}
+			if ((rc = feed_stream_write(fs, chunk, (size_t)k)))
+				break;
+		}
+		if (!rc && k < 0)
+			rc = ecr_err_set(err, ECR_E_FEED, "%s: truncated or corrupt: %s", what, archive_error_string(a));
+		if (!rc)
+			rc = feed_stream_finish(fs);
+		feed_stream_free(fs);
 		if (rc)
 			goto out;
 		(*docs)++;
@@ -307,11 +322,116 @@ static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	}
 	if (r != ARCHIVE_EOF)
 		rc = ecr_err_set(err, ECR_E_FEED, "%s: truncated or corrupt: %s", path, archive_error_string(a));
-	else if (!*docs)
+	else if (*docs == docs_before)
 		rc = ecr_err_set(err, ECR_E_FEED, "%s: no feed documents in it", path);
 out:
 	f->what = path;
 	archive_read_free(a);
+	return rc;
+}
+
+/* The sha256 of a file's bytes as stored (compressed or not): cheap next to parsing. */
+static int file_digest(const char *path, char out[ECR_DIGEST_LEN + 1], struct ecr_err *err)
+{
+	static char chunk[1 << 16];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+	if (!fp)
+		return ecr_err_set(err, ECR_E_FEED, "%s: %s", path, strerror(errno));
+	struct ecr_sha256 *h = ecr_sha256_new();
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		ecr_sha256_update(h, chunk, n);
+	int bad = ferror(fp);
+	fclose(fp);
+	ecr_sha256_final(h, out);
+	return bad ? ecr_err_set(err, ECR_E_FEED, "%s: read error", path) : 0;
+}
+
+static long long count_rows(struct feed *f, const char *sql, long long id)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, sql, NULL);
+	long long n = -1;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* *skip = 1 when a file of this digest was imported before and every row it wrote is
+ * still there (none replaced by another file since): importing it again would change
+ * nothing. Its sources count as read in this import (a later file of the same
+ * whole-feed source must not replace them). Files that wrote no rows are read again. */
+static int unchanged(struct feed *f, const char *path, const char *digest, int *skip, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, "SELECT id, rows, sources FROM feed_file WHERE digest = ?", err);
+	long long id = 0, rows = 0;
+	json_t *sources = NULL;
+	*skip = 0;
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		rows = sqlite3_column_int64(st, 1);
+		sources = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+	}
+	sqlite3_finalize(st);
+	if (id && rows > 0 && json_is_array(sources) &&
+	    count_rows(f, "SELECT count(*) FROM advisory WHERE file_id = ?", id) +
+	    count_rows(f, "SELECT count(*) FROM cve_info WHERE file_id = ?", id) == rows) {
+		size_t i;
+		json_t *s;
+		json_array_foreach(sources, i, s) {
+			const char *name = json_string_value(json_object_get(s, "name"));
+			json_t *t = json_object_get(f->touched, name);
+			if (!name)
+				continue;
+			if (!t)
+				json_object_set_new(f->touched, name, json_pack("{s:O, s:O, s:b, s:[]}", "id", json_object_get(s, "id"),
+										"format", json_object_get(s, "format"), "replace", 0, "files"));
+			json_array_append_new(json_object_get(json_object_get(f->touched, name), "files"), json_string(path));
+		}
+		*skip = 1;
+		f->unchanged++;
+	}
+	json_decref(sources);
+	return 0;
+}
+
+static int file_begin(struct feed *f, const char *digest, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db,
+		"INSERT INTO feed_file(digest, rows, sources, imported_at) VALUES(?, 0, '[]', ?)"
+		" ON CONFLICT(digest) DO UPDATE SET rows = 0, sources = '[]', imported_at = excluded.imported_at RETURNING id", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, ecr_ctx_now(f->ctx));
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : ecr_state_fail(f->ctx->db, err);
+	if (!rc)
+		f->file_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	f->file_sources = json_array();
+	return rc;
+}
+
+static int file_end(struct feed *f, long long rows, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, "UPDATE feed_file SET rows = ?, sources = ? WHERE id = ?", err);
+	char *src = json_dumps(f->file_sources, JSON_COMPACT);
+	if (!st) {
+		free(src);
+		return ECR_E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, rows);
+	sqlite3_bind_text(st, 2, src ? src : "[]", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, f->file_id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
+	sqlite3_finalize(st);
+	free(src);
 	return rc;
 }
 
@@ -322,9 +442,19 @@ static int read_path(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	if (stat(path, &st))
 		return ecr_err_set(err, ECR_E_FEED, "%s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode)) {
-		int before = *docs;
-		int rc = read_file(f, path, fn, ud, docs, err);
-		(void)before;
+		char digest[ECR_DIGEST_LEN + 1];
+		int rc, skip = 0;
+		if ((rc = file_digest(path, digest, err)) || (rc = unchanged(f, path, digest, &skip, err)) || skip)
+			return rc;
+		if ((rc = file_begin(f, digest, err)))
+			return rc;
+		long long before = f->records;
+		rc = read_file(f, path, fn, ud, docs, err);
+		if (!rc)
+			rc = file_end(f, f->records - before, err);
+		json_decref(f->file_sources);
+		f->file_sources = NULL;
+		f->file_id = 0;
 		return rc;
 	}
 	if (depth > 16)
@@ -395,10 +525,10 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 		goto out;
 	f.adv = ecr_state_prepare(ctx->db,
 		"INSERT INTO advisory(source_id, ecosystem, package, vuln_id, status, introduced, fixed,"
-		" last_affected, versions, severity, description) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		" last_affected, versions, severity, description, file_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	f.cve = ecr_state_prepare(ctx->db,
 		"INSERT OR REPLACE INTO cve_info(vuln_id, source_id, description, cvss2_vector, cvss2_score,"
-		" cvss3_vector, cvss3_score) VALUES(?, ?, ?, ?, ?, ?, ?)", err);
+		" cvss3_vector, cvss3_score, file_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!f.adv || !f.cve) {
 		rc = ECR_E_INTERNAL;
 		goto fail;
@@ -425,9 +555,11 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 	json_t *v;
 	json_object_foreach(f.touched, k, v)
 		json_array_append_new(sources, json_pack("{s:s, s:O}", "name", k, "format", json_object_get(v, "format")));
-	*summary_out = json_pack("{s:o, s:i, s:I}", "sources", sources, "documents", docs, "records", (json_int_t)f.records);
+	*summary_out = json_pack("{s:o, s:i, s:I, s:I}", "sources", sources, "documents", docs, "records", (json_int_t)f.records,
+				 "unchangedFiles", (json_int_t)f.unchanged);
 	goto out;
 fail:
+	json_decref(f.file_sources);
 	sqlite3_finalize(f.adv);
 	sqlite3_finalize(f.cve);
 	ecr_state_rollback(ctx->db);

@@ -12,7 +12,8 @@ typedef void (*ecr_vulndb_progress_fn)(void *ud, const char *what, long long rec
 /* Imports every path (file, directory, zip; gzip/xz/bzip2 compressed), detecting each
  * document's format by content. All or nothing: on error the previous data stays in
  * use and err names the file and the position. *summary_out (new reference):
- * {sources: [{name, format, records}], documents}. */
+ * {sources: [{name, format, records}], documents, records, unchangedFiles}: a file of the
+ * same digest as one imported before, every row of which is still there, is skipped. */
 int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
 		      void *ud, json_t **summary_out, struct ecr_err *err);
 /* {sources: [{name, format, path, paths, records, importedAt, updatedAt}]} (new reference);

@@ -24,12 +24,14 @@ static int cmd_help(int argc, char **argv);
 /* Sorted by name. */
 static const struct entry entries[] = {
 	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry"},
+	{"aws_completer", aws_completer_main, "bash completion for aws (complete -C 'ecrlite aws_completer' aws)"},
 	{"help", cmd_help, "this list"},
 	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
 	{"jp", cli_jp, "jp EXPRESSION [FILE]: JMESPath over JSON, as aws --query evaluates it"},
 	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module"},
 	{"pwsh", ps_main, "pwsh [-Command '…' | -File f.ps1]: PowerShell-style shell and scripts with the AWS.Tools.ECR cmdlets (also links named after them)"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
+	{"rematch", cli_rematch, "rematch --all | REPOSITORY[:TAG|@DIGEST]…: new findings after new vulnerability data, without a scan"},
 	{"serve", serve_main, "serve [--listen HOST:PORT] [--no-auth]: the ECR API and the registry over HTTP"},
 	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
 	{"version", cli_version, "print the version"},

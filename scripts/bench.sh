@@ -13,6 +13,40 @@ ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); awk -v
 rep() { python3 "$top/scripts/ms.py" "$@"; }
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
+# Whole-size feeds (issues 13, 15): import time and peak RSS of generated documents with
+# the real records' shapes, and of importing them again unchanged. The goals: the 100 MB
+# tracker <= 10 s and <= 500 MB; 125 NVD pages of 2 000 records <= 120 s with memory
+# bounded by one page; the 206 MB NVD document <= 256 MB; an unchanged re-import <= 20 %.
+bench_feeds() {
+	local g=$tmp/gen home=$ECRLITE_HOME r t1 t2
+	mkdir -p "$g"
+	# "seconds peak-KB user sys": wall time, and CPU time (the machine is shared: with
+	# other work running, wall time says little, CPU time what the import costs)
+	timed() { /usr/bin/time -f '%e %M %U %S' "$@" 2>&1 >/dev/null | tail -1; }
+	say() { awk -v a="$1" -v b="$2" -v what="$3" 'BEGIN {split(a, x, " "); printf "  %s: %.1f s (CPU %.1f s), peak %.0f MB", what, x[1], x[3] + x[4], x[2] / 1024; if (b != "") {split(b, y, " "); printf "; unchanged again: %.2f s, CPU %.2f s (%.0f %% of the first)", y[1], y[3] + y[4], 100 * (y[3] + y[4]) / (x[3] + x[4])}; printf "\n"}'; }
+	echo "== whole-size feeds (scripts/gen-feeds.py: real records under new ids)"
+	echo "  $(python3 "$top/scripts/gen-feeds.py" tracker "$g/tracker.json" 100)"
+	export ECRLITE_HOME=$tmp/feeds-tracker
+	t1=$(timed "$bin/ecrlite" vulndb import "$g/tracker.json"); t2=$(timed "$bin/ecrlite" vulndb import "$g/tracker.json")
+	say "$t1" "$t2" "100 MB tracker (goal <= 10 s, <= 500 MB, again <= 20 %)"
+	rm -f "$g/tracker.json"
+	echo "  $(python3 "$top/scripts/gen-feeds.py" nvd-pages "$g/pages" 125 2000)"
+	export ECRLITE_HOME=$tmp/feeds-page
+	say "$(timed "$bin/ecrlite" vulndb import "$g/pages/page-0000.json")" "" "one NVD page alone"
+	export ECRLITE_HOME=$tmp/feeds-pages
+	t1=$(timed "$bin/ecrlite" vulndb import "$g/pages"); t2=$(timed "$bin/ecrlite" vulndb import "$g/pages")
+	say "$t1" "$t2" "125 NVD pages, one import (goal <= 120 s, peak as one page's)"
+	rm -rf "$g/pages"
+	echo "  $(python3 "$top/scripts/gen-feeds.py" nvd "$g/nvd.json" 206)"
+	export ECRLITE_HOME=$tmp/feeds-nvd
+	t1=$(timed "$bin/ecrlite" vulndb import "$g/nvd.json"); t2=$(timed "$bin/ecrlite" vulndb import "$g/nvd.json")
+	say "$t1" "$t2" "206 MB NVD document (goal <= 256 MB)"
+	rm -rf "$g" "$tmp"/feeds-*
+	export ECRLITE_HOME=$home
+}
+[ "${BENCH_ONLY:-}" = feeds ] && { bench_feeds; exit 0; }
+
+
 echo "== startup"
 echo "  /bin/true (process start on this machine): $(rep 20 /bin/true) ms"
 "$bin/aws" ecr create-repository --repository-name bench >/dev/null
@@ -87,3 +121,4 @@ rm -rf "$ECRLITE_HOME"; "$bin/ecrlite" vulndb import "$tmp/synthetic-tracker.jso
 "$bin/aws" ecr create-repository --repository-name bench-scan --image-scanning-configuration scanOnPush=true >/dev/null
 echo "  push with scan on push, debian-bookworm-layered.docker.tar.xz: $(ms "$bin/ecrlite" push "$shared/images/debian-bookworm-layered.docker.tar.xz" bench-scan:x) ms"
 "$top/scripts/bench-serve.sh" "$build"
+bench_feeds

@@ -4,7 +4,7 @@
 # second run costs nothing. Needs root when it has to install.
 set -eu
 build="build-essential pkg-config libjansson-dev libarchive-dev libsqlite3-dev
-liblua5.4-dev libreadline-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev"
+liblua5.4-dev libreadline-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libyajl-dev"
 test="python3 awscli skopeo umoci python3-rpm dpkg-dev xz-utils zstd gzip tmux"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test"

@@ -20,7 +20,7 @@ step() { # name command...
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 }
 step unit "$build/tests/unit-tests"
-step golden tests/run-golden.sh "$bin" tests/cli/aws/*/
+step golden-aws tests/run-golden.sh "$bin" tests/cli/aws/*/
 step golden-pwsh tests/run-golden.sh "$bin" tests/cli/pwsh/*/
 step push tests/scripts/push-broken.sh "$bin"
 step inventory tests/scripts/inventory.sh "$bin"
@@ -31,6 +31,7 @@ step feeds-real /usr/bin/python3 tests/scripts/feeds_real.py "$bin"
 step scan-ecr tests/scripts/scan_ecr.sh "$bin"
 step faults tests/scripts/faults.sh "$bin"
 step lua tests/scripts/lua.sh "$bin"
+step newcomer tests/scripts/newcomer.sh "$bin"
 step pwsh tests/scripts/pwsh.sh "$bin"
 step fuzz-replay tests/scripts/fuzz_replay.sh "$build"
 step golden-replay /usr/bin/python3 tests/scripts/golden_replay.py "$bin"

@@ -58,6 +58,8 @@ struct caller {
 int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f);
 int aws_report(const struct aws_cmd *cmd, const struct fe_remote_err *f, const char *op);
 int aws_main(int argc, char **argv);
+/* aws_complete.c: bash's `complete -C` protocol (COMP_LINE, COMP_POINT) for the aws link. */
+int aws_completer_main(int argc, char **argv);
 /* aws_help.c: help text from the model; --generate-cli-skeleton; waiters. */
 int aws_help(const struct aws_cmd *cmd);
 int aws_skeleton(const struct aws_cmd *cmd);

@@ -11,6 +11,7 @@ int cli_inventory(int argc, char **argv);
 int cli_vercmp(int argc, char **argv);
 int cli_vulndb(int argc, char **argv);
 int cli_jp(int argc, char **argv);
+int cli_rematch(int argc, char **argv);
 /* helpers shared by the commands */
 json_t *cli_image_request(const char *ref);
 int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err);

@@ -60,12 +60,12 @@ int cli_push(int argc, char **argv)
 		free(s);
 	} else {
 		json_t *id = json_object_get(out, "imageId");
-		printf("%s %s:%s %s (%lld layers, %lld bytes)\n",
+		long long nl = json_integer_value(json_object_get(out, "layers"));
+		printf("%s %s:%s %s (%lld layer%s, %lld bytes)\n",
 		       json_is_true(json_object_get(out, "changed")) ? "pushed" : "unchanged",
 		       json_string_value(json_object_get(out, "repositoryName")),
 		       json_string_value(json_object_get(id, "imageTag")),
-		       json_string_value(json_object_get(id, "imageDigest")),
-		       (long long)json_integer_value(json_object_get(out, "layers")),
+		       json_string_value(json_object_get(id, "imageDigest")), nl, nl == 1 ? "" : "s",
 		       (long long)json_integer_value(json_object_get(out, "imageSizeInBytes")));
 		json_t *scan = json_object_get(out, "imageScanStatus");
 		if (scan)

@@ -46,7 +46,11 @@ int cli_vulndb(int argc, char **argv)
 		json_t *s;
 		long long docs = json_integer_value(json_object_get(out, "documents"));
 		long long recs = json_integer_value(json_object_get(out, "records"));
-		printf("imported %lld document%s, %lld record%s\n", docs, docs == 1 ? "" : "s", recs, recs == 1 ? "" : "s");
+		long long same = json_integer_value(json_object_get(out, "unchangedFiles"));
+		printf("imported %lld document%s, %lld record%s", docs, docs == 1 ? "" : "s", recs, recs == 1 ? "" : "s");
+		if (same)
+			printf(" (%lld file%s unchanged since last imported: skipped)", same, same == 1 ? "" : "s");
+		printf("\n");
 		json_array_foreach(json_object_get(out, "sources"), i, s)
 			printf("  %s (%s)\n", json_string_value(json_object_get(s, "name")), json_string_value(json_object_get(s, "format")));
 	} else if (!strcmp(argv[0], "status")) {

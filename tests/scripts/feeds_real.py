@@ -94,6 +94,24 @@ before = status("rec")["alpine-secdb:v3.20/main"]["records"]
 run("rec", ecrlite, "vulndb", "import", os.path.join(data, "alpine-secdb/vuln-list-records/3.20/main/zlib.json"))
 ok(status("rec")["alpine-secdb:v3.20/main"]["records"] == before, "re-importing one package's record changed the branch's count")
 
+# re-importing unchanged files skips them; a file whose rows another file replaced since
+# is read again (a whole-feed source replaced in between comes back)
+recs = os.path.join(data, "nvd/api2.0-records")
+p = run("again", ecrlite, "vulndb", "import", recs)
+p2 = run("again", ecrlite, "vulndb", "import", recs)
+n = len(os.listdir(recs))
+ok(p2.stdout.startswith("imported 0 documents, 0 records (%d files unchanged since last imported: skipped)" % n),
+   "unchanged re-import: %s" % p2.stdout)
+ok(status("again")["nvd"]["records"] == n, "records after a skipped re-import")
+trk_a = os.path.join(data, "debian-tracker/vunnel-debian.json")
+trk_b = os.path.join(data, "debian-tracker/osv.dev-debian_security_tracker_mock.json")
+run("again", ecrlite, "vulndb", "import", trk_a)
+a_count = status("again")["debian-tracker"]["records"]
+run("again", ecrlite, "vulndb", "import", trk_b)
+p3 = run("again", ecrlite, "vulndb", "import", trk_a)
+ok(p3.stdout.startswith("imported 1 document, ") and status("again")["debian-tracker"]["records"] == a_count,
+   "a tracker replaced in between must be read again: %s" % p3.stdout)
+
 # --- 2. Alpine with real NVD severities -----------------------------------------------------
 nvd_path = os.path.join(data, "nvd/api2.0-alpine-test-cves.json")
 nvd = {v["cve"]["id"]: v["cve"].get("metrics", {}) for v in json.load(open(nvd_path))["vulnerabilities"]}
@@ -133,8 +151,17 @@ def scan(state, repo, tag, image):
                           "--image-id", "imageTag=" + tag).stdout)
 
 
-run("alp", ecrlite, "vulndb", "import", os.path.join(data, "alpine-secdb/v3.19-main.subset.json"), nvd_path)
+# first without NVD: every finding UNDEFINED; then the NVD records, and `ecrlite rematch`
+# shows the severities at once, without a scan (the daily quota still holds)
+run("alp", ecrlite, "vulndb", "import", os.path.join(data, "alpine-secdb/v3.19-main.subset.json"))
 doc = scan("alp", "alp", "v1", os.path.join(shared, "images/alpine-3.19.oci.tar"))
+ok(doc["imageScanFindings"]["findingSeverityCounts"] == {"UNDEFINED": 12}, "before NVD: %s" % doc["imageScanFindings"]["findingSeverityCounts"])
+run("alp", ecrlite, "vulndb", "import", nvd_path)
+p = run("alp", ecrlite, "rematch", "alp:v1", check=False)
+ok(p.returncode == 0 and p.stdout == "alp@%s: HIGH 4, LOW 8\n" % doc["imageId"]["imageDigest"], "rematch: %d %s%s" % (p.returncode, p.stdout, p.stderr))
+p = run("alp", aws, "ecr", "start-image-scan", "--repository-name", "alp", "--image-id", "imageTag=v1", check=False)
+ok(p.returncode == 254 and "LimitExceededException" in p.stderr, "a rematch must not lift the daily scan quota: %d %s" % (p.returncode, p.stderr))
+doc = json.loads(run("alp", aws, "ecr", "describe-image-scan-findings", "--repository-name", "alp", "--image-id", "imageTag=v1").stdout)
 fs = doc["imageScanFindings"]["findings"]
 ok(len(fs) == 12, "alpine 3.19: %d findings, PROVENANCE.md's worked check has 12" % len(fs))
 for f in fs:

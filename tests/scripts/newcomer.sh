@@ -1,0 +1,49 @@
+#!/bin/bash
+# What a newcomer types first: ecrlite --help/-h/--version, `aws help`'s hint, a cmdlet's
+# -?/--help, bash completion (ecrlite's, the cmdlets', and the aws link's by the real
+# CLI's completer protocol), the manual, `make install` into a scratch prefix, plurals.
+set -u
+bin=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d /tmp/newcomer-XXXXXX); trap 'rm -rf "$tmp"' EXIT
+export ECRLITE_HOME=$tmp/state AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL newcomer: $*"; fail=$((fail + 1)); }
+help=$("$bin/ecrlite" help)
+[ "$("$bin/ecrlite" --help)" = "$help" ] && [ "$("$bin/ecrlite" -h)" = "$help" ] && grep -q "^  rematch " <<<"$help" && ok || bad "--help/-h"
+[ "$("$bin/ecrlite" --version)" = "$("$bin/ecrlite" version)" ] && grep -q "^ecrlite [0-9]" <<<"$("$bin/ecrlite" --version)" && ok || bad "--version"
+out=$("$bin/ecrlite" aws help 2>&1); rc=$?
+[ $rc = 252 ] && grep -q "see 'aws ecr help'" <<<"$out" && ok || bad "aws help: $rc $out"
+out=$("$bin/Get-ECRImage" '-?'); [ "$out" = "$("$bin/Get-ECRImage" --help)" ] && grep -q "^usage: Get-ECRImage \[-RepositoryName\] <String> " <<<"$out" && ok || bad "cmdlet -?: $out"
+# completion: the aws link by COMP_LINE/COMP_POINT, as bash's complete -C runs it
+comp() { COMP_LINE=$1 COMP_POINT=${#1} "$bin/ecrlite" aws_completer; }
+[ "$(comp 'aws ecr start-image-')" = "start-image-scan" ] && ok || bad "completer: operation: $(comp 'aws ecr start-image-')"
+comp 'aws ecr describe-image-scan-findings --' | grep -qx -- "--image-id" && comp 'aws ecr describe-image-scan-findings --' | grep -qx -- "--page-size" && ok || bad "completer: options"
+[ "$(comp 'ecrlite aws ecr wait image')" = "image-scan-complete" ] && ok || bad "completer: waiter via ecrlite aws"
+[ "$(comp 'aws ecr list-images --output ya' | tr '\n' ' ')" = "yaml yaml-stream " ] && ok || bad "completer: --output values"
+[ "$(comp 'aws ecr create-repository --image-tag-mutability I')" = "IMMUTABLE" ] && ok || bad "completer: enum values"
+out=$(bash -c 'source "$1/doc/ecrlite.bash"; PATH=$2:$PATH; COMP_WORDS=(ecrlite vul); COMP_CWORD=1; _ecrlite; echo "${COMPREPLY[*]}"; COMP_WORDS=(Start-ECRImageScan -Repo); COMP_CWORD=1; _ecrlite_cmdlet; echo "${COMPREPLY[*]}"' _ "$top" "$bin")
+[ "$out" = "vulndb
+-RepositoryName" ] && ok || bad "bash completion functions: $out"
+# the manual renders; make install puts it, the completions and the links in place
+if command -v man >/dev/null; then
+	man -l "$top/doc/ecrlite.1" 2>/dev/null | grep -q "rematch" && ok || bad "man page"
+fi
+if make -s -C "$top" install BUILD="$(dirname "$bin")" PREFIX="$tmp/prefix" > "$tmp/install.out" 2>&1; then
+	p=$tmp/prefix
+	[ -f "$p/share/man/man1/ecrlite.1" ] && [ -f "$p/share/bash-completion/completions/ecrlite" ] &&
+		[ -L "$p/share/bash-completion/completions/Get-ECRImage" ] && [ ! -e "$p/share/bash-completion/completions/aws" ] &&
+		[ -L "$p/libexec/ecrlite/aws" ] && [ ! -e "$p/bin/aws" ] && grep -q "libexec/ecrlite/aws" "$tmp/install.out" && ok ||
+		bad "make install: $(cd "$p" && find . | sort | tr '\n' ' ') $(cat "$tmp/install.out")"
+else
+	bad "make install failed: $(cat "$tmp/install.out")"
+fi
+# plurals
+"$bin/aws" ecr create-repository --repository-name one >/dev/null
+if [ -f "$top/samples/alpine-3.19.oci.tar" ]; then
+	"$bin/ecrlite" push "$top/samples/alpine-3.19.oci.tar" one:v1 | grep -q "(1 layer, " && ok || bad "push: 1 layer"
+fi
+"$bin/ecrlite" vulndb import "$top/samples/feeds/alpine-v3.19-main.subset.json" | grep -q "^imported 1 document, " && ok || bad "import: 1 document"
+echo "newcomer: $pass passed, $fail failed"
+[ $fail = 0 ]
