@@ -5,6 +5,7 @@
  * reader one at a time and freed. Any other document (Alpine secdb, one OSV record) is
  * built whole and read as before. Memory is bounded by the largest record, not the
  * document (make bench measures it). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
@@ -151,8 +152,9 @@ static int on_number(void *ud, const char *p, size_t n)
 	buf[n] = '\0';
 	if (!strpbrk(buf, ".eE")) {
 		char *end;
+		errno = 0;
 		long long i = strtoll(buf, &end, 10);
-		if (!*end && (i != 0 || strspn(buf, "-0") == n))
+		if (!*end && !errno) /* else too large for an integer: a real, as jansson reads it */
 			return add(ud, json_integer(i));
 	}
 	return add(ud, json_real(strtod(buf, NULL)));

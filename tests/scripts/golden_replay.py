@@ -16,10 +16,10 @@ only = [a for a in sys.argv[2:] if a != "-v"]
 here = os.path.dirname(os.path.abspath(__file__))
 top = os.path.abspath(os.path.join(here, "../.."))
 golden = os.path.abspath(os.path.join(top, "../shared/golden/awscli"))
+ours = os.path.join(top, "tests/golden/awscli")
 if not os.path.isdir(golden):
-    print("golden-replay: ../shared/golden/awscli is absent; skipping")
-    print("golden-replay: 0 passed, 0 failed, 1 skipped")
-    sys.exit(0)
+    # the project's own recordings still replay
+    print("golden-replay: ../shared/golden/awscli is absent; replaying tests/golden/awscli only")
 
 gaps = {}
 for line in open(os.path.join(top, "tests/golden-known-gaps.txt")):
@@ -80,8 +80,7 @@ base_env = {"TZ": "UTC", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "HOME": hom
             "AWS_EC2_METADATA_DISABLED": "true", "ECRLITE_HOME": os.path.join(home, "state"),
             "ECRLITE_WAITER_DELAY": "0", "ECRLITE_RETRY_BACKOFF": "0"}
 passed = failed = skipped = 0
-ours = os.path.join(top, "tests/golden/awscli")
-cases = [(c, os.path.join(golden, c)) for c in sorted(os.listdir(golden))]
+cases = [(c, os.path.join(golden, c)) for c in sorted(os.listdir(golden))] if os.path.isdir(golden) else []
 cases += [(c, os.path.join(ours, c)) for c in sorted(os.listdir(ours))] if os.path.isdir(ours) else []
 for case, d in cases:
     if not os.path.isfile(os.path.join(d, "cmd")) or (only and case not in only):
