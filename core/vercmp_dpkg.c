@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vercmp.h"
 
@@ -88,13 +89,18 @@ int ecr_vercmp_dpkg(const char *a, const char *b)
 
 ecr_vercmp_fn ecr_vercmp_for(const char *format)
 {
+	static const struct {
+		const char *name;
+		ecr_vercmp_fn fn;
+	} table[] = {
+		{"dpkg", ecr_vercmp_dpkg}, {"apk", ecr_vercmp_apk}, {"rpm", ecr_vercmp_rpm},
+		{"pypi", ecr_vercmp_pypi}, {"npm", ecr_vercmp_npm}, {"go", ecr_vercmp_go},
+		{"maven", ecr_vercmp_maven},
+	};
 	if (!format)
 		return NULL;
-	if (!strcmp(format, "dpkg"))
-		return ecr_vercmp_dpkg;
-	if (!strcmp(format, "apk"))
-		return ecr_vercmp_apk;
-	if (!strcmp(format, "rpm"))
-		return ecr_vercmp_rpm;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcasecmp(format, table[i].name))
+			return table[i].fn;
 	return NULL;
 }

@@ -33,7 +33,7 @@ static const struct entry entries[] = {
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
 	{"rematch", cli_rematch, "rematch --all | REPOSITORY[:TAG|@DIGEST]…: new findings after new vulnerability data, without a scan"},
 	{"serve", serve_main, "serve [--listen HOST:PORT] [--no-auth]: the ECR API and the registry over HTTP"},
-	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm A B: prints <, = or > in that distribution's ordering"},
+	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm|pypi|npm|go|maven A B: prints <, = or > in that ordering"},
 	{"version", cli_version, "print the version"},
 	{"vulndb", cli_vulndb, "vulndb import PATH… | vulndb status: vulnerability feeds, offline"},
 };

@@ -11,7 +11,7 @@ passed = failed = skipped = 0
 
 
 def batch(kind, pairs):
-    inp = "".join("%s %s\n" % p for p in pairs)
+    inp = "".join("%s\t%s\n" % p for p in pairs)
     out = subprocess.run([ecrlite, "vercmp", kind, "-"], input=inp, capture_output=True, text=True, check=True)
     return out.stdout.split()
 
@@ -92,5 +92,23 @@ try:
 except ImportError:
     skipped += 1
     print("vercmp: python3-rpm is not installed; rpm ordering not checked against it")
+# language ecosystems: each official table in ../shared/conformance/versions drives its
+# check (A<TAB>OP<TAB>B lines, npm with a 4th mode column); every row also reversed
+# (antisymmetry) and each version against itself (reflexivity)
+for kind in ("pypi", "npm", "go", "maven"):
+    table = os.path.join(shared, "conformance/versions/%s.txt" % kind)
+    if not os.path.exists(table):
+        skipped += 1
+        print("vercmp: %s missing; %s ordering not checked" % (table, kind))
+        continue
+    pairs, want = [], []
+    for line in open(table, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        cols = line.rstrip("\n").split("\t")
+        a, op, b = cols[0], cols[1], cols[2]
+        pairs += [(a, b), (b, a), (a, a)]
+        want += [op, {"<": ">", ">": "<", "=": "="}[op], "="]
+    check(kind, pairs, want)
 print("vercmp: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
 sys.exit(1 if failed else 0)
