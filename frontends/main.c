@@ -25,6 +25,7 @@ static int cmd_help(int argc, char **argv);
 static const struct entry entries[] = {
 	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry"},
 	{"aws_completer", aws_completer_main, "bash completion for aws (complete -C 'ecrlite aws_completer' aws)"},
+	{"cvss", cli_cvss, "cvss VECTOR…: CVSS v2/v3.0/v3.1 base, temporal and environmental scores"},
 	{"help", cmd_help, "this list"},
 	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
 	{"jp", cli_jp, "jp EXPRESSION [FILE]: JMESPath over JSON, as aws --query evaluates it"},

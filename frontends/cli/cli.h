@@ -9,6 +9,7 @@
 int cli_push(int argc, char **argv);
 int cli_inventory(int argc, char **argv);
 int cli_vercmp(int argc, char **argv);
+int cli_cvss(int argc, char **argv);
 int cli_vulndb(int argc, char **argv);
 int cli_jp(int argc, char **argv);
 int cli_rematch(int argc, char **argv);

@@ -1,0 +1,48 @@
+/* `ecrlite cvss VECTOR…`: one line per vector, "BASE TEMPORAL ENVIRONMENTAL RATING"
+ * ("-" where the vector defines no such score; the rating is the base score's).
+ * `ecrlite cvss -` reads one vector a line on stdin. A bad vector is named on stderr
+ * and the exit code is 1. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../core/cvss.h"
+#include "cli.h"
+
+static int one(const char *v)
+{
+	struct ecr_cvss s;
+	char err[256];
+	if (ecr_cvss_score(v, &s, err, sizeof(err))) {
+		fprintf(stderr, "ecrlite: cvss: %s: %s\n", v, err);
+		puts("error");
+		return 1;
+	}
+	char t[16] = "-", e[16] = "-";
+	if (s.has_temporal)
+		snprintf(t, sizeof(t), "%.1f", s.temporal);
+	if (s.has_environmental)
+		snprintf(e, sizeof(e), "%.1f", s.environmental);
+	printf("%.1f %s %s %s\n", s.base, t, e, ecr_cvss_rating(s.base));
+	return 0;
+}
+
+int cli_cvss(int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: ecrlite cvss VECTOR...   (CVSS v2, v3.0, v3.1)\n"
+				"       ecrlite cvss -           (one vector a line on stdin)\n");
+		return 2;
+	}
+	int rc = 0;
+	if (argc == 1 && !strcmp(argv[0], "-")) {
+		char line[1024];
+		while (fgets(line, sizeof(line), stdin)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			rc |= one(line);
+		}
+		return rc;
+	}
+	for (int i = 0; i < argc; i++)
+		rc |= one(argv[i]);
+	return rc;
+}
