@@ -13,7 +13,9 @@
 	X(archive_read_next_header) X(archive_read_open) X(archive_read_open_filename) \
 	X(archive_read_support_filter_all) X(archive_read_support_format_empty) \
 	X(archive_read_support_format_gnutar) X(archive_read_support_format_raw) \
-	X(archive_read_support_format_tar) X(archive_read_support_format_zip) X(archive_set_error)
+	X(archive_read_support_format_tar) X(archive_read_support_format_zip) X(archive_set_error) \
+	X(archive_read_open_memory) X(archive_read_support_format_zip_seekable) X(archive_entry_size) \
+	X(archive_entry_size_is_set)
 
 struct ecr_archive_api {
 #define ECR_ARCHIVE_MEMBER(name) __typeof__(&name) name; /* the library's own function */
@@ -45,6 +47,10 @@ const struct ecr_archive_api *ecr_archive_api(void);
 #define archive_read_support_format_tar (ecr_archive_api()->archive_read_support_format_tar)
 #define archive_read_support_format_zip (ecr_archive_api()->archive_read_support_format_zip)
 #define archive_set_error (ecr_archive_api()->archive_set_error)
+#define archive_read_open_memory (ecr_archive_api()->archive_read_open_memory)
+#define archive_read_support_format_zip_seekable (ecr_archive_api()->archive_read_support_format_zip_seekable)
+#define archive_entry_size (ecr_archive_api()->archive_entry_size)
+#define archive_entry_size_is_set (ecr_archive_api()->archive_entry_size_is_set)
 #endif
 
 #endif

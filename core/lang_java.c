@@ -1,0 +1,296 @@
+/* Java archives (jar, war, ear, par) read with libarchive's zip reader from memory
+ * (the central directory, so sizes are known before anything is read):
+ * - every pom.properties under META-INF/maven/ (any depth) gives groupId:artifactId and version (all
+ *   three needed; '#' comment lines skipped);
+ * - an archive inside (WEB-INF/lib/x.jar, an ear's modules) is read into memory and
+ *   walked the same way, up to ECR_LANG_JAR_DEPTH archives deep and ECR_LANG_NESTED_MAX
+ *   bytes; its packages carry the path OUTER/INNER (/app/x.war/WEB-INF/lib/y.jar);
+ * - when no pom.properties names the archive itself (its file name is artifactId or
+ *   artifactId-…), META-INF/MANIFEST.MF's main section is the fallback, as Trivy
+ *   reads it offline: group from Implementation-Vendor-Id, Bundle-SymbolicName (up to
+ *   its last dot), Implementation-Vendor, Specification-Vendor; artifact from
+ *   Implementation-Title, Specification-Title, Bundle-Name; version from
+ *   Implementation-Version, Specification-Version, Bundle-Version; all three needed.
+ * Anything past a cap, or not a zip, is skipped with a warning; what was read before
+ * a corrupt entry stays. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lang.h"
+#include "lazy_archive.h"
+
+#define FIELD_MAX 256
+
+static int is_archive_name(const char *name)
+{
+	size_t n = strlen(name);
+	static const char *const ext[] = {".jar", ".war", ".ear", ".par"};
+	for (size_t i = 0; i < 4; i++)
+		if (n > 4 && !strcasecmp(name + n - 4, ext[i]))
+			return 1;
+	return 0;
+}
+
+/* the entry's bytes, at most cap; NULL (and why) when it is bigger or unreadable */
+static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, size_t *len, const char **why)
+{
+	if (archive_entry_size_is_set(e) && (archive_entry_size(e) < 0 || (unsigned long long)archive_entry_size(e) > cap)) {
+		*why = "over the cap";
+		return NULL;
+	}
+	size_t alloc = archive_entry_size_is_set(e) ? (size_t)archive_entry_size(e) + 1 : 65536, n = 0;
+	char *buf = malloc(alloc);
+	if (!buf) {
+		*why = "out of memory";
+		return NULL;
+	}
+	for (;;) {
+		if (n == alloc) {
+			if (alloc > cap) {
+				free(buf);
+				*why = "over the cap";
+				return NULL;
+			}
+			char *b = realloc(buf, alloc * 2);
+			if (!b) {
+				free(buf);
+				*why = "out of memory";
+				return NULL;
+			}
+			buf = b;
+			alloc *= 2;
+		}
+		la_ssize_t r = archive_read_data(a, buf + n, alloc - n);
+		if (r < 0) {
+			free(buf);
+			*why = archive_error_string(a) ? archive_error_string(a) : "unreadable";
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > cap) {
+			free(buf);
+			*why = "over the cap";
+			return NULL;
+		}
+	}
+	*len = n;
+	return buf;
+}
+
+/* the trimmed value after "key=" on a properties line */
+static void prop(const char *line, size_t len, const char *key, char *out)
+{
+	size_t kl = strlen(key);
+	while (len && isspace((unsigned char)*line))
+		line++, len--;
+	if (len <= kl || memcmp(line, key, kl))
+		return;
+	line += kl, len -= kl;
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	if (!len || (*line != '=' && *line != ':'))
+		return;
+	line++, len--;
+	while (len && isspace((unsigned char)*line))
+		line++, len--;
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	if (len && len < FIELD_MAX && !memchr(line, '\0', len)) {
+		memcpy(out, line, len);
+		out[len] = '\0';
+	}
+}
+
+struct coord {
+	char group[FIELD_MAX], artifact[FIELD_MAX], version[FIELD_MAX];
+};
+
+static void pom_properties(const char *data, size_t n, struct coord *c)
+{
+	memset(c, 0, sizeof(*c));
+	const char *p = data, *end = data + n;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((eol ? eol : end) - p);
+		if (len && *p != '#' && *p != '!') {
+			prop(p, len, "groupId", c->group);
+			prop(p, len, "artifactId", c->artifact);
+			prop(p, len, "version", c->version);
+		}
+		p = eol ? eol + 1 : end;
+	}
+}
+
+/* a main-section attribute of MANIFEST.MF, continuation lines joined */
+static void manifest_attr(const char *data, size_t n, const char *key, char *out)
+{
+	const char *p = data, *end = data + n;
+	size_t kl = strlen(key);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((eol ? eol : end) - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (!len)
+			return; /* the main section ends at the first empty line */
+		if (len > kl + 1 && !strncasecmp(p, key, kl) && p[kl] == ':') {
+			size_t o = 0;
+			const char *v = p + kl + 1;
+			size_t vl = len - kl - 1;
+			for (;;) {
+				while (o == 0 && vl && *v == ' ')
+					v++, vl--;
+				if (o + vl >= FIELD_MAX)
+					return;
+				memcpy(out + o, v, vl);
+				o += vl;
+				/* a line starting with one space continues this one */
+				p = eol ? eol + 1 : end;
+				if (p >= end || *p != ' ')
+					break;
+				eol = memchr(p, '\n', (size_t)(end - p));
+				len = (size_t)((eol ? eol : end) - p);
+				if (len && p[len - 1] == '\r')
+					len--;
+				v = p + 1;
+				vl = len - 1;
+			}
+			while (o && out[o - 1] == ' ')
+				o--;
+			out[o] = '\0';
+			return;
+		}
+		p = eol ? eol + 1 : end;
+	}
+}
+
+static void first_attr(const char *data, size_t n, const char *const *keys, char *out)
+{
+	for (; *keys && !*out; keys++)
+		manifest_attr(data, n, *keys, out);
+}
+
+static void manifest(const char *data, size_t n, const char *path, struct ecr_langpkgs *out)
+{
+	static const char *const gk[] = {"Implementation-Vendor-Id", NULL};
+	static const char *const gk2[] = {"Implementation-Vendor", "Specification-Vendor", NULL};
+	static const char *const ak[] = {"Implementation-Title", "Specification-Title", "Bundle-Name", NULL};
+	static const char *const vk[] = {"Implementation-Version", "Specification-Version", "Bundle-Version", NULL};
+	struct coord c;
+	memset(&c, 0, sizeof(c));
+	first_attr(data, n, gk, c.group);
+	if (!*c.group) {
+		char sym[FIELD_MAX] = "";
+		manifest_attr(data, n, "Bundle-SymbolicName", sym);
+		sym[strcspn(sym, ";")] = '\0';
+		char *dot = strrchr(sym, '.');
+		if (dot) {
+			*dot = '\0';
+			strcpy(c.group, sym);
+		}
+	}
+	first_attr(data, n, gk2, c.group);
+	first_attr(data, n, ak, c.artifact);
+	first_attr(data, n, vk, c.version);
+	if (*c.group && *c.artifact && *c.version) {
+		char name[2 * FIELD_MAX + 2];
+		snprintf(name, sizeof(name), "%s:%s", c.group, c.artifact);
+		ecr_langpkgs_add(out, ECR_LANG_JAVA, name, c.version, path);
+	}
+}
+
+/* whether the archive's own file name is artifactId or artifactId-… */
+static int names_archive(const char *path, const char *artifact)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t l = strlen(artifact);
+	return !strncmp(base, artifact, l) && (base[l] == '.' || base[l] == '-');
+}
+
+static void walk(const char *path, const char *data, size_t n, int depth, struct ecr_langpkgs *out)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return;
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
+		ecr_langpkgs_warn(out, "%s: not a readable zip archive (%s); skipped", path,
+				  archive_error_string(a) ? archive_error_string(a) : "unknown format");
+		archive_read_free(a);
+		return;
+	}
+	struct archive_entry *e;
+	char *mf = NULL;
+	size_t mflen = 0;
+	int own = 0, r;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *name = archive_entry_pathname(e);
+		if (!name || archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		const char *base = strrchr(name, '/');
+		base = base ? base + 1 : name;
+		const char *why = NULL;
+		size_t len = 0;
+		if (!strcmp(base, "pom.properties")) {
+			char *b = read_entry(a, e, ECR_LANG_ENTRY_MAX, &len, &why);
+			if (!b) {
+				ecr_langpkgs_warn(out, "%s: %s %s; skipped", path, name, why);
+				continue;
+			}
+			struct coord c;
+			pom_properties(b, len, &c);
+			free(b);
+			if (!*c.group || !*c.artifact || !*c.version) {
+				ecr_langpkgs_warn(out, "%s: %s lacks groupId, artifactId or version; skipped", path, name);
+				continue;
+			}
+			char full[2 * FIELD_MAX + 2];
+			snprintf(full, sizeof(full), "%s:%s", c.group, c.artifact);
+			ecr_langpkgs_add(out, ECR_LANG_JAVA, full, c.version, path);
+			own |= names_archive(path, c.artifact);
+		} else if (!strcmp(name, "META-INF/MANIFEST.MF") && !mf) {
+			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, &mflen, &why);
+		} else if (is_archive_name(base)) {
+			if (depth + 1 >= ECR_LANG_JAR_DEPTH) {
+				ecr_langpkgs_warn(out, "%s: %s is nested deeper than %d archives; skipped", path, name,
+						  ECR_LANG_JAR_DEPTH);
+				continue;
+			}
+			char *b = read_entry(a, e, ECR_LANG_NESTED_MAX, &len, &why);
+			if (!b) {
+				ecr_langpkgs_warn(out, "%s: nested archive %s %s (cap %u MiB); skipped", path, name, why,
+						  ECR_LANG_NESTED_MAX >> 20);
+				continue;
+			}
+			size_t pl = strlen(path) + strlen(name) + 2;
+			char *inner = malloc(pl);
+			if (inner) {
+				snprintf(inner, pl, "%s/%s", path, name);
+				walk(inner, b, len, depth + 1, out);
+				free(inner);
+			}
+			free(b);
+		}
+	}
+	if (r == ARCHIVE_FATAL)
+		ecr_langpkgs_warn(out, "%s: corrupt zip archive (%s); the rest skipped", path,
+				  archive_error_string(a) ? archive_error_string(a) : "fatal error");
+	if (!own && mf)
+		manifest(mf, mflen, path, out);
+	free(mf);
+	archive_read_free(a);
+}
+
+void ecr_lang_java(const char *path, const char *data, size_t n, struct ecr_langpkgs *out)
+{
+	if (n > ECR_LANG_JAR_MAX) {
+		ecr_langpkgs_warn(out, "%s: archive over %u MiB not read; skipped", path, ECR_LANG_JAR_MAX >> 20);
+		return;
+	}
+	walk(path, data, n, 0, out);
+}
