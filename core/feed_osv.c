@@ -107,6 +107,18 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 					goto out;
 			json_object_set_new(forgotten, srcname, json_true());
 		}
+		/* the record's own CVSS vectors, once per id and source */
+		json_array_foreach(ids, k, nm) {
+			size_t si;
+			json_t *sv;
+			json_array_foreach(json_object_get(rec, "severity"), si, sv) {
+				const char *t = json_string_value(json_object_get(sv, "type"));
+				const char *vec = json_string_value(json_object_get(sv, "score"));
+				if (t && vec && (!strcmp(t, "CVSS_V3") || !strcmp(t, "CVSS_V2") || !strcmp(t, "CVSS_V4")) &&
+				    (rc = feed_cvss(f, src, json_string_value(nm), vec, err)))
+					goto out;
+			}
+		}
 		const char *sev = severity_of(rec, a);
 		json_t *ranges = json_object_get(a, "ranges"), *r;
 		json_t *versions = json_object_get(a, "versions");

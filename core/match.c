@@ -68,8 +68,7 @@ static void ecosystems(json_t *os, json_t *keys, const char **uri_style)
 	}
 }
 
-/* Does one advisory row affect installed version v? */
-static int affects(ecr_vercmp_fn cmp, const char *v, const char *status, const char *intro, const char *fixed,
+int ecr_advisory_affects(ecr_vercmp_fn cmp, const char *v, const char *status, const char *intro, const char *fixed,
 		   const char *last, const char *versions, int undetermined)
 {
 	if (!strcmp(status, "undetermined"))
@@ -184,7 +183,7 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 		sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 		while (sqlite3_step(q) == SQLITE_ROW) {
 #define COL(n) ((const char *)sqlite3_column_text(q, n))
-			if (!affects(cmp, v, COL(1), COL(2), COL(3), COL(4), COL(5), undetermined))
+			if (!ecr_advisory_affects(cmp, v, COL(1), COL(2), COL(3), COL(4), COL(5), undetermined))
 				continue;
 			char fkey[1024];
 			snprintf(fkey, sizeof(fkey), "%s\t%s", COL(0), bin);

@@ -5,12 +5,18 @@
 #include <jansson.h>
 
 #include "ctx.h"
+#include "vercmp.h"
 
 /* ECR severity for a CVSS base score, NVD's bands applied to v2 and v3 alike
  * (0 → INFORMATIONAL, 0.1–3.9 LOW, 4–6.9 MEDIUM, 7–8.9 HIGH, 9–10 CRITICAL). */
 const char *ecr_severity_for_score(double score);
 /* Rank for ordering: CRITICAL 0 … INFORMATIONAL 4, UNDEFINED 5. */
 int ecr_severity_rank(const char *sev);
+
+/* Does one advisory row (status resolved/open/versions/undetermined, introduced,
+ * fixed, last_affected, a JSON list of versions) affect installed version v? */
+int ecr_advisory_affects(ecr_vercmp_fn cmp, const char *v, const char *status, const char *intro, const char *fixed,
+			 const char *last, const char *versions, int undetermined);
 
 /* Findings for inventory (as ecr_inventory returns it). *out (new reference):
  * {findings: [ECR ImageScanFinding…] ordered by severity then name then package,

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enhanced.h"
 #include "ops.h"
+#include "scancfg.h"
 #include "scan.h"
 #include "state.h"
 #include "token.h"
@@ -23,8 +25,14 @@ int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct e
 	struct ecr_image_ref ref;
 	int rc;
 	if ((rc = ecr_repo_load(ctx, req, &r, err)) ||
-	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
-	    (rc = ecr_scan_quota(ctx, ref.id, err)))
+	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)))
+		return rc;
+	/* the user guide: manual scans are not supported with enhanced scanning */
+	if (ecr_scancfg_enhanced(ctx, r.account))
+		return ecr_err_set(err, ECR_E_VALIDATION,
+				   "This feature is disabled: the registry uses ENHANCED scanning, which scans on push and"
+				   " continuously, never on request");
+	if ((rc = ecr_scan_quota(ctx, ref.id, err)))
 		return rc;
 	/* Only queued here, in this short transaction; the scan reads and matches after
 	 * the commit (inline mode) or in a worker (queued mode), holding no write lock. */
@@ -43,6 +51,9 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	int rc;
 	if ((rc = ecr_repo_load(ctx, req, &r, err)) || (rc = ecr_image_resolve(ctx, &r, id, &ref, err)))
 		return rc;
+	/* the registry's scan type picks the result set; the other stays stored */
+	if (ecr_scancfg_enhanced(ctx, r.account))
+		return ecr_enhanced_describe(ctx, &r, &ref, req, out, err);
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT id, status, description, completed_at, source_updated_at, counts FROM scan WHERE image_id = ?"
 		" ORDER BY id DESC LIMIT 1", err);

@@ -40,17 +40,57 @@ static json_t *matching(json_t *cfg, const char *freq, const char *name)
 	return out;
 }
 
-int ecr_scancfg_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out)
+const char *ecr_scancfg_frequency(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out,
+				  int *enhanced_out)
 {
 	json_t *cfg = ecr_scancfg_registry(ctx, r->account);
-	json_t *f = matching(cfg, "SCAN_ON_PUSH", r->name);
-	int on = r->scan_on_push || json_array_size(f) > 0;
+	int enhanced = !strcmp(json_string_value(json_object_get(cfg, "scanType")), "ENHANCED");
+	const char *freq = "MANUAL";
+	json_t *f = NULL;
+	if (enhanced) {
+		/* continuous wins over scan on push; no rules at all: every repository is
+		 * continuous, as the user guide says of ENHANCED without rules */
+		if (!json_array_size(json_object_get(cfg, "rules"))) {
+			freq = "CONTINUOUS_SCAN";
+			f = json_array();
+		} else {
+			f = matching(cfg, "CONTINUOUS_SCAN", r->name);
+			if (json_array_size(f)) {
+				freq = "CONTINUOUS_SCAN";
+			} else {
+				json_decref(f);
+				f = matching(cfg, "SCAN_ON_PUSH", r->name);
+				if (json_array_size(f))
+					freq = "SCAN_ON_PUSH";
+			}
+		}
+	} else {
+		/* BASIC: the registry's scan-on-push filters, or the repository's own flag */
+		f = matching(cfg, "SCAN_ON_PUSH", r->name);
+		if (r->scan_on_push || json_array_size(f))
+			freq = "SCAN_ON_PUSH";
+	}
 	json_decref(cfg);
+	if (enhanced_out)
+		*enhanced_out = enhanced;
 	if (filters_out)
 		*filters_out = f;
 	else
 		json_decref(f);
-	return on;
+	return freq;
+}
+
+int ecr_scancfg_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out)
+{
+	return strcmp(ecr_scancfg_frequency(ctx, r, filters_out, NULL), "MANUAL") != 0;
+}
+
+int ecr_scancfg_enhanced(struct ecr_ctx *ctx, const char *account)
+{
+	json_t *cfg = ecr_scancfg_registry(ctx, account);
+	int e = !strcmp(json_string_value(json_object_get(cfg, "scanType")), "ENHANCED");
+	json_decref(cfg);
+	return e;
 }
 
 int op_get_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
@@ -69,14 +109,14 @@ int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, jso
 	size_t i;
 	if (!type)
 		type = "BASIC";
-	if (!strcmp(type, "ENHANCED"))
-		return ecr_err_set(err, ECR_E_VALIDATION,
-				   "ENHANCED scanning needs Amazon Inspector, which ecrlite does not provide; use scanType BASIC");
+	/* the model's scanFrequency doc: ENHANCED takes CONTINUOUS_SCAN and SCAN_ON_PUSH,
+	 * BASIC SCAN_ON_PUSH (and MANUAL, the default, which ecrlite has always taken) */
+	int enhanced = !strcmp(type, "ENHANCED");
 	json_array_foreach(rules, i, rule) {
 		const char *fq = json_string_value(json_object_get(rule, "scanFrequency"));
-		if (strcmp(fq, "SCAN_ON_PUSH") && strcmp(fq, "MANUAL"))
-			return ecr_err_set(err, ECR_E_VALIDATION,
-					   "%s scan frequency is not supported for BASIC scan type", fq);
+		if (enhanced ? !strcmp(fq, "MANUAL") : (strcmp(fq, "SCAN_ON_PUSH") && strcmp(fq, "MANUAL")))
+			return ecr_err_set(err, ECR_E_VALIDATION, "%s scan frequency is not supported for %s scan type", fq,
+					   type);
 	}
 	json_t *stored = rules ? json_incref(rules) : json_array();
 	char *text = json_dumps(stored, JSON_COMPACT);
@@ -115,13 +155,13 @@ int op_batch_get_repository_scanning_configuration(struct ecr_ctx *ctx, json_t *
 			continue;
 		}
 		json_t *filters = NULL;
-		int on = ecr_scancfg_on_push(ctx, &r, &filters);
+		const char *freq = ecr_scancfg_frequency(ctx, &r, &filters, NULL);
 		char arn[512];
 		ecr_repo_arn(ctx, &r, arn, sizeof(arn));
+		/* scanOnPush: whether a push is scanned (also under CONTINUOUS_SCAN) */
 		json_array_append_new(configs, json_pack("{s:s, s:s, s:b, s:s, s:o}", "repositoryArn", arn,
-							 "repositoryName", r.name, "scanOnPush", on,
-							 "scanFrequency", on ? "SCAN_ON_PUSH" : "MANUAL",
-							 "appliedScanFilters", filters));
+							 "repositoryName", r.name, "scanOnPush", strcmp(freq, "MANUAL") != 0,
+							 "scanFrequency", freq, "appliedScanFilters", filters));
 	}
 	(void)err;
 	*out = json_pack("{s:o, s:o}", "scanningConfigurations", configs, "failures", failures);

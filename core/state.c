@@ -73,6 +73,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE cve_info ADD COLUMN file_id INTEGER;"
 	"CREATE INDEX advisory_file ON advisory(file_id);"
 	"CREATE INDEX cve_info_file ON cve_info(file_id);",
+	/* 5: the CVSS vectors an advisory record itself carries (OSV severity[]: GHSA,
+	 * PYSEC…), scored when matched; enhanced findings list them beside NVD's */
+	"CREATE TABLE advisory_cvss(source_id INTEGER NOT NULL REFERENCES feed_source(id) ON DELETE CASCADE,"
+	" vuln_id TEXT NOT NULL, vector TEXT NOT NULL, PRIMARY KEY(source_id, vuln_id, vector));",
 };
 
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err)

@@ -33,6 +33,8 @@ int feed_forget_package(struct feed *f, long long id, const char *eco, const cha
 int feed_advisory(struct feed *f, long long source, const char *eco, const char *pkg, const char *vuln,
 		  const char *status, const char *introduced, const char *fixed, const char *last_affected,
 		  const char *versions, const char *severity, const char *description, struct ecr_err *err);
+/* A CVSS vector the record carries for vuln (kept once per source). */
+int feed_cvss(struct feed *f, long long source, const char *vuln, const char *vector, struct ecr_err *err);
 int feed_cve(struct feed *f, long long source, const char *id, const char *description, const char *v2vec,
 	     double v2score, const char *v3vec, double v3score, struct ecr_err *err);
 /* ECR severity for a distribution's own rating word, or NULL (none / unknown). */

@@ -1,0 +1,345 @@
+/* ENHANCED scanning's findings, built from an image's stored inventory (enhanced.h).
+ * One EnhancedImageScanFinding per vulnerability id, every affected package in its
+ * vulnerablePackages; severity and score as Inspector chooses them
+ * (ecr_match_inspector_severity); the findingArn is a hash of account, image digest
+ * and id, so the same finding keeps its ARN. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "enhanced.h"
+#include "inventory.h"
+#include "match.h"
+#include "match_lang.h"
+#include "scancfg.h"
+#include "state.h"
+#include "token.h"
+
+#define DEFAULT_PAGE 100
+
+/* "1:2.9.4+dfsg1-7+deb10u4" → epoch 1, version "2.9.4+dfsg1", release "7+deb10u4" */
+static json_t *os_package(const char *name, const char *full, json_t *inv_pkg)
+{
+	const char *v = full, *colon = strchr(full, ':');
+	long long epoch = 0;
+	if (colon && colon > full && strspn(full, "0123456789") == (size_t)(colon - full)) {
+		epoch = atoll(full);
+		v = colon + 1;
+	}
+	const char *dash = strrchr(v, '-');
+	json_t *p = json_pack("{s:I, s:s, s:s}", "epoch", epoch, "name", name, "packageManager", "OS");
+	if (dash) {
+		json_object_set_new(p, "release", json_string(dash + 1));
+		json_object_set_new(p, "version", json_stringn(v, (size_t)(dash - v)));
+	} else {
+		json_object_set_new(p, "version", json_string(v));
+	}
+	const char *arch = json_string_value(json_object_get(inv_pkg, "arch"));
+	if (arch && *arch)
+		json_object_set_new(p, "arch", json_string(arch));
+	return p;
+}
+
+static json_t *inv_lookup(json_t *inv, const char *name, const char *version)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(inv, "packages"), i, p) {
+		const char *n = json_string_value(json_object_get(p, "name"));
+		const char *v = json_string_value(json_object_get(p, "version"));
+		if (n && v && !strcmp(n, name) && !strcmp(v, version))
+			return p;
+	}
+	return NULL;
+}
+
+/* the finding being built for vuln in by (created on first use) */
+static json_t *finding(json_t *by, const char *vuln, const char *description, const char *vendor, const char *url,
+		       const char *source)
+{
+	json_t *f = json_object_get(by, vuln);
+	if (f)
+		return f;
+	f = json_pack("{s:s, s:o, s:s, s:s, s:o}", "vulnerabilityId", vuln, "vulnerablePackages", json_array(), "source",
+		      source, "sourceUrl", url, "names", json_array());
+	if (description)
+		json_object_set_new(f, "description", json_string(description));
+	if (vendor)
+		json_object_set_new(f, "vendorSeverity", json_string(vendor));
+	json_object_set_new(by, vuln, f);
+	return f;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int r = ecr_severity_rank(json_string_value(json_object_get(x, "severity"))) -
+		ecr_severity_rank(json_string_value(json_object_get(y, "severity")));
+	if (r)
+		return r;
+	return strcmp(json_string_value(json_object_get(json_object_get(x, "packageVulnerabilityDetails"), "vulnerabilityId")),
+		      json_string_value(json_object_get(json_object_get(y, "packageVulnerabilityDetails"), "vulnerabilityId")));
+}
+
+static json_t *resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref)
+{
+	char arn[512], id[1024];
+	ecr_repo_arn(ctx, r, arn, sizeof(arn));
+	snprintf(id, sizeof(id), "%s/%s", arn, ref->digest);
+	json_t *img = json_pack("{s:s, s:o, s:s, s:s}", "imageHash", ref->digest, "imageTags", json_array(), "registry",
+				r->account, "repositoryName", r->name);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT pushed_at FROM image WHERE id = ?", NULL);
+	if (st) {
+		sqlite3_bind_int64(st, 1, ref->id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			json_object_set_new(img, "pushedAt", json_real(sqlite3_column_double(st, 0)));
+		sqlite3_finalize(st);
+	}
+	st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY tag", NULL);
+	if (st) {
+		sqlite3_bind_int64(st, 1, ref->id);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(json_object_get(img, "imageTags"),
+					      json_string((const char *)sqlite3_column_text(st, 0)));
+		sqlite3_finalize(st);
+	}
+	return json_pack("{s:{s:o}, s:s, s:s}", "details", "awsEcrContainerImage", img, "id", id, "type",
+			 "AWS_ECR_CONTAINER_IMAGE");
+}
+
+int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
+			  json_t *inv, double first_observed, json_t **findings_out, json_t **counts_out,
+			  struct ecr_err *err)
+{
+	json_t *basic = NULL, *lang = NULL, *by = json_object();
+	int rc;
+	*findings_out = *counts_out = NULL;
+	/* OS packages: the distribution's matching, as basic scanning does it */
+	if ((rc = ecr_match(ctx, inv, &basic, err)))
+		goto out;
+	size_t i;
+	json_t *bf;
+	json_array_foreach(json_object_get(basic, "findings"), i, bf) {
+		const char *vuln = json_string_value(json_object_get(bf, "name"));
+		json_t *attrs = json_object_get(bf, "attributes");
+		const char *ver = json_string_value(json_object_get(json_array_get(attrs, 0), "value"));
+		const char *name = json_string_value(json_object_get(json_array_get(attrs, 1), "value"));
+		if (!vuln || !ver || !name)
+			continue;
+		const char *uri = json_string_value(json_object_get(bf, "uri"));
+		int debian = uri && strstr(uri, "security-tracker.debian.org");
+		json_t *f = finding(by, vuln, json_string_value(json_object_get(bf, "description")), NULL, uri,
+				    debian ? "DEBIAN_CVE" : "NVD");
+		json_array_append_new(json_object_get(f, "vulnerablePackages"),
+				      os_package(name, ver, inv_lookup(inv, name, ver)));
+		json_array_append_new(json_object_get(f, "names"), json_string(name));
+	}
+	/* language packages: OSV, each ecosystem's ordering */
+	if ((rc = ecr_match_lang(ctx, json_object_get(inv, "languagePackages"), &lang, err)))
+		goto out;
+	json_t *h;
+	json_array_foreach(lang, i, h) {
+		const char *vuln = json_string_value(json_object_get(h, "vulnerabilityId"));
+		char url[256];
+		snprintf(url, sizeof(url), "https://nvd.nist.gov/vuln/detail/%s", vuln);
+		json_t *f = finding(by, vuln, json_string_value(json_object_get(h, "description")),
+				    json_string_value(json_object_get(h, "vendorSeverity")), url, "NVD");
+		json_t *p = json_pack("{s:I, s:O, s:O, s:O, s:O, s:O}", "epoch", (json_int_t)0, "filePath",
+				      json_object_get(h, "filePath"), "fixedInVersion", json_object_get(h, "fixedInVersion"),
+				      "name", json_object_get(h, "name"), "packageManager",
+				      json_object_get(h, "packageManager"), "version", json_object_get(h, "version"));
+		if (json_object_get(h, "sourceLayerHash"))
+			json_object_set(p, "sourceLayerHash", json_object_get(h, "sourceLayerHash"));
+		json_array_append_new(json_object_get(f, "vulnerablePackages"), p);
+		json_array_append(json_object_get(f, "names"), json_object_get(h, "name"));
+	}
+	/* the ECR shape */
+	json_t *list = json_array(), *counts = json_object();
+	double updated = json_number_value(json_object_get(basic, "sourceUpdatedAt"));
+	if (updated < first_observed)
+		updated = first_observed;
+	const char *vuln;
+	json_t *f;
+	json_object_foreach(by, vuln, f) {
+		json_t *cvss = ecr_match_cvss(ctx, vuln), *chosen = NULL;
+		double score;
+		const char *vendor = json_string_value(json_object_get(f, "vendorSeverity"));
+		const char *sev = ecr_match_inspector_severity(cvss, vendor, &score, &chosen);
+		char title[1024], hash[ECR_DIGEST_LEN + 1], key[512], arn[256];
+		size_t k, tl;
+		json_t *n;
+		tl = (size_t)snprintf(title, sizeof(title), "%s - ", vuln);
+		json_array_foreach(json_object_get(f, "names"), k, n)
+			if (tl < sizeof(title))
+				tl += (size_t)snprintf(title + tl, sizeof(title) - tl, "%s%s", k ? ", " : "", json_string_value(n));
+		snprintf(key, sizeof(key), "%s|%s|%s", r->account, ref->digest, vuln);
+		ecr_sha256_buf(key, strlen(key), hash);
+		snprintf(arn, sizeof(arn), "arn:aws:inspector2:%s:%s:finding/%.32s", ctx->region, r->account,
+			 hash + strlen("sha256:"));
+		json_t *pvd = json_pack("{s:O, s:[], s:[], s:O, s:O}", "cvss", cvss, "referenceUrls", "relatedVulnerabilities",
+					"source", json_object_get(f, "source"), "sourceUrl", json_object_get(f, "sourceUrl"));
+		if (vendor)
+			json_object_set_new(pvd, "vendorSeverity", json_string(vendor));
+		json_object_set_new(pvd, "vulnerabilityId", json_string(vuln));
+		json_object_set(pvd, "vulnerablePackages", json_object_get(f, "vulnerablePackages"));
+		json_t *e = json_pack("{s:s}", "awsAccountId", r->account);
+		if (json_object_get(f, "description"))
+			json_object_set(e, "description", json_object_get(f, "description"));
+		json_object_set_new(e, "findingArn", json_string(arn));
+		json_object_set_new(e, "firstObservedAt", json_real(first_observed));
+		json_object_set_new(e, "lastObservedAt", json_real(updated));
+		json_object_set_new(e, "packageVulnerabilityDetails", pvd);
+		json_object_set_new(e, "remediation", json_pack("{s:{s:s}}", "recommendation", "text", "None Provided"));
+		json_object_set_new(e, "resources", json_pack("[o]", resource(ctx, r, ref)));
+		if (chosen) {
+			json_object_set_new(e, "score", json_real(score));
+			json_object_set_new(e, "scoreDetails",
+					    json_pack("{s:{s:[], s:f, s:O, s:O, s:O}}", "cvss", "adjustments", "score", score,
+						      "scoreSource", json_object_get(chosen, "source"), "scoringVector",
+						      json_object_get(chosen, "scoringVector"), "version",
+						      json_object_get(chosen, "version")));
+		}
+		json_object_set_new(e, "severity", json_string(sev));
+		json_object_set_new(e, "status", json_string("ACTIVE"));
+		json_object_set_new(e, "title", json_string(title));
+		json_object_set_new(e, "type", json_string("PACKAGE_VULNERABILITY"));
+		json_object_set_new(e, "updatedAt", json_real(updated));
+		/* the fix state Inspector adds (the 2.9.19 CLI's model does not know it) */
+		int fixed = 0, total = 0;
+		json_array_foreach(json_object_get(f, "vulnerablePackages"), k, n) {
+			const char *fv = json_string_value(json_object_get(n, "fixedInVersion"));
+			total++;
+			fixed += fv && strcmp(fv, "NotAvailable");
+		}
+		if (total && json_object_get(json_array_get(json_object_get(f, "vulnerablePackages"), 0), "fixedInVersion"))
+			json_object_set_new(e, "fixAvailable",
+					    json_string(fixed == total ? "YES" : fixed ? "PARTIAL" : "NO"));
+		json_array_append_new(list, e);
+		json_decref(cvss);
+		const char *ck = strcmp(sev, "UNTRIAGED") ? sev : "UNDEFINED";
+		json_object_set_new(counts, ck, json_integer(json_integer_value(json_object_get(counts, ck)) + 1));
+	}
+	size_t nf = json_array_size(list);
+	json_t **v = malloc((nf + 1) * sizeof(*v));
+	for (size_t j = 0; j < nf; j++)
+		v[j] = json_incref(json_array_get(list, j));
+	qsort(v, nf, sizeof(*v), cmp_finding);
+	json_array_clear(list);
+	for (size_t j = 0; j < nf; j++)
+		json_array_append_new(list, v[j]);
+	free(v);
+	static const char *const order[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"};
+	json_t *ordered = json_object();
+	for (int j = 0; j < 6; j++)
+		if (json_object_get(counts, order[j]))
+			json_object_set(ordered, order[j], json_object_get(counts, order[j]));
+	json_decref(counts);
+	*findings_out = list;
+	*counts_out = ordered;
+out:
+	json_decref(basic);
+	json_decref(lang);
+	json_decref(by);
+	return rc;
+}
+
+int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t *req,
+			  json_t **out, struct ecr_err *err)
+{
+	json_t *iid = json_object_get(req, "imageId");
+	const char *freq = ecr_scancfg_frequency(ctx, r, NULL, NULL);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT s.status, s.description, s.completed_at, i.pushed_at,"
+		" (SELECT min(completed_at) FROM scan WHERE image_id = s.image_id AND status = 'COMPLETE')"
+		" FROM scan s JOIN image i ON i.id = s.image_id WHERE s.image_id = ? ORDER BY s.id DESC LIMIT 1", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, ref->id);
+	/* an image of a repository no rule covers is not scanned at all */
+	if (!strcmp(freq, "MANUAL") || sqlite3_step(st) != SQLITE_ROW) {
+		char text[1024];
+		sqlite3_finalize(st);
+		ecr_image_id_text(iid, text, sizeof(text));
+		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
+				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
+				   text, r->name, r->account);
+	}
+	char status[32], desc[512];
+	snprintf(status, sizeof(status), "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(desc, sizeof(desc), "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+	double completed = sqlite3_column_double(st, 2), pushed = sqlite3_column_double(st, 3);
+	double first = sqlite3_column_type(st, 4) == SQLITE_NULL ? completed : sqlite3_column_double(st, 4);
+	sqlite3_finalize(st);
+	json_t *idj = json_pack("{s:s}", "imageDigest", ref->digest);
+	if (ref->tag[0])
+		json_object_set_new(idj, "imageTag", json_string(ref->tag));
+	json_t *resp = json_pack("{s:s, s:s, s:o}", "registryId", r->account, "repositoryName", r->name, "imageId", idj);
+	int continuous = !strcmp(freq, "CONTINUOUS_SCAN");
+	int complete = !strcmp(status, "COMPLETE");
+	if (complete && continuous && ecr_ctx_now(ctx) - pushed > ECR_ENHANCED_ELIGIBLE_DAYS * 86400.0) {
+		json_object_set_new(resp, "imageScanStatus", json_pack("{s:s, s:s}", "status", "SCAN_ELIGIBILITY_EXPIRED",
+									 "description", ECR_EXPIRED_TEXT));
+		*out = resp;
+		return 0;
+	}
+	if (complete)
+		json_object_set_new(resp, "imageScanStatus",
+				    json_pack("{s:s, s:s}", "status", continuous ? "ACTIVE" : "COMPLETE", "description",
+					      continuous ? ECR_CONTINUOUS_TEXT : desc));
+	else
+		json_object_set_new(resp, "imageScanStatus",
+				    *desc ? json_pack("{s:s, s:s}", "status", status, "description", desc)
+					  : json_pack("{s:s}", "status", status));
+	if (!complete) {
+		*out = resp;
+		return 0;
+	}
+	json_t *inv = NULL, *findings = NULL, *counts = NULL;
+	int rc = ecr_inventory(ctx, ref->digest, &inv, err);
+	if (!rc)
+		rc = ecr_enhanced_findings(ctx, r, ref, inv, first, &findings, &counts, err);
+	json_decref(inv);
+	if (rc) {
+		json_decref(resp);
+		return rc;
+	}
+	/* a page: the token holds the offset, tied to this image */
+	char scope[64];
+	long long after = 0;
+	json_t *max = json_object_get(req, "maxResults");
+	long long limit = max ? json_integer_value(max) : DEFAULT_PAGE;
+	const char *tok = json_string_value(json_object_get(req, "nextToken"));
+	snprintf(scope, sizeof(scope), "enhanced/%lld", ref->id);
+	if (tok && (rc = ecr_token_read(ctx, "DescribeImageScanFindings", scope, tok, &after, err))) {
+		json_decref(findings);
+		json_decref(counts);
+		json_decref(resp);
+		return rc;
+	}
+	json_t *page = json_array();
+	size_t total = json_array_size(findings);
+	for (size_t i = (size_t)after; i < total && (long long)(i - (size_t)after) < limit; i++)
+		json_array_append(page, json_array_get(findings, i));
+	json_t *isf = json_pack("{s:f}", "imageScanCompletedAt", completed);
+	double su = -1;
+	st = ecr_state_prepare(ctx->db, "SELECT max(updated_at) FROM feed_source", NULL);
+	if (st) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			su = sqlite3_column_double(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (su >= 0)
+		json_object_set_new(isf, "vulnerabilitySourceUpdatedAt", json_real(su));
+	json_object_set_new(isf, "findingSeverityCounts", counts);
+	json_object_set_new(isf, "enhancedFindings", page);
+	json_object_set_new(resp, "imageScanFindings", isf);
+	if ((long long)total > after + limit) {
+		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, after + limit);
+		json_object_set_new(resp, "nextToken", json_string(t));
+		free(t);
+	}
+	json_decref(findings);
+	*out = resp;
+	return 0;
+}

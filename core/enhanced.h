@@ -1,0 +1,28 @@
+/* ENHANCED scanning (Amazon Inspector's findings in ECR's EnhancedImageScanFinding
+ * shape), offline: an image's stored inventory (OS and language packages) matched
+ * against the vulnerability data as it is *now*, each time the findings are asked for
+ * — continuous scanning without re-reading layers. Core-internal. */
+#ifndef ECR_ENHANCED_H
+#define ECR_ENHANCED_H
+#include <jansson.h>
+
+#include "image.h"
+#include "repo.h"
+
+#define ECR_ENHANCED_ELIGIBLE_DAYS 30 /* continuous scanning stops this long after push */
+#define ECR_CONTINUOUS_TEXT "Continuous scan is selected for image."
+#define ECR_EXPIRED_TEXT "The image is no longer eligible for continuous scanning: it was pushed more than 30 days ago."
+
+/* DescribeImageScanFindings under ENHANCED for image ref of repository r. */
+int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t *req,
+			  json_t **out, struct ecr_err *err);
+
+/* The findings themselves, ordered by severity then id (new reference) and their
+ * counts by severity (UNTRIAGED counted as UNDEFINED, FindingSeverity's value for "no
+ * rating"). inventory as ecr_inventory gives it; firstObserved: when the image was
+ * first scanned. */
+int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
+			  json_t *inventory, double first_observed, json_t **findings, json_t **counts,
+			  struct ecr_err *err);
+
+#endif

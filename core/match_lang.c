@@ -1,0 +1,194 @@
+/* Language packages against OSV records (feed_osv.c stores them under the lower-cased
+ * ecosystem: "pypi", "npm", "go", "maven"), one query per package. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cvss.h"
+#include "match.h"
+#include "match_lang.h"
+#include "state.h"
+#include "vercmp.h"
+
+/* ecr_pep503(name): the PEP 503 form, so PyPI records written "Werkzeug" or
+ * "zope.interface" meet installed names spelled otherwise */
+static void pep503_sql(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(c);
+		return;
+	}
+	char *o = malloc(strlen(s) + 1);
+	if (!o) {
+		sqlite3_result_error_nomem(c);
+		return;
+	}
+	ecr_pypi_normalize(s, o);
+	sqlite3_result_text(c, o, -1, free);
+}
+
+static const struct {
+	const char *ecosystem; /* as the inventory names it (OSV's spelling) */
+	const char *key;       /* as feed_osv.c stores it */
+	const char *order;     /* the vercmp name */
+} ECOS[] = {
+	{"PyPI", "pypi", "pypi"},
+	{"npm", "npm", "npm"},
+	{"Go", "go", "go"},
+	{"Maven", "maven", "maven"},
+};
+
+static int cmp_hit(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const char *keys[] = {"vulnerabilityId", "name", "filePath", "version"};
+	for (int i = 0; i < 4; i++) {
+		int c = strcmp(json_string_value(json_object_get(x, keys[i])), json_string_value(json_object_get(y, keys[i])));
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_err *err)
+{
+	*out = NULL;
+	if (sqlite3_create_function(ctx->db, "ecr_pep503", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, pep503_sql, NULL,
+				    NULL) != SQLITE_OK)
+		return ecr_state_fail(ctx->db, err);
+	sqlite3_stmt *q = ecr_state_prepare(ctx->db,
+		"SELECT vuln_id, status, introduced, fixed, last_affected, versions, severity, description FROM advisory"
+		" WHERE ecosystem = ?1 AND (package = ?2 OR (?1 = 'pypi' AND ecr_pep503(package) = ?3))"
+		" ORDER BY vuln_id", err);
+	if (!q)
+		return ECR_E_INTERNAL;
+	json_t *found = json_object();
+	size_t i;
+	json_t *p;
+	json_array_foreach(pkgs, i, p) {
+		const char *eco = json_string_value(json_object_get(p, "ecosystem"));
+		const char *name = json_string_value(json_object_get(p, "name"));
+		const char *ver = json_string_value(json_object_get(p, "version"));
+		const char *path = json_string_value(json_object_get(p, "filePath"));
+		int e = -1;
+		for (int k = 0; eco && k < (int)(sizeof(ECOS) / sizeof(ECOS[0])); k++)
+			if (!strcmp(eco, ECOS[k].ecosystem))
+				e = k;
+		if (e < 0 || !name || !ver || !*ver || !path)
+			continue;
+		ecr_vercmp_fn cmp = ecr_vercmp_for(ECOS[e].order);
+		char *norm = malloc(strlen(name) + 1);
+		if (!norm)
+			continue;
+		ecr_pypi_normalize(name, norm);
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, ECOS[e].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 3, norm, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+#define COL(n) ((const char *)sqlite3_column_text(q, n))
+			if (!ecr_advisory_affects(cmp, ver, COL(1), COL(2), COL(3), COL(4), COL(5), 0))
+				continue;
+			char key[2048];
+			snprintf(key, sizeof(key), "%s\t%s\t%s\t%s", COL(0), name, path, ver);
+			json_t *h = json_object_get(found, key);
+			if (!h) {
+				h = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "vulnerabilityId", COL(0), "name", name,
+					      "version", ver, "packageManager",
+					      json_string_value(json_object_get(p, "packageManager")), "ecosystem", eco,
+					      "filePath", path);
+				json_t *layer = json_object_get(p, "sourceLayerHash");
+				if (json_is_string(layer))
+					json_object_set(h, "sourceLayerHash", layer);
+				json_object_set_new(found, key, h);
+			}
+			/* the lowest fix above the installed version, among the ranges that apply */
+			const char *fixed = COL(3), *had = json_string_value(json_object_get(h, "fixedInVersion"));
+			if (fixed && cmp(ver, fixed) < 0 && (!had || cmp(fixed, had) < 0))
+				json_object_set_new(h, "fixedInVersion", json_string(fixed));
+			if (COL(6) && !json_object_get(h, "vendorSeverity"))
+				json_object_set_new(h, "vendorSeverity", json_string(COL(6)));
+			if (COL(7) && !json_object_get(h, "description"))
+				json_object_set_new(h, "description", json_string(COL(7)));
+#undef COL
+		}
+		free(norm);
+	}
+	sqlite3_finalize(q);
+	size_t n = json_object_size(found), k = 0;
+	json_t **v = malloc((n + 1) * sizeof(*v));
+	const char *key;
+	json_t *h;
+	json_object_foreach(found, key, h) {
+		if (!json_object_get(h, "fixedInVersion"))
+			json_object_set_new(h, "fixedInVersion", json_string("NotAvailable"));
+		v[k++] = json_incref(h);
+	}
+	qsort(v, n, sizeof(*v), cmp_hit);
+	*out = json_array();
+	for (k = 0; k < n; k++)
+		json_array_append_new(*out, v[k]);
+	free(v);
+	json_decref(found);
+	return 0;
+}
+
+static void add_score(json_t *list, const char *vector, const char *source)
+{
+	struct ecr_cvss s;
+	char why[128];
+	if (!vector || ecr_cvss_score(vector, &s, why, sizeof(why)))
+		return;
+	const char *ver = s.version == 2 ? "2.0" : s.version == 30 ? "3.0" : "3.1";
+	/* NVD writes v2 vectors bare; the enhanced finding shows them as NVD does */
+	json_array_append_new(list, json_pack("{s:f, s:s, s:s, s:s}", "baseScore", s.base, "scoringVector", vector,
+					      "source", source, "version", ver));
+}
+
+json_t *ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln)
+{
+	json_t *list = json_array();
+	struct ecr_err err = {0};
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT vector FROM advisory_cvss WHERE vuln_id = ? ORDER BY vector LIKE 'CVSS:3%' DESC, vector", &err);
+	if (st) {
+		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			add_score(list, (const char *)sqlite3_column_text(st, 0), "OSV");
+		sqlite3_finalize(st);
+	}
+	st = ecr_state_prepare(ctx->db, "SELECT cvss3_vector, cvss2_vector FROM cve_info WHERE vuln_id = ?", &err);
+	if (st) {
+		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			add_score(list, (const char *)sqlite3_column_text(st, 0), "NVD");
+			add_score(list, (const char *)sqlite3_column_text(st, 1), "NVD");
+		}
+		sqlite3_finalize(st);
+	}
+	return list;
+}
+
+const char *ecr_match_inspector_severity(json_t *cvss, const char *vendor_word, double *score, json_t **chosen)
+{
+	size_t i;
+	json_t *c;
+	*score = -1;
+	*chosen = NULL;
+	json_array_foreach(cvss, i, c) {
+		const char *v = json_string_value(json_object_get(c, "version"));
+		if (v && v[0] == '3') {
+			*score = json_number_value(json_object_get(c, "baseScore"));
+			*chosen = c;
+			return ecr_severity_for_score(*score);
+		}
+	}
+	static const char *const words[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"};
+	for (int k = 0; vendor_word && k < 5; k++)
+		if (!strcmp(vendor_word, words[k]))
+			return words[k];
+	return "UNTRIAGED";
+}
