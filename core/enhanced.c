@@ -15,6 +15,7 @@
 #include "scancfg.h"
 #include "state.h"
 #include "token.h"
+#include "vercmp.h"
 
 #define DEFAULT_PAGE 100
 
@@ -39,6 +40,49 @@ static json_t *os_package(const char *name, const char *full, json_t *inv_pkg)
 	if (arch && *arch)
 		json_object_set_new(p, "arch", json_string(arch));
 	return p;
+}
+
+/* The lowest fixed version above the installed one among the distribution's rows for
+ * vuln, written epoch:version as Inspector writes it; NULL when none (malloc'd). The
+ * feeds key Debian by source package and version, apk and rpm by origin and version. */
+static char *os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vuln)
+{
+	const char *fmt = json_string_value(json_object_get(p, "format"));
+	ecr_vercmp_fn cmp = ecr_vercmp_for(fmt);
+	const char *src = json_string_value(json_object_get(p, "sourceName"));
+	const char *v = fmt && !strcmp(fmt, "dpkg") ? json_string_value(json_object_get(p, "sourceVersion"))
+						    : json_string_value(json_object_get(p, "version"));
+	if (!cmp || !src || !v)
+		return NULL;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT fixed FROM advisory WHERE vuln_id = ? AND package = ? AND ecosystem = ? AND fixed IS NOT NULL", NULL);
+	if (!st)
+		return NULL;
+	char *best = NULL;
+	size_t i;
+	json_t *k;
+	json_array_foreach(keys, i, k) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, src, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, json_string_value(k), -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *fx = (const char *)sqlite3_column_text(st, 0);
+			if (fx && strcmp(fx, "0") && cmp(v, fx) < 0 && (!best || cmp(fx, best) < 0)) {
+				free(best);
+				best = strdup(fx);
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	if (best && !strchr(best, ':')) {
+		char *e = malloc(strlen(best) + 3);
+		if (e)
+			sprintf(e, "0:%s", best);
+		free(best);
+		best = e;
+	}
+	return best;
 }
 
 static json_t *inv_lookup(json_t *inv, const char *name, const char *version)
@@ -131,8 +175,11 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		int debian = uri && strstr(uri, "security-tracker.debian.org");
 		json_t *f = finding(by, vuln, json_string_value(json_object_get(bf, "description")), NULL, uri,
 				    debian ? "DEBIAN_CVE" : "NVD");
-		json_array_append_new(json_object_get(f, "vulnerablePackages"),
-				      os_package(name, ver, inv_lookup(inv, name, ver)));
+		json_t *ip = inv_lookup(inv, name, ver), *op = os_package(name, ver, ip);
+		char *fix = os_fix(ctx, json_object_get(basic, "ecosystems"), ip, vuln);
+		json_object_set_new(op, "fixedInVersion", json_string(fix ? fix : "NotAvailable"));
+		free(fix);
+		json_array_append_new(json_object_get(f, "vulnerablePackages"), op);
 		json_array_append_new(json_object_get(f, "names"), json_string(name));
 	}
 	/* language packages: OSV, each ecosystem's ordering */
@@ -159,6 +206,7 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	double updated = json_number_value(json_object_get(basic, "sourceUpdatedAt"));
 	if (updated < first_observed)
 		updated = first_observed;
+	json_t *res = resource(ctx, r, ref); /* the same image for every finding */
 	const char *vuln;
 	json_t *f;
 	json_object_foreach(by, vuln, f) {
@@ -191,7 +239,7 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		json_object_set_new(e, "lastObservedAt", json_real(updated));
 		json_object_set_new(e, "packageVulnerabilityDetails", pvd);
 		json_object_set_new(e, "remediation", json_pack("{s:{s:s}}", "recommendation", "text", "None Provided"));
-		json_object_set_new(e, "resources", json_pack("[o]", resource(ctx, r, ref)));
+		json_object_set_new(e, "resources", json_pack("[O]", res));
 		if (chosen) {
 			json_object_set_new(e, "score", json_real(score));
 			json_object_set_new(e, "scoreDetails",
@@ -220,6 +268,7 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		const char *ck = strcmp(sev, "UNTRIAGED") ? sev : "UNDEFINED";
 		json_object_set_new(counts, ck, json_integer(json_integer_value(json_object_get(counts, ck)) + 1));
 	}
+	json_decref(res);
 	size_t nf = json_array_size(list);
 	json_t **v = malloc((nf + 1) * sizeof(*v));
 	for (size_t j = 0; j < nf; j++)
