@@ -170,6 +170,34 @@ late = js("describe-image-scan-findings", "--repository-name", "push-web", "--im
           now="2027-01-05T10:00:00Z")
 ok(late["imageScanStatus"]["status"] == "COMPLETE", "scan-on-push results do not expire")
 
+# 8. fixedInVersion for OS packages: the test tracker (tests/fixtures/feeds) fixes
+# util-linux in a later bookworm update; the expected value is read from that file
+tracker = os.path.join(top, "tests/fixtures/feeds/debian-tracker-bookworm.test.json")
+layered = os.path.join(shared, "images/debian-bookworm-layered.oci.tar")
+if os.path.exists(layered):
+    doc = json.load(open(tracker))
+    want = {}
+    for src, cves in doc.items():
+        for cve, rec in cves.items():
+            rel = rec.get("releases", {}).get("bookworm", {})
+            if rel.get("status") == "resolved" and rel.get("fixed_version", "0") != "0":
+                want[(cve, src)] = rel["fixed_version"]
+    run("vulndb", "import", tracker)
+    aws("create-repository", "--repository-name", "prod-layered")
+    run("push", layered, "prod-layered:v1")
+    lua = run("lua", "-e", """
+local r = ecr.describe_image_scan_findings{repositoryName="prod-layered", imageId={imageTag="v1"}, maxResults=1000}
+for _, f in ipairs(r.imageScanFindings.enhancedFindings) do
+  for _, p in ipairs(f.packageVulnerabilityDetails.vulnerablePackages) do
+    print(f.packageVulnerabilityDetails.vulnerabilityId, p.name, p.fixedInVersion, f.fixAvailable)
+  end
+end""")
+    rows = [l.split("\t") for l in lua.stdout.splitlines()]
+    fixed = {(r[0], r[2], r[3]) for r in rows if r[2] != "NotAvailable"}
+    wanted = {(cve, v if ":" in v else "0:" + v, "YES") for (cve, src), v in want.items() if any(r[0] == cve for r in rows)}
+    ok(wanted and fixed == wanted, "fixedInVersion from the tracker's fixed versions: %s vs %s" % (sorted(fixed), sorted(wanted)))
+    ok(all(r[3] in ("YES", "NO", "PARTIAL") for r in rows), "fixAvailable in the core's answer (Lua)")
+
 shutil.rmtree(tmp, ignore_errors=True)
 print("enhanced: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
