@@ -146,3 +146,11 @@ const char *ecr_ctx_registry(struct ecr_ctx *ctx, json_t *req)
 	const char *r = json_string_value(json_object_get(req, "registryId"));
 	return r ? r : ctx->account;
 }
+
+void ecr_ctx_set_endpoint(struct ecr_ctx *ctx, const char *url)
+{
+	snprintf(ctx->endpoint, sizeof(ctx->endpoint), "%s", url ? url : "");
+	size_t n = strlen(ctx->endpoint);
+	while (n && ctx->endpoint[n - 1] == '/')
+		ctx->endpoint[--n] = '\0';
+}

@@ -11,6 +11,7 @@ struct ecr_ctx {
 	char account[16];    /* default registry id (12 digits) */
 	char region[32];     /* region requests are served in */
 	double now;          /* fixed clock from $ECRLITE_NOW, or < 0 for the real one */
+	char endpoint[256];  /* the registry's URL when served (proxyEndpoint, download URLs), "" locally */
 	json_t *events;      /* events waiting for the running operation to commit */
 	json_t *notices;     /* what frontends should tell the user (failed deliveries) */
 	struct {

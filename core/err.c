@@ -35,6 +35,13 @@ static const struct ecr_err_info table[] = {
 	{ECR_E_LIFECYCLE_POLICY_NOT_FOUND, "LifecyclePolicyNotFoundException", 254, 400, "ObjectNotFound", 0},
 	{ECR_E_REPOSITORY_POLICY_NOT_FOUND, "RepositoryPolicyNotFoundException", 254, 400, "ObjectNotFound", 0},
 	{ECR_E_REGISTRY_POLICY_NOT_FOUND, "RegistryPolicyNotFoundException", 254, 400, "ObjectNotFound", 0},
+	{ECR_E_UPLOAD_NOT_FOUND, "UploadNotFoundException", 254, 400, "ObjectNotFound", 0},
+	{ECR_E_INVALID_LAYER_PART, "InvalidLayerPartException", 254, 400, "InvalidArgument", 0},
+	{ECR_E_INVALID_LAYER, "InvalidLayerException", 254, 400, "InvalidData", 0},
+	{ECR_E_LAYER_PART_TOO_SMALL, "LayerPartTooSmallException", 254, 400, "InvalidArgument", 0},
+	{ECR_E_LAYER_ALREADY_EXISTS, "LayerAlreadyExistsException", 254, 400, "ResourceExists", 0},
+	{ECR_E_EMPTY_UPLOAD, "EmptyUploadException", 254, 400, "InvalidData", 0},
+	{ECR_E_LAYER_INACCESSIBLE, "LayerInaccessibleException", 254, 400, "PermissionDenied", 0},
 };
 
 const struct ecr_err_info *ecr_err_info(int code)

@@ -14,14 +14,35 @@ void ecr_image_id_text(json_t *id, char *out, size_t n)
 	snprintf(out, n, "{imageDigest:'%s', imageTag:'%s'}", d ? d : "null", t ? t : "null");
 }
 
-static int blob_known(struct ecr_ctx *ctx, const char *digest)
+/* A blob this repository may use: uploaded, pushed or mounted into it (a blob of
+ * another repository is not, as in a registry: repositories do not leak). */
+static int blob_known(struct ecr_ctx *ctx, long long repo_id, const char *digest)
 {
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM blob WHERE digest = ?", NULL);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT 1 FROM repo_blob rb JOIN blob b ON b.digest = rb.digest WHERE rb.repo_id = ? AND rb.digest = ?", NULL);
 	int ok;
 	if (!st)
 		return 0;
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* A manifest this repository holds as an image (what an index may name). */
+static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *digest, long long *size)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT m.image_size FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.repo_id = ? AND i.digest = ?", NULL);
+	int ok;
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok && size)
+		*size += sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return ok;
 }
@@ -35,7 +56,7 @@ static int step_done(struct ecr_ctx *ctx, sqlite3_stmt *st, struct ecr_err *err)
 }
 
 static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *bytes, size_t n,
-			  const struct ecr_manifest *m, struct ecr_err *err)
+			  const struct ecr_manifest *m, long long image_size, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"INSERT OR IGNORE INTO manifest(digest, media_type, artifact_media_type, config_digest,"
@@ -45,9 +66,14 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 		return ECR_E_INTERNAL;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, m->media_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, m->config.media_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, m->config.digest, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, ecr_manifest_image_size(m));
+	if (m->is_index) {
+		sqlite3_bind_null(st, 3);
+		sqlite3_bind_null(st, 4);
+	} else {
+		sqlite3_bind_text(st, 3, m->config.media_type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, m->config.digest, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 5, image_size);
 	sqlite3_bind_blob(st, 6, bytes, (int)n, SQLITE_STATIC);
 	if ((rc = step_done(ctx, st, err)))
 		return rc;
@@ -66,7 +92,59 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 		if ((rc = step_done(ctx, st, err)))
 			return rc;
 	}
+	for (int i = 0; i < m->nrefs; i++) {
+		st = ecr_state_prepare(ctx->db,
+			"INSERT INTO manifest_ref(manifest, idx, digest, media_type, size, platform) VALUES(?, ?, ?, ?, ?, ?)", err);
+		if (!st)
+			return ECR_E_INTERNAL;
+		sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, i);
+		sqlite3_bind_text(st, 3, m->refs[i].d.digest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, m->refs[i].d.media_type, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, m->refs[i].d.size);
+		sqlite3_bind_text(st, 6, m->refs[i].platform, -1, SQLITE_STATIC);
+		if ((rc = step_done(ctx, st, err)))
+			return rc;
+	}
+	if (m->subject[0]) {
+		st = ecr_state_prepare(ctx->db,
+			"INSERT OR IGNORE INTO manifest_subject(manifest, subject, artifact_type) VALUES(?, ?, ?)", err);
+		if (!st)
+			return ECR_E_INTERNAL;
+		sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, m->subject, -1, SQLITE_STATIC);
+		if (m->artifact_type[0])
+			sqlite3_bind_text(st, 3, m->artifact_type, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 3);
+		if ((rc = step_done(ctx, st, err)))
+			return rc;
+	}
 	return 0;
+}
+
+/* The repository may serve the blobs its images name (a registry GET of any of them). */
+static int link_blobs(struct ecr_ctx *ctx, long long repo_id, const struct ecr_manifest *m, struct ecr_err *err)
+{
+	for (int i = -1; i < m->nlayers; i++) {
+		const char *d = i < 0 ? m->config.digest : m->layers[i].digest;
+		if (!*d)
+			continue;
+		int rc = ecr_image_link_blob(ctx, repo_id, d, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int ecr_image_link_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "INSERT OR IGNORE INTO repo_blob(repo_id, digest) VALUES(?, ?)", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	return step_done(ctx, st, err);
 }
 
 int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *bytes, size_t n,
@@ -85,23 +163,36 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 				   "The specified image digest does not match the digest that Amazon ECR calculated for the image.");
 	if ((rc = ecr_manifest_parse(bytes, n, hint, &m, err)))
 		return rc;
-	/* every blob the manifest names must be in the registry */
+	/* every blob an image manifest names must be in the repository; every manifest an
+	 * index names must be an image of it (pushed first, as clients do) */
+	long long image_size = m.is_index ? 0 : ecr_manifest_image_size(&m);
 	{
 		char missing[4096] = "";
 		size_t used = 0;
-		for (int i = -1; i < m.nlayers; i++) {
-			const char *d = i < 0 ? m.config.digest : m.layers[i].digest;
-			if (!blob_known(ctx, d) && used + strlen(d) + 4 < sizeof(missing))
+		int nmissing = 0;
+		for (int i = m.is_index ? 0 : -1; i < (m.is_index ? m.nrefs : m.nlayers); i++) {
+			const char *d = m.is_index ? m.refs[i].d.digest : i < 0 ? m.config.digest : m.layers[i].digest;
+			int ok = m.is_index ? image_known(ctx, r->id, d, &image_size) : blob_known(ctx, r->id, d);
+			if (ok)
+				continue;
+			nmissing++;
+			if (used + strlen(d) + 4 < sizeof(missing))
 				used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "", d);
 		}
-		if (used) {
+		if (nmissing) {
 			ecr_manifest_release(&m);
+			if (m.is_index)
+				return ecr_err_set(err, ECR_E_REFERENCED_IMAGES_NOT_FOUND,
+						   "Manifests with digests '[%s]' referenced by the image index do not exist in the repository with name '%s' in the registry with id '%s'",
+						   missing, r->name, r->account);
 			return ecr_err_set(err, ECR_E_LAYERS_NOT_FOUND,
 					   "Layers with digests '[%s]' required for pushing image into repository with name '%s' in the registry with id '%s' do not exist",
 					   missing, r->name, r->account);
 		}
 	}
-	rc = store_manifest(ctx, out->digest, bytes, n, &m, err);
+	rc = store_manifest(ctx, out->digest, bytes, n, &m, image_size, err);
+	if (!rc)
+		rc = link_blobs(ctx, r->id, &m, err);
 	ecr_manifest_release(&m);
 	if (rc)
 		return rc;
@@ -229,4 +320,40 @@ json_t *ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long lon
 	}
 	sqlite3_finalize(st);
 	return d;
+}
+
+int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
+		       const char *platform, char out[ECR_DIGEST_LEN + 1], struct ecr_err *err)
+{
+	const char *want = platform && *platform ? platform : "linux/amd64";
+	char have[1024] = "";
+	size_t used = 0;
+	int nrefs = 0, found = 0;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT digest, platform FROM manifest_ref WHERE manifest = ? ORDER BY idx", err);
+	if (!st)
+		return ECR_E_INTERNAL;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0), *p = (const char *)sqlite3_column_text(st, 1);
+		nrefs++;
+		/* "linux/arm64" also picks "linux/arm64/v8": a variant the user did not name */
+		size_t wl = strlen(want);
+		if (!found && (!strcmp(p, want) || (!strncmp(p, want, wl) && p[wl] == '/' && !strchr(want + strcspn(want, "/") + 1, '/')))) {
+			snprintf(out, ECR_DIGEST_LEN + 1, "%s", d);
+			found = 1;
+		}
+		if (strcmp(p, ECR_PLATFORM_UNKNOWN) && *p && used + strlen(p) + 3 < sizeof(have))
+			used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s", used ? ", " : "", p);
+	}
+	sqlite3_finalize(st);
+	if (!nrefs) {
+		snprintf(out, ECR_DIGEST_LEN + 1, "%s", digest);
+		return 0;
+	}
+	if (found)
+		return 0;
+	return ecr_err_set(err, ECR_E_IMAGE_NOT_FOUND,
+			   "The image index %s in the repository with name '%s' has no image for platform %s (it has: %s)",
+			   digest, r->name, want, used ? have : "none");
 }

@@ -24,6 +24,13 @@ struct ecr_image_ref {
 int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *bytes, size_t n,
 		  const char *media_type_hint, const char *tag, const char *expect_digest,
 		  struct ecr_image_ref *out, enum ecr_image_change *change_out, struct ecr_err *err);
+/* Lets repository repo_id serve blob digest (inside the caller's transaction). */
+int ecr_image_link_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest, struct ecr_err *err);
+/* For an image index, the digest of the image it names for platform ("os/arch[/variant]";
+ * NULL: linux/amd64) into out; for an image manifest, digest itself. ImageNotFound-
+ * Exception naming the platforms there are when none matches. */
+int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
+		       const char *platform, char out[ECR_DIGEST_LEN + 1], struct ecr_err *err);
 /* Finds the image an ImageIdentifier names; ImageNotFoundException in ECR's words,
  * InvalidParameterException for an identifier with neither member or a bad digest. */
 int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *image_id,

@@ -1,4 +1,5 @@
-/* Image manifests (OCI image manifest, Docker v2 schema 2): parsing and media types. */
+/* Manifests as a registry stores them: OCI image manifest, Docker v2 schema 2, OCI
+ * image index and Docker manifest list. Parsing and media types. */
 #ifndef ECR_MANIFEST_H
 #define ECR_MANIFEST_H
 #include <stddef.h>
@@ -22,14 +23,31 @@ struct ecr_descriptor {
 	long long size;                  /* size in bytes */
 };
 
-struct ecr_manifest {
-	char media_type[160];            /* the manifest's own media type */
-	struct ecr_descriptor config;    /* config blob */
-	struct ecr_descriptor *layers;   /* layers, base first */
-	int nlayers;                     /* how many */
+#define ECR_MANIFEST_MAX (4u << 20)   /* ECR's PutImage imageManifest cap, 4 MiB */
+#define ECR_PLATFORM_UNKNOWN "unknown/unknown" /* buildx's attestation manifests */
+
+/* One manifest an index names. */
+struct ecr_mref {
+	struct ecr_descriptor d;         /* mediaType, digest, size */
+	char platform[128];              /* "os/arch[/variant]", "" when not given */
 };
 
-/* Parses an image manifest; hint is the media type the caller was told (may be NULL).
+struct ecr_manifest {
+	char media_type[160];            /* the manifest's own media type */
+	int is_index;                    /* an OCI index or Docker manifest list */
+	struct ecr_descriptor config;    /* config blob (image manifests) */
+	struct ecr_descriptor *layers;   /* layers, base first */
+	int nlayers;                     /* how many */
+	struct ecr_mref *refs;           /* manifests an index names, in its order */
+	int nrefs;                       /* how many */
+	char subject[ECR_DIGEST_LEN + 1]; /* OCI 1.1 subject digest, "" when none */
+	char artifact_type[160];         /* artifactType, else the config's media type for
+					    a non-image config, else "" */
+};
+
+/* 1 when media type mt is one of the four manifest types a registry stores. */
+int ecr_manifest_type_known(const char *mt);
+/* Parses a manifest; hint is the media type the caller was told (may be NULL).
  * InvalidParameterException with the reason on anything else. */
 int ecr_manifest_parse(const char *bytes, size_t n, const char *hint, struct ecr_manifest *out,
 		       struct ecr_err *err);

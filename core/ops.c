@@ -10,17 +10,22 @@
 
 /* Sorted by name for bsearch. */
 static const struct op_row ops[] = {
+	{"BatchCheckLayerAvailability", op_batch_check_layer_availability, OP_READ},
 	{"BatchDeleteImage", op_batch_delete_image, OP_WRITE},
 	{"BatchGetImage", op_batch_get_image, OP_WRITE}, /* records lastRecordedPullTime */
 	{"BatchGetRepositoryScanningConfiguration", op_batch_get_repository_scanning_configuration, OP_READ},
+	{"CompleteLayerUpload", op_complete_layer_upload, OP_WRITE},
 	{"CreateRepository", op_create_repository, OP_WRITE},
 	{"DeleteRepository", op_delete_repository, OP_WRITE},
 	{"DescribeImageScanFindings", op_describe_image_scan_findings, OP_READ},
 	{"DescribeImages", op_describe_images, OP_READ},
 	{"DescribeRegistry", op_describe_registry, OP_READ},
 	{"DescribeRepositories", op_describe_repositories, OP_READ},
+	{"GetAuthorizationToken", op_get_authorization_token, OP_READ},
+	{"GetDownloadUrlForLayer", op_get_download_url_for_layer, OP_READ},
 	{"GetImageInventory", op_get_image_inventory, OP_READ | OP_EXT}, /* caches written at the end, best effort */
 	{"GetRegistryScanningConfiguration", op_get_registry_scanning_configuration, OP_READ},
+	{"InitiateLayerUpload", op_initiate_layer_upload, OP_WRITE},
 	{"ListImages", op_list_images, OP_READ},
 	{"ListTagsForResource", op_list_tags_for_resource, OP_READ},
 	{"PutImage", op_put_image, OP_WRITE},
@@ -31,6 +36,7 @@ static const struct op_row ops[] = {
 	{"StartImageScan", op_start_image_scan, OP_WRITE},
 	{"TagResource", op_tag_resource, OP_WRITE},
 	{"UntagResource", op_untag_resource, OP_WRITE},
+	{"UploadLayerPart", op_upload_layer_part, OP_WRITE},
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 

@@ -42,6 +42,13 @@ OP(rematch_image);
 OP(start_image_scan);
 OP(tag_resource);
 OP(untag_resource);
+/* ops_layer.c: the layer-upload API and registry credentials */
+OP(batch_check_layer_availability);
+OP(complete_layer_upload);
+OP(get_authorization_token);
+OP(get_download_url_for_layer);
+OP(initiate_layer_upload);
+OP(upload_layer_part);
 #undef OP
 
 #endif

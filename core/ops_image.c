@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "onpush.h"
 #include "ops.h"
 #include "state.h"
 #include "token.h"
@@ -321,5 +322,7 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 	if (mt)
 		json_object_set_new(img, "imageManifestMediaType", json_string(mt));
 	*out = json_pack("{s:o}", "image", img);
+	/* scan on push as every push does; inside this operation's transaction */
+	json_decref(ecr_onpush_scan(ctx, &r, &ref, 0));
 	return 0;
 }

@@ -3,17 +3,27 @@
 #include <string.h>
 
 #include "archive.h"
-#include "event.h"
-#include "scan.h"
-#include "scancfg.h"
+#include "onpush.h"
 #include "image.h"
 #include "manifest.h"
 #include "push.h"
 #include "state.h"
 #include "validate.h"
 
+#define MAX_CHILDREN 64 /* images one index may name in an archive we push */
+
+/* A manifest an index in the archive names, stored as an untagged image of its own. */
+struct child {
+	char *bytes;            /* manifest bytes (owned) */
+	size_t len;             /* their length */
+	char media_type[160];   /* its media type */
+	char platform[128];     /* the index's platform for it, "" if none */
+};
+
 /* What the archive holds, ready to store. */
 struct plan {
+	struct child children[MAX_CHILDREN]; /* an index's images, stored before it */
+	int nchildren;                       /* how many */
 	char *manifest;                      /* manifest bytes (owned) */
 	size_t manifest_len;                 /* their length */
 	const char *media_type;              /* the manifest's media type */
@@ -81,6 +91,78 @@ static struct ecr_archive_entry *oci_blob(struct ecr_archive *a, const char *dig
 	return e;
 }
 
+/* The manifests an image index names (each must be in the archive) and their blobs;
+ * the index itself becomes the tagged manifest. */
+static int plan_image_blobs(struct ecr_archive *a, const struct ecr_manifest *man, struct plan *p, struct ecr_err *err)
+{
+	if (p->nblobs >= 4096 - man->nlayers)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: more than 4096 blobs");
+	if (!(p->blobs[p->nblobs++] = oci_blob(a, man->config.digest, man->config.size, "config", err)))
+		return ECR_E_ARCHIVE;
+	for (int l = 0; l < man->nlayers; l++) {
+		char what[32];
+		snprintf(what, sizeof(what), "layer %d", l + 1);
+		if (!(p->blobs[p->nblobs++] = oci_blob(a, man->layers[l].digest, man->layers[l].size, what, err)))
+			return ECR_E_ARCHIVE;
+	}
+	return 0;
+}
+
+static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const char *dg, const char *mt,
+		      struct plan *p, struct ecr_err *err)
+{
+	struct ecr_manifest ix;
+	int rc = 0;
+	if (!ie->mem.data)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed index: larger than %u bytes", ECR_ARCHIVE_SMALL);
+	if (ecr_manifest_parse(ie->mem.data, ie->mem.len, mt, &ix, err)) {
+		char why[sizeof(err->message)];
+		snprintf(why, sizeof(why), "%s", err->message);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed image index %s: %s", dg, why);
+	}
+	if (!ix.nrefs || ix.nrefs > MAX_CHILDREN) {
+		ecr_manifest_release(&ix);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed image index %s: it names %d manifests (1 to %d can be pushed)",
+				   dg, ix.nrefs, MAX_CHILDREN);
+	}
+	for (int i = 0; !rc && i < ix.nrefs; i++) {
+		struct ecr_archive_entry *ce = oci_blob(a, ix.refs[i].d.digest, ix.refs[i].d.size, "manifest", err);
+		struct ecr_manifest cm;
+		if (!ce) {
+			rc = ECR_E_ARCHIVE;
+			break;
+		}
+		if (!ce->mem.data || ecr_manifest_parse(ce->mem.data, ce->mem.len, ix.refs[i].d.media_type, &cm, err)) {
+			char why[sizeof(err->message)];
+			snprintf(why, sizeof(why), "%s", ce->mem.data ? err->message : "too large");
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest %s: %s", ix.refs[i].d.digest, why);
+			break;
+		}
+		if (cm.is_index)
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "image index %s names another index (%s): nested indexes are not supported",
+					 dg, ix.refs[i].d.digest);
+		else
+			rc = plan_image_blobs(a, &cm, p, err);
+		if (!rc) {
+			struct child *c = &p->children[p->nchildren++];
+			c->bytes = malloc(ce->mem.len + 1);
+			memcpy(c->bytes, ce->mem.data, ce->mem.len + 1);
+			c->len = ce->mem.len;
+			snprintf(c->media_type, sizeof(c->media_type), "%s", cm.media_type);
+			snprintf(c->platform, sizeof(c->platform), "%s", ix.refs[i].platform);
+		}
+		ecr_manifest_release(&cm);
+	}
+	ecr_manifest_release(&ix);
+	if (rc)
+		return rc;
+	p->manifest = malloc(ie->mem.len + 1);
+	memcpy(p->manifest, ie->mem.data, ie->mem.len + 1);
+	p->manifest_len = ie->mem.len;
+	p->media_type = !strcmp(mt, ECR_MT_DOCKER_LIST) ? ECR_MT_DOCKER_LIST : ECR_MT_OCI_INDEX;
+	return 0;
+}
+
 static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, struct plan *p, struct ecr_err *err)
 {
 	json_t *idx = parse_small(index, "index.json", err);
@@ -122,14 +204,12 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 		json_decref(idx);
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed index.json: manifest descriptor without digest");
 	}
-	if (mt && (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST))) {
-		json_decref(idx);
-		return ecr_err_set(err, ECR_E_ARCHIVE, "multi-platform image indexes are not supported: push one platform's image");
-	}
 	struct ecr_archive_entry *me = oci_blob(a, dg, size, "manifest", err);
 	json_decref(idx);
 	if (!me)
 		return ECR_E_ARCHIVE;
+	if (mt && (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST)))
+		return plan_index(a, me, dg, mt, p, err);
 	if (!me->mem.data)
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: larger than %u bytes", ECR_ARCHIVE_SMALL);
 	struct ecr_manifest man;
@@ -139,14 +219,10 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest %s: %s", dg, why);
 	}
 	p->media_type = !strcmp(man.media_type, ECR_MT_DOCKER_MANIFEST) ? ECR_MT_DOCKER_MANIFEST : ECR_MT_OCI_MANIFEST;
-	if (!(p->blobs[p->nblobs++] = oci_blob(a, man.config.digest, man.config.size, "config", err)))
-		rc = ECR_E_ARCHIVE;
-	for (int l = 0; !rc && l < man.nlayers && p->nblobs < 4097; l++) {
-		char what[32];
-		snprintf(what, sizeof(what), "layer %d", l + 1);
-		if (!(p->blobs[p->nblobs++] = oci_blob(a, man.layers[l].digest, man.layers[l].size, what, err)))
-			rc = ECR_E_ARCHIVE;
-	}
+	if (man.is_index)
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed index.json: manifest %s is an image index but its descriptor says %s", dg, mt ? mt : "nothing");
+	else
+		rc = plan_image_blobs(a, &man, p, err);
 	ecr_manifest_release(&man);
 	if (!rc) {
 		p->manifest = malloc(me->mem.len + 1);
@@ -232,40 +308,19 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	return 0;
 }
 
-static int insert_blob(struct ecr_ctx *ctx, struct ecr_archive_entry *e, struct ecr_err *err)
+static int insert_blob(struct ecr_ctx *ctx, long long repo_id, struct ecr_archive_entry *e, struct ecr_err *err)
 {
+	int rc = ecr_image_link_blob(ctx, repo_id, e->w.digest, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "INSERT OR IGNORE INTO blob(digest, size) VALUES(?, ?)", err);
 	if (!st)
 		return ECR_E_INTERNAL;
 	sqlite3_bind_text(st, 1, e->w.digest, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, e->w.size);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
 	sqlite3_finalize(st);
 	return rc;
-}
-
-/* Scan on push, queued in its own transaction after the push committed, then run
- * (inline mode: no transaction held while it reads) or left to the workers (queued
- * mode: IN_PROGRESS). A scan that fails is recorded as FAILED and never undoes the push.
- * Returns the ImageScanStatus, or NULL when the repository does not scan on push. */
-static json_t *scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref)
-{
-	struct ecr_err err = {0};
-	json_t *status = NULL;
-	if (ecr_state_begin(ctx->db, 1, &err))
-		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
-	if (!ecr_scancfg_on_push(ctx, r, NULL)) {
-		ecr_state_rollback(ctx->db);
-		return NULL;
-	}
-	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_enqueue(ctx, ref, &err) || ecr_state_commit(ctx->db, &err)) {
-		ecr_state_rollback(ctx->db);
-		ecr_scan_forget(ctx);
-		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
-				 "description", err.message);
-	}
-	ecr_scan_after_commit(ctx, &status);
-	return status ? status : json_pack("{s:s}", "status", "IN_PROGRESS");
 }
 
 int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, const char *tag,
@@ -277,6 +332,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	struct ecr_image_ref ref;
 	enum ecr_image_change ch = ECR_IMAGE_UNCHANGED;
 	char *created[4097];
+	struct ecr_image_ref child_ref[MAX_CHILDREN];
 	int ncreated = 0, rc;
 
 	*out = NULL;
@@ -315,8 +371,15 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	if ((rc = ecr_repo_load_name(ctx, ctx->account, repository, &r, err)))
 		goto fail;
 	for (int i = 0; i < p.nblobs; i++)
-		if ((rc = insert_blob(ctx, p.blobs[i], err)))
+		if ((rc = insert_blob(ctx, r.id, p.blobs[i], err)))
 			goto fail;
+	/* an index's images first (untagged), as a registry client pushes them */
+	for (int i = 0; i < p.nchildren; i++) {
+		enum ecr_image_change cch;
+		if ((rc = ecr_image_put(ctx, &r, p.children[i].bytes, p.children[i].len, p.children[i].media_type, NULL,
+					NULL, &child_ref[i], &cch, err)))
+			goto fail;
+	}
 	if ((rc = ecr_image_put(ctx, &r, p.manifest, p.manifest_len, p.media_type, tag, NULL, &ref, &ch, err)))
 		goto fail;
 	/* blobs become visible last; a failed commit takes back the ones we created */
@@ -333,7 +396,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		goto fail;
 	json_t *scan = NULL;
 	if (ch != ECR_IMAGE_UNCHANGED)
-		scan = scan_on_push(ctx, &r, &ref);
+		scan = ecr_onpush_scan(ctx, &r, &ref, 1);
 	long long size = 0;
 	for (int i = 1; i < p.nblobs; i++)
 		size += p.blobs[i]->w.size;
@@ -350,6 +413,8 @@ fail:
 		ecr_blob_remove(ctx, created[i]);
 out:
 	free(p.manifest);
+	for (int i = 0; i < p.nchildren; i++)
+		free(p.children[i].bytes);
 	ecr_archive_release(&a);
 	return rc;
 }

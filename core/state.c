@@ -77,6 +77,27 @@ static const char *const migrations[] = {
 	 * PYSEC…), scored when matched; enhanced findings list them beside NVD's */
 	"CREATE TABLE advisory_cvss(source_id INTEGER NOT NULL REFERENCES feed_source(id) ON DELETE CASCADE,"
 	" vuln_id TEXT NOT NULL, vector TEXT NOT NULL, PRIMARY KEY(source_id, vuln_id, vector));",
+	/* 6: the registry (core/upload.c, core/registry.c): layer-upload sessions, which
+	 * blobs each repository may serve (OCI: a blob is per repository until mounted),
+	 * and the manifests an image index names, with their platforms */
+	"CREATE TABLE upload(id TEXT PRIMARY KEY, repo_id INTEGER NOT NULL REFERENCES repository(id)"
+	" ON DELETE CASCADE, created_at REAL NOT NULL, touched_at REAL NOT NULL,"
+	" size INTEGER NOT NULL DEFAULT 0, parts INTEGER NOT NULL DEFAULT 0,"
+	" last_part INTEGER NOT NULL DEFAULT 0, small_part INTEGER NOT NULL DEFAULT 0, hash BLOB);"
+	"CREATE INDEX upload_touched ON upload(touched_at);"
+	"CREATE TABLE repo_blob(repo_id INTEGER NOT NULL REFERENCES repository(id) ON DELETE CASCADE,"
+	" digest TEXT NOT NULL, PRIMARY KEY(repo_id, digest)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO repo_blob(repo_id, digest) SELECT i.repo_id, l.digest FROM image i"
+	" JOIN manifest_layer l ON l.manifest = i.digest;"
+	"INSERT OR IGNORE INTO repo_blob(repo_id, digest) SELECT i.repo_id, m.config_digest FROM image i"
+	" JOIN manifest m ON m.digest = i.digest WHERE m.config_digest IS NOT NULL AND m.config_digest <> '';"
+	"CREATE TABLE manifest_ref(manifest TEXT NOT NULL REFERENCES manifest(digest), idx INTEGER NOT NULL,"
+	" digest TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL, platform TEXT NOT NULL,"
+	" PRIMARY KEY(manifest, idx));"
+	"CREATE INDEX manifest_ref_digest ON manifest_ref(digest);"
+	"CREATE TABLE manifest_subject(manifest TEXT PRIMARY KEY REFERENCES manifest(digest),"
+	" subject TEXT NOT NULL, artifact_type TEXT, annotations TEXT);"
+	"CREATE INDEX manifest_subject_subject ON manifest_subject(subject);",
 };
 
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err)

@@ -381,6 +381,32 @@ static json_t *query(const struct aws_cmd *cmd, json_t *v)
 	return r;
 }
 
+/* `aws ecr get-login-password`, as the CLI's customization does it: GetAuthorizationToken
+ * with no registry ids, the first token base64-decoded, the part after "AWS:" printed. */
+static int login_password(struct caller *c)
+{
+	struct fe_remote_err err;
+	json_t *resp = NULL, *req = json_object();
+	unsigned char raw[2048];
+	memset(&err, 0, sizeof(err));
+	int rc = aws_call(c, "GetAuthorizationToken", req, &resp, &err);
+	json_decref(req);
+	if (rc)
+		return aws_report(c->cmd, &err, "GetAuthorizationToken");
+	const char *tok = json_string_value(
+		json_object_get(json_array_get(json_object_get(resp, "authorizationData"), 0), "authorizationToken"));
+	size_t tl = tok ? strlen(tok) : 0;
+	int n = tl && tl < 2700 && !(tl % 4) ? EVP_DecodeBlock(raw, (const unsigned char *)tok, (int)tl) : -1;
+	const char *colon = n > 0 ? (raw[n] = '\0', strchr((char *)raw, ':')) : NULL;
+	if (!colon) {
+		json_decref(resp);
+		return aws_plain_error(AWS_EXIT_CLIENT, "\nnot enough values to unpack (expected 2, got 1)");
+	}
+	printf("%s\n", colon + 1);
+	json_decref(resp);
+	return 0;
+}
+
 static int run_op(struct caller *c)
 {
 	struct aws_cmd *cmd = c->cmd;
@@ -511,7 +537,7 @@ int aws_main(int argc, char **argv)
 		rc = aws_skeleton(&cmd);
 		goto out;
 	}
-	{
+	if (cmd.op) {
 		/* --page-size is the limit member of every page's request, and botocore
 		 * validates it there (`--page-size 0`: "valid min value: 1") */
 		const struct ecr_paginator *pg = cmd.op->pager;
@@ -526,10 +552,6 @@ int aws_main(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
-	if (!strcmp(cmd.operation, "get-login-password")) {
-		rc = aws_plain_error(AWS_EXIT_CLIENT, "ecrlite: get-login-password needs a registry; use --endpoint-url");
-		goto out;
-	}
 	region = resolve(&cmd, cmd.region, "AWS_REGION", "AWS_DEFAULT_REGION", "region");
 	c.region = region;
 	if (cmd.endpoint_url && !region) {
@@ -543,7 +565,9 @@ int aws_main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (cmd.waiter)
+	if (!strcmp(cmd.operation, "get-login-password"))
+		rc = login_password(&c);
+	else if (cmd.waiter)
 		rc = aws_wait(&c);
 	else
 		rc = run_op(&c);

@@ -1,0 +1,76 @@
+/* Scan on push (onpush.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "manifest.h"
+#include "onpush.h"
+#include "scan.h"
+#include "scancfg.h"
+#include "state.h"
+
+/* Queues one image's scan (scan.c runs it: at once in inline mode, after the commit and
+ * outside any transaction; by a server's workers in queued mode). */
+static json_t *scan_one(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, int own_txn)
+{
+	struct ecr_err err = {0};
+	json_t *status = NULL;
+	if (own_txn && ecr_state_begin(ctx->db, 1, &err))
+		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
+	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_enqueue(ctx, ref, &err) ||
+	    (own_txn && ecr_state_commit(ctx->db, &err))) {
+		if (own_txn) {
+			ecr_state_rollback(ctx->db);
+			ecr_scan_forget(ctx);
+		}
+		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
+				 "description", err.message);
+	}
+	if (own_txn)
+		ecr_scan_after_commit(ctx, &status);
+	return status ? status : json_pack("{s:s}", "status", "IN_PROGRESS");
+}
+
+json_t *ecr_onpush_scan(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, int own_txn)
+{
+	struct ecr_image_ref kids[64];
+	int nkids = 0, is_index = 0, on;
+	struct ecr_err err = {0};
+	if (own_txn && ecr_state_begin(ctx->db, 0, &err))
+		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
+	on = ecr_scancfg_on_push(ctx, r, NULL);
+	/* an index's platform images, as images of this repository */
+	sqlite3_stmt *st = on ? ecr_state_prepare(ctx->db,
+		"SELECT mr.platform, i.id, i.digest FROM manifest_ref mr LEFT JOIN image i ON i.digest = mr.digest"
+		" AND i.repo_id = ? WHERE mr.manifest = ? ORDER BY mr.idx", NULL) : NULL;
+	if (st) {
+		sqlite3_bind_int64(st, 1, r->id);
+		sqlite3_bind_text(st, 2, ref->digest, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *p = (const char *)sqlite3_column_text(st, 0);
+			is_index = 1;
+			if (!*p || !strcmp(p, ECR_PLATFORM_UNKNOWN) || sqlite3_column_type(st, 1) == SQLITE_NULL ||
+			    nkids >= (int)(sizeof(kids) / sizeof(kids[0])))
+				continue;
+			memset(&kids[nkids], 0, sizeof(kids[nkids]));
+			kids[nkids].id = sqlite3_column_int64(st, 1);
+			snprintf(kids[nkids].digest, sizeof(kids[nkids].digest), "%s", sqlite3_column_text(st, 2));
+			nkids++;
+		}
+		sqlite3_finalize(st);
+	}
+	if (own_txn)
+		ecr_state_rollback(ctx->db);
+	if (!on)
+		return NULL;
+	if (!is_index)
+		return scan_one(ctx, ref, own_txn);
+	json_t *first = NULL;
+	for (int i = 0; i < nkids; i++) {
+		json_t *s = scan_one(ctx, &kids[i], own_txn);
+		if (!first)
+			first = s;
+		else
+			json_decref(s);
+	}
+	return first;
+}
