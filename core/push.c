@@ -28,8 +28,10 @@ struct plan {
 	size_t manifest_len;                 /* their length */
 	const char *media_type;              /* the manifest's media type */
 	char tag[304];                       /* the archive's own tag, "" if none */
-	struct ecr_archive_entry *blobs[4097]; /* config then layers */
+	struct ecr_archive_entry *blobs[4097]; /* config then layers (per image of an index) */
 	int nblobs;                          /* how many */
+	int nconfigs;                        /* how many of them are configs */
+	long long config_bytes;              /* and their size */
 };
 
 static json_t *parse_small(struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
@@ -99,6 +101,8 @@ static int plan_image_blobs(struct ecr_archive *a, const struct ecr_manifest *ma
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: more than 4096 blobs");
 	if (!(p->blobs[p->nblobs++] = oci_blob(a, man->config.digest, man->config.size, "config", err)))
 		return ECR_E_ARCHIVE;
+	p->nconfigs++;
+	p->config_bytes += man->config.size;
 	for (int l = 0; l < man->nlayers; l++) {
 		char what[32];
 		snprintf(what, sizeof(what), "layer %d", l + 1);
@@ -271,6 +275,8 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	ecr_buf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld},\"layers\":[",
 		       ECR_MT_OCI_MANIFEST, ECR_MT_OCI_CONFIG, ce->w.digest, ce->w.size);
 	p->blobs[p->nblobs++] = ce;
+	p->nconfigs = 1;
+	p->config_bytes = ce->w.size;
 	size_t i;
 	json_t *l;
 	json_array_foreach(layers, i, l) {
@@ -397,11 +403,11 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	json_t *scan = NULL;
 	if (ch != ECR_IMAGE_UNCHANGED)
 		scan = ecr_onpush_scan(ctx, &r, &ref, 1);
-	long long size = 0;
-	for (int i = 1; i < p.nblobs; i++)
+	long long size = -p.config_bytes;
+	for (int i = 0; i < p.nblobs; i++)
 		size += p.blobs[i]->w.size;
 	*out = json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:s, s:b, s:b}", "repositoryName", r.name,
-			 "imageId", "imageDigest", ref.digest, "imageTag", tag, "layers", p.nblobs - 1,
+			 "imageId", "imageDigest", ref.digest, "imageTag", tag, "layers", p.nblobs - p.nconfigs,
 			 "imageSizeInBytes", (json_int_t)size, "imageManifestMediaType", p.media_type,
 			 "changed", ch != ECR_IMAGE_UNCHANGED, "scanOnPush", scan != NULL);
 	if (scan)

@@ -25,6 +25,7 @@ step golden-pwsh tests/run-golden.sh "$bin" tests/cli/pwsh/*/
 step push tests/scripts/push-broken.sh "$bin"
 step inventory tests/scripts/inventory.sh "$bin"
 step pkgdb tests/scripts/pkgdb.sh "$bin"
+step layer-upload tests/scripts/layer_upload.sh "$bin"
 step vercmp /usr/bin/python3 tests/scripts/vercmp.py "$bin"
 step cvss /usr/bin/python3 tests/scripts/cvss.py "$bin"
 step scan-feeds /usr/bin/python3 tests/scripts/scan_feeds.py "$bin"

@@ -61,7 +61,7 @@ void cli_notices(struct ecr_ctx *ctx)
 
 int cli_inventory(int argc, char **argv)
 {
-	const char *region = NULL, *output = "text", *ref = NULL, *rootfs = NULL;
+	const char *region = NULL, *output = "text", *ref = NULL, *rootfs = NULL, *platform = NULL;
 	int no_cache = 0;
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
@@ -72,6 +72,8 @@ int cli_inventory(int argc, char **argv)
 			region = argv[++i];
 		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
 			output = argv[++i];
+		else if (!strcmp(argv[i], "--platform") && i + 1 < argc)
+			platform = argv[++i];
 		else if (!strcmp(argv[i], "--no-cache"))
 			no_cache = 1;
 		else if (!strcmp(argv[i], "--rootfs") && i + 1 < argc)
@@ -82,7 +84,7 @@ int cli_inventory(int argc, char **argv)
 			ref = NULL, i = argc;
 	}
 	if (!ref || (strcmp(output, "text") && strcmp(output, "json"))) {
-		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] [--no-cache] REPOSITORY[:TAG|@DIGEST]\n"
+		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] [--no-cache] [--platform OS/ARCH] REPOSITORY[:TAG|@DIGEST]\n"
 				"       ecrlite inventory [--output text|json] --rootfs DIRECTORY|TARBALL\n");
 		return 2;
 	}
@@ -94,6 +96,7 @@ int cli_inventory(int argc, char **argv)
 		json_object_set_new(resp, "repositoryName", json_string("rootfs"));
 		json_object_set_new(resp, "imageId", json_pack("{s:s}", "imageDigest", rootfs));
 	} else if (req = cli_image_request(ref), json_object_set_new(req, "noCache", json_boolean(no_cache)),
+		   platform && json_object_set_new(req, "platform", json_string(platform)),
 		   cli_open(&ctx, region, &err) ||
 		   ecr_call(ctx, "GetImageInventory", req, &resp, &err)) {
 		rc = cli_fail("inventory", &err);
@@ -105,9 +108,12 @@ int cli_inventory(int argc, char **argv)
 		free(s);
 		goto out;
 	}
-	json_t *os = json_object_get(resp, "os");
+	json_t *os = json_object_get(resp, "os"), *pi = json_object_get(resp, "platformImage");
 	printf("image\t%s@%s\n", json_string_value(json_object_get(resp, "repositoryName")),
 	       json_string_value(json_object_get(json_object_get(resp, "imageId"), "imageDigest")));
+	if (pi)
+		printf("platform\t%s %s\n", json_string_value(json_object_get(pi, "platform")),
+		       json_string_value(json_object_get(pi, "imageDigest")));
 	if (json_is_object(os))
 		printf("os\t%s %s%s%s\n", json_string_value(json_object_get(os, "id")),
 		       json_string_value(json_object_get(os, "versionId")),

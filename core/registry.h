@@ -1,0 +1,64 @@
+/* What the OCI Distribution API needs below HTTP (frontends/serve/serve_oci.c): the
+ * same repositories, images and blob store as the ECR API, with ECR's rules — no
+ * repository is created by a push, a moved immutable tag is refused, manifests are
+ * capped at 4 MiB, scan on push fires as for `ecrlite push`. Each call runs its own
+ * short transaction(s); none prints. Errors are ECR exceptions (err.h); the server
+ * maps them to registry codes. */
+#ifndef ECR_REGISTRY_H
+#define ECR_REGISTRY_H
+#include <jansson.h>
+
+#include "digest.h"
+#include "repo.h"
+#include "upload.h"
+
+/* Loads repository name of account (RepositoryNotFoundException). */
+int ecr_registry_repo(struct ecr_ctx *ctx, const char *account, const char *name, struct ecr_repo *r,
+		      struct ecr_err *err);
+/* A blob repository r may serve: its size and path in the store (LayersNotFound-
+ * Exception otherwise). */
+int ecr_registry_blob(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest, long long *size,
+		      char *path, size_t pathn, struct ecr_err *err);
+/* Cross-repository mount: links blob digest of repository from (same account) into r.
+ * LayersNotFoundException when from does not hold it. */
+int ecr_registry_mount(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *from, const char *digest,
+		       struct ecr_err *err);
+/* A new upload session of r (LimitExceededException past the open-sessions cap). */
+int ecr_registry_upload_start(struct ecr_ctx *ctx, const struct ecr_repo *r, char id[ECR_UPLOAD_ID_LEN + 1],
+			      struct ecr_err *err);
+
+struct ecr_registry_manifest {
+	char *body;                      /* the exact bytes (owned) */
+	size_t len;                      /* their length */
+	char media_type[160];            /* the stored media type */
+	char digest[ECR_DIGEST_LEN + 1]; /* sha256 of body */
+};
+/* The manifest reference (tag or digest) names in r (ImageNotFoundException).
+ * Records the pull time as BatchGetImage does when record_pull (GET, not HEAD). */
+int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, int record_pull,
+			      struct ecr_registry_manifest *out, struct ecr_err *err);
+void ecr_registry_manifest_release(struct ecr_registry_manifest *m);
+/* Stores body as an image of r under reference (a tag; or a digest, which must be
+ * body's). ctype is the request's Content-Type. InvalidParameterException (bad
+ * manifest), ImageDigestDoesNotMatchException, LayersNotFoundException,
+ * ReferencedImagesNotFoundException, ImageTagAlreadyExistsException. Then scan on
+ * push. digest_out gets the manifest's digest, subject_out its subject ("" if none). */
+int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, const char *body,
+			      size_t n, const char *ctype, char digest_out[ECR_DIGEST_LEN + 1],
+			      char subject_out[ECR_DIGEST_LEN + 1], struct ecr_err *err);
+/* Deletes by digest (the image and its tags) or by tag (the tag), as BatchDeleteImage.
+ * ImageNotFoundException when there is nothing to delete. */
+int ecr_registry_manifest_delete(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference,
+				 struct ecr_err *err);
+/* Tags of r in lexical order after last (NULL: from the start), at most n (n < 0: all);
+ * *more is 1 when tags remain. *tags_out: new JSON array. */
+int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *last, long long n,
+		      json_t **tags_out, int *more, struct ecr_err *err);
+/* The OCI referrers index of subject digest in r (an empty one when nothing refers to
+ * it), filtered by artifact_type when not NULL. New reference. */
+json_t *ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
+			       const char *artifact_type);
+/* Repository names of account in lexical order after last, at most n. */
+json_t *ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const char *last, long long n, int *more);
+
+#endif
