@@ -153,3 +153,4 @@ LUA
 bench_enhanced
 "$top/scripts/bench-serve.sh" "$build"
 bench_feeds
+"$top/scripts/bench-registry.sh" "$build"

@@ -5,7 +5,8 @@
 set -eu
 build="build-essential pkg-config libjansson-dev libarchive-dev libsqlite3-dev
 liblua5.4-dev libreadline-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libyajl-dev"
-test="python3 awscli skopeo umoci python3-rpm dpkg-dev xz-utils zstd gzip tmux"
+test="python3 awscli skopeo umoci python3-rpm dpkg-dev xz-utils zstd gzip tmux
+podman docker.io curl docker-registry wrk apache2-utils"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test"
 missing=""

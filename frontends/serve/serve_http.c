@@ -31,6 +31,9 @@ struct serve_int {
 	int answered;                /* a response is queued */
 	int routed;                  /* the handler has been called */
 	int failed;                  /* on_body said stop: the rest of the body is dropped */
+	int final;                   /* the body is all in (MHD's last call for this request) */
+	struct MHD_Response *early;  /* an answer given before the body was read: MHD takes
+					a response only once the request is whole, so it waits */
 	struct hdr *hdrs;            /* headers for the coming answer, newest first */
 	struct ecr_ctx *ctx;         /* borrowed from the pool, or NULL */
 	struct keep *keep;           /* strings handed out by serve_header_all & co */
@@ -83,8 +86,12 @@ void serve_pool_drain(void)
 
 struct ecr_ctx *serve_ctx(struct serve_req *r, struct ecr_err *err)
 {
-	if (!r->in->ctx)
+	if (!r->in->ctx) {
 		r->in->ctx = pool_take(err);
+		/* proxyEndpoint and GetDownloadUrlForLayer's URLs name the host the client used */
+		if (r->in->ctx)
+			ecr_ctx_set_endpoint(r->in->ctx, serve_base_url(r));
+	}
 	return r->in->ctx;
 }
 
@@ -255,6 +262,13 @@ static void add_headers(struct hdr *h, struct MHD_Response *resp)
 		MHD_add_response_header(resp, h->name, h->value);
 }
 
+/* 1 when a body follows the headers (Content-Length above 0, or chunked). */
+static int has_body(struct serve_req *r)
+{
+	const char *cl = serve_header(r, "Content-Length"), *te = serve_header(r, "Transfer-Encoding");
+	return (cl && strcmp(cl, "0")) || te;
+}
+
 static int queue(struct serve_req *r, int status, const char *ctype, struct MHD_Response *resp)
 {
 	if (!resp)
@@ -262,6 +276,13 @@ static int queue(struct serve_req *r, int status, const char *ctype, struct MHD_
 	if (ctype)
 		MHD_add_response_header(resp, "Content-Type", ctype);
 	add_headers(r->in->hdrs, resp);
+	if (!r->in->final && has_body(r)) {
+		/* the rest of the body is read and dropped, then this answer goes */
+		r->in->early = resp;
+		r->in->answered = 1;
+		r->in->status = status;
+		return 0;
+	}
 	enum MHD_Result ok = MHD_queue_response(r->in->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	if (ok != MHD_YES)
@@ -317,6 +338,8 @@ static void route(struct serve_req *r)
 
 static void req_free(struct serve_req *r)
 {
+	if (r->in->early) /* the client went away before its body was read */
+		MHD_destroy_response(r->in->early);
 	if (r->on_free)
 		r->on_free(r);
 	if (r->in->ctx)
@@ -367,6 +390,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		    r->on_body(r, upload_data, *upload_data_size))
 			r->in->failed = 1;
 		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	r->in->final = 1;
+	if (r->in->early) {
+		MHD_queue_response(r->in->conn, (unsigned)r->in->status, r->in->early);
+		MHD_destroy_response(r->in->early);
+		r->in->early = NULL;
 		return MHD_YES;
 	}
 	if (!r->in->answered && r->on_end && !r->in->failed)

@@ -1,13 +1,734 @@
-/* The OCI Distribution API (/v2/…). Placeholder until the registry lands its handlers
- * here: every registry path is answered 404 with the OCI error body, so a client sees
- * a registry that knows no name rather than a hang. */
+/* The OCI Distribution API (v1.1) on /v2/ (serve.md §3–4): paths and headers turned
+ * into core/registry.h calls, ECR exceptions turned into registry error codes. No
+ * registry rule lives here: repositories, tags, immutability, caps, blob visibility
+ * and scan on push are the core's.
+ *
+ * Auth as ECR's registry: HTTP Basic with user AWS and a GetAuthorizationToken
+ * password (core/authtoken.c), else 401 with ECR's challenge and its plain-text body;
+ * an expired password is 403 DENIED. `--no-auth` opens it. A blob GET carrying a
+ * GetDownloadUrlForLayer signature passes without Basic, as an S3 pre-signed URL. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../../core/authtoken.h"
+#include "../../core/buf.h"
+#include "../../core/manifest.h"
+#include "../../core/registry.h"
 #include "serve.h"
+
+#define ERR_JSON "application/json; charset=utf-8"
+
+enum kind { K_BASE, K_CATALOG, K_TAGS, K_MANIFEST, K_BLOB, K_UPLOAD, K_REFERRERS, K_NONE };
+
+/* One /v2/ request's state while its body arrives. */
+struct oci_req {
+	enum kind kind;
+	char name[260];                  /* repository */
+	char ref[300];                   /* tag, digest or upload id */
+	struct ecr_repo repo;            /* the repository, loaded */
+	struct ecr_upload_writer w;      /* an upload's append (fd >= 0 while open) */
+	int writing;                     /* w is open */
+	int failed;                      /* an answer was sent early (the body is dropped) */
+	char digest[ECR_DIGEST_LEN + 1]; /* PUT/POST ?digest= to finish with */
+	struct buf body;                 /* a manifest PUT's bytes */
+};
+
+/* ---- answers ---- */
+
+static void common_headers(struct serve_req *r)
+{
+	serve_add_header(r, "Docker-Distribution-Api-Version", "registry/2.0");
+}
+
+static void oci_error(struct serve_req *r, int status, const char *code, const char *message, json_t *detail)
+{
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (detail)
+		json_object_set_new(e, "detail", detail);
+	json_t *body = json_pack("{s:[o]}", "errors", e);
+	common_headers(r);
+	serve_respond_json(r, status, ERR_JSON, body);
+	json_decref(body);
+}
+
+/* The registry's answer for a core failure, by what the request was doing. */
+static void core_error(struct serve_req *r, struct oci_req *o, const struct ecr_err *err)
+{
+	const char *m = err->message;
+	switch (err->code) {
+	case ECR_E_REPOSITORY_NOT_FOUND:
+		oci_error(r, 404, "NAME_UNKNOWN", m, json_pack("{s:s}", "name", o->name));
+		return;
+	case ECR_E_IMAGE_NOT_FOUND:
+		oci_error(r, 404, "MANIFEST_UNKNOWN", m, NULL);
+		return;
+	case ECR_E_LAYERS_NOT_FOUND:
+	case ECR_E_REFERENCED_IMAGES_NOT_FOUND:
+		if (o->kind == K_MANIFEST)
+			oci_error(r, 400, "MANIFEST_BLOB_UNKNOWN", m, NULL);
+		else
+			oci_error(r, 404, "BLOB_UNKNOWN", m, json_pack("{s:s}", "digest", o->ref));
+		return;
+	case ECR_E_INVALID_PARAMETER:
+	case ECR_E_VALIDATION:
+		oci_error(r, 400, o->kind == K_MANIFEST ? "MANIFEST_INVALID" : "BLOB_UPLOAD_INVALID", m, NULL);
+		return;
+	case ECR_E_IMAGE_DIGEST_MISMATCH:
+	case ECR_E_INVALID_LAYER:
+		oci_error(r, 400, "DIGEST_INVALID", m, NULL);
+		return;
+	case ECR_E_IMAGE_TAG_ALREADY_EXISTS:
+		oci_error(r, 400, "TAG_INVALID", m, NULL);
+		return;
+	case ECR_E_UPLOAD_NOT_FOUND:
+		oci_error(r, 404, "BLOB_UPLOAD_UNKNOWN", m, NULL);
+		return;
+	case ECR_E_INVALID_LAYER_PART:
+		oci_error(r, 416, "BLOB_UPLOAD_INVALID", m, NULL);
+		return;
+	case ECR_E_LIMIT_EXCEEDED:
+		if (o->writing || o->kind == K_MANIFEST)
+			oci_error(r, 413, "SIZE_INVALID", m, NULL);
+		else
+			oci_error(r, 429, "TOOMANYREQUESTS", m, NULL);
+		return;
+	default:
+		oci_error(r, 500, "UNKNOWN", m, NULL);
+		return;
+	}
+}
+
+static void not_authorized(struct serve_req *r)
+{
+	char ch[700];
+	snprintf(ch, sizeof(ch), "Basic realm=\"%s/\",service=\"ecr.amazonaws.com\"", serve_base_url(r));
+	common_headers(r);
+	serve_add_header(r, "WWW-Authenticate", ch);
+	serve_respond(r, 401, "text/plain; charset=utf-8", "Not Authorized\n", 15);
+}
+
+static void location(struct serve_req *r, const char *fmt_name, const char *what, const char *id)
+{
+	char loc[1200];
+	snprintf(loc, sizeof(loc), "%s/v2/%s/%s/%s", serve_base_url(r), fmt_name, what, id);
+	serve_add_header(r, "Location", loc);
+}
+
+static void range_header(struct serve_req *r, long long size)
+{
+	char rng[64];
+	snprintf(rng, sizeof(rng), "0-%lld", size > 0 ? size - 1 : 0);
+	serve_add_header(r, "Range", rng);
+}
+
+/* 202 for an open session: where to send the next part, and what arrived so far. */
+static void upload_accepted(struct serve_req *r, struct oci_req *o, const char *id, long long size, int status)
+{
+	common_headers(r);
+	location(r, o->name, "blobs/uploads", id);
+	range_header(r, size);
+	serve_add_header(r, "Docker-Upload-UUID", id);
+	serve_respond(r, status, NULL, NULL, 0);
+}
+
+static void blob_created(struct serve_req *r, struct oci_req *o, const char *digest)
+{
+	common_headers(r);
+	location(r, o->name, "blobs", digest);
+	serve_add_header(r, "Docker-Content-Digest", digest);
+	serve_respond(r, 201, NULL, NULL, 0);
+}
+
+/* ---- paths ---- */
+
+/* /v2/<name>/<what>… with <name> holding slashes: the kind is read from the right. */
+static enum kind parse_path(const char *path, struct oci_req *o)
+{
+	const char *p = path + 3; /* after "/v2" */
+	if (!*p || !strcmp(p, "/"))
+		return K_BASE;
+	p++;
+	if (!strcmp(p, "_catalog"))
+		return K_CATALOG;
+	size_t n = strlen(p);
+	struct {
+		const char *suffix;  /* what ends the path */
+		enum kind k;
+		int has_ref;         /* a last component follows the suffix */
+	} tab[] = {
+		{"/tags/list", K_TAGS, 0},
+		{"/blobs/uploads/", K_UPLOAD, 1},
+		{"/blobs/uploads", K_UPLOAD, 0},
+		{"/manifests/", K_MANIFEST, 1},
+		{"/blobs/", K_BLOB, 1},
+		{"/referrers/", K_REFERRERS, 1},
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		size_t sl = strlen(tab[i].suffix);
+		const char *at = NULL;
+		if (!tab[i].has_ref) {
+			if (n > sl && !strcmp(p + n - sl, tab[i].suffix))
+				at = p + n - sl;
+		} else {
+			/* the last component: no slash in it */
+			const char *last = strrchr(p, '/');
+			if (last && last - p + 1 >= (long)sl && !strncmp(last + 1 - sl, tab[i].suffix, sl))
+				at = last + 1 - sl;
+			if (at && tab[i].k == K_BLOB && !strcmp(at + sl, "uploads"))
+				at = NULL; /* "/blobs/uploads" is the row above */
+		}
+		if (!at || at == p || (size_t)(at - p) >= sizeof(o->name))
+			continue;
+		snprintf(o->name, sizeof(o->name), "%.*s", (int)(at - p), p);
+		snprintf(o->ref, sizeof(o->ref), "%s", tab[i].has_ref ? at + sl : "");
+		if (strlen(at + sl) >= sizeof(o->ref))
+			return K_NONE;
+		return tab[i].k;
+	}
+	return K_NONE;
+}
+
+/* ECR's RepositoryName: 2–256 of [a-z0-9._/-], components joined by single slashes. */
+static int name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 256 || s[0] == '/' || s[n - 1] == '/' || strstr(s, "//"))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._/-") == n;
+}
+
+/* ---- auth ---- */
+
+/* 0 when the request may go on (ctx's region and *account set); else answered. */
+static int authorize(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o, char account[16])
+{
+	char acc[16], reg[32];
+	struct ecr_err err = {0};
+	snprintf(account, 16, "%s", ecr_ctx_account(ctx));
+	if (serve_config()->no_auth)
+		return 0;
+	/* GetDownloadUrlForLayer's URL: a plain GET of one blob, for an hour */
+	const char *exp = serve_query(r, "X-Ecrlite-Expires"), *sig = serve_query(r, "X-Ecrlite-Signature");
+	if (o->kind == K_BLOB && exp && sig && !strcmp(r->method, "GET") &&
+	    ecr_authtoken_url_ok(ctx, account, ecr_ctx_region(ctx), o->name, o->ref, exp, sig))
+		return 0;
+	enum ecr_auth_result a = ecr_authtoken_verify_basic(ctx, serve_header(r, "Authorization"), acc, reg);
+	if (a == ECR_AUTH_EXPIRED) {
+		oci_error(r, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.", NULL);
+		return -1;
+	}
+	if (a != ECR_AUTH_OK) {
+		not_authorized(r);
+		return -1;
+	}
+	/* the token names the registry and region it was issued for, as ECR's host does */
+	snprintf(account, 16, "%s", acc);
+	if (ecr_ctx_set_region(ctx, reg, &err)) {
+		not_authorized(r);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- handlers ---- */
+
+static long long query_ll(struct serve_req *r, const char *name, long long dflt)
+{
+	const char *v = serve_query(r, name);
+	char *end;
+	if (!v || !*v)
+		return dflt;
+	long long x = strtoll(v, &end, 10);
+	return *end || x < 0 ? dflt : x;
+}
+
+static void list_answer(struct serve_req *r, struct oci_req *o, const char *key, json_t *list, int more, long long n,
+			const char *what)
+{
+	json_t *body = json_object();
+	if (o->kind == K_TAGS)
+		json_object_set_new(body, "name", json_string(o->name));
+	json_object_set(body, key, list);
+	if (more && json_array_size(list)) {
+		char link[1400];
+		const char *last = json_string_value(json_array_get(list, json_array_size(list) - 1));
+		snprintf(link, sizeof(link), "</v2/%s%s?n=%lld&last=%s>; rel=\"next\"", o->kind == K_TAGS ? o->name : "",
+			 what, n, last);
+		serve_add_header(r, "Link", link);
+	}
+	common_headers(r);
+	serve_respond_json(r, 200, "application/json; charset=utf-8", body);
+	json_decref(body);
+}
+
+static void do_tags(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
+{
+	json_t *tags = NULL;
+	int more = 0;
+	struct ecr_err err = {0};
+	long long n = query_ll(r, "n", -1);
+	if (ecr_registry_tags(ctx, &o->repo, serve_query(r, "last"), n, &tags, &more, &err)) {
+		core_error(r, o, &err);
+		return;
+	}
+	list_answer(r, o, "tags", tags, more, n, "/tags/list");
+	json_decref(tags);
+}
+
+/* Range: bytes=A-B, A-, -N (one range). 1 when given and satisfiable, 0 when absent,
+ * -1 when it cannot be served. */
+static int parse_range(const char *h, long long size, long long *off, long long *len)
+{
+	long long a = -1, b = -1;
+	char *end;
+	if (!h)
+		return 0;
+	if (strncmp(h, "bytes=", 6) || strchr(h, ','))
+		return -1;
+	h += 6;
+	if (*h == '-') {
+		long long k = strtoll(h + 1, &end, 10);
+		if (*end || k <= 0)
+			return -1;
+		a = k > size ? 0 : size - k;
+		b = size - 1;
+	} else {
+		a = strtoll(h, &end, 10);
+		if (*end != '-' || a < 0)
+			return -1;
+		b = end[1] ? strtoll(end + 1, &end, 10) : size - 1;
+		if (*end || b < a)
+			return -1;
+		if (b >= size)
+			b = size - 1;
+	}
+	if (a >= size)
+		return -1;
+	*off = a;
+	*len = b - a + 1;
+	return 1;
+}
+
+static void do_blob(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
+{
+	long long size, off = 0, len;
+	char path[4096], hdr[160];
+	struct ecr_err err = {0};
+	if (!strcmp(r->method, "DELETE")) {
+		oci_error(r, 405, "UNSUPPORTED", "Layers are removed with the images that use them (BatchDeleteImage)", NULL);
+		return;
+	}
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		oci_error(r, 405, "UNSUPPORTED", "method not allowed on a blob", NULL);
+		return;
+	}
+	if (!ecr_digest_valid(o->ref)) {
+		oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
+		return;
+	}
+	if (ecr_registry_blob(ctx, &o->repo, o->ref, &size, path, sizeof(path), &err)) {
+		core_error(r, o, &err);
+		return;
+	}
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		oci_error(r, 404, "BLOB_UNKNOWN", "blob missing from the store", json_pack("{s:s}", "digest", o->ref));
+		return;
+	}
+	common_headers(r);
+	serve_add_header(r, "Docker-Content-Digest", o->ref);
+	serve_add_header(r, "Accept-Ranges", "bytes");
+	snprintf(hdr, sizeof(hdr), "\"%s\"", o->ref);
+	serve_add_header(r, "ETag", hdr);
+	serve_add_header(r, "Cache-Control", "max-age=31536000");
+	int rg = parse_range(serve_header(r, "Range"), size, &off, &len);
+	if (rg < 0) {
+		close(fd);
+		snprintf(hdr, sizeof(hdr), "bytes */%lld", size);
+		serve_add_header(r, "Content-Range", hdr);
+		serve_respond(r, 416, NULL, NULL, 0);
+		return;
+	}
+	if (rg > 0) {
+		snprintf(hdr, sizeof(hdr), "bytes %lld-%lld/%lld", off, off + len - 1, size);
+		serve_add_header(r, "Content-Range", hdr);
+		serve_respond_fd(r, 206, "application/octet-stream", fd, (uint64_t)off, (uint64_t)len);
+		return;
+	}
+	serve_respond_fd(r, 200, "application/octet-stream", fd, 0, (uint64_t)size);
+}
+
+static void do_manifest_get(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
+{
+	struct ecr_registry_manifest m;
+	struct ecr_err err = {0};
+	char etag[ECR_DIGEST_LEN + 3];
+	int head = !strcmp(r->method, "HEAD");
+	if (strchr(o->ref, ':') && !ecr_digest_valid(o->ref)) {
+		oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
+		return;
+	}
+	if (ecr_registry_manifest_get(ctx, &o->repo, o->ref, !head, &m, &err)) {
+		core_error(r, o, &err);
+		return;
+	}
+	common_headers(r);
+	serve_add_header(r, "Docker-Content-Digest", m.digest);
+	snprintf(etag, sizeof(etag), "\"%s\"", m.digest);
+	serve_add_header(r, "ETag", etag);
+	/* the stored bytes with their own type, by tag and by digest (ECR would convert
+	 * schema 2 <-> OCI by tag for a client that does not accept the stored type) */
+	serve_respond(r, 200, m.media_type, m.body, m.len);
+	ecr_registry_manifest_release(&m);
+}
+
+static void do_manifest_delete(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
+{
+	struct ecr_err err = {0};
+	if (strchr(o->ref, ':') && !ecr_digest_valid(o->ref)) {
+		oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
+		return;
+	}
+	if (ecr_registry_manifest_delete(ctx, &o->repo, o->ref, &err)) {
+		core_error(r, o, &err);
+		return;
+	}
+	common_headers(r);
+	serve_respond(r, 202, NULL, NULL, 0);
+}
+
+static int manifest_body(struct serve_req *r, const char *data, size_t n)
+{
+	struct oci_req *o = r->hdata;
+	if (o->failed)
+		return -1;
+	if (o->body.len + n > ECR_MANIFEST_MAX || ecr_buf_add(&o->body, data, n)) {
+		o->failed = 1;
+		oci_error(r, 413, "SIZE_INVALID", "A manifest is at most 4194304 bytes", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void manifest_end(struct serve_req *r)
+{
+	struct oci_req *o = r->hdata;
+	struct ecr_err err = {0};
+	char digest[ECR_DIGEST_LEN + 1], subject[ECR_DIGEST_LEN + 1];
+	if (o->failed || serve_answered(r))
+		return;
+	struct ecr_ctx *ctx = serve_ctx(r, &err);
+	if (!ctx) {
+		oci_error(r, 500, "UNKNOWN", err.message, NULL);
+		return;
+	}
+	if (ecr_registry_manifest_put(ctx, &o->repo, o->ref, o->body.data ? o->body.data : "", o->body.len,
+				      serve_header(r, "Content-Type"), digest, subject, &err)) {
+		core_error(r, o, &err);
+		return;
+	}
+	common_headers(r);
+	location(r, o->name, "manifests", digest);
+	serve_add_header(r, "Docker-Content-Digest", digest);
+	if (*subject)
+		serve_add_header(r, "OCI-Subject", subject);
+	serve_respond(r, 201, NULL, NULL, 0);
+}
+
+/* ---- uploads ---- */
+
+static int upload_body(struct serve_req *r, const char *data, size_t n)
+{
+	struct oci_req *o = r->hdata;
+	struct ecr_err err = {0};
+	if (o->failed)
+		return -1;
+	if (!o->writing)
+		return 0;
+	if (ecr_upload_write(&o->w, data, n, &err)) {
+		o->failed = 1;
+		core_error(r, o, &err);
+		ecr_upload_abort(&o->w);
+		o->writing = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* After the body: record the part, then (PUT, POST ?digest=) complete the blob. */
+static void upload_end(struct serve_req *r)
+{
+	struct oci_req *o = r->hdata;
+	struct ecr_err err = {0};
+	long long size = 0;
+	if (o->failed || serve_answered(r))
+		return;
+	struct ecr_ctx *ctx = serve_ctx(r, &err);
+	if (!ctx) {
+		oci_error(r, 500, "UNKNOWN", err.message, NULL);
+		return;
+	}
+	if (o->writing) {
+		size = o->w.size;
+		o->writing = 0;
+		if (ecr_upload_close(ctx, &o->w, 1, &err)) {
+			core_error(r, o, &err);
+			return;
+		}
+	}
+	if (!o->digest[0]) {
+		upload_accepted(r, o, o->ref, size, 202);
+		return;
+	}
+	if (ecr_upload_finish(ctx, &o->repo, o->ref, o->digest, 0, 1, NULL, &err)) {
+		core_error(r, o, &err);
+		return;
+	}
+	blob_created(r, o, o->digest);
+}
+
+/* Opens the session for the body that follows (PATCH, PUT with bytes, POST ?digest=). */
+static int upload_take_body(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o, long long first)
+{
+	struct ecr_err err = {0};
+	long long have = 0;
+	int64_t cl = serve_content_length(r);
+	r->on_body = upload_body;
+	r->on_end = upload_end;
+	if (cl == 0)
+		return 0; /* nothing to append: upload_end finishes or reports */
+	if (ecr_upload_open(ctx, &o->repo, o->ref, first, 1, &o->w, &have, &err)) {
+		if (err.code == ECR_E_INVALID_LAYER_PART) {
+			/* out of order: 416 with what the session holds, so the client can resume */
+			common_headers(r);
+			location(r, o->name, "blobs/uploads", o->ref);
+			range_header(r, have);
+			json_t *body = json_pack("{s:[{s:s, s:s}]}", "errors", "code", "BLOB_UPLOAD_INVALID", "message", err.message);
+			serve_respond_json(r, 416, ERR_JSON, body);
+			json_decref(body);
+		} else {
+			core_error(r, o, &err);
+		}
+		o->failed = 1;
+		return -1;
+	}
+	o->writing = 1;
+	if (cl > 0 && o->w.size + cl > ECR_UPLOAD_MAX_SIZE) {
+		ecr_upload_abort(&o->w);
+		o->writing = 0;
+		o->failed = 1;
+		oci_error(r, 413, "SIZE_INVALID", "A layer is at most 54525952000 bytes", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void do_upload(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
+{
+	struct ecr_err err = {0};
+	const char *dg = serve_query(r, "digest");
+	if (dg) {
+		if (!ecr_digest_valid(dg)) {
+			oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", dg));
+			return;
+		}
+		snprintf(o->digest, sizeof(o->digest), "%s", dg);
+	}
+	if (!strcmp(r->method, "POST")) {
+		if (o->ref[0]) {
+			oci_error(r, 405, "UNSUPPORTED", "POST goes to /blobs/uploads/", NULL);
+			return;
+		}
+		const char *mount = serve_query(r, "mount"), *from = serve_query(r, "from");
+		if (mount && from && ecr_digest_valid(mount) && name_ok(from) &&
+		    !ecr_registry_mount(ctx, &o->repo, from, mount, &err)) {
+			blob_created(r, o, mount);
+			return;
+		}
+		char id[ECR_UPLOAD_ID_LEN + 1];
+		if (ecr_registry_upload_start(ctx, &o->repo, id, &err)) {
+			core_error(r, o, &err);
+			return;
+		}
+		snprintf(o->ref, sizeof(o->ref), "%s", id);
+		/* monolithic POST ?digest= with the blob as its body: one request */
+		if (o->digest[0] && serve_content_length(r) != 0) {
+			upload_take_body(r, ctx, o, 0);
+			return;
+		}
+		o->digest[0] = '\0';
+		upload_accepted(r, o, id, 0, 202);
+		return;
+	}
+	if (!o->ref[0]) {
+		oci_error(r, 404, "BLOB_UPLOAD_UNKNOWN", "no upload named", NULL);
+		return;
+	}
+	if (!strcmp(r->method, "GET")) {
+		long long size;
+		if (ecr_upload_size(ctx, &o->repo, o->ref, &size, &err)) {
+			core_error(r, o, &err);
+			return;
+		}
+		upload_accepted(r, o, o->ref, size, 204);
+		return;
+	}
+	if (!strcmp(r->method, "DELETE")) {
+		if (ecr_upload_cancel(ctx, &o->repo, o->ref, &err)) {
+			core_error(r, o, &err);
+			return;
+		}
+		common_headers(r);
+		serve_respond(r, 204, NULL, NULL, 0);
+		return;
+	}
+	if (!strcmp(r->method, "PATCH")) {
+		long long first = -1;
+		const char *cr = serve_header(r, "Content-Range");
+		if (cr) {
+			long long a, b;
+			char tail;
+			if (!strncmp(cr, "bytes ", 6))
+				cr += 6;
+			if (sscanf(cr, "%lld-%lld%c", &a, &b, &tail) != 2 || a < 0 || b < a) {
+				oci_error(r, 416, "BLOB_UPLOAD_INVALID", "Content-Range must be <start>-<end>", NULL);
+				return;
+			}
+			int64_t cl = serve_content_length(r);
+			if (cl >= 0 && cl != b - a + 1) {
+				oci_error(r, 400, "SIZE_INVALID", "Content-Range and Content-Length disagree", NULL);
+				return;
+			}
+			first = a;
+		}
+		o->digest[0] = '\0';
+		upload_take_body(r, ctx, o, first);
+		return;
+	}
+	if (!strcmp(r->method, "PUT")) {
+		if (!o->digest[0]) {
+			oci_error(r, 400, "DIGEST_INVALID", "the closing PUT needs ?digest=", NULL);
+			return;
+		}
+		upload_take_body(r, ctx, o, -1);
+		if (!serve_answered(r) && serve_content_length(r) == 0)
+			upload_end(r); /* no body: finish now */
+		return;
+	}
+	oci_error(r, 405, "UNSUPPORTED", "method not allowed on an upload", NULL);
+}
+
+static void oci_free(struct serve_req *r)
+{
+	struct oci_req *o = r->hdata;
+	if (!o)
+		return;
+	if (o->writing)
+		ecr_upload_abort(&o->w); /* the client went away: its partial part is not kept */
+	ecr_buf_release(&o->body);
+	free(o);
+	r->hdata = NULL;
+}
 
 void serve_oci_handle(struct serve_req *r)
 {
-	static const char body[] = "{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"the registry API is not served yet\"}]}";
-	serve_add_header(r, "Docker-Distribution-Api-Version", "registry/2.0");
-	serve_respond(r, 404, "application/json; charset=utf-8", body, strlen(body));
+	struct ecr_err err = {0};
+	struct oci_req *o = calloc(1, sizeof(*o));
+	char account[16];
+	if (!o) {
+		serve_respond(r, 500, NULL, NULL, 0);
+		return;
+	}
+	o->w.fd = -1;
+	r->hdata = o;
+	r->on_free = oci_free;
+	o->kind = parse_path(r->path, o);
+	struct ecr_ctx *ctx = serve_ctx(r, &err);
+	if (!ctx) {
+		oci_error(r, 500, "UNKNOWN", err.message, NULL);
+		return;
+	}
+	if (authorize(r, ctx, o, account))
+		return;
+	if (o->kind == K_BASE) {
+		common_headers(r);
+		serve_respond(r, 200, "application/json; charset=utf-8", "{}", 2);
+		return;
+	}
+	if (o->kind == K_CATALOG) {
+		int more = 0;
+		long long n = query_ll(r, "n", -1);
+		json_t *names = ecr_registry_catalog(ctx, account, serve_query(r, "last"), n, &more);
+		list_answer(r, o, "repositories", names, more, n, "_catalog");
+		json_decref(names);
+		return;
+	}
+	if (o->kind == K_NONE) {
+		oci_error(r, 404, "NAME_UNKNOWN", "no such registry route", NULL);
+		return;
+	}
+	if (!name_ok(o->name)) {
+		oci_error(r, 400, "NAME_INVALID", "invalid repository name", json_pack("{s:s}", "name", o->name));
+		return;
+	}
+	/* ECR never creates a repository on push */
+	if (ecr_registry_repo(ctx, account, o->name, &o->repo, &err)) {
+		if (err.code == ECR_E_REPOSITORY_NOT_FOUND)
+			snprintf(err.message, sizeof(err.message),
+				 "The repository with name '%s' does not exist in the registry with id '%s'", o->name, account);
+		core_error(r, o, &err);
+		return;
+	}
+	switch (o->kind) {
+	case K_TAGS:
+		do_tags(r, ctx, o);
+		return;
+	case K_BLOB:
+		do_blob(r, ctx, o);
+		return;
+	case K_UPLOAD:
+		do_upload(r, ctx, o);
+		return;
+	case K_REFERRERS: {
+		const char *at = serve_query(r, "artifactType");
+		if (!ecr_digest_valid(o->ref)) {
+			oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
+			return;
+		}
+		json_t *idx = ecr_registry_referrers(ctx, &o->repo, o->ref, at);
+		common_headers(r);
+		if (at)
+			serve_add_header(r, "OCI-Filters-Applied", "artifactType");
+		serve_respond_json(r, 200, ECR_MT_OCI_INDEX, idx);
+		json_decref(idx);
+		return;
+	}
+	case K_MANIFEST:
+		if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) {
+			do_manifest_get(r, ctx, o);
+		} else if (!strcmp(r->method, "DELETE")) {
+			do_manifest_delete(r, ctx, o);
+		} else if (!strcmp(r->method, "PUT")) {
+			int64_t cl = serve_content_length(r);
+			if (cl > (int64_t)ECR_MANIFEST_MAX) {
+				oci_error(r, 413, "SIZE_INVALID", "A manifest is at most 4194304 bytes", NULL);
+				return;
+			}
+			ecr_buf_init(&o->body, ECR_MANIFEST_MAX + 1);
+			r->on_body = manifest_body;
+			r->on_end = manifest_end;
+		} else {
+			oci_error(r, 405, "UNSUPPORTED", "method not allowed on a manifest", NULL);
+		}
+		return;
+	default:
+		oci_error(r, 404, "NAME_UNKNOWN", "no such registry route", NULL);
+		return;
+	}
 }
