@@ -182,7 +182,7 @@ fi
 # ---- scan on push through the registry, as `ecrlite push` does it
 skopeo copy -q --dest-tls-verify=false "oci-archive:$images/alpine-3.19.oci.tar" "docker://$R/scanned:v1" || bad "push to a scan-on-push repository"
 st=
-for _ in $(seq 50); do
+for _ in $(seq 300); do # queued: the server's scan workers run it
 	st=$(laws ecr describe-images --repository-name scanned --image-ids imageTag=v1 --query 'imageDetails[0].imageScanStatus.status' --output text)
 	[ "$st" = COMPLETE ] && break; sleep 0.2
 done
