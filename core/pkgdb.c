@@ -72,7 +72,10 @@ static int take(struct acc *a, const char *path, const struct ecr_payload *p, co
 	for (size_t i = 0; i < p->pkgs.n; i++) {
 		const struct ecr_pkg *k = &p->pkgs.v[i];
 		if (ecr_pkgs_add(&a->pkgs, k->name, k->version, k->source, k->source_version, k->arch, k->format)) {
-			a->rc = ecr_err_set(a->err, ECR_E_INTERNAL, "out of memory");
+			char msg[1200];
+			ecr_pkgs_add_failed(&a->pkgs, a->err);
+			snprintf(msg, sizeof(msg), "%s: %s", path, a->err->message);
+			a->rc = ecr_err_set(a->err, a->err->code, "%s", msg);
 			return 0;
 		}
 	}
