@@ -409,7 +409,7 @@ int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err)
 	struct stat st;
 	int rc, dir;
 	*out = NULL;
-	ecr_layer_init(&fx);
+	memset(&fx, 0, sizeof(fx));
 	memset(&view, 0, sizeof(view));
 	if (stat(path, &st)) {
 		ecr_layer_release(&fx);
@@ -424,10 +424,12 @@ int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err)
 		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 	}
 	dir = S_ISDIR(st.st_mode);
-	if (dir)
+	if (dir) {
+		ecr_layer_init(&fx);
 		rc = walk(path, "", &fx, &budget, 0, err);
-	else
+	} else {
 		rc = ecr_layer_read(path, path, &budget, &fx, err);
+	}
 	if (rc)
 		goto out;
 	if (ecr_fstree_open(&view.tree)) {

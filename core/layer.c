@@ -1,6 +1,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lazy_archive.h"
 #include "layer.h"
@@ -139,7 +140,14 @@ struct reader {
 
 static int open_layer(struct reader *r, const char *blob_path, const char *what, struct ecr_err *err)
 {
+	struct stat st;
 	memset(r, 0, sizeof(*r));
+	if (!stat(blob_path, &st) && S_ISREG(st.st_mode) && st.st_size == 0) {
+		r->empty = 1; /* no bytes at all: an empty layer, as an empty tar is */
+		r->s.md = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(r->s.md, EVP_sha256(), NULL);
+		return 0;
+	}
 	r->s.outer = archive_read_new();
 	r->s.md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(r->s.md, EVP_sha256(), NULL);
