@@ -64,7 +64,8 @@ static json_t *payload_json(const struct ecr_payload *p)
 	return j;
 }
 
-/* The static format name a reader gives its packages. */
+/* The static format name a reader gives its packages (struct ecr_pkg keeps a pointer
+ * to a static string). A wanted row whose reader writes a new format adds it here. */
 static const char *format_name(const char *f)
 {
 	static const char *const known[] = {"dpkg", "apk", "rpm"};

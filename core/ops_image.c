@@ -5,6 +5,7 @@
 
 #include "image.h"
 #include "ops.h"
+#include "scan.h"
 #include "state.h"
 #include "token.h"
 #include "validate.h"
@@ -315,6 +316,9 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 		return ecr_err_set(err, ECR_E_IMAGE_ALREADY_EXISTS,
 				   "Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'",
 				   ref.digest, tag ? tag : "null", r.name, r.account);
+	/* scan on push: queued in this transaction, run after its commit (scan.h) */
+	if ((rc = ecr_scan_on_push(ctx, &r, &ref, NULL, err)) < 0)
+		return rc;
 	json_t *img = json_pack("{s:s, s:s, s:o, s:s}", "registryId", r.account, "repositoryName", r.name,
 				"imageId", image_id(ref.digest, tag), "imageManifest", body);
 	const char *mt = str(req, "imageManifestMediaType");

@@ -252,17 +252,18 @@ static json_t *scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const
 {
 	struct ecr_err err = {0};
 	json_t *status = NULL;
+	int skipped = 0, rc;
 	if (ecr_state_begin(ctx->db, 1, &err))
 		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
-	if (!ecr_scancfg_on_push(ctx, r, NULL)) {
-		ecr_state_rollback(ctx->db);
-		return NULL;
-	}
-	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_enqueue(ctx, ref, &err) || ecr_state_commit(ctx->db, &err)) {
+	if ((rc = ecr_scan_on_push(ctx, r, ref, &skipped, &err)) <= 0 || ecr_state_commit(ctx->db, &err)) {
 		ecr_state_rollback(ctx->db);
 		ecr_scan_forget(ctx);
-		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
-				 "description", err.message);
+		if (rc == 0 && !skipped)
+			return NULL;
+		if (rc == 0)
+			return json_pack("{s:s, s:s}", "status", "SKIPPED", "description",
+					 "The scan quota per image has been exceeded. Wait and try again.");
+		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
 	}
 	ecr_scan_after_commit(ctx, &status);
 	return status ? status : json_pack("{s:s}", "status", "IN_PROGRESS");
