@@ -352,6 +352,16 @@ void ecr_inventory_save(struct ecr_ctx *ctx, json_t *pending)
 	ecr_layercache_put(ctx, pending);
 }
 
+int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err)
+{
+	json_t *pending = NULL;
+	int rc = ecr_inventory_read(ctx, digest, 0, &pending, out, err);
+	if (!rc)
+		ecr_inventory_save(ctx, pending);
+	json_decref(pending);
+	return rc;
+}
+
 /* --- a root filesystem outside the registry ------------------------------------- */
 
 /* A directory read as one layer: lstat, never following links; the wanted files' bytes

@@ -22,6 +22,9 @@
 int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_t **pending_out, json_t **out,
 		       struct ecr_err *err);
 void ecr_inventory_save(struct ecr_ctx *ctx, json_t *pending);
+/* Both at once, for callers inside their own transaction (RematchImage): the cached
+ * inventory, else the layers read and the caches written. */
+int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
 
 /* The same for a root filesystem outside the registry: a directory (symlinks read,
  * never followed on the host) or a tar (any compression), read as one layer. Needs no
