@@ -178,8 +178,10 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 		snprintf(p->tag, sizeof(p->tag), "%s", colon + 1);
 	struct ecr_archive_entry *ce = ecr_archive_find(a, cfg);
 	if (!ce) {
+		/* the message first: cfg belongs to j */
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "missing config: '%s' is not in the archive", cfg);
 		json_decref(j);
-		return ecr_err_set(err, ECR_E_ARCHIVE, "missing config: '%s' is not in the archive", cfg);
+		return rc;
 	}
 	json_t *config = parse_small(ce, cfg, err);
 	if (!config) {
