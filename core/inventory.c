@@ -425,9 +425,10 @@ int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err)
 		ecr_layer_release(&fx);
 		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read '%s': %s", path, strerror(errno));
 	}
+	/* /dev/zero would be read forever, a FIFO block: a rootfs is a directory or a tar */
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
 		ecr_layer_release(&fx);
-		return ecr_err_set(err, ECR_E_ARCHIVE, "'%s' is neither a directory nor a regular file", path);
+		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read '%s': not a regular file or a directory", path);
 	}
 	if (ecr_budget_init(&budget, ECR_SCAN_PKGDB_BUDGET)) {
 		ecr_layer_release(&fx);

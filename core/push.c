@@ -22,14 +22,15 @@ struct plan {
 	int nblobs;                          /* how many */
 };
 
-static json_t *parse_small(struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
+static json_t *parse_small(struct ecr_archive *a, struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
 {
 	json_error_t je;
-	if (!e->mem.data) {
-		ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: larger than %u bytes", what, ECR_ARCHIVE_SMALL);
+	char *data;
+	size_t len;
+	if (ecr_archive_load(a, e, what, &data, &len, err))
 		return NULL;
-	}
-	json_t *j = json_loadb(e->mem.data, e->mem.len, 0, &je);
+	json_t *j = json_loadb(data, len, 0, &je);
+	free(data);
 	if (!j)
 		ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: %s at line %d column %d", what, je.text, je.line, je.column);
 	return j;
@@ -40,9 +41,7 @@ static const char *sniff_layer(struct ecr_archive_entry *e)
 {
 	unsigned char m[4] = {0};
 	FILE *f = NULL;
-	if (e->mem.data && e->mem.len >= 4)
-		memcpy(m, e->mem.data, 4);
-	else if ((f = fopen(e->w.tmp, "rb"))) {
+	if ((f = fopen(e->w.tmp, "rb"))) {
 		if (fread(m, 1, 4, f) != 4)
 			memset(m, 0, 4);
 		fclose(f);
@@ -83,7 +82,7 @@ static struct ecr_archive_entry *oci_blob(struct ecr_archive *a, const char *dig
 
 static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, struct plan *p, struct ecr_err *err)
 {
-	json_t *idx = parse_small(index, "index.json", err);
+	json_t *idx = parse_small(a, index, "index.json", err);
 	int rc = 0;
 	if (!idx)
 		return ECR_E_ARCHIVE;
@@ -130,12 +129,15 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 	json_decref(idx);
 	if (!me)
 		return ECR_E_ARCHIVE;
-	if (!me->mem.data)
-		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: larger than %u bytes", ECR_ARCHIVE_SMALL);
+	char *mdata;
+	size_t mlen;
+	if (ecr_archive_load(a, me, "manifest", &mdata, &mlen, err))
+		return ECR_E_ARCHIVE;
 	struct ecr_manifest man;
-	if (ecr_manifest_parse(me->mem.data, me->mem.len, mt, &man, err)) {
+	if (ecr_manifest_parse(mdata, mlen, mt, &man, err)) {
 		char why[sizeof(err->message)];
 		snprintf(why, sizeof(why), "%s", err->message);
+		free(mdata);
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest %s: %s", dg, why);
 	}
 	p->media_type = !strcmp(man.media_type, ECR_MT_DOCKER_MANIFEST) ? ECR_MT_DOCKER_MANIFEST : ECR_MT_OCI_MANIFEST;
@@ -149,9 +151,10 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 	}
 	ecr_manifest_release(&man);
 	if (!rc) {
-		p->manifest = malloc(me->mem.len + 1);
-		memcpy(p->manifest, me->mem.data, me->mem.len + 1);
-		p->manifest_len = me->mem.len;
+		p->manifest = mdata;
+		p->manifest_len = mlen;
+	} else {
+		free(mdata);
 	}
 	return rc;
 }
@@ -161,7 +164,7 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
  * blobs' own magic numbers, no annotations, no trailing newline. */
 static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, struct plan *p, struct ecr_err *err)
 {
-	json_t *j = parse_small(mf, "manifest.json", err);
+	json_t *j = parse_small(a, mf, "manifest.json", err);
 	int rc = 0;
 	if (!j)
 		return ECR_E_ARCHIVE;
@@ -183,7 +186,7 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 		json_decref(j);
 		return rc;
 	}
-	json_t *config = parse_small(ce, cfg, err);
+	json_t *config = parse_small(a, ce, cfg, err);
 	if (!config) {
 		json_decref(j);
 		return ECR_E_ARCHIVE;
@@ -192,9 +195,16 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	if (json_is_array(diff_ids) && json_array_size(diff_ids) != json_array_size(layers))
 		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: %zu layers but %zu diff_ids in the config",
 				 json_array_size(layers), json_array_size(diff_ids));
+	/* the manifest we write obeys ECR's caps: a layer count past its limit gets ECR's
+	 * answer, and the buffer holds the largest manifest ECR takes (4 MiB) */
+	if (!rc && json_array_size(layers) > 4096)
+		rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+				 "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'layers must be a list of at most %d descriptors'",
+				 4096);
 	struct buf m;
-	ecr_buf_init(&m, 1 << 20);
-	ecr_buf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld},\"layers\":[",
+	int full = 0;
+	ecr_buf_init(&m, ECR_ARCHIVE_SMALL);
+	full |= ecr_buf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld},\"layers\":[",
 		       ECR_MT_OCI_MANIFEST, ECR_MT_OCI_CONFIG, ce->w.digest, ce->w.size);
 	p->blobs[p->nblobs++] = ce;
 	size_t i;
@@ -216,12 +226,14 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 					 i + 1, path, le->w.digest, want);
 			break;
 		}
-		ecr_buf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}", i ? "," : "", mt,
-			       le->w.digest, le->w.size);
+		full |= ecr_buf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}", i ? "," : "", mt,
+				       le->w.digest, le->w.size);
 		if (p->nblobs < 4097)
 			p->blobs[p->nblobs++] = le;
 	}
-	ecr_buf_addstr(&m, "]}");
+	full |= ecr_buf_addstr(&m, "]}");
+	if (!rc && full)
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: its manifest would be larger than %u bytes", ECR_ARCHIVE_SMALL);
 	json_decref(config);
 	json_decref(j);
 	if (rc) {

@@ -293,6 +293,11 @@ static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	if (!stat(path, &st))
 		f->file_time = (double)st.st_mtime;
 	f->file = path;
+	/* a FIFO would block and a device never end: a feed is a file */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		rc = ecr_err_set(err, ECR_E_FEED, "%s: not a regular file or a directory", path);
+		goto out;
+	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_zip(a);
 	archive_read_support_format_tar(a);
