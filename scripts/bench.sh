@@ -120,6 +120,19 @@ echo "== push + scan of the largest image"
 rm -rf "$ECRLITE_HOME"; "$bin/ecrlite" vulndb import "$tmp/synthetic-tracker.json" >/dev/null
 "$bin/aws" ecr create-repository --repository-name bench-scan --image-scanning-configuration scanOnPush=true >/dev/null
 echo "  push with scan on push, debian-bookworm-layered.docker.tar.xz: $(ms "$bin/ecrlite" push "$shared/images/debian-bookworm-layered.docker.tar.xz" bench-scan:x) ms"
+echo "== push memory: a .tar.gz of 900 files of 4 MiB (zeros; not an image, refused at its end)"
+python3 - "$tmp/many-4m.tar.gz" <<'PY'
+import gzip, io, sys, tarfile
+zero = bytes(4 << 20)
+with gzip.open(sys.argv[1], "wb", compresslevel=1) as g, tarfile.open(fileobj=g, mode="w|") as t:
+    for i in range(900):
+        ti = tarfile.TarInfo("f%03d" % i); ti.size = len(zero); t.addfile(ti, io.BytesIO(zero))
+PY
+"$bin/aws" ecr create-repository --repository-name bench-mem >/dev/null 2>&1
+/usr/bin/time -f '%M %e' -o "$tmp/time" "$bin/ecrlite" push "$tmp/many-4m.tar.gz" bench-mem:x >/dev/null 2>&1
+read -r kb secs < "$tmp/time"
+echo "  push of $(($(stat -c %s "$tmp/many-4m.tar.gz") / 1048576)) MB (3.5 GiB inflated): peak RSS $((kb / 1024)) MB in $secs s (goal <= 256 MB); tmp/ left: $(ls -A "$ECRLITE_HOME/tmp" | wc -l) entries"
+rm -f "$tmp/many-4m.tar.gz"
 
 # ENHANCED scanning: findings are computed from stored inventories when asked, so a
 # feed import "re-matches" an image at its next describe; 100 images of 100
