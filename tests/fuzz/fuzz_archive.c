@@ -23,7 +23,9 @@
 #include "../../core/ecr.h"
 #include "../../core/inventory.h"
 #include "../../core/layer.h"
+#include "../../core/layercache.h"
 #include "../../core/push.h"
+#include "../../core/wanted.h"
 #include "fuzz.h"
 
 static char home[256];
@@ -102,9 +104,10 @@ static void same_fx(const struct ecr_layer_fx *a, const struct ecr_layer_fx *b)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct ecr_layer_entry *x = &a->e[i], *y = &b->e[i];
 		if (strcmp(x->path, y->path) || x->type != y->type || !x->link != !y->link ||
-		    (x->link && strcmp(x->link, y->link)) || x->has_content != y->has_content ||
-		    x->content.len != y->content.len ||
-		    (x->content.len && memcmp(x->content.data, y->content.data, x->content.len))) {
+		    (x->link && strcmp(x->link, y->link)) || !x->payload != !y->payload ||
+		    (x->payload && (x->payload->text.len != y->payload->text.len ||
+				    (x->payload->text.len &&
+				     memcmp(x->payload->text.data, y->payload->text.data, x->payload->text.len))))) {
 			fprintf(stderr, "layer cache round trip differs at entry %zu '%s'\n", i, x->path);
 			abort();
 		}
@@ -121,13 +124,16 @@ static void mode_layers(const uint8_t *data, size_t size)
 		char path[64];
 		struct ecr_err err = {0};
 		struct ecr_layer_fx fx;
+		struct ecr_budget budget;
 		int fd = mem_path(p, len, path, sizeof(path));
-		if (!ecr_layer_read(path, "layer", &fx, &err)) {
-			json_t *j = ecr_layer_to_json(&fx);
+		if (ecr_budget_init(&budget, ECR_SCAN_PKGDB_BUDGET))
+			abort();
+		if (!ecr_layer_read(path, "layer", &budget, &fx, &err)) {
+			json_t *j = ecr_layercache_layer_json(&fx);
 			char *s = json_dumps(j, 0);
 			json_t *back = s ? json_loads(s, 0, NULL) : NULL;
 			struct ecr_layer_fx rt;
-			if (!back || ecr_layer_from_json(back, &rt))
+			if (!back || ecr_layercache_layer_from_json(back, &rt))
 				abort();
 			same_fx(&fx, &rt);
 			ecr_layer_release(&rt);
@@ -136,6 +142,7 @@ static void mode_layers(const uint8_t *data, size_t size)
 			json_decref(j);
 			ecr_layer_release(&fx);
 		}
+		ecr_budget_release(&budget);
 		close(fd);
 		if (!q)
 			break;
