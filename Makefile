@@ -88,7 +88,9 @@ $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/r
 	$(Q)$(CC) $(SAN) $(LDFLAGS_BIN) -o $@ $^ $(LIBS)
 
 # libFuzzer: everything rebuilt by clang with coverage, each target run over its corpus
-# (new inputs it finds go to build/fuzz/corpus-NAME, not into the repository)
+# (new inputs it finds go to build/fuzz/corpus-NAME, not into the repository); inputs
+# may be as long as --query's argument can be (jmespath: an argv string is at most
+# 128 KiB) or a small image archive (archive)
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang LINK=shared CFLAGS="-g -O1" \
@@ -100,7 +102,8 @@ fuzz:
 		mkdir -p build/fuzz/corpus-$$n; \
 		echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
 		seeds=tests/fuzz/corpus/$$n; [ $$n = pwsh ] && seeds="$$seeds tests/pwsh"; \
-		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n $$seeds || exit 1; \
+		case $$n in jmespath) ml=-max_len=131072;; archive) ml=-max_len=65536;; *) ml=;; esac; \
+		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$ml build/fuzz/corpus-$$n $$seeds || exit 1; \
 	done
 
 # The README's test command: installs what the tests need, builds, runs everything.

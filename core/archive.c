@@ -73,7 +73,6 @@ static struct ecr_archive_entry *add(struct ecr_archive *a, struct ecr_err *err)
 	struct ecr_archive_entry *e = &a->e[a->n++];
 	memset(e, 0, sizeof(*e));
 	e->w.fd = -1;
-	ecr_buf_init(&e->mem, ECR_ARCHIVE_SMALL);
 	return e;
 }
 
@@ -85,7 +84,7 @@ static int take_file(struct ecr_ctx *ctx, struct ecr_archive *a, char *name, rea
 {
 	struct ecr_archive_entry *e = add(a, err);
 	char chunk[128 * 1024];
-	int rc, keep = 1;
+	int rc;
 	if (!e) {
 		free(name);
 		return err ? err->code : ECR_E_ARCHIVE;
@@ -101,11 +100,7 @@ static int take_file(struct ecr_ctx *ctx, struct ecr_archive *a, char *name, rea
 			break;
 		if ((rc = ecr_blob_writer_write(&e->w, chunk, (size_t)k, err)))
 			return rc;
-		if (keep && ecr_buf_add(&e->mem, chunk, (size_t)k))
-			keep = 0; /* too big to keep: the cap freed it; disk has it */
 	}
-	if (keep && !e->mem.data)
-		ecr_buf_add(&e->mem, "", 0);
 	return ecr_blob_writer_finish(&e->w, err);
 }
 
@@ -247,6 +242,9 @@ int ecr_archive_read(struct ecr_ctx *ctx, const char *path, struct ecr_archive *
 	memset(out, 0, sizeof(*out));
 	if (stat(path, &st))
 		return ecr_err_set(err, ECR_E_ARCHIVE, "cannot read '%s': %s", path, strerror(errno));
+	/* a FIFO would block and a device never end: neither is an image */
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return ecr_err_set(err, ECR_E_ARCHIVE, "not an image archive: '%s' is not a regular file or a directory", path);
 	rc = S_ISDIR(st.st_mode) ? read_dir(ctx, path, "", out, err, 0) : read_tar(ctx, path, out, err);
 	if (rc)
 		ecr_archive_release(out);
@@ -274,11 +272,48 @@ struct ecr_archive_entry *ecr_archive_find(struct ecr_archive *a, const char *na
 	return found;
 }
 
+int ecr_archive_load(struct ecr_archive *a, struct ecr_archive_entry *e, const char *what, char **data, size_t *len,
+		     struct ecr_err *err)
+{
+	*data = NULL;
+	*len = 0;
+	if (e->w.size > (long long)ECR_ARCHIVE_SMALL)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: larger than %u bytes", what, ECR_ARCHIVE_SMALL);
+	size_t n = (size_t)e->w.size;
+	if (n > ECR_ARCHIVE_LOADED - a->loaded)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: the archive's JSON files pass %u bytes together", what,
+				   ECR_ARCHIVE_LOADED);
+	int fd = open(e->w.tmp, O_RDONLY);
+	if (fd < 0)
+		return ecr_err_set(err, ECR_E_STATE, "cannot read '%s': %s", e->w.tmp, strerror(errno));
+	char *p = malloc(n + 1);
+	size_t got = 0;
+	while (p && got < n) {
+		ssize_t k = read(fd, p + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	if (!p)
+		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+	if (got != n) {
+		free(p);
+		return ecr_err_set(err, ECR_E_STATE, "cannot read '%s': short read", e->w.tmp);
+	}
+	p[n] = '\0';
+	a->loaded += n;
+	*data = p;
+	*len = n;
+	return 0;
+}
+
 void ecr_archive_release(struct ecr_archive *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		ecr_blob_writer_abort(&a->e[i].w);
-		ecr_buf_release(&a->e[i].mem);
 		free(a->e[i].name);
 		free(a->e[i].link);
 	}

@@ -1,6 +1,12 @@
 /* Content-addressed blob store under <state>/blobs/sha256/<hex>. Writers stream to a
- * temp file under <state>/tmp while hashing; a blob becomes visible only by rename,
- * after its digest is known, so a reader never sees a partial blob. */
+ * temp file while hashing; a blob becomes visible only by rename, after its digest is
+ * known, so a reader never sees a partial blob.
+ *
+ * Temp files live in a directory of their process, <state>/tmp/p-XXXXXX, which the
+ * process holds an flock on while it has temp files there and removes when the last
+ * goes. A process killed with temp files leaves its directory unlocked: the next
+ * writer to start sweeps every unlocked p-* directory, so a live process's files are
+ * never taken. */
 #ifndef ECR_BLOB_H
 #define ECR_BLOB_H
 #include <stddef.h>
@@ -14,6 +20,7 @@ struct ecr_blob_writer {
 	struct ecr_sha256 *sha;          /* running digest */
 	long long size;                  /* bytes written */
 	char digest[ECR_DIGEST_LEN + 1]; /* set by _finish */
+	int owner;                       /* 1 + the temp directory it holds (blob.c), 0 none */
 };
 
 int ecr_blob_writer_open(struct ecr_ctx *ctx, struct ecr_blob_writer *w, struct ecr_err *err);

@@ -1,36 +1,12 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lazy_archive.h"
 #include "layer.h"
-#include "pkg.h"
 
-/* Files a scan reads, by path suffix (a component boundary before each): their
- * directories may be reached through symlinks (/lib -> usr/lib), resolved later. */
-static const char *const wanted[] = {
-	"dpkg/status", "apk/db/installed", "rpm/rpmdb.sqlite", "rpm/Packages", "rpm/Packages.db",
-	"etc/os-release", "lib/os-release", "etc/debian_version", "etc/alpine-release",
-};
-
-int ecr_layer_interesting(const char *path)
-{
-	size_t n = strlen(path);
-	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
-		size_t k = strlen(wanted[i]);
-		if (n >= k && !strcmp(path + n - k, wanted[i]) && (n == k || path[n - k - 1] == '/'))
-			return 1;
-	}
-	/* distroless: every file in a dpkg/status.d directory except *.md5sums */
-	const char *sd = strstr(path, "dpkg/status.d/");
-	if (sd && (sd == path || sd[-1] == '/') && !strchr(sd + 14, '/') && sd[14] &&
-	    !(n > 8 && !strcmp(path + n - 8, ".md5sums")))
-		return 1;
-	return 0;
-}
-
-/* Collapses ".", "" and ".."; NULL when it climbs above the root. */
-static char *normalize(const char *p)
+char *ecr_layer_normalize(const char *p)
 {
 	char *buf = strdup(p), *out = calloc(1, strlen(p) + 1);
 	size_t len = 0;
@@ -63,7 +39,34 @@ static char *normalize(const char *p)
 	return out;
 }
 
-static struct ecr_layer_entry *add(struct ecr_layer_fx *fx)
+json_t *ecr_layer_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	/* not UTF-8: keep the ASCII, show every other byte as \xNN */
+	size_t n = strlen(s);
+	char *t = malloc(4 * n + 1), *w = t;
+	if (!t)
+		return json_string("?");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x80)
+			*w++ = (char)*p;
+		else
+			w += sprintf(w, "\\x%02x", *p);
+	*w = '\0';
+	j = json_string(t);
+	free(t);
+	return j ? j : json_string("?");
+}
+
+void ecr_layer_init(struct ecr_layer_fx *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->warnings = json_array();
+}
+
+struct ecr_layer_entry *ecr_layer_add(struct ecr_layer_fx *fx, const char *path, int type, const char *link)
 {
 	if (fx->n == fx->alloc) {
 		size_t na = fx->alloc ? fx->alloc * 2 : 256;
@@ -73,8 +76,17 @@ static struct ecr_layer_entry *add(struct ecr_layer_fx *fx)
 		fx->e = p;
 		fx->alloc = na;
 	}
-	struct ecr_layer_entry *e = &fx->e[fx->n++];
+	struct ecr_layer_entry *e = &fx->e[fx->n];
 	memset(e, 0, sizeof(*e));
+	e->path = strdup(path);
+	e->link = link ? strdup(link) : NULL;
+	e->type = type;
+	if (!e->path || (link && !e->link)) {
+		free(e->path);
+		free(e->link);
+		return NULL;
+	}
+	fx->n++;
 	return e;
 }
 
@@ -90,7 +102,6 @@ struct stream {
 static la_ssize_t pull(struct archive *inner, void *data, const void **out)
 {
 	struct stream *s = data;
-	(void)inner;
 	la_ssize_t k = archive_read_data(s->outer, s->buf, sizeof(s->buf));
 	if (k < 0) {
 		s->failed = 1;
@@ -102,48 +113,94 @@ static la_ssize_t pull(struct archive *inner, void *data, const void **out)
 	return k;
 }
 
-static int warn(struct ecr_layer_fx *fx, const char *fmt, const char *a)
+static void warn(struct ecr_layer_fx *fx, const char *fmt, const char *a)
 {
 	char msg[1024];
 	snprintf(msg, sizeof(msg), fmt, a);
 	if (json_array_size(fx->warnings) < 100)
-		json_array_append_new(fx->warnings, json_string(msg));
+		json_array_append_new(fx->warnings, ecr_layer_text(msg));
+}
+
+/* The bytes of the current tar entry, for ecr_payload_read. */
+static long entry_bytes(void *ud, char *buf, size_t n, const char **why)
+{
+	struct archive *in = ud;
+	la_ssize_t k = archive_read_data(in, buf, n);
+	if (k < 0)
+		*why = archive_error_string(in);
+	return (long)k;
+}
+
+/* One open layer: the outer decompressor feeding the tar reader. */
+struct reader {
+	struct stream s;       /* decompressed, hashed */
+	struct archive *in;    /* tar entries */
+	int empty;             /* a blob of no bytes at all: an empty layer */
+};
+
+static int open_layer(struct reader *r, const char *blob_path, const char *what, struct ecr_err *err)
+{
+	struct stat st;
+	memset(r, 0, sizeof(*r));
+	if (!stat(blob_path, &st) && S_ISREG(st.st_mode) && st.st_size == 0) {
+		r->empty = 1; /* no bytes at all: an empty layer, as an empty tar is */
+		r->s.md = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(r->s.md, EVP_sha256(), NULL);
+		return 0;
+	}
+	r->s.outer = archive_read_new();
+	r->s.md = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(r->s.md, EVP_sha256(), NULL);
+	archive_read_support_filter_all(r->s.outer);
+	archive_read_support_format_raw(r->s.outer);
+	struct archive_entry *oent;
+	int h = ARCHIVE_FATAL;
+	if (archive_read_open_filename(r->s.outer, blob_path, 128 * 1024) == ARCHIVE_OK &&
+	    (h = archive_read_next_header(r->s.outer, &oent)) == ARCHIVE_EOF) {
+		r->empty = 1; /* no bytes at all: the raw reader sees no entry */
+		return 0;
+	}
+	if (h != ARCHIVE_OK) {
+		return ecr_err_set(err, ECR_E_ARCHIVE, "%s: cannot read the layer: %s", what,
+				   archive_error_string(r->s.outer) ? archive_error_string(r->s.outer) : "no data");
+	}
+	r->in = archive_read_new();
+	archive_read_support_format_tar(r->in);
+	archive_read_support_format_gnutar(r->in);
+	archive_read_support_format_empty(r->in);
+	if (archive_read_open(r->in, &r->s, NULL, pull, NULL) != ARCHIVE_OK)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "%s: corrupt or truncated layer: %s", what,
+				   archive_error_string(r->in));
 	return 0;
 }
 
-int ecr_layer_read(const char *blob_path, const char *what, struct ecr_layer_fx *fx, struct ecr_err *err)
+static void close_layer(struct reader *r)
 {
-	struct stream s = {0};
-	struct archive *in = NULL;
-	struct archive_entry *ent, *oent;
-	int rc = 0, r;
+	if (r->in)
+		archive_read_free(r->in);
+	if (r->s.outer)
+		archive_read_free(r->s.outer);
+	EVP_MD_CTX_free(r->s.md);
+}
 
-	memset(fx, 0, sizeof(*fx));
-	fx->whiteouts = json_array();
-	fx->opaque = json_array();
-	fx->warnings = json_array();
-	s.outer = archive_read_new();
-	s.md = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(s.md, EVP_sha256(), NULL);
-	archive_read_support_filter_all(s.outer);
-	archive_read_support_format_raw(s.outer);
-	if (archive_read_open_filename(s.outer, blob_path, 128 * 1024) != ARCHIVE_OK ||
-	    archive_read_next_header(s.outer, &oent) != ARCHIVE_OK) {
-		rc = ecr_err_set(err, ECR_E_ARCHIVE, "%s: cannot read the layer: %s", what, archive_error_string(s.outer));
+int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *budget, struct ecr_layer_fx *fx,
+		   struct ecr_err *err)
+{
+	struct reader rd;
+	struct archive_entry *ent;
+	int rc, r;
+	long ord = -1;
+
+	ecr_layer_init(fx);
+	if ((rc = open_layer(&rd, blob_path, what, err)))
 		goto out;
-	}
-	in = archive_read_new();
-	archive_read_support_format_tar(in);
-	archive_read_support_format_gnutar(in);
-	if (archive_read_open(in, &s, NULL, pull, NULL) != ARCHIVE_OK) {
-		rc = ecr_err_set(err, ECR_E_ARCHIVE, "%s: corrupt or truncated layer: %s", what, archive_error_string(in));
-		goto out;
-	}
-	while ((r = archive_read_next_header(in, &ent)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+	r = ARCHIVE_EOF;
+	while (!rd.empty && ((r = archive_read_next_header(rd.in, &ent)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *raw = archive_entry_pathname(ent);
+		ord++;
 		if (!raw)
 			continue;
-		char *path = normalize(raw);
+		char *path = ecr_layer_normalize(raw);
 		if (!path) {
 			warn(fx, "skipped entry '%s': it climbs out of the image root", raw);
 			continue;
@@ -154,98 +211,112 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_layer_fx 
 		}
 		char *base = strrchr(path, '/');
 		const char *name = base ? base + 1 : path;
+		struct ecr_layer_entry *e = NULL;
 		if (!strncmp(name, ".wh.", 4)) {
 			/* a whiteout: ".wh..wh..opq" makes the directory opaque, ".wh.X" deletes X */
-			char dir[4096];
+			char dir[4096], victim[4096];
 			snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - path) : 0, path);
-			if (!strcmp(name, ".wh..wh..opq")) {
-				json_array_append_new(fx->opaque, json_string(dir));
-			} else {
-				char victim[4096];
-				snprintf(victim, sizeof(victim), "%s%s%s", dir, *dir ? "/" : "", name + 4);
-				json_array_append_new(fx->whiteouts, json_string(victim));
-			}
+			snprintf(victim, sizeof(victim), "%s%s%s", dir, *dir ? "/" : "", name + 4);
+			if (!strcmp(name, ".wh..wh..opq"))
+				e = ecr_layer_add(fx, dir, ECR_NODE_OPAQUE, NULL);
+			else if (name[4])
+				e = ecr_layer_add(fx, victim, ECR_NODE_WHITEOUT, NULL);
 			free(path);
+			if (!e && name[4]) {
+				rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+				goto out;
+			}
+			if (e)
+				e->ord = ord;
 			continue;
 		}
-		struct ecr_layer_entry *e = add(fx);
+		mode_t t = archive_entry_filetype(ent);
+		const char *hl = archive_entry_hardlink(ent);
+		if (hl) {
+			char *target = ecr_layer_normalize(hl);
+			if (!target || !*target)
+				warn(fx, "skipped hard link '%s': its target climbs out of the image root", raw);
+			e = ecr_layer_add(fx, path, target && *target ? ECR_NODE_HARDLINK : ECR_NODE_OTHER,
+					  target && *target ? target : NULL);
+			free(target);
+		} else if (t == AE_IFLNK) {
+			const char *tg = archive_entry_symlink(ent);
+			e = ecr_layer_add(fx, path, ECR_NODE_SYMLINK, tg ? tg : "");
+		} else if (t == AE_IFDIR) {
+			e = ecr_layer_add(fx, path, ECR_NODE_DIR, NULL);
+		} else {
+			e = ecr_layer_add(fx, path, t == AE_IFREG ? ECR_NODE_FILE : ECR_NODE_OTHER, NULL);
+		}
 		if (!e) {
 			free(path);
 			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 			goto out;
 		}
-		e->path = path;
-		mode_t t = archive_entry_filetype(ent);
-		const char *hl = archive_entry_hardlink(ent);
-		if (hl) {
-			e->type = ECR_NODE_HARDLINK;
-			e->link = normalize(hl);
-			if (!e->link) {
-				warn(fx, "skipped hard link '%s': its target climbs out of the image root", raw);
-				e->type = ECR_NODE_OTHER;
-			}
-		} else if (t == AE_IFLNK) {
-			e->type = ECR_NODE_SYMLINK;
-			const char *tg = archive_entry_symlink(ent);
-			e->link = strdup(tg ? tg : "");
-		} else if (t == AE_IFDIR) {
-			e->type = ECR_NODE_DIR;
-		} else if (t == AE_IFREG) {
-			e->type = ECR_NODE_FILE;
-			if (ecr_layer_interesting(path)) {
-				char chunk[64 * 1024];
-				la_ssize_t k;
-				ecr_buf_init(&e->content, ECR_PKGDB_MAX);
-				e->has_content = 1;
-				ecr_buf_add(&e->content, "", 0);
-				while ((k = archive_read_data(in, chunk, sizeof(chunk))) > 0)
-					if (ecr_buf_add(&e->content, chunk, (size_t)k)) {
-						rc = ecr_err_set(err, ECR_E_ARCHIVE,
-								 "%s: package database too large: '%s' is over %u MiB",
-								 what, path, ECR_PKGDB_MAX >> 20);
-						goto out;
-					}
-				if (k < 0) {
-					rc = ecr_err_set(err, ECR_E_ARCHIVE, "%s: corrupt or truncated layer at '%s': %s", what,
-							 path, archive_error_string(in));
-					goto out;
-				}
-			}
-		} else {
-			e->type = ECR_NODE_OTHER;
-		}
+		e->ord = ord;
+		int row = e->type == ECR_NODE_FILE ? ecr_wanted_find(path) : -1;
+		free(path);
+		if (row >= 0 && (rc = ecr_payload_read(row, entry_bytes, rd.in, budget, what, e->path, &e->payload, err)))
+			goto out;
 	}
 	if (r != ARCHIVE_EOF) {
 		rc = ecr_err_set(err, ECR_E_ARCHIVE, "%s: corrupt or truncated layer: %s", what,
-				 archive_error_string(in) ? archive_error_string(in) : "read error");
+				 archive_error_string(rd.in) ? archive_error_string(rd.in) : "read error");
 		goto out;
 	}
 	/* drain what the tar reader did not ask for (padding), so diff_id covers it all */
 	{
 		const void *p;
-		while (pull(in, &s, &p) > 0)
+		while (!rd.empty && pull(rd.in, &rd.s, &p) > 0)
 			;
-		if (s.failed) {
+		if (rd.s.failed) {
 			rc = ecr_err_set(err, ECR_E_ARCHIVE, "%s: corrupt or truncated layer: %s", what,
-					 archive_error_string(s.outer));
+					 archive_error_string(rd.s.outer));
 			goto out;
 		}
 	}
 	{
 		unsigned char md[32];
 		unsigned int mdn = 0;
-		EVP_DigestFinal_ex(s.md, md, &mdn);
+		EVP_DigestFinal_ex(rd.s.md, md, &mdn);
 		memcpy(fx->diff_id, "sha256:", 7);
 		for (int i = 0; i < 32; i++)
 			snprintf(fx->diff_id + 7 + 2 * i, 3, "%02x", md[i]);
 	}
 out:
-	if (in)
-		archive_read_free(in);
-	archive_read_free(s.outer);
-	EVP_MD_CTX_free(s.md);
+	close_layer(&rd);
 	if (rc)
 		ecr_layer_release(fx);
+	return rc;
+}
+
+int ecr_layer_fetch(const char *blob_path, const char *what, struct ecr_budget *budget, struct ecr_layer_fx *fx,
+		    const size_t *idx, const int *rows, size_t n, struct ecr_err *err)
+{
+	struct reader rd;
+	struct archive_entry *ent;
+	int rc, r;
+	long ord = -1;
+	size_t left = n;
+	if ((rc = open_layer(&rd, blob_path, what, err)))
+		goto out;
+	r = ARCHIVE_EOF;
+	while (left && !rd.empty && ((r = archive_read_next_header(rd.in, &ent)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+		ord++;
+		for (size_t k = 0; k < n; k++) {
+			struct ecr_layer_entry *e = &fx->e[idx[k]];
+			if (e->ord != ord || e->payload)
+				continue;
+			if ((rc = ecr_payload_read(rows[k], entry_bytes, rd.in, budget, what, e->path, &e->payload, err)))
+				goto out;
+			left--;
+			break;
+		}
+	}
+	if (left && r != ARCHIVE_EOF)
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "%s: corrupt or truncated layer: %s", what,
+				 archive_error_string(rd.in) ? archive_error_string(rd.in) : "read error");
+out:
+	close_layer(&rd);
 	return rc;
 }
 
@@ -254,71 +325,9 @@ void ecr_layer_release(struct ecr_layer_fx *fx)
 	for (size_t i = 0; i < fx->n; i++) {
 		free(fx->e[i].path);
 		free(fx->e[i].link);
-		ecr_buf_release(&fx->e[i].content);
+		ecr_payload_free(fx->e[i].payload);
 	}
 	free(fx->e);
-	json_decref(fx->whiteouts);
-	json_decref(fx->opaque);
 	json_decref(fx->warnings);
 	memset(fx, 0, sizeof(*fx));
-}
-
-json_t *ecr_layer_to_json(const struct ecr_layer_fx *fx)
-{
-	json_t *entries = json_array();
-	for (size_t i = 0; i < fx->n; i++) {
-		const struct ecr_layer_entry *e = &fx->e[i];
-		json_t *row = json_pack("[s, i]", e->path, e->type);
-		if (e->link || e->has_content)
-			json_array_append_new(row, e->link ? json_string(e->link) : json_null());
-		if (e->has_content) {
-			size_t n = e->content.len;
-			char *b64 = malloc(4 * ((n + 2) / 3) + 1);
-			EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)(e->content.data ? e->content.data : ""), (int)n);
-			json_array_append_new(row, json_string(b64));
-			free(b64);
-		}
-		json_array_append_new(entries, row);
-	}
-	return json_pack("{s:s, s:o, s:O, s:O, s:O}", "diffId", fx->diff_id, "entries", entries,
-			 "whiteouts", fx->whiteouts, "opaque", fx->opaque, "warnings", fx->warnings);
-}
-
-int ecr_layer_from_json(json_t *j, struct ecr_layer_fx *fx)
-{
-	size_t i;
-	json_t *row;
-	memset(fx, 0, sizeof(*fx));
-	const char *d = json_string_value(json_object_get(j, "diffId"));
-	if (!d)
-		return -1;
-	snprintf(fx->diff_id, sizeof(fx->diff_id), "%s", d);
-	fx->whiteouts = json_incref(json_object_get(j, "whiteouts"));
-	fx->opaque = json_incref(json_object_get(j, "opaque"));
-	fx->warnings = json_incref(json_object_get(j, "warnings"));
-	json_array_foreach(json_object_get(j, "entries"), i, row) {
-		struct ecr_layer_entry *e = add(fx);
-		if (!e)
-			return -1;
-		e->path = strdup(json_string_value(json_array_get(row, 0)));
-		e->type = (int)json_integer_value(json_array_get(row, 1));
-		const char *l = json_string_value(json_array_get(row, 2));
-		e->link = l ? strdup(l) : NULL;
-		const char *c = json_string_value(json_array_get(row, 3));
-		if (c) {
-			size_t n = strlen(c);
-			unsigned char *raw = malloc(n / 4 * 3 + 4);
-			int k = EVP_DecodeBlock(raw, (const unsigned char *)c, (int)n);
-			/* EVP_DecodeBlock counts the '=' padding as zero bytes */
-			if (k >= 0 && n >= 1 && c[n - 1] == '=')
-				k--;
-			if (k >= 0 && n >= 2 && c[n - 2] == '=')
-				k--;
-			ecr_buf_init(&e->content, ECR_PKGDB_MAX);
-			ecr_buf_add(&e->content, raw, k > 0 ? (size_t)k : 0);
-			e->has_content = 1;
-			free(raw);
-		}
-	}
-	return 0;
 }

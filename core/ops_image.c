@@ -6,6 +6,7 @@
 #include "image.h"
 #include "onpush.h"
 #include "ops.h"
+#include "scan.h"
 #include "state.h"
 #include "token.h"
 #include "validate.h"

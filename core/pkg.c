@@ -7,6 +7,8 @@
 int ecr_pkgs_add(struct ecr_pkgs *p, const char *name, const char *version, const char *source,
 		 const char *source_version, const char *arch, const char *format)
 {
+	if (p->n >= ECR_PKGS_MAX)
+		return -1; /* a hostile database must not turn into gigabytes of packages */
 	if (p->n == p->alloc) {
 		size_t na = p->alloc ? p->alloc * 2 : 64;
 		void *v = realloc(p->v, na * sizeof(*p->v));
@@ -23,6 +25,13 @@ int ecr_pkgs_add(struct ecr_pkgs *p, const char *name, const char *version, cons
 	k->arch = strdup(arch ? arch : "");
 	k->format = format;
 	return 0;
+}
+
+int ecr_pkgs_add_failed(const struct ecr_pkgs *p, struct ecr_err *err)
+{
+	if (p->n >= ECR_PKGS_MAX)
+		return ecr_err_set(err, ECR_E_ARCHIVE, "too many packages: more than %d", ECR_PKGS_MAX);
+	return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 }
 
 static void pkg_free(struct ecr_pkg *k)

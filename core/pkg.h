@@ -8,6 +8,7 @@
 #include "err.h"
 
 #define ECR_PKGDB_MAX (64u << 20) /* bigger than any real package database; the cap */
+#define ECR_PKGS_MAX 100000       /* packages one image may list (real ones: a few thousand) */
 
 struct ecr_pkg {
 	char *name;            /* binary package name */
@@ -38,8 +39,11 @@ void ecr_pkgs_release(struct ecr_pkgs *p);
 void ecr_pkgs_sort(struct ecr_pkgs *p);
 /* [{name, version, sourceName, sourceVersion, arch, format}] (new reference). */
 json_t *ecr_pkgs_json(const struct ecr_pkgs *p);
-/* Adds a package (strings copied); 0 or -1 on out of memory. */
+/* Adds a package (strings copied); 0, or -1 on out of memory or past ECR_PKGS_MAX. */
 int ecr_pkgs_add(struct ecr_pkgs *p, const char *name, const char *version, const char *source,
 		 const char *source_version, const char *arch, const char *format);
+
+/* The error for a failed ecr_pkgs_add: the cap, or out of memory. */
+int ecr_pkgs_add_failed(const struct ecr_pkgs *p, struct ecr_err *err);
 
 #endif

@@ -21,7 +21,7 @@ static int finish(struct apk *a, struct ecr_pkgs *out, struct ecr_err *err)
 		}
 		/* the source version of an apk is its own version */
 		else if (ecr_pkgs_add(out, a->name, a->version, a->origin, a->version, a->arch, "apk"))
-			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+			rc = ecr_pkgs_add_failed(out, err);
 	}
 	memset(a, 0, sizeof(*a));
 	return rc;

@@ -61,7 +61,7 @@ static int finish(struct stanza *s, int status_d, struct ecr_pkgs *out, struct e
 				src[--n] = '\0';
 		}
 		if (ecr_pkgs_add(out, s->package, s->version, src, srcver, s->arch, "dpkg"))
-			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+			rc = ecr_pkgs_add_failed(out, err);
 	}
 clear:
 	memset(s, 0, sizeof(*s));

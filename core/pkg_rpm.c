@@ -118,7 +118,7 @@ int ecr_pkg_rpm_sqlite(const char *data, size_t n, struct ecr_pkgs *out, struct 
 			}
 		}
 		if (ecr_pkgs_add(out, h.name, ver, src, srcver, h.arch ? h.arch : "", "rpm")) {
-			rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+			rc = ecr_pkgs_add_failed(out, err);
 			goto out;
 		}
 	}

@@ -34,14 +34,15 @@ struct plan {
 	long long config_bytes;              /* and their size */
 };
 
-static json_t *parse_small(struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
+static json_t *parse_small(struct ecr_archive *a, struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
 {
 	json_error_t je;
-	if (!e->mem.data) {
-		ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: larger than %u bytes", what, ECR_ARCHIVE_SMALL);
+	char *data;
+	size_t len;
+	if (ecr_archive_load(a, e, what, &data, &len, err))
 		return NULL;
-	}
-	json_t *j = json_loadb(e->mem.data, e->mem.len, 0, &je);
+	json_t *j = json_loadb(data, len, 0, &je);
+	free(data);
 	if (!j)
 		ecr_err_set(err, ECR_E_ARCHIVE, "malformed %s: %s at line %d column %d", what, je.text, je.line, je.column);
 	return j;
@@ -52,9 +53,7 @@ static const char *sniff_layer(struct ecr_archive_entry *e)
 {
 	unsigned char m[4] = {0};
 	FILE *f = NULL;
-	if (e->mem.data && e->mem.len >= 4)
-		memcpy(m, e->mem.data, 4);
-	else if ((f = fopen(e->w.tmp, "rb"))) {
+	if ((f = fopen(e->w.tmp, "rb"))) {
 		if (fread(m, 1, 4, f) != 4)
 			memset(m, 0, 4);
 		fclose(f);
@@ -116,16 +115,20 @@ static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const
 		      struct plan *p, struct ecr_err *err)
 {
 	struct ecr_manifest ix;
+	char *idata, *cdata;
+	size_t ilen, clen;
 	int rc = 0;
-	if (!ie->mem.data)
-		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed index: larger than %u bytes", ECR_ARCHIVE_SMALL);
-	if (ecr_manifest_parse(ie->mem.data, ie->mem.len, mt, &ix, err)) {
+	if (ecr_archive_load(a, ie, "index", &idata, &ilen, err))
+		return ECR_E_ARCHIVE;
+	if (ecr_manifest_parse(idata, ilen, mt, &ix, err)) {
 		char why[sizeof(err->message)];
 		snprintf(why, sizeof(why), "%s", err->message);
+		free(idata);
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed image index %s: %s", dg, why);
 	}
 	if (!ix.nrefs || ix.nrefs > MAX_CHILDREN) {
 		ecr_manifest_release(&ix);
+		free(idata);
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed image index %s: it names %d manifests (1 to %d can be pushed)",
 				   dg, ix.nrefs, MAX_CHILDREN);
 	}
@@ -136,9 +139,14 @@ static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const
 			rc = ECR_E_ARCHIVE;
 			break;
 		}
-		if (!ce->mem.data || ecr_manifest_parse(ce->mem.data, ce->mem.len, ix.refs[i].d.media_type, &cm, err)) {
+		if (ecr_archive_load(a, ce, "manifest", &cdata, &clen, err)) {
+			rc = ECR_E_ARCHIVE;
+			break;
+		}
+		if (ecr_manifest_parse(cdata, clen, ix.refs[i].d.media_type, &cm, err)) {
 			char why[sizeof(err->message)];
-			snprintf(why, sizeof(why), "%s", ce->mem.data ? err->message : "too large");
+			snprintf(why, sizeof(why), "%s", err->message);
+			free(cdata);
 			rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest %s: %s", ix.refs[i].d.digest, why);
 			break;
 		}
@@ -149,27 +157,29 @@ static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const
 			rc = plan_image_blobs(a, &cm, p, err);
 		if (!rc) {
 			struct child *c = &p->children[p->nchildren++];
-			c->bytes = malloc(ce->mem.len + 1);
-			memcpy(c->bytes, ce->mem.data, ce->mem.len + 1);
-			c->len = ce->mem.len;
+			c->bytes = cdata; /* NUL-terminated, owned by the plan now */
+			c->len = clen;
 			snprintf(c->media_type, sizeof(c->media_type), "%s", cm.media_type);
 			snprintf(c->platform, sizeof(c->platform), "%s", ix.refs[i].platform);
+		} else {
+			free(cdata);
 		}
 		ecr_manifest_release(&cm);
 	}
 	ecr_manifest_release(&ix);
-	if (rc)
+	if (rc) {
+		free(idata);
 		return rc;
-	p->manifest = malloc(ie->mem.len + 1);
-	memcpy(p->manifest, ie->mem.data, ie->mem.len + 1);
-	p->manifest_len = ie->mem.len;
+	}
+	p->manifest = idata;
+	p->manifest_len = ilen;
 	p->media_type = !strcmp(mt, ECR_MT_DOCKER_LIST) ? ECR_MT_DOCKER_LIST : ECR_MT_OCI_INDEX;
 	return 0;
 }
 
 static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, struct plan *p, struct ecr_err *err)
 {
-	json_t *idx = parse_small(index, "index.json", err);
+	json_t *idx = parse_small(a, index, "index.json", err);
 	int rc = 0;
 	if (!idx)
 		return ECR_E_ARCHIVE;
@@ -214,12 +224,15 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 		return ECR_E_ARCHIVE;
 	if (mt && (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST)))
 		return plan_index(a, me, dg, mt, p, err);
-	if (!me->mem.data)
-		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: larger than %u bytes", ECR_ARCHIVE_SMALL);
+	char *mdata;
+	size_t mlen;
+	if (ecr_archive_load(a, me, "manifest", &mdata, &mlen, err))
+		return ECR_E_ARCHIVE;
 	struct ecr_manifest man;
-	if (ecr_manifest_parse(me->mem.data, me->mem.len, mt, &man, err)) {
+	if (ecr_manifest_parse(mdata, mlen, mt, &man, err)) {
 		char why[sizeof(err->message)];
 		snprintf(why, sizeof(why), "%s", err->message);
+		free(mdata);
 		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest %s: %s", dg, why);
 	}
 	p->media_type = !strcmp(man.media_type, ECR_MT_DOCKER_MANIFEST) ? ECR_MT_DOCKER_MANIFEST : ECR_MT_OCI_MANIFEST;
@@ -229,9 +242,10 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 		rc = plan_image_blobs(a, &man, p, err);
 	ecr_manifest_release(&man);
 	if (!rc) {
-		p->manifest = malloc(me->mem.len + 1);
-		memcpy(p->manifest, me->mem.data, me->mem.len + 1);
-		p->manifest_len = me->mem.len;
+		p->manifest = mdata;
+		p->manifest_len = mlen;
+	} else {
+		free(mdata);
 	}
 	return rc;
 }
@@ -241,7 +255,7 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
  * blobs' own magic numbers, no annotations, no trailing newline. */
 static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, struct plan *p, struct ecr_err *err)
 {
-	json_t *j = parse_small(mf, "manifest.json", err);
+	json_t *j = parse_small(a, mf, "manifest.json", err);
 	int rc = 0;
 	if (!j)
 		return ECR_E_ARCHIVE;
@@ -258,10 +272,12 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 		snprintf(p->tag, sizeof(p->tag), "%s", colon + 1);
 	struct ecr_archive_entry *ce = ecr_archive_find(a, cfg);
 	if (!ce) {
+		/* the message first: cfg belongs to j */
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "missing config: '%s' is not in the archive", cfg);
 		json_decref(j);
-		return ecr_err_set(err, ECR_E_ARCHIVE, "missing config: '%s' is not in the archive", cfg);
+		return rc;
 	}
-	json_t *config = parse_small(ce, cfg, err);
+	json_t *config = parse_small(a, ce, cfg, err);
 	if (!config) {
 		json_decref(j);
 		return ECR_E_ARCHIVE;
@@ -270,9 +286,16 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	if (json_is_array(diff_ids) && json_array_size(diff_ids) != json_array_size(layers))
 		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: %zu layers but %zu diff_ids in the config",
 				 json_array_size(layers), json_array_size(diff_ids));
+	/* the manifest we write obeys ECR's caps: a layer count past its limit gets ECR's
+	 * answer, and the buffer holds the largest manifest ECR takes (4 MiB) */
+	if (!rc && json_array_size(layers) > 4096)
+		rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+				 "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'layers must be a list of at most %d descriptors'",
+				 4096);
 	struct buf m;
-	ecr_buf_init(&m, 1 << 20);
-	ecr_buf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld},\"layers\":[",
+	int full = 0;
+	ecr_buf_init(&m, ECR_ARCHIVE_SMALL);
+	full |= ecr_buf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld},\"layers\":[",
 		       ECR_MT_OCI_MANIFEST, ECR_MT_OCI_CONFIG, ce->w.digest, ce->w.size);
 	p->blobs[p->nblobs++] = ce;
 	p->nconfigs = 1;
@@ -296,12 +319,14 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 					 i + 1, path, le->w.digest, want);
 			break;
 		}
-		ecr_buf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}", i ? "," : "", mt,
-			       le->w.digest, le->w.size);
+		full |= ecr_buf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}", i ? "," : "", mt,
+				       le->w.digest, le->w.size);
 		if (p->nblobs < 4097)
 			p->blobs[p->nblobs++] = le;
 	}
-	ecr_buf_addstr(&m, "]}");
+	full |= ecr_buf_addstr(&m, "]}");
+	if (!rc && full)
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed image: its manifest would be larger than %u bytes", ECR_ARCHIVE_SMALL);
 	json_decref(config);
 	json_decref(j);
 	if (rc) {

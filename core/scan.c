@@ -6,6 +6,7 @@
 #include "inventory.h"
 #include "match.h"
 #include "scan.h"
+#include "scancfg.h"
 #include "scanwork.h"
 #include "state.h"
 
@@ -54,6 +55,27 @@ int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, struc
 	else
 		ctx->scan_queued = 1;
 	return 0;
+}
+
+int ecr_scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, int *skipped_out,
+		     struct ecr_err *err)
+{
+	struct ecr_err quota = {0};
+	int rc;
+	if (skipped_out)
+		*skipped_out = 0;
+	if (!ecr_scancfg_on_push(ctx, r, NULL))
+		return 0;
+	if ((rc = ecr_scan_quota(ctx, ref->id, &quota))) {
+		if (rc != ECR_E_LIMIT_EXCEEDED) {
+			*err = quota;
+			return rc;
+		}
+		if (skipped_out)
+			*skipped_out = 1;
+		return 0;
+	}
+	return (rc = ecr_scan_enqueue(ctx, ref, err)) ? rc : 1;
 }
 
 void ecr_scan_forget(struct ecr_ctx *ctx)

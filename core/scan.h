@@ -23,6 +23,13 @@ int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
  * the row is claimed by this process at once and run by ecr_scan_after_commit. */
 int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref,
 		     struct ecr_err *err);
+/* Scan on push (inside the caller's write transaction, after the image was stored,
+ * created or re-tagged): queues a scan when the repository's or the registry's
+ * configuration asks for one and the daily quota allows it. 1 when queued, 0 when not
+ * (*skipped_out, may be NULL: 1 when only the quota stopped it), negative on a state
+ * error. PutImage, ecrlite push and the registry's manifest PUT call it. */
+int ecr_scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, int *skipped_out,
+		     struct ecr_err *err);
 /* After the transaction that queued scans committed: runs this process's inline scans
  * (no transaction open), or tells the notify hook. *status_out (new reference, may be
  * NULL): the ImageScanStatus of the last scan run here. */

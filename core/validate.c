@@ -203,8 +203,12 @@ static void check(struct vctx *v, int shape, json_t *val, const char *path)
 			problem(v, path, val, "Member must have length greater than or equal to %lld", sh->min);
 		if (sh->has_max && n > sh->max)
 			problem(v, path, val, "Member must have length less than or equal to %lld", sh->max);
-		if (sh->pattern && !ecr_validate_pattern(shape, s))
+		/* a NUL (JSON \u0000) would cut the C string every later step sees: it never
+		 * satisfies a pattern, and where there is none it is refused by name */
+		if (sh->pattern && (strlen(s) != (size_t)n || !ecr_validate_pattern(shape, s)))
 			problem(v, path, val, "Member must satisfy regular expression pattern: %s", sh->pattern);
+		else if (!sh->pattern && strlen(s) != (size_t)n)
+			problem(v, path, val, "Member must not contain NUL characters");
 		if (sh->enums)
 			check_enum(v, sh, val, path);
 		return;

@@ -460,6 +460,9 @@ static int read_path(struct feed *f, const char *path, ecr_vulndb_progress_fn fn
 	struct stat st;
 	if (stat(path, &st))
 		return ecr_err_set(err, ECR_E_FEED, "%s: %s", path, strerror(errno));
+	/* a FIFO would block and a device never end: a feed is a file or a directory */
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return ecr_err_set(err, ECR_E_FEED, "%s: not a regular file or a directory", path);
 	if (!S_ISDIR(st.st_mode)) {
 		char digest[ECR_DIGEST_LEN + 1];
 		int rc, skip = 0;

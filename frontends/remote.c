@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,6 +241,9 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	hl = curl_slist_append(hl, "Accept:"); /* libcurl's default Accept is not the CLI's */
 	hl = curl_slist_append(hl, "Expect:");
 	curl_easy_setopt(h, CURLOPT_URL, r->endpoint);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https"); /* bad_endpoint checked; this too */
+#endif
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
@@ -286,6 +290,35 @@ static int retryable(long status, const char *code)
 	return 0;
 }
 
+/* Only http and https reach libcurl, which would also read file:// or speak ftp://;
+ * the refusals in the CLI's words (and HttpClient's, for the cmdlets). 0 when fine. */
+static int bad_endpoint(const char *url, struct fe_remote_err *e)
+{
+	const char *sep = strstr(url, "://");
+	size_t sl = sep ? (size_t)(sep - url) : 0;
+	e->client = 1;
+	if (!sep || !sl || strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") != sl) {
+		snprintf(e->message, sizeof(e->message),
+			 "Bad value for --endpoint-url \"%s\": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/",
+			 url);
+		snprintf(e->transport, sizeof(e->transport), "Invalid URI: The format of the URI could not be determined.");
+		return -1;
+	}
+	if (!sep[3] || strchr("/?#", sep[3])) {
+		snprintf(e->message, sizeof(e->message), "Invalid endpoint: %s", url);
+		snprintf(e->transport, sizeof(e->transport), "Invalid URI: The hostname could not be parsed.");
+		return -1;
+	}
+	if ((sl == 4 && !strncasecmp(url, "http", 4)) || (sl == 5 && !strncasecmp(url, "https", 5))) {
+		e->client = 0;
+		return 0;
+	}
+	snprintf(e->message, sizeof(e->message), "An HTTP Client raised an unhandled exception: Not supported URL scheme %.*s",
+		 (int)sl, url);
+	snprintf(e->transport, sizeof(e->transport), "The '%.*s' scheme is not supported.", (int)sl, url);
+	return -1;
+}
+
 int fe_remote_call(const struct fe_remote *r, const char *op, json_t *req, json_t **resp_out,
 		   struct fe_remote_err *e)
 {
@@ -295,6 +328,8 @@ int fe_remote_call(const struct fe_remote *r, const char *op, json_t *req, json_
 	*resp_out = NULL;
 	memset(e, 0, sizeof(*e));
 	debug_enabled = r->debug;
+	if (bad_endpoint(r->endpoint, e))
+		return -1;
 	if (get_creds(r, &c)) {
 		creds_free(&c);
 		e->client = 1;

@@ -120,6 +120,19 @@ echo "== push + scan of the largest image"
 rm -rf "$ECRLITE_HOME"; "$bin/ecrlite" vulndb import "$tmp/synthetic-tracker.json" >/dev/null
 "$bin/aws" ecr create-repository --repository-name bench-scan --image-scanning-configuration scanOnPush=true >/dev/null
 echo "  push with scan on push, debian-bookworm-layered.docker.tar.xz: $(ms "$bin/ecrlite" push "$shared/images/debian-bookworm-layered.docker.tar.xz" bench-scan:x) ms"
+echo "== push memory: a .tar.gz of 900 files of 4 MiB (zeros; not an image, refused at its end)"
+python3 - "$tmp/many-4m.tar.gz" <<'PY'
+import gzip, io, sys, tarfile
+zero = bytes(4 << 20)
+with gzip.open(sys.argv[1], "wb", compresslevel=1) as g, tarfile.open(fileobj=g, mode="w|") as t:
+    for i in range(900):
+        ti = tarfile.TarInfo("f%03d" % i); ti.size = len(zero); t.addfile(ti, io.BytesIO(zero))
+PY
+"$bin/aws" ecr create-repository --repository-name bench-mem >/dev/null 2>&1
+/usr/bin/time -f '%M %e' -o "$tmp/time" "$bin/ecrlite" push "$tmp/many-4m.tar.gz" bench-mem:x >/dev/null 2>&1
+read -r kb secs < "$tmp/time"
+echo "  push of $(($(stat -c %s "$tmp/many-4m.tar.gz") / 1048576)) MB (3.5 GiB inflated): peak RSS $((kb / 1024)) MB in $secs s (goal <= 256 MB); tmp/ left: $(ls -A "$ECRLITE_HOME/tmp" | wc -l) entries"
+rm -f "$tmp/many-4m.tar.gz"
 
 # ENHANCED scanning: findings are computed from stored inventories when asked, so a
 # feed import "re-matches" an image at its next describe; 100 images of 100
@@ -151,6 +164,62 @@ LUA
 	echo "  (cold scan of node_modules + Go binary: not measured, language packages are not in the scan's inventory yet)"
 }
 bench_enhanced
+echo "== scan robustness (inputs generated here)"
+# an OCI archive of one layer: bench_image OUT LAYER_TAR_CMD… (the command writes the
+# uncompressed tar on stdout); the layer is stored zstd-compressed
+bench_image() {
+	local out=$1; shift
+	"$@" | tee >(sha256sum | cut -d' ' -f1 > "$tmp/diffid") | zstd -1 -q -T1 > "$tmp/layer.zst"
+	sleep 0.2
+	python3 - "$out" "$tmp/layer.zst" "sha256:$(cat "$tmp/diffid")" <<'PY'
+import hashlib, io, json, sys, tarfile
+out, layer, diff_id = sys.argv[1:]
+blobs = {}
+def blob(b):
+    d = hashlib.sha256(b).hexdigest(); blobs[d] = b; return "sha256:" + d
+lb = open(layer, "rb").read()
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff_id]}}).encode()
+man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(cfg), "size": len(cfg)},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+zstd", "digest": blob(lb), "size": len(lb)}]}).encode()
+idx = json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": blob(man), "size": len(man)}]}).encode()
+with tarfile.open(out, "w") as t:
+    for name, data in [("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", idx)] + [("blobs/sha256/" + d, b) for d, b in blobs.items()]:
+        ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+PY
+}
+# five 60 MiB files of zeros in var/lib/dpkg/status.d (the reliability probe's input)
+mkdir -p "$tmp/sd/var/lib/dpkg/status.d"
+for i in 1 2 3 4 5; do truncate -s 60M "$tmp/sd/var/lib/dpkg/status.d/pkg$i"; done
+bench_image "$tmp/statusd.tar" tar -C "$tmp/sd" -cf - var
+rm -rf "$ECRLITE_HOME" "$tmp/sd"
+"$bin/aws" ecr create-repository --repository-name robust >/dev/null
+"$bin/ecrlite" push "$tmp/statusd.tar" robust:statusd >/dev/null
+db0=$(stat -c %s "$ECRLITE_HOME/ecrlite.db")
+rss=$(peak "$bin/aws" ecr start-image-scan --repository-name robust --image-id imageTag=statusd)
+st=$("$bin/aws" ecr describe-image-scan-findings --repository-name robust --image-id imageTag=statusd --output json | python3 -c 'import json,sys; s=json.load(sys.stdin)["imageScanStatus"]; print(s["status"] + ": " + s.get("description", ""))')
+echo "  scan of 5 x 60 MiB status.d files: peak $((rss / 1024)) MB (goal <= 256 MB); database $db0 -> $(stat -c %s "$ECRLITE_HOME/ecrlite.db") B; result: $st"
+# a writer while a long scan reads: one layer of ${BENCH_ZERO_GIB:-16} GiB of zeros
+truncate -s "${BENCH_ZERO_GIB:-16}G" "$tmp/zero"
+bench_image "$tmp/zero.tar" tar -C "$tmp" -cf - zero
+rm -f "$tmp/zero"
+"$bin/ecrlite" push "$tmp/zero.tar" robust:zero >/dev/null
+base=$(for i in 1 2 3 4 5 6 7 8 9; do ms "$bin/aws" ecr create-repository --repository-name "idle-$i"; done | median)
+s0=$(date +%s%N)
+"$bin/aws" ecr start-image-scan --repository-name robust --image-id imageTag=zero >/dev/null &
+scan=$!
+sleep 1
+i=0
+: > "$tmp/waits"
+while kill -0 $scan 2>/dev/null; do
+	i=$((i + 1))
+	ms "$bin/aws" ecr create-repository --repository-name "writer-$i" >> "$tmp/waits"
+	sleep 0.5
+done
+wait $scan
+s1=$(date +%s%N)
+echo "  scan of a ${BENCH_ZERO_GIB:-16} GiB layer: $(( (s1 - s0) / 1000000 )) ms; $(wc -l < "$tmp/waits") create-repository calls meanwhile: median $(median < "$tmp/waits") ms, max $(sort -n "$tmp/waits" | tail -1) ms, against $base ms with no scan running (goal: a writer waits <= 100 ms)"
+
 "$top/scripts/bench-serve.sh" "$build"
 bench_feeds
 "$top/scripts/bench-registry.sh" "$build"

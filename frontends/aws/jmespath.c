@@ -56,15 +56,24 @@ struct jp_node {
 	struct jp_node **kids;     /* children */
 	int nkids;                 /* how many */
 	char **keys;               /* multi-select hash keys (one per child) */
+	int height;                /* 1 + the tallest child: bounds eval's and jp_free's recursion */
 };
 
 struct parser {
 	const char *expr;          /* the expression */
 	struct token *t;           /* tokens */
 	int n, pos;                /* count, current */
+	int alloc;                 /* tokens allocated */
 	struct jp_error *err;      /* where errors go */
 	int failed;                /* set at the first error */
+	int depth;                 /* expression() calls now open: bounds the parser's recursion */
 };
+
+/* How deep an expression may nest, both while parsing (open expression() calls) and in
+ * the tree (its height, which eval and jp_free recurse over). jmespath.py runs out of
+ * Python's recursion limit (1000 frames) at about 490 nested '(' or '!' and 326 '[';
+ * past this bound we answer as it does, instead of overflowing the C stack. */
+#define JP_MAX_DEPTH 500
 
 static void set_err(struct jp_error *e, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(struct jp_error *e, const char *kind, const char *fmt, ...)
@@ -80,6 +89,7 @@ static struct jp_node *node(enum kind k)
 {
 	struct jp_node *n = calloc(1, sizeof(*n));
 	n->kind = k;
+	n->height = 1;
 	return n;
 }
 
@@ -87,6 +97,8 @@ static void add(struct jp_node *n, struct jp_node *kid)
 {
 	n->kids = realloc(n->kids, sizeof(*n->kids) * (size_t)(n->nkids + 1));
 	n->kids[n->nkids++] = kid;
+	if (kid && kid->height + 1 > n->height)
+		n->height = kid->height + 1;
 }
 
 static struct jp_node *node2(enum kind k, struct jp_node *a, struct jp_node *b)
@@ -129,7 +141,10 @@ static int lex_error(struct parser *p, int pos, const char *msg)
 
 static void push(struct parser *p, enum tok type, int start, const char *text, size_t len)
 {
-	p->t = realloc(p->t, sizeof(*p->t) * (size_t)(p->n + 1));
+	if (p->n == p->alloc) { /* doubling: a 100 KB --query has 50,000 tokens */
+		p->alloc = p->alloc ? p->alloc * 2 : 64;
+		p->t = realloc(p->t, sizeof(*p->t) * (size_t)p->alloc);
+	}
 	struct token *t = &p->t[p->n++];
 	memset(t, 0, sizeof(*t));
 	t->type = type;
@@ -711,16 +726,32 @@ static struct jp_node *led(struct parser *p, struct token *t, struct jp_node *le
 	return NULL;
 }
 
+static struct jp_node *too_deep(struct parser *p, struct jp_node *left)
+{
+	jp_free(left);
+	if (!p->failed) {
+		p->failed = 1;
+		set_err(p->err, "syntax", "maximum recursion depth exceeded");
+	}
+	return NULL;
+}
+
 static struct jp_node *expression(struct parser *p, int bp)
 {
+	if (p->depth >= JP_MAX_DEPTH)
+		return too_deep(p, NULL);
+	p->depth++;
 	struct token *t = cur(p);
 	next(p);
 	struct jp_node *left = nud(p, t);
-	while (left && !p->failed && bp < toks[cur(p)->type].bp) {
+	while (left && !p->failed && left->height <= JP_MAX_DEPTH && bp < toks[cur(p)->type].bp) {
 		struct token *o = cur(p);
 		next(p);
 		left = led(p, o, left);
 	}
+	p->depth--;
+	if (left && left->height > JP_MAX_DEPTH)
+		return too_deep(p, left);
 	if (p->failed) {
 		jp_free(left);
 		return NULL;

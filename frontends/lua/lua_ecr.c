@@ -107,7 +107,6 @@ static int call(lua_State *L, const char *op, int arg, const char *fn)
 	if (rc)
 		return raise(L, op, &err);
 	lecr_push_json(L, resp);
-	json_decref(resp);
 	return 1;
 }
 
@@ -181,7 +180,6 @@ static int l_push(lua_State *L)
 	if (rc)
 		return raise(L, "Push", &err);
 	lecr_push_json(L, out);
-	json_decref(out);
 	return 1;
 }
 
@@ -299,7 +297,6 @@ static int l_json_decode(lua_State *L)
 		return 2;
 	}
 	lecr_push_json(L, j);
-	json_decref(j);
 	return 1;
 }
 

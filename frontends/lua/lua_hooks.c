@@ -18,14 +18,14 @@ static int is_lua(const struct dirent *d)
 
 static int run_hook(struct ecr_ctx *ctx, const char *path, json_t *event, char **why)
 {
-	lua_State *L = luaL_newstate();
+	lua_State *L = lecr_newstate(lecr_memory_limit());
 	int rc = 0;
 	luaL_openlibs(L);
 	lecr_set_path(L);
 	/* the hook's ecr module works on the same state (the scan has committed) */
 	lecr_open(L, ctx);
 	lua_setglobal(L, "ecr");
-	lecr_push_json(L, event);
+	lecr_push_json(L, json_incref(event));
 	lua_pushvalue(L, -1);
 	lua_setglobal(L, "event");
 	if (luaL_loadfile(L, path) != LUA_OK) {
@@ -43,7 +43,7 @@ static int run_hook(struct ecr_ctx *ctx, const char *path, json_t *event, char *
 		*why = malloc(n);
 		snprintf(*why, n, "%s: %s", path, msg ? msg : "error");
 	}
-	lua_close(L);
+	lecr_close(L);
 	return rc;
 }
 

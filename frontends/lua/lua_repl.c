@@ -196,25 +196,25 @@ static int preload(lua_State *L)
 
 int lecr_main(int argc, char **argv)
 {
-	lua_State *L = luaL_newstate();
+	lua_State *L = lecr_newstate(lecr_memory_limit());
 	int rc = 0, interactive = 0, script = -1, ran = 0;
 	if (!L)
 		return 1;
 	luaL_openlibs(L);
 	lecr_set_path(L);
 	if (preload(L)) {
-		lua_close(L);
+		lecr_close(L);
 		return 1;
 	}
 	for (int i = 0; i < argc; i++) {
 		if (script < 0 && !strcmp(argv[i], "-e") && i + 1 < argc) {
 			if ((rc = luaL_loadbuffer(L, argv[i + 1], strlen(argv[i + 1]), "=(command line)")) != LUA_OK) {
 				fprintf(stderr, "ecrlite lua: %s\n", lua_tostring(L, -1));
-				lua_close(L);
+				lecr_close(L);
 				return 1;
 			}
 			if (lecr_docall(L, 0, 0)) {
-				lua_close(L);
+				lecr_close(L);
 				return 1;
 			}
 			ran = 1;
@@ -223,7 +223,7 @@ int lecr_main(int argc, char **argv)
 			lua_getglobal(L, "require");
 			lua_pushstring(L, argv[++i]);
 			if (lecr_docall(L, 1, 1)) {
-				lua_close(L);
+				lecr_close(L);
 				return 1;
 			}
 			lua_setglobal(L, argv[i]);
@@ -234,7 +234,7 @@ int lecr_main(int argc, char **argv)
 			printf("ecrlite %s, %s\n", ECRLITE_VERSION, LUA_RELEASE);
 			ran = 1;
 		} else if (script < 0 && argv[i][0] == '-' && argv[i][1]) {
-			lua_close(L);
+			lecr_close(L);
 			return usage();
 		} else if (script < 0) {
 			script = i;
@@ -264,7 +264,7 @@ int lecr_main(int argc, char **argv)
 		}
 		if (luaL_loadfile(L, path) != LUA_OK) {
 			fprintf(stderr, "ecrlite lua: %s\n", lua_tostring(L, -1));
-			lua_close(L);
+			lecr_close(L);
 			return 1;
 		}
 		int n = argc - script - 1;
@@ -284,6 +284,6 @@ int lecr_main(int argc, char **argv)
 			rc = lecr_docall(L, 0, 0);
 		}
 	}
-	lua_close(L);
+	lecr_close(L);
 	return rc;
 }

@@ -294,27 +294,51 @@ static json_t *as_list(json_t *v)
 	return a;
 }
 
+/* Past the caps (README "Caps"): .NET's out-of-memory errors, as PowerShell shows
+ * them, instead of a result cut short. Returns $null (the error is raised). */
+static json_t *too_big(int array)
+{
+	ps_raise("OperationStopped", "System.OutOfMemoryException", NULL, 1, "%s",
+		 array ? "Array dimensions exceeded supported range." : "Exception of type 'System.OutOfMemoryException' was thrown.");
+	return json_null();
+}
+
 /* + - * / %: numbers (the right converted to a number), + also joins strings and
  * collections, as PowerShell's operators do with the left operand's type. */
 static json_t *arith(char op, json_t *a, json_t *b)
 {
 	if (op == '+' && json_is_string(a)) {
 		char *y = ps_to_string(b);
+		if (json_string_length(a) + strlen(y) > PS_MAX_STRING) {
+			free(y);
+			return too_big(0);
+		}
 		json_t *r = json_sprintf("%s%s", json_string_value(a), y);
 		free(y);
 		return r;
 	}
 	if (op == '*' && (json_is_string(a) || json_is_array(a)) && json_is_integer(b)) { /* repetition */
-		json_t *r = json_is_string(a) ? json_string("") : json_array();
-		for (json_int_t i = 0; i < json_integer_value(b) && i < 100000; i++) {
-			if (json_is_array(a)) {
+		json_int_t k = json_integer_value(b);
+		if (k <= 0)
+			return json_is_string(a) ? json_string("") : json_array();
+		if (json_is_array(a)) {
+			if (json_array_size(a) && (size_t)k > PS_MAX_ITEMS / json_array_size(a))
+				return too_big(1);
+			json_t *r = json_array();
+			for (json_int_t i = 0; i < k && json_array_size(a); i++)
 				json_array_extend(r, a);
-			} else {
-				json_t *n = json_sprintf("%s%s", json_string_value(r), json_string_value(a));
-				json_decref(r);
-				r = n;
-			}
+			return r;
 		}
+		size_t n = json_string_length(a);
+		if (n && (size_t)k > PS_MAX_STRING / n)
+			return too_big(0);
+		char *t = malloc(n * (size_t)k + 1);
+		if (!t)
+			return too_big(0);
+		for (json_int_t i = 0; i < k; i++) /* one copy each: linear, not quadratic */
+			memcpy(t + n * (size_t)i, json_string_value(a), n);
+		json_t *r = json_stringn_nocheck(t, n * (size_t)k);
+		free(t);
 		return r;
 	}
 	if (op == '+' && json_is_null(a))
@@ -604,6 +628,8 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 	json_t *a, *b, *r;
 	switch (x->k) {
 	case X_LIT: /* a copy of a collection (1..5): assignments change values in place */
+		if (!x->v) /* a range past PS_MAX_ITEMS (ps_parse.c) */
+			return too_big(1);
 		return json_is_array(x->v) || json_is_object(x->v) ? json_deep_copy(x->v) : json_incref(x->v);
 	case X_DSTR:
 		return x->n ? interpolate(x, s) : expand(x->s);

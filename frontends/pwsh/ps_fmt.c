@@ -149,6 +149,14 @@ json_t *ps_format_op(json_t *fmt_value, json_t *args)
 			long k = strtol(p + 1, &e, 10), width = 0;
 			if (*e == ',')
 				width = strtol(e + 1, &e, 10);
+			if (labs(width) >= 1000000) { /* .NET's limit on an alignment */
+				fclose(f);
+				free(out);
+				free(fmt);
+				ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1,
+					 "Error formatting a string: Input string was not in a correct format..");
+				return json_null();
+			}
 			char spec[64] = "";
 			if (*e == ':')
 				snprintf(spec, sizeof(spec), "%.*s", (int)(close - e - 1), e + 1);

@@ -6,6 +6,11 @@
 
 #include "ps_int.h"
 
+/* Caps on what one value may grow to (README "Caps"): past them PowerShell's own
+ * out-of-memory errors, never a value cut short. */
+#define PS_MAX_STRING (64u << 20)  /* characters (bytes) in a string built by + or * */
+#define PS_MAX_ITEMS 1000000u      /* elements of a range or a repeated array */
+
 enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, X_BLOCK, X_PIPE, X_CMD, X_ASSIGN,
 	  X_IF, X_FOREACH, X_EXIT, X_STMTS, X_ARG, X_INDEX, X_WHILE, X_DO, X_BREAK, X_CONTINUE,
 	  X_TRY,      /* kids: the body (X_BLOCK), then X_CATCH (s: "T1,T2" or NULL) and X_FINALLY */

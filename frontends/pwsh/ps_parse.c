@@ -524,11 +524,17 @@ static struct node *primary_in(struct ps *p)
 		long long a, b;
 		x = mk(X_LIT, NULL);
 		if (is_range(t->s, &a, &b)) { /* 1..3: the integers from one end to the other */
-			x->v = json_array();
-			for (long long i = a;; i += a <= b ? 1 : -1) {
-				json_array_append_new(x->v, json_integer(i));
-				if (i == b || json_array_size(x->v) > 1000000)
-					break;
+			/* more than PS_MAX_ITEMS: no value; evaluating it raises PowerShell's
+			 * out-of-memory error (ps_eval.c) */
+			unsigned long long count = (a <= b ? (unsigned long long)b - (unsigned long long)a
+							   : (unsigned long long)a - (unsigned long long)b) + 1;
+			if (count <= PS_MAX_ITEMS) {
+				x->v = json_array();
+				for (long long i = a;; i += a <= b ? 1 : -1) {
+					json_array_append_new(x->v, json_integer(i));
+					if (i == b)
+						break;
+				}
 			}
 		} else {
 			x->v = json_string(t->s);

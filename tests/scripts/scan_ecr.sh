@@ -80,6 +80,19 @@ aws ecr wait image-scan-complete --repository-name manual --image-id imageTag=br
 [ $rc = 255 ] && grep -qx 'Waiter ImageScanComplete failed: Waiter encountered a terminal failure state: For expression "imageScanStatus.status" we matched expected path: "FAILED"' "$tmp/err" && ok || bad "waiter on FAILED: $rc $(cat "$tmp/err")"
 aws ecr wait image-scan-complete --repository-name manual --image-id imageTag=v1 && ok || bad "waiter on COMPLETE"
 
+# PutImage into a scan-on-push repository scans too, as a push does (its own repository,
+# so the events counted below are unchanged)
+ECRLITE_HOME=$tmp/put bash -c '
+	a=$1/aws; i=$2
+	"$a" ecr create-repository --repository-name src >/dev/null
+	"$a" ecr create-repository --repository-name dst --image-scanning-configuration scanOnPush=true >/dev/null
+	"$1/ecrlite" push "$i/alpine-3.19.oci.tar" src:v1 >/dev/null
+	m=$("$a" ecr batch-get-image --repository-name src --image-ids imageTag=v1 --query "images[0].imageManifest" --output text)
+	"$a" ecr put-image --repository-name dst --image-tag v1 --image-manifest "$m" >/dev/null
+	"$a" ecr describe-images --repository-name dst --query "imageDetails[0].imageScanStatus.status" --output text
+	"$a" ecr describe-images --repository-name src --query "imageDetails[0].imageScanStatus.status" --output text' _ "$bin" "$images" > "$tmp/put.out" 2>&1
+[ "$(cat "$tmp/put.out")" = "$(printf 'COMPLETE\nNone')" ] && ok || bad "put-image scan on push: $(cat "$tmp/put.out")"
+
 # events: one line per completed scan, consumers see them, a failing consumer is reported
 lines=$(wc -l < "$ECRLITE_HOME/events.jsonl")
 [ "$lines" = 5 ] && ok || bad "events.jsonl has $lines lines"
