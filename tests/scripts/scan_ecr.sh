@@ -81,16 +81,19 @@ aws ecr wait image-scan-complete --repository-name manual --image-id imageTag=br
 aws ecr wait image-scan-complete --repository-name manual --image-id imageTag=v1 && ok || bad "waiter on COMPLETE"
 
 # PutImage into a scan-on-push repository scans too, as a push does (its own repository,
-# so the events counted below are unchanged)
+# so the events counted below are unchanged). As in ECR, the manifest's layers must be
+# in that repository: they come with a push made before scan on push was turned on,
+# and the new manifest names the same blobs with an annotation of its own.
 ECRLITE_HOME=$tmp/put bash -c '
 	a=$1/aws; i=$2
-	"$a" ecr create-repository --repository-name src >/dev/null
-	"$a" ecr create-repository --repository-name dst --image-scanning-configuration scanOnPush=true >/dev/null
-	"$1/ecrlite" push "$i/alpine-3.19.oci.tar" src:v1 >/dev/null
-	m=$("$a" ecr batch-get-image --repository-name src --image-ids imageTag=v1 --query "images[0].imageManifest" --output text)
+	"$a" ecr create-repository --repository-name dst >/dev/null
+	"$1/ecrlite" push "$i/alpine-3.19.oci.tar" dst:seed >/dev/null
+	"$a" ecr put-image-scanning-configuration --repository-name dst --image-scanning-configuration scanOnPush=true >/dev/null
+	m=$("$a" ecr batch-get-image --repository-name dst --image-ids imageTag=seed --query "images[0].imageManifest" --output text |
+		/usr/bin/python3 -c "import json,sys; m=json.load(sys.stdin); m[\"annotations\"]={\"test\":\"put-image\"}; print(json.dumps(m))")
 	"$a" ecr put-image --repository-name dst --image-tag v1 --image-manifest "$m" >/dev/null
-	"$a" ecr describe-images --repository-name dst --query "imageDetails[0].imageScanStatus.status" --output text
-	"$a" ecr describe-images --repository-name src --query "imageDetails[0].imageScanStatus.status" --output text' _ "$bin" "$images" > "$tmp/put.out" 2>&1
+	"$a" ecr describe-images --repository-name dst --image-ids imageTag=v1 --query "imageDetails[0].imageScanStatus.status" --output text
+	"$a" ecr describe-images --repository-name dst --image-ids imageTag=seed --query "imageDetails[0].imageScanStatus.status" --output text' _ "$bin" "$images" > "$tmp/put.out" 2>&1
 [ "$(cat "$tmp/put.out")" = "$(printf 'COMPLETE\nNone')" ] && ok || bad "put-image scan on push: $(cat "$tmp/put.out")"
 
 # events: one line per completed scan, consumers see them, a failing consumer is reported
