@@ -121,6 +121,9 @@ static long fd_read(void *src, void *buf, size_t n)
 
 static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *out, struct ecr_err *err)
 {
+	int lrc = ecr_archive_load(err);
+	if (lrc)
+		return lrc;
 	struct archive *ar = archive_read_new();
 	struct archive_entry *ent;
 	int rc = 0, r, entries = 0;

@@ -11,8 +11,6 @@
 #include "digest.h"
 #include "event.h"
 #include "state.h"
-#include "validate.h"
-#include "timefmt.h"
 
 /* mkdir -p with 0700: the state holds credentials-adjacent data. */
 static int mkdirs(const char *path, struct ecr_err *err)
@@ -28,69 +26,92 @@ static int mkdirs(const char *path, struct ecr_err *err)
 			return ecr_err_set(err, ECR_E_STATE, "cannot create state directory '%s': %s", tmp, strerror(errno));
 		*p = '/';
 	}
-	if (mkdir(tmp, 0700) && errno != EEXIST)
+	if (mkdir(tmp, 0700) && errno != EEXIST && errno != EROFS && errno != EACCES)
 		return ecr_err_set(err, ECR_E_STATE, "cannot create state directory '%s': %s", tmp, strerror(errno));
-	struct stat st;
-	if (stat(tmp, &st) || !S_ISDIR(st.st_mode))
-		return ecr_err_set(err, ECR_E_STATE, "state directory '%s' is not a directory", tmp);
-	if (access(tmp, W_OK | X_OK))
-		return ecr_err_set(err, ECR_E_STATE, "state directory '%s' is not writable", tmp);
 	return 0;
 }
 
-static char *default_home(void)
+/* The state directory must be a directory of the user's own, and not a filesystem
+ * root: ECRLITE_HOME=/ would otherwise scatter ecrlite.db and blobs/ over /. Sets
+ * *readonly when the user cannot write there (reads still work). */
+static int check_home(const char *home, int *readonly, struct ecr_err *err)
 {
-	const char *e = getenv("ECRLITE_HOME");
-	char buf[PATH_MAX];
-	if (e && *e)
-		return strdup(e);
-	e = getenv("XDG_DATA_HOME");
-	if (e && *e) {
-		snprintf(buf, sizeof(buf), "%s/ecrlite", e);
-		return strdup(buf);
-	}
-	e = getenv("HOME");
-	snprintf(buf, sizeof(buf), "%s/.local/share/ecrlite", e && *e ? e : "/tmp");
-	return strdup(buf);
+	struct stat st, up;
+	char parent[PATH_MAX];
+	if (stat(home, &st))
+		return ecr_err_set(err, ECR_E_STATE, "cannot use state directory '%s': %s", home, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return ecr_err_set(err, ECR_E_STATE, "state directory '%s' is not a directory", home);
+	if (snprintf(parent, sizeof(parent), "%s/..", home) >= (int)sizeof(parent))
+		return ecr_err_set(err, ECR_E_STATE, "state directory path too long");
+	if (!stat(parent, &up) && up.st_dev == st.st_dev && up.st_ino == st.st_ino)
+		return ecr_err_set(err, ECR_E_STATE,
+				   "state directory '%s' is a filesystem root: point ECRLITE_HOME at a directory of its own", home);
+	if (st.st_uid != geteuid())
+		return ecr_err_set(err, ECR_E_STATE, "state directory '%s' is owned by another user (uid %u)", home,
+				   (unsigned)st.st_uid);
+	*readonly = access(home, W_OK | X_OK) != 0;
+	return 0;
 }
 
-int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err)
+void ecr_options_init(struct ecr_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->now = -1;
+}
+
+int ecr_ctx_open(struct ecr_ctx **out, const struct ecr_options *opt, struct ecr_err *err)
 {
 	struct ecr_ctx *ctx = calloc(1, sizeof(*ctx));
 	char path[PATH_MAX];
-	int rc;
+	int rc, readonly = 0;
 	*out = NULL;
 	ecr_crypto_init();
 	if (!ctx)
 		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
-	ctx->home = home ? strdup(home) : default_home();
-	const char *acct = getenv("ECRLITE_ACCOUNT_ID");
-	if (acct && *acct) {
-		if (strlen(acct) != 12 || strspn(acct, "0123456789") != 12) {
-			rc = ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_ACCOUNT_ID '%s': want 12 digits", acct);
-			goto fail;
-		}
-		snprintf(ctx->account, sizeof(ctx->account), "%s", acct);
-	} else {
-		snprintf(ctx->account, sizeof(ctx->account), "%s", ECR_DEFAULT_ACCOUNT);
+	if (!opt->home || !*opt->home) {
+		rc = ecr_err_set(err, ECR_E_STATE, "no state directory given");
+		goto fail;
 	}
+	ctx->home = strdup(opt->home);
+	const char *acct = opt->account && *opt->account ? opt->account : ECR_DEFAULT_ACCOUNT;
+	if (strlen(acct) != 12 || strspn(acct, "0123456789") != 12) {
+		rc = ecr_err_set(err, ECR_E_USAGE, "invalid account id '%s': want 12 digits", acct);
+		goto fail;
+	}
+	snprintf(ctx->account, sizeof(ctx->account), "%s", acct);
 	snprintf(ctx->region, sizeof(ctx->region), "%s", ECR_DEFAULT_REGION);
-	ctx->now = -1;
+	if (opt->now > ECR_CLOCK_MAX) {
+		rc = ecr_err_set(err, ECR_E_USAGE, "clock %.0f is past 9999-12-31", opt->now);
+		goto fail;
+	}
+	ctx->now = opt->now;
+	ctx->report_undetermined = opt->report_undetermined;
 	ctx->events = json_array();
 	ctx->notices = json_array();
 	ctx->scan_pending = json_array();
-	const char *now = getenv("ECRLITE_NOW");
-	if (now && *now && ecr_time_parse(now, &ctx->now)) {
-		rc = ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_NOW '%s': want epoch seconds or ISO 8601", now);
+	if (!ctx->home || !ctx->events || !ctx->notices || !ctx->scan_pending) {
+		rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 		goto fail;
 	}
-	if ((rc = mkdirs(ctx->home, err)))
+	if ((rc = mkdirs(ctx->home, err)) || (rc = check_home(ctx->home, &readonly, err)))
 		goto fail;
-	snprintf(path, sizeof(path), "%s/ecrlite.db", ctx->home);
-	if ((rc = ecr_state_open(&ctx->db, path, err)))
+	if (snprintf(path, sizeof(path), "%s/ecrlite.db", ctx->home) >= (int)sizeof(path)) {
+		rc = ecr_err_set(err, ECR_E_STATE, "state directory path too long");
+		goto fail;
+	}
+	if (!readonly && access(path, F_OK) == 0 && access(path, W_OK))
+		readonly = 1; /* the database file alone is read-only */
+	if (readonly && access(path, R_OK)) {
+		rc = ecr_err_set(err, ECR_E_STATE, "state directory '%s' is not writable", ctx->home);
+		goto fail;
+	}
+	ctx->readonly = readonly;
+	if ((rc = ecr_state_open(&ctx->db, path, readonly, err)))
 		goto fail;
 	ecr_event_attach_defaults(ctx);
-	ecr_scan_recover(ctx, NULL); /* scans whose process died: never IN_PROGRESS forever */
+	if (!readonly) /* scans whose process died: never IN_PROGRESS forever */
+		ecr_scan_recover(ctx, NULL);
 	*out = ctx;
 	return 0;
 fail:
@@ -131,14 +152,24 @@ const char *ecr_ctx_region(const struct ecr_ctx *ctx) { return ctx->region; }
 const char *ecr_ctx_account(const struct ecr_ctx *ctx) { return ctx->account; }
 const char *ecr_ctx_home(const struct ecr_ctx *ctx) { return ctx->home; }
 
-double ecr_ctx_now(const struct ecr_ctx *ctx)
+double ecr_clock(double fixed)
 {
-	if (ctx->now >= 0)
-		return ctx->now;
+	if (fixed >= 0)
+		return fixed;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* Millisecond precision, as ECR's timestamps have. */
 	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1000.0;
+}
+
+double ecr_ctx_now(const struct ecr_ctx *ctx)
+{
+	return ecr_clock(ctx->now);
+}
+
+int ecr_ctx_report_undetermined(const struct ecr_ctx *ctx)
+{
+	return ctx->report_undetermined;
 }
 
 const char *ecr_ctx_registry(struct ecr_ctx *ctx, json_t *req)

@@ -10,8 +10,10 @@ struct ecr_ctx {
 	sqlite3 *db;         /* the one database, WAL mode */
 	char account[16];    /* default registry id (12 digits) */
 	char region[32];     /* region requests are served in */
-	double now;          /* fixed clock from $ECRLITE_NOW, or < 0 for the real one */
 	char endpoint[256];  /* the registry's URL when served (proxyEndpoint, download URLs), "" locally */
+	double now;          /* fixed clock (ecr_options.now), or < 0 for the real one */
+	int report_undetermined; /* ecr_options.report_undetermined */
+	int readonly;        /* the user cannot write the state: opened read-only */
 	json_t *events;      /* events waiting for the running operation to commit */
 	json_t *notices;     /* what frontends should tell the user (failed deliveries) */
 	struct {
@@ -27,6 +29,8 @@ struct ecr_ctx {
 	int scan_queued;     /* the running operation queued a scan for the workers */
 };
 
+/* ecr_options.report_undetermined, as the context was opened with. */
+int ecr_ctx_report_undetermined(const struct ecr_ctx *ctx);
 /* The registry id a request addresses: its registryId member, else the default. */
 const char *ecr_ctx_registry(struct ecr_ctx *ctx, json_t *req);
 

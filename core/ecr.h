@@ -13,10 +13,22 @@
 
 struct ecr_ctx;
 
-/* Opens (creating if needed) the state directory: home, else $ECRLITE_HOME, else
- * $XDG_DATA_HOME/ecrlite, else ~/.local/share/ecrlite. The account is
- * $ECRLITE_ACCOUNT_ID or 000000000000; the region is ECR_DEFAULT_REGION until set. */
-int ecr_ctx_open(struct ecr_ctx **out, const char *home, struct ecr_err *err);
+/* What a context is opened with. The core reads no environment: frontends fill this
+ * (frontends/config.c reads $ECRLITE_HOME, $ECRLITE_NOW, … into it). */
+struct ecr_options {
+	const char *home;          /* the state directory (created 0700 if missing); required */
+	double now;                /* a fixed clock in epoch seconds (tests), or < 0 for the real one */
+	const char *account;       /* default registry id (12 digits), or NULL for ECR_DEFAULT_ACCOUNT */
+	int report_undetermined;   /* report advisories whose status is "undetermined" as findings */
+};
+/* The options a frontend starts from: no home, the real clock, the default account. */
+void ecr_options_init(struct ecr_options *o);
+
+/* Opens (creating if needed) the state directory opt->home, which must not be a
+ * filesystem root and must be owned by the user. A state the user cannot write is
+ * opened read-only: reads work, writes fail with StateException. The region is
+ * ECR_DEFAULT_REGION until set. The options are copied. */
+int ecr_ctx_open(struct ecr_ctx **out, const struct ecr_options *opt, struct ecr_err *err);
 void ecr_ctx_free(struct ecr_ctx *ctx);
 /* 0 for a well-formed region name, else InvalidParameterException (botocore's words). */
 int ecr_region_check(const char *region, struct ecr_err *err);
@@ -29,8 +41,13 @@ const char *ecr_ctx_region(const struct ecr_ctx *ctx);   /* borrowed, while ctx 
 void ecr_ctx_set_endpoint(struct ecr_ctx *ctx, const char *url);
 const char *ecr_ctx_account(const struct ecr_ctx *ctx);  /* borrowed, while ctx lives */
 const char *ecr_ctx_home(const struct ecr_ctx *ctx);     /* borrowed, while ctx lives */
-/* Seconds since the epoch: $ECRLITE_NOW (epoch seconds or ISO 8601) when set, for tests. */
+/* Seconds since the epoch: the context's fixed clock when it has one, else ecr_clock. */
 double ecr_ctx_now(const struct ecr_ctx *ctx);
+/* fixed when >= 0, else the real time to the millisecond (ECR's timestamps' precision):
+ * the one clock, used by the core and by frontends that show "now" (pwsh Get-Date). */
+double ecr_clock(double fixed);
+/* Latest clock a context accepts (9999-12-31T23:59:59Z): later ones cannot be printed. */
+#define ECR_CLOCK_MAX 253402300799.0
 
 /* Runs one operation by its model name (CreateRepository …): validates req against
  * the model, runs it in one transaction, returns 0 and a response, or a negative

@@ -42,6 +42,7 @@ static const struct ecr_err_info table[] = {
 	{ECR_E_LAYER_ALREADY_EXISTS, "LayerAlreadyExistsException", 254, 400, "ResourceExists", 0},
 	{ECR_E_EMPTY_UPLOAD, "EmptyUploadException", 254, 400, "InvalidData", 0},
 	{ECR_E_LAYER_INACCESSIBLE, "LayerInaccessibleException", 254, 400, "PermissionDenied", 0},
+	{ECR_E_LIBRARY, "MissingLibraryException", 127, 500, "ResourceUnavailable", 1},
 };
 
 const struct ecr_err_info *ecr_err_info(int code)

@@ -39,6 +39,7 @@ enum ecr_code {
 	ECR_E_LAYER_ALREADY_EXISTS = -44,
 	ECR_E_EMPTY_UPLOAD = -45,
 	ECR_E_LAYER_INACCESSIBLE = -46,
+	ECR_E_LIBRARY = -27,               /* a lazily loaded library is missing: frontends exit 127 */
 };
 
 struct ecr_err {

@@ -1,29 +1,33 @@
-#include <errno.h>
 #include <openssl/rand.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 
 #include "event.h"
 #include "timefmt.h"
 
-static ecr_event_fn all_fn; /* set once by the program before any context opens */
-static void *all_ud;
+/* Set by the program's main before any context opens (and before any thread
+ * starts); read-only afterwards, so contexts on many threads share it safely. */
+static struct {
+	ecr_event_fn fn;
+	void *ud;
+} all[4];
+static int nall;
 
-void ecr_event_subscribe_all(ecr_event_fn fn, void *ud)
+int ecr_event_subscribe_all(ecr_event_fn fn, void *ud)
 {
-	all_fn = fn;
-	all_ud = ud;
+	if (nall == (int)(sizeof(all) / sizeof(all[0])))
+		return -1;
+	all[nall].fn = fn;
+	all[nall].ud = ud;
+	nall++;
+	return 0;
 }
 
 void ecr_event_attach_defaults(struct ecr_ctx *ctx)
 {
-	if (all_fn)
-		ecr_event_subscribe(ctx, all_fn, all_ud);
+	for (int i = 0; i < nall; i++)
+		ecr_event_subscribe(ctx, all[i].fn, all[i].ud);
 }
 
 int ecr_event_subscribe(struct ecr_ctx *ctx, ecr_event_fn fn, void *ud)
@@ -74,51 +78,6 @@ static void notice(struct ecr_ctx *ctx, const char *fmt, const char *a, const ch
 	json_array_append_new(ctx->notices, json_string(msg));
 }
 
-/* Writes line to the consumer and waits for it with SIGPIPE blocked for this thread:
- * a consumer that exits without reading must not kill a command whose work has
- * committed (git blocks it the same way around gpg). The SIGPIPE that the write
- * raised stays pending; it is taken here before the old mask comes back. Returns the
- * wait status (pclose), -1 when it could not be had; *werr is the write's errno. */
-static int write_and_wait(FILE *p, const char *line, int *werr)
-{
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	errno = 0;
-	*werr = fputs(line, p) < 0 || fputc('\n', p) == EOF || fflush(p) ? errno : 0;
-	int st = pclose(p);
-	if (!sigismember(&old, SIGPIPE) && !sigpending(&pending) && sigismember(&pending, SIGPIPE)) {
-		struct timespec zero = {0, 0};
-		sigtimedwait(&pipe_set, NULL, &zero);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return st;
-}
-
-/* $ECRLITE_EVENT_COMMAND: a shell command that reads the event on stdin. A command
- * that exits 0 without reading is its own business; any other failure is a notice. */
-static int run_command(struct ecr_ctx *ctx, const char *cmd, const char *line)
-{
-	FILE *p = popen(cmd, "w");
-	if (!p) {
-		notice(ctx, "event command '%s' could not start%s", cmd, "");
-		return -1;
-	}
-	int werr, st = write_and_wait(p, line, &werr);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		char code[32];
-		snprintf(code, sizeof(code), "%d", st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-		notice(ctx, "event command '%s' failed (exit %s); the scan result is kept", cmd, code);
-		return -1;
-	}
-	if (werr && werr != EPIPE) {
-		notice(ctx, "event command '%s': cannot write the event: %s", cmd, strerror(werr));
-		return -1;
-	}
-	return 0;
-}
-
 size_t ecr_event_mark(struct ecr_ctx *ctx)
 {
 	return json_array_size(ctx->events);
@@ -143,7 +102,6 @@ void ecr_event_flush(struct ecr_ctx *ctx)
 		ctx->delivering = 1;
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/events.jsonl", ctx->home);
-		const char *cmd = getenv("ECRLITE_EVENT_COMMAND");
 		json_array_foreach(batch, i, ev) {
 			char *line = json_dumps(ev, JSON_COMPACT);
 			FILE *f = fopen(path, "a");
@@ -151,12 +109,10 @@ void ecr_event_flush(struct ecr_ctx *ctx)
 				notice(ctx, "cannot append to '%s'%s", path, "");
 			if (f)
 				fclose(f);
-			if (cmd && *cmd)
-				run_command(ctx, cmd, line);
 			for (int c = 0; c < ctx->nconsumers; c++) {
 				char *why = NULL;
 				if (ctx->consumers[c].fn(ctx->consumers[c].ud, ctx, ev, &why)) {
-					notice(ctx, "scan event hook failed: %s%s", why ? why : "unknown error", "");
+					notice(ctx, "%s%s", why ? why : "an event consumer failed", "");
 					free(why);
 				}
 			}

@@ -7,6 +7,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "err.h"
+
 #define ECR_ARCHIVE_FUNCS(X) \
 	X(archive_entry_filetype) X(archive_entry_hardlink) X(archive_entry_pathname) X(archive_entry_symlink) \
 	X(archive_error_string) X(archive_format) X(archive_read_data) X(archive_read_free) X(archive_read_new) \
@@ -23,8 +25,10 @@ struct ecr_archive_api {
 #undef ECR_ARCHIVE_MEMBER
 };
 
-/* The loaded library (thread-safe; the first call loads it). A missing library is an
- * installation fault: the process says so and exits, as the dynamic linker would. */
+/* Loads the library (thread-safe; once): 0, or ECR_E_LIBRARY naming the Debian
+ * package. Every path into libarchive calls it first. */
+int ecr_archive_load(struct ecr_err *err);
+/* The loaded library's table (after ecr_archive_load succeeded). */
 const struct ecr_archive_api *ecr_archive_api(void);
 
 #ifndef ECR_LAZY_ARCHIVE_IMPL

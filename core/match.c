@@ -128,8 +128,7 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 {
 	json_t *keys = json_array(), *found = json_object(), *findings = json_array(), *counts = json_object();
 	const char *uri_style;
-	const char *und = getenv("ECRLITE_REPORT_UNDETERMINED");
-	int undetermined = und && !strcmp(und, "1"), covered = 0, rc = 0;
+	int undetermined = ecr_ctx_report_undetermined(ctx), covered = 0, rc = 0;
 	sqlite3_stmt *q = NULL, *cv = NULL;
 	char inlist[1024] = "";
 	*out = NULL;

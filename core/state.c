@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,11 +219,63 @@ fail:
 	return rc;
 }
 
-int ecr_state_open(sqlite3 **out, const char *path, struct ecr_err *err)
+/* Read-only: no migration can run, so the schema must be current already. */
+static int check_current(sqlite3 *db, struct ecr_err *err)
+{
+	int have = 0, want = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	int rc = user_version(db, &have, err);
+	if (rc)
+		return rc;
+	if (have != want)
+		return ecr_err_set(err, ECR_E_STATE, "state database '%s' is not writable and needs %s (schema %d, this ecrlite %d)",
+				   sqlite3_db_filename(db, "main"), have < want ? "an upgrade" : "a newer ecrlite", have, want);
+	return 0;
+}
+
+/* A read-only state: mode=ro reads a WAL database when its -shm can be made or
+ * exists; in a directory nobody may write and after a clean close it cannot, and
+ * then immutable=1 (no locking: nothing can write here through us) is the way in. */
+static int open_readonly(sqlite3 **db, const char *path, struct ecr_err *err)
+{
+	static const char *const modes[] = {"ro", "ro&immutable=1"};
+	char uri[PATH_MAX + 64];
+	int rc = 0;
+	for (size_t i = 0; i < 2; i++) {
+		sqlite3_close(*db);
+		*db = NULL;
+		ecr_err_clear(err);
+		/* file:PATH?mode=…, with the characters a URI gives meaning to escaped */
+		size_t o = (size_t)snprintf(uri, sizeof(uri), "file:");
+		for (const char *c = path; *c && o + 4 < sizeof(uri); c++)
+			o += (size_t)snprintf(uri + o, sizeof(uri) - o, strchr("?#%", *c) ? "%%%02X" : "%c", (unsigned char)*c);
+		snprintf(uri + o, sizeof(uri) - o, "?mode=%s", modes[i]);
+		if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+			rc = ecr_err_set(err, ECR_E_STATE, "cannot open state database '%s': %s", path,
+					 *db ? sqlite3_errmsg(*db) : "out of memory");
+			continue;
+		}
+		sqlite3_busy_timeout(*db, 10000);
+		if (!(rc = ecr_state_exec(*db, "PRAGMA foreign_keys = ON", err)) && !(rc = check_current(*db, err)))
+			return 0;
+		if (sqlite3_errcode(*db) != SQLITE_CANTOPEN && sqlite3_errcode(*db) != SQLITE_READONLY)
+			break; /* corrupt, or an old schema: immutable would not help */
+	}
+	sqlite3_close(*db);
+	*db = NULL;
+	return rc == ECR_E_INTERNAL ? (err ? (err->code = ECR_E_STATE) : ECR_E_STATE) : rc;
+}
+
+int ecr_state_open(sqlite3 **out, const char *path, int readonly, struct ecr_err *err)
 {
 	sqlite3 *db = NULL;
 	int rc;
 	*out = NULL;
+	if (readonly) {
+		if ((rc = open_readonly(&db, path, err)))
+			return rc;
+		*out = db;
+		return 0;
+	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		rc = ecr_err_set(err, ECR_E_STATE, "cannot open state database '%s': %s", path,
 				 db ? sqlite3_errmsg(db) : "out of memory");

@@ -6,8 +6,9 @@
 
 #include "err.h"
 
-/* Opens or creates path, applies pending migrations. */
-int ecr_state_open(sqlite3 **out, const char *path, struct ecr_err *err);
+/* Opens or creates path, applies pending migrations; readonly: opens it for reading
+ * only (no migration: an old schema is a StateException). */
+int ecr_state_open(sqlite3 **out, const char *path, int readonly, struct ecr_err *err);
 int ecr_state_begin(sqlite3 *db, int write, struct ecr_err *err);
 int ecr_state_commit(sqlite3 *db, struct ecr_err *err);
 void ecr_state_rollback(sqlite3 *db);
@@ -15,7 +16,7 @@ void ecr_state_rollback(sqlite3 *db);
 sqlite3_stmt *ecr_state_prepare(sqlite3 *db, const char *sql, struct ecr_err *err);
 /* Fills err from the connection's last error and returns ECR_E_INTERNAL. */
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err);
-/* Runs sql (no results) with printf-style '?' bindings of text values. */
+/* Runs sql (one or more statements, no results, nothing bound). */
 int ecr_state_exec(sqlite3 *db, const char *sql, struct ecr_err *err);
 /* A value from the meta table (caller frees), NULL when absent. */
 char *ecr_state_meta_get(sqlite3 *db, const char *key);

@@ -1,8 +1,10 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "../core/timefmt.h"
 
 const char *fe_profile(const char *given)
 {
@@ -90,4 +92,90 @@ char *fe_region(const char *given, const char *profile)
 			return strdup(e);
 	}
 	return fe_config_value(fe_profile(profile), "region");
+}
+
+int fe_state_home(char *out, size_t n)
+{
+	const char *e = getenv("ECRLITE_HOME");
+	int w;
+	if (e && *e)
+		w = snprintf(out, n, "%s", e);
+	else if ((e = getenv("XDG_DATA_HOME")) && *e)
+		w = snprintf(out, n, "%s/ecrlite", e);
+	else
+		w = snprintf(out, n, "%s/.local/share/ecrlite", (e = getenv("HOME")) && *e ? e : "/tmp");
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* $ECRLITE_NOW: epoch seconds or ISO 8601, from 1970 to 9999 (a time the ISO form
+ * can print); *now stays < 0 when unset. */
+static int fixed_clock(double *now, struct ecr_err *err)
+{
+	const char *e = getenv("ECRLITE_NOW");
+	*now = -1;
+	if (!e || !*e)
+		return 0;
+	if (ecr_time_parse(e, now)) {
+		*now = -1;
+		return ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_NOW '%s': want epoch seconds or ISO 8601", e);
+	}
+	if (!(*now >= 0 && *now <= ECR_CLOCK_MAX)) {
+		*now = -1;
+		return ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_NOW '%s': want a time from 1970 to 9999", e);
+	}
+	return 0;
+}
+
+double fe_now(void)
+{
+	double now;
+	/* Get-Date and friends: an invalid $ECRLITE_NOW is the core's error to report */
+	fixed_clock(&now, NULL);
+	return ecr_clock(now);
+}
+
+const char *fe_event_command_line(void)
+{
+	const char *e = getenv("ECRLITE_EVENT_COMMAND");
+	return e && *e ? e : NULL;
+}
+
+int fe_options(struct ecr_options *o, char *home, size_t n, struct ecr_err *err)
+{
+	ecr_options_init(o);
+	if (fe_state_home(home, n))
+		return ecr_err_set(err, ECR_E_STATE, "state directory path too long");
+	o->home = home;
+	const char *acct = getenv("ECRLITE_ACCOUNT_ID");
+	if (acct && *acct) {
+		if (strlen(acct) != 12 || strspn(acct, "0123456789") != 12)
+			return ecr_err_set(err, ECR_E_USAGE, "invalid ECRLITE_ACCOUNT_ID '%s': want 12 digits", acct);
+		o->account = acct;
+	}
+	const char *und = getenv("ECRLITE_REPORT_UNDETERMINED");
+	o->report_undetermined = und && !strcmp(und, "1");
+	return fixed_clock(&o->now, err);
+}
+
+void fe_exit_if_fatal(const struct ecr_err *err)
+{
+	if (err->code == ECR_E_LIBRARY) {
+		fprintf(stderr, "ecrlite: %s\n", err->message);
+		exit(127);
+	}
+}
+
+int fe_ctx_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
+{
+	struct ecr_options o;
+	char home[PATH_MAX];
+	int rc;
+	*ctx = NULL;
+	if ((rc = fe_options(&o, home, sizeof(home), err)) || (rc = ecr_ctx_open(ctx, &o, err)))
+		return rc;
+	if ((rc = ecr_ctx_set_region(*ctx, region ? region : ECR_DEFAULT_REGION, err))) {
+		ecr_ctx_free(*ctx);
+		*ctx = NULL;
+	}
+	return rc;
 }

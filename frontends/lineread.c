@@ -2,17 +2,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "lazy_readline.h"
 #include "lineread.h"
 
 void fe_history_open(struct fe_history *h, const char *name)
 {
-	const char *home = getenv("ECRLITE_HOME"), *user = getenv("HOME");
+	char home[sizeof(h->path)];
 	h->path[0] = '\0';
-	if (home && *home)
-		snprintf(h->path, sizeof(h->path), "%s/%s", home, name);
-	else if (user)
-		snprintf(h->path, sizeof(h->path), "%s/.local/share/ecrlite/%s", user, name);
+	/* beside the state, wherever fe_state_home puts it */
+	if (!fe_state_home(home, sizeof(home)) && snprintf(h->path, sizeof(h->path), "%s/%s", home, name) >= (int)sizeof(h->path))
+		h->path[0] = '\0';
 	using_history();
 	if (h->path[0])
 		read_history(h->path);

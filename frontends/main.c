@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "aws/aws.h"
 #include "cli/cli.h"
 #include "lua/lua_fe.h"
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 	char *self = strdup(argv[0]);
 	const char *base = basename(self);
 	ecr_crypto_init(); /* before the aws frontend's SigV4 or any digest */
-	/* Lua scan hooks run whichever frontend completes a scan */
+	/* the event command, then the Lua scan hooks, whichever frontend completes a scan */
+	ecr_event_subscribe_all(fe_event_command, (void *)fe_event_command_line());
 	ecr_event_subscribe_all(lecr_hooks_consumer, NULL);
 	const struct entry *e = strcmp(base, "ecrlite") ? find(base) : NULL;
 	int rc;

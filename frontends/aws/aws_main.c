@@ -36,6 +36,7 @@ static int retryable(const struct ecr_err *err)
 
 static void failure(const struct ecr_err *err, struct fe_remote_err *f)
 {
+	fe_exit_if_fatal(err);
 	memset(f, 0, sizeof(*f));
 	snprintf(f->code, sizeof(f->code), "%s", ecr_err_name(err));
 	snprintf(f->message, sizeof(f->message), "%s", err->message);
@@ -53,8 +54,7 @@ static int call_local(struct caller *c, const char *op, json_t *req, json_t **re
 	struct ecr_err err = {0};
 	int rc;
 	if (!c->ctx) {
-		if ((rc = ecr_ctx_open(&c->ctx, NULL, &err)) ||
-		    (rc = ecr_ctx_set_region(c->ctx, c->region ? c->region : ECR_DEFAULT_REGION, &err))) {
+		if ((rc = fe_ctx_open(&c->ctx, c->region, &err))) {
 			failure(&err, f);
 			return rc;
 		}

@@ -32,15 +32,14 @@ json_t *cli_image_request(const char *ref)
 int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
 {
 	char *r = fe_region(region, NULL);
-	int rc = ecr_ctx_open(ctx, NULL, err);
-	if (!rc)
-		rc = ecr_ctx_set_region(*ctx, r ? r : ECR_DEFAULT_REGION, err);
+	int rc = fe_ctx_open(ctx, r, err);
 	free(r);
 	return rc;
 }
 
 int cli_fail(const char *what, const struct ecr_err *err)
 {
+	fe_exit_if_fatal(err);
 	if (ecr_err_own(err))
 		fprintf(stderr, "ecrlite: %s failed: %s\n", what, err->message);
 	else

@@ -32,13 +32,10 @@ static struct lctx *getctx(lua_State *L)
 		/* region and profile as every frontend resolves them */
 		char *r = fe_region(c->region[0] ? c->region : NULL, c->profile[0] ? c->profile : NULL);
 		struct ecr_ctx *ctx = NULL;
-		int rc = ecr_ctx_open(&ctx, NULL, &err) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &err);
+		int rc = fe_ctx_open(&ctx, r, &err);
 		free(r);
-		if (rc) {
-			/* not kept half-set up: the next call meets the same error */
-			ecr_ctx_free(ctx);
+		if (rc) /* nothing kept half-set up: the next call meets the same error */
 			luaL_error(L, "ecrlite: %s", err.message);
-		}
 		c->ctx = ctx;
 		c->owned = 1;
 	}
@@ -57,6 +54,7 @@ static int ctx_gc(lua_State *L)
 /* Raises the error object {code, message, operation}; tostring gives the CLI's words. */
 static int raise(lua_State *L, const char *op, const struct ecr_err *err)
 {
+	fe_exit_if_fatal(err);
 	lua_createtable(L, 0, 3);
 	lua_pushstring(L, ecr_err_name(err));
 	lua_setfield(L, -2, "code");

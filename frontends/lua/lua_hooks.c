@@ -39,9 +39,9 @@ static int run_hook(struct ecr_ctx *ctx, const char *path, json_t *event, char *
 		const char *msg = lua_tostring(L, -1);
 		if (!msg && luaL_callmeta(L, -1, "__tostring"))
 			msg = lua_tostring(L, -1);
-		size_t n = strlen(path) + strlen(msg ? msg : "?") + 16;
-		*why = malloc(n);
-		snprintf(*why, n, "%s: %s", path, msg ? msg : "error");
+		size_t n = strlen(path) + strlen(msg ? msg : "?") + 48;
+		if ((*why = malloc(n)))
+			snprintf(*why, n, "scan event hook failed: %s: %s", path, msg ? msg : "error");
 	}
 	lecr_close(L);
 	return rc;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../core/timefmt.h"
+#include "../config.h"
 #include "ps_lang.h"
 
 struct bparam {
@@ -746,14 +747,7 @@ static int get_date(struct call *c)
 	if (d && ps_is_date(d) && d == arg(c, "Date"))
 		json_incref(d);
 	if (!d) {
-		const char *fixed = getenv("ECRLITE_NOW");
-		double now;
-		struct timespec ts;
-		if (!fixed || !*fixed || ecr_time_parse(fixed, &now)) {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			now = (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1000;
-		}
-		d = ps_date_new(now, 0);
+		d = ps_date_new(fe_now(), 0);
 	}
 	if (flag(c, "AsUTC")) {
 		v = ps_date_new(ps_date_time(d), 1);

@@ -502,6 +502,7 @@ static int missing_mandatory(struct inv *in)
 /* a failed call to the core: InvalidOperationException around the ECR exception */
 static int service_error(const struct ps_cmdlet *c, const struct ecr_err *e)
 {
+	fe_exit_if_fatal(e);
 	char inner[300];
 	if (ecr_err_own(e)) /* ecrlite's own condition: no service exception inside */
 		return fail_as(c, PS_E_INVALID_OP, NULL, "%s", e->message);
@@ -604,7 +605,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		remote.region = r ? r : ECR_DEFAULT_REGION;
 		remote.profile = profile;
 		remote.user_agent = ua;
-	} else if (ecr_ctx_open(&ctx, NULL, &e) || ecr_ctx_set_region(ctx, r ? r : ECR_DEFAULT_REGION, &e)) {
+	} else if (fe_ctx_open(&ctx, r, &e)) {
 		free(r);
 		fail_as(c, PS_E_INVALID_OP, NULL, "%s", e.message);
 		goto out;

@@ -91,7 +91,7 @@ static void value_cands(const struct ps_cmdlet *c, const struct ps_param *p, con
 		struct ecr_err e = {0};
 		char *region = fe_region(NULL, NULL);
 		json_t *resp = NULL, *req = json_object();
-		if (!ecr_ctx_open(&ctx, NULL, &e) && !ecr_ctx_set_region(ctx, region ? region : ECR_DEFAULT_REGION, &e) &&
+		if (!fe_ctx_open(&ctx, region, &e) &&
 		    !ecr_call(ctx, "DescribeRepositories", req, &resp, &e)) {
 			size_t i;
 			json_t *r;

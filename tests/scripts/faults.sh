@@ -29,6 +29,35 @@ ECRLITE_HOME=$tmp/corrupt "$bin/ecrlite" push "$shared/images/alpine-3.19.oci.ta
 ECRLITE_HOME=$tmp/corrupt "$bin/ecrlite" lua -e 'ecr.describe_repositories()' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "corrupt or not a database" "$tmp/err" && ok || bad "lua on a corrupt database: $rc"
 
+# a state directory that is a filesystem root, or another user's, is refused (and
+# nothing is created there); a clock past 9999 is refused
+had_root_db=0; [ -e /ecrlite.db ] && had_root_db=1
+ECRLITE_HOME=/ "$bin/aws" ecr describe-repositories 2> "$tmp/err"; rc=$?
+[ $rc = 255 ] && grep -qx "ecrlite: state directory '/' is a filesystem root: point ECRLITE_HOME at a directory of its own" "$tmp/err" &&
+	{ [ $had_root_db = 1 ] || [ ! -e /ecrlite.db ]; } && ok || bad "state in /: $rc $(cat "$tmp/err")"
+[ $had_root_db = 0 ] && rm -f /ecrlite.db /ecrlite.db-wal /ecrlite.db-shm 2>/dev/null
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$tmp/theirs"; chown 65534 "$tmp/theirs"
+	ECRLITE_HOME=$tmp/theirs "$bin/ecrlite" push "$tmp/file" x:y 2> "$tmp/err"; rc=$?
+	[ $rc = 1 ] && grep -qx "ecrlite: push failed: state directory '$tmp/theirs' is owned by another user (uid 65534)" "$tmp/err" && [ ! -e "$tmp/theirs/ecrlite.db" ] && ok || bad "another user's state: $rc $(cat "$tmp/err")"
+fi
+ECRLITE_HOME=$tmp/clock ECRLITE_NOW=1e300 "$bin/aws" ecr describe-repositories 2> "$tmp/err"; rc=$?
+[ $rc = 255 ] && grep -qx "ecrlite: invalid ECRLITE_NOW '1e300': want a time from 1970 to 9999" "$tmp/err" && ok || bad "ECRLITE_NOW=1e300: $rc $(cat "$tmp/err")"
+# a read-only state (here a read-only bind mount, which binds root too) serves reads;
+# a write says the state is not writable
+mkdir -p "$tmp/rostate"
+ECRLITE_HOME=$tmp/rostate "$bin/aws" ecr create-repository --repository-name ro >/dev/null
+if unshare -m true 2>/dev/null; then
+	ECRLITE_HOME=$tmp/rostate unshare -m sh -c "mount --bind '$tmp/rostate' '$tmp/rostate' && mount -o remount,bind,ro '$tmp/rostate' &&
+		'$bin/aws' ecr describe-repositories --query 'repositories[].repositoryName' --output text > '$tmp/out' 2>&1;
+		echo \$? >> '$tmp/out'; '$bin/aws' ecr create-repository --repository-name ro2 >> '$tmp/out' 2>&1; echo \$? >> '$tmp/out'"
+	[ "$(cat "$tmp/out")" = "ro
+0
+
+ecrlite: state database '$tmp/rostate/ecrlite.db' is not writable: attempt to write a readonly database
+255" ] && ok || bad "read-only state: $(cat "$tmp/out")"
+fi
+
 [ -d "$shared/images" ] || { echo "faults: ../shared/images absent; the rest skipped"; echo "faults: $pass passed, $fail failed, 1 skipped"; [ $fail = 0 ]; exit; }
 export ECRLITE_HOME=$tmp/state
 "$bin/aws" ecr create-repository --repository-name big >/dev/null

@@ -116,6 +116,15 @@ void test_digest_sha256(void)
 	CHECK(!ecr_validate_digest_pattern("sha256_hash"));
 }
 
+/* A context on dir with the default options. */
+static int open_at(struct ecr_ctx **ctx, const char *dir, struct ecr_err *err)
+{
+	struct ecr_options o;
+	ecr_options_init(&o);
+	o.home = dir;
+	return ecr_ctx_open(ctx, &o, err);
+}
+
 static char *tmpdir(void)
 {
 	char *t = strdup("/tmp/ecrlite-unit-XXXXXX");
@@ -127,14 +136,14 @@ void test_state_roundtrip(void)
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
 	char *dir = tmpdir();
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	CHECK(ecr_state_meta_set(ctx->db, "k", "v", &err) == 0);
 	char *v = ecr_state_meta_get(ctx->db, "k");
 	CHECK_STR(v, "v");
 	free(v);
 	ecr_ctx_free(ctx);
 	/* reopening runs no migration twice and keeps data */
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	v = ecr_state_meta_get(ctx->db, "k");
 	CHECK_STR(v, "v");
 	free(v);
@@ -151,7 +160,7 @@ void test_token_roundtrip(void)
 	struct ecr_err err = {0};
 	char *dir = tmpdir();
 	long long k = 0;
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	char *t = ecr_token_make(ctx, "ListImages", "1/", 42);
 	CHECK(t != NULL);
 	CHECK(ecr_token_read(ctx, "ListImages", "1/", t, &k, &err) == 0 && k == 42);
