@@ -121,7 +121,7 @@ static long fd_read(void *src, void *buf, size_t n)
 
 static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *out, struct ecr_err *err)
 {
-	int lrc = ecr_archive_load(err);
+	int lrc = ecr_archive_lib_load(err);
 	if (lrc)
 		return lrc;
 	struct archive *ar = archive_read_new();

@@ -143,7 +143,7 @@ static int open_layer(struct reader *r, const char *blob_path, const char *what,
 	struct stat st;
 	int rc;
 	memset(r, 0, sizeof(*r));
-	if ((rc = ecr_archive_load(err)))
+	if ((rc = ecr_archive_lib_load(err)))
 		return rc;
 	if (!stat(blob_path, &st) && S_ISREG(st.st_mode) && st.st_size == 0) {
 		r->empty = 1; /* no bytes at all: an empty layer, as an empty tar is */

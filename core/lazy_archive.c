@@ -21,7 +21,7 @@ static void load(void)
 #undef LOAD
 }
 
-int ecr_archive_load(struct ecr_err *err)
+int ecr_archive_lib_load(struct ecr_err *err)
 {
 	pthread_once(&once, load);
 	if (load_err.code)

@@ -27,7 +27,7 @@ struct ecr_archive_api {
 
 /* Loads the library (thread-safe; once): 0, or ECR_E_LIBRARY naming the Debian
  * package. Every path into libarchive calls it first. */
-int ecr_archive_load(struct ecr_err *err);
+int ecr_archive_lib_load(struct ecr_err *err);
 /* The loaded library's table (after ecr_archive_load succeeded). */
 const struct ecr_archive_api *ecr_archive_api(void);
 

@@ -285,7 +285,7 @@ static int feed_name(const char *nm)
 static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn, void *ud, int *docs,
 		     struct ecr_err *err)
 {
-	int lrc = ecr_archive_load(err);
+	int lrc = ecr_archive_lib_load(err);
 	if (lrc)
 		return lrc;
 	struct archive *a = archive_read_new();

@@ -54,6 +54,7 @@ struct serve_config {
 	int tls;                 /* serving https */
 	const char *region;      /* region for requests that name none (unsigned, --no-auth) */
 	const char *home;        /* state directory, or NULL for the default */
+	struct ecr_options opts; /* how every thread opens the state (frontends/config.c fills it) */
 };
 const struct serve_config *serve_config(void);
 

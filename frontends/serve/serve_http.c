@@ -54,7 +54,7 @@ static struct ecr_ctx *pool_take(struct ecr_err *err)
 		ctx = pool[--npool];
 	pthread_mutex_unlock(&pool_lock);
 	if (!ctx) {
-		if (ecr_ctx_open(&ctx, serve_config()->home, err))
+		if (ecr_ctx_open(&ctx, &serve_config()->opts, err))
 			return NULL;
 		serve_scan_attach(ctx);
 	}

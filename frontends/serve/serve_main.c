@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "../../core/buf.h"
+#include "../config.h"
 #include "lazy_mhd.h"
 #include "serve.h"
 #include "serve_int.h"
@@ -20,7 +21,7 @@
 #define MAX_CREDS 256        /* keys in a credentials file */
 #define MAX_FILE (1u << 20)  /* credentials file, TLS key or certificate: larger is refused */
 
-static struct serve_config config = {0, 0, "us-east-1", NULL};
+static struct serve_config config = {.region = "us-east-1"};
 static char listen_hostport[300];
 static int quiet;
 
@@ -244,7 +245,9 @@ int serve_main(int argc, char **argv)
 		return 2;
 	}
 	/* the state is opened (and migrated) once, before any thread can race for it */
-	if (ecr_ctx_open(&ctx, NULL, &err) || ecr_ctx_set_region(ctx, config.region, &err)) {
+	static char opts_home[4096];
+	if (fe_options(&config.opts, opts_home, sizeof(opts_home), &err) || ecr_ctx_open(&ctx, &config.opts, &err) ||
+	    ecr_ctx_set_region(ctx, config.region, &err)) {
 		fprintf(stderr, "ecrlite serve: error: %s\n", err.message);
 		goto out;
 	}

@@ -71,7 +71,7 @@ int serve_scan_start(int n)
 	struct ecr_err err;
 	for (int i = 0; i < n && i < MAX_WORKERS; i++) {
 		struct ecr_ctx *ctx = NULL;
-		if (ecr_ctx_open(&ctx, serve_config()->home, &err)) {
+		if (ecr_ctx_open(&ctx, &serve_config()->opts, &err)) {
 			fprintf(stderr, "ecrlite serve: error: scan worker: %s\n", err.message);
 			return -1;
 		}

@@ -74,7 +74,10 @@ static void setup(void)
 	if (ctx)
 		return;
 	snprintf(home, sizeof(home), "/dev/shm/ecrlite-fuzz-archive-%d", (int)getpid());
-	if (ecr_ctx_open(&ctx, home, &err)) {
+	struct ecr_options o;
+	ecr_options_init(&o);
+	o.home = home;
+	if (ecr_ctx_open(&ctx, &o, &err)) {
 		fprintf(stderr, "ctx: %s\n", err.message);
 		abort();
 	}

@@ -25,7 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ecr_err err = {0};
 	if (!ctx) {
-		if (!mkdtemp(dir) || ecr_ctx_open(&ctx, dir, &err))
+		struct ecr_options o;
+		ecr_options_init(&o);
+		o.home = dir;
+		if (!mkdtemp(dir) || ecr_ctx_open(&ctx, &o, &err))
 			abort();
 		snprintf(file, sizeof(file), "%s/doc.json", dir);
 		atexit(cleanup);

@@ -14,6 +14,15 @@
 #include "../../core/state.h"
 #include "unit.h"
 
+/* A context on dir with the default options. */
+static int open_at(struct ecr_ctx **ctx, const char *dir, struct ecr_err *err)
+{
+	struct ecr_options o;
+	ecr_options_init(&o);
+	o.home = dir;
+	return ecr_ctx_open(ctx, &o, err);
+}
+
 #define IMAGE "../shared/images/alpine-3.19.oci.tar"
 
 static char *setup(int repos)
@@ -21,7 +30,7 @@ static char *setup(int repos)
 	char *dir = strdup("/tmp/ecrlite-unit-XXXXXX");
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
-	if (!mkdtemp(dir) || ecr_ctx_open(&ctx, dir, &err)) {
+	if (!mkdtemp(dir) || open_at(&ctx, dir, &err)) {
 		CHECK(!"state");
 		return dir;
 	}
@@ -88,7 +97,7 @@ void test_scanwork_queue(void)
 	if (skip())
 		return;
 	char *dir = setup(1);
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	ecr_ctx_set_scan_mode(ctx, ECR_SCAN_QUEUED);
 	CHECK(start(ctx, "r0") == 0);
 	/* queued, not run: the answer came at once and the scan waits for a worker */
@@ -113,7 +122,7 @@ static void *worker(void *p)
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err = {0};
 	int rc;
-	if (ecr_ctx_open(&ctx, a->dir, &err)) {
+	if (open_at(&ctx, a->dir, &err)) {
 		a->failed++;
 		return NULL;
 	}
@@ -136,7 +145,7 @@ void test_scanwork_threads(void)
 	if (skip())
 		return;
 	char *dir = setup(5);
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	ecr_ctx_set_scan_mode(ctx, ECR_SCAN_QUEUED);
 	for (int i = 0; i < 5; i++) {
 		snprintf(name, sizeof(name), "r%d", i);
@@ -201,7 +210,7 @@ void test_scanwork_recover(void)
 	if (skip())
 		return;
 	char *dir = setup(3);
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	ecr_ctx_set_scan_mode(ctx, ECR_SCAN_QUEUED);
 	/* a worker died holding the claim: the next worker takes the scan up again */
 	CHECK(start(ctx, "r0") == 0);
@@ -220,7 +229,7 @@ void test_scanwork_recover(void)
 	CHECK(start(ctx, "r2") == 0);
 	claim_as_dead(ctx, 1, 0);
 	ecr_ctx_free(ctx);
-	CHECK(ecr_ctx_open(&ctx, dir, &err) == 0);
+	CHECK(open_at(&ctx, dir, &err) == 0);
 	CHECK_STR(status_of(ctx, "r2", s, sizeof(s)), "FAILED");
 	CHECK(strstr(description(ctx, d, sizeof(d)), "interrupted") != NULL);
 	CHECK(start(ctx, "r2") == 0); /* inline: runs before the call returns */
