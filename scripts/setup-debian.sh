@@ -6,7 +6,7 @@ set -eu
 build="build-essential pkg-config libjansson-dev libarchive-dev libsqlite3-dev
 liblua5.4-dev libreadline-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libyajl-dev"
 test="python3 awscli skopeo umoci python3-rpm dpkg-dev xz-utils zstd gzip tmux
-podman docker.io curl docker-registry wrk apache2-utils"
+podman docker.io curl docker-registry wrk apache2-utils python3-boto3"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test"
 missing=""
