@@ -44,5 +44,6 @@ step hostile tests/scripts/hostile.sh "$bin"
 step jmespath /usr/bin/python3 tests/scripts/jmespath.py "$bin"
 step oracle-diff /usr/bin/python3 tests/scripts/oracle_diff.py "$bin"
 step serve tests/scripts/serve.sh "$bin"
+step serve-tls tests/scripts/serve_tls.sh "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]

@@ -33,6 +33,11 @@ void serve_scan_stop(void);
 /* Puts a request context in the queued scan mode, its scans waking the workers. */
 void serve_scan_attach(struct ecr_ctx *ctx);
 
+/* Checks the TLS pair (PEM text, file names for the message) before the server starts:
+ * a certificate, an unencrypted private key, and the key belonging to it. 0, or -1
+ * with the reason printed. Warns about a certificate outside its validity dates. */
+int serve_tls_check(const char *cert, const char *key, const char *cert_file, const char *key_file);
+
 /* `ecrlite serve ARGS…` (main.c's table). */
 int serve_main(int argc, char **argv);
 

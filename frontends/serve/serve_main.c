@@ -270,7 +270,8 @@ int serve_main(int argc, char **argv)
 			listen_spec);
 		goto out;
 	}
-	if (key_file && (!(key = slurp(key_file, "TLS key")) || !(cert = slurp(cert_file, "TLS certificate"))))
+	if (key_file && (!(key = slurp(key_file, "TLS key")) || !(cert = slurp(cert_file, "TLS certificate")) ||
+			 serve_tls_check(cert, key, cert_file, key_file)))
 		goto out;
 	config.tls = key != NULL;
 	config.home = home = strdup(ecr_ctx_home(ctx));
