@@ -11,6 +11,7 @@
 #include "blob.h"
 #include "inventory.h"
 #include "inventory_int.h"
+#include "langinv.h"
 #include "layercache.h"
 #include "state.h"
 
@@ -52,12 +53,15 @@ static int analyze(struct ecr_view *v, json_t **out, struct ecr_err *err)
 {
 	json_t *res = json_pack("{s:o}", "os", ecr_osrelease_detect(v));
 	int rc = ecr_pkgdb_read(v, res, err);
+	if (!rc)
+		rc = ecr_langinv_read(v, res, err);
 	if (rc) {
 		json_decref(res);
 		return rc;
 	}
+	/* an image of language packages alone is scanned under ENHANCED (scan.c decides) */
 	if (json_is_null(json_object_get(res, "os")) && !json_array_size(json_object_get(res, "packages")) &&
-	    !json_object_get(res, "unsupported"))
+	    !json_array_size(json_object_get(res, "languagePackages")) && !json_object_get(res, "unsupported"))
 		json_object_set_new(res, "unsupported", json_string("no supported operating system or package database found"));
 	*out = res;
 	return 0;
@@ -92,7 +96,7 @@ static int read_host_file(const char *root, const char *path, int row, struct ec
 		*out = NULL;
 		return 0; /* gone or changed since the walk: as if absent */
 	}
-	int rc = ecr_payload_read(row, file_bytes, &fd, budget, root, path, out, err);
+	int rc = ecr_payload_read(row, file_bytes, &fd, (long long)st.st_size, budget, root, path, out, err);
 	close(fd);
 	return rc;
 }
@@ -251,6 +255,7 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 	struct pool pool;
 	struct ecr_view view;
 	struct source *src = NULL;
+	const char **digests = NULL; /* borrowed from layers */
 	json_t *res = NULL, *layers = NULL, *writes = NULL;
 	int rc = 0;
 	*out = NULL;
@@ -278,7 +283,8 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 	pool.jobs = calloc((size_t)pool.n + 1, sizeof(*pool.jobs));
 	src = calloc((size_t)pool.n + 1, sizeof(*src));
 	view.fx = calloc((size_t)pool.n + 1, sizeof(*view.fx));
-	if (!pool.jobs || !src || !view.fx) {
+	digests = calloc((size_t)pool.n + 1, sizeof(*digests));
+	if (!pool.jobs || !src || !view.fx || !digests) {
 		rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -295,6 +301,9 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 		view.fx[i] = &j->fx;
 	}
 	view.nlayers = pool.n;
+	view.digests = digests;
+	for (int i = 0; i < pool.n; i++)
+		digests[i] = json_string_value(json_array_get(layers, (size_t)i));
 	int bad = read_layers(&pool);
 	if (bad >= 0) {
 		*err = pool.jobs[bad].err;
@@ -340,6 +349,7 @@ out:
 		ecr_layer_release(&pool.jobs[i].fx);
 	free(pool.jobs);
 	free(src);
+	free(digests);
 	ecr_budget_release(&pool.budget);
 	json_decref(layers);
 	json_decref(res);
@@ -397,7 +407,7 @@ static int walk(const char *root, const char *rel, struct ecr_layer_fx *fx, stru
 				rc = walk(root, sub, fx, budget, depth + 1, err);
 		} else if (S_ISREG(st.st_mode)) {
 			e = ecr_layer_add(fx, sub, ECR_NODE_FILE, NULL);
-			int row = e ? ecr_wanted_find(sub) : -1;
+			int row = e ? ecr_wanted_find(sub, (st.st_mode & 0111) != 0) : -1;
 			if (row >= 0)
 				rc = read_host_file(root, sub, row, budget, &fx->e[fx->n - 1].payload, err);
 		} else {

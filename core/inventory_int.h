@@ -17,6 +17,7 @@ struct ecr_view {
 	struct ecr_fstree tree;  /* the layers applied */
 	struct ecr_layer_fx **fx; /* the layers, by index */
 	int nlayers;             /* how many */
+	const char **digests;    /* per layer its blob digest (sourceLayerHash); NULL for a rootfs */
 	struct ecr_fetch *fetch; /* files reached through links whose bytes were not read */
 	size_t nfetch, afetch;   /* count, allocated */
 };

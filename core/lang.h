@@ -10,8 +10,9 @@
 
 /* caps: a metadata file bigger than these is not read (warning) */
 #define ECR_LANG_META_MAX (4u << 20)    /* METADATA, PKG-INFO, package.json */
-#define ECR_LANG_JAR_MAX (256u << 20)   /* an outer jar/war/ear file */
-#define ECR_LANG_NESTED_MAX (64u << 20) /* an archive inside one, read into memory */
+#define ECR_LANG_JAR_MAX (256u << 20)   /* an outer jar/war/ear file (streamed, never held) */
+#define ECR_LANG_NESTED_MAX (64u << 20) /* an archive inside one, read into memory (and
+					  * charged to the scan's budget, see hold) */
 #define ECR_LANG_ENTRY_MAX (1u << 20)   /* pom.properties, MANIFEST.MF inside an archive */
 #define ECR_LANG_JAR_DEPTH 3            /* a war holding a jar holding a jar; deeper: warning */
 #define ECR_LANG_MODINFO_MAX (1u << 20) /* Go build info strings */
@@ -31,7 +32,14 @@ struct ecr_langpkgs {
 	struct ecr_langpkg *v;
 	size_t n, alloc;
 	json_t *warnings; /* array of strings; created on the first warning */
+	/* asked before a parser holds n more bytes (a nested archive): nonzero refuses, and
+	 * the file is skipped with a warning; NULL: no limit but the parser's own caps */
+	int (*hold)(void *ud, size_t n);
+	void *hold_ud;    /* hold's argument */
 };
+
+/* A file's bytes in order: bytes read, 0 at the end, < 0 on error (*why set). */
+typedef long (*ecr_lang_read_fn)(void *ud, char *buf, size_t n, const char **why);
 
 const char *ecr_lang_manager(enum ecr_lang_kind k);   /* PYTHONPKG, NODEPKG, JAR, GOBINARY */
 const char *ecr_lang_ecosystem(enum ecr_lang_kind k); /* PyPI, npm, Maven, Go */
@@ -49,6 +57,10 @@ void ecr_lang_node(const char *path, const char *data, size_t n, struct ecr_lang
 /* Java: a jar/war/ear (zip); pom.properties at any depth, nested archives up to
  * ECR_LANG_JAR_DEPTH, MANIFEST.MF when no pom.properties names the archive itself. */
 void ecr_lang_java(const char *path, const char *data, size_t n, struct ecr_langpkgs *out);
+/* The same from a stream (a layer's tar entry), never holding the outer file: size
+ * (-1: unknown) and the bytes streamed are capped at ECR_LANG_JAR_MAX. */
+void ecr_lang_java_stream(const char *path, ecr_lang_read_fn read, void *ud, long long size,
+			  struct ecr_langpkgs *out);
 
 /* Go: an executable's build info, found while the file streams by (no seeking): the
  * ELF header and program headers come first, then the 16-aligned "\xff Go buildinf:"

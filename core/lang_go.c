@@ -186,6 +186,14 @@ int ecr_goscan_feed(struct ecr_goscan *g, const void *data, size_t n)
 		}
 		return g->state == 2;
 	}
+	/* past every writable segment: the header cannot come any more */
+	unsigned long long hi = 0;
+	for (int i = 0; i < g->nseg; i++)
+		hi = g->seg_hi[i] > hi ? g->seg_hi[i] : hi;
+	if (end >= hi) {
+		g->state = 2;
+		return 1;
+	}
 	/* keep the bytes from the last aligned position that could not be checked */
 	unsigned long long last = (end >= 13 ? (end - 13 + 15) & ~15ULL : 0);
 	if (last < start)

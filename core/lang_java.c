@@ -212,18 +212,11 @@ static int names_archive(const char *path, const char *artifact)
 	return !strncmp(base, artifact, l) && (base[l] == '.' || base[l] == '-');
 }
 
-static void walk(const char *path, const char *data, size_t n, int depth, struct ecr_langpkgs *out)
+static void walk(const char *path, const char *data, size_t n, int depth, struct ecr_langpkgs *out);
+
+/* The entries of an open zip: pom.properties, MANIFEST.MF, archives inside. */
+static void walk_archive(struct archive *a, const char *path, int depth, struct ecr_langpkgs *out)
 {
-	struct archive *a = archive_read_new();
-	if (!a)
-		return;
-	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
-		ecr_langpkgs_warn(out, "%s: not a readable zip archive (%s); skipped", path,
-				  archive_error_string(a) ? archive_error_string(a) : "unknown format");
-		archive_read_free(a);
-		return;
-	}
 	struct archive_entry *e;
 	char *mf = NULL;
 	size_t mflen = 0;
@@ -261,6 +254,11 @@ static void walk(const char *path, const char *data, size_t n, int depth, struct
 						  ECR_LANG_JAR_DEPTH);
 				continue;
 			}
+			if (out->hold && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
+			    archive_entry_size(e) <= ECR_LANG_NESTED_MAX && out->hold(out->hold_ud, (size_t)archive_entry_size(e))) {
+				ecr_langpkgs_warn(out, "%s: nested archive %s passes the scan's memory budget; skipped", path, name);
+				continue;
+			}
 			char *b = read_entry(a, e, ECR_LANG_NESTED_MAX, &len, &why);
 			if (!b) {
 				ecr_langpkgs_warn(out, "%s: nested archive %s %s (cap %u MiB); skipped", path, name, why,
@@ -283,7 +281,76 @@ static void walk(const char *path, const char *data, size_t n, int depth, struct
 	if (!own && mf)
 		manifest(mf, mflen, path, out);
 	free(mf);
+}
+
+static void walk(const char *path, const char *data, size_t n, int depth, struct ecr_langpkgs *out)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return;
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
+		ecr_langpkgs_warn(out, "%s: not a readable zip archive (%s); skipped", path,
+				  archive_error_string(a) ? archive_error_string(a) : "unknown format");
+		archive_read_free(a);
+		return;
+	}
+	walk_archive(a, path, depth, out);
 	archive_read_free(a);
+}
+
+/* The outer archive as a stream (a layer's tar entry): zip's local headers in file
+ * order, so the file itself is never held; only entries the walk keeps are. */
+struct stream {
+	ecr_lang_read_fn read;     /* the caller's reader */
+	void *ud;                  /* its argument */
+	unsigned long long seen;   /* bytes read so far */
+	char buf[64 * 1024];       /* the last chunk */
+};
+
+static la_ssize_t pull(struct archive *a, void *data, const void **out)
+{
+	struct stream *s = data;
+	const char *why = NULL;
+	long k = s->read(s->ud, s->buf, sizeof(s->buf), &why);
+	if (k < 0) {
+		archive_set_error(a, -1, "%s", why ? why : "read error");
+		return -1;
+	}
+	s->seen += (unsigned long long)k;
+	if (s->seen > ECR_LANG_JAR_MAX) {
+		archive_set_error(a, -1, "archive over %u MiB", ECR_LANG_JAR_MAX >> 20);
+		return -1;
+	}
+	*out = s->buf;
+	return k;
+}
+
+void ecr_lang_java_stream(const char *path, ecr_lang_read_fn read, void *ud, long long size,
+			  struct ecr_langpkgs *out)
+{
+	if (size > (long long)ECR_LANG_JAR_MAX) {
+		ecr_langpkgs_warn(out, "%s: archive over %u MiB not read; skipped", path, ECR_LANG_JAR_MAX >> 20);
+		return;
+	}
+	struct stream *s = malloc(sizeof(*s));
+	struct archive *a = s ? archive_read_new() : NULL;
+	if (!a) {
+		free(s);
+		ecr_langpkgs_warn(out, "%s: out of memory; skipped", path);
+		return;
+	}
+	s->read = read;
+	s->ud = ud;
+	s->seen = 0;
+	archive_read_support_format_zip_streamable(a);
+	if (archive_read_open(a, s, NULL, pull, NULL) != ARCHIVE_OK)
+		ecr_langpkgs_warn(out, "%s: not a readable zip archive (%s); skipped", path,
+				  archive_error_string(a) ? archive_error_string(a) : "unknown format");
+	else
+		walk_archive(a, path, 0, out);
+	archive_read_free(a);
+	free(s);
 }
 
 void ecr_lang_java(const char *path, const char *data, size_t n, struct ecr_langpkgs *out)

@@ -131,6 +131,11 @@ static long entry_bytes(void *ud, char *buf, size_t n, const char **why)
 	return (long)k;
 }
 
+static long long entry_size(struct archive_entry *ent)
+{
+	return archive_entry_size_is_set(ent) ? (long long)archive_entry_size(ent) : -1;
+}
+
 /* One open layer: the outer decompressor feeding the tar reader. */
 struct reader {
 	struct stream s;       /* decompressed, hashed */
@@ -256,9 +261,11 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *b
 			goto out;
 		}
 		e->ord = ord;
-		int row = e->type == ECR_NODE_FILE ? ecr_wanted_find(path) : -1;
+		/* Go build info is looked for in executables: the mode decides */
+		int row = e->type == ECR_NODE_FILE ? ecr_wanted_find(path, (archive_entry_mode(ent) & 0111) != 0) : -1;
 		free(path);
-		if (row >= 0 && (rc = ecr_payload_read(row, entry_bytes, rd.in, budget, what, e->path, &e->payload, err)))
+		if (row >= 0 && (rc = ecr_payload_read(row, entry_bytes, rd.in, entry_size(ent), budget, what, e->path,
+						       &e->payload, err)))
 			goto out;
 	}
 	if (r != ARCHIVE_EOF) {
@@ -309,7 +316,8 @@ int ecr_layer_fetch(const char *blob_path, const char *what, struct ecr_budget *
 			struct ecr_layer_entry *e = &fx->e[idx[k]];
 			if (e->ord != ord || e->payload)
 				continue;
-			if ((rc = ecr_payload_read(rows[k], entry_bytes, rd.in, budget, what, e->path, &e->payload, err)))
+			if ((rc = ecr_payload_read(rows[k], entry_bytes, rd.in, entry_size(ent), budget, what, e->path,
+						   &e->payload, err)))
 				goto out;
 			left--;
 			break;

@@ -61,6 +61,17 @@ static json_t *payload_json(const struct ecr_payload *p)
 	}
 	if (p->pkgs.skipped)
 		json_object_set_new(j, "s", json_pack("[i, o]", p->pkgs.skipped, enc(p->pkgs.skipped_why)));
+	if (p->lang.n) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < p->lang.n; i++) {
+			const struct ecr_langpkg *k = &p->lang.v[i];
+			json_array_append_new(a, json_pack("[i, o, o, o]", (int)k->kind, enc(k->name), enc(k->version),
+							   enc(k->path)));
+		}
+		json_object_set_new(j, "l", a);
+	}
+	if (p->lang.warnings)
+		json_object_set(j, "w", p->lang.warnings);
 	return j;
 }
 
@@ -113,6 +124,26 @@ static struct ecr_payload *payload_from_json(json_t *j)
 			return NULL;
 		}
 	}
+	json_array_foreach(json_object_get(j, "l"), i, k) {
+		json_int_t kind = json_integer_value(json_array_get(k, 0));
+		char *f[3];
+		for (int c = 0; c < 3; c++)
+			f[c] = dec(json_array_get(k, (size_t)c + 1));
+		int bad = kind < 0 || kind >= ECR_LANG_NONE || !f[0] || !f[1] || !f[2];
+		if (!bad) {
+			size_t before = p->lang.n;
+			ecr_langpkgs_add(&p->lang, (enum ecr_lang_kind)kind, f[0], f[1], f[2]);
+			bad = p->lang.n == before;
+		}
+		for (int c = 0; c < 3; c++)
+			free(f[c]);
+		if (bad) {
+			ecr_payload_free(p);
+			return NULL;
+		}
+	}
+	if (json_is_array(json_object_get(j, "w")))
+		p->lang.warnings = json_copy(json_object_get(j, "w"));
 	json_t *s = json_object_get(j, "s");
 	if (s) {
 		char *why = dec(json_array_get(s, 1));

@@ -10,7 +10,7 @@
 #include "ctx.h"
 #include "layer.h"
 
-#define ECR_SCANNER_VERSION "ecrlite-inventory-3" /* bump to invalidate every cache */
+#define ECR_SCANNER_VERSION "ecrlite-inventory-4" /* bump to invalidate every cache */
 
 /* A layer from the cache: 0 with *out filled, -1 when absent or unreadable. */
 int ecr_layercache_get(struct ecr_ctx *ctx, const char *blob, struct ecr_layer_fx *out);

@@ -17,7 +17,7 @@
 	X(archive_read_support_format_gnutar) X(archive_read_support_format_raw) \
 	X(archive_read_support_format_tar) X(archive_read_support_format_zip) X(archive_set_error) \
 	X(archive_read_open_memory) X(archive_read_support_format_zip_seekable) X(archive_entry_size) \
-	X(archive_entry_size_is_set)
+	X(archive_entry_size_is_set) X(archive_entry_mode) X(archive_read_support_format_zip_streamable)
 
 struct ecr_archive_api {
 #define ECR_ARCHIVE_MEMBER(name) __typeof__(&name) name; /* the library's own function */
@@ -55,6 +55,8 @@ const struct ecr_archive_api *ecr_archive_api(void);
 #define archive_read_support_format_zip_seekable (ecr_archive_api()->archive_read_support_format_zip_seekable)
 #define archive_entry_size (ecr_archive_api()->archive_entry_size)
 #define archive_entry_size_is_set (ecr_archive_api()->archive_entry_size_is_set)
+#define archive_entry_mode (ecr_archive_api()->archive_entry_mode)
+#define archive_read_support_format_zip_streamable (ecr_archive_api()->archive_read_support_format_zip_streamable)
 #endif
 
 #endif

@@ -201,10 +201,10 @@ static int store(struct ecr_ctx *ctx, long long id, const char *claim, const cha
 /* The image a claimed scan is about: its row id, digest and repository name. 0 when
  * the claim is gone. */
 static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, struct ecr_image_ref *ref,
-			 char *repo, size_t repo_n, struct ecr_err *err)
+			 char *repo, size_t repo_n, char *account, size_t account_n, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT i.id, i.digest, r.name FROM scan s JOIN image i ON i.id = s.image_id"
+		"SELECT i.id, i.digest, r.name, r.account FROM scan s JOIN image i ON i.id = s.image_id"
 		" JOIN repository r ON r.id = i.repo_id WHERE s.id = ? AND s.claim = ? AND s.status = 'IN_PROGRESS'", err);
 	int found = 0;
 	if (!st)
@@ -216,10 +216,21 @@ static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, s
 		ref->id = sqlite3_column_int64(st, 0);
 		snprintf(ref->digest, sizeof(ref->digest), "%s", (const char *)sqlite3_column_text(st, 1));
 		snprintf(repo, repo_n, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(account, account_n, "%s", (const char *)sqlite3_column_text(st, 3));
 		found = 1;
 	}
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* Basic scanning reads OS packages only; ENHANCED also language packages, so an image
+ * of those alone (a distroless or scratch Node or Go image) is supported there. */
+static int unsupported(struct ecr_ctx *ctx, const char *account, json_t *inv)
+{
+	int os = json_is_object(json_object_get(inv, "os")) || json_array_size(json_object_get(inv, "packages"));
+	if (ecr_scancfg_enhanced(ctx, account) && json_array_size(json_object_get(inv, "languagePackages")))
+		return 0;
+	return json_object_get(inv, "unsupported") || !os;
 }
 
 int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err)
@@ -228,11 +239,11 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	struct ecr_image_ref ref;
 	json_t *inv = NULL, *m = NULL, *pending = NULL;
 	const char *status;
-	char desc[1200], repo[260];
+	char desc[1200], repo[260], account[32];
 	int rc;
 	if (status_out)
 		*status_out = NULL;
-	if ((rc = claimed_image(ctx, id, claim, &ref, repo, sizeof(repo), err)) <= 0)
+	if ((rc = claimed_image(ctx, id, claim, &ref, repo, sizeof(repo), account, sizeof(account), err)) <= 0)
 		return rc;
 	/* the long part: no transaction is open, so writers never wait for it */
 	rc = ecr_inventory_read(ctx, ref.digest, 0, &pending, &inv, &why);
@@ -241,7 +252,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 		 * IN_PROGRESS forever */
 		status = "FAILED";
 		snprintf(desc, sizeof(desc), "%s", why.message);
-	} else if (json_object_get(inv, "unsupported")) {
+	} else if (unsupported(ctx, account, inv)) {
 		status = "UNSUPPORTED_IMAGE";
 		snprintf(desc, sizeof(desc), "%s", ECR_SCAN_UNSUPPORTED_TEXT);
 	} else if ((rc = ecr_match(ctx, inv, &m, &why))) {
@@ -249,7 +260,8 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 		snprintf(desc, sizeof(desc), "%s", why.message);
 	} else {
 		status = "COMPLETE";
-		if (json_is_true(json_object_get(m, "covered"))) {
+		/* without an OS only language packages were read (ENHANCED): nothing to cover */
+		if (json_is_true(json_object_get(m, "covered")) || !json_is_object(json_object_get(inv, "os"))) {
 			snprintf(desc, sizeof(desc), "%s", ECR_SCAN_OK_TEXT);
 		} else {
 			/* say so: an image no feed covers is not an image without findings */

@@ -1,4 +1,6 @@
-/* `ecrlite inventory [--region R] [--output text|json] REPOSITORY:TAG|REPOSITORY@sha256:…` */
+/* `ecrlite inventory [--region R] [--output text|json] REPOSITORY:TAG|REPOSITORY@sha256:…`
+ * Text: OS packages as NAME VERSION SOURCE SOURCE-VERSION ARCH FORMAT, then language
+ * packages as NAME VERSION PACKAGE-MANAGER FILE-PATH (tab-separated). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +133,11 @@ int cli_inventory(int argc, char **argv)
 		       json_string_value(json_object_get(p, "version")), json_string_value(json_object_get(p, "sourceName")),
 		       json_string_value(json_object_get(p, "sourceVersion")), json_string_value(json_object_get(p, "arch")),
 		       json_string_value(json_object_get(p, "format")));
+	/* language packages: their own columns, as they have no source or arch */
+	json_array_foreach(json_object_get(resp, "languagePackages"), i, p)
+		printf("%s\t%s\t%s\t%s\n", json_string_value(json_object_get(p, "name")),
+		       json_string_value(json_object_get(p, "version")), json_string_value(json_object_get(p, "packageManager")),
+		       json_string_value(json_object_get(p, "filePath")));
 out:
 	json_decref(req);
 	json_decref(resp);
