@@ -68,7 +68,13 @@ $(BUILD)/%.o: %.c
 	@[ -n "$(Q)" ] && echo "  CC $<" || true
 	$(Q)$(CC) $(REQ_CFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
 
+# Statements are kept per connection (core/stmtcache.c): a raw finalize or close of a
+# state connection would free a kept statement twice. Only the files that open their
+# own in-memory databases may call SQLite's directly.
+STMT_RAW_OK = core/stmtcache.c core/fstree.c core/pkg_rpm.c
 $(BUILD)/libecr.a: $(CORE_OBJ)
+	@bad=$$(grep -ln 'sqlite3_finalize(\|sqlite3_close(' $(filter-out $(STMT_RAW_OK),$(wildcard core/*.c tests/unit/*.c))); \
+	 [ -z "$$bad" ] || { echo "use ecr_state_done/ecr_state_close, not sqlite3_finalize/sqlite3_close, in: $$bad"; exit 1; }
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(FRONT_OBJ) $(BUILD)/libecr.a frontends/lua/lua-exports.list

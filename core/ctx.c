@@ -123,7 +123,7 @@ void ecr_ctx_free(struct ecr_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	sqlite3_close(ctx->db);
+	ecr_state_close(ctx->db);
 	json_decref(ctx->events);
 	json_decref(ctx->notices);
 	json_decref(ctx->scan_pending);

@@ -74,7 +74,7 @@ static char *os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vu
 			}
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (best && !strchr(best, ':')) {
 		char *e = malloc(strlen(best) + 3);
 		if (e)
@@ -138,7 +138,7 @@ static json_t *resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const str
 		sqlite3_bind_int64(st, 1, ref->id);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			json_object_set_new(img, "pushedAt", json_real(sqlite3_column_double(st, 0)));
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY tag", NULL);
 	if (st) {
@@ -146,7 +146,7 @@ static json_t *resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const str
 		while (sqlite3_step(st) == SQLITE_ROW)
 			json_array_append_new(json_object_get(img, "imageTags"),
 					      json_string((const char *)sqlite3_column_text(st, 0)));
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	return json_pack("{s:{s:o}, s:s, s:s}", "details", "awsEcrContainerImage", img, "id", id, "type",
 			 "AWS_ECR_CONTAINER_IMAGE");
@@ -308,7 +308,7 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	/* an image of a repository no rule covers is not scanned at all */
 	if (!strcmp(freq, "MANUAL") || sqlite3_step(st) != SQLITE_ROW) {
 		char text[1024];
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		ecr_image_id_text(iid, text, sizeof(text));
 		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
 				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
@@ -319,7 +319,7 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	snprintf(desc, sizeof(desc), "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
 	double completed = sqlite3_column_double(st, 2), pushed = sqlite3_column_double(st, 3);
 	double first = sqlite3_column_type(st, 4) == SQLITE_NULL ? completed : sqlite3_column_double(st, 4);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	json_t *idj = json_pack("{s:s}", "imageDigest", ref->digest);
 	if (ref->tag[0])
 		json_object_set_new(idj, "imageTag", json_string(ref->tag));
@@ -376,7 +376,7 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	if (st) {
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 			su = sqlite3_column_double(st, 0);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	if (su >= 0)
 		json_object_set_new(isf, "vulnerabilitySourceUpdatedAt", json_real(su));

@@ -26,7 +26,7 @@ static int blob_known(struct ecr_ctx *ctx, long long repo_id, const char *digest
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	ok = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return ok;
 }
 
@@ -43,7 +43,7 @@ static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *diges
 	ok = sqlite3_step(st) == SQLITE_ROW;
 	if (ok && size)
 		*size += sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return ok;
 }
 
@@ -51,7 +51,7 @@ static int step_done(struct ecr_ctx *ctx, sqlite3_stmt *st, struct ecr_err *err)
 {
 	int rc = sqlite3_step(st);
 	rc = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -203,7 +203,7 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 	sqlite3_bind_text(st, 2, out->digest, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		out->id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!out->id) {
 		st = ecr_state_prepare(ctx->db, "INSERT INTO image(repo_id, digest, pushed_at) VALUES(?, ?, ?)", err);
 		if (!st)
@@ -225,7 +225,7 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
 	long long holder = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (holder == out->id)
 		return 0;
 	if (holder && !strcmp(r->mutability, "IMMUTABLE"))
@@ -275,7 +275,7 @@ int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *id,
 		out->id = sqlite3_column_int64(st, 0);
 		snprintf(out->digest, sizeof(out->digest), "%s", sqlite3_column_text(st, 1));
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!out->id || (d && strcmp(d, out->digest))) {
 		ecr_image_id_text(id, text, sizeof(text));
 		return ecr_err_set(err, ECR_E_IMAGE_NOT_FOUND,
@@ -304,7 +304,7 @@ json_t *ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long lon
 		sqlite3_bind_int64(tt, 1, image_id);
 		while (sqlite3_step(tt) == SQLITE_ROW)
 			json_array_append_new(tags, json_string((const char *)sqlite3_column_text(tt, 0)));
-		sqlite3_finalize(tt);
+		ecr_state_done(tt);
 		if (json_array_size(tags))
 			json_object_set_new(d, "imageTags", tags);
 		else
@@ -318,7 +318,7 @@ json_t *ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long lon
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			json_object_set_new(d, "lastRecordedPullTime", json_real(sqlite3_column_double(st, 2)));
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return d;
 }
 
@@ -346,7 +346,7 @@ int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char
 		if (strcmp(p, ECR_PLATFORM_UNKNOWN) && *p && used + strlen(p) + 3 < sizeof(have))
 			used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s", used ? ", " : "", p);
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!nrefs) {
 		snprintf(out, ECR_DIGEST_LEN + 1, "%s", digest);
 		return 0;

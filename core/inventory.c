@@ -245,7 +245,7 @@ static int check_diff_ids(struct ecr_ctx *ctx, const char *digest, struct pool *
 		}
 		json_decref(cfg);
 	}
-	sqlite3_finalize(cs);
+	ecr_state_done(cs);
 	return rc;
 }
 
@@ -278,7 +278,7 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 	layers = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(layers, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	pool.n = (int)json_array_size(layers);
 	pool.jobs = calloc((size_t)pool.n + 1, sizeof(*pool.jobs));
 	src = calloc((size_t)pool.n + 1, sizeof(*src));

@@ -207,7 +207,7 @@ static json_t *get(struct ecr_ctx *ctx, const char *sql, const char *key)
 	sqlite3_bind_text(st, 2, ECR_SCANNER_VERSION, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		j = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return j;
 }
 
@@ -238,7 +238,7 @@ static void put(struct ecr_ctx *ctx, const char *sql, const char *key, const cha
 			sqlite3_bind_text(st, 4, extra, -1, SQLITE_STATIC);
 		sqlite3_step(st);
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	free(text);
 }
 

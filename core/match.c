@@ -144,7 +144,7 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 		}
 		sqlite3_bind_text(st, 1, json_string_value(k), -1, SQLITE_STATIC);
 		covered |= sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		snprintf(inlist + strlen(inlist), sizeof(inlist) - strlen(inlist), "%s?%zu", i ? ", " : "", i + 2);
 	}
 	if (json_array_size(keys)) {
@@ -276,13 +276,13 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 	if (up) {
 		if (sqlite3_step(up) == SQLITE_ROW && sqlite3_column_type(up, 0) != SQLITE_NULL)
 			updated = sqlite3_column_double(up, 0);
-		sqlite3_finalize(up);
+		ecr_state_done(up);
 	}
 	*out = json_pack("{s:O, s:o, s:o, s:b, s:O}", "findings", findings, "counts", ordered, "sourceUpdatedAt",
 			 updated >= 0 ? json_real(updated) : json_null(), "covered", covered, "ecosystems", keys);
 out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(cv);
+	ecr_state_done(q);
+	ecr_state_done(cv);
 	json_decref(keys);
 	json_decref(found);
 	json_decref(findings);

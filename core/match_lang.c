@@ -117,7 +117,7 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 		}
 		free(norm);
 	}
-	sqlite3_finalize(q);
+	ecr_state_done(q);
 	size_t n = json_object_size(found), k = 0;
 	json_t **v = malloc((n + 1) * sizeof(*v));
 	const char *key;
@@ -158,7 +158,7 @@ json_t *ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln)
 		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			add_score(list, (const char *)sqlite3_column_text(st, 0), "OSV");
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	st = ecr_state_prepare(ctx->db, "SELECT cvss3_vector, cvss2_vector FROM cve_info WHERE vuln_id = ?", &err);
 	if (st) {
@@ -167,7 +167,7 @@ json_t *ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln)
 			add_score(list, (const char *)sqlite3_column_text(st, 0), "NVD");
 			add_score(list, (const char *)sqlite3_column_text(st, 1), "NVD");
 		}
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	return list;
 }

@@ -56,7 +56,7 @@ json_t *ecr_onpush_scan(struct ecr_ctx *ctx, const struct ecr_repo *r, const str
 			snprintf(kids[nkids].digest, sizeof(kids[nkids].digest), "%s", sqlite3_column_text(st, 2));
 			nkids++;
 		}
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	if (own_txn)
 		ecr_state_rollback(ctx->db);

@@ -90,7 +90,7 @@ int op_list_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_er
 						    (const char *)sqlite3_column_text(st, 1)));
 		n++;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	*out = json_pack("{s:o}", "imageIds", ids);
 	page_end(ctx, "ListImages", scope, *out, offset + n, more);
 	return 0;
@@ -144,7 +144,7 @@ int op_describe_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 		json_array_append_new(details, ecr_image_detail(ctx, &r, sqlite3_column_int64(st, 0)));
 		n++;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	*out = json_pack("{s:o}", "imageDetails", details);
 	page_end(ctx, "DescribeImages", scope, *out, offset + n, more);
 	return 0;
@@ -219,11 +219,11 @@ int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 					sqlite3_bind_double(u, 1, ecr_ctx_now(ctx));
 					sqlite3_bind_int64(u, 2, ref.id);
 					sqlite3_step(u);
-					sqlite3_finalize(u);
+					ecr_state_done(u);
 				}
 			}
 		}
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	*out = json_pack("{s:o, s:o}", "images", images, "failures", failures);
 	return 0;
@@ -238,7 +238,7 @@ static int exec_id(struct ecr_ctx *ctx, const char *sql, long long a, const char
 	if (b)
 		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -283,7 +283,7 @@ int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct
 				json_array_append_new(deleted, image_id(ref.digest, (const char *)sqlite3_column_text(st, 0)));
 				any = 1;
 			}
-			sqlite3_finalize(st);
+			ecr_state_done(st);
 			if (!any)
 				json_array_append_new(deleted, image_id(ref.digest, NULL));
 			rc = exec_id(ctx, "DELETE FROM image WHERE id = ?", ref.id, NULL, err);

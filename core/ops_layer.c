@@ -132,7 +132,7 @@ static int repo_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest,
 			m = (const char *)sqlite3_column_text(st, 2);
 		snprintf(mt, mtn, "%s", m ? m : "");
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return ok;
 }
 
@@ -190,7 +190,7 @@ int op_get_download_url_for_layer(struct ecr_ctx *ctx, json_t *req, json_t **out
 	sqlite3_bind_int64(st, 1, r.id);
 	sqlite3_bind_text(st, 2, dg, -1, SQLITE_STATIC);
 	int used = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!used)
 		return ecr_err_set(err, ECR_E_LAYER_INACCESSIBLE,
 				   "The specified layer is not available because it is not associated with an image. Unassociated image layers may be cleaned up at any time.");

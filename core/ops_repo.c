@@ -46,7 +46,7 @@ static int put_tags(struct ecr_ctx *ctx, long long id, json_t *tags, struct ecr_
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (rc)
 		return rc;
 	st = ecr_state_prepare(ctx->db, "SELECT count(*) FROM repository_tag WHERE repo_id = ?", err);
@@ -55,7 +55,7 @@ static int put_tags(struct ecr_ctx *ctx, long long id, json_t *tags, struct ecr_
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > MAX_TAGS)
 		rc = ecr_err_set(err, ECR_E_TOO_MANY_TAGS, "The repository can have at most %d tags", MAX_TAGS);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -87,7 +87,7 @@ int op_create_repository(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 	if (kms)
 		sqlite3_bind_text(st, 8, kms, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (rc == SQLITE_CONSTRAINT)
 		return ecr_err_set(err, ECR_E_REPOSITORY_ALREADY_EXISTS,
 				   "The repository with name '%s' already exists in the registry with id '%s'", name, account);
@@ -160,7 +160,7 @@ int op_describe_repositories(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 		n++;
 	}
 	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (rc) {
 		json_decref(list);
 		return rc;
@@ -185,7 +185,7 @@ int op_delete_repository(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 		return ECR_E_INTERNAL;
 	sqlite3_bind_int64(st, 1, r.id);
 	int images = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (images && !json_is_true(json_object_get(req, "force")))
 		return ecr_err_set(err, ECR_E_REPOSITORY_NOT_EMPTY,
 				   "The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images",
@@ -197,7 +197,7 @@ int op_delete_repository(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 		return ECR_E_INTERNAL;
 	sqlite3_bind_int64(st, 1, r.id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -214,7 +214,7 @@ static int set_column(struct ecr_ctx *ctx, long long id, const char *sql, const 
 		sqlite3_bind_int(st, 1, num);
 	sqlite3_bind_int64(st, 2, id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -283,7 +283,7 @@ int op_untag_resource(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!rc)
 		*out = json_object();
 	return rc;
@@ -303,7 +303,7 @@ int op_list_tags_for_resource(struct ecr_ctx *ctx, json_t *req, json_t **out, st
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(tags, json_pack("{s:s, s:s}", "Key", sqlite3_column_text(st, 0),
 						      "Value", sqlite3_column_text(st, 1)));
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	*out = json_pack("{s:o}", "tags", tags);
 	return 0;
 }

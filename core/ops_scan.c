@@ -62,7 +62,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	sqlite3_bind_int64(st, 1, ref.id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		char text[1024];
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		ecr_image_id_text(id, text, sizeof(text));
 		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
 				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
@@ -84,7 +84,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 		json_t *counts = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
 		json_object_set_new(isf, "findingSeverityCounts", counts ? counts : json_object());
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!complete) {
 		*out = resp;
 		return 0;
@@ -131,7 +131,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 		last = sqlite3_column_int64(st, 0);
 		n++;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	json_object_set_new(isf, "findings", findings);
 	json_object_set_new(resp, "imageScanFindings", isf);
 	if (more) {

@@ -20,7 +20,7 @@ json_t *ecr_scancfg_registry(struct ecr_ctx *ctx, const char *account)
 			cfg = json_pack("{s:s, s:o}", "scanType", sqlite3_column_text(st, 0), "rules",
 					rules ? rules : json_array());
 		}
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	return cfg ? cfg : json_pack("{s:s, s:[]}", "scanType", "BASIC", "rules");
 }
@@ -130,7 +130,7 @@ int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, jso
 		sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	free(text);
 	if (!rc)

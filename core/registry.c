@@ -42,7 +42,7 @@ int ecr_registry_blob(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 		*size = sqlite3_column_int64(st, 0);
 		found = 1;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!found)
 		return ecr_err_set(err, ECR_E_LAYERS_NOT_FOUND, "blob %s is not in the repository with name '%s'", digest, r->name);
 	ecr_blob_path(ctx, digest, path, pathn);
@@ -112,7 +112,7 @@ int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 		image_id = sqlite3_column_int64(st, 3);
 		stale = sqlite3_column_double(st, 4) < ecr_ctx_now(ctx) - PULL_RECORD_SECONDS;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!image_id)
 		return ecr_err_set(err, ECR_E_IMAGE_NOT_FOUND,
 				   "The image with imageId {%s:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
@@ -125,7 +125,7 @@ int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 			sqlite3_bind_double(st, 1, ecr_ctx_now(ctx));
 			sqlite3_bind_int64(st, 2, image_id);
 			sqlite3_step(st);
-			sqlite3_finalize(st);
+			ecr_state_done(st);
 		}
 		/* a pull that cannot record its time is still a pull */
 		end(ctx, 0, NULL);
@@ -158,7 +158,7 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 			sqlite3_bind_text(st, 1, ref.digest, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) == SQLITE_ROW)
 				snprintf(subject_out, ECR_DIGEST_LEN + 1, "%s", sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
+			ecr_state_done(st);
 		}
 	}
 	if ((rc = end(ctx, rc, err)))
@@ -209,7 +209,7 @@ int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 		}
 		json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	*tags_out = tags;
 	return 0;
 }
@@ -240,7 +240,7 @@ json_t *ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, co
 			json_decref(body);
 			json_array_append_new(mans, d);
 		}
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	return json_pack("{s:i, s:s, s:o}", "schemaVersion", 2, "mediaType", ECR_MT_OCI_INDEX, "manifests", mans);
 }
@@ -264,6 +264,6 @@ json_t *ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const cha
 		}
 		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return names;
 }

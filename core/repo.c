@@ -39,7 +39,7 @@ int ecr_repo_load_name(struct ecr_ctx *ctx, const char *account, const char *nam
 	} else {
 		rc = ecr_state_fail(ctx->db, err);
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 

@@ -21,7 +21,7 @@ int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
 	    ecr_ctx_now(ctx) - sqlite3_column_double(st, 0) < ECR_SCAN_QUOTA_SECONDS)
 		rc = ecr_err_set(err, ECR_E_LIMIT_EXCEEDED, "The scan quota per image has been exceeded. Wait and try again.");
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -47,7 +47,7 @@ int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, struc
 	sqlite3_bind_int(st, 6, inl);
 	sqlite3_bind_int(st, 7, !inl);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (rc)
 		return rc;
 	if (inl)
@@ -125,7 +125,7 @@ static json_t *image_tags(struct ecr_ctx *ctx, long long image_id)
 	sqlite3_bind_int64(st, 1, image_id);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return tags;
 }
 
@@ -155,7 +155,7 @@ static int store_findings(struct ecr_ctx *ctx, long long id, json_t *m, struct e
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -186,7 +186,7 @@ static int store(struct ecr_ctx *ctx, long long id, const char *claim, const cha
 	sqlite3_bind_int64(st, 6, id);
 	sqlite3_bind_text(st, 7, claim, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	free(counts);
 	if (rc)
 		return rc;
@@ -219,7 +219,7 @@ static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, s
 		snprintf(account, account_n, "%s", (const char *)sqlite3_column_text(st, 3));
 		found = 1;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return found;
 }
 
@@ -319,7 +319,7 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 		complete = !strcmp((const char *)sqlite3_column_text(st, 0), "COMPLETE");
 		started = sqlite3_column_double(st, 1);
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (started < 0 || !complete)
 		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
 				   "%s image %s in repository '%s' has no completed scan to match again: start one (StartImageScan)",
@@ -357,7 +357,7 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	sqlite3_bind_text(st, 6, counts ? counts : "{}", -1, SQLITE_TRANSIENT);
 	free(counts);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (rc || (rc = store_findings(ctx, sqlite3_last_insert_rowid(ctx->db), m, err)))
 		goto out;
 	json_t *tags = image_tags(ctx, ref->id);

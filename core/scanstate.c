@@ -23,5 +23,5 @@ void ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detai
 			json_object_set_new(detail, "imageScanFindingsSummary", sum);
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 }

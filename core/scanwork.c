@@ -101,7 +101,7 @@ static int find_dead(struct ecr_ctx *ctx, struct dead *out, int max, struct ecr_
 		snprintf(out[n].owner, sizeof(out[n].owner), "%s", w ? w : "");
 		n++;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return n;
 }
 
@@ -141,7 +141,7 @@ static int settle(struct ecr_ctx *ctx, const struct dead *d, int n, int take_up,
 			changed = ecr_state_fail(ctx->db, err);
 		else
 			changed += sqlite3_changes(ctx->db);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	return changed;
 }
@@ -177,7 +177,7 @@ static int claim_one(struct ecr_ctx *ctx, long long *id, char claim[40], struct 
 	if (!st)
 		return ECR_E_INTERNAL;
 	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!found)
 		return 0; /* read outside a transaction: idle workers take no write lock */
 	if ((rc = ecr_state_begin(ctx->db, 1, err)))
@@ -191,7 +191,7 @@ static int claim_one(struct ecr_ctx *ctx, long long *id, char claim[40], struct 
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (found) {
 		char owner[128];
 		ecr_scanwork_owner(owner, sizeof(owner));
@@ -207,7 +207,7 @@ static int claim_one(struct ecr_ctx *ctx, long long *id, char claim[40], struct 
 		sqlite3_bind_double(st, 3, ecr_ctx_now(ctx) + ECR_SCAN_LEASE_SECONDS);
 		sqlite3_bind_int64(st, 4, *id);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		if (rc) {
 			ecr_state_rollback(ctx->db);
 			return rc;

@@ -122,16 +122,6 @@ int ecr_state_exec(sqlite3 *db, const char *sql, struct ecr_err *err)
 	return 0;
 }
 
-sqlite3_stmt *ecr_state_prepare(sqlite3 *db, const char *sql, struct ecr_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		ecr_state_fail(db, err);
-		return NULL;
-	}
-	return st;
-}
-
 int ecr_state_begin(sqlite3 *db, int write, struct ecr_err *err)
 {
 	return ecr_state_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
@@ -157,7 +147,7 @@ char *ecr_state_meta_get(sqlite3 *db, const char *key)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return v;
 }
 
@@ -170,7 +160,7 @@ int ecr_state_meta_set(sqlite3 *db, const char *key, const char *value, struct e
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -182,11 +172,11 @@ static int user_version(sqlite3 *db, int *out, struct ecr_err *err)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		rc = ecr_state_fail(db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		return rc;
 	}
 	*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return 0;
 }
 
@@ -241,7 +231,7 @@ static int open_readonly(sqlite3 **db, const char *path, struct ecr_err *err)
 	char uri[PATH_MAX + 64];
 	int rc = 0;
 	for (size_t i = 0; i < 2; i++) {
-		sqlite3_close(*db);
+		ecr_state_close(*db);
 		*db = NULL;
 		ecr_err_clear(err);
 		/* file:PATH?mode=…, with the characters a URI gives meaning to escaped */
@@ -260,7 +250,7 @@ static int open_readonly(sqlite3 **db, const char *path, struct ecr_err *err)
 		if (sqlite3_errcode(*db) != SQLITE_CANTOPEN && sqlite3_errcode(*db) != SQLITE_READONLY)
 			break; /* corrupt, or an old schema: immutable would not help */
 	}
-	sqlite3_close(*db);
+	ecr_state_close(*db);
 	*db = NULL;
 	return rc == ECR_E_INTERNAL ? (err ? (err->code = ECR_E_STATE) : ECR_E_STATE) : rc;
 }
@@ -279,7 +269,7 @@ int ecr_state_open(sqlite3 **out, const char *path, int readonly, struct ecr_err
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		rc = ecr_err_set(err, ECR_E_STATE, "cannot open state database '%s': %s", path,
 				 db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
+		ecr_state_close(db);
 		return rc;
 	}
 	sqlite3_busy_timeout(db, 10000);
@@ -289,7 +279,7 @@ int ecr_state_open(sqlite3 **out, const char *path, int readonly, struct ecr_err
 	    (rc = migrate(db, err))) {
 		if (rc == ECR_E_INTERNAL)
 			rc = err ? (err->code = ECR_E_STATE) : ECR_E_STATE;
-		sqlite3_close(db);
+		ecr_state_close(db);
 		return rc;
 	}
 	*out = db;

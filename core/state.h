@@ -1,5 +1,7 @@
 /* SQLite state: open (WAL, busy timeout), schema migrations, transactions, and small
- * statement helpers. Statements prepared here are finalized by their callers. */
+ * statement helpers. A statement from ecr_state_prepare is given back with
+ * ecr_state_done, never sqlite3_finalize: core/stmtcache.c keeps it for the next
+ * prepare of the same SQL on the same connection (the Makefile checks this). */
 #ifndef ECR_STATE_H
 #define ECR_STATE_H
 #include <sqlite3.h>
@@ -12,8 +14,14 @@ int ecr_state_open(sqlite3 **out, const char *path, int readonly, struct ecr_err
 int ecr_state_begin(sqlite3 *db, int write, struct ecr_err *err);
 int ecr_state_commit(sqlite3 *db, struct ecr_err *err);
 void ecr_state_rollback(sqlite3 *db);
-/* Prepares sql; on failure fills err (ServerException) and returns NULL. */
+/* Prepares sql, or hands out this connection's kept statement for it; on failure fills
+ * err (ServerException) and returns NULL. */
 sqlite3_stmt *ecr_state_prepare(sqlite3 *db, const char *sql, struct ecr_err *err);
+/* Gives a statement back: reset and kept when it came from the cache, else finalized.
+ * NULL is a no-op, as for sqlite3_finalize. */
+void ecr_state_done(sqlite3_stmt *st);
+/* Finalizes the connection's kept statements, then closes it. NULL is a no-op. */
+void ecr_state_close(sqlite3 *db);
 /* Fills err from the connection's last error and returns ECR_E_INTERNAL. */
 int ecr_state_fail(sqlite3 *db, struct ecr_err *err);
 /* Runs sql (one or more statements, no results, nothing bound). */

@@ -74,7 +74,7 @@ static int load(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *id, s
 			s->have_sha = 1;
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!found)
 		return not_found(r, id, err);
 	if (!s->have_sha)
@@ -97,10 +97,10 @@ int ecr_upload_gc(struct ecr_ctx *ctx, struct ecr_err *err)
 	if (sqlite3_errcode(ctx->db) != SQLITE_DONE && sqlite3_errcode(ctx->db) != SQLITE_ROW &&
 	    sqlite3_errcode(ctx->db) != SQLITE_OK) {
 		int rc = ecr_state_fail(ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		return rc;
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	/* files a crash left without their row (created, then killed before the insert) */
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s/tmp", ctx->home);
@@ -119,7 +119,7 @@ int ecr_upload_gc(struct ecr_ctx *ctx, struct ecr_err *err)
 		sqlite3_bind_text(q, 1, e->d_name + 7, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_ROW)
 			unlink(path);
-		sqlite3_finalize(q);
+		ecr_state_done(q);
 	}
 	if (d)
 		closedir(d);
@@ -137,7 +137,7 @@ int ecr_upload_create(struct ecr_ctx *ctx, const struct ecr_repo *r, char id[ECR
 	if (!st)
 		return ECR_E_INTERNAL;
 	long long open_n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (open_n >= ECR_UPLOAD_MAX_OPEN)
 		return ecr_err_set(err, ECR_E_LIMIT_EXCEEDED,
 				   "The operation did not succeed because it would have exceeded a service limit for your account: at most %d layer uploads may be open at once",
@@ -160,7 +160,7 @@ int ecr_upload_create(struct ecr_ctx *ctx, const struct ecr_repo *r, char id[ECR
 	sqlite3_bind_double(st, 3, ecr_ctx_now(ctx));
 	sqlite3_bind_double(st, 4, ecr_ctx_now(ctx));
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (rc)
 		unlink(path);
 	return rc;
@@ -303,7 +303,7 @@ int ecr_upload_close(struct ecr_ctx *ctx, struct ecr_upload_writer *w, int own_t
 		sqlite3_bind_text(st, 7, w->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 8, w->start);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		if (!rc && !sqlite3_changes(ctx->db))
 			rc = ecr_err_set(err, ECR_E_UPLOAD_NOT_FOUND, "The upload with id '%s' was completed or removed meanwhile", w->id);
 	}
@@ -346,7 +346,7 @@ int ecr_upload_cancel(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!rc && !sqlite3_changes(ctx->db))
 		rc = not_found(r, id, err);
 	if (rc || (rc = ecr_state_commit(ctx->db, err))) {
@@ -367,7 +367,7 @@ static int repo_has_blob(struct ecr_ctx *ctx, long long repo_id, const char *dig
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	ok = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return ok;
 }
 
@@ -423,13 +423,13 @@ int ecr_upload_finish(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, s.size);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (!rc)
 		rc = ecr_image_link_blob(ctx, r->id, digest, err);
 	if (!rc && (st = ecr_state_prepare(ctx->db, "DELETE FROM upload WHERE id = ?", err))) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	} else if (!rc) {
 		rc = ECR_E_INTERNAL;
 	}

@@ -78,7 +78,7 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 		sqlite3_bind_double(st, 1, when);
 		sqlite3_bind_int64(st, 2, *id);
 		sqlite3_step(st);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		return 0;
 	}
 	/* first time in this import: an older copy of a whole-feed source goes */
@@ -98,11 +98,11 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 	sqlite3_bind_int(st, 6, replace);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		int rc = ecr_state_fail(f->ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 		return rc;
 	}
 	*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (replace) {
 		char sql[160];
 		snprintf(sql, sizeof(sql), "DELETE FROM advisory WHERE source_id = %lld; DELETE FROM cve_info WHERE source_id = %lld", *id, *id);
@@ -129,7 +129,7 @@ int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
-		sqlite3_finalize(st);
+		ecr_state_done(st);
 	}
 	return rc;
 }
@@ -144,7 +144,7 @@ int feed_cvss(struct feed *f, long long source, const char *vuln, const char *ve
 	sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, vector, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -157,7 +157,7 @@ int feed_forget_package(struct feed *f, long long id, const char *eco, const cha
 	sqlite3_bind_text(st, 2, eco, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, pkg, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -378,7 +378,7 @@ static long long count_rows(struct feed *f, const char *sql, long long id)
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return n;
 }
 
@@ -400,7 +400,7 @@ static int unchanged(struct feed *f, const char *path, const char *digest, int *
 		rows = sqlite3_column_int64(st, 1);
 		sources = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	if (id && rows > 0 && json_is_array(sources) &&
 	    count_rows(f, "SELECT count(*) FROM advisory WHERE file_id = ?", id) +
 	    count_rows(f, "SELECT count(*) FROM cve_info WHERE file_id = ?", id) == rows) {
@@ -435,7 +435,7 @@ static int file_begin(struct feed *f, const char *digest, struct ecr_err *err)
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : ecr_state_fail(f->ctx->db, err);
 	if (!rc)
 		f->file_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	f->file_sources = json_array();
 	return rc;
 }
@@ -452,7 +452,7 @@ static int file_end(struct feed *f, long long rows, struct ecr_err *err)
 	sqlite3_bind_text(st, 2, src ? src : "[]", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, f->file_id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	free(src);
 	return rc;
 }
@@ -531,11 +531,11 @@ static int record_files(struct feed *f, struct ecr_err *err)
 		ecr_buf_release(&b);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			int rc = ecr_state_fail(f->ctx->db, err);
-			sqlite3_finalize(st);
+			ecr_state_done(st);
 			return rc;
 		}
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return 0;
 }
 
@@ -570,8 +570,8 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 		goto fail;
 	if ((rc = record_files(&f, err)))
 		goto fail;
-	sqlite3_finalize(f.adv);
-	sqlite3_finalize(f.cve);
+	ecr_state_done(f.adv);
+	ecr_state_done(f.cve);
 	f.adv = f.cve = NULL;
 	if ((rc = ecr_state_commit(ctx->db, err)))
 		goto fail;
@@ -585,8 +585,8 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 	goto out;
 fail:
 	json_decref(f.file_sources);
-	sqlite3_finalize(f.adv);
-	sqlite3_finalize(f.cve);
+	ecr_state_done(f.adv);
+	ecr_state_done(f.cve);
 	ecr_state_rollback(ctx->db);
 out:
 	json_decref(f.touched);
@@ -616,7 +616,7 @@ int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err)
 						      "importedAt", sqlite3_column_double(st, 4),
 						      "updatedAt", sqlite3_column_double(st, 5)));
 	}
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	*out = json_pack("{s:o}", "sources", list);
 	return 0;
 }

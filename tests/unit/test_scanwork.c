@@ -166,7 +166,7 @@ void test_scanwork_threads(void)
 	}
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT count(*), sum(attempts) FROM scan", NULL);
 	CHECK(st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 5 && sqlite3_column_int(st, 1) == 5);
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	ecr_ctx_free(ctx);
 	cleanup(dir);
 }
@@ -198,7 +198,7 @@ static const char *description(struct ecr_ctx *ctx, char *out, size_t n)
 	out[0] = '\0';
 	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	ecr_state_done(st);
 	return out;
 }
 
