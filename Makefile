@@ -63,10 +63,24 @@ all: deps-check $(BIN) $(LINKS:%=$(BUILD)/bin/%)
 deps-check:
 	@pkg-config --exists $(PKGS) || { echo "missing build dependencies: run scripts/setup-debian.sh (as root)"; exit 1; }
 
+# core/ is a library behind core/include/ (its public headers; libgit2's include/ vs
+# src/). Frontends are compiled with that folder alone, and their dependency file is
+# read back: a frontend that reaches any other core header, by any path, fails the
+# build. The core and the tests reach the private headers by their own paths.
+CORE_INC = -Icore/include
+PRIVATE_HDR = (^|/)core/[^/]+\.h$$
+
+$(BUILD)/frontends/%.o: frontends/%.c
+	@mkdir -p $(dir $@)
+	@[ -n "$(Q)" ] && echo "  CC $<" || true
+	$(Q)$(CC) $(REQ_CFLAGS) $(CFLAGS) $(SAN) $(WARN) $(CORE_INC) $(PKG_CFLAGS) -c $< -o $@
+	$(Q)p=$$(tr ' \\' '\n\n' < $(@:.o=.d) | grep -E '$(PRIVATE_HDR)' | sort -u | tr '\n' ' '); \
+	if [ -n "$$p" ]; then echo "$<: includes private core headers $$p(frontends include only core/include/)" >&2; rm -f $@; exit 1; fi
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ -n "$(Q)" ] && echo "  CC $<" || true
-	$(Q)$(CC) $(REQ_CFLAGS) $(CFLAGS) $(SAN) $(WARN) $(PKG_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(REQ_CFLAGS) $(CFLAGS) $(SAN) $(WARN) $(CORE_INC) $(PKG_CFLAGS) -c $< -o $@
 
 # Statements are kept per connection (core/stmtcache.c): a raw finalize or close of a
 # state connection would free a kept statement twice. Only the files that open their

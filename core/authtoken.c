@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "authtoken.h"
+#include "ctx.h"
 #include "state.h"
 
 static int secret(struct ecr_ctx *ctx, char out[65])

@@ -7,16 +7,10 @@
 
 #include "ctx.h"
 
-/* A consumer: gets the context (its operation has committed) and the event
- * (borrowed); returns 0, or -1 with *why (malloc'd): the whole warning to show. */
-typedef int (*ecr_event_fn)(void *ud, struct ecr_ctx *ctx, json_t *event, char **why);
+/* ecr_event_fn, ecr_event_subscribe_all and ecr_ctx_take_notices are public (ecr.h). */
 
 /* Registers a consumer for this context (at most 8). */
 int ecr_event_subscribe(struct ecr_ctx *ctx, ecr_event_fn fn, void *ud);
-/* A consumer every context opened from now on gets (the program's hooks and event
- * command, whichever frontend runs), at most 4, in order. Call from main, before any
- * context opens or thread starts. -1 when full. */
-int ecr_event_subscribe_all(ecr_event_fn fn, void *ud);
 /* Subscribes the program-wide consumer to ctx (ecr_ctx_open does). */
 void ecr_event_attach_defaults(struct ecr_ctx *ctx);
 /* The event for one scan (new reference); tags and counts are borrowed. */
@@ -30,7 +24,5 @@ void ecr_event_flush(struct ecr_ctx *ctx);
 size_t ecr_event_mark(struct ecr_ctx *ctx);
 /* Drops the events queued after mark (the operation that queued them rolled back). */
 void ecr_event_rollback(struct ecr_ctx *ctx, size_t mark);
-/* Messages about failed deliveries since the last call (new reference, a list). */
-json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx);
 
 #endif

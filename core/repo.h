@@ -4,17 +4,7 @@
 #include <jansson.h>
 
 #include "ctx.h"
-
-struct ecr_repo {
-	long long id;              /* repository.id */
-	char account[16];          /* registry id */
-	char name[260];            /* repositoryName */
-	double created_at;         /* epoch seconds */
-	char mutability[16];       /* MUTABLE or IMMUTABLE */
-	int scan_on_push;          /* imageScanningConfiguration.scanOnPush */
-	char encryption[16];       /* AES256 or KMS */
-	char kms_key[2100];        /* kmsKey, "" when none */
-};
+#include "registry.h" /* struct ecr_repo */
 
 /* Loads the repository named by req's repositoryName (and registryId);
  * RepositoryNotFoundException with ECR's message when absent. */

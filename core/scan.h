@@ -9,11 +9,7 @@
 
 #define ECR_SCAN_QUOTA_SECONDS 86400 /* one scan per image per day */
 #define ECR_SCAN_OK_TEXT "The scan was completed successfully."
-/* A COMPLETE scan whose OS release no imported feed covers says so in its
- * description, after ECR_SCAN_OK_TEXT: "No imported vulnerability data covers debian
- * 12; …". Frontends recognise such a scan by this text (ecr.no_data in Lua): it is
- * not an image without findings. */
-#define ECR_SCAN_NO_DATA_TEXT "No imported vulnerability data covers"
+/* ECR_SCAN_NO_DATA_TEXT, which frontends recognise, is in ecr.h. */
 #define ECR_SCAN_UNSUPPORTED_TEXT "The operating system and/or package manager are not supported."
 
 /* LimitExceededException when the image was scanned less than a day ago (scans that

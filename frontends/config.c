@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "../core/timefmt.h"
+#include "timefmt.h"
 
 const char *fe_profile(const char *given)
 {

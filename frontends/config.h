@@ -4,7 +4,7 @@
 #define FE_CONFIG_H
 #include <stddef.h>
 
-#include "../core/ecr.h"
+#include "ecr.h"
 
 /* The profile: given, else $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default". */
 const char *fe_profile(const char *given);

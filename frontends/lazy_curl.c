@@ -1,5 +1,5 @@
 #define AWS_LAZY_CURL_IMPL
-#include "../core/lazy.h"
+#include "lazy.h"
 #include "config.h"
 #include "lazy_curl.h"
 

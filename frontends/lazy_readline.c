@@ -1,5 +1,5 @@
 #define ECR_LAZY_READLINE_IMPL
-#include "../core/lazy.h"
+#include "lazy.h"
 #include "config.h"
 #include "lazy_readline.h"
 

@@ -11,8 +11,8 @@
 #include "lua/lua_fe.h"
 #include "pwsh/ps.h"
 #include "serve/serve_int.h"
-#include "../core/digest.h"
-#include "../core/event.h"
+#include "digest.h"
+#include "ecr.h"
 
 struct entry {
 	const char *name;                      /* argv[0] basename or ecrlite subcommand */

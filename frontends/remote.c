@@ -7,9 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/buf.h"
-#include "../core/model.h"
-#include "../core/sigv4.h"
+#include "buf.h"
+#include "model.h"
+#include "sigv4.h"
 #include "config.h"
 #include "lazy_curl.h"
 #include "remote.h"

@@ -4,8 +4,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "../../core/ecr.h"
-#include "../../core/buf.h"
+#include "ecr.h"
+#include "buf.h"
 #include "../remote.h"
 #include "jmespath.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
+#include "model.h"
 #include "aws.h"
 
 static const char *const globals[] = {"debug", "endpoint-url", "no-verify-ssl", "no-paginate", "output", "query",

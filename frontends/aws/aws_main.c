@@ -7,7 +7,6 @@
 
 #include "aws.h"
 #include "../config.h"
-#include "../../core/event.h"
 
 
 static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env1, const char *env2,

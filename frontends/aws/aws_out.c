@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "aws.h"
-#include "../../core/timefmt.h"
+#include "timefmt.h"
 
 json_t *aws_out_shape(json_t *v, int shape)
 {

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "../../core/ecr.h"
+#include "ecr.h"
 
 int cli_push(int argc, char **argv);
 int cli_inventory(int argc, char **argv);

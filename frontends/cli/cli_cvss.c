@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../core/cvss.h"
+#include "cvss.h"
 #include "cli.h"
 
 static int one(const char *v)

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/ecr.h"
-#include "../../core/event.h"
-#include "../../core/inventory.h"
+#include "ecr.h"
 #include "cli.h"
 #include "../config.h"
 

@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/ecr.h"
-#include "../../core/push.h"
+#include "ecr.h"
 #include "cli.h"
 
 static int usage(void)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../core/ecr.h"
+#include "ecr.h"
 #include "cli.h"
 
 static int one(struct ecr_ctx *ctx, json_t *req, const char *label)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../core/vercmp.h"
+#include "vercmp.h"
 #include "cli.h"
 
 static const char *sign(int c)

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/timefmt.h"
-#include "../../core/vulndb.h"
+#include "timefmt.h"
+#include "ecr.h"
 #include "cli.h"
 
 static void progress(void *ud, const char *what, long long records)

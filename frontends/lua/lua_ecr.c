@@ -7,10 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/event.h"
-#include "../../core/push.h"
-#include "../../core/scan.h"
-#include "../../core/timefmt.h"
+#include "ecr.h"
+#include "timefmt.h"
 #include "lua_fe.h"
 #include "../config.h"
 

@@ -4,7 +4,7 @@
 #include <jansson.h>
 #include <lua.h>
 
-#include "../../core/ecr.h"
+#include "ecr.h"
 
 /* lua_json.c: a Lua value to JSON, guided by a model shape (or -1 for none); on a
  * value of the wrong type raises "bad argument #arg to 'fn' (field 'a.b': X expected,

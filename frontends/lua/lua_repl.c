@@ -12,7 +12,6 @@
 
 #include "../lazy_readline.h"
 #include "../lineread.h"
-#include "../../core/event.h"
 #include "lua_fe.h"
 
 static int msghandler(lua_State *L)

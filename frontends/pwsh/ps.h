@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "../../core/ecr.h"
+#include "ecr.h"
 
 enum ps_type {
 	PT_STRING,     /* string */

@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../../core/timefmt.h"
+#include "timefmt.h"
 #include "../config.h"
 #include "ps_lang.h"
 

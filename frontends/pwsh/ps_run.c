@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../../core/event.h"
+#include "ecr.h"
 #include "../config.h"
 #include "../remote.h"
 #include "ps_lang.h"

@@ -13,7 +13,7 @@
 
 #include "../lazy_readline.h"
 #include "../lineread.h"
-#include "../../core/model.h"
+#include "model.h"
 #include "../config.h"
 #include "ps_lang.h"
 

@@ -1,5 +1,5 @@
 #define SERVE_LAZY_MHD_IMPL
-#include "../../core/lazy.h"
+#include "lazy.h"
 #include "../config.h"
 #include "lazy_mhd.h"
 

@@ -19,7 +19,7 @@ struct serve_mhd_api {
 };
 
 /* The table, loaded on the first call; exits 127 naming the Debian package when the
- * library is missing (core/lazy.h). Call it once before starting threads. */
+ * library is missing (core/include/lazy.h). Call it once before starting threads. */
 const struct serve_mhd_api *serve_mhd(void);
 
 #ifndef SERVE_LAZY_MHD_IMPL

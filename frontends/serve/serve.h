@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../core/ecr.h"
+#include "ecr.h"
 
 struct serve_req;
 typedef int (*serve_body_fn)(struct serve_req *r, const char *data, size_t n); /* 0, or -1 to stop reading */

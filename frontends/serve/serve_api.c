@@ -9,9 +9,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../../core/buf.h"
-#include "../../core/model.h"
-#include "../../core/sigv4.h"
+#include "buf.h"
+#include "model.h"
+#include "sigv4.h"
 #include "serve.h"
 #include "serve_int.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../core/buf.h"
+#include "buf.h"
 #include "../config.h"
 #include "lazy_mhd.h"
 #include "serve.h"

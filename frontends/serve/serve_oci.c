@@ -1,5 +1,5 @@
 /* The OCI Distribution API (v1.1) on /v2/ (serve.md §3–4): paths and headers turned
- * into core/registry.h calls, ECR exceptions turned into registry error codes. No
+ * into core/include/registry.h calls, ECR exceptions turned into registry error codes. No
  * registry rule lives here: repositories, tags, immutability, caps, blob visibility
  * and scan on push are the core's.
  *
@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/authtoken.h"
-#include "../../core/buf.h"
-#include "../../core/manifest.h"
-#include "../../core/registry.h"
+#include "authtoken.h"
+#include "buf.h"
+#include "manifest.h"
+#include "registry.h"
 #include "serve.h"
 
 #define ERR_JSON "application/json; charset=utf-8"

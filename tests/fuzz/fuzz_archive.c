@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../../core/archive.h"
-#include "../../core/ecr.h"
+#include "ecr.h"
 #include "../../core/inventory.h"
 #include "../../core/layer.h"
 #include "../../core/layercache.h"

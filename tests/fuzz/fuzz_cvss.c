@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/cvss.h"
+#include "cvss.h"
 #include "fuzz.h"
 
 static int sane(double s)

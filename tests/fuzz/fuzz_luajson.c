@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/model.h"
+#include "model.h"
 #include "../../frontends/lua/lua_fe.h"
 #include "fuzz.h"
 

@@ -1,6 +1,6 @@
 /* Image manifests and indexes as a pushed archive carries them. */
-#include "../../core/ecr.h"
-#include "../../core/manifest.h"
+#include "ecr.h"
+#include "manifest.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 /* The package databases read from images: dpkg status (both forms) and apk installed.
  * The first byte picks the reader, the rest is the file. */
-#include "../../core/ecr.h"
+#include "ecr.h"
 #include "../../core/pkg.h"
 #include "fuzz.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/sigv4.h"
+#include "sigv4.h"
 #include "fuzz.h"
 
 static const char *any_value(void *ud, const char *name)

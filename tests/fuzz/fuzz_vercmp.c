@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/vercmp.h"
+#include "vercmp.h"
 #include "fuzz.h"
 
 static int sign(int x)

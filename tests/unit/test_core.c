@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include "../../core/ctx.h"
-#include "../../core/digest.h"
-#include "../../core/model.h"
+#include "digest.h"
+#include "model.h"
 #include "../../core/state.h"
-#include "../../core/timefmt.h"
+#include "timefmt.h"
 #include "../../core/token.h"
 #include "../../core/validate.h"
 #include "unit.h"

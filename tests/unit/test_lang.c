@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../../core/lang.h"
-#include "../../core/vercmp.h"
+#include "vercmp.h"
 #include "unit.h"
 
 /* "name version" of package i, or "" */

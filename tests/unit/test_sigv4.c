@@ -1,7 +1,7 @@
 /* SigV4 (core/sigv4.c) against published and recorded vectors (serve.md §2.4). */
 #include <string.h>
 
-#include "../../core/sigv4.h"
+#include "sigv4.h"
 #include "unit.h"
 
 struct hv {

@@ -9,8 +9,22 @@
 #include <jansson.h>
 
 #include "digest.h"
-#include "repo.h"
+#include "err.h"
 #include "upload.h"
+
+struct ecr_ctx;
+
+/* A repository as the core loads it (core/repo.c): what the registry calls take. */
+struct ecr_repo {
+	long long id;              /* repository.id */
+	char account[16];          /* registry id */
+	char name[260];            /* repositoryName */
+	double created_at;         /* epoch seconds */
+	char mutability[16];       /* MUTABLE or IMMUTABLE */
+	int scan_on_push;          /* imageScanningConfiguration.scanOnPush */
+	char encryption[16];       /* AES256 or KMS */
+	char kms_key[2100];        /* kmsKey, "" when none */
+};
 
 /* Loads repository name of account (RepositoryNotFoundException). */
 int ecr_registry_repo(struct ecr_ctx *ctx, const char *account, const char *name, struct ecr_repo *r,

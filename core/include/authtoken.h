@@ -5,7 +5,9 @@
  * the registry verifies it offline, and it dies with the state directory. */
 #ifndef ECR_AUTHTOKEN_H
 #define ECR_AUTHTOKEN_H
-#include "ctx.h"
+#include <stddef.h>
+
+struct ecr_ctx;
 
 #define ECR_AUTHTOKEN_SECONDS 43200 /* 12 hours, as ECR's tokens */
 #define ECR_DOWNLOAD_URL_SECONDS 3600 /* GetDownloadUrlForLayer's URL lives an hour */

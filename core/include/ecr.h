@@ -1,4 +1,6 @@
-/* The umbrella header frontends include: the context, ecr_call() and the op table.
+/* THE public header: the context, ecr_call() and the op table. Frontends see only
+ * core/include/ (the Makefile compiles them with -Icore/include and refuses any other
+ * core header they reach); err.h and model.h come with this one.
  * Ownership: ecr_call borrows req; *resp_out is a new reference the caller decrefs. */
 #ifndef ECR_H
 #define ECR_H
@@ -89,5 +91,49 @@ int ecr_scan_work(struct ecr_ctx *ctx, struct ecr_err *err);
 /* Marks scans whose process died: inline ones FAILED, queued ones back in the queue
  * (ecr_ctx_open calls it). Returns how many rows changed, or a negative ECR_E_*. */
 int ecr_scan_recover(struct ecr_ctx *ctx, struct ecr_err *err);
+
+/* Events and notices (core/event.c). A consumer gets the context (its operation has
+ * committed) and the event (borrowed); returns 0, or -1 with *why (malloc'd): the whole
+ * warning to show. */
+typedef int (*ecr_event_fn)(void *ud, struct ecr_ctx *ctx, json_t *event, char **why);
+/* A consumer every context opened from now on gets (the program's hooks and event
+ * command, whichever frontend runs), at most 4, in order. Call from main, before any
+ * context opens or thread starts. -1 when full. */
+int ecr_event_subscribe_all(ecr_event_fn fn, void *ud);
+/* Messages about failed deliveries since the last call (new reference, a list). */
+json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx);
+
+/* A COMPLETE scan whose OS release no imported feed covers says so in its
+ * description, after "The scan was completed successfully.": "No imported
+ * vulnerability data covers debian 12; …". Frontends recognise such a scan by this
+ * text (ecr.no_data in Lua): it is not an image without findings. */
+#define ECR_SCAN_NO_DATA_TEXT "No imported vulnerability data covers"
+
+/* ecrlite's own operations outside the table (core/push.c, core/vulndb.c,
+ * core/inventory.c). */
+/* Pushes archive (docker save tarball, OCI archive or OCI layout directory; the
+ * archive possibly compressed) to repository:tag; tag NULL takes the archive's own
+ * tag, else "latest". *out (new reference): {repositoryName, imageId{imageDigest,
+ * imageTag}, layers, imageSizeInBytes, imageManifestMediaType, changed}. */
+int ecr_push(struct ecr_ctx *ctx, const char *archive, const char *repository, const char *tag,
+	     json_t **out, struct ecr_err *err);
+/* Called after each document: the file (or archive member) and records taken so far. */
+typedef void (*ecr_vulndb_progress_fn)(void *ud, const char *what, long long records);
+
+/* Imports every path (file, directory, zip; gzip/xz/bzip2 compressed), detecting each
+ * document's format by content. All or nothing: on error the previous data stays in
+ * use and err names the file and the position. *summary_out (new reference):
+ * {sources: [{name, format, records}], documents, records, unchangedFiles}: a file of the
+ * same digest as one imported before, every row of which is still there, is skipped. */
+int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
+		      void *ud, json_t **summary_out, struct ecr_err *err);
+/* {sources: [{name, format, path, paths, records, importedAt, updatedAt}]} (new reference);
+ * paths: every file of the source's last import, path the first. */
+int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err);
+
+/* The inventory (GetImageInventory's shape) of a root filesystem outside the registry:
+ * a directory (symlinks read, never followed on the host) or a tar (any compression),
+ * read as one layer. Needs no state. A FIFO, device or socket is refused. */
+int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err);
 
 #endif

@@ -7,8 +7,13 @@
  * removed by ecr_upload_gc. */
 #ifndef ECR_UPLOAD_H
 #define ECR_UPLOAD_H
+#include <stddef.h>
+
 #include "digest.h"
-#include "repo.h"
+#include "err.h"
+
+struct ecr_ctx;
+struct ecr_repo; /* registry.h */
 
 #define ECR_UPLOAD_PART_MAX 20971520LL        /* UploadLayerPart: the model's layerPartBlob max */
 #define ECR_UPLOAD_PART_MIN (5LL << 20)       /* ECR: every API part but the last (LayerPartTooSmall) */
