@@ -5,13 +5,14 @@
 #include "layercache.h"
 #include "state.h"
 
-/* A C string as JSON: itself when it is UTF-8, else {"x": hex of its bytes}. */
-static json_t *enc(const char *s)
+/* n bytes as JSON: a string when they are UTF-8 without NUL, else {"x": hex of the
+ * bytes}. A file read from a layer may hold anything, and cached and fresh reads must
+ * give the same bytes (a NUL would end a JSON string as jansson reads it back). */
+static json_t *enc_n(const char *s, size_t n)
 {
-	json_t *j = json_string(s);
+	json_t *j = memchr(s, '\0', n) ? NULL : json_stringn(s, n);
 	if (j)
 		return j;
-	size_t n = strlen(s);
 	char *hex = malloc(2 * n + 1);
 	if (!hex)
 		return json_null();
@@ -22,11 +23,19 @@ static json_t *enc(const char *s)
 	return j;
 }
 
-/* The C string back (caller frees), NULL when j is neither form. */
-static char *dec(json_t *j)
+static json_t *enc(const char *s)
 {
-	if (json_is_string(j))
+	return enc_n(s, strlen(s));
+}
+
+/* The bytes back, NUL-terminated (caller frees), their count in *len; NULL when j is
+ * neither form. */
+static char *dec_n(json_t *j, size_t *len)
+{
+	if (json_is_string(j)) {
+		*len = json_string_length(j);
 		return strdup(json_string_value(j));
+	}
 	const char *hex = json_string_value(json_object_get(j, "x"));
 	if (!hex)
 		return NULL;
@@ -40,14 +49,21 @@ static char *dec(json_t *j)
 		s[i] = (char)v;
 	}
 	s[n] = '\0';
+	*len = n;
 	return s;
+}
+
+static char *dec(json_t *j)
+{
+	size_t n;
+	return dec_n(j, &n);
 }
 
 static json_t *payload_json(const struct ecr_payload *p)
 {
 	json_t *j = json_pack("{s:s}", "r", ecr_wanted_row(p->row)->name);
 	if (p->text.data)
-		json_object_set_new(j, "t", enc(p->text.data));
+		json_object_set_new(j, "t", enc_n(p->text.data, p->text.len));
 	if (p->error)
 		json_object_set_new(j, "e", enc(p->error));
 	if (p->pkgs.n) {
@@ -97,9 +113,10 @@ static struct ecr_payload *payload_from_json(json_t *j)
 	p->row = row;
 	json_t *t = json_object_get(j, "t");
 	if (t) {
-		char *s = dec(t);
+		size_t n = 0;
+		char *s = dec_n(t, &n);
 		ecr_buf_init(&p->text, ECR_TEXT_MAX);
-		if (!s || ecr_buf_addstr(&p->text, s)) {
+		if (!s || ecr_buf_add(&p->text, s, n)) {
 			free(s);
 			ecr_payload_free(p);
 			return NULL;
