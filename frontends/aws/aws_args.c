@@ -417,191 +417,192 @@ static int cli_input(struct aws_cmd *cmd, json_t **out)
 	return 0;
 }
 
-int aws_parse(struct aws_cmd *cmd, int argc, char **argv)
-{
-	struct oopt oopts[128];
-	size_t noopts = 0;
-	struct pending pend[128];
-	int npend = 0, rc = 0;
-	struct buf unknown, amb;
-	char **positional = calloc((size_t)argc + 1, sizeof(char *));
-	int npos = 0;
+/* What one pass over argv collects, for the checks and the request that follow. */
+struct argscan {
+	struct oopt oopts[128];      /* the operation's options, once it is known */
+	size_t noopts;
+	struct pending pend[128];    /* op options given, in argv order */
+	char *eqvals[128];           /* --opt=value: the text after '=', one per pending */
+	int npend;
+	struct buf unknown;          /* options and words nobody takes, reported together */
+	struct buf amb;              /* an ambiguous prefix's candidates */
+	char **positional;           /* service, operation, waiter name or "help", extras */
+	int npos;
+};
 
-	ecr_buf_init(&unknown, 1 << 16);
-	ecr_buf_init(&amb, 1 << 16);
+static void add_unknown(struct argscan *s, const char *a)
+{
+	ecr_buf_printf(&s->unknown, "%s%s", s->unknown.len ? ", " : "", a);
+}
+
+/* A word that is not an option. The operation (or the waiter) decides which options
+ * exist from here on. */
+static void take_positional(struct aws_cmd *cmd, struct argscan *s, char *a)
+{
+	s->positional[s->npos++] = a;
+	if (s->npos == 2 && !cmd->op) {
+		cmd->op = ecr_model_op_cli(a);
+		s->noopts = op_options(cmd->op, s->oopts, 128);
+	}
+	if (s->npos == 3 && !strcmp(s->positional[1], "wait"))
+		for (int w = 0; w < ecr_nwaiters; w++)
+			if (!strcmp(ecr_waiters[w].cli_name, a)) {
+				cmd->waiter = a;
+				cmd->op = ecr_model_op(ecr_waiters[w].operation);
+				s->noopts = op_options(cmd->op, s->oopts, 128);
+			}
+}
+
+/* A global option's value (the next word unless given with '='), stored in cmd. */
+static int take_global(struct aws_cmd *cmd, const struct gopt *go, const char *eq, int argc, char **argv, int *i)
+{
+	if (go->kind == K_FLAG) {
+		if (go->off != (size_t)-1)
+			*(int *)((char *)cmd + go->off) = 1;
+		return 0;
+	}
+	const char *val = eq ? eq + 1 : NULL;
+	if (!val) {
+		if (*i + 1 >= argc || looks_like_option(argv[*i + 1]))
+			return aws_usage_error("argument --%s: expected one argument", go->name);
+		val = argv[++*i];
+	}
+	if (go->off == (size_t)-2)
+		ignored = val;
+	else
+		*(const char **)((char *)cmd + go->off) = val;
+	return 0;
+}
+
+/* The operation's option that name[0..glen) names, exactly or as its only prefix:
+ * 1 with *idx, 0 for none, -1 ambiguous (the candidates in s->amb). */
+static int match_op_option(struct argscan *s, const char *name, size_t glen, size_t *idx)
+{
+	size_t hits = 0;
+	for (size_t k = 0; k < s->noopts; k++)
+		if (strlen(s->oopts[k].name) == glen && !strncmp(s->oopts[k].name, name, glen)) {
+			*idx = k;
+			return 1;
+		}
+	s->amb.len = 0;
+	for (size_t k = 0; k < s->noopts; k++)
+		if (!strncmp(s->oopts[k].name, name, glen)) {
+			ecr_buf_printf(&s->amb, "%s--%s", hits ? ", " : "", s->oopts[k].name);
+			hits++, *idx = k;
+		}
+	return hits > 1 ? -1 : (int)hits;
+}
+
+/* An operation option at argv[*i]: the CLI's own are stored in cmd at once; model
+ * members keep their raw words as a pending value, converted once all are known. */
+static int take_op_option(struct aws_cmd *cmd, struct argscan *s, struct oopt *op, const char *eq, int argc,
+			  char **argv, int *i)
+{
+	struct pending *pd = &s->pend[s->npend];
+	if (op->kind == K_FLAG) {
+		*pd = (struct pending){.o = op};
+		if (s->npend < 127)
+			s->npend++;
+		return 0;
+	}
+	if (!op->m) {
+		const char *val = eq ? eq + 1 : NULL;
+		if (!val && *i + 1 < argc && !looks_like_option(argv[*i + 1]))
+			val = argv[++*i];
+		if (!val && op->kind == K_OPTIONAL)
+			val = "input";
+		if (!val)
+			return aws_usage_error("argument --%s: expected one argument", op->name);
+		*(const char **)((char *)cmd + op->off) = val;
+		return 0;
+	}
+	*pd = (struct pending){.o = op, .vals = &argv[*i + 1]};
+	if (eq) {
+		s->eqvals[s->npend] = (char *)(eq + 1);
+		pd->vals = &s->eqvals[s->npend];
+		pd->nvals = 1;
+	} else if (op->kind == K_LIST) {
+		while (*i + 1 < argc && !looks_like_option(argv[*i + 1])) {
+			pd->nvals++;
+			++*i;
+		}
+		if (!pd->nvals)
+			return aws_usage_error("argument --%s: expected at least one argument", op->name);
+	} else {
+		if (*i + 1 >= argc || looks_like_option(argv[*i + 1]))
+			return aws_usage_error("argument --%s: expected one argument", op->name);
+		pd->nvals = 1;
+		++*i;
+	}
+	if (s->npend < 127)
+		s->npend++;
+	return 0;
+}
+
+/* The pass over argv: global options (prefix-matched first), then the operation's. */
+static int scan_argv(struct aws_cmd *cmd, struct argscan *s, int argc, char **argv)
+{
+	int rc;
 	for (int i = 0; i < argc; i++) {
 		char *a = argv[i];
 		if (!looks_like_option(a) || !strncmp(a, "---", 3) || a[1] != '-') {
-			if (looks_like_option(a)) {
-				ecr_buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", a);
-				continue;
-			}
-			positional[npos++] = a;
-			/* the operation decides which options exist from here on */
-			if (npos == 2 && !cmd->op) {
-				cmd->op = ecr_model_op_cli(a);
-				noopts = op_options(cmd->op, oopts, 128);
-			}
-			if (npos == 3 && !strcmp(positional[1], "wait")) {
-				for (int w = 0; w < ecr_nwaiters; w++)
-					if (!strcmp(ecr_waiters[w].cli_name, a)) {
-						cmd->waiter = a;
-						cmd->op = ecr_model_op(ecr_waiters[w].operation);
-						noopts = op_options(cmd->op, oopts, 128);
-					}
-			}
+			if (looks_like_option(a))
+				add_unknown(s, a);
+			else
+				take_positional(cmd, s, a);
 			continue;
 		}
 		const char *name = a + 2, *eq = strchr(name, '=');
 		size_t glen = eq ? (size_t)(eq - name) : strlen(name);
-		size_t idx;
-		amb.len = 0;
-		int g = match(name, glen, &globals[0].name, NGLOBALS, sizeof(globals[0]), &idx, &amb);
-		if (g < 0) {
-			rc = aws_usage_error("ambiguous option: --%.*s could match %s", (int)glen, name, amb.data);
-			goto out;
-		}
-		if (g > 0) {
-			const struct gopt *go = &globals[idx];
-			if (go->kind == K_FLAG) {
-				if (go->off != (size_t)-1)
-					*(int *)((char *)cmd + go->off) = 1;
-				continue;
-			}
-			const char *val = eq ? eq + 1 : NULL;
-			if (!val) {
-				if (i + 1 >= argc || looks_like_option(argv[i + 1])) {
-					rc = aws_usage_error("argument --%s: expected one argument", go->name);
-					goto out;
-				}
-				val = argv[++i];
-			}
-			if (go->off == (size_t)-2)
-				ignored = val;
-			else
-				*(const char **)((char *)cmd + go->off) = val;
-			continue;
-		}
-		amb.len = 0;
-		int o = 0;
-		{
-			size_t hits = 0, hit = 0;
-			for (size_t k = 0; k < noopts; k++)
-				if (strlen(oopts[k].name) == glen && !strncmp(oopts[k].name, name, glen)) {
-					hits = 1, hit = k;
-					goto found;
-				}
-			amb.len = 0;
-			for (size_t k = 0; k < noopts; k++)
-				if (!strncmp(oopts[k].name, name, glen)) {
-					ecr_buf_printf(&amb, "%s--%s", hits ? ", " : "", oopts[k].name);
-					hits++, hit = k;
-				}
-			if (hits > 1) {
-				rc = aws_usage_error("ambiguous option: --%.*s could match %s", (int)glen, name, amb.data);
-				goto out;
-			}
-found:
-			if (hits == 1) {
-				idx = hit;
-				o = 1;
-			}
-		}
-		if (o <= 0) {
-			ecr_buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", a);
-			continue;
-		}
-		struct oopt *op = &oopts[idx];
-		if (op->kind == K_FLAG) {
-			pend[npend].o = op;
-			pend[npend].vals = NULL;
-			pend[npend].nvals = 0;
-			npend++;
-			continue;
-		}
-		if (!op->m) {
-			const char *val = eq ? eq + 1 : NULL;
-			if (!val && i + 1 < argc && !looks_like_option(argv[i + 1]))
-				val = argv[++i];
-			if (!val && op->kind == K_OPTIONAL)
-				val = "input";
-			if (!val) {
-				rc = aws_usage_error("argument --%s: expected one argument", op->name);
-				goto out;
-			}
-			*(const char **)((char *)cmd + op->off) = val;
-			continue;
-		}
-		pend[npend].o = op;
-		pend[npend].vals = eq ? NULL : &argv[i + 1];
-		pend[npend].nvals = 0;
-		if (eq) {
-			/* --opt=value: point at the text after '=' */
-			static char *eqvals[128];
-			eqvals[npend] = (char *)(eq + 1);
-			pend[npend].vals = &eqvals[npend];
-			pend[npend].nvals = 1;
-		} else if (op->kind == K_LIST) {
-			while (i + 1 < argc && !looks_like_option(argv[i + 1])) {
-				pend[npend].nvals++;
-				i++;
-			}
-			if (!pend[npend].nvals) {
-				rc = aws_usage_error("argument --%s: expected at least one argument", op->name);
-				goto out;
-			}
-		} else {
-			if (i + 1 >= argc || looks_like_option(argv[i + 1])) {
-				rc = aws_usage_error("argument --%s: expected one argument", op->name);
-				goto out;
-			}
-			pend[npend].nvals = 1;
-			i++;
-		}
-		if (npend < 127)
-			npend++;
+		size_t idx = 0;
+		s->amb.len = 0;
+		int g = match(name, glen, &globals[0].name, NGLOBALS, sizeof(globals[0]), &idx, &s->amb);
+		if (!g)
+			g = 2 * match_op_option(s, name, glen, &idx);
+		if (g < 0)
+			return aws_usage_error("ambiguous option: --%.*s could match %s", (int)glen, name, s->amb.data);
+		if (g == 1)
+			rc = take_global(cmd, &globals[idx], eq, argc, argv, &i);
+		else if (g == 2)
+			rc = take_op_option(cmd, s, &s->oopts[idx], eq, argc, argv, &i);
+		else
+			add_unknown(s, a), rc = 0;
+		if (rc)
+			return rc;
 	}
-	if (cmd->version)
-		goto out;
-	/* positionals: service, operation, then waiter name or "help" */
-	if (npos < 1) {
-		rc = aws_usage_error("the following arguments are required: command");
-		goto out;
-	}
-	cmd->service = positional[0];
+	return 0;
+}
+
+/* Service, operation, then a waiter name or "help"; *extra_from: the first word that
+ * nobody takes (reported with the unknown options). */
+static int check_positionals(struct aws_cmd *cmd, struct argscan *s, int *extra_from)
+{
+	if (s->npos < 1)
+		return aws_usage_error("the following arguments are required: command");
+	cmd->service = s->positional[0];
 	if (strcmp(cmd->service, "ecr")) {
 		/* every service the real CLI knows is a valid choice; ecrlite answers for
 		 * ecr, and says so for the others */
-		if (!strcmp(cmd->service, "help")) {
-			/* the real CLI's top-level manual covers every service: point at ours */
-			rc = aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here; see 'aws ecr help' "
-							     "and 'aws ecr OPERATION help'");
-			goto out;
-		}
+		if (!strcmp(cmd->service, "help")) /* the real CLI's top-level manual covers every service: point at ours */
+			return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here; see 'aws ecr help' "
+							       "and 'aws ecr OPERATION help'");
 		for (const char *const *sv = aws_services; *sv; sv++)
-			if (!strcmp(*sv, cmd->service)) {
-				rc = aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here, not '%s'", cmd->service);
-				goto out;
-			}
-		rc = aws_invalid_choice("command", aws_services, cmd->service);
-		goto out;
+			if (!strcmp(*sv, cmd->service))
+				return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: only the ecr service is served here, not '%s'",
+						       cmd->service);
+		return aws_invalid_choice("command", aws_services, cmd->service);
 	}
-	if (npos < 2) {
-		rc = aws_usage_error("the following arguments are required: operation");
-		goto out;
-	}
-	cmd->operation = positional[1];
-	int extra_from = 2;
+	if (s->npos < 2)
+		return aws_usage_error("the following arguments are required: operation");
+	cmd->operation = s->positional[1];
+	*extra_from = 2;
 	if (!cmd->op && strcmp(cmd->operation, "wait") && strcmp(cmd->operation, "help") &&
-	    strcmp(cmd->operation, "get-login-password")) {
-		rc = aws_invalid_choice("operation", op_choices(), cmd->operation);
-		goto out;
-	}
+	    strcmp(cmd->operation, "get-login-password"))
+		return aws_invalid_choice("operation", op_choices(), cmd->operation);
 	if (!strcmp(cmd->operation, "wait")) {
-		if (npos < 3) {
+		if (s->npos < 3) {
 			fprintf(stderr, "\nusage: aws [options] ecr wait <subcommand> [parameters]\naws: error: too few arguments\n");
-			rc = AWS_EXIT_PARAM;
-			goto out;
+			return AWS_EXIT_PARAM;
 		}
 		if (!cmd->waiter) {
 			static const char *wn[16];
@@ -610,88 +611,82 @@ found:
 			for (int w = 0; w < ecr_nwaiters && k < 15; w++)
 				wn[k++] = ecr_waiters[w].cli_name;
 			wn[k] = NULL;
-			rc = aws_invalid_choice("subcommand", wn, positional[2]);
-			goto out;
+			return aws_invalid_choice("subcommand", wn, s->positional[2]);
 		}
-		extra_from = 3;
+		*extra_from = 3;
 	}
-	if (npos > extra_from && !strcmp(positional[extra_from], "help")) {
+	if (s->npos > *extra_from && !strcmp(s->positional[*extra_from], "help")) {
 		cmd->help = 1;
-		extra_from++;
+		++*extra_from;
 	}
-	if (cmd->help || !strcmp(cmd->operation, "help"))
-		goto out;
-	/* required options, unless the input comes from --cli-input-* or a skeleton */
-	if (cmd->op && cmd->op->input >= 0 && !cmd->cli_input_json && !cmd->cli_input_yaml &&
-	    !(cmd->skeleton && strcmp(cmd->skeleton, "output"))) {
-		const struct ecr_shape *in = &ecr_shapes[cmd->op->input];
-		struct buf req;
-		ecr_buf_init(&req, 1 << 16);
-		for (int k = 0; k < in->nmembers; k++) {
-			if (!in->members[k].required)
-				continue;
-			int have = 0;
-			for (int j = 0; j < npend; j++)
-				if (pend[j].o->m == &in->members[k])
-					have = 1;
-			if (!have) {
-				char kb[80];
-				aws_kebab(in->members[k].name, kb, sizeof(kb));
-				ecr_buf_printf(&req, "%s--%s", req.len ? ", " : "", kb);
-			}
+	return 0;
+}
+
+/* The model's required members, unless the input comes from --cli-input-* or a
+ * skeleton is asked for. */
+static int check_required(struct aws_cmd *cmd, const struct argscan *s)
+{
+	if (!cmd->op || cmd->op->input < 0 || cmd->cli_input_json || cmd->cli_input_yaml ||
+	    (cmd->skeleton && strcmp(cmd->skeleton, "output")))
+		return 0;
+	const struct ecr_shape *in = &ecr_shapes[cmd->op->input];
+	struct buf req;
+	int rc = 0;
+	ecr_buf_init(&req, 1 << 16);
+	for (int k = 0; k < in->nmembers; k++) {
+		int have = 0;
+		for (int j = 0; in->members[k].required && j < s->npend; j++)
+			have |= s->pend[j].o->m == &in->members[k];
+		if (in->members[k].required && !have) {
+			char kb[80];
+			aws_kebab(in->members[k].name, kb, sizeof(kb));
+			ecr_buf_printf(&req, "%s--%s", req.len ? ", " : "", kb);
 		}
-		if (req.len) {
-			rc = aws_usage_error("the following arguments are required: %s", req.data);
-			ecr_buf_release(&req);
-			goto out;
-		}
-		ecr_buf_release(&req);
 	}
-	for (int k = extra_from; k < npos; k++)
-		ecr_buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", positional[k]);
-	if (unknown.len) {
-		rc = aws_unknown_options(unknown.data);
-		goto out;
-	}
-	/* the CLI's own integer options are argparse ints */
-	{
-		const char *ints[] = {cmd->max_items, cmd->page_size};
-		const char *names[] = {"--max-items", "--page-size"};
-		for (int k = 0; k < 2; k++) {
-			char *end;
-			if (!ints[k])
-				continue;
-			strtol(ints[k], &end, 10);
-			if (!*ints[k] || *end) {
-				rc = aws_usage_error("argument %s: invalid int value: '%s'", names[k], ints[k]);
-				goto out;
-			}
-		}
+	if (req.len)
+		rc = aws_usage_error("the following arguments are required: %s", req.data);
+	ecr_buf_release(&req);
+	return rc;
+}
+
+/* The CLI's own options with a fixed form: argparse ints, the skeleton's choices. */
+static int check_own_options(const struct aws_cmd *cmd)
+{
+	const char *ints[] = {cmd->max_items, cmd->page_size};
+	const char *names[] = {"--max-items", "--page-size"};
+	for (int k = 0; k < 2; k++) {
+		char *end;
+		if (!ints[k])
+			continue;
+		strtol(ints[k], &end, 10);
+		if (!*ints[k] || *end)
+			return aws_usage_error("argument %s: invalid int value: '%s'", names[k], ints[k]);
 	}
 	if (cmd->skeleton && strcmp(cmd->skeleton, "input") && strcmp(cmd->skeleton, "output") &&
 	    strcmp(cmd->skeleton, "yaml-input")) {
 		static const char *const sk[] = {"input", "output", "yaml-input", NULL};
-		rc = aws_invalid_choice("--generate-cli-skeleton", sk, cmd->skeleton);
-		goto out;
+		return aws_invalid_choice("--generate-cli-skeleton", sk, cmd->skeleton);
 	}
-	/* get-login-password is the CLI's own command: no model input */
-	if (!cmd->op) {
-		cmd->req = json_object();
-		goto out;
-	}
-	/* the request: --cli-input-json first, options over it, in model member order */
+	return 0;
+}
+
+/* The request: --cli-input-json first, options over it, in model member order;
+ * members unknown to the model stay, for validation to report. */
+static int build_request(struct aws_cmd *cmd, const struct argscan *s)
+{
 	json_t *base = NULL;
+	int rc;
 	if ((rc = cli_input(cmd, &base)))
-		goto out;
+		return rc;
 	json_t *given = json_object();
-	for (int j = 0; j < npend; j++) {
+	for (int j = 0; j < s->npend; j++) {
 		json_t *v = NULL;
-		if ((rc = build_value(&pend[j], &v))) {
+		if ((rc = build_value(&s->pend[j], &v))) {
 			json_decref(given);
 			json_decref(base);
-			goto out;
+			return rc;
 		}
-		json_object_set_new(given, pend[j].o->m->name, v);
+		json_object_set_new(given, s->pend[j].o->m->name, v);
 	}
 	cmd->req = json_object();
 	if (cmd->op->input >= 0) {
@@ -704,7 +699,6 @@ found:
 			if (v)
 				json_object_set(cmd->req, mn, v);
 		}
-		/* members unknown to the model stay, for validation to report */
 		const char *k;
 		json_t *v;
 		json_object_foreach(base, k, v)
@@ -712,15 +706,46 @@ found:
 				json_object_set(cmd->req, k, v);
 	}
 	const struct ecr_paginator *pg = cmd->op->pager;
-	if (pg && (json_object_get(given, pg->input_token) ||
-		   (pg->limit_key && json_object_get(cmd->req, pg->limit_key))))
+	if (pg && (json_object_get(given, pg->input_token) || (pg->limit_key && json_object_get(cmd->req, pg->limit_key))))
 		cmd->explicit_paging = 1;
 	json_decref(given);
 	json_decref(base);
+	return 0;
+}
+
+int aws_parse(struct aws_cmd *cmd, int argc, char **argv)
+{
+	struct argscan *s = calloc(1, sizeof(*s));
+	int rc = 0, extra_from = 2;
+	if (!s || !(s->positional = calloc((size_t)argc + 1, sizeof(char *)))) {
+		free(s);
+		return aws_plain_error(AWS_EXIT_PARAM, "out of memory");
+	}
+	ecr_buf_init(&s->unknown, 1 << 16);
+	ecr_buf_init(&s->amb, 1 << 16);
+	if ((rc = scan_argv(cmd, s, argc, argv)) || cmd->version)
+		goto out;
+	if ((rc = check_positionals(cmd, s, &extra_from)) || cmd->help || !strcmp(cmd->operation, "help"))
+		goto out;
+	if ((rc = check_required(cmd, s)))
+		goto out;
+	for (int k = extra_from; k < s->npos; k++)
+		add_unknown(s, s->positional[k]);
+	if (s->unknown.len) {
+		rc = aws_unknown_options(s->unknown.data);
+		goto out;
+	}
+	if ((rc = check_own_options(cmd)))
+		goto out;
+	if (!cmd->op) /* get-login-password is the CLI's own command: no model input */
+		cmd->req = json_object();
+	else
+		rc = build_request(cmd, s);
 out:
 	(void)ignored;
-	free(positional);
-	ecr_buf_release(&unknown);
-	ecr_buf_release(&amb);
+	free(s->positional);
+	ecr_buf_release(&s->unknown);
+	ecr_buf_release(&s->amb);
+	free(s);
 	return rc;
 }
