@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "langinv.h"
+#include "owned.h"
 #include "vercmp.h"
 #include "wanted.h"
 
@@ -11,6 +12,7 @@ struct acc {
 	struct ecr_view *v;      /* the image */
 	json_t *pkgs;            /* the packages, as JSON objects */
 	json_t *warnings;        /* res.databaseWarnings */
+	char file[4100];         /* the file being taken, "/" + its real path */
 };
 
 /* A package path as the parser wrote it ("/" + the entry's own path, maybe + "/inner.jar")
@@ -36,6 +38,7 @@ static void one_file(void *ud, const struct ecr_fsnode *node)
 	if (!p)
 		return;
 	const char *layer = a->v->digests ? a->v->digests[node->layer] : NULL;
+	snprintf(a->file, sizeof(a->file), "/%s", node->path);
 	for (size_t i = 0; i < p->lang.n; i++) {
 		const struct ecr_langpkg *k = &p->lang.v[i];
 		char *path = real_path(k->path, e->path, node->path);
@@ -44,6 +47,8 @@ static void one_file(void *ud, const struct ecr_fsnode *node)
 				      ecr_lang_ecosystem(k->kind), "filePath", ecr_layer_text(path ? path : k->path));
 		if (o && layer)
 			json_object_set_new(o, "sourceLayerHash", json_string(layer));
+		if (o) /* the file itself (an archive's packages share it), for owned.c */
+			json_object_set_new(o, "_file", ecr_layer_text(a->file));
 		if (o)
 			json_array_append_new(a->pkgs, o);
 		free(path);
@@ -139,7 +144,7 @@ static void python_dups(json_t *pkgs)
 
 int ecr_langinv_read(struct ecr_view *v, json_t *res, struct ecr_err *err)
 {
-	struct acc a = {v, json_array(), json_object_get(res, "databaseWarnings")};
+	struct acc a = {v, json_array(), json_object_get(res, "databaseWarnings"), ""};
 	json_t **all = NULL, *out = NULL;
 	int rc = 0;
 	if (!a.pkgs || !json_is_array(a.warnings)) {
@@ -160,6 +165,18 @@ int ecr_langinv_read(struct ecr_view *v, json_t *res, struct ecr_err *err)
 		all[i] = json_array_get(a.pkgs, i);
 	qsort(all, n, sizeof(*all), cmp);
 	python_dups(a.pkgs);
+	/* Trivy's rule: what an OS package installed is not a language package too */
+	json_t *files = json_object(), *owned;
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(files, str(all[i], "_file"), json_true());
+	owned = ecr_owned_among(v, files);
+	json_decref(files);
+	for (size_t i = 0; i < n; i++) {
+		if (json_object_get(owned, str(all[i], "_file")))
+			json_object_set_new(all[i], "dup", json_true());
+		json_object_del(all[i], "_file");
+	}
+	json_decref(owned);
 	for (size_t i = 0; i < n; i++) {
 		size_t m = json_array_size(out);
 		json_t *last = m ? json_array_get(out, m - 1) : NULL;

@@ -77,6 +77,10 @@ static json_t *payload_json(const struct ecr_payload *p)
 	}
 	if (p->pkgs.skipped)
 		json_object_set_new(j, "s", json_pack("[i, o]", p->pkgs.skipped, enc(p->pkgs.skipped_why)));
+	if (p->pkgs.owned.len)
+		json_object_set_new(j, "o", enc(p->pkgs.owned.data));
+	if (p->pkgs.owned_lost)
+		json_object_set_new(j, "ol", json_true());
 	if (p->lang.n) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < p->lang.n; i++) {
@@ -159,6 +163,17 @@ static struct ecr_payload *payload_from_json(json_t *j)
 			return NULL;
 		}
 	}
+	if (json_object_get(j, "o")) {
+		char *o = dec(json_object_get(j, "o"));
+		ecr_buf_init(&p->pkgs.owned, ECR_PKGDB_MAX);
+		if (!o || ecr_buf_addstr(&p->pkgs.owned, o)) {
+			free(o);
+			ecr_payload_free(p);
+			return NULL;
+		}
+		free(o);
+	}
+	p->pkgs.owned_lost = json_is_true(json_object_get(j, "ol"));
 	if (json_is_array(json_object_get(j, "w")))
 		p->lang.warnings = json_copy(json_object_get(j, "w"));
 	json_t *s = json_object_get(j, "s");

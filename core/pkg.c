@@ -48,7 +48,38 @@ void ecr_pkgs_release(struct ecr_pkgs *p)
 	for (size_t i = 0; i < p->n; i++)
 		pkg_free(&p->v[i]);
 	free(p->v);
+	ecr_buf_release(&p->owned);
 	memset(p, 0, sizeof(*p));
+}
+
+void ecr_pkgs_own(struct ecr_pkgs *p, const char *path, size_t n)
+{
+	while (n && *path == '/')
+		path++, n--;
+	if (!n || p->owned_lost)
+		return;
+	if (!p->owned.max)
+		ecr_buf_init(&p->owned, ECR_PKGDB_MAX);
+	/* a path holding a newline cannot be one line: such a file is simply not owned */
+	if (memchr(path, '\n', n) || memchr(path, '\0', n))
+		return;
+	if (ecr_buf_add(&p->owned, path, n) || ecr_buf_add(&p->owned, "\n", 1))
+		p->owned_lost = 1;
+}
+
+int ecr_pkg_dpkg_list(const char *data, size_t n, struct ecr_pkgs *out, struct ecr_err *err)
+{
+	(void)err;
+	const char *p = data, *end = data + n;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((eol ? eol : end) - p);
+		/* "/." heads every list: the root itself */
+		if (len && !(len == 2 && !memcmp(p, "/.", 2)))
+			ecr_pkgs_own(out, p, len);
+		p = eol ? eol + 1 : end;
+	}
+	return 0;
 }
 
 static int cmp(const void *a, const void *b)

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define ECR_PKGDB_MAX (64u << 20) /* bigger than any real package database; the cap */
@@ -25,6 +26,10 @@ struct ecr_pkgs {
 	size_t alloc;          /* allocated */
 	int skipped;           /* entries left out as incomplete (no name or version) */
 	char skipped_why[256]; /* the first such entry, for the warning */
+	struct buf owned;      /* the files the packages install, image-relative (no leading
+				* '/'), one per line: language packages whose metadata is
+				* among them are not reported (owned.c); capped at ECR_PKGDB_MAX */
+	int owned_lost;        /* owned passed its cap and was dropped */
 };
 
 /* /var/lib/dpkg/status (status_d 0: only "install ok installed"-style entries count)
@@ -42,6 +47,12 @@ json_t *ecr_pkgs_json(const struct ecr_pkgs *p);
 /* Adds a package (strings copied); 0, or -1 on out of memory or past ECR_PKGS_MAX. */
 int ecr_pkgs_add(struct ecr_pkgs *p, const char *name, const char *version, const char *source,
 		 const char *source_version, const char *arch, const char *format);
+
+/* Records a file the database says a package installs (path as the database writes
+ * it, n bytes; a leading '/' dropped). Past the cap the list is dropped (owned_lost). */
+void ecr_pkgs_own(struct ecr_pkgs *p, const char *path, size_t n);
+/* dpkg's info/PACKAGE.list: one installed path per line (files and directories). */
+int ecr_pkg_dpkg_list(const char *data, size_t n, struct ecr_pkgs *out, struct ecr_err *err);
 
 /* The error for a failed ecr_pkgs_add: the cap, or out of memory. */
 int ecr_pkgs_add_failed(const struct ecr_pkgs *p, struct ecr_err *err);

@@ -1,5 +1,6 @@
 /* apk-tools' installed database: one "X:value" line per field, a blank line between
- * packages (P name, V version, A arch, o origin = the source package). */
+ * packages (P name, V version, A arch, o origin = the source package; F a directory and
+ * R a file in it: the files the package installs). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 
 struct apk {
 	char name[256], version[256], arch[64], origin[256]; /* fields we use */
+	char dir[4096];                                       /* the last F: (a directory) */
 	int line;                                             /* where it starts */
 };
 
@@ -53,6 +55,15 @@ int ecr_pkg_apk(const char *data, size_t n, struct ecr_pkgs *out, struct ecr_err
 			}
 			if (!a.line)
 				a.line = line;
+			if (p[0] == 'F') {
+				/* F: a directory the package owns, its files in the R: lines after it */
+				snprintf(a.dir, sizeof(a.dir), "%.*s", (int)(len - 2), p + 2);
+			} else if (p[0] == 'R') {
+				char f[8192];
+				int k = snprintf(f, sizeof(f), "%s%s%.*s", a.dir, a.dir[0] ? "/" : "", (int)(len - 2), p + 2);
+				if (k > 0 && (size_t)k < sizeof(f))
+					ecr_pkgs_own(out, f, (size_t)k);
+			}
 			if (dst)
 				snprintf(dst, cap, "%.*s", (int)(len - 2), p + 2);
 		}

@@ -34,6 +34,15 @@ static int m_dpkg_status_d(const char *p, int x)
 	       !(n > 8 && !strcmp(p + n - 8, ".md5sums"));
 }
 
+/* dpkg's info/PACKAGE.list: which files each package installed (owned.c) */
+static int m_dpkg_list(const char *p, int x)
+{
+	const char *d = strstr(p, "dpkg/info/");
+	size_t n = strlen(p);
+	(void)x;
+	return d && (d == p || d[-1] == '/') && !strchr(d + 10, '/') && n > 5 && !strcmp(p + n - 5, ".list");
+}
+
 /* language metadata: the parsers' own name test (lang.c), one row per ecosystem */
 static int m_python(const char *p, int x) { return ecr_lang_wants(p, x) == ECR_LANG_PYTHON; }
 static int m_node(const char *p, int x) { return ecr_lang_wants(p, x) == ECR_LANG_NODE; }
@@ -60,6 +69,7 @@ static const struct ecr_wanted_row rows[] = {
 	{"rpm-sqlite", m_rpm_sqlite, ECR_WANT_PKGS, ecr_pkg_rpm_sqlite, ECR_PKGDB_MAX, 0, ECR_LANG_NONE},
 	{"rpm-bdb", m_rpm_bdb, ECR_WANT_MARK, NULL, 0, 0, ECR_LANG_NONE},
 	{"rpm-ndb", m_rpm_ndb, ECR_WANT_MARK, NULL, 0, 0, ECR_LANG_NONE},
+	{"dpkg-list", m_dpkg_list, ECR_WANT_PKGS, ecr_pkg_dpkg_list, ECR_PKGDB_MAX, 0, ECR_LANG_NONE},
 	{"lang-python", m_python, ECR_WANT_LANG, NULL, ECR_LANG_META_MAX, 0, ECR_LANG_PYTHON},
 	{"lang-node", m_node, ECR_WANT_LANG, NULL, ECR_LANG_META_MAX, 0, ECR_LANG_NODE},
 	{"lang-java", m_java, ECR_WANT_LANG, NULL, ECR_LANG_JAR_MAX, 0, ECR_LANG_JAVA},
