@@ -49,6 +49,22 @@ struct ecr_sigv4_auth {
  * SignedHeaders=a;b, Signature=hex" (spaces after the commas optional). 0, or -1 with
  * msg set to the reason as AWS words it (IncompleteSignatureException's message). */
 int ecr_sigv4_parse(const char *header, struct ecr_sigv4_auth *out, char *msg, size_t msgn);
+/* The longest X-Amz-Expires SigV4 allows: a week, in seconds. */
+#define ECR_SIGV4_MAX_EXPIRES 604800
+/* Payload hash values that are not a sha256 (x-amz-content-sha256). */
+#define ECR_SIGV4_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
+
+/* A presigned request: the X-Amz-* query parameters, read through arg (the decoded
+ * value of a query parameter by exact name, or NULL). Fills out as
+ * ecr_sigv4_parse does, the X-Amz-Date value (16 characters) and X-Amz-Expires
+ * (0 to ECR_SIGV4_MAX_EXPIRES seconds). 0, or -1 with msg set to the reason. */
+int ecr_sigv4_parse_query(const char *(*arg)(void *ud, const char *name), void *ud, struct ecr_sigv4_auth *out,
+			  char amzdate_out[17], long *expires_out, char *msg, size_t msgn);
+/* The canonical query string of n decoded (name, value) pairs, kv[2i] and kv[2i+1]
+ * (a NULL value is ""): each URI-encoded (RFC 3986 unreserved kept, %XX upper case),
+ * sorted by name then value, '&' between, X-Amz-Signature left out. Appended to out
+ * (out->data stays NULL when nothing is left); -1 when out's cap or memory runs out. */
+int ecr_sigv4_canonical_query(const char *const *kv, size_t n, struct buf *out);
 /* 1 when a and b (both 64 hex) are equal, compared in constant time. */
 int ecr_sigv4_equal(const char *a, const char *b);
 

@@ -67,6 +67,8 @@ const char *serve_header_all(struct serve_req *r, const char *name);
 void serve_header_each(struct serve_req *r, void (*fn)(void *ud, const char *name, const char *value), void *ud);
 /* A query argument (percent-decoded by MHD), or NULL; "" for ?flag with no value. */
 const char *serve_query(struct serve_req *r, const char *name);
+/* Calls fn for every query argument in arrival order (percent-decoded; "" for no value). */
+void serve_query_each(struct serve_req *r, void (*fn)(void *ud, const char *name, const char *value), void *ud);
 /* Content-Length, or -1 when the client sent none (chunked transfer). */
 int64_t serve_content_length(struct serve_req *r);
 /* "http://HOST" or "https://HOST" with the Host the client used: for Location headers,

@@ -104,21 +104,76 @@ static int parse_amz(const char *s, time_t *out)
 	return 0;
 }
 
+/* the query string's arguments, for the canonical query and the parameter check */
+struct qargs {
+	const char **kv;     /* name, value, name, value, … (borrowed from the request) */
+	size_t n;            /* pairs */
+	size_t cap;          /* pairs allocated */
+	int oom;             /* an allocation failed */
+	const char *extra;   /* the first argument that is not X-Amz-*, or NULL */
+};
+
+static void qarg(void *ud, const char *name, const char *value)
+{
+	struct qargs *q = ud;
+	if (q->oom)
+		return;
+	if (q->n == q->cap) {
+		size_t c = q->cap ? 2 * q->cap : 16;
+		const char **kv = c <= 4096 ? realloc(q->kv, 2 * c * sizeof(*kv)) : NULL;
+		if (!kv) {
+			q->oom = 1;
+			return;
+		}
+		q->kv = kv;
+		q->cap = c;
+	}
+	q->kv[2 * q->n] = name;
+	q->kv[2 * q->n + 1] = value;
+	q->n++;
+	if (!q->extra && strncasecmp(name, "X-Amz-", 6))
+		q->extra = name;
+}
+
+static const char *query_arg(void *ud, const char *name)
+{
+	return serve_query(ud, name);
+}
+
+static const char *const bad_signature =
+	"The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+	"Access Key and signing method. Consult the service documentation for details.";
+
 /* 0 when r is signed by a known key (region_out: the scope's region); otherwise the
- * request has been answered with the exception. */
+ * request has been answered with the exception. The signature is in the
+ * Authorization header, or in the query string (a presigned request: X-Amz-Algorithm,
+ * X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature),
+ * never both. */
 static int check_auth(struct serve_req *r, const char *body, size_t n, char *region_out, size_t rn)
 {
-	const char *h = serve_header(r, "Authorization");
-	char msg[2048], now_s[17], lim_s[17], date_s[17];
+	const char *h = serve_header(r, "Authorization"), *qalg = serve_query(r, "X-Amz-Algorithm");
+	char msg[2048], now_s[17], lim_s[17], date_s[17], amz_q[17], from_date[17], sh[1030], ph[65], sig[65];
 	struct ecr_sigv4_auth a;
-	int enforce = !serve_config()->no_auth;
+	struct qargs q = {0};
+	struct buf cq;
+	long expires = 0;
+	int enforce = !serve_config()->no_auth, presigned = !h && qalg, rc = -1;
 	region_out[0] = '\0';
-	if (!h) {
+	ecr_buf_init(&cq, 1 << 20);
+	if (!h && !qalg) {
 		if (enforce)
 			answer(r, 403, "MissingAuthenticationTokenException", "Missing Authentication Token", NULL);
 		return enforce ? -1 : 0;
 	}
-	if (ecr_sigv4_parse(h, &a, msg, sizeof(msg))) {
+	if (h && qalg) {
+		if (enforce)
+			answer(r, 400, "IncompleteSignatureException",
+			       "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization "
+			       "header should be specified", NULL);
+		return enforce ? -1 : 0;
+	}
+	if (presigned ? ecr_sigv4_parse_query(query_arg, r, &a, amz_q, &expires, msg, sizeof(msg))
+		      : ecr_sigv4_parse(h, &a, msg, sizeof(msg))) {
 		if (enforce)
 			answer(r, 400, "IncompleteSignatureException", msg, NULL);
 		return enforce ? -1 : 0;
@@ -126,8 +181,7 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 	snprintf(region_out, rn, "%s", a.region);
 	if (!enforce) /* --no-auth: any signature passes, its region still picks the region */
 		return 0;
-	const char *amz = serve_header(r, "X-Amz-Date");
-	char from_date[17];
+	const char *amz = presigned ? amz_q : serve_header(r, "X-Amz-Date");
 	if (!amz) { /* an RFC 7231 Date header instead, as SigV4 allows */
 		const char *d = serve_header(r, "Date");
 		struct tm tm;
@@ -149,7 +203,16 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 	}
 	fmt_amz(now, now_s);
 	fmt_amz(t, date_s);
-	if (t < now - SKEW) {
+	/* a header signature lives 15 minutes either side of its date; a presigned one
+	 * from (its date - 15 min) until its date + X-Amz-Expires */
+	if (presigned && t + expires < now) {
+		fmt_amz(now - expires, lim_s);
+		snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - %ld sec.)", date_s, lim_s, now_s,
+			 expires);
+		answer(r, 400, "InvalidSignatureException", msg, NULL);
+		return -1;
+	}
+	if (!presigned && t < now - SKEW) {
 		fmt_amz(now - SKEW, lim_s);
 		snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - 15 min.)", date_s, lim_s, now_s);
 		answer(r, 400, "InvalidSignatureException", msg, NULL);
@@ -171,12 +234,13 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 		answer(r, 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'ecr'. ", NULL);
 		return -1;
 	}
-	/* host and the date must be signed; every signed header must be present */
-	char sh[1030];
+	/* host must be signed, and the date (a presigned request's is in the signed query);
+	 * every signed header must be present */
 	snprintf(sh, sizeof(sh), ";%s;", a.signed_headers);
-	if (!strstr(sh, ";host;") || (!strstr(sh, ";x-amz-date;") && !strstr(sh, ";date;"))) {
+	if (!strstr(sh, ";host;") || (!presigned && !strstr(sh, ";x-amz-date;") && !strstr(sh, ";date;"))) {
 		answer(r, 400, "InvalidSignatureException",
-		       "The request signature must sign the 'host' header and either 'x-amz-date' or 'date'.", NULL);
+		       presigned ? "The request signature must sign the 'host' header."
+				 : "The request signature must sign the 'host' header and either 'x-amz-date' or 'date'.", NULL);
 		return -1;
 	}
 	const char *token = NULL, *secret = serve_cred_secret(a.akid, &token);
@@ -185,29 +249,59 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 		return -1;
 	}
 	if (token) { /* a key configured with a session token takes only requests that sign it */
-		const char *t2 = serve_header(r, "X-Amz-Security-Token");
-		if (!t2 || strcmp(t2, token) || !strstr(sh, ";x-amz-security-token;")) {
+		const char *t2 = presigned ? serve_query(r, "X-Amz-Security-Token") : serve_header(r, "X-Amz-Security-Token");
+		if (!t2 || strcmp(t2, token) || (!presigned && !strstr(sh, ";x-amz-security-token;"))) {
 			answer(r, 400, "UnrecognizedClientException", "The security token included in the request is invalid.", NULL);
 			return -1;
 		}
 	}
-	char ph[65];
-	ecr_sigv4_sha256_hex(body ? body : "", n, ph);
+	/* the payload hash: the body's sha256, or UNSIGNED-PAYLOAD when the client says so
+	 * in a signed x-amz-content-sha256 (botocore's payload_signing_enabled=False) */
 	const char *claimed = serve_header(r, "X-Amz-Content-Sha256");
-	if (claimed && strcmp(claimed, ph)) {
-		answer(r, 400, "InvalidSignatureException",
-		       "The provided 'x-amz-content-sha256' header does not match what was computed.", NULL);
+	if (claimed && !strcmp(claimed, ECR_SIGV4_UNSIGNED_PAYLOAD)) {
+		if (!strstr(sh, ";x-amz-content-sha256;")) {
+			answer(r, 400, "InvalidSignatureException",
+			       "x-amz-content-sha256 'UNSIGNED-PAYLOAD' must be among the signed headers.", NULL);
+			return -1;
+		}
+		snprintf(ph, sizeof(ph), "%s", ECR_SIGV4_UNSIGNED_PAYLOAD);
+	} else if (claimed && !strncmp(claimed, "STREAMING-", 10)) {
+		snprintf(msg, sizeof(msg), "x-amz-content-sha256 '%.100s' is S3's aws-chunked payload signing; the ECR API takes "
+					   "the body's sha256 or UNSIGNED-PAYLOAD.", claimed);
+		answer(r, 400, "InvalidSignatureException", msg, NULL);
 		return -1;
+	} else {
+		ecr_sigv4_sha256_hex(body ? body : "", n, ph);
+		if (claimed && strcmp(claimed, ph)) {
+			answer(r, 400, "InvalidSignatureException",
+			       "The provided 'x-amz-content-sha256' header does not match what was computed.", NULL);
+			return -1;
+		}
 	}
-	char sig[65];
-	struct ecr_sigv4_req sr = {r->method, "/", "", a.signed_headers, lookup, r, ph, amz, a.region, a.service, secret};
+	serve_query_each(r, qarg, &q);
+	if (q.oom || ecr_sigv4_canonical_query(q.kv, q.n, &cq)) {
+		answer(r, 400, "InvalidSignatureException", bad_signature, NULL);
+		goto out;
+	}
+	struct ecr_sigv4_req sr = {r->method, "/", cq.data ? cq.data : "", a.signed_headers, lookup, r, ph, amz,
+				   a.region, a.service, secret};
 	if (ecr_sigv4_sign(&sr, sig, NULL, NULL) || !ecr_sigv4_equal(sig, a.signature)) {
-		answer(r, 400, "InvalidSignatureException",
-		       "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
-		       "Access Key and signing method. Consult the service documentation for details.", NULL);
-		return -1;
+		answer(r, 400, "InvalidSignatureException", bad_signature, NULL);
+		goto out;
 	}
-	return 0;
+	/* AWS JSON 1.1 reads the body only: a parameter in the query would be dropped
+	 * silently (botocore's generate_presigned_url moves them there) */
+	if (q.extra) {
+		snprintf(msg, sizeof(msg), "The ECR API takes its parameters in the JSON body, not in the query string ('%.200s').",
+			 q.extra);
+		answer(r, 400, "SerializationException", msg, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(q.kv);
+	ecr_buf_release(&cq);
+	return rc;
 }
 
 /* ---- the operation ---- */

@@ -220,6 +220,12 @@ const char *serve_query(struct serve_req *r, const char *name)
 	return q.value;
 }
 
+void serve_query_each(struct serve_req *r, void (*fn)(void *ud, const char *name, const char *value), void *ud)
+{
+	struct each e = {fn, ud};
+	MHD_get_connection_values(r->in->conn, MHD_GET_ARGUMENT_KIND, each_one, &e);
+}
+
 int64_t serve_content_length(struct serve_req *r)
 {
 	const char *v = serve_header(r, "Content-Length");

@@ -299,6 +299,138 @@ exp "not-json 400 SerializationException: None"
 exp "not-object 400 SerializationException: None"
 grep -q '^empty-body 200 ' "$tmp/wire.out" && ok || bad "empty body: $(grep empty-body "$tmp/wire.out")"
 
+# ---- presigned (query-string) SigV4 and UNSIGNED-PAYLOAD: boto3's presigner and its
+# payload switch, and requests signed by hand (python's hmac, not the server's code)
+/usr/bin/python3 -P - "$E" > "$tmp/presign.out" 2>&1 <<'EOF'
+import datetime, hashlib, hmac, json, sys, urllib.error, urllib.parse, urllib.request
+import boto3
+E = sys.argv[1]
+host = urllib.parse.urlparse(E).netloc
+T = "AmazonEC2ContainerRegistry_V20150921."
+def enc(s):
+    return urllib.parse.quote(s, safe="-_.~")
+def post(name, url, headers, body=b""):
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        r = urllib.request.urlopen(req)
+        status, b = r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        status, b = e.code, e.read().decode()
+    j = json.loads(b)
+    print("%s %d %s" % (name, status, "%s: %s" % (j["__type"], j.get("message")) if "__type" in j else ",".join(sorted(k for k in j if k != "nextToken"))))
+def key(secret, d, region="us-east-2"):
+    k = ("AWS4" + secret).encode()
+    for m in (d, region, "ecr", "aws4_request"):
+        k = hmac.new(k, m.encode(), hashlib.sha256).digest()
+    return k
+def presign(name, op="DescribeRepositories", ago=0, expires="300", body=b"{}", payload=None, akid="AKIDEXAMPLE",
+            secret="secret", token=None, drop=None, tamper=False, header_auth=False, extra=None):
+    amz = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=ago)).strftime("%Y%m%dT%H%M%SZ")
+    h = {"content-type": "application/x-amz-json-1.1", "host": host, "x-amz-target": T + op}
+    if payload:
+        h["x-amz-content-sha256"] = payload
+    sh = ";".join(sorted(h))
+    q = {"X-Amz-Algorithm": "AWS4-HMAC-SHA256", "X-Amz-Credential": "%s/%s/us-east-2/ecr/aws4_request" % (akid, amz[:8]),
+         "X-Amz-Date": amz, "X-Amz-Expires": expires, "X-Amz-SignedHeaders": sh}
+    if token:
+        q["X-Amz-Security-Token"] = token
+    if extra:
+        q.update(extra)
+    if drop:
+        del q[drop]
+    cq = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(q.items()))
+    creq = "POST\n/\n%s\n%s\n%s\n%s" % (cq, "".join("%s:%s\n" % kv for kv in sorted(h.items())), sh,
+                                       payload or hashlib.sha256(body).hexdigest())
+    sts = "AWS4-HMAC-SHA256\n%s\n%s/us-east-2/ecr/aws4_request\n%s" % (amz, amz[:8], hashlib.sha256(creq.encode()).hexdigest())
+    sig = hmac.new(key(secret, amz[:8]), sts.encode(), hashlib.sha256).hexdigest()
+    if tamper:
+        sig = sig[:-1] + ("0" if sig[-1] != "0" else "1")
+    q["X-Amz-Signature"] = sig
+    hdrs = {k: v for k, v in h.items() if k != "host"}
+    if header_auth:
+        hdrs["Authorization"] = "AWS4-HMAC-SHA256 Credential=x"
+    post(name, E + "/?" + urllib.parse.urlencode(q, quote_via=urllib.parse.quote), hdrs, body)
+# header-signed with x-amz-content-sha256 among the signed headers (or not)
+def signed_unsigned(name, body, sent_body=None, sign_it=True, payload="UNSIGNED-PAYLOAD", op="CreateRepository"):
+    amz = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    h = {"content-type": "application/x-amz-json-1.1", "host": host, "x-amz-date": amz, "x-amz-target": T + op}
+    if sign_it:
+        h["x-amz-content-sha256"] = payload
+    sh = ";".join(sorted(h))
+    creq = "POST\n/\n\n%s\n%s\n%s" % ("".join("%s:%s\n" % kv for kv in sorted(h.items())), sh, payload)
+    sts = "AWS4-HMAC-SHA256\n%s\n%s/us-east-2/ecr/aws4_request\n%s" % (amz, amz[:8], hashlib.sha256(creq.encode()).hexdigest())
+    sig = hmac.new(key("secret", amz[:8]), sts.encode(), hashlib.sha256).hexdigest()
+    hdrs = {k: v for k, v in h.items() if k != "host"}
+    hdrs["x-amz-content-sha256"] = payload
+    hdrs["Authorization"] = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/%s/us-east-2/ecr/aws4_request, SignedHeaders=%s, Signature=%s" % (amz[:8], sh, sig)
+    post(name, E + "/", hdrs, body if sent_body is None else sent_body)
+
+# boto3's own presigner: an operation without parameters, then one whose parameters it
+# moves into the query string (refused: AWS JSON 1.1 reads the body)
+c = boto3.client("ecr", endpoint_url=E, region_name="us-east-2", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+jh = {"Content-Type": "application/x-amz-json-1.1"}
+post("boto3-presigned", c.generate_presigned_url("get_authorization_token", ExpiresIn=60),
+     dict(jh, **{"X-Amz-Target": T + "GetAuthorizationToken"}))
+post("boto3-presigned-params", c.generate_presigned_url("describe_repositories", Params={"maxResults": 5}, ExpiresIn=60),
+     dict(jh, **{"X-Amz-Target": T + "DescribeRepositories"}))
+# botocore's own (pure python) signer with payload signing switched off, as boto3 runs
+# it without awscrt: it sends and signs x-amz-content-sha256: UNSIGNED-PAYLOAD
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+ar = AWSRequest(method="POST", url=E + "/", data=b'{"repositoryName": "unsigned-botocore"}',
+                headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": T + "CreateRepository"})
+ar.context["payload_signing_enabled"] = False
+SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "ecr", "us-east-2").add_auth(ar)
+print("botocore-unsigned-header", ar.headers.get("X-Amz-Content-SHA256"), "x-amz-content-sha256" in ar.headers["Authorization"])
+post("botocore-unsigned", E + "/", {k: v for k, v in ar.headers.items() if k.lower() != "host"}, ar.body)
+presign("presigned")
+presign("presigned-body", op="CreateRepository", body=b'{"repositoryName": "presigned-made"}')
+presign("presigned-unsigned-body", op="CreateRepository", body=b'{"repositoryName": "presigned-unsigned"}', payload="UNSIGNED-PAYLOAD")
+presign("presigned-long-lived", ago=20 * 60, expires="3600")
+presign("presigned-expired", ago=10 * 60, expires="60")
+presign("presigned-future", ago=-16 * 60)
+presign("presigned-week", expires="604801")
+presign("presigned-no-expires", drop="X-Amz-Expires")
+presign("presigned-tampered", tamper=True)
+presign("presigned-wrong-secret", secret="wrong")
+presign("presigned-and-header", header_auth=True)
+presign("presigned-token", akid="AKIDCI", secret="cisecret", token="citoken")
+presign("presigned-no-token", akid="AKIDCI", secret="cisecret")
+presign("presigned-param", extra={"maxResults": "5"})
+signed_unsigned("unsigned", b'{"repositoryName": "unsigned-made"}')
+signed_unsigned("unsigned-body-changed", b'{"repositoryName": "unsigned-a"}', sent_body=b'{"repositoryName": "unsigned-b"}')
+signed_unsigned("unsigned-not-signed", b'{"repositoryName": "unsigned-c"}', sign_it=False)
+signed_unsigned("streaming", b'{}', payload="STREAMING-AWS4-HMAC-SHA256-PAYLOAD", op="DescribeRepositories")
+EOF
+pexp() { grep -qxF -- "$1" "$tmp/presign.out" && ok || bad "presigned/unsigned: want '$1' in: $(cat "$tmp/presign.out")"; }
+pexp "boto3-presigned 200 authorizationData"
+pexp "boto3-presigned-params 400 SerializationException: The ECR API takes its parameters in the JSON body, not in the query string ('maxResults')."
+pexp "botocore-unsigned-header UNSIGNED-PAYLOAD True"
+pexp "botocore-unsigned 200 repository"
+pexp "presigned 200 repositories"
+pexp "presigned-body 200 repository"
+pexp "presigned-unsigned-body 200 repository"
+pexp "presigned-long-lived 200 repositories"
+grep -qE '^presigned-expired 400 InvalidSignatureException: Signature expired: [0-9]{8}T[0-9]{6}Z is now earlier than [0-9]{8}T[0-9]{6}Z \([0-9]{8}T[0-9]{6}Z - 60 sec\.\)$' "$tmp/presign.out" && ok ||
+	bad "presigned-expired: $(grep presigned-expired "$tmp/presign.out")"
+grep -qE '^presigned-future 400 InvalidSignatureException: Signature not yet current: ' "$tmp/presign.out" && ok || bad "presigned-future: $(grep presigned-future "$tmp/presign.out")"
+pexp "presigned-week 400 IncompleteSignatureException: X-Amz-Expires must be a whole number of seconds from 0 to 604800 (a week); got '604801'."
+pexp "presigned-no-expires 400 IncompleteSignatureException: AWS query-string parameters must include 'X-Amz-Expires'. Re-examine the query-string parameters."
+pexp "presigned-tampered 400 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+pexp "presigned-wrong-secret 400 InvalidSignatureException: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+pexp "presigned-and-header 400 IncompleteSignatureException: Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified"
+pexp "presigned-token 200 repositories"
+pexp "presigned-no-token 400 UnrecognizedClientException: The security token included in the request is invalid."
+pexp "presigned-param 400 SerializationException: The ECR API takes its parameters in the JSON body, not in the query string ('maxResults')."
+pexp "unsigned 200 repository"
+pexp "unsigned-body-changed 200 repository"
+pexp "unsigned-not-signed 400 InvalidSignatureException: x-amz-content-sha256 'UNSIGNED-PAYLOAD' must be among the signed headers."
+pexp "streaming 400 InvalidSignatureException: x-amz-content-sha256 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' is S3's aws-chunked payload signing; the ECR API takes the body's sha256 or UNSIGNED-PAYLOAD."
+# what those requests made is there, under the names their bodies gave
+made=$(L describe-repositories --query 'repositories[].repositoryName' --output text | tr '\t' '\n' | grep -E '^(unsigned|presigned)' | sort | tr '\n' ' ')
+[ "$made" = "presigned-made presigned-unsigned unsigned-b unsigned-botocore unsigned-made " ] && ok || bad "repositories made by presigned/unsigned requests: '$made'"
+
 # ---- the log: one line per request, operation and status ----
 grep -qE '^POST DescribeRepositories 200 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for DescribeRepositories"
 grep -qE '^POST DescribeRepositories 403 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for the unsigned request"
