@@ -40,7 +40,7 @@ Q = @
 endif
 
 CORE_SRC = $(sort $(wildcard core/*.c))
-FRONT_SRC = $(sort $(wildcard frontends/*.c frontends/aws/*.c frontends/cli/*.c frontends/lua/*.c frontends/pwsh/*.c frontends/serve/*.c))
+FRONT_SRC = $(sort $(wildcard frontends/*.c frontends/aws/*.c frontends/cli/*.c frontends/lib/*.c frontends/lua/*.c frontends/pwsh/*.c frontends/serve/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite

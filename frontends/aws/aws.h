@@ -7,7 +7,7 @@
 #include "ecr.h"
 #include "buf.h"
 #include "../remote.h"
-#include "jmespath.h"
+#include "../lib/jmespath.h"
 
 /* Exit statuses of the real CLI. */
 enum {
@@ -54,15 +54,17 @@ struct caller {
 	const char *region;        /* resolved region, or NULL */
 };
 
-/* aws_main.c: one call, and the CLI's rendering of a failed one (returns the exit). */
+/* aws_call.c: one call, and the CLI's rendering of a failed one (returns the exit). */
 int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f);
 int aws_report(const struct aws_cmd *cmd, const struct fe_remote_err *f, const char *op);
+/* aws_main.c: the `aws` command line */
 int aws_main(int argc, char **argv);
 /* aws_complete.c: bash's `complete -C` protocol (COMP_LINE, COMP_POINT) for the aws link. */
 int aws_completer_main(int argc, char **argv);
-/* aws_help.c: help text from the model; --generate-cli-skeleton; waiters. */
+/* aws_help.c: help text from the model; --generate-cli-skeleton. */
 int aws_help(const struct aws_cmd *cmd);
 int aws_skeleton(const struct aws_cmd *cmd);
+/* aws_wait.c: `aws ecr wait NAME` with the model's waiter; the exit status. */
 int aws_wait(struct caller *c);
 
 /* aws_err.c: the real CLI's error texts; each returns the exit status. */
@@ -91,16 +93,17 @@ json_t *aws_yaml_load(const char *doc, char *err, size_t n);
 
 /* aws_pyjson.c: Python json's error text for doc; 0 when Python would accept it. */
 int aws_pyjson_error(const char *doc, char *out, size_t n);
+/* Python's repr() of a float: the shortest text that reads back the same. */
+void aws_pyfloat(double d, char *buf, size_t n);
+/* Python json.dumps(indent=4, ensure_ascii=False) of v plus a newline. */
+void aws_out_json(FILE *f, json_t *v);
 
 /* aws_validate.c: botocore's client-side checks; 0 or exit status after printing. */
 int aws_client_validate(int shape, json_t *req);
 
 /* aws_out.c: model-ordered copy of resp with timestamps as the CLI prints them. */
 json_t *aws_out_shape(json_t *resp, int shape);
-/* Python's repr() of a float: the shortest text that reads back the same. */
-void aws_pyfloat(double d, char *buf, size_t n);
-/* Python json.dumps(indent=4, ensure_ascii=False) of v plus a newline. */
-void aws_out_json(FILE *f, json_t *v);
+/* v in cmd's --output format (json when none); 0 or an exit status. */
 int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v);
 /* aws_out_text.c: --output text of one page (or one --query result). */
 void aws_out_text(FILE *f, json_t *v);
@@ -109,7 +112,5 @@ void aws_out_yaml(FILE *f, json_t *v);
 void aws_out_yaml_stream_item(FILE *f, json_t *v);
 /* aws_out_table.c: --output table, titled with the operation name. */
 void aws_out_table(FILE *f, const char *title, json_t *v, int color);
-/* Formats other than json: text, table, yaml, yaml-stream. */
-int aws_out_other(FILE *f, const char *fmt, const struct aws_cmd *cmd, json_t *v);
 
 #endif

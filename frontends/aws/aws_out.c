@@ -1,5 +1,5 @@
 /* Response → what the real CLI prints: members in model order (unknown ones dropped),
- * timestamps as local ISO 8601, then json (here) or the other formats (aws_out_*.c). */
+ * timestamps as local ISO 8601, then the --output format (json in aws_pyjson.c, the others in aws_out_*.c). */
 #include <math.h>
 #include <string.h>
 
@@ -61,117 +61,50 @@ json_t *aws_out_shape(json_t *v, int shape)
 	}
 }
 
-static void put_string(FILE *f, const char *s, size_t n)
+static int out_json(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
+	(void)cmd;
+	aws_out_json(f, v);
+	return 0;
 }
 
-void aws_pyfloat(double d, char *buf, size_t n)
+static int out_table(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
-	if (isinf(d)) {
-		snprintf(buf, n, "%s", d > 0 ? "Infinity" : "-Infinity");
-		return;
-	}
-	for (int p = 1; p <= 17; p++) {
-		snprintf(buf, n, "%.*g", p, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	/* Python writes 3.0 as "3.0" (and 1e+16 as "1e+16") */
-	if (!strpbrk(buf, ".en") && strlen(buf) + 3 <= n)
-		strcat(buf, ".0");
+	int color = cmd->color && !strcmp(cmd->color, "on");
+	if (cmd->color && !strcmp(cmd->color, "auto"))
+		color = 0; /* the CLI's auto: no colour for a table (its styler is plain) */
+	aws_out_table(f, cmd->op ? cmd->op->name : "", v, color);
+	return 0;
 }
 
-static void put_real(FILE *f, double d)
+static int out_text(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
-	char buf[40];
-	aws_pyfloat(d, buf, sizeof(buf));
-	fputs(buf, f);
+	(void)cmd;
+	aws_out_text(f, v);
+	return 0;
 }
 
-static void dump(FILE *f, json_t *v, int level)
+static int out_yaml(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
-	size_t i;
-	json_t *e;
-	const char *k;
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: {
-		if (!json_object_size(v)) {
-			fputs("{}", f);
-			return;
-		}
-		int first = 1;
-		fputs("{\n", f);
-		json_object_foreach(v, k, e) {
-			if (!first)
-				fputs(",\n", f);
-			first = 0;
-			fprintf(f, "%*s", (level + 1) * 4, "");
-			put_string(f, k, strlen(k));
-			fputs(": ", f);
-			dump(f, e, level + 1);
-		}
-		fprintf(f, "\n%*s}", level * 4, "");
-		return;
-	}
-	case JSON_ARRAY:
-		if (!json_array_size(v)) {
-			fputs("[]", f);
-			return;
-		}
-		fputs("[\n", f);
-		json_array_foreach(v, i, e) {
-			if (i)
-				fputs(",\n", f);
-			fprintf(f, "%*s", (level + 1) * 4, "");
-			dump(f, e, level + 1);
-		}
-		fprintf(f, "\n%*s]", level * 4, "");
-		return;
-	case JSON_STRING:
-		put_string(f, json_string_value(v), json_string_length(v));
-		return;
-	case JSON_INTEGER:
-		fprintf(f, "%lld", (long long)json_integer_value(v));
-		return;
-	case JSON_REAL:
-		put_real(f, json_real_value(v));
-		return;
-	case JSON_TRUE:
-		fputs("true", f);
-		return;
-	case JSON_FALSE:
-		fputs("false", f);
-		return;
-	case JSON_NULL:
-		fputs("null", f);
-		return;
-	}
+	(void)cmd;
+	aws_out_yaml(f, v);
+	return 0;
 }
 
-void aws_out_json(FILE *f, json_t *v)
+static int out_yaml_stream(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
-	dump(f, v, 0);
-	fputc('\n', f);
+	(void)cmd;
+	aws_out_yaml_stream_item(f, v);
+	return 0;
 }
+
+/* --output's formats (the CLI's choices are checked when options are parsed) */
+static const struct {
+	const char *name;
+	int (*render)(FILE *f, const struct aws_cmd *cmd, json_t *v);
+} formats[] = {
+	{"json", out_json}, {"table", out_table}, {"text", out_text}, {"yaml", out_yaml}, {"yaml-stream", out_yaml_stream},
+};
 
 int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
@@ -179,9 +112,8 @@ int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v)
 	/* An empty response prints nothing in any format (a --query result still prints). */
 	if (json_is_object(v) && !json_object_size(v) && !cmd->query)
 		return 0;
-	if (!strcmp(fmt, "json")) {
-		aws_out_json(f, v);
-		return 0;
-	}
-	return aws_out_other(f, fmt, cmd, v);
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(formats[i].name, fmt))
+			return formats[i].render(f, cmd, v);
+	return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: unknown output format %s", fmt);
 }

@@ -193,27 +193,3 @@ void aws_out_text(FILE *f, json_t *v)
 {
 	text(f, v, NULL, NULL, 0);
 }
-
-int aws_out_other(FILE *f, const char *fmt, const struct aws_cmd *cmd, json_t *v)
-{
-	if (!strcmp(fmt, "table")) {
-		int color = cmd->color && !strcmp(cmd->color, "on");
-		if (cmd->color && !strcmp(cmd->color, "auto"))
-			color = 0; /* the CLI's auto: no colour for a table (its styler is plain) */
-		aws_out_table(f, cmd->op ? cmd->op->name : "", v, color);
-		return 0;
-	}
-	if (!strcmp(fmt, "text")) {
-		aws_out_text(f, v);
-		return 0;
-	}
-	if (!strcmp(fmt, "yaml")) {
-		aws_out_yaml(f, v);
-		return 0;
-	}
-	if (!strcmp(fmt, "yaml-stream")) {
-		aws_out_yaml_stream_item(f, v);
-		return 0;
-	}
-	return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: unknown output format %s", fmt);
-}

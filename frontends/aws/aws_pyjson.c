@@ -1,7 +1,10 @@
-/* Where and why Python's json module would reject a document, in its words: the AWS
- * CLI shows them for bad JSON arguments ("Expecting ',' delimiter: line 1 column 24
- * (char 23)"). Positions count characters (code points), as Python's do. */
+/* Python's json module, as the AWS CLI shows it: its writer (json.dumps with indent 4,
+ * Python's float repr) for --output json, and where and why it would reject a
+ * document, in its words, for bad JSON arguments ("Expecting ',' delimiter: line 1
+ * column 24 (char 23)"; positions count characters, code points, as Python's do). */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws.h"
@@ -187,4 +190,118 @@ int aws_pyjson_error(const char *doc, char *out, size_t n)
 	}
 	snprintf(out, n, "%s: line %zu column %zu (char %zu)", p.why, line, chars - col_start + 1, chars);
 	return -1;
+}
+
+/* --- the writer ------------------------------------------------------------------ */
+
+static void put_string(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		default:
+			if (c < 0x20)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void aws_pyfloat(double d, char *buf, size_t n)
+{
+	if (isinf(d)) {
+		snprintf(buf, n, "%s", d > 0 ? "Infinity" : "-Infinity");
+		return;
+	}
+	for (int p = 1; p <= 17; p++) {
+		snprintf(buf, n, "%.*g", p, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	/* Python writes 3.0 as "3.0" (and 1e+16 as "1e+16") */
+	if (!strpbrk(buf, ".en") && strlen(buf) + 3 <= n)
+		strcat(buf, ".0");
+}
+
+static void put_real(FILE *f, double d)
+{
+	char buf[40];
+	aws_pyfloat(d, buf, sizeof(buf));
+	fputs(buf, f);
+}
+
+static void dump(FILE *f, json_t *v, int level)
+{
+	size_t i;
+	json_t *e;
+	const char *k;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		if (!json_object_size(v)) {
+			fputs("{}", f);
+			return;
+		}
+		int first = 1;
+		fputs("{\n", f);
+		json_object_foreach(v, k, e) {
+			if (!first)
+				fputs(",\n", f);
+			first = 0;
+			fprintf(f, "%*s", (level + 1) * 4, "");
+			put_string(f, k, strlen(k));
+			fputs(": ", f);
+			dump(f, e, level + 1);
+		}
+		fprintf(f, "\n%*s}", level * 4, "");
+		return;
+	}
+	case JSON_ARRAY:
+		if (!json_array_size(v)) {
+			fputs("[]", f);
+			return;
+		}
+		fputs("[\n", f);
+		json_array_foreach(v, i, e) {
+			if (i)
+				fputs(",\n", f);
+			fprintf(f, "%*s", (level + 1) * 4, "");
+			dump(f, e, level + 1);
+		}
+		fprintf(f, "\n%*s]", level * 4, "");
+		return;
+	case JSON_STRING:
+		put_string(f, json_string_value(v), json_string_length(v));
+		return;
+	case JSON_INTEGER:
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+		return;
+	case JSON_REAL:
+		put_real(f, json_real_value(v));
+		return;
+	case JSON_TRUE:
+		fputs("true", f);
+		return;
+	case JSON_FALSE:
+		fputs("false", f);
+		return;
+	case JSON_NULL:
+		fputs("null", f);
+		return;
+	}
+}
+
+void aws_out_json(FILE *f, json_t *v)
+{
+	dump(f, v, 0);
+	fputc('\n', f);
 }

@@ -7,56 +7,6 @@
 
 #include "ecr.h"
 #include "cli.h"
-#include "../config.h"
-
-/* REPOSITORY:TAG or REPOSITORY@DIGEST into a request (new reference). */
-json_t *cli_image_request(const char *ref)
-{
-	char *r = strdup(ref);
-	json_t *req;
-	char *at = strchr(r, '@');
-	char *colon = strrchr(r, ':');
-	if (at) {
-		*at = '\0';
-		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageDigest", at + 1);
-	} else if (colon && !strchr(colon, '/')) {
-		*colon = '\0';
-		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageTag", colon + 1);
-	} else {
-		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageTag", "latest");
-	}
-	free(r);
-	return req;
-}
-
-int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
-{
-	char *r = fe_region(region, NULL);
-	int rc = fe_ctx_open(ctx, r, err);
-	free(r);
-	return rc;
-}
-
-int cli_fail(const char *what, const struct ecr_err *err)
-{
-	fe_exit_if_fatal(err);
-	if (ecr_err_own(err))
-		fprintf(stderr, "ecrlite: %s failed: %s\n", what, err->message);
-	else
-		fprintf(stderr, "ecrlite: %s failed: %s: %s\n", what, ecr_err_name(err), err->message);
-	return 1;
-}
-
-void cli_notices(struct ecr_ctx *ctx)
-{
-	if (!ctx)
-		return;
-	json_t *n = ecr_ctx_take_notices(ctx);
-	size_t i;
-	json_t *m;
-	json_array_foreach(n, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
-	json_decref(n);
-}
 
 int cli_inventory(int argc, char **argv)
 {

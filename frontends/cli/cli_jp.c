@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../aws/jmespath.h"
+#include "../lib/jmespath.h"
 #include "cli.h"
 
 int cli_jp(int argc, char **argv)

@@ -12,14 +12,6 @@ static int usage(void)
 	return 2;
 }
 
-int cli_version(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("ecrlite %s\n", ECRLITE_VERSION);
-	return 0;
-}
-
 int cli_push(int argc, char **argv)
 {
 	const char *region = NULL, *output = "text", *archive = NULL, *target = NULL;

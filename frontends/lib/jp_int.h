@@ -1,5 +1,7 @@
 /* JMESPath's parts between its three files: the tree jp_compile.c builds, the
- * interpreter in jp_eval.c that walks it, and the built-in functions in jp_func.c. */
+ * interpreter in jp_eval.c that walks it, and the built-in functions in jp_func.c.
+ * jp_eval and jp_func call each other, as jmespath.py's interpreter and functions do:
+ * a function call is evaluated, and a function evaluates its expref arguments. */
 #ifndef JP_INT_H
 #define JP_INT_H
 #include "jmespath.h"

@@ -1,0 +1,98 @@
+/* One call as the aws frontend makes it: to the local core (opened on first use) or
+ * to --endpoint-url, with a failure turned into what the real CLI would print. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "../config.h"
+
+/* Retryable as the real CLI's standard retry mode sees them: it would try 3 times and
+ * say so. Locally the answer would not change, so we say it without the wait. */
+static int retryable(const struct ecr_err *err)
+{
+	const char *n = ecr_err_name(err);
+	return !strcmp(n, "LimitExceededException") || !strcmp(n, "ThrottlingException") ||
+	       !strcmp(n, "ServerException") || err->code == ECR_E_INTERNAL;
+}
+
+static void failure(const struct ecr_err *err, struct fe_remote_err *f)
+{
+	fe_exit_if_fatal(err);
+	memset(f, 0, sizeof(*f));
+	snprintf(f->code, sizeof(f->code), "%s", ecr_err_name(err));
+	snprintf(f->message, sizeof(f->message), "%s", err->message);
+	f->retried = retryable(err);
+	/* ecrlite's own conditions (state directory, usage, …) are not service errors */
+	if (ecr_err_own(err)) {
+		f->client = AWS_EXIT_CLIENT;
+		snprintf(f->message, sizeof(f->message), "ecrlite: %s", err->message);
+	}
+}
+
+/* One request to the local core. */
+static int call_local(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f)
+{
+	struct ecr_err err = {0};
+	int rc;
+	if (!c->ctx) {
+		if ((rc = fe_ctx_open(&c->ctx, c->region, &err))) {
+			failure(&err, f);
+			return rc;
+		}
+	}
+	rc = ecr_call(c->ctx, op, req, resp, &err);
+	if (rc)
+		failure(&err, f);
+	/* $ECRLITE_DUMP_RESPONSES: each core answer as the wire would carry it, one JSON
+	 * line each, so a test can replay it to the real CLI (tests/scripts/oracle_diff.py) */
+	const char *dump = getenv("ECRLITE_DUMP_RESPONSES");
+	if (dump && *dump) {
+		FILE *df = fopen(dump, "a");
+		if (df) {
+			json_t *line = rc ? json_pack("{s:i, s:{s:s, s:s}}", "status", ecr_err_info(err.code)->http_status,
+						      "body", "__type", ecr_err_name(&err), "message", err.message)
+					  : json_pack("{s:i, s:O}", "status", 200, "body", *resp);
+			char *t = json_dumps(line, JSON_COMPACT);
+			fprintf(df, "%s\n", t);
+			free(t);
+			json_decref(line);
+			fclose(df);
+		}
+	}
+	json_t *notes = ecr_ctx_take_notices(c->ctx);
+	size_t i;
+	json_t *m;
+	json_array_foreach(notes, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
+	json_decref(notes);
+	return rc;
+}
+
+/* --endpoint-url: the shared endpoint client, with the CLI's user agent and exits */
+static int call_remote(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f)
+{
+	char ua[256];
+	snprintf(ua, sizeof(ua), "aws-cli/2.9.19 ecrlite/%s command/ecr.%s", ECRLITE_VERSION,
+		 c->cmd->waiter ? "wait.image-scan-complete" : c->cmd->operation);
+	struct fe_remote r = {.endpoint = c->cmd->endpoint_url, .region = c->region, .profile = c->cmd->profile,
+			      .user_agent = ua, .debug = c->cmd->debug};
+	int rc = fe_remote_call(&r, op, req, resp, f);
+	if (rc && f->client)
+		f->client = f->no_credentials ? AWS_EXIT_CONFIG : AWS_EXIT_CLIENT;
+	return rc;
+}
+
+int aws_call(struct caller *c, const char *op, json_t *req, json_t **resp, struct fe_remote_err *f)
+{
+	if (c->cmd->endpoint_url)
+		return call_remote(c, op, req, resp, f);
+	return call_local(c, op, req, resp, f);
+}
+
+int aws_report(const struct aws_cmd *cmd, const struct fe_remote_err *f, const char *op)
+{
+	(void)cmd;
+	if (f->client)
+		return aws_plain_error(f->client, "%s", f->message);
+	return aws_service_error(f->code, op, f->message, f->retried);
+}
