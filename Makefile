@@ -44,10 +44,6 @@ FRONT_SRC = $(sort $(wildcard frontends/*.c frontends/aws/*.c frontends/cli/*.c 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT_SRC:%.c=$(BUILD)/%.o)
 BIN = $(BUILD)/bin/ecrlite
-LINKS = aws Get-ECRImage Get-ECRImageBatch Get-ECRImageMetadata Get-ECRImageScanFinding \
-	Get-ECRRegistryScanningConfiguration Get-ECRRepository Get-ECRRepositoryScanningConfigurationBatch \
-	New-ECRRepository Remove-ECRImageBatch Remove-ECRRepository Start-ECRImageScan Write-ECRImage \
-	Write-ECRImageScanningConfiguration Write-ECRRegistryScanningConfiguration
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN = $(BUILD)/tests/unit-tests
 # fuzz targets: `make test` replays each committed corpus (tests/fuzz/replay.c);
@@ -58,7 +54,7 @@ FRONT_LIB_OBJ = $(filter-out $(BUILD)/frontends/main.o,$(FRONT_OBJ))
 FUZZ_SECONDS ?= 60
 
 .PHONY: all test check asan bench install clean deps demo fuzz
-all: deps-check $(BIN) $(LINKS:%=$(BUILD)/bin/%)
+all: deps-check $(BIN) $(BUILD)/bin/.links
 
 deps-check:
 	@pkg-config --exists $(PKGS) || { echo "missing build dependencies: run scripts/setup-debian.sh (as root)"; exit 1; }
@@ -96,8 +92,10 @@ $(BIN): $(FRONT_OBJ) $(BUILD)/libecr.a frontends/lua/lua-exports.list
 	@[ -n "$(Q)" ] && echo "  LD $@" || true
 	$(Q)$(CC) $(SAN) $(LDFLAGS_BIN) -o $@ $(FRONT_OBJ) $(BUILD)/libecr.a $(LIBS)
 
-$(BUILD)/bin/%: $(BIN)
-	$(Q)ln -sf ecrlite $@
+# The links (aws, each cmdlet) are the names the binary answers to: it lists them
+# itself (`ecrlite --list-links`, from the cmdlet table), so no second list is kept.
+$(BUILD)/bin/.links: $(BIN)
+	$(Q)for l in $$($(BIN) --list-links); do ln -sf ecrlite $(BUILD)/bin/$$l; done && touch $@
 
 $(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a
 	@mkdir -p $(dir $@)
@@ -155,13 +153,13 @@ install: all
 	ln -sf ../../bin/ecrlite $(DESTDIR)$(PREFIX)/libexec/ecrlite/aws
 	if [ "$(AWS_LINK)" = 1 ]; then ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/aws; fi
 	# the cmdlet links shadow nothing: they go beside ecrlite
-	for l in $(filter-out aws,$(LINKS)); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/$$l; done
+	for l in $$($(BIN) --list-links | grep -vx aws); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/bin/$$l; done
 	# the manual, and bash completion for ecrlite and the cmdlet links (the aws link's
 	# only with AWS_LINK=1: the system aws keeps its own otherwise)
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 doc/ecrlite.1 $(DESTDIR)$(PREFIX)/share/man/man1/ecrlite.1
 	install -m 644 doc/ecrlite.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ecrlite
-	for l in $(filter-out aws,$(LINKS)); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$l; done
+	for l in $$($(BIN) --list-links | grep -vx aws); do ln -sf ecrlite $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$l; done
 	if [ "$(AWS_LINK)" = 1 ]; then install -m 644 doc/aws.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/aws; fi
 	@echo
 	@echo "installed ecrlite in $(PREFIX)/bin. ecrlite's aws: 'ecrlite aws ecr ...', or"

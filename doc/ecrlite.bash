@@ -29,7 +29,7 @@ _ecrlite_cmdlet() {
 	-*) COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" '-?' 2>/dev/null | grep -o -- '-[A-Za-z_]*' | sort -u)" -- "$cur")) ;;
 	esac
 }
-complete -F _ecrlite_cmdlet Get-ECRImage Get-ECRImageBatch Get-ECRImageMetadata Get-ECRImageScanFinding \
-	Get-ECRRegistryScanningConfiguration Get-ECRRepository Get-ECRRepositoryScanningConfigurationBatch \
-	New-ECRRepository Remove-ECRImageBatch Remove-ECRRepository Start-ECRImageScan Write-ECRImage \
-	Write-ECRImageScanningConfiguration Write-ECRRegistryScanningConfiguration
+# the cmdlet links, as ecrlite itself lists them
+_ecrlite_links=$(command ecrlite --list-links 2>/dev/null | grep -vx aws)
+[ -n "$_ecrlite_links" ] && complete -F _ecrlite_cmdlet $_ecrlite_links
+unset _ecrlite_links

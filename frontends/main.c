@@ -81,6 +81,13 @@ int main(int argc, char **argv)
 		rc = 2;
 	} else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		rc = cmd_help(0, NULL);
+	} else if (!strcmp(argv[1], "--list-links")) {
+		/* the names ecrlite answers to as a link: the Makefile and bash completion
+		 * read them here, so the cmdlet table is the only list */
+		printf("aws\n");
+		for (int i = 0; i < ps_cmdlet_count(); i++)
+			printf("%s\n", ps_cmdlet_at(i)->name);
+		rc = 0;
 	} else if (!strcmp(argv[1], "--version")) {
 		rc = cli_version(argc - 2, argv + 2);
 	} else if ((e = find(argv[1]))) {
