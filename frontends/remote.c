@@ -274,7 +274,7 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	return status;
 }
 
-static int retryable(long status, const char *code)
+int fe_retryable(long status, const char *code)
 {
 	static const char *const throttles[] = {"Throttling", "ThrottlingException", "ThrottledException",
 						"RequestThrottledException", "TooManyRequestsException",
@@ -378,7 +378,7 @@ int fe_remote_call(const struct fe_remote *r, const char *op, json_t *req, json_
 		snprintf(e->message, sizeof(e->message), "%s", type ? (m ? m : "") : (resp.data ? resp.data : ""));
 		json_decref(j); /* type and m pointed into j: use e->code from here */
 		ecr_buf_release(&resp);
-		int again = retryable(status, e->code[0] >= 'A' ? e->code : NULL);
+		int again = fe_retryable(status, e->code[0] >= 'A' ? e->code : NULL);
 		if (again && attempt < MAX_ATTEMPTS) {
 			/* exponential backoff with jitter, as the standard retry mode does */
 			double wait = base * ((double)rand() / RAND_MAX) * (1 << (attempt - 1));

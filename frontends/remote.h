@@ -29,6 +29,11 @@ struct fe_remote_err {
 	char transport[512];   /* a transport failure as .NET's HttpClient words it */
 };
 
+/* Whether the CLI's standard retry mode tries an answer again: 5xx but 501, and the
+ * throttling error codes (code may be NULL). The local call uses it too, to say
+ * "(reached max retries: 2)" where the real CLI would have retried. */
+int fe_retryable(long status, const char *code);
+
 /* One operation; 0 with *resp_out, or -1 with e filled. */
 int fe_remote_call(const struct fe_remote *r, const char *op, json_t *req, json_t **resp_out,
 		   struct fe_remote_err *e);

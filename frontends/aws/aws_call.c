@@ -7,22 +7,14 @@
 #include "aws.h"
 #include "../config.h"
 
-/* Retryable as the real CLI's standard retry mode sees them: it would try 3 times and
- * say so. Locally the answer would not change, so we say it without the wait. */
-static int retryable(const struct ecr_err *err)
-{
-	const char *n = ecr_err_name(err);
-	return !strcmp(n, "LimitExceededException") || !strcmp(n, "ThrottlingException") ||
-	       !strcmp(n, "ServerException") || err->code == ECR_E_INTERNAL;
-}
-
 static void failure(const struct ecr_err *err, struct fe_remote_err *f)
 {
 	fe_exit_if_fatal(err);
 	memset(f, 0, sizeof(*f));
 	snprintf(f->code, sizeof(f->code), "%s", ecr_err_name(err));
 	snprintf(f->message, sizeof(f->message), "%s", err->message);
-	f->retried = retryable(err);
+	/* locally the answer would not change, so we say it without the wait */
+	f->retried = fe_retryable(ecr_err_info(err->code)->http_status, ecr_err_name(err));
 	/* ecrlite's own conditions (state directory, usage, …) are not service errors */
 	if (ecr_err_own(err)) {
 		f->client = AWS_EXIT_CLIENT;
