@@ -98,6 +98,51 @@ static json_t *project(struct jp_ctx *c, const struct jp_node *rhs, json_t *list
 	return out;
 }
 
+/* [] over a list: its lists' items spliced in, one level. */
+static json_t *flatten(json_t *list)
+{
+	json_t *r = json_array();
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		if (json_is_array(e))
+			json_array_extend(r, e);
+		else
+			json_array_append(r, e);
+	}
+	return r;
+}
+
+/* [?cond] over a list: the right side of each item whose condition is truthy, nulls
+ * dropped; NULL after an error. */
+static json_t *filter(struct jp_ctx *c, const struct jp_node *n, json_t *list)
+{
+	json_t *r = json_array();
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		json_t *cond = jp_eval(c, n->kids[2], e);
+		if (c->failed)
+			break;
+		if (truthy(cond)) {
+			json_t *x = jp_eval(c, n->kids[1], e);
+			if (c->failed) {
+				json_decref(cond);
+				break;
+			}
+			if (!json_is_null(x))
+				json_array_append(r, x);
+			json_decref(x);
+		}
+		json_decref(cond);
+	}
+	if (c->failed) {
+		json_decref(r);
+		return NULL;
+	}
+	return r;
+}
+
 json_t *jp_eval(struct jp_ctx *c, const struct jp_node *n, json_t *v)
 {
 	json_t *a, *b, *r;
@@ -126,10 +171,17 @@ json_t *jp_eval(struct jp_ctx *c, const struct jp_node *n, json_t *v)
 	case N_SLICE:
 		return slice(c, n, v);
 	case N_PROJECTION:
-		a = jp_eval(c, n->kids[0], v);
-		if (!a)
+	case N_FLATTEN:
+	case N_FILTER_PROJECTION:
+		/* the three list projections: null unless the left side is a list */
+		if (!(a = jp_eval(c, n->kids[0], v)))
 			return NULL;
-		r = json_is_array(a) ? project(c, n->kids[1], a) : json_null();
+		if (!json_is_array(a))
+			r = json_null();
+		else if (n->kind == N_PROJECTION)
+			r = project(c, n->kids[1], a);
+		else
+			r = n->kind == N_FLATTEN ? flatten(a) : filter(c, n, a);
 		json_decref(a);
 		return r;
 	case N_VALUE_PROJECTION: {
@@ -147,60 +199,6 @@ json_t *jp_eval(struct jp_ctx *c, const struct jp_node *n, json_t *v)
 		r = project(c, n->kids[1], vals);
 		json_decref(vals);
 		json_decref(a);
-		return r;
-	}
-	case N_FLATTEN: {
-		a = jp_eval(c, n->kids[0], v);
-		if (!a)
-			return NULL;
-		if (!json_is_array(a)) {
-			json_decref(a);
-			return json_null();
-		}
-		r = json_array();
-		size_t i;
-		json_t *e;
-		json_array_foreach(a, i, e) {
-			if (json_is_array(e))
-				json_array_extend(r, e);
-			else
-				json_array_append(r, e);
-		}
-		json_decref(a);
-		return r;
-	}
-	case N_FILTER_PROJECTION: {
-		a = jp_eval(c, n->kids[0], v);
-		if (!a)
-			return NULL;
-		if (!json_is_array(a)) {
-			json_decref(a);
-			return json_null();
-		}
-		r = json_array();
-		size_t i;
-		json_t *e;
-		json_array_foreach(a, i, e) {
-			json_t *cond = jp_eval(c, n->kids[2], e);
-			if (c->failed)
-				break;
-			if (truthy(cond)) {
-				json_t *x = jp_eval(c, n->kids[1], e);
-				if (c->failed) {
-					json_decref(cond);
-					break;
-				}
-				if (!json_is_null(x))
-					json_array_append(r, x);
-				json_decref(x);
-			}
-			json_decref(cond);
-		}
-		json_decref(a);
-		if (c->failed) {
-			json_decref(r);
-			return NULL;
-		}
 		return r;
 	}
 	case N_COMPARATOR: {
