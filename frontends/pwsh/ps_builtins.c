@@ -901,7 +901,7 @@ static const struct builtin *find(const char *name)
 	return NULL;
 }
 
-int ps_builtin_exists(const char *name)
+static int exists(const char *name)
 {
 	return find(name) != NULL;
 }
@@ -929,14 +929,14 @@ static const struct bparam *param(const struct builtin *b, const char *name, int
 	return hit;
 }
 
-int ps_builtin_is_switch(const char *name, const char *pname)
+static int is_switch(const char *name, const char *pname)
 {
 	const struct builtin *b = find(name);
 	const struct bparam *p = b ? param(b, pname, 1) : NULL;
 	return p && p->is_switch;
 }
 
-int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out, struct ps_sess *s)
+static int run(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out, struct ps_sess *s)
 {
 	const struct builtin *b = find(name);
 	struct call c = {b, json_object(), input, out, s};
@@ -996,6 +996,8 @@ out:
 	json_decref(c.bound);
 	return rc;
 }
+
+const struct ps_commands ps_builtin_commands = {exists, is_switch, run};
 
 const char *ps_builtin_name(int i)
 {

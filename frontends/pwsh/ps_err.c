@@ -14,8 +14,6 @@
 #include "ps_int.h"
 #include "ps_lang.h"
 
-#define ERROR_RECORD "System.Management.Automation.ErrorRecord"
-
 static int trap_depth;  /* try bodies being run */
 static char command_action[32]; /* the running command's -ErrorAction, or "" */
 static struct ps_redirect errors_to, warnings_to; /* 2> and 3> of the running pipeline */
@@ -75,14 +73,8 @@ json_t *ps_error_record(const char *origin, const char *type, const char *inner,
 	else if (origin)
 		snprintf(cls, sizeof(cls), "%s", origin);
 	snprintf(id, sizeof(id), "%s%s%s", inner ? inner : type, cls[0] ? "," : "", cls);
-	return json_pack("{s:s, s:o, s:s, s:s}", PS_TYPE_KEY, ERROR_RECORD, "Exception", exc, "FullyQualifiedErrorId", id,
+	return json_pack("{s:s, s:o, s:s, s:s}", PS_TYPE_KEY, PS_ERROR_RECORD, "Exception", exc, "FullyQualifiedErrorId", id,
 			 "\001origin", origin ? origin : "");
-}
-
-int ps_is_error_record(json_t *v)
-{
-	const char *t = ps_type_name(v);
-	return t && !strcmp(t, ERROR_RECORD);
 }
 
 void ps_error_display(struct ps_out *o)
@@ -244,4 +236,13 @@ json_t *ps_trap_leave(void)
 int ps_error_pending(void)
 {
 	return pending != NULL;
+}
+
+/* Past the caps (README "Caps"): .NET's out-of-memory errors, as PowerShell shows
+ * them, instead of a result cut short. Returns $null (the error is raised). */
+json_t *ps_too_big(int array)
+{
+	ps_raise("OperationStopped", "System.OutOfMemoryException", NULL, 1, "%s",
+		 array ? "Array dimensions exceeded supported range." : "Exception of type 'System.OutOfMemoryException' was thrown.");
+	return json_null();
 }

@@ -64,14 +64,14 @@ static int ps_common_param(const char *param)
 	return 0;
 }
 
-static int is_switch(const char *cmd, const char *param)
+static int is_switch(struct ps_sess *s, const char *cmd, const char *param)
 {
 	struct node *f = function_find(cmd);
 	if (f)
 		return function_switch(f, param);
 	if (ps_cmdlet_find(cmd))
 		return ps_is_cmdlet_switch(cmd, param);
-	return ps_builtin_is_switch(cmd, param) || ps_common_param(param) == 2;
+	return s->builtins->is_switch(cmd, param) || ps_common_param(param) == 2;
 }
 
 /* A command's arguments evaluated; a parameter that is not a switch takes the next
@@ -88,7 +88,7 @@ static int eval_args(struct node *c, struct ps_sess *s, struct ps_arg *args, int
 			if (!(o->value = ps_eval(a->kid[0], s)))
 				goto fail;
 			o->has_value = 1;
-		} else if (a->s && !is_switch(c->s, a->s) && i + 1 < c->n && !c->kid[i + 1]->s) {
+		} else if (a->s && !is_switch(s, c->s, a->s) && i + 1 < c->n && !c->kid[i + 1]->s) {
 			if (!(o->value = ps_eval(c->kid[++i]->kid[0], s)))
 				goto fail;
 			o->has_value = 1;
@@ -254,7 +254,7 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		out = ps_out_take(o);
 		ps_out_free(o);
 		s->last_ok = !rc;
-	} else if (ps_builtin_exists(c->s)) {
+	} else if (s->builtins->exists(c->s)) {
 		struct ps_barg *b = calloc((size_t)n + 1, sizeof(*b));
 		int nb = 0;
 		for (int i = 0; i < n; i++) {
@@ -264,7 +264,7 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 			b[nb++].value = args[i].has_value ? args[i].value : NULL;
 		}
 		out = json_array();
-		s->last_ok = !ps_builtin_run(c->s, b, nb, input, out, s);
+		s->last_ok = !s->builtins->run(c->s, b, nb, input, out, s);
 		free(b);
 	} else {
 		ps_raise(c->s, PS_E_NOT_FOUND, NULL, 1,
@@ -777,44 +777,8 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 	return out;
 }
 
-void ps_sess_init(struct ps_sess *s, int interactive)
+void ps_functions_free(void)
 {
-	memset(s, 0, sizeof(*s));
-	s->out = ps_out_new();
-	s->interactive = interactive;
-	s->last_ok = 1;
-	ps_error_display(s->out);
-}
-
-void ps_sess_done(struct ps_sess *s)
-{
-	ps_error_display(NULL);
-	ps_out_flush(s->out);
-	ps_out_free(s->out);
-	for (int i = 0; i < s->ntrees; i++)
-		ps_node_free(s->trees[i]);
-	free(s->trees);
-	ps_vars_free();
 	json_decref(functions);
 	functions = NULL;
-}
-
-int ps_run_source(const char *src, struct ps_sess *s)
-{
-	char err[300];
-	int inc;
-	struct node *x = ps_parse(src, err, sizeof(err), &inc);
-	if (!x) {
-		fprintf(stderr, "ParserError: %s\n", err);
-		s->last_ok = 0;
-		return 1;
-	}
-	/* the tree lives as long as the session: script blocks stored in variables point into it */
-	s->trees = realloc(s->trees, sizeof(*s->trees) * (size_t)(s->ntrees + 1));
-	s->trees[s->ntrees++] = x;
-	json_t *r = ps_run_statements(x, s, 1);
-	json_decref(r);
-	s->jump = 0; /* a break, continue or return outside a loop stops the script, as in PowerShell */
-	ps_out_flush(s->out);
-	return s->error;
 }

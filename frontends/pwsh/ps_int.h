@@ -8,19 +8,24 @@
 
 /* One argument's text (quotes included) as a PowerShell value (new reference). */
 json_t *ps_value_parse(const char *text, char *err, size_t n);
-/* PascalCase of a camelCase member name into out. */
-void ps_pascal(const char *camel, char *out, size_t n);
-
-/* ps_obj.c: PowerShell objects (see there) */
+/* ps_obj.c: PowerShell objects (see there), the bottom layer */
 #define PS_TYPE_KEY "\001type"
 #define PS_DICT_KEY "\001dict"
 #define PS_BLOCK_KEY "\001block"
 #define PS_HASH_KEY "\001hash"   /* a @{} hashtable: shows as Name/Value rows */
-json_t *ps_obj_from_model(json_t *v, int shape);
+#define PS_ERROR_RECORD "System.Management.Automation.ErrorRecord"
 int ps_is_marker(const char *key);
 json_t *ps_prop(json_t *o, const char *name);      /* borrowed, case-insensitive */
 const char *ps_type_name(json_t *o);
+/* PascalCase of a camelCase member name into out. */
+void ps_pascal(const char *camel, char *out, size_t n);
+int ps_is_error_record(json_t *v);
+
+/* ps_model.c: a core response's JSON of that model shape as PowerShell objects */
+json_t *ps_obj_from_model(json_t *v, int shape);
+/* ps_conv.c: a value as PowerShell converts it to string and bool */
 char *ps_to_string(json_t *v);                     /* caller frees */
+int ps_truthy(json_t *v);
 
 /* ps_err.c: errors as ErrorRecords; shown at once, or kept for a try's catch */
 #define PS_E_INVALID_OP "System.InvalidOperationException"
@@ -38,7 +43,6 @@ json_t *ps_error_record(const char *origin, const char *type, const char *inner,
 void ps_error_push(json_t *record, int terminating);   /* record borrowed; into $Error too */
 void ps_error_rethrow(json_t *record, int terminating); /* raised again: not into $Error */
 void ps_error_throw(json_t *record);                    /* throw: $Error, then shown or caught */
-int ps_is_error_record(json_t *v);
 int ps_error_is_a(json_t *record, const char *type);   /* catch [type] matches it */
 void ps_trap_enter(void);
 json_t *ps_trap_leave(void);                           /* the kept error, or NULL */
@@ -56,6 +60,7 @@ struct ps_redirect ps_redirect_warnings(struct ps_redirect r);
 void ps_warning(const char *text);       /* "WARNING: text", or where 3> says */
 void ps_error_action(const char *a);      /* the running command's -ErrorAction (NULL: none) */
 int ps_error_stop_requested(void);        /* an error met Stop since the last call */
+json_t *ps_too_big(int array);            /* a cap passed: OutOfMemoryException; $null */
 
 /* ps_csv.c: items as CSV lines, appended to out (see there) */
 void ps_csv(json_t *items, const char *delim, char quotes, int type_info, int header, json_t *out);

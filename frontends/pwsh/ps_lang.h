@@ -34,8 +34,21 @@ struct node {
 	int has_value;        /* X_ARG: a value follows the parameter */
 };
 
+struct ps_barg;
+struct ps_sess;
+/* A source of commands the runner dispatches to by name (the built-ins): held by the
+ * session, so the runner (ps_exec.c) does not depend on what sits above it. */
+struct ps_commands {
+	int (*exists)(const char *name);
+	/* 1 when param names a switch of that command (so the next argument is not its value) */
+	int (*is_switch)(const char *name, const char *param);
+	/* runs it over input (a list, or NULL when it is first); appends to out; 0 or 1 */
+	int (*run)(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out, struct ps_sess *s);
+};
+
 /* One run of the interpreter: a script, a -Command, or an interactive session. */
 struct ps_sess {
+	const struct ps_commands *builtins; /* the built-in commands (ps_sess_init sets them) */
 	struct ps_out *out;   /* what statements display (Out-Default) */
 	int interactive;      /* confirmation prompts may read the terminal */
 	int exited;           /* an `exit` ran */
@@ -52,19 +65,22 @@ struct ps_sess {
 struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete);
 void ps_node_free(struct node *x);
 
-/* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
- * blocks as {"\001block": node}. NULL means an error was reported. */
-json_t *ps_eval(struct node *x, struct ps_sess *s);
+/* ps_var.c: variables by scope */
 #define PS_MAX_CALL_DEPTH 100 /* function calls; deeper is PowerShell's call depth overflow */
 json_t *ps_var_get(const char *name);
 int ps_scope_push(void);   /* a function's scope; -1 past PS_MAX_CALL_DEPTH */
 void ps_scope_pop(void);
 void ps_var_set(const char *name, json_t *v);
 void ps_vars_free(void);
-int ps_truthy(json_t *v);
+/* ps_member.c: $v.name (new reference) */
 json_t *ps_member(json_t *v, const char *name);
+/* ps_binop.c: a op b for the binary operators ("eq", "ceq", "+", "join" …) */
 json_t *ps_binop(const char *op, json_t *a, json_t *b);
 int ps_compare(json_t *a, json_t *b);                 /* <0, 0, >0, or 2: not comparable */
+
+/* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
+ * blocks as {"\001block": node}. NULL means an error was reported. */
+json_t *ps_eval(struct node *x, struct ps_sess *s);
 json_t *ps_call_block(json_t *block, json_t *item, struct ps_sess *s);
 int ps_is_block(json_t *v);
 /* ps_date.c: DateTime (and TimeSpan) values */
@@ -81,10 +97,10 @@ json_t *ps_date_method(json_t *d, const char *method, json_t **args, int n);
 /* ps_fmt.c: fmt -f args (args a list) */
 json_t *ps_format_op(json_t *fmt, json_t *args);
 
-/* ps_method.c: x->s(...) on x->kid[0] (an X_METHOD node); NULL after an error */
-json_t *ps_method(struct node *x, struct ps_sess *s);
-/* [type]::Member and [type]::Method(...) (an X_STATIC node); NULL after an error */
-json_t *ps_static(struct node *x, struct ps_sess *s);
+/* ps_method.c: v.m(args) with the arguments already evaluated; NULL after an error */
+json_t *ps_method(json_t *v, const char *m, json_t **args, int n);
+/* [type]::Member and [type]::Method(args) (member "type::Name"); NULL after an error */
+json_t *ps_static(const char *member, json_t **args, int n);
 /* A pipeline's output as a single value: nothing is $null, one item is itself. */
 json_t *ps_unwrap(json_t *list);
 
@@ -94,6 +110,8 @@ json_t *ps_run_pipeline(struct node *pl, struct ps_sess *s, json_t *input);
 json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display);
 /* Runs source text in the session; 0 or 1 (parse error or terminating error). */
 int ps_run_source(const char *src, struct ps_sess *s);
+void ps_functions_free(void);
+/* ps_sess.c */
 void ps_sess_init(struct ps_sess *s, int interactive);
 void ps_sess_done(struct ps_sess *s);
 
@@ -102,12 +120,7 @@ struct ps_barg {
 	const char *name;     /* parameter as written (no '-'), NULL when positional */
 	json_t *value;        /* borrowed; NULL for a switch */
 };
-int ps_builtin_exists(const char *name);
-/* 1 when param names a switch of that built-in (so the next argument is not its value) */
-int ps_builtin_is_switch(const char *name, const char *param);
-/* Runs it over input (a list, or NULL when it is first); appends to out; 0 or 1. */
-int ps_builtin_run(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out,
-		   struct ps_sess *s);
+extern const struct ps_commands ps_builtin_commands;
 /* Names for completion: built-ins and their aliases. */
 const char *ps_builtin_name(int i);
 

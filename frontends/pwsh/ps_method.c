@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../config.h"
 #include "ps_lang.h"
 
 /* .NET's name of a value's type */
@@ -199,24 +200,9 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 	return r;
 }
 
-json_t *ps_method(struct node *x, struct ps_sess *s)
+json_t *ps_method(json_t *v, const char *m, json_t **args, int n)
 {
-	json_t *v = ps_eval(x->kid[0], s);
-	if (!v)
-		return NULL;
-	json_t **args = calloc((size_t)x->n, sizeof(*args));
-	int n = 0;
-	json_t *r = NULL;
-	for (int i = 1; i < x->n; i++, n++)
-		if (!(args[n] = ps_eval(x->kid[i], s)))
-			goto out;
-	r = call(v, x->s, args, n);
-out:
-	for (int i = 0; i < n; i++)
-		json_decref(args[i]);
-	free(args);
-	json_decref(v);
-	return r;
+	return call(v, m, args, n);
 }
 
 /* [math]::Round … : .NET's static members that report scripts use. Math.Round rounds
@@ -226,16 +212,12 @@ static json_t *number(double d)
 	return d == (double)(json_int_t)d && fabs(d) < 9e15 ? json_integer((json_int_t)d) : json_real(d);
 }
 
-json_t *ps_static(struct node *x, struct ps_sess *s)
+json_t *ps_static(const char *member, json_t **args, int n)
 {
-	json_t *args[8] = {0}, *r = NULL;
-	int n = 0;
-	for (int i = 0; i < x->n && i < 8; i++, n++)
-		if (!(args[n] = ps_eval(x->kid[i], s)))
-			goto out;
-	const char *m = strstr(x->s, "::") + 2;
+	json_t *r = NULL;
+	const char *m = strstr(member, "::") + 2;
 	char type[128];
-	snprintf(type, sizeof(type), "%.*s", (int)(m - 2 - x->s), x->s);
+	snprintf(type, sizeof(type), "%.*s", (int)(m - 2 - member), member);
 	double a = n > 0 ? json_number_value(args[0]) : 0, b = n > 1 ? json_number_value(args[1]) : 0;
 	int nums = (n < 1 || json_is_number(args[0])) && (n < 2 || json_is_number(args[1]));
 	if (!strcasecmp(type, "math") || !strcasecmp(type, "System.Math")) {
@@ -271,11 +253,8 @@ json_t *ps_static(struct node *x, struct ps_sess *s)
 		}
 	} else if (!strcasecmp(type, "datetime") || !strcasecmp(type, "System.DateTime")) {
 		if ((!strcasecmp(m, "Now") || !strcasecmp(m, "UtcNow") || !strcasecmp(m, "Today")) && n == 0) {
-			struct ps_barg none = {NULL, NULL};
-			json_t *out = json_array();
-			ps_builtin_run("Get-Date", &none, 0, NULL, out, s);
-			json_t *now = json_incref(json_array_get(out, 0));
-			json_decref(out);
+			/* the clock Get-Date reads ($ECRLITE_NOW when set) */
+			json_t *now = ps_date_new(fe_now(), 0);
 			r = !strcasecmp(m, "Now") ? now : !strcasecmp(m, "UtcNow") ? ps_date_new(ps_date_time(now), 1) : ps_date_member(now, "Date");
 			if (r != now)
 				json_decref(now);
@@ -284,13 +263,10 @@ json_t *ps_static(struct node *x, struct ps_sess *s)
 			if (!r)
 				r = fail("Exception calling \"Parse\" with \"1\" argument(s): \"String '%s' was not recognized as a valid DateTime.%s\"",
 					 json_string_value(args[0]), "");
-			goto out;
+			return r;
 		}
 	}
 	if (!r)
 		fail("not supported yet: the static member [%s]::%s (with these arguments)", type, m);
-out:
-	for (int i = 0; i < n; i++)
-		json_decref(args[i]);
 	return r;
 }

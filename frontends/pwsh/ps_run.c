@@ -15,13 +15,6 @@
 
 #define MAX_PARAMS 64
 
-void ps_pascal(const char *camel, char *out, size_t n)
-{
-	snprintf(out, n, "%s", camel);
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 32);
-}
-
 struct bound {
 	const struct ps_param *p;  /* the parameter */
 	json_t *v;                 /* its value (owned) */

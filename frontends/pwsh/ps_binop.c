@@ -1,0 +1,352 @@
+/* The binary operators: comparisons (case-insensitive unless -c…, the right side
+ * converted to the left's type; a collection on the left filters), -like, -match,
+ * -replace, -split, -join, -f, containment, -and/-or and arithmetic. */
+/* FNM_CASEFOLD: -like is case-insensitive, as PowerShell's is */
+#define _GNU_SOURCE
+#include <fnmatch.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ps_lang.h"
+
+/* -ceq, -clike, -cmatch, …: set while one of the case-sensitive operators runs
+ * (the interpreter is single-threaded); -ieq … are the ordinary ones, spelled out */
+static int case_sensitive;
+
+static int icase(void)
+{
+	return case_sensitive ? 0 : REG_ICASE;
+}
+
+/* -eq and friends: strings compare case-insensitively; the right side converts to the
+ * left's type. <0, 0, >0, or 2 when not comparable. */
+int ps_compare(json_t *a, json_t *b)
+{
+	if (ps_is_date(a)) { /* the right side converts to a DateTime, as PowerShell converts it */
+		json_t *d = ps_is_date(b) ? json_incref(b) : json_is_string(b) ? ps_date_parse(json_string_value(b)) : NULL;
+		if (!d)
+			return 2;
+		double x = ps_date_time(a), y = ps_date_time(d);
+		json_decref(d);
+		return x < y ? -1 : x > y;
+	}
+	if (json_is_number(a)) {
+		double x = json_number_value(a), y;
+		if (json_is_number(b))
+			y = json_number_value(b);
+		else if (json_is_string(b)) {
+			char *end;
+			y = strtod(json_string_value(b), &end);
+			if (*end || !*json_string_value(b))
+				return 2;
+		} else {
+			return 2;
+		}
+		return x < y ? -1 : x > y;
+	}
+	if (json_is_boolean(a))
+		return ps_truthy(a) == ps_truthy(b) ? 0 : 2;
+	if (json_is_null(a))
+		return json_is_null(b) ? 0 : 2;
+	char *x = ps_to_string(a), *y = ps_to_string(b);
+	int r = case_sensitive ? strcmp(x, y) : strcasecmp(x, y);
+	free(x);
+	free(y);
+	return r < 0 ? -1 : r > 0;
+}
+
+/* .NET's regular expressions as POSIX ERE: the class escapes \d \w \s (and their
+ * negations) become bracket expressions; the rest of ERE is common ground. */
+static int re_compile(regex_t *re, const char *pat, int flags)
+{
+	static const struct { char c; const char *out, *in; } esc[] = {
+		{'d', "[0-9]", "0-9"}, {'D', "[^0-9]", NULL}, {'w', "[[:alnum:]_]", "[:alnum:]_"},
+		{'W', "[^[:alnum:]_]", NULL}, {'s', "[[:space:]]", "[:space:]"}, {'S', "[^[:space:]]", NULL}};
+	char *out = malloc(strlen(pat) * 14 + 1);
+	size_t o = 0;
+	int inbr = 0;
+	for (const char *p = pat; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			size_t k;
+			for (k = 0; k < sizeof(esc) / sizeof(esc[0]); k++)
+				if (esc[k].c == p[1] && (!inbr || esc[k].in))
+					break;
+			if (k < sizeof(esc) / sizeof(esc[0])) {
+				const char *t = inbr ? esc[k].in : esc[k].out;
+				memcpy(out + o, t, strlen(t));
+				o += strlen(t);
+				p++;
+				continue;
+			}
+			out[o++] = *p++;
+			out[o++] = *p;
+			continue;
+		}
+		if (*p == '[' && !inbr)
+			inbr = 1;
+		else if (*p == ']' && inbr && p[-1] != '[')
+			inbr = 0;
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+	int rc = regcomp(re, out, flags);
+	free(out);
+	return rc;
+}
+
+static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
+{
+	int c;
+	if (!strcmp(op, "eq"))
+		return ps_compare(a, b) == 0;
+	if (!strcmp(op, "ne"))
+		return ps_compare(a, b) != 0;
+	if (!strcmp(op, "gt"))
+		return (c = ps_compare(a, b)) != 2 && c > 0;
+	if (!strcmp(op, "ge"))
+		return (c = ps_compare(a, b)) != 2 && c >= 0;
+	if (!strcmp(op, "lt"))
+		return (c = ps_compare(a, b)) != 2 && c < 0;
+	if (!strcmp(op, "le"))
+		return (c = ps_compare(a, b)) != 2 && c <= 0;
+	if (!strcmp(op, "like") || !strcmp(op, "notlike")) {
+		char *x = ps_to_string(a), *y = ps_to_string(b);
+		int m = fnmatch(y, x, case_sensitive ? 0 : FNM_CASEFOLD) == 0;
+		free(x);
+		free(y);
+		return !strcmp(op, "like") ? m : !m;
+	}
+	if (!strcmp(op, "match") || !strcmp(op, "notmatch")) {
+		char *x = ps_to_string(a), *y = ps_to_string(b);
+		regex_t re;
+		int m = 0;
+		if (!re_compile(&re, y, REG_EXTENDED | icase())) {
+			regmatch_t g[10];
+			m = regexec(&re, x, 10, g, 0) == 0;
+			if (m && set_matches) { /* a scalar -match fills $Matches: 0 the match, 1… the groups */
+				json_t *h = json_pack("{s:b}", PS_HASH_KEY, 1);
+				for (int i = 0; i < 10 && i <= (int)re.re_nsub; i++)
+					if (g[i].rm_so >= 0) {
+						char k[4];
+						snprintf(k, sizeof(k), "%d", i);
+						json_object_set_new(h, k, json_stringn(x + g[i].rm_so, (size_t)(g[i].rm_eo - g[i].rm_so)));
+					}
+				ps_var_set("Matches", h);
+				json_decref(h);
+			}
+			regfree(&re);
+		}
+		free(x);
+		free(y);
+		return !strcmp(op, "match") ? m : !m;
+	}
+	return 0;
+}
+
+static json_t *as_list(json_t *v)
+{
+	if (json_is_array(v))
+		return json_incref(v);
+	json_t *a = json_array();
+	if (!json_is_null(v))
+		json_array_append(a, v);
+	return a;
+}
+
+/* + - * / %: numbers (the right converted to a number), + also joins strings and
+ * collections, as PowerShell's operators do with the left operand's type. */
+static json_t *arith(char op, json_t *a, json_t *b)
+{
+	if (op == '+' && json_is_string(a)) {
+		char *y = ps_to_string(b);
+		if (json_string_length(a) + strlen(y) > PS_MAX_STRING) {
+			free(y);
+			return ps_too_big(0);
+		}
+		json_t *r = json_sprintf("%s%s", json_string_value(a), y);
+		free(y);
+		return r;
+	}
+	if (op == '*' && (json_is_string(a) || json_is_array(a)) && json_is_integer(b)) { /* repetition */
+		json_int_t k = json_integer_value(b);
+		if (k <= 0)
+			return json_is_string(a) ? json_string("") : json_array();
+		if (json_is_array(a)) {
+			if (json_array_size(a) && (size_t)k > PS_MAX_ITEMS / json_array_size(a))
+				return ps_too_big(1);
+			json_t *r = json_array();
+			for (json_int_t i = 0; i < k && json_array_size(a); i++)
+				json_array_extend(r, a);
+			return r;
+		}
+		size_t n = json_string_length(a);
+		if (n && (size_t)k > PS_MAX_STRING / n)
+			return ps_too_big(0);
+		char *t = malloc(n * (size_t)k + 1);
+		if (!t)
+			return ps_too_big(0);
+		for (json_int_t i = 0; i < k; i++) /* one copy each: linear, not quadratic */
+			memcpy(t + n * (size_t)i, json_string_value(a), n);
+		json_t *r = json_stringn_nocheck(t, n * (size_t)k);
+		free(t);
+		return r;
+	}
+	if (op == '+' && json_is_null(a))
+		return json_incref(b); /* $null + x is x ($s += … on a fresh variable) */
+	if (op == '+' && json_is_array(a)) {
+		json_t *r = json_copy(a);
+		if (json_is_array(b))
+			json_array_extend(r, b);
+		else
+			json_array_append(r, b);
+		return r;
+	}
+	double x = json_is_number(a) ? json_number_value(a) : json_is_string(a) ? atof(json_string_value(a)) : 0;
+	double y = json_is_number(b) ? json_number_value(b) : json_is_string(b) ? atof(json_string_value(b)) : 0;
+	double r = op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : op == '/' ? (y ? x / y : 0) :
+		   (y ? x - y * (double)(long long)(x / y) : 0);
+	if (json_is_integer(a) && (json_is_integer(b) || json_is_null(b)) && (op != '/' || r == (double)(long long)r))
+		return json_integer((json_int_t)r);
+	return json_real(r);
+}
+
+static const char *const folded[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
+				     "contains", "notcontains", "in", "notin", "replace", "split", NULL};
+
+static int is_folded(const char *op)
+{
+	for (const char *const *f = folded; *f; f++)
+		if (!strcmp(op, *f))
+			return 1;
+	return 0;
+}
+
+json_t *ps_binop(const char *op, json_t *a, json_t *b)
+{
+	if ((op[0] == 'c' || op[0] == 'i') && is_folded(op + 1)) {
+		int saved = case_sensitive;
+		case_sensitive = op[0] == 'c';
+		json_t *r = ps_binop(op + 1, a, b);
+		case_sensitive = saved;
+		return r;
+	}
+	if (!strcmp(op, "-") && ps_is_date(a) && ps_is_date(b))
+		return ps_date_sub(a, b); /* DateTime - DateTime: a TimeSpan */
+	if (!op[1] && strchr("+-*/%", op[0]))
+		return arith(op[0], a, b);
+	if (!strcmp(op, "join")) { /* the elements' strings with the separator between */
+		json_t *l = as_list(a);
+		char *sep = ps_to_string(b), *acc = strdup("");
+		size_t i;
+		json_t *e;
+		json_array_foreach(l, i, e) {
+			char *t = ps_to_string(e), *n = malloc(strlen(acc) + strlen(sep) + strlen(t) + 1);
+			sprintf(n, "%s%s%s", acc, i ? sep : "", t);
+			free(acc);
+			free(t);
+			acc = n;
+		}
+		json_t *r = json_string(acc);
+		free(acc);
+		free(sep);
+		json_decref(l);
+		return r;
+	}
+	if (!strcmp(op, "replace")) { /* -replace pattern, replacement ($1 … $9 and $0 refer to groups) */
+		json_t *pat = json_is_array(b) ? json_array_get(b, 0) : b, *rep = json_is_array(b) ? json_array_get(b, 1) : NULL;
+		char *x = ps_to_string(a), *y = ps_to_string(pat), *z = rep ? ps_to_string(rep) : strdup("");
+		regex_t re;
+		regmatch_t m[10];
+		size_t cap = strlen(x) + 64, o = 0;
+		char *out = malloc(cap);
+		const char *p = x;
+		int ok = !re_compile(&re, y, REG_EXTENDED | icase());
+		while (ok && *p && !regexec(&re, p, 10, m, p == x ? 0 : REG_NOTBOL)) {
+			size_t need = (size_t)m[0].rm_so + strlen(z) * 4 + strlen(p) + 16;
+			if (o + need >= cap)
+				out = realloc(out, cap = (o + need) * 2);
+			memcpy(out + o, p, (size_t)m[0].rm_so);
+			o += (size_t)m[0].rm_so;
+			for (const char *q = z; *q; q++) {
+				if (*q == '$' && q[1] >= '0' && q[1] <= '9' && m[q[1] - '0'].rm_so >= 0) {
+					regmatch_t g = m[q[1] - '0'];
+					if (o + (size_t)(g.rm_eo - g.rm_so) + 1 >= cap)
+						out = realloc(out, cap = (o + (size_t)(g.rm_eo - g.rm_so) + 1) * 2);
+					memcpy(out + o, p + g.rm_so, (size_t)(g.rm_eo - g.rm_so));
+					o += (size_t)(g.rm_eo - g.rm_so);
+					q++;
+				} else {
+					out[o++] = *q;
+				}
+			}
+			if (m[0].rm_eo == 0) { /* an empty match moves on by one character */
+				out[o++] = *p++;
+				continue;
+			}
+			p += m[0].rm_eo;
+		}
+		if (ok)
+			regfree(&re);
+		size_t rest = strlen(p);
+		if (o + rest + 1 >= cap)
+			out = realloc(out, cap = o + rest + 1);
+		memcpy(out + o, p, rest);
+		o += rest;
+		json_t *r = json_stringn(out, o);
+		free(out);
+		free(x);
+		free(y);
+		free(z);
+		return r;
+	}
+	if (!strcmp(op, "f")) { /* "{0,-10} {1:N2}" -f a, b: ps_fmt.c */
+		json_t *args = as_list(b), *r = ps_format_op(a, args);
+		json_decref(args);
+		return r;
+	}
+	if (!strcmp(op, "split")) { /* a string cut at each match of a regular expression */
+		char *x = ps_to_string(a), *y = ps_to_string(b);
+		json_t *r = json_array();
+		regex_t re;
+		regmatch_t m;
+		const char *p = x;
+		if (!re_compile(&re, y, REG_EXTENDED | icase())) {
+			while (*p && !regexec(&re, p, 1, &m, 0) && m.rm_eo > 0) {
+				json_array_append_new(r, json_stringn(p, (size_t)m.rm_so));
+				p += m.rm_eo;
+			}
+			regfree(&re);
+		}
+		json_array_append_new(r, json_string(p));
+		free(x);
+		free(y);
+		return r;
+	}
+	if (!strcmp(op, "and"))
+		return json_boolean(ps_truthy(a) && ps_truthy(b));
+	if (!strcmp(op, "or"))
+		return json_boolean(ps_truthy(a) || ps_truthy(b));
+	if (!strcmp(op, "contains") || !strcmp(op, "notcontains") || !strcmp(op, "in") || !strcmp(op, "notin")) {
+		int rev = op[0] == 'i' || op[3] == 'i';
+		json_t *coll = as_list(rev ? b : a), *item = rev ? a : b;
+		int found = 0;
+		size_t i;
+		json_t *e;
+		json_array_foreach(coll, i, e) found |= ps_compare(e, item) == 0;
+		json_decref(coll);
+		return json_boolean(!strncmp(op, "not", 3) ? !found : found);
+	}
+	if (json_is_array(a)) {
+		/* a collection on the left filters: the elements for which it holds */
+		json_t *out = json_array();
+		size_t i;
+		json_t *e;
+		json_array_foreach(a, i, e) if (scalar_op(op, e, b, 0)) json_array_append(out, e);
+		return out;
+	}
+	return json_boolean(scalar_op(op, a, b, 1));
+}
+
