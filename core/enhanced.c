@@ -9,6 +9,7 @@
 
 #include "digest.h"
 #include "enhanced.h"
+#include "event.h"
 #include "inventory.h"
 #include "match.h"
 #include "match_lang.h"
@@ -391,4 +392,144 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	json_decref(findings);
 	*out = resp;
 	return 0;
+}
+
+/* --- continuous scanning's change events --------------------------------------- */
+
+/* One image's findings as {id: ["name version", …]} (new reference), NULL when it
+ * cannot be matched; counts_out: its severity counts (new reference). */
+static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t **counts_out)
+{
+	struct ecr_repo r;
+	struct ecr_image_ref ref;
+	struct ecr_err err = {0};
+	json_t *iid = json_pack("{s:s}", "imageDigest", digest), *inv = NULL, *findings = NULL, *out = NULL;
+	*counts_out = NULL;
+	if (ecr_repo_load_name(ctx, ctx->account, repo, &r, &err) || ecr_image_resolve(ctx, &r, iid, &ref, &err) ||
+	    ecr_inventory(ctx, digest, &inv, &err) ||
+	    ecr_enhanced_findings(ctx, &r, &ref, inv, 0, &findings, counts_out, &err))
+		goto out;
+	out = json_object();
+	size_t i, k;
+	json_t *f, *p;
+	json_array_foreach(findings, i, f) {
+		json_t *d = json_object_get(f, "packageVulnerabilityDetails"), *names = json_array();
+		json_array_foreach(json_object_get(d, "vulnerablePackages"), k, p) {
+			char s[1024];
+			snprintf(s, sizeof(s), "%s %s", json_string_value(json_object_get(p, "name")),
+				 json_string_value(json_object_get(p, "version")));
+			json_array_append_new(names, json_string(s));
+		}
+		json_object_set_new(out, json_string_value(json_object_get(d, "vulnerabilityId")), names);
+	}
+out:
+	json_decref(iid);
+	json_decref(inv);
+	json_decref(findings);
+	return out;
+}
+
+/* The images continuous scanning watches: [[repo, digest], …] (new reference). */
+static json_t *watched(struct ecr_ctx *ctx)
+{
+	json_t *out = json_array();
+	if (!ecr_scancfg_enhanced(ctx, ctx->account))
+		return out;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT r.name, i.digest FROM image i JOIN repository r ON r.id = i.repo_id"
+		" WHERE r.account = ? AND r.region = ? AND i.pushed_at >= ?"
+		" AND EXISTS(SELECT 1 FROM scan s WHERE s.image_id = i.id AND s.status = 'COMPLETE') ORDER BY r.name, i.digest",
+		NULL);
+	if (!st)
+		return out;
+	sqlite3_bind_text(st, 1, ctx->account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 3, ecr_ctx_now(ctx) - ECR_ENHANCED_ELIGIBLE_DAYS * 86400.0);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(out, json_pack("[s, s]", (const char *)sqlite3_column_text(st, 0),
+						     (const char *)sqlite3_column_text(st, 1)));
+	ecr_state_done(st);
+	/* only continuous repositories: the frequency is the configuration's rule */
+	size_t i = 0;
+	while (i < json_array_size(out)) {
+		struct ecr_repo r;
+		struct ecr_err err = {0};
+		const char *name = json_string_value(json_array_get(json_array_get(out, i), 0));
+		if (!ecr_repo_load_name(ctx, ctx->account, name, &r, &err) &&
+		    !strcmp(ecr_scancfg_frequency(ctx, &r, NULL, NULL), "CONTINUOUS_SCAN"))
+			i++;
+		else
+			json_array_remove(out, i);
+	}
+	return out;
+}
+
+json_t *ecr_enhanced_snapshot(struct ecr_ctx *ctx)
+{
+	json_t *imgs = watched(ctx), *snap = json_object(), *row;
+	size_t i;
+	json_array_foreach(imgs, i, row) {
+		const char *repo = json_string_value(json_array_get(row, 0)), *d = json_string_value(json_array_get(row, 1));
+		json_t *counts, *state = image_state(ctx, repo, d, &counts);
+		char key[600];
+		snprintf(key, sizeof(key), "%s@%s", repo, d);
+		if (state)
+			json_object_set_new(snap, key, state);
+		json_decref(counts);
+	}
+	json_decref(imgs);
+	if (!json_object_size(snap)) {
+		json_decref(snap);
+		return NULL;
+	}
+	return snap;
+}
+
+/* the ids of a that b lacks (or whose packages differ, with changed set) */
+static json_t *diff(json_t *a, json_t *b, int changed)
+{
+	json_t *out = json_array(), *v;
+	const char *k;
+	json_object_foreach(a, k, v) {
+		json_t *o = json_object_get(b, k);
+		if (changed ? (o && !json_equal(o, v)) : !o)
+			json_array_append_new(out, json_string(k));
+	}
+	return out;
+}
+
+void ecr_enhanced_changes(struct ecr_ctx *ctx, json_t *before)
+{
+	const char *key;
+	json_t *old;
+	json_object_foreach(before, key, old) {
+		const char *at = strrchr(key, '@');
+		if (!at)
+			continue;
+		char repo[512];
+		snprintf(repo, sizeof(repo), "%.*s", (int)(at - key), key);
+		json_t *counts, *now = image_state(ctx, repo, at + 1, &counts);
+		if (now && !json_equal(now, old)) {
+			char arn[800];
+			snprintf(arn, sizeof(arn), "arn:aws:ecr:%s:%s:repository/%s/%s", ctx->region, ctx->account, repo, at + 1);
+			/* counts as Inspector's scan event gives them: non-zero levels and a TOTAL */
+			json_t *c = json_object(), *v;
+			const char *lvl;
+			json_int_t total = 0;
+			json_object_foreach(counts, lvl, v)
+				if (json_integer_value(v)) {
+					json_object_set(c, lvl, v);
+					total += json_integer_value(v);
+				}
+			json_object_set_new(c, "TOTAL", json_integer(total));
+			json_t *detail = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "repository-name", repo, "image-digest",
+						   at + 1, "finding-severity-counts", c, "created", diff(now, old, 0), "closed",
+						   diff(old, now, 0), "updated", diff(now, old, 1));
+			ecr_event_queue(ctx, ecr_event_new(ctx, "ecrlite", "Enhanced Scan Findings Change", json_pack("[s]", arn),
+							   detail));
+		}
+		json_decref(now);
+		json_decref(counts);
+	}
+	ecr_event_flush(ctx);
 }

@@ -25,4 +25,14 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 			  json_t *inventory, double first_observed, json_t **findings, json_t **counts,
 			  struct ecr_err *err);
 
+/* Continuous scanning's events around a feed import (vulndb.c calls both): before it,
+ * the enhanced findings of every image the import can change — an ENHANCED registry's
+ * CONTINUOUS_SCAN repositories, images with a completed scan inside the eligibility
+ * window — as {"REPO@DIGEST": {vulnerabilityId: ["name version", …]}} (new reference;
+ * NULL when the registry is BASIC or nothing qualifies). After it, one event per image
+ * whose findings changed is queued and delivered (ecrlite's own shape, README). Best
+ * effort: an image that cannot be matched is left out, never fails the import. */
+json_t *ecr_enhanced_snapshot(struct ecr_ctx *ctx);
+void ecr_enhanced_changes(struct ecr_ctx *ctx, json_t *before);
+
 #endif

@@ -66,6 +66,17 @@ json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest
 			 "image-digest", digest, "image-tags", tags ? json_incref(tags) : json_array());
 }
 
+json_t *ecr_event_new(struct ecr_ctx *ctx, const char *source, const char *detail_type, json_t *resources,
+		      json_t *detail)
+{
+	char id[37], when[40];
+	uuid4(id);
+	ecr_time_iso_utc(ecr_ctx_now(ctx), when, sizeof(when));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "version", "0", "id", id, "detail-type",
+			 detail_type, "source", source, "account", ctx->account, "time", when, "region", ctx->region,
+			 "resources", resources, "detail", detail);
+}
+
 void ecr_event_queue(struct ecr_ctx *ctx, json_t *ev)
 {
 	json_array_append_new(ctx->events, ev);

@@ -16,6 +16,10 @@ void ecr_event_attach_defaults(struct ecr_ctx *ctx);
 /* The event for one scan (new reference); tags and counts are borrowed. */
 json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
 		       const char *status, json_t *counts);
+/* Any event in EventBridge's envelope (id, time, account, region filled in);
+ * resources and detail are stolen (new reference). */
+json_t *ecr_event_new(struct ecr_ctx *ctx, const char *source, const char *detail_type, json_t *resources,
+		      json_t *detail);
 /* Queues ev (stolen) until the running operation commits. */
 void ecr_event_queue(struct ecr_ctx *ctx, json_t *ev);
 /* Delivers the queued events (after a commit); inside a consumer, they wait for it. */

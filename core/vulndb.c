@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "state.h"
+#include "enhanced.h"
 #include "vulndb.h"
 #include "vulndb_int.h"
 
@@ -544,8 +545,10 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 {
 	struct feed f = {.ctx = ctx, .what = "", .file = "", .file_time = ecr_ctx_now(ctx)};
 	int rc, docs = 0;
+	json_t *watched = NULL; /* continuous scanning: findings before, for change events */
 	*summary_out = NULL;
 	f.touched = json_object();
+	watched = ecr_enhanced_snapshot(ctx);
 	if ((rc = ecr_state_begin(ctx->db, 1, err)))
 		goto out;
 	f.adv = ecr_state_prepare(ctx->db,
@@ -575,6 +578,8 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 	f.adv = f.cve = NULL;
 	if ((rc = ecr_state_commit(ctx->db, err)))
 		goto fail;
+	if (watched)
+		ecr_enhanced_changes(ctx, watched);
 	json_t *sources = json_array();
 	const char *k;
 	json_t *v;
@@ -589,6 +594,7 @@ fail:
 	ecr_state_done(f.cve);
 	ecr_state_rollback(ctx->db);
 out:
+	json_decref(watched);
 	json_decref(f.touched);
 	return rc;
 }

@@ -372,6 +372,36 @@ else:
     ok(inventory("npm") == inv and inventory("npm", "--no-cache")["languagePackages"] == inv["languagePackages"],
        "npm: fresh, cached and --no-cache inventories agree")
 
+    # continuous scanning: an import that changes an image's findings sends one event
+    # for it (a state of its own: the records come in two imports)
+    home1 = env["ECRLITE_HOME"]
+    env["ECRLITE_HOME"] = os.path.join(tmp, "state-continuous")
+    cont = [{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "cont-*", "filterType": "WILDCARD"}]}]
+    run("aws", "ecr", "put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(cont))
+    part = os.path.join(tmp, "npm-part")
+    os.makedirs(part)
+    for f in os.listdir(os.path.join(OSV, "npm")):
+        if f != "GHSA-3fx5-fwvr-xrjg.json":
+            shutil.copy(os.path.join(OSV, "npm", f), part)
+    run("vulndb", "import", part)
+    arch = os.path.join(tmp, "cont.tar")
+    oci_archive(arch, [layer(sorted(files, key=lambda e: e[1]))])
+    run("aws", "ecr", "create-repository", "--repository-name", "cont-npm")
+    run("push", arch, "cont-npm:v1")
+    evpath = os.path.join(env["ECRLITE_HOME"], "events.jsonl")
+    count = lambda: len(open(evpath).read().splitlines()) if os.path.exists(evpath) else 0
+    n0 = count()
+    run("vulndb", "import", os.path.join(OSV, "npm", "GHSA-3fx5-fwvr-xrjg.json"))
+    evs = [json.loads(l) for l in open(evpath).read().splitlines()[n0:]] if os.path.exists(evpath) else []
+    ch = [e for e in evs if e["detail-type"] == "Enhanced Scan Findings Change"]
+    ok(len(ch) == 1 and ch[0]["detail"]["created"] == ["CVE-2015-8315"] and ch[0]["detail"]["closed"] == [] and
+       ch[0]["detail"]["repository-name"] == "cont-npm" and ch[0]["detail"]["finding-severity-counts"]["TOTAL"] ==
+       len(expected(pkgs)), "continuous: one change event for the import that adds ms's CVE: %s" % evs)
+    n1 = count()
+    run("vulndb", "import", part)
+    ok(count() == n1, "continuous: an import that changes nothing sends no event")
+    env["ECRLITE_HOME"] = home1
+
 # 2. Python: Debian's egg-info trees in a layer of their own, no dpkg registration
 py = [deb(n) for n in ("python3-aiohttp", "python3-redis", "python3-werkzeug")]
 if any(d is None for d in py):
@@ -492,8 +522,13 @@ else:
             else:
                 zf.writestr("lib/inner%d.jar" % depth, nested)
         nested = z.getvalue()
+    # a zip entry whose local header says 2 GiB (the stream has 46 bytes): never read
+    import struct, zlib
+    pname, pdata = b"META-INF/maven/org.example/huge/pom.properties", b"groupId=org.example\nartifactId=huge\nversion=1\n"
+    huge = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 0, 0, 0, zlib.crc32(pdata), 0x80000000, 0x80000000,
+                       len(pname), 0) + pname + pdata
     bad = [F("usr/local/bin/truncated", truncated, 0o755), F("usr/local/bin/longer", longer, 0o755),
-           F("srv/deep.jar", nested),
+           F("srv/deep.jar", nested), F("srv/huge.jar", huge),
            F("usr/lib/python3/dist-packages/nover-1.0.dist-info/METADATA", b"Metadata-Version: 2.1\nName: nover\n\n"),
            F("srv/node_modules/ms/package.json", json.dumps({"name": "ms", "version": "0.7.0"}).encode())]
     push("bad", [layer(bad)])
@@ -502,7 +537,8 @@ else:
     ok(inv["languagePackages"] and [p["name"] for p in inv["languagePackages"]] == ["ms"],
        "bad input: only the good package read: %s" % inv["languagePackages"])
     for path, what in (("/usr/local/bin/truncated", "past the end"), ("/usr/local/bin/longer", "past the end"),
-                       ("/srv/deep.jar", "nested deeper than 3"), ("nover-1.0.dist-info/METADATA", "without Version")):
+                       ("/srv/deep.jar", "nested deeper than 3"), ("/srv/huge.jar", "over the cap"),
+                       ("nover-1.0.dist-info/METADATA", "without Version")):
         ok(any(path in l and what in l for l in inv["warnings"]), "bad input: warning for %s (%s): %s" % (path, what, w))
     status, rows = findings("bad")
     ok(status == "COMPLETE" and {r[0] for r in rows} == {"CVE-2015-8315"}, "bad input: scan COMPLETE: %s %s" % (status, rows))
