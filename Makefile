@@ -97,9 +97,10 @@ $(BIN): $(FRONT_OBJ) $(BUILD)/libecr.a frontends/lua/lua-exports.list
 $(BUILD)/bin/.links: $(BIN)
 	$(Q)for l in $$($(BIN) --list-links); do ln -sf ecrlite $(BUILD)/bin/$$l; done && touch $@
 
-$(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a
+# the unit tests link the frontends too (tests/unit/test_pwsh.c runs two pwsh sessions)
+$(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/%.o) $(FRONT_LIB_OBJ) $(BUILD)/libecr.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(SAN) $(LDFLAGS_BIN) -o $@ $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libecr.a $(LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS_BIN) -o $@ $(UNIT_SRC:%.c=$(BUILD)/%.o) $(FRONT_LIB_OBJ) $(BUILD)/libecr.a $(LIBS)
 
 $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(FRONT_LIB_OBJ) $(BUILD)/libecr.a
 	@mkdir -p $(dir $@)

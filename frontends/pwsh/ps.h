@@ -52,14 +52,15 @@ struct ps_arg {
 };
 
 struct ps_out;
+struct ps_sess;
 /* ps_run.c: binds and runs one ECR cmdlet (once, or once per pipeline input object),
- * emitting into out; 0 or 1 (PowerShell's $?). */
-int ps_invoke(const char *name, const struct ps_arg *args, int nargs, json_t *input, struct ps_out *out,
+ * emitting into out; 0 or 1 (PowerShell's $?). Its errors are the session's. */
+int ps_invoke(struct ps_sess *s, const char *name, const struct ps_arg *args, int nargs, json_t *input, struct ps_out *out,
 	      int interactive_ok);
 /* 1 when param (a prefix, case-insensitive) is a switch of that cmdlet. */
 int ps_is_cmdlet_switch(const char *cmdlet, const char *param);
 /* Runs one cmdlet with argument tokens; returns 0 or 1 (PowerShell's $?). */
-int ps_run(const char *cmdlet_name, int argc, char **argv, int interactive_ok);
+int ps_run(struct ps_sess *s, const char *cmdlet_name, int argc, char **argv, int interactive_ok);
 /* ps_main.c */
 int ps_link_main(const char *name, int argc, char **argv);
 int ps_main(int argc, char **argv);

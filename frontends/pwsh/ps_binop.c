@@ -12,18 +12,16 @@
 
 #include "ps_lang.h"
 
-/* -ceq, -clike, -cmatch, …: set while one of the case-sensitive operators runs
- * (the interpreter is single-threaded); -ieq … are the ordinary ones, spelled out */
-static int case_sensitive;
-
-static int icase(void)
+/* cs: one of the case-sensitive operators runs (-ceq, -clike, -cmatch, …); -ieq … are
+ * the ordinary ones, spelled out. It is passed down, never kept. */
+static int icase(int cs)
 {
-	return case_sensitive ? 0 : REG_ICASE;
+	return cs ? 0 : REG_ICASE;
 }
 
-/* -eq and friends: strings compare case-insensitively; the right side converts to the
- * left's type. <0, 0, >0, or 2 when not comparable. */
-int ps_compare(json_t *a, json_t *b)
+/* -eq and friends: strings compare case-insensitively unless cs; the right side
+ * converts to the left's type. <0, 0, >0, or 2 when not comparable. */
+static int compare(json_t *a, json_t *b, int cs)
 {
 	if (ps_is_date(a)) { /* the right side converts to a DateTime, as PowerShell converts it */
 		json_t *d = ps_is_date(b) ? json_incref(b) : json_is_string(b) ? ps_date_parse(json_string_value(b)) : NULL;
@@ -52,7 +50,7 @@ int ps_compare(json_t *a, json_t *b)
 	if (json_is_null(a))
 		return json_is_null(b) ? 0 : 2;
 	char *x = ps_to_string(a), *y = ps_to_string(b);
-	int r = case_sensitive ? strcmp(x, y) : strcasecmp(x, y);
+	int r = cs ? strcmp(x, y) : strcasecmp(x, y);
 	free(x);
 	free(y);
 	return r < 0 ? -1 : r > 0;
@@ -97,24 +95,29 @@ static int re_compile(regex_t *re, const char *pat, int flags)
 	return rc;
 }
 
-static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
+int ps_compare(json_t *a, json_t *b)
+{
+	return compare(a, b, 0);
+}
+
+static int scalar_op(struct ps_sess *s, const char *op, json_t *a, json_t *b, int set_matches, int cs)
 {
 	int c;
 	if (!strcmp(op, "eq"))
-		return ps_compare(a, b) == 0;
+		return compare(a, b, cs) == 0;
 	if (!strcmp(op, "ne"))
-		return ps_compare(a, b) != 0;
+		return compare(a, b, cs) != 0;
 	if (!strcmp(op, "gt"))
-		return (c = ps_compare(a, b)) != 2 && c > 0;
+		return (c = compare(a, b, cs)) != 2 && c > 0;
 	if (!strcmp(op, "ge"))
-		return (c = ps_compare(a, b)) != 2 && c >= 0;
+		return (c = compare(a, b, cs)) != 2 && c >= 0;
 	if (!strcmp(op, "lt"))
-		return (c = ps_compare(a, b)) != 2 && c < 0;
+		return (c = compare(a, b, cs)) != 2 && c < 0;
 	if (!strcmp(op, "le"))
-		return (c = ps_compare(a, b)) != 2 && c <= 0;
+		return (c = compare(a, b, cs)) != 2 && c <= 0;
 	if (!strcmp(op, "like") || !strcmp(op, "notlike")) {
 		char *x = ps_to_string(a), *y = ps_to_string(b);
-		int m = fnmatch(y, x, case_sensitive ? 0 : FNM_CASEFOLD) == 0;
+		int m = fnmatch(y, x, cs ? 0 : FNM_CASEFOLD) == 0;
 		free(x);
 		free(y);
 		return !strcmp(op, "like") ? m : !m;
@@ -123,7 +126,7 @@ static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
 		char *x = ps_to_string(a), *y = ps_to_string(b);
 		regex_t re;
 		int m = 0;
-		if (!re_compile(&re, y, REG_EXTENDED | icase())) {
+		if (!re_compile(&re, y, REG_EXTENDED | icase(cs))) {
 			regmatch_t g[10];
 			m = regexec(&re, x, 10, g, 0) == 0;
 			if (m && set_matches) { /* a scalar -match fills $Matches: 0 the match, 1… the groups */
@@ -134,7 +137,7 @@ static int scalar_op(const char *op, json_t *a, json_t *b, int set_matches)
 						snprintf(k, sizeof(k), "%d", i);
 						json_object_set_new(h, k, json_stringn(x + g[i].rm_so, (size_t)(g[i].rm_eo - g[i].rm_so)));
 					}
-				ps_var_set("Matches", h);
+				ps_var_set(s, "Matches", h);
 				json_decref(h);
 			}
 			regfree(&re);
@@ -158,13 +161,13 @@ static json_t *as_list(json_t *v)
 
 /* + - * / %: numbers (the right converted to a number), + also joins strings and
  * collections, as PowerShell's operators do with the left operand's type. */
-static json_t *arith(char op, json_t *a, json_t *b)
+static json_t *arith(struct ps_sess *s, char op, json_t *a, json_t *b)
 {
 	if (op == '+' && json_is_string(a)) {
 		char *y = ps_to_string(b);
 		if (json_string_length(a) + strlen(y) > PS_MAX_STRING) {
 			free(y);
-			return ps_too_big(0);
+			return ps_too_big(s, 0);
 		}
 		json_t *r = json_sprintf("%s%s", json_string_value(a), y);
 		free(y);
@@ -176,7 +179,7 @@ static json_t *arith(char op, json_t *a, json_t *b)
 			return json_is_string(a) ? json_string("") : json_array();
 		if (json_is_array(a)) {
 			if (json_array_size(a) && (size_t)k > PS_MAX_ITEMS / json_array_size(a))
-				return ps_too_big(1);
+				return ps_too_big(s, 1);
 			json_t *r = json_array();
 			for (json_int_t i = 0; i < k && json_array_size(a); i++)
 				json_array_extend(r, a);
@@ -184,10 +187,10 @@ static json_t *arith(char op, json_t *a, json_t *b)
 		}
 		size_t n = json_string_length(a);
 		if (n && (size_t)k > PS_MAX_STRING / n)
-			return ps_too_big(0);
+			return ps_too_big(s, 0);
 		char *t = malloc(n * (size_t)k + 1);
 		if (!t)
-			return ps_too_big(0);
+			return ps_too_big(s, 0);
 		for (json_int_t i = 0; i < k; i++) /* one copy each: linear, not quadratic */
 			memcpy(t + n * (size_t)i, json_string_value(a), n);
 		json_t *r = json_stringn_nocheck(t, n * (size_t)k);
@@ -224,19 +227,21 @@ static int is_folded(const char *op)
 	return 0;
 }
 
-json_t *ps_binop(const char *op, json_t *a, json_t *b)
+static json_t *binop(struct ps_sess *s, const char *op, json_t *a, json_t *b, int cs);
+
+json_t *ps_binop(struct ps_sess *s, const char *op, json_t *a, json_t *b)
 {
-	if ((op[0] == 'c' || op[0] == 'i') && is_folded(op + 1)) {
-		int saved = case_sensitive;
-		case_sensitive = op[0] == 'c';
-		json_t *r = ps_binop(op + 1, a, b);
-		case_sensitive = saved;
-		return r;
-	}
+	if ((op[0] == 'c' || op[0] == 'i') && is_folded(op + 1))
+		return binop(s, op + 1, a, b, op[0] == 'c');
+	return binop(s, op, a, b, 0);
+}
+
+static json_t *binop(struct ps_sess *s, const char *op, json_t *a, json_t *b, int cs)
+{
 	if (!strcmp(op, "-") && ps_is_date(a) && ps_is_date(b))
 		return ps_date_sub(a, b); /* DateTime - DateTime: a TimeSpan */
 	if (!op[1] && strchr("+-*/%", op[0]))
-		return arith(op[0], a, b);
+		return arith(s, op[0], a, b);
 	if (!strcmp(op, "join")) { /* the elements' strings with the separator between */
 		json_t *l = as_list(a);
 		char *sep = ps_to_string(b), *acc = strdup("");
@@ -263,7 +268,7 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		size_t cap = strlen(x) + 64, o = 0;
 		char *out = malloc(cap);
 		const char *p = x;
-		int ok = !re_compile(&re, y, REG_EXTENDED | icase());
+		int ok = !re_compile(&re, y, REG_EXTENDED | icase(cs));
 		while (ok && *p && !regexec(&re, p, 10, m, p == x ? 0 : REG_NOTBOL)) {
 			size_t need = (size_t)m[0].rm_so + strlen(z) * 4 + strlen(p) + 16;
 			if (o + need >= cap)
@@ -303,7 +308,7 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		return r;
 	}
 	if (!strcmp(op, "f")) { /* "{0,-10} {1:N2}" -f a, b: ps_fmt.c */
-		json_t *args = as_list(b), *r = ps_format_op(a, args);
+		json_t *args = as_list(b), *r = ps_format_op(s, a, args);
 		json_decref(args);
 		return r;
 	}
@@ -313,7 +318,7 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		regex_t re;
 		regmatch_t m;
 		const char *p = x;
-		if (!re_compile(&re, y, REG_EXTENDED | icase())) {
+		if (!re_compile(&re, y, REG_EXTENDED | icase(cs))) {
 			while (*p && !regexec(&re, p, 1, &m, 0) && m.rm_eo > 0) {
 				json_array_append_new(r, json_stringn(p, (size_t)m.rm_so));
 				p += m.rm_eo;
@@ -335,7 +340,7 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		int found = 0;
 		size_t i;
 		json_t *e;
-		json_array_foreach(coll, i, e) found |= ps_compare(e, item) == 0;
+		json_array_foreach(coll, i, e) found |= compare(e, item, cs) == 0;
 		json_decref(coll);
 		return json_boolean(!strncmp(op, "not", 3) ? !found : found);
 	}
@@ -344,9 +349,9 @@ json_t *ps_binop(const char *op, json_t *a, json_t *b)
 		json_t *out = json_array();
 		size_t i;
 		json_t *e;
-		json_array_foreach(a, i, e) if (scalar_op(op, e, b, 0)) json_array_append(out, e);
+		json_array_foreach(a, i, e) if (scalar_op(s, op, e, b, 0, cs)) json_array_append(out, e);
 		return out;
 	}
-	return json_boolean(scalar_op(op, a, b, 1));
+	return json_boolean(scalar_op(s, op, a, b, 1, cs));
 }
 

@@ -43,7 +43,7 @@ static int berr(struct call *c, const char *fmt, const char *a)
 	char msg[4096];
 	snprintf(msg, sizeof(msg), fmt, a);
 	ps_out_flush(c->s->out);
-	ps_raise(c->b->name, PS_E_ARGUMENT, NULL, 1, "%s", msg);
+	ps_raise(c->s, c->b->name, PS_E_ARGUMENT, NULL, 1, "%s", msg);
 	return 1;
 }
 
@@ -142,7 +142,7 @@ static json_t *all_props(json_t *o)
 }
 
 /* Property arguments with wildcards ("*", "Sev*") resolved against an object. */
-static json_t *resolve_props(json_t *props, json_t *sample)
+static json_t *resolve_props(struct ps_sess *s, json_t *props, json_t *sample)
 {
 	json_t *r = json_array();
 	size_t i;
@@ -153,7 +153,7 @@ static json_t *resolve_props(json_t *props, json_t *sample)
 			size_t j;
 			json_t *k;
 			json_array_foreach(all, j, k) {
-				json_t *m = ps_binop("like", k, p);
+				json_t *m = ps_binop(s, "like", k, p);
 				if (json_is_true(m))
 					json_array_append(r, k);
 				json_decref(m);
@@ -197,7 +197,7 @@ static int where_object(struct call *c)
 				snprintf(lower, sizeof(lower), "%s", op);
 				for (char *p = lower; *p; p++)
 					*p = (char)(*p | 0x20);
-				r = ps_binop(lower, v, arg(c, op));
+				r = ps_binop(c->s, lower, v, arg(c, op));
 				json_decref(v);
 			} else if (flag(c, "Not")) { /* Where-Object -Not Prop: where it is false */
 				r = json_boolean(!ps_truthy(v));
@@ -268,7 +268,7 @@ static int select_object(struct call *c)
 			}
 		} else if (json_array_size(props)) {
 			/* a new object with just those properties (PowerShell's Selected.* objects) */
-			json_t *names = resolve_props(props, item);
+			json_t *names = resolve_props(c->s, props, item);
 			r = json_object();
 			size_t j;
 			json_t *p;
@@ -471,7 +471,7 @@ static int format(struct call *c, int list)
 	}
 	json_t *names;
 	if (json_array_size(props))
-		names = resolve_props(props, json_array_get(in, 0));
+		names = resolve_props(c->s, props, json_array_get(in, 0));
 	else
 		names = all_props(json_array_get(in, 0));
 	/* rows of the computed columns, so blocks and calculated properties show */
@@ -563,7 +563,7 @@ static int convertto_json(struct call *c)
 	if (cut) {
 		char w[128];
 		snprintf(w, sizeof(w), "Resulting JSON is truncated as serialization has exceeded the set depth of %d.", depth);
-		ps_warning(w);
+		ps_warning(c->s, w);
 	}
 	char *text = json_dumps(p, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
 				       (flag(c, "Compress") ? JSON_COMPACT : JSON_INDENT(2)) |
@@ -647,13 +647,13 @@ static int write_host(struct call *c)
 static int write_stream(struct call *c, const char *prefix, int fails)
 {
 	json_t *v = c->input ? c->input : arg(c, "Message");
-	char *s = v ? ps_to_string(v) : strdup("");
+	char *text = v ? ps_to_string(v) : strdup("");
 	ps_out_flush(c->s->out);
 	if (fails) /* Write-Error: a non-terminating error, in $Error too; try does not catch it */
-		ps_raise(prefix, PS_E_WRITE_ERROR, NULL, 0, "%s", s);
+		ps_raise(c->s, prefix, PS_E_WRITE_ERROR, NULL, 0, "%s", text);
 	else
-		ps_warning(s);
-	free(s);
+		ps_warning(c->s, text);
+	free(text);
 	return fails;
 }
 
@@ -790,7 +790,7 @@ static int get_command(struct call *c)
 	json_t *pat = arg(c, "Name");
 	for (int i = 0; i < ps_cmdlet_count(); i++) {
 		json_t *name = json_string(ps_cmdlet_at(i)->name);
-		json_t *m = pat ? ps_binop("like", name, pat) : json_true();
+		json_t *m = pat ? ps_binop(c->s, "like", name, pat) : json_true();
 		if (json_is_true(m))
 			json_array_append_new(c->out, json_pack("{s:s, s:O, s:s, s:s}", "CommandType", "Cmdlet", "Name", name,
 								"Version", "4.1", "Source", "AWS.Tools.ECR"));
@@ -906,8 +906,9 @@ static int exists(const char *name)
 	return find(name) != NULL;
 }
 
-/* A parameter by name or unambiguous prefix; NULL with a message otherwise. */
-static const struct bparam *param(const struct builtin *b, const char *name, int quiet)
+/* A parameter by name or unambiguous prefix; NULL with a message (to s, unless quiet)
+ * otherwise. */
+static const struct bparam *param(struct ps_sess *s, const struct builtin *b, const char *name, int quiet)
 {
 	const struct bparam *hit = NULL;
 	size_t n = strlen(name);
@@ -917,7 +918,7 @@ static const struct bparam *param(const struct builtin *b, const char *name, int
 		if (!strncasecmp(p->name, name, n)) {
 			if (hit) {
 				if (!quiet)
-					ps_raise(b->name, PS_E_BINDING, NULL, 1,
+					ps_raise(s, b->name, PS_E_BINDING, NULL, 1,
 						 "Parameter cannot be processed because the parameter name '%s' is ambiguous.", name);
 				return NULL;
 			}
@@ -925,14 +926,14 @@ static const struct bparam *param(const struct builtin *b, const char *name, int
 		}
 	}
 	if (!hit && !quiet)
-		ps_raise(b->name, PS_E_BINDING, NULL, 1, "A parameter cannot be found that matches parameter name '%s'.", name);
+		ps_raise(s, b->name, PS_E_BINDING, NULL, 1, "A parameter cannot be found that matches parameter name '%s'.", name);
 	return hit;
 }
 
 static int is_switch(const char *name, const char *pname)
 {
 	const struct builtin *b = find(name);
-	const struct bparam *p = b ? param(b, pname, 1) : NULL;
+	const struct bparam *p = b ? param(NULL, b, pname, 1) : NULL;
 	return p && p->is_switch;
 }
 
@@ -944,10 +945,10 @@ static int run(const char *name, const struct ps_barg *a, int n, json_t *input, 
 	for (int i = 0; i < n; i++) {
 		const struct bparam *p = NULL;
 		if (a[i].name) {
-			if (!(p = param(b, a[i].name, 0)))
+			if (!(p = param(s, b, a[i].name, 0)))
 				goto out;
 			if (!p->is_switch && !a[i].value) {
-				ps_raise(b->name, PS_E_BINDING, NULL, 1,
+				ps_raise(s, b->name, PS_E_BINDING, NULL, 1,
 					 "Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.", p->name);
 				goto out;
 			}
@@ -968,7 +969,7 @@ static int run(const char *name, const struct ps_barg *a, int n, json_t *input, 
 			}
 			if (!p) {
 				char *t = ps_to_string(a[i].value);
-				ps_raise(b->name, PS_E_BINDING, NULL, 1, "A positional parameter cannot be found that accepts argument '%s'.", t);
+				ps_raise(s, b->name, PS_E_BINDING, NULL, 1, "A positional parameter cannot be found that accepts argument '%s'.", t);
 				free(t);
 				goto out;
 			}

@@ -3,7 +3,8 @@
  * around Amazon.ECR.Model.<Code>; binding: ParameterBindingException; throw:
  * RuntimeException). Outside a try body it is shown at once in ConciseView, "Origin:
  * message" on stderr; inside one, the first terminating error is kept for the catch
- * (ps_exec.c). Every error is also put first in $Error. */
+ * (ps_exec.c). Every error is also put first in $Error. The state is the session's
+ * (s->err); the session's display (s->out) is flushed before an error shows. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,13 +14,6 @@
 
 #include "ps_int.h"
 #include "ps_lang.h"
-
-static int trap_depth;  /* try bodies being run */
-static char command_action[32]; /* the running command's -ErrorAction, or "" */
-static struct ps_redirect errors_to, warnings_to; /* 2> and 3> of the running pipeline */
-static int stop_requested;      /* an error met the Stop action: the script ends */
-static struct ps_out *out_before; /* the session's display, shown before an error is */
-static json_t *pending; /* the error the innermost try will catch */
 
 /* .NET base types, for `catch [Type]`: each type, then what it derives from */
 static const char *const bases[][4] = {
@@ -77,52 +71,49 @@ json_t *ps_error_record(const char *origin, const char *type, const char *inner,
 			 "\001origin", origin ? origin : "");
 }
 
-void ps_error_display(struct ps_out *o)
+struct ps_redirect ps_redirect_errors(struct ps_sess *s, struct ps_redirect r)
 {
-	out_before = o;
-}
-
-struct ps_redirect ps_redirect_errors(struct ps_redirect r)
-{
-	struct ps_redirect old = errors_to;
-	errors_to = r;
+	struct ps_redirect old = s->err.errors_to;
+	s->err.errors_to = r;
 	return old;
 }
 
-struct ps_redirect ps_redirect_warnings(struct ps_redirect r)
+struct ps_redirect ps_redirect_warnings(struct ps_sess *s, struct ps_redirect r)
 {
-	struct ps_redirect old = warnings_to;
-	warnings_to = r;
+	struct ps_redirect old = s->err.warnings_to;
+	s->err.warnings_to = r;
 	return old;
 }
 
-void ps_warning(const char *text)
+void ps_warning(struct ps_sess *s, const char *text)
 {
-	if (warnings_to.drop)
+	struct ps_redirect *to = &s->err.warnings_to;
+	if (to->drop)
 		return;
-	if (out_before && !warnings_to.f)
-		ps_out_flush(out_before);
-	fprintf(warnings_to.f ? warnings_to.f : stderr, "WARNING: %s\n", text);
+	if (s->out && !to->f)
+		ps_out_flush(s->out);
+	fprintf(to->f ? to->f : stderr, "WARNING: %s\n", text);
 }
 
 /* "Origin: message", as ConciseView shows an error (or where 2> sends it) */
-static void show(json_t *record)
+static void show(struct ps_sess *s, json_t *record)
 {
-	if (errors_to.drop)
+	struct ps_redirect *to = &s->err.errors_to;
+	if (to->drop)
 		return;
-	if (errors_to.sink) { /* 2>&1: the record joins the output */
-		json_array_append(errors_to.sink, record);
+	if (to->sink) { /* 2>&1: the record joins the output */
+		json_array_append(to->sink, record);
 		return;
 	}
-	if (out_before && !errors_to.f)
-		ps_out_flush(out_before);
+	if (s->out && !to->f)
+		ps_out_flush(s->out);
 	const char *origin = json_string_value(json_object_get(record, "\001origin"));
 	const char *msg = json_string_value(ps_prop(ps_prop(record, "Exception"), "Message"));
-	fprintf(errors_to.f ? errors_to.f : stderr, "%s%s%s\n", origin && *origin ? origin : "", origin && *origin ? ": " : "",
+	fprintf(to->f ? to->f : stderr, "%s%s%s\n", origin && *origin ? origin : "", origin && *origin ? ": " : "",
 		msg ? msg : "");
 }
 
-static void add_to_error(json_t *record);
+static void add_to_error(struct ps_sess *s, json_t *record);
 
 /* What becomes of an error (about_Error_Handling, about_Preference_Variables): a
  * non-terminating one follows the command's -ErrorAction, else $ErrorActionPreference; a
@@ -136,79 +127,81 @@ static char action_of(const char *a)
 	       !strcasecmp(a, "Stop") ? A_STOP : A_CONTINUE;
 }
 
-static char action(int terminating)
+static char action(struct ps_sess *s, int terminating)
 {
-	if (!terminating && command_action[0])
-		return command_action[0];
-	json_t *pref = ps_var_get("ErrorActionPreference");
+	if (!terminating && s->err.command_action)
+		return s->err.command_action;
+	json_t *pref = ps_var_get(s, "ErrorActionPreference");
 	char a = action_of(json_string_value(pref));
 	json_decref(pref);
 	return a;
 }
 
-void ps_error_action(const char *a)
+void ps_error_action(struct ps_sess *s, const char *a)
 {
-	command_action[0] = a ? action_of(a) : 0;
-	command_action[1] = 0;
+	s->err.command_action = a ? action_of(a) : 0;
 }
 
-int ps_error_stop_requested(void)
+int ps_error_stop_requested(struct ps_sess *s)
 {
-	int r = stop_requested;
-	stop_requested = 0;
+	int r = s->err.stop_requested;
+	s->err.stop_requested = 0;
 	return r;
 }
 
-void ps_error_push(json_t *record, int terminating)
+void ps_error_push(struct ps_sess *s, json_t *record, int terminating)
 {
-	char a = action(terminating);
-	if (a == A_IGNORE && !trap_depth) /* not even in $Error */
+	char a = action(s, terminating);
+	int trapped = s->err.trap_depth > 0;
+	if (a == A_IGNORE && !trapped) /* not even in $Error */
 		return;
-	if (a == A_SILENT && !trap_depth) { /* kept in $Error, not shown */
-		add_to_error(record);
+	if (a == A_SILENT && !trapped) { /* kept in $Error, not shown */
+		add_to_error(s, record);
 		return;
 	}
 	if (a == A_SILENT || a == A_IGNORE) { /* inside try: what terminates is still caught */
 		if (terminating)
-			add_to_error(record), ps_error_rethrow(record, 1);
+			add_to_error(s, record), ps_error_rethrow(s, record, 1);
 		else if (a == A_SILENT)
-			add_to_error(record);
+			add_to_error(s, record);
 		return;
 	}
 	if (a == A_STOP)
-		stop_requested = 1, terminating = 1;
-	add_to_error(record);
-	ps_error_rethrow(record, terminating);
+		s->err.stop_requested = 1, terminating = 1;
+	add_to_error(s, record);
+	ps_error_rethrow(s, record, terminating);
 }
 
-static void add_to_error(json_t *record)
+/* $Error gets a new list, newest first: a script's copy of an earlier $Error keeps
+ * what it had */
+static void add_to_error(struct ps_sess *s, json_t *record)
 {
-	json_t *all = ps_var_get("global:Error"), *now = json_array();
+	json_t *now = json_array();
 	json_array_append(now, record);
-	if (json_is_array(all))
-		json_array_extend(now, all);
-	json_decref(all);
-	ps_var_set("global:Error", now);
-	json_decref(now);
+	if (json_is_array(s->err.all))
+		json_array_extend(now, s->err.all);
+	json_decref(s->err.all);
+	s->err.all = now;
 }
 
-void ps_error_throw(json_t *record)
+void ps_error_throw(struct ps_sess *s, json_t *record)
 {
-	add_to_error(record); /* throw is script-terminating whatever the preference says */
-	ps_error_rethrow(record, 1);
+	add_to_error(s, record); /* throw is script-terminating whatever the preference says */
+	ps_error_rethrow(s, record, 1);
 }
 
-void ps_error_rethrow(json_t *record, int terminating)
+void ps_error_rethrow(struct ps_sess *s, json_t *record, int terminating)
 {
-	if (terminating && trap_depth) {
-		if (!pending)
-			pending = json_incref(record);
+	if (terminating && s->err.trap_depth) {
+		if (!s->err.pending)
+			s->err.pending = json_incref(record);
 	} else {
-		show(record);
+		show(s, record);
 	}
 }
 
-void ps_raise(const char *origin, const char *type, const char *inner, int terminating, const char *fmt, ...)
+void ps_raise(struct ps_sess *s, const char *origin, const char *type, const char *inner, int terminating,
+	      const char *fmt, ...)
 {
 	char msg[8192];
 	va_list ap;
@@ -216,33 +209,33 @@ void ps_raise(const char *origin, const char *type, const char *inner, int termi
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	json_t *r = ps_error_record(origin, type, inner, msg);
-	ps_error_push(r, terminating);
+	ps_error_push(s, r, terminating);
 	json_decref(r);
 }
 
-void ps_trap_enter(void)
+void ps_trap_enter(struct ps_sess *s)
 {
-	trap_depth++;
+	s->err.trap_depth++;
 }
 
-json_t *ps_trap_leave(void)
+json_t *ps_trap_leave(struct ps_sess *s)
 {
-	trap_depth--;
-	json_t *r = pending;
-	pending = NULL;
+	s->err.trap_depth--;
+	json_t *r = s->err.pending;
+	s->err.pending = NULL;
 	return r;
 }
 
-int ps_error_pending(void)
+int ps_error_pending(struct ps_sess *s)
 {
-	return pending != NULL;
+	return s->err.pending != NULL;
 }
 
 /* Past the caps (README "Caps"): .NET's out-of-memory errors, as PowerShell shows
  * them, instead of a result cut short. Returns $null (the error is raised). */
-json_t *ps_too_big(int array)
+json_t *ps_too_big(struct ps_sess *s, int array)
 {
-	ps_raise("OperationStopped", "System.OutOfMemoryException", NULL, 1, "%s",
+	ps_raise(s, "OperationStopped", "System.OutOfMemoryException", NULL, 1, "%s",
 		 array ? "Array dimensions exceeded supported range." : "Exception of type 'System.OutOfMemoryException' was thrown.");
 	return json_null();
 }

@@ -12,7 +12,7 @@
 
 /* A piece of "…" text: "$name" expands; "`$" was kept as \002. Subexpressions are
  * parsed apart (X_DSTR kids, see interpolate). */
-static json_t *expand(const char *t)
+static json_t *expand(struct ps_sess *s, const char *t)
 {
 	size_t cap = strlen(t) * 2 + 64, o = 0;
 	char *out = malloc(cap);
@@ -24,7 +24,7 @@ static json_t *expand(const char *t)
 				p++;
 			char name[128];
 			snprintf(name, sizeof(name), "%.*s", (int)(p - st), st);
-			json_t *v = ps_var_get(name);
+			json_t *v = ps_var_get(s, name);
 			text = ps_to_string(v);
 			json_decref(v);
 		}
@@ -48,7 +48,7 @@ static json_t *expand(const char *t)
 }
 
 /* [type]value for the types the parser lets through; steals v */
-static json_t *cast(const char *type, json_t *v)
+static json_t *cast(struct ps_sess *s, const char *type, json_t *v)
 {
 	json_t *r = NULL;
 	if (!strcmp(type, "pscustomobject") || !strcmp(type, "ordered")) {
@@ -69,7 +69,7 @@ static json_t *cast(const char *type, json_t *v)
 		    json_is_number(v) ? ps_date_new(json_number_value(v), 1) : NULL;
 		if (!r) {
 			char *t = ps_to_string(v);
-			ps_raise("InvalidArgument", PS_E_RUNTIME, NULL, 1,
+			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
 				 "Cannot convert value \"%s\" to type \"System.DateTime\". Error: \"String '%s' was not recognized as a valid DateTime.\"", t, t);
 			free(t);
 			json_decref(v);
@@ -99,7 +99,7 @@ static json_t *cast(const char *type, json_t *v)
 		if (!ok) {
 			char *t = ps_to_string(v);
 			const char *net = !strcmp(type, "double") ? "System.Double" : !strcmp(type, "long") ? "System.Int64" : "System.Int32";
-			ps_raise("InvalidArgument", PS_E_RUNTIME, NULL, 1,
+			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
 				 "Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
 				 t, net, t);
 			free(t);
@@ -150,7 +150,7 @@ static json_t *call(struct node *x, struct ps_sess *s)
 	for (; n < want; n++)
 		if (!(args[n] = ps_eval(x->kid[first + n], s)))
 			goto out;
-	r = first ? ps_method(v, x->s, args, n) : ps_static(x->s, args, n);
+	r = first ? ps_method(s, v, x->s, args, n) : ps_static(s, x->s, args, n);
 out:
 	for (int i = 0; i < n; i++)
 		json_decref(args[i]);
@@ -165,12 +165,12 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 	switch (x->k) {
 	case X_LIT: /* a copy of a collection (1..5): assignments change values in place */
 		if (!x->v) /* a range past PS_MAX_ITEMS (ps_parse.c) */
-			return ps_too_big(1);
+			return ps_too_big(s, 1);
 		return json_is_array(x->v) || json_is_object(x->v) ? json_deep_copy(x->v) : json_incref(x->v);
 	case X_DSTR:
-		return x->n ? interpolate(x, s) : expand(x->s);
+		return x->n ? interpolate(x, s) : expand(s, x->s);
 	case X_VAR:
-		return ps_var_get(x->s);
+		return ps_var_get(s, x->s);
 	case X_MEMBER:
 		a = ps_eval(x->kid[0], s);
 		if (!a)
@@ -203,7 +203,7 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 		return call(x, s);
 	case X_CAST:
 		a = ps_eval(x->kid[0], s);
-		return a ? cast(x->s, a) : NULL;
+		return a ? cast(s, x->s, a) : NULL;
 	case X_HASH: {
 		r = json_pack("{s:b}", PS_HASH_KEY, 1);
 		for (int i = 0; i < x->n; i++) {
@@ -231,7 +231,7 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 			json_decref(a);
 			return NULL;
 		}
-		r = ps_binop(x->s, a, b);
+		r = ps_binop(s, x->s, a, b);
 		json_decref(a);
 		json_decref(b);
 		return r;
@@ -286,11 +286,11 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 json_t *ps_call_block(json_t *blockv, json_t *item, struct ps_sess *s)
 {
 	struct node *b = (struct node *)(intptr_t)json_integer_value(json_object_get(blockv, PS_BLOCK_KEY));
-	json_t *saved = ps_var_get("_");
-	ps_var_set("_", item ? item : json_null());
+	json_t *saved = ps_var_get(s, "_");
+	ps_var_set(s, "_", item ? item : json_null());
 	json_t *r = ps_run_statements(b->kid[0], s, 0);
 	s->jump = 0; /* break/continue end the block's run */
-	ps_var_set("_", saved);
+	ps_var_set(s, "_", saved);
 	json_decref(saved);
 	return r;
 }

@@ -11,29 +11,27 @@
 
 #include "ps_lang.h"
 
-/* Functions defined so far (name lower-cased → the X_FUNC node, which lives as long as
- * the session's trees). */
-static json_t *functions;
-
-static struct node *function_find(const char *name)
+/* Functions defined so far are the session's (s->functions: name lower-cased → the
+ * X_FUNC node, which lives as long as the session's trees). */
+static struct node *function_find(struct ps_sess *s, const char *name)
 {
 	char k[256];
 	snprintf(k, sizeof(k), "%s", name);
 	for (char *c = k; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	json_t *f = functions ? json_object_get(functions, k) : NULL;
+	json_t *f = s->functions ? json_object_get(s->functions, k) : NULL;
 	return f ? (struct node *)(intptr_t)json_integer_value(f) : NULL;
 }
 
-static void function_define(struct node *f)
+static void function_define(struct ps_sess *s, struct node *f)
 {
 	char k[256];
 	snprintf(k, sizeof(k), "%s", f->s);
 	for (char *c = k; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	if (!functions)
-		functions = json_object();
-	json_object_set_new(functions, k, json_integer((json_int_t)(intptr_t)f));
+	if (!s->functions)
+		s->functions = json_object();
+	json_object_set_new(s->functions, k, json_integer((json_int_t)(intptr_t)f));
 }
 
 /* 1 when a declared parameter of the function is a [switch] */
@@ -66,7 +64,7 @@ static int ps_common_param(const char *param)
 
 static int is_switch(struct ps_sess *s, const char *cmd, const char *param)
 {
-	struct node *f = function_find(cmd);
+	struct node *f = function_find(s, cmd);
 	if (f)
 		return function_switch(f, param);
 	if (ps_cmdlet_find(cmd))
@@ -131,7 +129,7 @@ static int bind_params(struct node *pa, json_t *argv, const char *origin, struct
 				json_array_append(rest, a);
 				continue;
 			}
-			ps_raise(origin, PS_E_BINDING, NULL, 1, hits ? "Parameter cannot be processed because the parameter name '%s' is ambiguous."
+			ps_raise(s, origin, PS_E_BINDING, NULL, 1, hits ? "Parameter cannot be processed because the parameter name '%s' is ambiguous."
 					       : "A parameter cannot be found that matches parameter name '%s'.", name);
 			json_decref(rest);
 			json_decref(bound);
@@ -146,7 +144,7 @@ static int bind_params(struct node *pa, json_t *argv, const char *origin, struct
 			else if (!v && i + 1 < n)
 				v = json_array_get(argv, ++i);
 			if (!v) {
-				ps_raise(origin, PS_E_BINDING, NULL, 1,
+				ps_raise(s, origin, PS_E_BINDING, NULL, 1,
 					 "Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.", hit->s);
 				json_decref(rest);
 				json_decref(bound);
@@ -162,9 +160,9 @@ static int bind_params(struct node *pa, json_t *argv, const char *origin, struct
 		struct node *p = pa->kid[k];
 		json_t *v = json_object_get(bound, p->s);
 		if (v) {
-			ps_var_set(p->s, v);
+			ps_var_set(s, p->s, v);
 		} else if (!p->has_value && used < json_array_size(rest)) {
-			ps_var_set(p->s, json_array_get(rest, used++));
+			ps_var_set(s, p->s, json_array_get(rest, used++));
 		} else if (p->n) {
 			json_t *d = ps_eval(p->kid[0], s);
 			if (!d) {
@@ -172,16 +170,16 @@ static int bind_params(struct node *pa, json_t *argv, const char *origin, struct
 				json_decref(bound);
 				return 1;
 			}
-			ps_var_set(p->s, d);
+			ps_var_set(s, p->s, d);
 			json_decref(d);
 		} else {
-			ps_var_set(p->s, p->has_value ? json_false() : json_null());
+			ps_var_set(s, p->s, p->has_value ? json_false() : json_null());
 		}
 	}
 	json_t *left = json_array();
 	for (size_t i = used; i < json_array_size(rest); i++)
 		json_array_append(left, json_array_get(rest, i));
-	ps_var_set("args", left);
+	ps_var_set(s, "args", left);
 	json_decref(left);
 	json_decref(rest);
 	json_decref(bound);
@@ -191,8 +189,8 @@ static int bind_params(struct node *pa, json_t *argv, const char *origin, struct
 /* A function call: a scope of its own, the arguments bound, its output collected. */
 static json_t *call_function(struct node *f, struct ps_sess *s, struct ps_arg *args, int n, json_t *input)
 {
-	if (ps_scope_push()) {
-		ps_raise(f->s, PS_E_RUNTIME, NULL, 1, "The script failed due to call depth overflow.");
+	if (ps_scope_push(s)) {
+		ps_raise(s, f->s, PS_E_RUNTIME, NULL, 1, "The script failed due to call depth overflow.");
 		s->error = 1;
 		return NULL;
 	}
@@ -208,7 +206,7 @@ static json_t *call_function(struct node *f, struct ps_sess *s, struct ps_arg *a
 		}
 	}
 	json_t *none = json_array();
-	ps_var_set("input", input ? input : none);
+	ps_var_set(s, "input", input ? input : none);
 	json_decref(none);
 	json_t *out = NULL;
 	if (!bind_params(f->kid[0], argv, f->s, s)) {
@@ -217,8 +215,8 @@ static json_t *call_function(struct node *f, struct ps_sess *s, struct ps_arg *a
 			s->jump = 0;
 	}
 	json_decref(argv);
-	ps_scope_pop();
-	s->last_ok = out != NULL && !s->error && !ps_error_pending();
+	ps_scope_pop(s);
+	s->last_ok = out != NULL && !s->error && !ps_error_pending(s);
 	return out;
 }
 
@@ -231,7 +229,7 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		free(args);
 		return NULL;
 	}
-	struct node *fn = function_find(c->s);
+	struct node *fn = function_find(s, c->s);
 	/* the common parameters every cmdlet and built-in takes: -ErrorAction sets what
 	 * becomes of its non-terminating errors, -ErrorVariable collects them */
 	const char *ea = NULL, *ev = NULL;
@@ -242,15 +240,15 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 			else if (!strcasecmp(args[i].param, "ErrorVariable") || !strcasecmp(args[i].param, "ev"))
 				ev = json_string_value(args[i].value);
 		}
-	json_t *before = ps_var_get("global:Error");
+	json_t *before = ps_var_get(s, "global:Error");
 	size_t errors = json_array_size(before);
 	json_decref(before);
-	ps_error_action(ea);
+	ps_error_action(s, ea);
 	if (fn) {
 		out = call_function(fn, s, args, n, input);
 	} else if (ps_cmdlet_find(c->s)) {
 		struct ps_out *o = ps_out_new();
-		int rc = ps_invoke(c->s, args, n, input, o, s->interactive);
+		int rc = ps_invoke(s, c->s, args, n, input, o, s->interactive);
 		out = ps_out_take(o);
 		ps_out_free(o);
 		s->last_ok = !rc;
@@ -267,23 +265,23 @@ static json_t *run_command(struct node *c, struct ps_sess *s, json_t *input)
 		s->last_ok = !s->builtins->run(c->s, b, nb, input, out, s);
 		free(b);
 	} else {
-		ps_raise(c->s, PS_E_NOT_FOUND, NULL, 1,
+		ps_raise(s, c->s, PS_E_NOT_FOUND, NULL, 1,
 			 "The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.\n"
 			 "Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
 			 c->s);
 		s->last_ok = 0;
 	}
-	ps_error_action(NULL);
-	if (ps_error_stop_requested()) /* Stop: the error ends the script (or goes to catch) */
+	ps_error_action(s, NULL);
+	if (ps_error_stop_requested(s)) /* Stop: the error ends the script (or goes to catch) */
 		s->error = 1;
 	if (ev) { /* -ErrorVariable name (or +name, appending): this command's errors */
-		json_t *all = ps_var_get("global:Error"), *mine = json_array(), *old = NULL;
+		json_t *all = ps_var_get(s, "global:Error"), *mine = json_array(), *old = NULL;
 		size_t now = json_array_size(all);
-		if (ev[0] == '+' && json_is_array(old = ps_var_get(ev + 1)))
+		if (ev[0] == '+' && json_is_array(old = ps_var_get(s, ev + 1)))
 			json_array_extend(mine, old);
 		for (size_t i = now - errors; i-- > 0;)
 			json_array_append(mine, json_array_get(all, i));
-		ps_var_set(ev[0] == '+' ? ev + 1 : ev, mine);
+		ps_var_set(s, ev[0] == '+' ? ev + 1 : ev, mine);
 		json_decref(old);
 		json_decref(mine);
 		json_decref(all);
@@ -329,7 +327,7 @@ static json_t *run_redirected(struct node *pl, int n, struct ps_sess *s, json_t 
 	for (int i = n; i < pl->n && !bad; i++) /* each stream once, as PowerShell allows: before any file opens */
 		for (int k = 1; k <= 3 && !bad; k++)
 			if ((pl->kid[i]->s[0] == '*' || pl->kid[i]->s[0] == '0' + k) && set[k]++) {
-				ps_raise("out-file", PS_E_RUNTIME, NULL, 1, "The %s stream for this command is already redirected.",
+				ps_raise(s, "out-file", PS_E_RUNTIME, NULL, 1, "The %s stream for this command is already redirected.",
 					 k == 1 ? "output" : k == 2 ? "error" : "warning");
 				bad = 1;
 			}
@@ -347,7 +345,7 @@ static json_t *run_redirected(struct node *pl, int n, struct ps_sess *s, json_t 
 				f = files[k];
 		if (path && !f) {
 			if (!(f = fopen(path, !strcmp(r->s + 1, ">>") ? "a" : "w"))) {
-				ps_raise("out-file", PS_E_INVALID_OP, NULL, 1, "Could not find a part of the path '%s'.", path);
+				ps_raise(s, "out-file", PS_E_INVALID_OP, NULL, 1, "Could not find a part of the path '%s'.", path);
 				free(path);
 				bad = 1;
 				break;
@@ -363,11 +361,11 @@ static json_t *run_redirected(struct node *pl, int n, struct ps_sess *s, json_t 
 	}
 	json_t *out = NULL, *sink = json_array();
 	if (!bad) {
-		struct ps_redirect e = ps_redirect_errors((struct ps_redirect){drop[2], to[2], merge ? sink : NULL});
-		struct ps_redirect w = ps_redirect_warnings((struct ps_redirect){drop[3], to[3], NULL});
+		struct ps_redirect e = ps_redirect_errors(s, (struct ps_redirect){drop[2], to[2], merge ? sink : NULL});
+		struct ps_redirect w = ps_redirect_warnings(s, (struct ps_redirect){drop[3], to[3], NULL});
 		out = run_elements(pl, n, s, input);
-		ps_redirect_errors(e);
-		ps_redirect_warnings(w);
+		ps_redirect_errors(s, e);
+		ps_redirect_warnings(s, w);
 		if (out && merge)
 			json_array_extend(out, sink);
 		if (out && (to[1] || drop[1])) {
@@ -466,7 +464,7 @@ static void assign_element(struct node *x, json_t *v, struct ps_sess *s)
 	}
 	if (x->has_value) {
 		char op[2] = {(char)x->has_value, 0};
-		json_t *nv = ps_binop(op, old ? old : json_null(), v);
+		json_t *nv = ps_binop(s, op, old ? old : json_null(), v);
 		json_decref(v);
 		v = nv;
 	}
@@ -475,13 +473,13 @@ static void assign_element(struct node *x, json_t *v, struct ps_sess *s)
 		json_int_t i = json_integer_value(key);
 		json_array_set(c, (size_t)(i < 0 ? i + (json_int_t)json_array_size(c) : i), v);
 	} else if (json_is_array(c)) {
-		ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1, "Index was outside the bounds of the array.");
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "Index was outside the bounds of the array.");
 	} else if (json_is_object(c) && (found || is_hash) && !ps_is_date(c)) {
 		json_object_set(c, found ? found : name, v);
 	} else if (json_is_object(c) || t->k == X_MEMBER) {
-		ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1, "The property '%s' cannot be found on this object. Verify that the property exists and can be set.", name);
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "The property '%s' cannot be found on this object. Verify that the property exists and can be set.", name);
 	} else {
-		ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1, json_is_null(c) ? "You cannot call a method on a null-valued expression." :
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, json_is_null(c) ? "You cannot call a method on a null-valued expression." :
 			 "Unable to index into an object of type %s.", json_is_string(c) ? "System.String" : "System.Object");
 	}
 	free(name);
@@ -512,7 +510,7 @@ static int loop_jump(struct ps_sess *s)
 /* the script, or the innermost try body, is over */
 static int stopping(struct ps_sess *s)
 {
-	return s->exited || s->error || ps_error_pending();
+	return s->exited || s->error || ps_error_pending(s);
 }
 
 /* switch: each value of the pipeline against every clause in turn; all that match
@@ -520,7 +518,7 @@ static int stopping(struct ps_sess *s)
  * default runs when nothing else matched that value */
 static void run_switch(struct node *x, struct ps_sess *s, int display, json_t *out)
 {
-	json_t *values = ps_run_pipeline(x->kid[0], s, NULL), *saved = ps_var_get("_"), *v;
+	json_t *values = ps_run_pipeline(x->kid[0], s, NULL), *saved = ps_var_get(s, "_"), *v;
 	size_t i;
 	if (!values) {
 		json_decref(saved);
@@ -547,7 +545,7 @@ static void run_switch(struct node *x, struct ps_sess *s, int display, json_t *o
 						hit = ps_truthy(u);
 						json_decref(u);
 					} else {
-						json_t *b = ps_binop(!x->s ? "eq" : !strcmp(x->s, "wildcard") ? "like" : "match", v, cv);
+						json_t *b = ps_binop(s, !x->s ? "eq" : !strcmp(x->s, "wildcard") ? "like" : "match", v, cv);
 						hit = ps_truthy(b);
 						json_decref(b);
 					}
@@ -556,7 +554,7 @@ static void run_switch(struct node *x, struct ps_sess *s, int display, json_t *o
 				if (!hit)
 					continue;
 				matched = 1;
-				ps_var_set("_", v);
+				ps_var_set(s, "_", v);
 				run_block(x->kid[k + 1], s, display, out);
 				if (s->jump == 1 || s->jump == 2) { /* break: out of the switch; continue: next value */
 					leave = 1;
@@ -571,7 +569,7 @@ static void run_switch(struct node *x, struct ps_sess *s, int display, json_t *o
 		if (i >= json_array_size(values))
 			break;
 	}
-	ps_var_set("_", saved);
+	ps_var_set(s, "_", saved);
 	json_decref(saved);
 	json_decref(values);
 }
@@ -581,9 +579,9 @@ static void run_switch(struct node *x, struct ps_sess *s, int display, json_t *o
 static void run_try(struct node *x, struct ps_sess *s, int display, json_t *out)
 {
 	int error = s->error;
-	ps_trap_enter();
+	ps_trap_enter(s);
 	run_block(x->kid[0], s, display, out);
-	json_t *err = ps_trap_leave();
+	json_t *err = ps_trap_leave(s);
 	int fatal = s->error; /* throw or -ErrorAction Stop end the script unless caught;
 				 a cmdlet's own error ends only its statement */
 	if (err) {
@@ -603,10 +601,10 @@ static void run_try(struct node *x, struct ps_sess *s, int display, json_t *out)
 					hit = x->kid[i];
 		}
 		if (hit) {
-			json_t *saved = ps_var_get("_");
-			ps_var_set("_", err);
+			json_t *saved = ps_var_get(s, "_");
+			ps_var_set(s, "_", err);
 			run_block(hit->kid[0], s, display, out);
-			ps_var_set("_", saved);
+			ps_var_set(s, "_", saved);
 			json_decref(saved);
 			json_decref(err);
 			err = NULL;
@@ -622,7 +620,7 @@ static void run_try(struct node *x, struct ps_sess *s, int display, json_t *out)
 				s->jump = j;
 		}
 	if (err) { /* not caught here: on to an outer try, or shown */
-		ps_error_rethrow(err, 1);
+		ps_error_rethrow(s, err, 1);
 		s->error |= fatal;
 		json_decref(err);
 	}
@@ -651,12 +649,12 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 				v = r;
 				if (x->has_value) {
 					char op[2] = {(char)x->has_value, 0};
-					json_t *old = ps_var_get(x->s), *nv = ps_binop(op, old, v);
+					json_t *old = ps_var_get(s, x->s), *nv = ps_binop(s, op, old, v);
 					json_decref(old);
 					json_decref(v);
 					v = nv;
 				}
-				ps_var_set(x->s, v);
+				ps_var_set(s, x->s, v);
 				json_decref(v);
 			}
 			break;
@@ -676,7 +674,7 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 				json_array_foreach(r, j, v) {
 					if (stopping(s))
 						break;
-					ps_var_set(x->s, v);
+					ps_var_set(s, x->s, v);
 					run_block(x->kid[1], s, display, out);
 					if (loop_jump(s))
 						break;
@@ -729,7 +727,7 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 				free(t);
 			}
 			json_decref(v);
-			ps_error_throw(rec);
+			ps_error_throw(s, rec);
 			json_decref(rec);
 			s->error = 1;
 			s->last_ok = 0;
@@ -743,10 +741,10 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 			s->jump = 3;
 			break;
 		case X_FUNC:
-			function_define(x);
+			function_define(s, x);
 			break;
 		case X_PARAM: { /* a script's param block: from its arguments */
-			json_t *argv = ps_var_get("args");
+			json_t *argv = ps_var_get(s, "args");
 			if (!json_is_array(argv)) {
 				json_decref(argv);
 				argv = json_array();
@@ -772,13 +770,8 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 				json_decref(r);
 			}
 		}
-		ps_var_set("?", s->last_ok ? json_true() : json_false());
+		ps_var_set(s, "?", s->last_ok ? json_true() : json_false());
 	}
 	return out;
 }
 
-void ps_functions_free(void)
-{
-	json_decref(functions);
-	functions = NULL;
-}

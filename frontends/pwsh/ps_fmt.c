@@ -134,7 +134,7 @@ static char *item(json_t *v, const char *spec)
 	return ps_to_string(v ? v : json_null());
 }
 
-json_t *ps_format_op(json_t *fmt_value, json_t *args)
+json_t *ps_format_op(struct ps_sess *s, json_t *fmt_value, json_t *args)
 {
 	char *fmt = ps_to_string(fmt_value), *out = NULL;
 	size_t n = 0;
@@ -153,7 +153,7 @@ json_t *ps_format_op(json_t *fmt_value, json_t *args)
 				fclose(f);
 				free(out);
 				free(fmt);
-				ps_raise("InvalidOperation", PS_E_RUNTIME, NULL, 1,
+				ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1,
 					 "Error formatting a string: Input string was not in a correct format..");
 				return json_null();
 			}

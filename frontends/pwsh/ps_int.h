@@ -34,20 +34,21 @@ int ps_truthy(json_t *v);
 #define PS_E_BINDING "System.Management.Automation.ParameterBindingException"
 #define PS_E_NOT_FOUND "System.Management.Automation.CommandNotFoundException"
 #define PS_E_WRITE_ERROR "Microsoft.PowerShell.Commands.WriteErrorException"
+struct ps_sess;
 /* Raises an error from origin (a command name, or "Exception" for throw) of .NET type
  * type (inner: the SDK exception it wraps, or NULL). Terminating ones are kept when a
- * try is running; the others, and all outside a try, are shown. */
-void ps_raise(const char *origin, const char *type, const char *inner, int terminating, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+ * try is running; the others, and all outside a try, are shown. All of it is the
+ * session's (struct ps_errs in ps_lang.h). */
+void ps_raise(struct ps_sess *s, const char *origin, const char *type, const char *inner, int terminating,
+	      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 json_t *ps_error_record(const char *origin, const char *type, const char *inner, const char *message);
-void ps_error_push(json_t *record, int terminating);   /* record borrowed; into $Error too */
-void ps_error_rethrow(json_t *record, int terminating); /* raised again: not into $Error */
-void ps_error_throw(json_t *record);                    /* throw: $Error, then shown or caught */
+void ps_error_push(struct ps_sess *s, json_t *record, int terminating);   /* record borrowed; into $Error too */
+void ps_error_rethrow(struct ps_sess *s, json_t *record, int terminating); /* raised again: not into $Error */
+void ps_error_throw(struct ps_sess *s, json_t *record);                    /* throw: $Error, then shown or caught */
 int ps_error_is_a(json_t *record, const char *type);   /* catch [type] matches it */
-void ps_trap_enter(void);
-json_t *ps_trap_leave(void);                           /* the kept error, or NULL */
-int ps_error_pending(void);
-void ps_error_display(struct ps_out *o); /* output to show before an error (or NULL) */
+void ps_trap_enter(struct ps_sess *s);
+json_t *ps_trap_leave(struct ps_sess *s);              /* the kept error, or NULL */
+int ps_error_pending(struct ps_sess *s);
 /* Where 2> (errors) and 3> (warnings) send what would be shown; each returns the
  * previous setting, to be put back. */
 struct ps_redirect {
@@ -55,12 +56,12 @@ struct ps_redirect {
 	FILE *f;              /* > file */
 	json_t *sink;         /* 2>&1: error records appended here (borrowed) */
 };
-struct ps_redirect ps_redirect_errors(struct ps_redirect r);
-struct ps_redirect ps_redirect_warnings(struct ps_redirect r);
-void ps_warning(const char *text);       /* "WARNING: text", or where 3> says */
-void ps_error_action(const char *a);      /* the running command's -ErrorAction (NULL: none) */
-int ps_error_stop_requested(void);        /* an error met Stop since the last call */
-json_t *ps_too_big(int array);            /* a cap passed: OutOfMemoryException; $null */
+struct ps_redirect ps_redirect_errors(struct ps_sess *s, struct ps_redirect r);
+struct ps_redirect ps_redirect_warnings(struct ps_sess *s, struct ps_redirect r);
+void ps_warning(struct ps_sess *s, const char *text);   /* "WARNING: text", or where 3> says */
+void ps_error_action(struct ps_sess *s, const char *a); /* the running command's -ErrorAction (NULL: none) */
+int ps_error_stop_requested(struct ps_sess *s);         /* an error met Stop since the last call */
+json_t *ps_too_big(struct ps_sess *s, int array);       /* a cap passed: OutOfMemoryException; $null */
 
 /* ps_csv.c: items as CSV lines, appended to out (see there) */
 void ps_csv(json_t *items, const char *delim, char quotes, int type_info, int header, json_t *out);

@@ -46,10 +46,29 @@ struct ps_commands {
 	int (*run)(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out, struct ps_sess *s);
 };
 
-/* One run of the interpreter: a script, a -Command, or an interactive session. */
+/* What becomes of errors in a session (ps_err.c) */
+struct ps_errs {
+	int trap_depth;                 /* try bodies being run */
+	char command_action;            /* the running command's -ErrorAction (an action letter), or 0 */
+	struct ps_redirect errors_to;   /* 2> of the running pipeline */
+	struct ps_redirect warnings_to; /* 3> of the running pipeline */
+	int stop_requested;             /* an error met the Stop action: the script ends */
+	json_t *pending;                /* the error the innermost try will catch */
+	json_t *all;                    /* $Error, newest first (ps_var.c reads and sets it) */
+};
+
+#define PS_MAX_CALL_DEPTH 100 /* function calls; deeper is PowerShell's call depth overflow */
+
+/* One run of the interpreter: a script, a -Command, or an interactive session. All of
+ * the interpreter's state is here, passed to every function that needs it (as Lua
+ * passes lua_State), so two sessions in one process never see each other's. */
 struct ps_sess {
 	const struct ps_commands *builtins; /* the built-in commands (ps_sess_init sets them) */
-	struct ps_out *out;   /* what statements display (Out-Default) */
+	struct ps_out *out;   /* what statements display (Out-Default); errors flush it first */
+	json_t *scopes[PS_MAX_CALL_DEPTH + 1]; /* variables: [0] global, one more per call */
+	int nscopes;          /* scopes in use */
+	json_t *functions;    /* name lower-cased -> the X_FUNC node (in trees), or NULL */
+	struct ps_errs err;   /* errors: try state, -ErrorAction, redirections, $Error */
 	int interactive;      /* confirmation prompts may read the terminal */
 	int exited;           /* an `exit` ran */
 	int exit_code;        /* its value */
@@ -66,17 +85,17 @@ struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete);
 void ps_node_free(struct node *x);
 
 /* ps_var.c: variables by scope */
-#define PS_MAX_CALL_DEPTH 100 /* function calls; deeper is PowerShell's call depth overflow */
-json_t *ps_var_get(const char *name);
-int ps_scope_push(void);   /* a function's scope; -1 past PS_MAX_CALL_DEPTH */
-void ps_scope_pop(void);
-void ps_var_set(const char *name, json_t *v);
-void ps_vars_free(void);
+json_t *ps_var_get(struct ps_sess *s, const char *name);
+int ps_scope_push(struct ps_sess *s);   /* a function's scope; -1 past PS_MAX_CALL_DEPTH */
+void ps_scope_pop(struct ps_sess *s);
+void ps_var_set(struct ps_sess *s, const char *name, json_t *v);
+void ps_vars_free(struct ps_sess *s);
 /* ps_member.c: $v.name (new reference) */
 json_t *ps_member(json_t *v, const char *name);
-/* ps_binop.c: a op b for the binary operators ("eq", "ceq", "+", "join" …) */
-json_t *ps_binop(const char *op, json_t *a, json_t *b);
-int ps_compare(json_t *a, json_t *b);                 /* <0, 0, >0, or 2: not comparable */
+/* ps_binop.c: a op b for the binary operators ("eq", "ceq", "+", "join" …); -match
+ * sets the session's $Matches */
+json_t *ps_binop(struct ps_sess *s, const char *op, json_t *a, json_t *b);
+int ps_compare(json_t *a, json_t *b);  /* as -eq: <0, 0, >0, or 2: not comparable */
 
 /* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
  * blocks as {"\001block": node}. NULL means an error was reported. */
@@ -95,12 +114,12 @@ json_t *ps_date_member(json_t *d, const char *name);
 json_t *ps_date_method(json_t *d, const char *method, json_t **args, int n);
 
 /* ps_fmt.c: fmt -f args (args a list) */
-json_t *ps_format_op(json_t *fmt, json_t *args);
+json_t *ps_format_op(struct ps_sess *s, json_t *fmt, json_t *args);
 
 /* ps_method.c: v.m(args) with the arguments already evaluated; NULL after an error */
-json_t *ps_method(json_t *v, const char *m, json_t **args, int n);
+json_t *ps_method(struct ps_sess *s, json_t *v, const char *m, json_t **args, int n);
 /* [type]::Member and [type]::Method(args) (member "type::Name"); NULL after an error */
-json_t *ps_static(const char *member, json_t **args, int n);
+json_t *ps_static(struct ps_sess *s, const char *member, json_t **args, int n);
 /* A pipeline's output as a single value: nothing is $null, one item is itself. */
 json_t *ps_unwrap(json_t *list);
 
@@ -110,7 +129,6 @@ json_t *ps_run_pipeline(struct node *pl, struct ps_sess *s, json_t *input);
 json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display);
 /* Runs source text in the session; 0 or 1 (parse error or terminating error). */
 int ps_run_source(const char *src, struct ps_sess *s);
-void ps_functions_free(void);
 /* ps_sess.c */
 void ps_sess_init(struct ps_sess *s, int interactive);
 void ps_sess_done(struct ps_sess *s);
@@ -125,6 +143,6 @@ extern const struct ps_commands ps_builtin_commands;
 const char *ps_builtin_name(int i);
 
 /* ps_shell.c */
-int ps_shell(void);
+int ps_shell(void);  /* its own session */
 
 #endif

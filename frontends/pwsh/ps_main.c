@@ -36,7 +36,11 @@ int ps_link_main(const char *name, int argc, char **argv)
 {
 	if (argc == 1 && (!strcmp(argv[0], "-?") || !strcmp(argv[0], "--help")))
 		return cmdlet_usage(name);
-	return ps_run(name, argc, argv, 1);
+	struct ps_sess s; /* for the error state: the link runs one cmdlet, no script */
+	ps_sess_init(&s, 1);
+	int rc = ps_run(&s, name, argc, argv, 1);
+	ps_sess_done(&s);
+	return rc;
 }
 
 static char *slurp(FILE *f)
@@ -86,7 +90,7 @@ int ps_main(int argc, char **argv)
 	json_t *args = json_array();
 	for (; file && i < argc; i++)
 		json_array_append_new(args, json_string(argv[i]));
-	ps_var_set("args", args);
+	ps_var_set(&s, "args", args);
 	json_decref(args);
 	char *src;
 	if (file) {

@@ -35,9 +35,9 @@ static const char *net_type(json_t *v)
 	}
 }
 
-static json_t *fail(const char *fmt, const char *a, const char *b)
+static json_t *fail(struct ps_sess *s, const char *fmt, const char *a, const char *b)
 {
-	ps_raise("InvalidOperation", "System.Management.Automation.RuntimeException", NULL, 1, fmt, a, b);
+	ps_raise(s, "InvalidOperation", "System.Management.Automation.RuntimeException", NULL, 1, fmt, a, b);
 	return NULL;
 }
 
@@ -47,13 +47,13 @@ static const char *arg_str(json_t **args, int n, int i, char **hold)
 	return *hold;
 }
 
-static json_t *string_method(const char *m, const char *s, json_t **args, int n)
+static json_t *string_method(struct ps_sess *s, const char *m, const char *str, json_t **args, int n)
 {
 	char *a = NULL, *b = NULL;
 	json_t *r = NULL;
-	size_t sl = strlen(s);
+	size_t sl = strlen(str);
 	if (!strcasecmp(m, "ToUpper") || !strcasecmp(m, "ToLower")) {
-		char *t = strdup(s);
+		char *t = strdup(str);
 		for (char *c = t; *c; c++)
 			*c = (char)(m[2] == 'U' || m[2] == 'u' ? toupper((unsigned char)*c) : tolower((unsigned char)*c));
 		r = json_string(t);
@@ -62,33 +62,33 @@ static json_t *string_method(const char *m, const char *s, json_t **args, int n)
 		const char *set = n ? arg_str(args, n, 0, &a) : " \t\r\n";
 		size_t st = 0, en = sl;
 		if (strcasecmp(m, "TrimEnd"))
-			while (st < en && strchr(set, s[st]))
+			while (st < en && strchr(set, str[st]))
 				st++;
 		if (strcasecmp(m, "TrimStart"))
-			while (en > st && strchr(set, s[en - 1]))
+			while (en > st && strchr(set, str[en - 1]))
 				en--;
-		r = json_stringn(s + st, en - st);
+		r = json_stringn(str + st, en - st);
 	} else if (!strcasecmp(m, "StartsWith") || !strcasecmp(m, "EndsWith") || !strcasecmp(m, "Contains")) {
 		const char *x = arg_str(args, n, 0, &a);
 		size_t xl = strlen(x);
-		int yes = !strcasecmp(m, "Contains") ? strstr(s, x) != NULL :
-			  xl > sl ? 0 : !strcasecmp(m, "StartsWith") ? !strncmp(s, x, xl) : !strcmp(s + sl - xl, x);
+		int yes = !strcasecmp(m, "Contains") ? strstr(str, x) != NULL :
+			  xl > sl ? 0 : !strcasecmp(m, "StartsWith") ? !strncmp(str, x, xl) : !strcmp(str + sl - xl, x);
 		r = json_boolean(yes);
 	} else if (!strcasecmp(m, "IndexOf") || !strcasecmp(m, "LastIndexOf")) {
-		const char *x = arg_str(args, n, 0, &a), *hit = strstr(s, x), *last = hit;
+		const char *x = arg_str(args, n, 0, &a), *hit = strstr(str, x), *last = hit;
 		while (last && !strcasecmp(m, "LastIndexOf") && strstr(last + 1, x) && *x)
 			last = strstr(last + 1, x);
 		hit = !strcasecmp(m, "LastIndexOf") ? last : hit;
-		r = json_integer(hit ? (json_int_t)(hit - s) : -1);
+		r = json_integer(hit ? (json_int_t)(hit - str) : -1);
 	} else if (!strcasecmp(m, "Replace")) {
 		const char *x = arg_str(args, n, 0, &a), *y = arg_str(args, n, 1, &b);
 		size_t xl = strlen(x);
 		if (!xl)
-			return fail("Exception calling \"Replace\" with \"2\" argument(s): \"%s%s\"", "String cannot be of zero length.", "");
+			return fail(s, "Exception calling \"Replace\" with \"2\" argument(s): \"%s%s\"", "String cannot be of zero length.", "");
 		char *out = NULL;
 		size_t ol = 0;
 		FILE *f = open_memstream(&out, &ol);
-		for (const char *p = s; *p;) {
+		for (const char *p = str; *p;) {
 			if (!strncmp(p, x, xl)) {
 				fputs(y, f);
 				p += xl;
@@ -103,7 +103,7 @@ static json_t *string_method(const char *m, const char *s, json_t **args, int n)
 		const char *x = n ? arg_str(args, n, 0, &a) : " ";
 		size_t xl = strlen(x);
 		r = json_array();
-		const char *p = s, *q;
+		const char *p = str, *q;
 		while (xl && (q = strstr(p, x))) {
 			json_array_append_new(r, json_stringn(p, (size_t)(q - p)));
 			p = q + xl;
@@ -113,9 +113,9 @@ static json_t *string_method(const char *m, const char *s, json_t **args, int n)
 		json_int_t st = n > 0 && json_is_integer(args[0]) ? json_integer_value(args[0]) : -1;
 		json_int_t len = n > 1 && json_is_integer(args[1]) ? json_integer_value(args[1]) : (json_int_t)sl - st;
 		if (st < 0 || st > (json_int_t)sl || len < 0 || st + len > (json_int_t)sl)
-			return fail("Exception calling \"Substring\" with \"%s\" argument(s): \"%s\"", n > 1 ? "2" : "1",
+			return fail(s, "Exception calling \"Substring\" with \"%s\" argument(s): \"%s\"", n > 1 ? "2" : "1",
 				    "Index and length must refer to a location within the string. (Parameter 'length')");
-		r = json_stringn(s + st, (size_t)len);
+		r = json_stringn(str + st, (size_t)len);
 	}
 	free(a);
 	free(b);
@@ -123,10 +123,10 @@ static json_t *string_method(const char *m, const char *s, json_t **args, int n)
 }
 
 /* v's method m with args; NULL after an error was raised */
-static json_t *call(json_t *v, const char *m, json_t **args, int n)
+static json_t *call(struct ps_sess *s, json_t *v, const char *m, json_t **args, int n)
 {
 	if (json_is_null(v))
-		return fail("You cannot call a method on a null-valued expression.%s%s", "", "");
+		return fail(s, "You cannot call a method on a null-valued expression.%s%s", "", "");
 	if (!strcasecmp(m, "ToString") && !(ps_is_date(v) && n)) {
 		char *t = ps_to_string(v);
 		json_t *r = json_string(t);
@@ -148,7 +148,7 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 			r = json_boolean(found != NULL);
 		} else if (!strcasecmp(m, "Add") && n == 2) {
 			if (found) {
-				fail("Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: '%s'%s\"",
+				fail(s, "Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: '%s'%s\"",
 				     found, "");
 				free(k);
 				return NULL;
@@ -179,7 +179,7 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 		size_t i;
 		json_t *e;
 		json_array_foreach(v, i, e) {
-			json_t *r = call(e, m, args, n);
+			json_t *r = call(s, e, m, args, n);
 			if (!r) {
 				json_decref(out);
 				return NULL;
@@ -190,19 +190,19 @@ static json_t *call(json_t *v, const char *m, json_t **args, int n)
 		}
 		return out;
 	}
-	json_t *r = json_is_string(v) ? string_method(m, json_string_value(v), args, n) :
+	json_t *r = json_is_string(v) ? string_method(s, m, json_string_value(v), args, n) :
 		    ps_is_date(v) ? ps_date_method(v, m, args, n) : NULL;
-	if (!r && !ps_error_pending()) {
+	if (!r && !ps_error_pending(s)) {
 		char t[300];
 		snprintf(t, sizeof(t), "[%s]", net_type(v));
-		return fail("Method invocation failed because %s does not contain a method named '%s'.", t, m);
+		return fail(s, "Method invocation failed because %s does not contain a method named '%s'.", t, m);
 	}
 	return r;
 }
 
-json_t *ps_method(json_t *v, const char *m, json_t **args, int n)
+json_t *ps_method(struct ps_sess *s, json_t *v, const char *m, json_t **args, int n)
 {
-	return call(v, m, args, n);
+	return call(s, v, m, args, n);
 }
 
 /* [math]::Round … : .NET's static members that report scripts use. Math.Round rounds
@@ -212,7 +212,7 @@ static json_t *number(double d)
 	return d == (double)(json_int_t)d && fabs(d) < 9e15 ? json_integer((json_int_t)d) : json_real(d);
 }
 
-json_t *ps_static(const char *member, json_t **args, int n)
+json_t *ps_static(struct ps_sess *s, const char *member, json_t **args, int n)
 {
 	json_t *r = NULL;
 	const char *m = strstr(member, "::") + 2;
@@ -246,7 +246,7 @@ json_t *ps_static(const char *member, json_t **args, int n)
 				t++;
 			r = json_boolean(json_is_null(args[0]) || (t && !*t));
 		} else if (!strcasecmp(m, "Join") && n == 2) {
-			json_t *j = ps_binop("join", args[1], args[0]);
+			json_t *j = ps_binop(s, "join", args[1], args[0]);
 			r = j;
 		} else if (!strcasecmp(m, "Empty") && n == 0) {
 			r = json_string("");
@@ -261,12 +261,12 @@ json_t *ps_static(const char *member, json_t **args, int n)
 		} else if (!strcasecmp(m, "Parse") && n == 1 && json_is_string(args[0])) {
 			r = ps_date_parse(json_string_value(args[0]));
 			if (!r)
-				r = fail("Exception calling \"Parse\" with \"1\" argument(s): \"String '%s' was not recognized as a valid DateTime.%s\"",
+				r = fail(s, "Exception calling \"Parse\" with \"1\" argument(s): \"String '%s' was not recognized as a valid DateTime.%s\"",
 					 json_string_value(args[0]), "");
 			return r;
 		}
 	}
 	if (!r)
-		fail("not supported yet: the static member [%s]::%s (with these arguments)", type, m);
+		fail(s, "not supported yet: the static member [%s]::%s (with these arguments)", type, m);
 	return r;
 }

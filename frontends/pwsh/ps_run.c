@@ -26,6 +26,7 @@ struct inv {
 	int nall;                           /* how many */
 	struct bound b[MAX_PARAMS];         /* bound ones */
 	int nb;                             /* how many */
+	struct ps_sess *s;                  /* the session its errors go to */
 };
 
 static const struct ps_param p_force = {"Force", NULL, "@force", PT_SWITCH, -1, 0};
@@ -35,32 +36,32 @@ static const struct ps_param p_confirm = {"Confirm", "cf", "@confirm", PT_SWITCH
 
 /* An error of the cmdlet, as a .NET exception of type (inner: the SDK's, or NULL);
  * every one is terminating for the command (ThrowTerminatingError). Returns 1. */
-static int vfail(const struct ps_cmdlet *c, const char *type, const char *inner, const char *fmt, va_list ap)
+static int vfail(struct inv *in, const char *type, const char *inner, const char *fmt, va_list ap)
 {
 	char msg[8192];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	ps_raise(c->name, type, inner, 1, "%s", msg);
+	ps_raise(in->s, in->c->name, type, inner, 1, "%s", msg);
 	return 1;
 }
 
-static int fail_as(const struct ps_cmdlet *c, const char *type, const char *inner, const char *fmt, ...)
+static int fail_as(struct inv *in, const char *type, const char *inner, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static int fail_as(const struct ps_cmdlet *c, const char *type, const char *inner, const char *fmt, ...)
+static int fail_as(struct inv *in, const char *type, const char *inner, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfail(c, type, inner, fmt, ap);
+	vfail(in, type, inner, fmt, ap);
 	va_end(ap);
 	return 1;
 }
 
 /* a parameter-binding error */
-static int fail(const struct ps_cmdlet *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(const struct ps_cmdlet *c, const char *fmt, ...)
+static int fail(struct inv *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct inv *in, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfail(c, PS_E_BINDING, NULL, fmt, ap);
+	vfail(in, PS_E_BINDING, NULL, fmt, ap);
 	va_end(ap);
 	return 1;
 }
@@ -145,7 +146,6 @@ static void as_text(json_t **v)
 
 static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 {
-	const struct ps_cmdlet *c = in->c;
 	switch (p->type) {
 	case PT_BOOL:
 		/* PowerShell takes $true/$false and numbers; the ECR guide writes a bare true,
@@ -164,7 +164,7 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 			*v = json_boolean(b);
 			return 0;
 		}
-		return fail(c, "Cannot process argument transformation on parameter '%s'. Cannot convert value \"%s\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+		return fail(in, "Cannot process argument transformation on parameter '%s'. Cannot convert value \"%s\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
 			    p->name, json_is_string(*v) ? "System.String" : "System.Object[]");
 	case PT_INT:
 		if (json_is_integer(*v))
@@ -183,13 +183,13 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 				*v = json_integer(n);
 				return 0;
 			}
-			return fail(c, "Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.Int32\". Error: \"The input string '%s' was not in a correct format.\"",
+			return fail(in, "Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.Int32\". Error: \"The input string '%s' was not in a correct format.\"",
 				    p->name, json_string_value(*v), json_string_value(*v));
 		}
-		return fail(c, "Cannot bind parameter '%s' to the target. Cannot convert the value to type \"%s\".", p->name, type_word(p->type));
+		return fail(in, "Cannot bind parameter '%s' to the target. Cannot convert the value to type \"%s\".", p->name, type_word(p->type));
 	case PT_STRING:
 		if (as_text(v), !json_is_string(*v) && !json_is_null(*v))
-			return fail(c, "Cannot convert 'System.Object[]' to the type 'System.String' required by parameter '%s'. Specified method is not supported.", p->name);
+			return fail(in, "Cannot convert 'System.Object[]' to the type 'System.String' required by parameter '%s'. Specified method is not supported.", p->name);
 		return 0;
 	case PT_STRINGS:
 		if (!json_is_array(*v)) {
@@ -203,7 +203,7 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 			as_text(&e);
 			json_array_set_new(*v, i, e);
 			if (!json_is_string(e)) {
-				return fail(c, "Cannot bind parameter '%s'. Cannot convert the value to type \"System.String\".", p->name);
+				return fail(in, "Cannot bind parameter '%s'. Cannot convert the value to type \"System.String\".", p->name);
 			}
 		}
 		return 0;
@@ -215,7 +215,7 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 			*v = a;
 		}
 		if (!json_is_array(*v))
-			return fail(c, "Cannot bind parameter '%s'. Cannot convert the \"%s\" value of type \"System.String\" to type \"Amazon.ECR.Model.%s\".",
+			return fail(in, "Cannot bind parameter '%s'. Cannot convert the \"%s\" value of type \"System.String\" to type \"Amazon.ECR.Model.%s\".",
 				    p->name, json_string_value(*v) ? json_string_value(*v) : "", !strcmp(p->name, "Tag") ? "Tag" : !strcmp(p->name, "Rule") ? "RegistryScanningRule" : "ImageIdentifier");
 		return 0;
 	default:
@@ -355,7 +355,7 @@ static int confirm(struct inv *in, int force, int whatif, int interactive_ok)
 	if (c->impact < 2 || force)
 		return 0;
 	if (!interactive_ok || !isatty(0))
-		return fail_as(c, PS_E_INVALID_OP, NULL, "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.");
+		return fail_as(in, PS_E_INVALID_OP, NULL, "PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.");
 	printf("\nConfirm\nAre you sure you want to perform this action?\nPerforming the operation \"%s (%s)\" on target \"%s\".\n"
 	       "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is \"Y\"): ",
 	       c->name, c->op, target);
@@ -381,7 +381,6 @@ static int bind_to(struct inv *in, const struct ps_param *p, json_t *v)
 
 static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 {
-	const struct ps_cmdlet *c = in->c;
 	if (!a->param) {
 		json_array_append(positional, a->value ? a->value : json_null());
 		return 0;
@@ -397,13 +396,13 @@ static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 				if ((strlen(in->all[k]->name) >= n && !strncasecmp(in->all[k]->name, a->param, n)) ||
 				    alias_is(in->all[k]->aliases, a->param, n, 1))
 					snprintf(list + strlen(list), sizeof(list) - strlen(list), " -%s", in->all[k]->name);
-			return fail(c, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
+			return fail(in, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
 				    (int)n, a->param, list);
 		}
-		return fail(c, "A parameter cannot be found that matches parameter name '%.*s'.", (int)n, a->param);
+		return fail(in, "A parameter cannot be found that matches parameter name '%.*s'.", (int)n, a->param);
 	}
 	if (bound_value(in, p))
-		return fail(c, "Cannot bind parameter because parameter '%s' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
+		return fail(in, "Cannot bind parameter because parameter '%s' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
 			    p->name);
 	if (p->type == PT_SWITCH) {
 		int on = !a->has_value || json_is_true(a->value) || (json_is_integer(a->value) && json_integer_value(a->value));
@@ -412,7 +411,7 @@ static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 		return 0;
 	}
 	if (!a->has_value)
-		return fail(c, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
+		return fail(in, "Missing an argument for parameter '%s'. Specify a parameter of type '%s' and try again.", p->name,
 			    type_word(p->type));
 	return bind_to(in, p, json_deep_copy(a->value ? a->value : json_null()));
 }
@@ -426,7 +425,7 @@ static int bind_positional(struct inv *in, json_t *positional)
 				p = in->all[j];
 		if (!p) {
 			char *d = ps_to_string(json_array_get(positional, k));
-			fail(in->c, "A positional parameter cannot be found that accepts argument '%s'.", d);
+			fail(in, "A positional parameter cannot be found that accepts argument '%s'.", d);
 			free(d);
 			return 1;
 		}
@@ -487,36 +486,36 @@ static int missing_mandatory(struct inv *in)
 			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s", missing[0] ? " " : "",
 				 in->all[j]->name);
 	if (missing[0])
-		return fail(in->c, "Cannot process command because of one or more missing mandatory parameters: %s.", missing);
+		return fail(in, "Cannot process command because of one or more missing mandatory parameters: %s.", missing);
 	return 0;
 }
 
 /* Runs the bound command once, emitting into out. 0 or 1. */
 /* a failed call to the core: InvalidOperationException around the ECR exception */
-static int service_error(const struct ps_cmdlet *c, const struct ecr_err *e)
+static int service_error(struct inv *in, const struct ecr_err *e)
 {
 	fe_exit_if_fatal(e);
 	char inner[300];
 	if (ecr_err_own(e)) /* ecrlite's own condition: no service exception inside */
-		return fail_as(c, PS_E_INVALID_OP, NULL, "%s", e->message);
+		return fail_as(in, PS_E_INVALID_OP, NULL, "%s", e->message);
 	snprintf(inner, sizeof(inner), "Amazon.ECR.Model.%s", ecr_err_name(e));
-	return fail_as(c, PS_E_INVALID_OP, inner, "%s", e->message);
+	return fail_as(in, PS_E_INVALID_OP, inner, "%s", e->message);
 }
 
 /* One call to -EndpointUrl; errors as the module shows them (0, or 1 reported) */
-static int call_remote(const struct ps_cmdlet *c, const struct fe_remote *remote, json_t *req, json_t **resp)
+static int call_remote(struct inv *in, const struct fe_remote *remote, json_t *req, json_t **resp)
 {
 	struct fe_remote_err f;
-	if (!fe_remote_call(remote, c->op, req, resp, &f))
+	if (!fe_remote_call(remote, in->c->op, req, resp, &f))
 		return 0;
 	if (f.no_credentials)
-		return fail_as(c, PS_E_INVALID_OP, NULL, "No credentials specified or obtained from persisted/shell defaults.");
+		return fail_as(in, PS_E_INVALID_OP, NULL, "No credentials specified or obtained from persisted/shell defaults.");
 	if (f.client)
-		return fail_as(c, PS_E_INVALID_OP, "System.Net.Http.HttpRequestException", "%s",
+		return fail_as(in, PS_E_INVALID_OP, "System.Net.Http.HttpRequestException", "%s",
 			       f.transport[0] ? f.transport : f.message);
 	char inner[300];
 	snprintf(inner, sizeof(inner), "Amazon.ECR.Model.%s", f.code[0] >= 'A' ? f.code : "AmazonECRException");
-	return fail_as(c, PS_E_INVALID_OP, inner, "%s", f.message[0] ? f.message : f.code);
+	return fail_as(in, PS_E_INVALID_OP, inner, "%s", f.message[0] ? f.message : f.code);
 }
 
 static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
@@ -569,7 +568,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 	if (!sel)
 		sel = c->select;
 	if (passthru && has_select) {
-		fail_as(c, PS_E_ARGUMENT, NULL, "-PassThru cannot be used when -Select is specified.");
+		fail_as(in, PS_E_ARGUMENT, NULL, "-PassThru cannot be used when -Select is specified.");
 		goto out;
 	}
 	char passsel[160];
@@ -582,7 +581,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		int amb;
 		sel_param = resolve(in, sel + 1, strlen(sel + 1), &amb);
 		if (!sel_param) {
-			fail_as(c, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
+			fail_as(in, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			goto out;
 		}
 	}
@@ -600,7 +599,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		remote.user_agent = ua;
 	} else if (fe_ctx_open(&ctx, r, &e)) {
 		free(r);
-		fail_as(c, PS_E_INVALID_OP, NULL, "%s", e.message);
+		fail_as(in, PS_E_INVALID_OP, NULL, "%s", e.message);
 		goto out;
 	}
 	/* page by page unless -NoAutoIteration or -NextToken */
@@ -608,13 +607,13 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 	rc = 0;
 	for (;;) {
 		json_t *resp = NULL;
-		if (remote.endpoint ? call_remote(c, &remote, req, &resp) : ecr_call(ctx, c->op, req, &resp, &e) ? service_error(c, &e) : 0) {
+		if (remote.endpoint ? call_remote(in, &remote, req, &resp) : ecr_call(ctx, c->op, req, &resp, &e) ? service_error(in, &e) : 0) {
 			rc = 1;
 			break;
 		}
 		if (!sel_param && apply_select(sel, resp, m->output, o)) {
 			json_decref(resp);
-			fail_as(c, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
+			fail_as(in, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			rc = 1;
 			break;
 		}
@@ -671,15 +670,16 @@ int ps_is_cmdlet_switch(const char *cmdlet, const char *param)
 	return p && p->type == PT_SWITCH;
 }
 
-int ps_invoke(const char *name, const struct ps_arg *args, int nargs, json_t *input, struct ps_out *out,
+int ps_invoke(struct ps_sess *s, const char *name, const struct ps_arg *args, int nargs, json_t *input, struct ps_out *out,
 	      int interactive_ok)
 {
 	struct inv in;
 	int rc = 1;
 	memset(&in, 0, sizeof(in));
+	in.s = s;
 	in.c = ps_cmdlet_find(name);
 	if (!in.c) {
-		ps_raise(name, PS_E_NOT_FOUND, NULL, 1,
+		ps_raise(s, name, PS_E_NOT_FOUND, NULL, 1,
 			 "The term '%s' is not recognized as a name of a cmdlet, function, script file, or executable program.", name);
 		return 1;
 	}
@@ -707,7 +707,7 @@ int ps_invoke(const char *name, const struct ps_arg *args, int nargs, json_t *in
 		if (b < 0) {
 			rc = 1;
 		} else if (!b) {
-			fail(in.c, "The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.");
+			fail(&in, "The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.");
 			rc = 1;
 		} else if (missing_mandatory(&in) || execute(&in, out, interactive_ok)) {
 			rc = 1;
@@ -720,7 +720,7 @@ out:
 	return rc;
 }
 
-int ps_run(const char *name, int argc, char **argv, int interactive_ok)
+int ps_run(struct ps_sess *s, const char *name, int argc, char **argv, int interactive_ok)
 {
 	struct ps_arg *args = calloc((size_t)argc + 1, sizeof(*args));
 	char err[512];
@@ -755,7 +755,7 @@ int ps_run(const char *name, int argc, char **argv, int interactive_ok)
 		n++;
 	}
 	struct ps_out *o = ps_out_new();
-	rc = ps_invoke(name, args, n, NULL, o, interactive_ok);
+	rc = ps_invoke(s, name, args, n, NULL, o, interactive_ok);
 	ps_out_flush(o);
 	ps_out_free(o);
 out:

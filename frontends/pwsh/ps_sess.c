@@ -14,19 +14,22 @@ void ps_sess_init(struct ps_sess *s, int interactive)
 	s->interactive = interactive;
 	s->last_ok = 1;
 	s->builtins = &ps_builtin_commands;
-	ps_error_display(s->out);
+	s->scopes[s->nscopes++] = json_object(); /* the global scope */
 }
 
 void ps_sess_done(struct ps_sess *s)
 {
-	ps_error_display(NULL);
 	ps_out_flush(s->out);
 	ps_out_free(s->out);
+	s->out = NULL;
 	for (int i = 0; i < s->ntrees; i++)
 		ps_node_free(s->trees[i]);
 	free(s->trees);
-	ps_vars_free();
-	ps_functions_free();
+	ps_vars_free(s);
+	json_decref(s->functions);
+	json_decref(s->err.all);
+	json_decref(s->err.pending);
+	memset(s, 0, sizeof(*s));
 }
 
 int ps_run_source(const char *src, struct ps_sess *s)

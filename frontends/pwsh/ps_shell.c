@@ -17,7 +17,10 @@
 #include "../config.h"
 #include "ps_lang.h"
 
-/* the candidates of the word being completed, in a NULL-terminated list */
+/* the candidates of the word being completed, in a NULL-terminated list. File-scope
+ * on purpose: readline's completion callbacks (rl_attempted_completion_function,
+ * rl_completion_matches' generator) take no user pointer, and there is one terminal
+ * per process; no interpreter state lives here (the session is in ps_shell's frame). */
 static char **cands;
 static int ncands;
 
@@ -49,7 +52,7 @@ static void command_at(int start, char *out, size_t n)
 
 static char *next_cand(const char *text, int state)
 {
-	static int i;
+	static int i; /* readline calls the generator with state 0, then 1, 2 …: where it is */
 	(void)text;
 	if (!state)
 		i = 0;

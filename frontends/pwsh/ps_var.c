@@ -6,11 +6,10 @@
 
 #include "ps_lang.h"
 
-/* Variables by scope, names lower-cased: [0] is the global (script) scope, one more per
- * function call. Reading looks outward; assigning writes the innermost scope, as in
- * PowerShell, unless the name says $global: or $script:. */
-static json_t *scopes[PS_MAX_CALL_DEPTH + 1];
-static int nscopes;
+/* Variables by scope (s->scopes), names lower-cased: [0] is the global (script) scope,
+ * one more per function call. Reading looks outward; assigning writes the innermost
+ * scope, as in PowerShell, unless the name says $global: or $script:. The global
+ * $Error is the session's error list (s->err.all), which ps_err.c keeps. */
 
 static void var_key(const char *name, char k[128], int *global)
 {
@@ -26,23 +25,31 @@ static void var_key(const char *name, char k[128], int *global)
 		snprintf(k, 128, "_");
 }
 
-int ps_scope_push(void)
+int ps_scope_push(struct ps_sess *s)
 {
-	if (nscopes > PS_MAX_CALL_DEPTH)
+	if (s->nscopes > PS_MAX_CALL_DEPTH)
 		return -1;
-	if (!nscopes)
-		scopes[nscopes++] = json_object();
-	scopes[nscopes++] = json_object();
+	if (!s->nscopes)
+		s->scopes[s->nscopes++] = json_object();
+	s->scopes[s->nscopes++] = json_object();
 	return 0;
 }
 
-void ps_scope_pop(void)
+/* scope i's variable k (borrowed), or NULL */
+static json_t *lookup(struct ps_sess *s, int i, const char *k)
 {
-	json_decref(scopes[--nscopes]);
-	scopes[nscopes] = NULL;
+	if (!i && !strcmp(k, "error"))
+		return s->err.all;
+	return json_object_get(s->scopes[i], k);
 }
 
-json_t *ps_var_get(const char *name)
+void ps_scope_pop(struct ps_sess *s)
+{
+	json_decref(s->scopes[--s->nscopes]);
+	s->scopes[s->nscopes] = NULL;
+}
+
+json_t *ps_var_get(struct ps_sess *s, const char *name)
 {
 	char k[128];
 	int global;
@@ -57,8 +64,8 @@ json_t *ps_var_get(const char *name)
 		const char *e = getenv(name + 4);
 		return e ? json_string(e) : json_null();
 	}
-	for (int i = global ? 0 : nscopes - 1; i >= 0; i--) {
-		json_t *v = json_object_get(scopes[i], k);
+	for (int i = global ? 0 : s->nscopes - 1; i >= 0; i--) {
+		json_t *v = lookup(s, i, k);
 		if (v)
 			return json_incref(v);
 	}
@@ -67,18 +74,25 @@ json_t *ps_var_get(const char *name)
 	return json_null();
 }
 
-void ps_var_set(const char *name, json_t *v)
+void ps_var_set(struct ps_sess *s, const char *name, json_t *v)
 {
 	char k[128];
 	int global;
-	if (!nscopes)
-		scopes[nscopes++] = json_object();
+	if (!s->nscopes)
+		s->scopes[s->nscopes++] = json_object();
 	var_key(name, k, &global);
-	json_object_set(scopes[global ? 0 : nscopes - 1], k, v);
+	int i = global ? 0 : s->nscopes - 1;
+	if (!i && !strcmp(k, "error")) {
+		json_incref(v);
+		json_decref(s->err.all);
+		s->err.all = v;
+		return;
+	}
+	json_object_set(s->scopes[i], k, v);
 }
 
-void ps_vars_free(void)
+void ps_vars_free(struct ps_sess *s)
 {
-	while (nscopes)
-		ps_scope_pop();
+	while (s->nscopes)
+		ps_scope_pop(s);
 }
