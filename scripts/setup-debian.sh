@@ -6,7 +6,8 @@ set -eu
 build="build-essential pkg-config libjansson-dev libarchive-dev libsqlite3-dev
 liblua5.4-dev libreadline-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libyajl-dev"
 test="python3 awscli skopeo umoci python3-rpm dpkg-dev xz-utils zstd gzip tmux
-podman docker.io curl docker-registry wrk apache2-utils python3-boto3"
+podman docker.io curl docker-registry wrk apache2-utils python3-boto3
+golang-go golang-golang-x-net-dev golang-golang-x-crypto-dev"
 # npm installs the pinned Node packages of tests/scripts/lang_images.py; a machine with
 # its own Node.js (NodeSource's nodejs bundles npm) keeps it: Debian's npm would conflict
 command -v npm >/dev/null 2>&1 || test="$test npm"

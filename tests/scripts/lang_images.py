@@ -417,6 +417,15 @@ else:
     rows = check_findings("python", pkgs, digests, {"PYTHONPKG"})
     ok({r[0] for r in rows} >= {"CVE-2023-37276", "CVE-2023-31655", "CVE-2026-21860"},
        "python: the spec's three CVEs (last_affected inclusive, no fix, PEP 503 name): %s" % sorted({r[0] for r in rows}))
+    # python3-cryptography ships cryptography-38.0.4.dist-info and cryptography.egg-info
+    # for one install: one package
+    cr = deb("python3-cryptography")
+    if cr is None:
+        skip("apt-get download of python3-cryptography failed")
+    else:
+        push("python-crypto", [layer(entries(cr, lambda path: ".egg-info" in path or ".dist-info/" in path))])
+        got = [(p["name"], p["version"]) for p in inventory("python-crypto")["languagePackages"]]
+        ok(len(got) == 1 and got[0][0] == "cryptography", "python: dist-info and egg-info of one install, once: %s" % got)
     # 3. the same files owned by dpkg: Trivy's rule leaves them out
     digests = push("python-owned", [layer(dpkg_owned(py) + sum((entries(d, info) for d in py), []))])
     inv = inventory("python-owned")
@@ -468,9 +477,57 @@ else:
     ok({x[0] for x in lp} == {"stdlib"} and {x[2] for x in lp} == {"/usr/bin/skopeo", "/usr/bin/umoci"},
        "go: stdlib from each binary: %s" % sorted(lp))
     rows = check_findings("go", [("Go", n, v) for n, v, _ in lp], digests, {"GOBINARY"})
+    ok({r[0] for r in rows} == {"CVE-2023-39326", "CVE-2023-45288"}, "go: the spec's two stdlib CVEs: %s" % rows)
     # the same binaries installed by dpkg: owned, so left out
     push("go-owned", [layer(dpkg_owned(gos) + bins)])
     ok(inventory("go-owned")["languagePackages"] == [], "go owned by dpkg: left out")
+
+    # a module-mode build carries dep lines: built here from Debian's golang-*-dev sources
+    # (spec §5.1: vendored, offline), so its x/net and x/crypto are matched too
+    gosrc = "/usr/share/gocode/src/golang.org/x"
+    if not shutil.which("go") or not all(os.path.isdir(os.path.join(gosrc, d)) for d in ("net/html", "crypto/bcrypt")):
+        skip("module-mode Go fixture: needs golang-go, golang-golang-x-net-dev, golang-golang-x-crypto-dev")
+    else:
+        fx = os.path.join(tmp, "gofixture")
+        pkgs_used = ["crypto/bcrypt", "crypto/blowfish", "net/html", "net/html/atom"]
+        for sub in pkgs_used:
+            os.makedirs(os.path.join(fx, "vendor/golang.org/x", sub))
+            for f in os.listdir(os.path.join(gosrc, sub)):
+                if f.endswith(".go") and not f.endswith("_test.go"):
+                    shutil.copy(os.path.join(gosrc, sub, f), os.path.join(fx, "vendor/golang.org/x", sub))
+        versions = {}
+        for mod in ("crypto", "net"):
+            # the version Debian packaged: the -dev package's own, without epoch and Debian suffix
+            v = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "golang-golang-x-%s-dev" % mod],
+                               capture_output=True, text=True).stdout
+            versions[mod] = "v" + re.sub(r"^\d+:", "", v).split("+")[0].split("-")[0]
+        with open(os.path.join(fx, "go.mod"), "w") as f:
+            f.write("module example.com/ecrlite-gofixture\n\ngo 1.19\n\nrequire (\n\tgolang.org/x/crypto %s\n"
+                    "\tgolang.org/x/net %s\n)\n" % (versions["crypto"], versions["net"]))
+        with open(os.path.join(fx, "vendor/modules.txt"), "w") as f:
+            for mod in ("crypto", "net"):
+                f.write("# golang.org/x/%s %s\n## explicit; go 1.17\n" % (mod, versions[mod]))
+                f.write("".join("golang.org/x/%s\n" % p for p in pkgs_used if p.startswith(mod + "/")))
+        with open(os.path.join(fx, "main.go"), "w") as f:
+            f.write('package main\n\nimport (\n\t"fmt"\n\t"strings"\n\n\t"golang.org/x/crypto/bcrypt"\n'
+                    '\t"golang.org/x/net/html"\n)\n\nfunc main() {\n\th, _ := bcrypt.GenerateFromPassword([]byte("x"), 4)\n'
+                    '\tdoc, _ := html.Parse(strings.NewReader("<p>hi</p>"))\n\tfmt.Println(len(h), doc.Type)\n}\n')
+        b = subprocess.run(["go", "build", "-o", "fixture", "."], cwd=fx, capture_output=True, text=True,
+                           env=dict(os.environ, HOME=fx, GOCACHE=os.path.join(fx, ".cache"), GOFLAGS="-mod=vendor",
+                                    GOPROXY="off", CGO_ENABLED="0"))
+        if b.returncode:
+            skip("module-mode Go fixture did not build: %s" % b.stderr.strip()[-300:])
+        else:
+            digests = push("gomod", [layer([F("usr/local/bin/fixture", open(os.path.join(fx, "fixture"), "rb").read(), 0o755)])])
+            inv = inventory("gomod")
+            lp = {(p["name"], p["version"]) for p in inv["languagePackages"]}
+            ok({("golang.org/x/crypto", versions["crypto"]), ("golang.org/x/net", versions["net"])} <= lp and
+               ("example.com/ecrlite-gofixture", "") in lp, "go module build: deps and main module: %s" % sorted(lp))
+            rows = check_findings("gomod", [("Go", n, v) for n, v in lp if v], digests, {"GOBINARY"})
+            both = {r[1] for r in rows if r[0] == "CVE-2023-45288"}
+            ok(both == {"stdlib", "golang.org/x/net"}, "go: CVE-2023-45288 lists stdlib and x/net in one finding: %s" % both)
+            ok({"CVE-2024-45337", "CVE-2025-22869"} <= {r[0] for r in rows if r[1] == "golang.org/x/crypto"},
+               "go: the spec's x/crypto CVEs: %s" % sorted({r[0] for r in rows}))
 
     # apk's F:/R: lines and rpm's file list own files the same way: a Go binary placed
     # at a path the database lists is left out, the same bytes elsewhere are not
