@@ -79,6 +79,8 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 	int rc = 0;
 	if (!desc || !*desc)
 		desc = json_string_value(json_object_get(rec, "summary"));
+	if (!id || !*id) /* OSV's schema requires it: it names every finding */
+		return feed_bad(f, err, "an OSV record at $.id: want a string");
 	if (aff && !json_is_array(aff))
 		return feed_bad(f, err, "record %s at $.affected: want a list", id);
 	const char *mod = json_string_value(json_object_get(rec, "modified"));

@@ -57,6 +57,7 @@ before = run(ecrlite, "vulndb", "status", "--output", "json").stdout
 for name, want in [("truncated.json", "invalid JSON at line"), ("wrong-type-status.json", "releases[\"bookworm\"]: want an object with a status string"),
                    ("wrong-type-secfixes.json", "secfixes[\"1.2.4-r1\"]: want a list"),
                    ("unrecognized.json", "unrecognized feed format"), ("osv-wrong-type.json", "$.affected: want a list"),
+                   ("osv-record-without-id.json", "an OSV record at $.id: want a string"),
                    ("truncated-nvd.json.gz", "invalid JSON")]:
     path = os.path.join(fixtures, "bad", name)
     # a good document first in the same import: it must not land either
