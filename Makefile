@@ -52,6 +52,8 @@ FUZZ_NAMES = $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz-replay-%)
 FRONT_LIB_OBJ = $(filter-out $(BUILD)/frontends/main.o,$(FRONT_OBJ))
 FUZZ_SECONDS ?= 60
+# FUZZ_TARGETS='pwsh sigv4' runs only those; every target runs even after one crashes
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
 
 .PHONY: all test check asan bench install clean deps demo fuzz
 all: deps-check $(BIN) $(BUILD)/bin/.links
@@ -115,15 +117,17 @@ fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang LINK=shared CFLAGS="-g -O1" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 		build/fuzz/libecr.a $(FRONT_LIB_OBJ:$(BUILD)/%=build/fuzz/%) $(FUZZ_NAMES:%=build/fuzz/tests/fuzz/fuzz_%.o)
-	@for n in $(FUZZ_NAMES); do \
+	@failed=; for n in $(FUZZ_TARGETS); do \
 		clang -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz-$$n build/fuzz/tests/fuzz/fuzz_$$n.o \
 			$(FRONT_LIB_OBJ:$(BUILD)/%=build/fuzz/%) build/fuzz/libecr.a $(PKG_LIBS) -lyajl -lm -ldl -pthread || exit 1; \
 		mkdir -p build/fuzz/corpus-$$n; \
 		echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
 		seeds=tests/fuzz/corpus/$$n; [ $$n = pwsh ] && seeds="$$seeds tests/pwsh"; \
 		case $$n in jmespath) ml=-max_len=131072;; archive) ml=-max_len=65536;; *) ml=;; esac; \
-		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$ml build/fuzz/corpus-$$n $$seeds || exit 1; \
-	done
+		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$n- \
+			$$ml build/fuzz/corpus-$$n $$seeds || failed="$$failed $$n"; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz: crashes in:$$failed (inputs: build/fuzz/crash-*)"; exit 1; }
 
 # The README's test command: installs what the tests need, builds, runs everything.
 test check:
