@@ -12,8 +12,9 @@
 
 static int secret(struct ecr_ctx *ctx, char out[65])
 {
-	char *s = ecr_state_meta_get(ctx->db, "token_secret");
-	if (!s)
+	char *s;
+	/* callers answer "invalid" or no password without a secret; best effort (err NULL) */
+	if (ecr_state_meta_get(ctx->db, "token_secret", &s, NULL) || !s)
 		return -1;
 	snprintf(out, 65, "%s", s);
 	free(s);

@@ -298,7 +298,10 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 			  json_t **out, struct ecr_err *err)
 {
 	json_t *iid = json_object_get(req, "imageId");
-	const char *freq = ecr_scancfg_frequency(ctx, r, NULL, NULL);
+	const char *freq;
+	int rc = ecr_scancfg_frequency(ctx, r, &freq, NULL, NULL, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT s.status, s.description, s.completed_at, i.pushed_at,"
 		" (SELECT min(completed_at) FROM scan WHERE image_id = s.image_id AND status = 'COMPLETE')"
@@ -346,7 +349,7 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		return 0;
 	}
 	json_t *inv = NULL, *findings = NULL, *counts = NULL;
-	int rc = ecr_inventory(ctx, ref->digest, &inv, err);
+	rc = ecr_inventory(ctx, ref->digest, &inv, err);
 	if (!rc)
 		rc = ecr_enhanced_findings(ctx, r, ref, inv, first, &findings, &counts, err);
 	json_decref(inv);
@@ -385,7 +388,12 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	json_object_set_new(isf, "enhancedFindings", page);
 	json_object_set_new(resp, "imageScanFindings", isf);
 	if ((long long)total > after + limit) {
-		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, after + limit);
+		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, after + limit, err);
+		if (!t) {
+			json_decref(findings);
+			json_decref(resp);
+			return err->code;
+		}
 		json_object_set_new(resp, "nextToken", json_string(t));
 		free(t);
 	}
@@ -433,7 +441,8 @@ out:
 static json_t *watched(struct ecr_ctx *ctx)
 {
 	json_t *out = json_array();
-	if (!ecr_scancfg_enhanced(ctx, ctx->account))
+	/* best effort (err NULL): change events are a notice, the import stands without them */
+	if (ecr_scancfg_enhanced(ctx, ctx->account, NULL) <= 0)
 		return out;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT r.name, i.digest FROM image i JOIN repository r ON r.id = i.repo_id"
@@ -454,9 +463,9 @@ static json_t *watched(struct ecr_ctx *ctx)
 	while (i < json_array_size(out)) {
 		struct ecr_repo r;
 		struct ecr_err err = {0};
-		const char *name = json_string_value(json_array_get(json_array_get(out, i), 0));
+		const char *name = json_string_value(json_array_get(json_array_get(out, i), 0)), *freq;
 		if (!ecr_repo_load_name(ctx, ctx->account, name, &r, &err) &&
-		    !strcmp(ecr_scancfg_frequency(ctx, &r, NULL, NULL), "CONTINUOUS_SCAN"))
+		    !ecr_scancfg_frequency(ctx, &r, &freq, NULL, NULL, &err) && !strcmp(freq, "CONTINUOUS_SCAN"))
 			i++;
 		else
 			json_array_remove(out, i);

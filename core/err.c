@@ -90,3 +90,8 @@ void ecr_err_clear(struct ecr_err *err)
 		err->message[0] = '\0';
 	}
 }
+
+int ecr_err_oom(struct ecr_err *err)
+{
+	return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "event.h"
 #include "timefmt.h"
 
@@ -84,9 +85,11 @@ void ecr_event_queue(struct ecr_ctx *ctx, json_t *ev)
 
 static void notice(struct ecr_ctx *ctx, const char *fmt, const char *a, const char *b)
 {
-	char msg[1024];
-	snprintf(msg, sizeof(msg), fmt, a, b);
-	json_array_append_new(ctx->notices, json_string(msg));
+	struct buf msg;
+	ecr_buf_init(&msg, 16384); /* a state path and a consumer's words, whole */
+	if (!ecr_buf_printf(&msg, fmt, a, b))
+		json_array_append_new(ctx->notices, json_string(msg.data));
+	ecr_buf_release(&msg);
 }
 
 size_t ecr_event_mark(struct ecr_ctx *ctx)

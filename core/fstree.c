@@ -140,7 +140,8 @@ static int place(struct ecr_fstree *t, const char *path, int create, char out[40
 		return -1;
 	if (walk(t, dir, create, parent, NULL))
 		return -1;
-	snprintf(out, 4096, "%s%s%s", parent, *parent ? "/" : "", base);
+	if (snprintf(out, 4096, "%s%s%s", parent, *parent ? "/" : "", base) >= 4096)
+		return -1; /* no tree path is longer */
 	return 0;
 }
 

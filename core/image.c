@@ -16,32 +16,33 @@ void ecr_image_id_text(json_t *id, char *out, size_t n)
 
 /* A blob this repository may use: uploaded, pushed or mounted into it (a blob of
  * another repository is not, as in a registry: repositories do not leak). */
-static int blob_known(struct ecr_ctx *ctx, long long repo_id, const char *digest)
+static int blob_known(struct ecr_ctx *ctx, long long repo_id, const char *digest, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT 1 FROM repo_blob rb JOIN blob b ON b.digest = rb.digest WHERE rb.repo_id = ? AND rb.digest = ?", NULL);
+		"SELECT 1 FROM repo_blob rb JOIN blob b ON b.digest = rb.digest WHERE rb.repo_id = ? AND rb.digest = ?", err);
 	int ok;
 	if (!st)
-		return 0;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_ROW;
+	ok = ecr_state_step(st, err); /* 1 known, 0 not, < 0 the state failed */
 	ecr_state_done(st);
 	return ok;
 }
 
 /* A manifest this repository holds as an image (what an index may name). */
-static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *digest, long long *size)
+static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *digest, long long *size,
+		       struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT m.image_size FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.repo_id = ? AND i.digest = ?", NULL);
+		"SELECT m.image_size FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.repo_id = ? AND i.digest = ?", err);
 	int ok;
 	if (!st)
-		return 0;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_ROW;
-	if (ok && size)
+	ok = ecr_state_step(st, err); /* 1 known, 0 not, < 0 the state failed */
+	if (ok > 0 && size)
 		*size += sqlite3_column_int64(st, 0);
 	ecr_state_done(st);
 	return ok;
@@ -63,7 +64,7 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 		" image_size, body) VALUES(?, ?, ?, ?, ?, ?)", err);
 	int rc;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, m->media_type, -1, SQLITE_STATIC);
 	if (m->is_index) {
@@ -83,7 +84,7 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 		st = ecr_state_prepare(ctx->db,
 			"INSERT INTO manifest_layer(manifest, idx, digest, media_type, size) VALUES(?, ?, ?, ?, ?)", err);
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, i);
 		sqlite3_bind_text(st, 3, m->layers[i].digest, -1, SQLITE_STATIC);
@@ -96,7 +97,7 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 		st = ecr_state_prepare(ctx->db,
 			"INSERT INTO manifest_ref(manifest, idx, digest, media_type, size, platform) VALUES(?, ?, ?, ?, ?, ?)", err);
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, i);
 		sqlite3_bind_text(st, 3, m->refs[i].d.digest, -1, SQLITE_STATIC);
@@ -110,7 +111,7 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 		st = ecr_state_prepare(ctx->db,
 			"INSERT OR IGNORE INTO manifest_subject(manifest, subject, artifact_type) VALUES(?, ?, ?)", err);
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, m->subject, -1, SQLITE_STATIC);
 		if (m->artifact_type[0])
@@ -141,7 +142,7 @@ int ecr_image_link_blob(struct ecr_ctx *ctx, long long repo_id, const char *dige
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "INSERT OR IGNORE INTO repo_blob(repo_id, digest) VALUES(?, ?)", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	return step_done(ctx, st, err);
@@ -172,7 +173,11 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 		int nmissing = 0;
 		for (int i = m.is_index ? 0 : -1; i < (m.is_index ? m.nrefs : m.nlayers); i++) {
 			const char *d = m.is_index ? m.refs[i].d.digest : i < 0 ? m.config.digest : m.layers[i].digest;
-			int ok = m.is_index ? image_known(ctx, r->id, d, &image_size) : blob_known(ctx, r->id, d);
+			int ok = m.is_index ? image_known(ctx, r->id, d, &image_size, err) : blob_known(ctx, r->id, d, err);
+			if (ok < 0) {
+				ecr_manifest_release(&m);
+				return ok;
+			}
 			if (ok)
 				continue;
 			nmissing++;
@@ -198,16 +203,18 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 		return rc;
 	st = ecr_state_prepare(ctx->db, "SELECT id FROM image WHERE repo_id = ? AND digest = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, out->digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if ((rc = ecr_state_step(st, err)) > 0)
 		out->id = sqlite3_column_int64(st, 0);
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (!out->id) {
 		st = ecr_state_prepare(ctx->db, "INSERT INTO image(repo_id, digest, pushed_at) VALUES(?, ?, ?)", err);
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_int64(st, 1, r->id);
 		sqlite3_bind_text(st, 2, out->digest, -1, SQLITE_STATIC);
 		sqlite3_bind_double(st, 3, ecr_ctx_now(ctx));
@@ -221,11 +228,13 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 		return 0;
 	st = ecr_state_prepare(ctx->db, "SELECT image_id FROM image_tag WHERE repo_id = ? AND tag = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
-	long long holder = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	long long holder = (rc = ecr_state_step(st, err)) > 0 ? sqlite3_column_int64(st, 0) : 0;
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (holder == out->id)
 		return 0;
 	if (holder && !strcmp(r->mutability, "IMMUTABLE"))
@@ -236,7 +245,7 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 		"INSERT INTO image_tag(repo_id, tag, image_id) VALUES(?, ?, ?)"
 		" ON CONFLICT(repo_id, tag) DO UPDATE SET image_id = excluded.image_id", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, out->id);
@@ -268,14 +277,17 @@ int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *id,
 	else
 		st = ecr_state_prepare(ctx->db, "SELECT id, digest FROM image WHERE repo_id = ? AND digest = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, t ? t : d, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int rc = ecr_state_step(st, err);
+	if (rc > 0) {
 		out->id = sqlite3_column_int64(st, 0);
 		snprintf(out->digest, sizeof(out->digest), "%s", sqlite3_column_text(st, 1));
 	}
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (!out->id || (d && strcmp(d, out->digest))) {
 		ecr_image_id_text(id, text, sizeof(text));
 		return ecr_err_set(err, ECR_E_IMAGE_NOT_FOUND,
@@ -286,40 +298,60 @@ int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *id,
 	return 0;
 }
 
-json_t *ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long image_id)
+int ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long image_id, json_t **out,
+		     struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT i.digest, i.pushed_at, i.last_pull, m.image_size, m.media_type, m.artifact_media_type"
-		" FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.id = ?", NULL);
-	json_t *d = NULL;
+		" FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.id = ?", err);
+	sqlite3_stmt *tt = NULL;
+	json_t *d = NULL, *tags = NULL;
+	int rc;
+	*out = NULL;
 	if (!st)
-		return NULL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, image_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		d = json_pack("{s:s, s:s, s:s}", "registryId", r->account, "repositoryName", r->name,
-			      "imageDigest", sqlite3_column_text(st, 0));
-		sqlite3_stmt *tt = ecr_state_prepare(ctx->db,
-			"SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid DESC", NULL);
-		json_t *tags = json_array();
-		sqlite3_bind_int64(tt, 1, image_id);
-		while (sqlite3_step(tt) == SQLITE_ROW)
-			json_array_append_new(tags, json_string((const char *)sqlite3_column_text(tt, 0)));
-		ecr_state_done(tt);
-		if (json_array_size(tags))
-			json_object_set_new(d, "imageTags", tags);
-		else
-			json_decref(tags);
-		json_object_set_new(d, "imageSizeInBytes", json_integer(sqlite3_column_int64(st, 3)));
-		json_object_set_new(d, "imagePushedAt", json_real(sqlite3_column_double(st, 1)));
-		ecr_scanstate_detail(ctx, image_id, d);
-		json_object_set_new(d, "imageManifestMediaType", json_string((const char *)sqlite3_column_text(st, 4)));
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			json_object_set_new(d, "artifactMediaType", json_string((const char *)sqlite3_column_text(st, 5)));
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			json_object_set_new(d, "lastRecordedPullTime", json_real(sqlite3_column_double(st, 2)));
+	if ((rc = ecr_state_step(st, err)) <= 0) {
+		if (!rc)
+			rc = ecr_err_set(err, ECR_E_STATE, "state database error: image %lld has no manifest", image_id);
+		goto out;
 	}
+	d = json_pack("{s:s, s:s, s:s}", "registryId", r->account, "repositoryName", r->name,
+		      "imageDigest", sqlite3_column_text(st, 0));
+	tags = json_array();
+	if (!d || !tags) {
+		rc = ecr_err_oom(err);
+		goto out;
+	}
+	if (!(tt = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid DESC", err))) {
+		rc = ECR_E_STATE;
+		goto out;
+	}
+	sqlite3_bind_int64(tt, 1, image_id);
+	while ((rc = ecr_state_step(tt, err)) > 0)
+		json_array_append_new(tags, json_string((const char *)sqlite3_column_text(tt, 0)));
+	if (rc < 0)
+		goto out;
+	if (json_array_size(tags))
+		json_object_set(d, "imageTags", tags);
+	json_object_set_new(d, "imageSizeInBytes", json_integer(sqlite3_column_int64(st, 3)));
+	json_object_set_new(d, "imagePushedAt", json_real(sqlite3_column_double(st, 1)));
+	if ((rc = ecr_scanstate_detail(ctx, image_id, d, err)))
+		goto out;
+	json_object_set_new(d, "imageManifestMediaType", json_string((const char *)sqlite3_column_text(st, 4)));
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+		json_object_set_new(d, "artifactMediaType", json_string((const char *)sqlite3_column_text(st, 5)));
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+		json_object_set_new(d, "lastRecordedPullTime", json_real(sqlite3_column_double(st, 2)));
+	*out = d;
+	d = NULL;
+out:
+	if (tt)
+		ecr_state_done(tt);
 	ecr_state_done(st);
-	return d;
+	json_decref(tags);
+	json_decref(d);
+	return rc;
 }
 
 int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
@@ -332,7 +364,7 @@ int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT digest, platform FROM manifest_ref WHERE manifest = ? ORDER BY idx", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(st, 0), *p = (const char *)sqlite3_column_text(st, 1);

@@ -38,6 +38,7 @@ int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *ima
 /* "{imageDigest:'…', imageTag:'…'}" as ECR's messages print an identifier. */
 void ecr_image_id_text(json_t *image_id, char *out, size_t n);
 /* ImageDetail for one image (new reference). */
-json_t *ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long image_id);
+int ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long image_id, json_t **out,
+		     struct ecr_err *err);
 
 #endif

@@ -223,18 +223,24 @@ static int read_layers(struct pool *p)
 	return -1;
 }
 
-/* The config's diff_ids must be what the layers are. */
+/* The config's diff_ids must be what the layers are. A config that cannot be read
+ * fails the read (the check is never skipped); one without diff_ids has none to check. */
 static int check_diff_ids(struct ecr_ctx *ctx, const char *digest, struct pool *pool, struct ecr_err *err)
 {
-	int rc = 0;
+	int rc;
 	sqlite3_stmt *cs = ecr_state_prepare(ctx->db, "SELECT config_digest FROM manifest WHERE digest = ?", err);
 	if (!cs)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(cs, 1, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(cs) == SQLITE_ROW && sqlite3_column_text(cs, 0)) {
+	if ((rc = ecr_state_step(cs, err)) > 0 && sqlite3_column_text(cs, 0)) {
 		char path[4096];
+		json_error_t jerr;
+		rc = 0;
 		ecr_blob_path(ctx, (const char *)sqlite3_column_text(cs, 0), path, sizeof(path));
-		json_t *cfg = json_load_file(path, 0, NULL);
+		json_t *cfg = json_load_file(path, 0, &jerr);
+		if (!cfg)
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "image config %s cannot be read: %s",
+					 (const char *)sqlite3_column_text(cs, 0), jerr.text);
 		json_t *ids = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
 		for (int i = 0; json_is_array(ids) && i < pool->n && !rc; i++) {
 			const char *want = json_string_value(json_array_get(ids, (size_t)i));
@@ -246,7 +252,7 @@ static int check_diff_ids(struct ecr_ctx *ctx, const char *digest, struct pool *
 		json_decref(cfg);
 	}
 	ecr_state_done(cs);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_t **pending_out, json_t **out,

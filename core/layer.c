@@ -224,13 +224,16 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *b
 			/* a whiteout: ".wh..wh..opq" makes the directory opaque, ".wh.X" deletes X */
 			char dir[4096], victim[4096];
 			snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - path) : 0, path);
-			snprintf(victim, sizeof(victim), "%s%s%s", dir, *dir ? "/" : "", name + 4);
+			/* a whiteout of a path longer than any the tree holds hides nothing (never
+			   a truncated one, which would hide another file) */
+			int hides = name[4] &&
+				    snprintf(victim, sizeof(victim), "%s%s%s", dir, *dir ? "/" : "", name + 4) < (int)sizeof(victim);
 			if (!strcmp(name, ".wh..wh..opq"))
 				e = ecr_layer_add(fx, dir, ECR_NODE_OPAQUE, NULL);
-			else if (name[4])
+			else if (hides)
 				e = ecr_layer_add(fx, victim, ECR_NODE_WHITEOUT, NULL);
 			free(path);
-			if (!e && name[4]) {
+			if (!e && (hides || !strcmp(name, ".wh..wh..opq"))) {
 				rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 				goto out;
 			}

@@ -139,12 +139,16 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 	json_array_foreach(keys, i, k) {
 		sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM advisory WHERE ecosystem = ? LIMIT 1", err);
 		if (!st) {
-			rc = ECR_E_INTERNAL;
+			rc = ECR_E_STATE;
 			goto out;
 		}
 		sqlite3_bind_text(st, 1, json_string_value(k), -1, SQLITE_STATIC);
-		covered |= sqlite3_step(st) == SQLITE_ROW;
+		rc = ecr_state_step(st, err);
 		ecr_state_done(st);
+		if (rc < 0)
+			goto out;
+		covered |= rc;
+		rc = 0;
 		snprintf(inlist + strlen(inlist), sizeof(inlist) - strlen(inlist), "%s?%zu", i ? ", " : "", i + 2);
 	}
 	if (json_array_size(keys)) {
@@ -154,7 +158,7 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 			 " FROM advisory a WHERE a.package = ?1 AND a.ecosystem IN (%s) ORDER BY a.vuln_id", inlist);
 		q = ecr_state_prepare(ctx->db, sql, err);
 		if (!q) {
-			rc = ECR_E_INTERNAL;
+			rc = ECR_E_STATE;
 			goto out;
 		}
 		json_array_foreach(keys, i, k) sqlite3_bind_text(q, (int)i + 2, json_string_value(k), -1, SQLITE_TRANSIENT);
@@ -162,7 +166,7 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 	cv = ecr_state_prepare(ctx->db,
 		"SELECT description, cvss2_vector, cvss2_score, cvss3_vector, cvss3_score FROM cve_info WHERE vuln_id = ?", err);
 	if (!cv) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 		goto out;
 	}
 	json_t *p;
@@ -180,17 +184,24 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 			continue;
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(q) == SQLITE_ROW) {
+		while ((rc = ecr_state_step(q, err)) > 0) {
 #define COL(n) ((const char *)sqlite3_column_text(q, n))
 			if (!ecr_advisory_affects(cmp, v, COL(1), COL(2), COL(3), COL(4), COL(5), undetermined))
 				continue;
-			char fkey[1024];
-			snprintf(fkey, sizeof(fkey), "%s\t%s", COL(0), bin);
+			/* the dedup key whole: a cut one would merge two packages' findings */
+			size_t kn = strlen(COL(0)) + strlen(bin) + 2;
+			char *fkey = malloc(kn);
+			if (!fkey) {
+				rc = ecr_err_oom(err);
+				goto out;
+			}
+			snprintf(fkey, kn, "%s\t%s", COL(0), bin);
 			json_t *f = json_object_get(found, fkey);
 			if (!f) {
 				f = json_pack("{s:s, s:s, s:s}", "vuln", COL(0), "pkg", bin, "version", binver);
 				json_object_set_new(found, fkey, f);
 			}
+			free(fkey);
 			/* the highest distribution rating among the rows that apply */
 			const char *sev = COL(6);
 			const char *had = json_string_value(json_object_get(f, "severity"));
@@ -200,6 +211,9 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 				json_object_set_new(f, "description", json_string(COL(7)));
 #undef COL
 		}
+		if (rc < 0)
+			goto out;
+		rc = 0;
 	}
 	const char *fk;
 	json_t *f;
@@ -214,7 +228,11 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 		sqlite3_reset(cv);
 		sqlite3_bind_text(cv, 1, vuln, -1, SQLITE_TRANSIENT);
 		char *nvd_desc = NULL;
-		if (sqlite3_step(cv) == SQLITE_ROW) {
+		if ((rc = ecr_state_step(cv, err)) < 0) {
+			json_decref(attrs);
+			goto out;
+		}
+		if (rc) {
 			char s[32];
 			if (sqlite3_column_text(cv, 0))
 				nvd_desc = strdup((const char *)sqlite3_column_text(cv, 0));
@@ -273,11 +291,19 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 			json_object_set(ordered, ranks[r], json_object_get(counts, ranks[r]));
 	double updated = -1;
 	sqlite3_stmt *up = ecr_state_prepare(ctx->db, "SELECT max(updated_at) FROM feed_source", err);
-	if (up) {
-		if (sqlite3_step(up) == SQLITE_ROW && sqlite3_column_type(up, 0) != SQLITE_NULL)
-			updated = sqlite3_column_double(up, 0);
-		ecr_state_done(up);
+	if (!up) {
+		json_decref(ordered);
+		rc = ECR_E_STATE;
+		goto out;
 	}
+	if ((rc = ecr_state_step(up, err)) > 0 && sqlite3_column_type(up, 0) != SQLITE_NULL)
+		updated = sqlite3_column_double(up, 0);
+	ecr_state_done(up);
+	if (rc < 0) {
+		json_decref(ordered);
+		goto out;
+	}
+	rc = 0;
 	*out = json_pack("{s:O, s:o, s:o, s:b, s:O}", "findings", findings, "counts", ordered, "sourceUpdatedAt",
 			 updated >= 0 ? json_real(updated) : json_null(), "covered", covered, "ecosystems", keys);
 out:

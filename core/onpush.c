@@ -37,15 +37,19 @@ json_t *ecr_onpush_scan(struct ecr_ctx *ctx, const struct ecr_repo *r, const str
 	struct ecr_err err = {0};
 	if (own_txn && ecr_state_begin(ctx->db, 0, &err))
 		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
-	on = ecr_scancfg_on_push(ctx, r, NULL);
+	/* a configuration that cannot be read is a failed scan, never "no scan on push" */
+	on = ecr_scancfg_on_push(ctx, r, NULL, &err);
 	/* an index's platform images, as images of this repository */
-	sqlite3_stmt *st = on ? ecr_state_prepare(ctx->db,
+	sqlite3_stmt *st = on > 0 ? ecr_state_prepare(ctx->db,
 		"SELECT mr.platform, i.id, i.digest FROM manifest_ref mr LEFT JOIN image i ON i.digest = mr.digest"
-		" AND i.repo_id = ? WHERE mr.manifest = ? ORDER BY mr.idx", NULL) : NULL;
+		" AND i.repo_id = ? WHERE mr.manifest = ? ORDER BY mr.idx", &err) : NULL;
+	if (on > 0 && !st)
+		on = ECR_E_STATE;
 	if (st) {
+		int rc;
 		sqlite3_bind_int64(st, 1, r->id);
 		sqlite3_bind_text(st, 2, ref->digest, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((rc = ecr_state_step(st, &err)) > 0) {
 			const char *p = (const char *)sqlite3_column_text(st, 0);
 			is_index = 1;
 			if (!*p || !strcmp(p, ECR_PLATFORM_UNKNOWN) || sqlite3_column_type(st, 1) == SQLITE_NULL ||
@@ -57,9 +61,13 @@ json_t *ecr_onpush_scan(struct ecr_ctx *ctx, const struct ecr_repo *r, const str
 			nkids++;
 		}
 		ecr_state_done(st);
+		if (rc < 0)
+			on = rc;
 	}
 	if (own_txn)
 		ecr_state_rollback(ctx->db);
+	if (on < 0)
+		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
 	if (!on)
 		return NULL;
 	if (!is_index)

@@ -39,14 +39,17 @@ static int page_start(struct ecr_ctx *ctx, const char *op, const struct ecr_repo
 	return tok ? ecr_token_read(ctx, op, scope, tok, offset, err) : 0;
 }
 
-static void page_end(struct ecr_ctx *ctx, const char *op, const char *scope, json_t *out,
-		     long long next_offset, int more)
+static int page_end(struct ecr_ctx *ctx, const char *op, const char *scope, json_t *out,
+		    long long next_offset, int more, struct ecr_err *err)
 {
 	if (more) {
-		char *t = ecr_token_make(ctx, op, scope, next_offset);
+		char *t = ecr_token_make(ctx, op, scope, next_offset, err);
+		if (!t)
+			return err ? err->code : ECR_E_INTERNAL;
 		json_object_set_new(out, "nextToken", json_string(t));
 		free(t);
 	}
+	return 0;
 }
 
 /* tagStatus filter as SQL over the image row "i". */
@@ -74,14 +77,14 @@ int op_list_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_er
 		 " WHERE i.repo_id = ?%s ORDER BY i.id, t.rowid LIMIT ? OFFSET ?", tag_filter(req));
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r.id);
 	sqlite3_bind_int64(st, 2, limit + 1);
 	sqlite3_bind_int64(st, 3, offset);
 	json_t *ids = json_array();
 	long long n = 0;
 	int more = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		if (n == limit) {
 			more = 1;
 			break;
@@ -91,9 +94,16 @@ int op_list_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_er
 		n++;
 	}
 	ecr_state_done(st);
+	if (rc < 0) {
+		json_decref(ids);
+		return rc;
+	}
 	*out = json_pack("{s:o}", "imageIds", ids);
-	page_end(ctx, "ListImages", scope, *out, offset + n, more);
-	return 0;
+	if ((rc = page_end(ctx, "ListImages", scope, *out, offset + n, more, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int op_describe_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
@@ -111,11 +121,12 @@ int op_describe_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 		json_t *id;
 		json_array_foreach(ids, i, id) {
 			struct ecr_image_ref ref;
-			if ((rc = ecr_image_resolve(ctx, &r, id, &ref, err))) {
+			json_t *d;
+			if ((rc = ecr_image_resolve(ctx, &r, id, &ref, err)) || (rc = ecr_image_detail(ctx, &r, ref.id, &d, err))) {
 				json_decref(details);
 				return rc;
 			}
-			json_array_append_new(details, ecr_image_detail(ctx, &r, ref.id));
+			json_array_append_new(details, d);
 		}
 		*out = json_pack("{s:o}", "imageDetails", details);
 		return 0;
@@ -129,25 +140,35 @@ int op_describe_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
 	if (!st) {
 		json_decref(details);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
 	sqlite3_bind_int64(st, 1, r.id);
 	sqlite3_bind_int64(st, 2, limit + 1);
 	sqlite3_bind_int64(st, 3, offset);
 	long long n = 0;
 	int more = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		if (n == limit) {
 			more = 1;
 			break;
 		}
-		json_array_append_new(details, ecr_image_detail(ctx, &r, sqlite3_column_int64(st, 0)));
+		json_t *d;
+		if ((rc = ecr_image_detail(ctx, &r, sqlite3_column_int64(st, 0), &d, err)))
+			break;
+		json_array_append_new(details, d);
 		n++;
 	}
 	ecr_state_done(st);
+	if (rc < 0) {
+		json_decref(details);
+		return rc;
+	}
 	*out = json_pack("{s:o}", "imageDetails", details);
-	page_end(ctx, "DescribeImages", scope, *out, offset + n, more);
-	return 0;
+	if ((rc = page_end(ctx, "DescribeImages", scope, *out, offset + n, more, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* An ImageFailure for id, or NULL when id is well-formed. */
@@ -169,6 +190,22 @@ static json_t *not_found(json_t *id)
 			 "failureReason", "Requested image not found");
 }
 
+/* Runs sql with ?1 = a and ?2 = b (text, when not NULL) or t (when b is NULL and t >= 0). */
+static int exec_id(struct ecr_ctx *ctx, const char *sql, long long a, const char *b, double t, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_int64(st, 1, a);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	else if (t >= 0)
+		sqlite3_bind_double(st, 2, t);
+	int rc = ecr_state_step(st, err);
+	ecr_state_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
 {
 	struct ecr_repo r;
@@ -186,18 +223,24 @@ int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 			json_array_append_new(failures, f);
 			continue;
 		}
-		if (ecr_image_resolve(ctx, &r, id, &ref, NULL)) {
+		if ((rc = ecr_image_resolve(ctx, &r, id, &ref, err)) == ECR_E_IMAGE_NOT_FOUND) {
+			ecr_err_clear(err);
+			rc = 0;
 			json_array_append_new(failures, not_found(id));
 			continue;
 		}
+		if (rc)
+			break;
 		sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT body, media_type FROM manifest WHERE digest = ?", err);
 		if (!st) {
-			json_decref(images);
-			json_decref(failures);
-			return ECR_E_INTERNAL;
+			rc = ECR_E_STATE;
+			break;
 		}
 		sqlite3_bind_text(st, 1, ref.digest, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		if ((rc = ecr_state_step(st, err)) == 0)
+			rc = ecr_err_set(err, ECR_E_STATE, "state database error: image '%s' has no manifest", ref.digest);
+		if (rc > 0) {
+			rc = 0;
 			const char *mt = (const char *)sqlite3_column_text(st, 1);
 			int ok = !accepted;
 			size_t k;
@@ -214,33 +257,22 @@ int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 					"imageId", image_id(ref.digest, ref.tag),
 					"imageManifest", sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 					"imageManifestMediaType", mt));
-				sqlite3_stmt *u = ecr_state_prepare(ctx->db, "UPDATE image SET last_pull = ? WHERE id = ?", NULL);
-				if (u) {
-					sqlite3_bind_double(u, 1, ecr_ctx_now(ctx));
-					sqlite3_bind_int64(u, 2, ref.id);
-					sqlite3_step(u);
-					ecr_state_done(u);
-				}
+				rc = exec_id(ctx, "UPDATE image SET last_pull = ?2 WHERE id = ?1", ref.id, NULL, ecr_ctx_now(ctx), err);
 			}
 		}
 		ecr_state_done(st);
+		if (rc)
+			break;
+	}
+	if (rc) {
+		json_decref(images);
+		json_decref(failures);
+		return rc;
 	}
 	*out = json_pack("{s:o, s:o}", "images", images, "failures", failures);
 	return 0;
 }
 
-static int exec_id(struct ecr_ctx *ctx, const char *sql, long long a, const char *b, struct ecr_err *err)
-{
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
-	if (!st)
-		return ECR_E_INTERNAL;
-	sqlite3_bind_int64(st, 1, a);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
-	ecr_state_done(st);
-	return rc;
-}
 
 int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
 {
@@ -258,35 +290,41 @@ int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct
 			json_array_append_new(failures, f);
 			continue;
 		}
-		if (ecr_image_resolve(ctx, &r, id, &ref, NULL)) {
+		if ((rc = ecr_image_resolve(ctx, &r, id, &ref, err)) == ECR_E_IMAGE_NOT_FOUND) {
+			ecr_err_clear(err);
+			rc = 0;
 			json_array_append_new(failures, not_found(id));
 			continue;
 		}
+		if (rc)
+			break;
 		const char *t = str(id, "imageTag");
 		if (t) {
 			/* by tag: the tag goes; the image goes with its last tag */
-			if ((rc = exec_id(ctx, "DELETE FROM image_tag WHERE repo_id = ? AND tag = ?", r.id, t, err)))
+			if ((rc = exec_id(ctx, "DELETE FROM image_tag WHERE repo_id = ? AND tag = ?", r.id, t, -1, err)))
 				break;
 			json_array_append_new(deleted, image_id(ref.digest, t));
 			rc = exec_id(ctx, "DELETE FROM image WHERE id = ? AND NOT EXISTS"
-				     " (SELECT 1 FROM image_tag WHERE image_id = image.id)", ref.id, NULL, err);
+				     " (SELECT 1 FROM image_tag WHERE image_id = image.id)", ref.id, NULL, -1, err);
 		} else {
 			/* by digest: the image and every tag on it */
 			sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid", err);
 			if (!st) {
-				rc = ECR_E_INTERNAL;
+				rc = ECR_E_STATE;
 				break;
 			}
 			sqlite3_bind_int64(st, 1, ref.id);
 			int any = 0;
-			while (sqlite3_step(st) == SQLITE_ROW) {
+			while ((rc = ecr_state_step(st, err)) > 0) {
 				json_array_append_new(deleted, image_id(ref.digest, (const char *)sqlite3_column_text(st, 0)));
 				any = 1;
 			}
 			ecr_state_done(st);
+			if (rc < 0)
+				break;
 			if (!any)
 				json_array_append_new(deleted, image_id(ref.digest, NULL));
-			rc = exec_id(ctx, "DELETE FROM image WHERE id = ?", ref.id, NULL, err);
+			rc = exec_id(ctx, "DELETE FROM image WHERE id = ?", ref.id, NULL, -1, err);
 		}
 		if (rc)
 			break;

@@ -110,22 +110,23 @@ int op_complete_layer_upload(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 	return 0;
 }
 
-/* size and media type of a blob this repository may serve; 0 when it may not */
-static int repo_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest, long long *size, char *mt, size_t mtn)
+/* size and media type of a blob this repository may serve: 1, 0 when it may not,
+ * negative when the state failed */
+static int repo_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest, long long *size, char *mt, size_t mtn,
+		     struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT b.size, (SELECT l.media_type FROM manifest_layer l JOIN image i ON i.digest = l.manifest"
 		"  WHERE i.repo_id = rb.repo_id AND l.digest = rb.digest LIMIT 1),"
 		" (SELECT m.artifact_media_type FROM manifest m JOIN image i ON i.digest = m.digest"
 		"  WHERE i.repo_id = rb.repo_id AND m.config_digest = rb.digest LIMIT 1)"
-		" FROM repo_blob rb JOIN blob b ON b.digest = rb.digest WHERE rb.repo_id = ? AND rb.digest = ?", NULL);
-	int ok = 0;
+		" FROM repo_blob rb JOIN blob b ON b.digest = rb.digest WHERE rb.repo_id = ? AND rb.digest = ?", err);
+	int ok;
 	if (!st)
-		return 0;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		ok = 1;
+	if ((ok = ecr_state_step(st, err)) > 0) {
 		*size = sqlite3_column_int64(st, 0);
 		const char *m = (const char *)sqlite3_column_text(st, 1);
 		if (!m)
@@ -155,7 +156,11 @@ int op_batch_check_layer_availability(struct ecr_ctx *ctx, json_t *req, json_t *
 		} else if (!ecr_validate_digest_pattern(dg)) {
 			json_array_append_new(failures, json_pack("{s:s, s:s, s:s}", "layerDigest", dg, "failureCode",
 								  "InvalidLayerDigest", "failureReason", "Invalid layer digest."));
-		} else if (repo_blob(ctx, r.id, dg, &size, mt, sizeof(mt))) {
+		} else if ((rc = repo_blob(ctx, r.id, dg, &size, mt, sizeof(mt), err)) < 0) {
+			json_decref(layers);
+			json_decref(failures);
+			return rc;
+		} else if (rc) {
 			json_t *l = json_pack("{s:s, s:s, s:I}", "layerDigest", dg, "layerAvailability", "AVAILABLE", "layerSize",
 					      (json_int_t)size);
 			if (*mt)
@@ -178,7 +183,9 @@ int op_get_download_url_for_layer(struct ecr_ctx *ctx, json_t *req, json_t **out
 	int rc = ecr_repo_load(ctx, req, &r, err);
 	if (rc)
 		return rc;
-	if (!ecr_digest_valid(dg) || !repo_blob(ctx, r.id, dg, &size, mt, sizeof(mt)))
+	if (ecr_digest_valid(dg) && (rc = repo_blob(ctx, r.id, dg, &size, mt, sizeof(mt), err)) < 0)
+		return rc;
+	if (!ecr_digest_valid(dg) || !rc)
 		return ecr_err_set(err, ECR_E_LAYERS_NOT_FOUND,
 				   "The specified layers could not be found, or the specified layer is not valid for this repository.");
 	/* ECR hands out only layers an image of the repository uses */
@@ -186,11 +193,13 @@ int op_get_download_url_for_layer(struct ecr_ctx *ctx, json_t *req, json_t **out
 		"SELECT 1 FROM image i JOIN manifest m ON m.digest = i.digest WHERE i.repo_id = ?1 AND"
 		" (m.config_digest = ?2 OR EXISTS(SELECT 1 FROM manifest_layer l WHERE l.manifest = i.digest AND l.digest = ?2))", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r.id);
 	sqlite3_bind_text(st, 2, dg, -1, SQLITE_STATIC);
-	int used = sqlite3_step(st) == SQLITE_ROW;
+	int used = ecr_state_step(st, err);
 	ecr_state_done(st);
+	if (used < 0)
+		return used;
 	if (!used)
 		return ecr_err_set(err, ECR_E_LAYER_INACCESSIBLE,
 				   "The specified layer is not available because it is not associated with an image. Unassociated image layers may be cleaned up at any time.");

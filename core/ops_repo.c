@@ -26,7 +26,7 @@ static int put_tags(struct ecr_ctx *ctx, long long id, json_t *tags, struct ecr_
 		"INSERT INTO repository_tag(repo_id, key, value) VALUES(?, ?, ?)"
 		" ON CONFLICT(repo_id, key) DO UPDATE SET value = excluded.value", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	json_array_foreach(tags, i, t) {
 		const char *k = str(t, "Key"), *v = str(t, "Value");
 		if (!k || !*k || strlen(k) > 128 || !strncmp(k, "aws:", 4)) {
@@ -51,9 +51,11 @@ static int put_tags(struct ecr_ctx *ctx, long long id, json_t *tags, struct ecr_
 		return rc;
 	st = ecr_state_prepare(ctx->db, "SELECT count(*) FROM repository_tag WHERE repo_id = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > MAX_TAGS)
+	if ((rc = ecr_state_step(st, err)) > 0)
+		rc = 0;
+	if (!rc && sqlite3_column_int(st, 0) > MAX_TAGS)
 		rc = ecr_err_set(err, ECR_E_TOO_MANY_TAGS, "The repository can have at most %d tags", MAX_TAGS);
 	ecr_state_done(st);
 	return rc;
@@ -76,7 +78,7 @@ int op_create_repository(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 		"INSERT INTO repository(account, region, name, created_at, tag_mutability, scan_on_push,"
 		" encryption_type, kms_key) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
@@ -141,7 +143,7 @@ int op_describe_repositories(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 		" ORDER BY id LIMIT ?", err);
 	if (!st) {
 		json_decref(list);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
@@ -149,7 +151,7 @@ int op_describe_repositories(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 	sqlite3_bind_int64(st, 4, limit + 1);
 	long long n = 0, last = 0;
 	int more = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		if (n == limit) {
 			more = 1;
 			break;
@@ -159,7 +161,7 @@ int op_describe_repositories(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 		last = r.id;
 		n++;
 	}
-	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : ecr_state_fail(ctx->db, err);
+	rc = rc < 0 ? rc : 0;
 	ecr_state_done(st);
 	if (rc) {
 		json_decref(list);
@@ -167,7 +169,12 @@ int op_describe_repositories(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 	}
 	*out = json_pack("{s:o}", "repositories", list);
 	if (more) {
-		char *t = ecr_token_make(ctx, "DescribeRepositories", scope, last);
+		char *t = ecr_token_make(ctx, "DescribeRepositories", scope, last, err);
+		if (!t) {
+			json_decref(*out);
+			*out = NULL;
+			return err->code;
+		}
 		json_object_set_new(*out, "nextToken", json_string(t));
 		free(t);
 	}
@@ -182,10 +189,13 @@ int op_delete_repository(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT count(*) FROM image WHERE repo_id = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r.id);
-	int images = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	/* a count that cannot be read is an error: a non-empty repository is never deleted on it */
+	int images = (rc = ecr_state_step(st, err)) > 0 ? sqlite3_column_int(st, 0) : 0;
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (images && !json_is_true(json_object_get(req, "force")))
 		return ecr_err_set(err, ECR_E_REPOSITORY_NOT_EMPTY,
 				   "The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images",
@@ -194,7 +204,7 @@ int op_delete_repository(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 	/* Children go by ON DELETE CASCADE; blobs stay for other repositories. */
 	st = ecr_state_prepare(ctx->db, "DELETE FROM repository WHERE id = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r.id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
 	ecr_state_done(st);
@@ -207,7 +217,7 @@ static int set_column(struct ecr_ctx *ctx, long long id, const char *sql, const 
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	if (text)
 		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	else
@@ -273,7 +283,7 @@ int op_untag_resource(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr
 		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "DELETE FROM repository_tag WHERE repo_id = ? AND key = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	json_array_foreach(json_object_get(req, "tagKeys"), i, k) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, r.id);
@@ -297,13 +307,17 @@ int op_list_tags_for_resource(struct ecr_ctx *ctx, json_t *req, json_t **out, st
 		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT key, value FROM repository_tag WHERE repo_id = ? ORDER BY key", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r.id);
 	json_t *tags = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = ecr_state_step(st, err)) > 0)
 		json_array_append_new(tags, json_pack("{s:s, s:s}", "Key", sqlite3_column_text(st, 0),
 						      "Value", sqlite3_column_text(st, 1)));
 	ecr_state_done(st);
+	if (rc < 0) {
+		json_decref(tags);
+		return rc;
+	}
 	*out = json_pack("{s:o}", "tags", tags);
 	return 0;
 }

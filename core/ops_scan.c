@@ -28,7 +28,9 @@ int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct e
 	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)))
 		return rc;
 	/* the user guide: manual scans are not supported with enhanced scanning */
-	if (ecr_scancfg_enhanced(ctx, r.account))
+	if ((rc = ecr_scancfg_enhanced(ctx, r.account, err)) < 0)
+		return rc;
+	if (rc)
 		return ecr_err_set(err, ECR_E_VALIDATION,
 				   "This feature is disabled: the registry uses ENHANCED scanning, which scans on push and"
 				   " continuously, never on request");
@@ -52,17 +54,21 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	if ((rc = ecr_repo_load(ctx, req, &r, err)) || (rc = ecr_image_resolve(ctx, &r, id, &ref, err)))
 		return rc;
 	/* the registry's scan type picks the result set; the other stays stored */
-	if (ecr_scancfg_enhanced(ctx, r.account))
+	if ((rc = ecr_scancfg_enhanced(ctx, r.account, err)) < 0)
+		return rc;
+	if (rc)
 		return ecr_enhanced_describe(ctx, &r, &ref, req, out, err);
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT id, status, description, completed_at, source_updated_at, counts FROM scan WHERE image_id = ?"
 		" ORDER BY id DESC LIMIT 1", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, ref.id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if ((rc = ecr_state_step(st, err)) <= 0) {
 		char text[1024];
 		ecr_state_done(st);
+		if (rc < 0)
+			return rc;
 		ecr_image_id_text(id, text, sizeof(text));
 		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
 				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
@@ -107,7 +113,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	if (!st) {
 		json_decref(isf);
 		json_decref(resp);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
 	sqlite3_bind_int64(st, 1, scan_id);
 	sqlite3_bind_int64(st, 2, after);
@@ -115,7 +121,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	json_t *findings = json_array();
 	long long n = 0, last = after;
 	int more = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		if (n == limit) {
 			more = 1;
 			break;
@@ -132,10 +138,20 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 		n++;
 	}
 	ecr_state_done(st);
+	if (rc < 0) {
+		json_decref(findings);
+		json_decref(isf);
+		json_decref(resp);
+		return rc;
+	}
 	json_object_set_new(isf, "findings", findings);
 	json_object_set_new(resp, "imageScanFindings", isf);
 	if (more) {
-		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, last);
+		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, last, err);
+		if (!t) {
+			json_decref(resp);
+			return err->code;
+		}
 		json_object_set_new(resp, "nextToken", json_string(t));
 		free(t);
 	}

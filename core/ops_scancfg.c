@@ -7,22 +7,28 @@
 #include "scancfg.h"
 #include "state.h"
 
-json_t *ecr_scancfg_registry(struct ecr_ctx *ctx, const char *account)
+int ecr_scancfg_registry(struct ecr_ctx *ctx, const char *account, json_t **out, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT scan_type, rules FROM registry_scanning WHERE account = ? AND region = ?", NULL);
+		"SELECT scan_type, rules FROM registry_scanning WHERE account = ? AND region = ?", err);
 	json_t *cfg = NULL;
-	if (st) {
-		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			json_t *rules = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-			cfg = json_pack("{s:s, s:o}", "scanType", sqlite3_column_text(st, 0), "rules",
-					rules ? rules : json_array());
-		}
-		ecr_state_done(st);
+	int rc;
+	*out = NULL;
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
+	if ((rc = ecr_state_step(st, err)) > 0) {
+		json_t *rules = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+		cfg = json_pack("{s:s, s:o}", "scanType", sqlite3_column_text(st, 0), "rules",
+				rules ? rules : json_array());
 	}
-	return cfg ? cfg : json_pack("{s:s, s:[]}", "scanType", "BASIC", "rules");
+	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
+	*out = cfg ? cfg : json_pack("{s:s, s:[]}", "scanType", "BASIC", "rules");
+	ECR_CHECK_ALLOC(*out, err);
+	return 0;
 }
 
 /* The filters of rules with frequency freq that match name (new reference). */
@@ -40,10 +46,13 @@ static json_t *matching(json_t *cfg, const char *freq, const char *name)
 	return out;
 }
 
-const char *ecr_scancfg_frequency(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out,
-				  int *enhanced_out)
+int ecr_scancfg_frequency(struct ecr_ctx *ctx, const struct ecr_repo *r, const char **freq_out, json_t **filters_out,
+			  int *enhanced_out, struct ecr_err *err)
 {
-	json_t *cfg = ecr_scancfg_registry(ctx, r->account);
+	json_t *cfg;
+	int rc = ecr_scancfg_registry(ctx, r->account, &cfg, err);
+	if (rc)
+		return rc;
 	int enhanced = !strcmp(json_string_value(json_object_get(cfg, "scanType")), "ENHANCED");
 	const char *freq = "MANUAL";
 	json_t *f = NULL;
@@ -77,17 +86,23 @@ const char *ecr_scancfg_frequency(struct ecr_ctx *ctx, const struct ecr_repo *r,
 		*filters_out = f;
 	else
 		json_decref(f);
-	return freq;
+	*freq_out = freq;
+	return 0;
 }
 
-int ecr_scancfg_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out)
+int ecr_scancfg_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **filters_out, struct ecr_err *err)
 {
-	return strcmp(ecr_scancfg_frequency(ctx, r, filters_out, NULL), "MANUAL") != 0;
+	const char *freq;
+	int rc = ecr_scancfg_frequency(ctx, r, &freq, filters_out, NULL, err);
+	return rc ? rc : strcmp(freq, "MANUAL") != 0;
 }
 
-int ecr_scancfg_enhanced(struct ecr_ctx *ctx, const char *account)
+int ecr_scancfg_enhanced(struct ecr_ctx *ctx, const char *account, struct ecr_err *err)
 {
-	json_t *cfg = ecr_scancfg_registry(ctx, account);
+	json_t *cfg;
+	int rc = ecr_scancfg_registry(ctx, account, &cfg, err);
+	if (rc)
+		return rc;
 	int e = !strcmp(json_string_value(json_object_get(cfg, "scanType")), "ENHANCED");
 	json_decref(cfg);
 	return e;
@@ -95,10 +110,12 @@ int ecr_scancfg_enhanced(struct ecr_ctx *ctx, const char *account)
 
 int op_get_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
 {
-	(void)err;
 	const char *account = ecr_ctx_registry(ctx, req);
-	*out = json_pack("{s:s, s:o}", "registryId", account, "scanningConfiguration",
-			 ecr_scancfg_registry(ctx, account));
+	json_t *cfg;
+	int rc = ecr_scancfg_registry(ctx, account, &cfg, err);
+	if (rc)
+		return rc;
+	*out = json_pack("{s:s, s:o}", "registryId", account, "scanningConfiguration", cfg);
 	return 0;
 }
 
@@ -123,7 +140,7 @@ int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, jso
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"INSERT INTO registry_scanning(account, region, scan_type, rules) VALUES(?, ?, ?, ?)"
 		" ON CONFLICT(account, region) DO UPDATE SET scan_type = excluded.scan_type, rules = excluded.rules", err);
-	int rc = ECR_E_INTERNAL;
+	int rc = ECR_E_STATE;
 	if (st) {
 		sqlite3_bind_text(st, 1, ctx->account, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
@@ -145,17 +162,25 @@ int op_batch_get_repository_scanning_configuration(struct ecr_ctx *ctx, json_t *
 {
 	json_t *configs = json_array(), *failures = json_array(), *n;
 	size_t i;
+	int rc = 0;
 	json_array_foreach(json_object_get(req, "repositoryNames"), i, n) {
 		struct ecr_repo r;
 		const char *name = json_string_value(n);
-		if (ecr_repo_load_name(ctx, ctx->account, name, &r, NULL)) {
+		if ((rc = ecr_repo_load_name(ctx, ctx->account, name, &r, err)) == ECR_E_REPOSITORY_NOT_FOUND) {
+			ecr_err_clear(err);
+			rc = 0;
 			json_array_append_new(failures, json_pack("{s:s, s:s, s:s}", "repositoryName", name,
 								  "failureCode", "REPOSITORY_NOT_FOUND",
 								  "failureReason", "REPOSITORY_NOT_FOUND"));
 			continue;
 		}
 		json_t *filters = NULL;
-		const char *freq = ecr_scancfg_frequency(ctx, &r, &filters, NULL);
+		const char *freq;
+		if (rc || (rc = ecr_scancfg_frequency(ctx, &r, &freq, &filters, NULL, err))) {
+			json_decref(configs);
+			json_decref(failures);
+			return rc;
+		}
 		char arn[512];
 		ecr_repo_arn(ctx, &r, arn, sizeof(arn));
 		/* scanOnPush: whether a push is scanned (also under CONTINUOUS_SCAN) */
@@ -163,7 +188,6 @@ int op_batch_get_repository_scanning_configuration(struct ecr_ctx *ctx, json_t *
 							 "repositoryName", r.name, "scanOnPush", strcmp(freq, "MANUAL") != 0,
 							 "scanFrequency", freq, "appliedScanFilters", filters));
 	}
-	(void)err;
 	*out = json_pack("{s:o, s:o}", "scanningConfigurations", configs, "failures", failures);
 	return 0;
 }

@@ -36,7 +36,7 @@ int ecr_pkg_apk(const char *data, size_t n, struct ecr_pkgs *out, struct ecr_err
 	int line = 0, rc;
 	memset(&a, 0, sizeof(a));
 	if (n && memchr(data, '\0', n))
-		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed apk database: it contains NUL bytes");
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed apk database: it contains NUL bytes");
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);

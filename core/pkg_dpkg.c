@@ -75,7 +75,7 @@ int ecr_pkg_dpkg(const char *data, size_t n, int status_d, struct ecr_pkgs *out,
 	int line = 0, rc;
 	memset(&s, 0, sizeof(s));
 	if (n && memchr(data, '\0', n))
-		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed dpkg status: it contains NUL bytes");
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed dpkg status: it contains NUL bytes");
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);

@@ -132,7 +132,7 @@ int ecr_pkg_rpm_sqlite(const char *data, size_t n, struct ecr_pkgs *out, struct 
 	int rc = 0, row = 0;
 	unsigned char *copy = NULL;
 	if (n < 100 || memcmp(data, "SQLite format 3", 16))
-		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed rpm database: not an SQLite database");
+		return ecr_err_set(err, ECR_E_ARCHIVE, "malformed rpm database: not an SQLite database");
 	/* The database is read from memory; nothing is written to disk. A WAL-mode file
 	 * (header bytes 18 and 19 = 2) is read as a rollback-journal one. */
 	copy = sqlite3_malloc64(n);
@@ -144,14 +144,14 @@ int ecr_pkg_rpm_sqlite(const char *data, size_t n, struct ecr_pkgs *out, struct 
 	    sqlite3_deserialize(db, "main", copy, (sqlite3_int64)n, (sqlite3_int64)n,
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
-		rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed rpm database: %s", db ? sqlite3_errmsg(db) : "cannot open");
+		rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed rpm database: %s", db ? sqlite3_errmsg(db) : "cannot open");
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct hdr h;
 		row++;
 		if (parse(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &h)) {
-			rc = ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed rpm database: header %d is corrupt", row);
+			rc = ecr_err_set(err, ECR_E_ARCHIVE, "malformed rpm database: header %d is corrupt", row);
 			goto out;
 		}
 		char ver[600], src[600] = "", srcver[600] = "";
@@ -185,7 +185,7 @@ int ecr_pkg_rpm_sqlite(const char *data, size_t n, struct ecr_pkgs *out, struct 
 		}
 		files(&h, out);
 	}
-	rc = rc == SQLITE_DONE ? 0 : ecr_err_set(err, ECR_E_INVALID_PARAMETER, "malformed rpm database: %s", sqlite3_errmsg(db));
+	rc = rc == SQLITE_DONE ? 0 : ecr_err_set(err, ECR_E_ARCHIVE, "malformed rpm database: %s", sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);

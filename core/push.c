@@ -346,7 +346,7 @@ static int insert_blob(struct ecr_ctx *ctx, long long repo_id, struct ecr_archiv
 		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "INSERT OR IGNORE INTO blob(digest, size) VALUES(?, ?)", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, e->w.digest, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, e->w.size);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);

@@ -35,14 +35,14 @@ int ecr_registry_blob(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 		"SELECT b.size FROM repo_blob rb JOIN blob b ON b.digest = rb.digest WHERE rb.repo_id = ? AND rb.digest = ?", err);
 	int found = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((found = ecr_state_step(st, err)) > 0)
 		*size = sqlite3_column_int64(st, 0);
-		found = 1;
-	}
 	ecr_state_done(st);
+	if (found < 0)
+		return found;
 	if (!found)
 		return ecr_err_set(err, ECR_E_LAYERS_NOT_FOUND, "blob %s is not in the repository with name '%s'", digest, r->name);
 	ecr_blob_path(ctx, digest, path, pathn);
@@ -97,10 +97,11 @@ int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 		: "SELECT m.body, m.media_type, m.digest, i.id, coalesce(i.last_pull, 0) FROM image_tag t"
 		  " JOIN image i ON i.id = t.image_id JOIN manifest m ON m.digest = i.digest WHERE t.repo_id = ? AND t.tag = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, reference, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int found = ecr_state_step(st, err);
+	if (found > 0) {
 		out->len = (size_t)sqlite3_column_bytes(st, 0);
 		out->body = malloc(out->len + 1);
 		if (out->body) {
@@ -113,12 +114,13 @@ int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 		stale = sqlite3_column_double(st, 4) < ecr_ctx_now(ctx) - PULL_RECORD_SECONDS;
 	}
 	ecr_state_done(st);
+	if (found < 0)
+		return found;
 	if (!image_id)
 		return ecr_err_set(err, ECR_E_IMAGE_NOT_FOUND,
 				   "The image with imageId {%s:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
 				   by_digest ? "imageDigest" : "imageTag", reference, r->name, r->account);
-	if (!out->body)
-		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
+	ECR_CHECK_ALLOC(out->body, err);
 	if (record_pull && stale && !ecr_state_begin(ctx->db, 1, NULL)) {
 		st = ecr_state_prepare(ctx->db, "UPDATE image SET last_pull = ? WHERE id = ?", NULL);
 		if (st) {
@@ -153,11 +155,14 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 	rc = ecr_image_put(ctx, r, body, n, *mt ? mt : NULL, by_digest ? NULL : reference, by_digest ? reference : NULL,
 			   &ref, &ch, err);
 	if (!rc) {
-		sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT subject FROM manifest_subject WHERE manifest = ?", NULL);
-		if (st) {
+		sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT subject FROM manifest_subject WHERE manifest = ?", err);
+		if (!st)
+			rc = ECR_E_STATE;
+		else {
 			sqlite3_bind_text(st, 1, ref.digest, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW)
+			if ((rc = ecr_state_step(st, err)) > 0)
 				snprintf(subject_out, ECR_DIGEST_LEN + 1, "%s", sqlite3_column_text(st, 0));
+			rc = rc < 0 ? rc : 0;
 			ecr_state_done(st);
 		}
 	}
@@ -197,12 +202,13 @@ int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 	*tags_out = NULL;
 	*more = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, last ? last : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, n < 0 ? -1 : n + 1);
 	json_t *tags = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		if (n >= 0 && (long long)json_array_size(tags) == n) {
 			*more = 1;
 			break;
@@ -210,6 +216,11 @@ int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 		json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
 	}
 	ecr_state_done(st);
+	if (rc < 0) {
+		json_decref(tags);
+		*more = 0;
+		return rc;
+	}
 	*tags_out = tags;
 	return 0;
 }

@@ -25,7 +25,7 @@ int ecr_repo_load_name(struct ecr_ctx *ctx, const char *account, const char *nam
 		"SELECT " ECR_REPO_COLUMNS " FROM repository WHERE account = ? AND region = ? AND name = ?", err);
 	int rc;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);

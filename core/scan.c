@@ -16,9 +16,11 @@ int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
 		"SELECT max(started_at) FROM scan WHERE image_id = ? AND NOT interrupted", err);
 	int rc = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, image_id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	if ((rc = ecr_state_step(st, err)) > 0)
+		rc = 0;
+	if (!rc && sqlite3_column_type(st, 0) != SQLITE_NULL &&
 	    ecr_ctx_now(ctx) - sqlite3_column_double(st, 0) < ECR_SCAN_QUOTA_SECONDS)
 		rc = ecr_err_set(err, ECR_E_LIMIT_EXCEEDED, "The scan quota per image has been exceeded. Wait and try again.");
 	ecr_state_done(st);
@@ -35,7 +37,7 @@ int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, struc
 		"INSERT INTO scan(image_id, status, started_at, worker, claim, lease_until, attempts, queued)"
 		" VALUES(?, 'IN_PROGRESS', ?, ?, ?, ?, ?, ?)", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	double now = ecr_ctx_now(ctx);
 	sqlite3_bind_int64(st, 1, ref->id);
 	sqlite3_bind_double(st, 2, now);
@@ -64,8 +66,8 @@ int ecr_scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	int rc;
 	if (skipped_out)
 		*skipped_out = 0;
-	if (!ecr_scancfg_on_push(ctx, r, NULL))
-		return 0;
+	if ((rc = ecr_scancfg_on_push(ctx, r, NULL, err)) <= 0)
+		return rc;
 	if ((rc = ecr_scan_quota(ctx, ref->id, &quota))) {
 		if (rc != ECR_E_LIMIT_EXCEEDED) {
 			*err = quota;
@@ -136,7 +138,7 @@ static int store_findings(struct ecr_ctx *ctx, long long id, json_t *m, struct e
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"INSERT INTO finding(scan_id, ord, name, description, uri, severity, attributes) VALUES(?, ?, ?, ?, ?, ?, ?)", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	size_t i;
 	json_t *f;
 	json_array_foreach(json_object_get(m, "findings"), i, f) {
@@ -169,7 +171,7 @@ static int store(struct ecr_ctx *ctx, long long id, const char *claim, const cha
 		" worker = NULL, claim = NULL, lease_until = NULL"
 		" WHERE id = ? AND claim = ? AND status = 'IN_PROGRESS'", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	char *counts = m ? json_dumps(json_object_get(m, "counts"), JSON_COMPACT) : NULL;
 	json_t *upd = m ? json_object_get(m, "sourceUpdatedAt") : NULL;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
@@ -208,16 +210,15 @@ static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, s
 		" JOIN repository r ON r.id = i.repo_id WHERE s.id = ? AND s.claim = ? AND s.status = 'IN_PROGRESS'", err);
 	int found = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, claim, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((found = ecr_state_step(st, err)) > 0) {
 		memset(ref, 0, sizeof(*ref));
 		ref->id = sqlite3_column_int64(st, 0);
 		snprintf(ref->digest, sizeof(ref->digest), "%s", (const char *)sqlite3_column_text(st, 1));
 		snprintf(repo, repo_n, "%s", (const char *)sqlite3_column_text(st, 2));
 		snprintf(account, account_n, "%s", (const char *)sqlite3_column_text(st, 3));
-		found = 1;
 	}
 	ecr_state_done(st);
 	return found;
@@ -225,10 +226,13 @@ static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, s
 
 /* Basic scanning reads OS packages only; ENHANCED also language packages, so an image
  * of those alone (a distroless or scratch Node or Go image) is supported there. */
-static int unsupported(struct ecr_ctx *ctx, const char *account, json_t *inv)
+static int unsupported(struct ecr_ctx *ctx, const char *account, json_t *inv, struct ecr_err *err)
 {
 	int os = json_is_object(json_object_get(inv, "os")) || json_array_size(json_object_get(inv, "packages"));
-	if (ecr_scancfg_enhanced(ctx, account) && json_array_size(json_object_get(inv, "languagePackages")))
+	int enhanced = ecr_scancfg_enhanced(ctx, account, err);
+	if (enhanced < 0)
+		return enhanced;
+	if (enhanced && json_array_size(json_object_get(inv, "languagePackages")))
 		return 0;
 	return json_object_get(inv, "unsupported") || !os;
 }
@@ -252,7 +256,10 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 		 * IN_PROGRESS forever */
 		status = "FAILED";
 		snprintf(desc, sizeof(desc), "%s", why.message);
-	} else if (unsupported(ctx, account, inv)) {
+	} else if ((rc = unsupported(ctx, account, inv, &why)) < 0) {
+		status = "FAILED";
+		snprintf(desc, sizeof(desc), "%s", why.message);
+	} else if (rc) {
 		status = "UNSUPPORTED_IMAGE";
 		snprintf(desc, sizeof(desc), "%s", ECR_SCAN_UNSUPPORTED_TEXT);
 	} else if ((rc = ecr_match(ctx, inv, &m, &why))) {
@@ -313,13 +320,15 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	if (status_out)
 		*status_out = NULL;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, ref->id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = ecr_state_step(st, err)) > 0) {
 		complete = !strcmp((const char *)sqlite3_column_text(st, 0), "COMPLETE");
 		started = sqlite3_column_double(st, 1);
 	}
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (started < 0 || !complete)
 		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
 				   "%s image %s in repository '%s' has no completed scan to match again: start one (StartImageScan)",

@@ -1,15 +1,16 @@
 #include "scanstate.h"
 #include "state.h"
 
-void ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detail)
+int ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detail, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT status, description, completed_at, source_updated_at, counts FROM scan"
-		" WHERE image_id = ? ORDER BY id DESC LIMIT 1", NULL);
+		" WHERE image_id = ? ORDER BY id DESC LIMIT 1", err);
 	if (!st)
-		return;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, image_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int rc = ecr_state_step(st, err);
+	if (rc > 0) {
 		json_t *status = json_pack("{s:s}", "status", sqlite3_column_text(st, 0));
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
 			json_object_set_new(status, "description", json_string((const char *)sqlite3_column_text(st, 1)));
@@ -24,4 +25,5 @@ void ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detai
 		}
 	}
 	ecr_state_done(st);
+	return rc < 0 ? rc : 0;
 }

@@ -87,11 +87,11 @@ static int find_dead(struct ecr_ctx *ctx, struct dead *out, int max, struct ecr_
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT id, worker, lease_until, attempts, queued FROM scan"
 		" WHERE status = 'IN_PROGRESS' AND worker IS NOT NULL ORDER BY id", err);
-	int n = 0;
+	int n = 0, rc = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	double now = ecr_ctx_now(ctx);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+	while (n < max && (rc = ecr_state_step(st, err)) > 0) {
 		const char *w = (const char *)sqlite3_column_text(st, 1);
 		if (owner_alive(w, sqlite3_column_double(st, 2), now))
 			continue;
@@ -102,7 +102,7 @@ static int find_dead(struct ecr_ctx *ctx, struct dead *out, int max, struct ecr_
 		n++;
 	}
 	ecr_state_done(st);
-	return n;
+	return rc < 0 ? rc : n;
 }
 
 /* Inside a write transaction: each dead claim goes back to the queue (take_up, or it
@@ -134,7 +134,7 @@ static int settle(struct ecr_ctx *ctx, const struct dead *d, int n, int take_up,
 				sqlite3_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
 		}
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_int64(st, 1, d[i].id);
 		sqlite3_bind_text(st, 2, d[i].owner, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
@@ -175,23 +175,27 @@ static int claim_one(struct ecr_ctx *ctx, long long *id, char claim[40], struct 
 		"SELECT id FROM scan WHERE status = 'IN_PROGRESS' AND worker IS NULL ORDER BY id LIMIT 1", err);
 	int found = 0, rc;
 	if (!st)
-		return ECR_E_INTERNAL;
-	found = sqlite3_step(st) == SQLITE_ROW;
+		return ECR_E_STATE;
+	found = ecr_state_step(st, err);
 	ecr_state_done(st);
-	if (!found)
-		return 0; /* read outside a transaction: idle workers take no write lock */
+	if (found <= 0)
+		return found; /* read outside a transaction: idle workers take no write lock */
 	if ((rc = ecr_state_begin(ctx->db, 1, err)))
 		return rc;
 	st = ecr_state_prepare(ctx->db,
 		"SELECT id FROM scan WHERE status = 'IN_PROGRESS' AND worker IS NULL ORDER BY id LIMIT 1", err);
 	if (!st) {
 		ecr_state_rollback(ctx->db);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
-	found = sqlite3_step(st) == SQLITE_ROW;
-	if (found)
+	found = ecr_state_step(st, err);
+	if (found > 0)
 		*id = sqlite3_column_int64(st, 0);
 	ecr_state_done(st);
+	if (found < 0) {
+		ecr_state_rollback(ctx->db);
+		return found;
+	}
 	if (found) {
 		char owner[128];
 		ecr_scanwork_owner(owner, sizeof(owner));
@@ -200,7 +204,7 @@ static int claim_one(struct ecr_ctx *ctx, long long *id, char claim[40], struct 
 			"UPDATE scan SET worker = ?, claim = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?", err);
 		if (!st) {
 			ecr_state_rollback(ctx->db);
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		}
 		sqlite3_bind_text(st, 1, owner, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, claim, -1, SQLITE_TRANSIENT);

@@ -112,7 +112,17 @@ int ecr_state_fail(sqlite3 *db, struct ecr_err *err)
 				   sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	if (rc == SQLITE_FULL)
 		return ecr_err_set(err, ECR_E_STATE, "state directory is full");
-	return ecr_err_set(err, ECR_E_INTERNAL, "database error: %s", sqlite3_errmsg(db));
+	return ecr_err_set(err, ECR_E_STATE, "state database error: %s", sqlite3_errmsg(db));
+}
+
+int ecr_state_step(sqlite3_stmt *st, struct ecr_err *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return ecr_state_fail(sqlite3_db_handle(st), err);
 }
 
 int ecr_state_exec(sqlite3 *db, const char *sql, struct ecr_err *err)
@@ -138,17 +148,18 @@ void ecr_state_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-char *ecr_state_meta_get(sqlite3 *db, const char *key)
+int ecr_state_meta_get(sqlite3 *db, const char *key, char **out, struct ecr_err *err)
 {
-	sqlite3_stmt *st = ecr_state_prepare(db, "SELECT value FROM meta WHERE key = ?", NULL);
-	char *v = NULL;
+	sqlite3_stmt *st = ecr_state_prepare(db, "SELECT value FROM meta WHERE key = ?", err);
+	int rc;
+	*out = NULL;
 	if (!st)
-		return NULL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = strdup((const char *)sqlite3_column_text(st, 0));
+	if ((rc = ecr_state_step(st, err)) > 0 && !(*out = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = ecr_err_oom(err);
 	ecr_state_done(st);
-	return v;
+	return rc < 0 ? rc : 0;
 }
 
 int ecr_state_meta_set(sqlite3 *db, const char *key, const char *value, struct ecr_err *err)
@@ -156,7 +167,7 @@ int ecr_state_meta_set(sqlite3 *db, const char *key, const char *value, struct e
 	sqlite3_stmt *st = ecr_state_prepare(db,
 		"INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(db, err);

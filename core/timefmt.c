@@ -64,7 +64,7 @@ void ecr_time_iso_local(double t, char *out, size_t n)
 	}
 	struct tm tm;
 	localtime_r(&tt, &tm);
-	char base[32], frac[16] = "";
+	char base[32], frac[24] = ""; /* "." and a long's digits, though usec < 1000000 */
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (usec)
 		snprintf(frac, sizeof(frac), ".%06ld", usec);

@@ -9,11 +9,14 @@
 
 /* The secret is made by the first schema migration (randomblob) and lives in meta, so
  * tokens survive across processes and differ between state directories. */
-static int secret(struct ecr_ctx *ctx, char out[65])
+static int secret(struct ecr_ctx *ctx, char out[65], struct ecr_err *err)
 {
-	char *s = ecr_state_meta_get(ctx->db, "token_secret");
+	char *s;
+	int rc = ecr_state_meta_get(ctx->db, "token_secret", &s, err);
+	if (rc)
+		return rc;
 	if (!s)
-		return -1;
+		return ecr_err_set(err, ECR_E_STATE, "state database error: it has no token secret");
 	snprintf(out, 65, "%s", s);
 	free(s);
 	return 0;
@@ -28,10 +31,10 @@ static void mac(const char *key, const char *msg, char out[33])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-char *ecr_token_make(struct ecr_ctx *ctx, const char *op, const char *scope, long long key)
+char *ecr_token_make(struct ecr_ctx *ctx, const char *op, const char *scope, long long key, struct ecr_err *err)
 {
 	char sec[65], msg[1024], m[33];
-	if (secret(ctx, sec))
+	if (secret(ctx, sec, err))
 		return NULL;
 	snprintf(msg, sizeof(msg), "%s|%s|%lld", op, scope, key);
 	mac(sec, msg, m);
@@ -40,6 +43,8 @@ char *ecr_token_make(struct ecr_ctx *ctx, const char *op, const char *scope, lon
 	char *out = malloc(4 * ((size_t)n + 2) / 3 + 1);
 	if (out)
 		EVP_EncodeBlock((unsigned char *)out, raw, n);
+	else
+		ecr_err_oom(err);
 	return out;
 }
 
@@ -61,8 +66,11 @@ int ecr_token_read(struct ecr_ctx *ctx, const char *op, const char *scope, const
 	*dot = '\0';
 	char *end;
 	long long k = strtoll((char *)raw, &end, 10);
-	if (*end || end == (char *)raw || secret(ctx, sec))
+	if (*end || end == (char *)raw)
 		goto bad;
+	int rc = secret(ctx, sec, err);
+	if (rc)
+		return rc;
 	snprintf(msg, sizeof(msg), "%s|%s|%lld", op, scope, k);
 	mac(sec, msg, m);
 	if (strncmp(m, dot + 1, 32))

@@ -59,12 +59,11 @@ static int load(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *id, s
 		"SELECT size, parts, last_part, small_part, hash FROM upload WHERE id = ? AND repo_id = ?", err);
 	int found = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	memset(s, 0, sizeof(*s));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
+	if ((found = ecr_state_step(st, err)) > 0) {
 		s->size = sqlite3_column_int64(st, 0);
 		s->parts = sqlite3_column_int(st, 1);
 		s->last_part = sqlite3_column_int64(st, 2);
@@ -75,6 +74,8 @@ static int load(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *id, s
 		}
 	}
 	ecr_state_done(st);
+	if (found < 0)
+		return found;
 	if (!found)
 		return not_found(r, id, err);
 	if (!s->have_sha)
@@ -88,19 +89,16 @@ int ecr_upload_gc(struct ecr_ctx *ctx, struct ecr_err *err)
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "DELETE FROM upload WHERE touched_at < ? RETURNING id", err);
 	char path[4096];
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_double(st, 1, cutoff);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		file_path(ctx, (const char *)sqlite3_column_text(st, 0), path, sizeof(path));
 		unlink(path);
 	}
-	if (sqlite3_errcode(ctx->db) != SQLITE_DONE && sqlite3_errcode(ctx->db) != SQLITE_ROW &&
-	    sqlite3_errcode(ctx->db) != SQLITE_OK) {
-		int rc = ecr_state_fail(ctx->db, err);
-		ecr_state_done(st);
-		return rc;
-	}
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	/* files a crash left without their row (created, then killed before the insert) */
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s/tmp", ctx->home);
@@ -110,14 +108,17 @@ int ecr_upload_gc(struct ecr_ctx *ctx, struct ecr_err *err)
 		struct stat sb;
 		if (strncmp(e->d_name, "upload-", 7) || strlen(e->d_name) != 7 + ECR_UPLOAD_ID_LEN)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue; /* not a file we made: ours fit */
 		if (stat(path, &sb) || (double)sb.st_mtime >= cutoff)
 			continue;
+		/* best effort (err NULL): a sweep that cannot ask leaves the file, never
+		 * removes a live session's */
 		sqlite3_stmt *q = ecr_state_prepare(ctx->db, "SELECT 1 FROM upload WHERE id = ?", NULL);
 		if (!q)
 			break;
 		sqlite3_bind_text(q, 1, e->d_name + 7, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_ROW)
+		if (ecr_state_step(q, NULL) == 0)
 			unlink(path);
 		ecr_state_done(q);
 	}
@@ -135,9 +136,11 @@ int ecr_upload_create(struct ecr_ctx *ctx, const struct ecr_repo *r, char id[ECR
 		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT count(*) FROM upload", err);
 	if (!st)
-		return ECR_E_INTERNAL;
-	long long open_n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		return ECR_E_STATE;
+	long long open_n = (rc = ecr_state_step(st, err)) > 0 ? sqlite3_column_int64(st, 0) : 0;
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (open_n >= ECR_UPLOAD_MAX_OPEN)
 		return ecr_err_set(err, ECR_E_LIMIT_EXCEEDED,
 				   "The operation did not succeed because it would have exceeded a service limit for your account: at most %d layer uploads may be open at once",
@@ -153,7 +156,7 @@ int ecr_upload_create(struct ecr_ctx *ctx, const struct ecr_repo *r, char id[ECR
 	st = ecr_state_prepare(ctx->db, "INSERT INTO upload(id, repo_id, created_at, touched_at) VALUES(?, ?, ?, ?)", err);
 	if (!st) {
 		unlink(path);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
@@ -341,7 +344,7 @@ int ecr_upload_cancel(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "DELETE FROM upload WHERE id = ? AND repo_id = ?", err);
 	if (!st) {
 		ecr_state_rollback(ctx->db);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
@@ -358,15 +361,16 @@ int ecr_upload_cancel(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 	return 0;
 }
 
-static int repo_has_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest)
+/* 1 when the repository holds digest, 0 when not, negative when the state failed */
+static int repo_has_blob(struct ecr_ctx *ctx, long long repo_id, const char *digest, struct ecr_err *err)
 {
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM repo_blob WHERE repo_id = ? AND digest = ?", NULL);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM repo_blob WHERE repo_id = ? AND digest = ?", err);
 	int ok;
 	if (!st)
-		return 0;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_ROW;
+	ok = ecr_state_step(st, err);
 	ecr_state_done(st);
 	return ok;
 }
@@ -403,7 +407,9 @@ int ecr_upload_finish(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 				 expect, digest);
 		goto out;
 	}
-	if (api && repo_has_blob(ctx, r->id, digest)) {
+	if (api && (rc = repo_has_blob(ctx, r->id, digest, err)) < 0)
+		goto out;
+	if (api && rc) {
 		rc = ecr_err_set(err, ECR_E_LAYER_ALREADY_EXISTS, "The image layer already exists in the associated repository");
 		goto out;
 	}

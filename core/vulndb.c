@@ -75,7 +75,7 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 		*id = json_integer_value(json_object_get(t, "id"));
 		st = ecr_state_prepare(f->ctx->db, "UPDATE feed_source SET updated_at = max(updated_at, ?) WHERE id = ?", err);
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_double(st, 1, when);
 		sqlite3_bind_int64(st, 2, *id);
 		sqlite3_step(st);
@@ -90,7 +90,7 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 		" updated_at = CASE WHEN ?6 THEN excluded.updated_at ELSE max(updated_at, excluded.updated_at) END"
 		" RETURNING id", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, f->what, -1, SQLITE_TRANSIENT);
@@ -126,7 +126,7 @@ int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *
 	for (int i = 0; i < 2 && !rc; i++) {
 		sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, sql[i], err);
 		if (!st)
-			return ECR_E_INTERNAL;
+			return ECR_E_STATE;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
@@ -140,7 +140,7 @@ int feed_cvss(struct feed *f, long long source, const char *vuln, const char *ve
 	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db,
 		"INSERT OR IGNORE INTO advisory_cvss(source_id, vuln_id, vector) VALUES(?, ?, ?)", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, source);
 	sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, vector, -1, SQLITE_STATIC);
@@ -153,7 +153,7 @@ int feed_forget_package(struct feed *f, long long id, const char *eco, const cha
 {
 	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, "DELETE FROM advisory WHERE source_id = ? AND ecosystem = ? AND package = ?", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, eco, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, pkg, -1, SQLITE_STATIC);
@@ -394,7 +394,7 @@ static int unchanged(struct feed *f, const char *path, const char *digest, int *
 	json_t *sources = NULL;
 	*skip = 0;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -430,7 +430,7 @@ static int file_begin(struct feed *f, const char *digest, struct ecr_err *err)
 		"INSERT INTO feed_file(digest, rows, sources, imported_at) VALUES(?, 0, '[]', ?)"
 		" ON CONFLICT(digest) DO UPDATE SET rows = 0, sources = '[]', imported_at = excluded.imported_at RETURNING id", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 2, ecr_ctx_now(f->ctx));
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : ecr_state_fail(f->ctx->db, err);
@@ -447,7 +447,7 @@ static int file_end(struct feed *f, long long rows, struct ecr_err *err)
 	char *src = json_dumps(f->file_sources, JSON_COMPACT);
 	if (!st) {
 		free(src);
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	}
 	sqlite3_bind_int64(st, 1, rows);
 	sqlite3_bind_text(st, 2, src ? src : "[]", -1, SQLITE_TRANSIENT);
@@ -515,7 +515,7 @@ static int record_files(struct feed *f, struct ecr_err *err)
 	const char *k;
 	json_t *v;
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	json_object_foreach(f->touched, k, v) {
 		struct buf b;
 		size_t i;
@@ -604,9 +604,10 @@ int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err)
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT name, format, path, records, imported_at, updated_at FROM feed_source ORDER BY name", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	json_t *list = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		/* path: the files of the source's last import, one a line */
 		const char *p = (const char *)sqlite3_column_text(st, 2);
 		json_t *paths = json_array();
@@ -623,6 +624,10 @@ int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err)
 						      "updatedAt", sqlite3_column_double(st, 5)));
 	}
 	ecr_state_done(st);
+	if (rc < 0) {
+		json_decref(list);
+		return rc;
+	}
 	*out = json_pack("{s:o}", "sources", list);
 	return 0;
 }

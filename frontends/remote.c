@@ -262,9 +262,9 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 		snprintf(msg, msgn, "Could not connect to the endpoint URL: \"%s\"", r->endpoint);
 		/* as .NET's HttpClient words the common ones, for the cmdlets */
 		if (rc == CURLE_COULDNT_CONNECT)
-			snprintf(transport, transportn, "Connection refused (%s)", host);
+			snprintf(transport, transportn, "Connection refused (%.253s)", host); /* a DNS name is at most 253 bytes */
 		else if (rc == CURLE_COULDNT_RESOLVE_HOST)
-			snprintf(transport, transportn, "Name or service not known (%s)", host);
+			snprintf(transport, transportn, "Name or service not known (%.253s)", host);
 		else
 			snprintf(transport, transportn, "%s", cerr[0] ? cerr : "the request failed");
 	}

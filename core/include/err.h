@@ -59,6 +59,16 @@ struct ecr_err_info {
 /* Sets err (if not NULL) and returns code, so callers can `return ecr_err_set(...)`. */
 int ecr_err_set(struct ecr_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The one allocation check (libgit2's GIT_ERROR_CHECK_ALLOC): when p is NULL, err gets
+ * ServerException "out of memory" and the function returns ECR_E_INTERNAL. Functions
+ * that must free first write `if (!p) { rc = ecr_err_oom(err); goto out; }`. */
+#define ECR_CHECK_ALLOC(p, err) \
+	do { \
+		if (!(p)) \
+			return ecr_err_oom(err); \
+	} while (0)
+/* ServerException "out of memory" in err; returns ECR_E_INTERNAL. */
+int ecr_err_oom(struct ecr_err *err);
 void ecr_err_clear(struct ecr_err *err);
 /* The table row for a code; the ServerException row for unknown codes. */
 const struct ecr_err_info *ecr_err_info(int code);

@@ -52,7 +52,8 @@ static void offset(json_t *d, const struct tm *tm, char *out, size_t n)
 		return;
 	}
 	long off = tm->tm_gmtoff;
-	snprintf(out, n, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60);
+	/* an offset is under a day: two digits each */
+	snprintf(out, n, "%c%02d:%02d", off < 0 ? '-' : '+', (int)(labs(off) / 3600 % 24), (int)(labs(off) % 3600 / 60));
 }
 
 /* .NET custom date format: yyyy yy MMMM MMM MM M dddd ddd dd d HH H hh h mm m ss s

@@ -47,7 +47,7 @@ static void round_away(double a, int dec, char *out, size_t n)
  * has no sign, as .NET shows -0.001 with N2 as 0.00 */
 static void fixed(FILE *f, double d, int dec, int grouped)
 {
-	char buf[400];
+	char buf[514]; /* round_away's 512, and a carry digit: 1e308 with 100 decimals fits */
 	round_away(fabs(d), dec > 100 ? 100 : dec, buf, sizeof(buf));
 	if (d < 0 && strspn(buf, "0.") != strlen(buf))
 		fputc('-', f);

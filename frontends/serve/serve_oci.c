@@ -318,7 +318,7 @@ static int parse_range(const char *h, long long size, long long *off, long long 
 static void do_blob(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 {
 	long long size, off = 0, len;
-	char path[4096], hdr[160];
+	char path[4096], hdr[sizeof(((struct oci_req *)0)->ref) + 3]; /* "ETag": the reference quoted */
 	struct ecr_err err = {0};
 	if (!strcmp(r->method, "DELETE")) {
 		oci_error(r, 405, "UNSUPPORTED", "Layers are removed with the images that use them (BatchDeleteImage)", NULL);

@@ -138,13 +138,14 @@ void test_state_roundtrip(void)
 	char *dir = tmpdir();
 	CHECK(open_at(&ctx, dir, &err) == 0);
 	CHECK(ecr_state_meta_set(ctx->db, "k", "v", &err) == 0);
-	char *v = ecr_state_meta_get(ctx->db, "k");
+	char *v = NULL;
+	CHECK(ecr_state_meta_get(ctx->db, "k", &v, &err) == 0);
 	CHECK_STR(v, "v");
 	free(v);
 	ecr_ctx_free(ctx);
 	/* reopening runs no migration twice and keeps data */
 	CHECK(open_at(&ctx, dir, &err) == 0);
-	v = ecr_state_meta_get(ctx->db, "k");
+	CHECK(ecr_state_meta_get(ctx->db, "k", &v, &err) == 0);
 	CHECK_STR(v, "v");
 	free(v);
 	ecr_ctx_free(ctx);
@@ -161,7 +162,7 @@ void test_token_roundtrip(void)
 	char *dir = tmpdir();
 	long long k = 0;
 	CHECK(open_at(&ctx, dir, &err) == 0);
-	char *t = ecr_token_make(ctx, "ListImages", "1/", 42);
+	char *t = ecr_token_make(ctx, "ListImages", "1/", 42, &err);
 	CHECK(t != NULL);
 	CHECK(ecr_token_read(ctx, "ListImages", "1/", t, &k, &err) == 0 && k == 42);
 	/* another operation's or scope's token, and forgeries, are refused */

@@ -1,0 +1,103 @@
+#!/bin/bash
+# State errors are errors: a statement that fails while a lookup runs is reported as a
+# state error ("state database error: …", exit 255 through aws), never read as "not
+# found", an empty or short page, a default configuration or a skipped check. Each case
+# breaks one lookup in a copy of a prepared state: a table swapped for a view whose rows
+# fail as they are read (json() of a non-JSON string, from the second row when a page
+# must not come back short), or a table renamed away (the statement cannot be prepared).
+set -u
+bin=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+images=$(cd "$top/../shared/images" 2>/dev/null && pwd) || {
+	echo "state-errors: ../shared/images is absent; skipping"; echo "state-errors: 0 passed, 0 failed, 1 skipped"; exit 0; }
+data=$top/../shared/data
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export AWS_DEFAULT_REGION=us-east-2 AWS_CONFIG_FILE=/dev/null TZ=UTC ECRLITE_NOW=2026-11-28T12:00:00Z
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL state-errors: $*"; fail=$((fail + 1)); }
+
+# the prepared state: feeds, a repository scanned on push by a registry rule, two images
+export ECRLITE_HOME=$tmp/base
+"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$data/nvd" >/dev/null
+"$bin/aws" ecr create-repository --repository-name web >/dev/null
+"$bin/aws" ecr create-repository --repository-name plain >/dev/null
+"$bin/aws" ecr put-registry-scanning-configuration --scan-type BASIC \
+	--rules '[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"web*","filterType":"WILDCARD"}]}]' >/dev/null
+"$bin/ecrlite" push "$images/alpine-3.19.oci.tar" web:v1 >/dev/null
+"$bin/ecrlite" push "$images/alpine-3.18.docker.tar" web:v2 >/dev/null
+"$bin/ecrlite" push "$images/debian-bookworm-layered.oci.tar" plain:v1 >/dev/null
+manifest=$("$bin/aws" ecr batch-get-image --repository-name web --image-ids imageTag=v1 --query 'images[0].imageManifest' --output text)
+nfind=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1 --query 'length(imageScanFindings.findings)')
+[ "$nfind" -gt 1 ] 2>/dev/null && ok || bad "the prepared image has $nfind findings (want more than one)"
+
+# break DIR TABLE [all|second|gone]: TABLE's rows fail as read (all of them, or from the
+# second on in rowid order), or TABLE is renamed away
+break_table() {
+	python3 - "$1/ecrlite.db" "$2" "${3:-all}" <<'EOF'
+import sqlite3, sys
+db, t, how = sys.argv[1:]
+c = sqlite3.connect(db)
+c.execute("PRAGMA legacy_alter_table = ON")  # keep other tables' references on the name
+c.execute(f"ALTER TABLE {t} RENAME TO {t}_real")
+if how != "gone":
+    cond = "1" if how == "all" else f"rowid > (SELECT min(rowid) FROM {t}_real)"  # random(): never folded to a constant
+    c.execute(f"CREATE VIEW {t} AS SELECT * FROM {t}_real WHERE CASE WHEN {cond} THEN json('broken' || random()) ELSE 1 END")
+c.commit()
+EOF
+}
+n=0
+fresh() { # a copy of the prepared state, as ECRLITE_HOME
+	n=$((n + 1)); rm -rf "$tmp/s$n"; cp -a "$tmp/base" "$tmp/s$n"; export ECRLITE_HOME=$tmp/s$n
+}
+# expect NAME STATE-ERROR-PATTERN command...: exit 255, the pattern on stderr, no service exception
+expect() {
+	local name=$1 pat=$2; shift 2
+	"$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?
+	if [ $rc = 255 ] && grep -q "^ecrlite: .*$pat" "$tmp/err" && ! grep -q 'An error occurred' "$tmp/err"; then ok
+	else bad "$name: rc $rc, stdout $(head -c 300 "$tmp/out"), stderr $(head -c 300 "$tmp/err")"; fi
+}
+fails='state database error: malformed JSON'
+
+# blob lookups: PutImage's layer check is not LayersNotFoundException
+fresh; break_table "$ECRLITE_HOME" repo_blob
+expect "put-image layer lookup" "$fails" "$bin/aws" ecr put-image --repository-name web --image-tag v9 --image-manifest "$manifest"
+# image lookups: by tag in DescribeImages, BatchGetImage (not a failures entry), BatchDeleteImage
+fresh; break_table "$ECRLITE_HOME" image_tag
+expect "describe-images by tag" "$fails" "$bin/aws" ecr describe-images --repository-name web --image-ids imageTag=v1
+expect "batch-get-image" "$fails" "$bin/aws" ecr batch-get-image --repository-name web --image-ids imageTag=v1
+expect "batch-delete-image" "$fails" "$bin/aws" ecr batch-delete-image --repository-name web --image-ids imageTag=v1
+fresh; break_table "$ECRLITE_HOME" image_tag gone
+expect "describe-images, image_tag gone" "state database error: no such table: image_tag" \
+	"$bin/aws" ecr describe-images --repository-name web --image-ids imageTag=v1
+# pages never come back short: the second image, the second finding, the second tag
+fresh; break_table "$ECRLITE_HOME" image second
+expect "list-images page" "$fails" "$bin/aws" ecr list-images --repository-name web
+expect "describe-images page" "$fails" "$bin/aws" ecr describe-images --repository-name web
+# a count that cannot be read never lets a non-empty repository be deleted
+expect "delete-repository count" "$fails" "$bin/aws" ecr delete-repository --repository-name web
+"$bin/aws" ecr describe-repositories --repository-names web >/dev/null 2>&1 && ok || bad "web was deleted"
+fresh; break_table "$ECRLITE_HOME" finding second
+expect "findings page" "$fails" "$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1
+# scan status: not ScanNotFoundException
+fresh; break_table "$ECRLITE_HOME" scan
+expect "scan status" "$fails" "$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1
+# the registry's scanning configuration: not BASIC with no rules, and scan on push not off
+fresh; break_table "$ECRLITE_HOME" registry_scanning
+expect "registry scanning configuration" "$fails" "$bin/aws" ecr get-registry-scanning-configuration
+expect "repository scanning configuration" "$fails" \
+	"$bin/aws" ecr batch-get-repository-scanning-configuration --repository-names web
+out=$("$bin/ecrlite" push "$images/scratch-static.oci.tar" web:v3 2>&1)
+grep -q "^scan on push: FAILED.*$fails" <<<"$out" && ok || bad "push with an unreadable scanning configuration: $out"
+# the diff_id check runs or fails: a config blob that cannot be read fails the scan
+fresh
+cfg=$("$bin/aws" ecr batch-get-image --repository-name plain --image-ids imageTag=v1 --query 'images[0].imageManifest' --output text |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["config"]["digest"].split(":")[1])')
+find "$ECRLITE_HOME" -type f -name "*$cfg*" -exec sh -c ': > "$1"' _ {} \;
+"$bin/aws" ecr start-image-scan --repository-name plain --image-id imageTag=v1 >/dev/null
+st=$("$bin/aws" ecr describe-image-scan-findings --repository-name plain --image-id imageTag=v1 --query imageScanStatus \
+	--output json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d.get("description"))')
+grep -q "^FAILED.*image config sha256:$cfg cannot be read" <<<"$st" && ok || bad "scan with an unreadable config: $st"
+
+echo "state-errors: $pass passed, $fail failed"
+[ $fail = 0 ]
