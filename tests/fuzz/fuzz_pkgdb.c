@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default: ecr_pkg_apk(body, size - 1, &p, &err); break;
 		}
 	}
-	for (const char *s = p.owned.data, *end = s + p.owned.len; s && s < end;) {
+	const char *end = p.owned.data ? p.owned.data + p.owned.len : NULL;
+	for (const char *s = p.owned.data; s && s < end;) {
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
 		if (!eol || eol == s || *s == '/')
 			abort();
