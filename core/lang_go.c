@@ -41,7 +41,9 @@ static int read_elf(struct ecr_goscan *g)
 	unsigned long long phoff = is64 ? rd(h + 32, 8, be) : rd(h + 28, 4, be);
 	unsigned phentsize = (unsigned)(is64 ? rd(h + 54, 2, be) : rd(h + 42, 2, be));
 	unsigned phnum = (unsigned)(is64 ? rd(h + 56, 2, be) : rd(h + 44, 2, be));
-	if (phentsize < (is64 ? 56u : 32u) || phnum == 0 || phoff + (unsigned long long)phentsize * phnum > sizeof(g->head)) {
+	/* each term bounded first: a phoff near 2^64 must not wrap the sum below the cap */
+	if (phentsize < (is64 ? 56u : 32u) || phnum == 0 || phoff > sizeof(g->head) ||
+	    phoff + (unsigned long long)phentsize * phnum > sizeof(g->head)) {
 		snprintf(g->why, sizeof(g->why), "ELF program headers outside the first %zu bytes", sizeof(g->head));
 		return -1;
 	}
@@ -55,7 +57,7 @@ static int read_elf(struct ecr_goscan *g)
 		unsigned long long sz = is64 ? rd(ph + 32, 8, be) : rd(ph + 16, 4, be);
 		if (type == 1 && (flags & 2) && !(flags & 1) && sz) {
 			g->seg_lo[g->nseg] = off;
-			g->seg_hi[g->nseg++] = off + sz;
+			g->seg_hi[g->nseg++] = off + sz < off ? ~0ULL : off + sz; /* no wrap past 2^64 */
 		}
 	}
 	return g->nseg ? 1 : -1;
@@ -139,9 +141,38 @@ static void collect(struct ecr_goscan *g, const unsigned char *p, size_t n)
 		g->state = 2;
 }
 
+static int scan(struct ecr_goscan *g, const unsigned char *p, size_t n);
+
 int ecr_goscan_feed(struct ecr_goscan *g, const void *data, size_t n)
 {
 	const unsigned char *p = data;
+	if (g->state || g->nseg)
+		return scan(g, p, n);
+	/* until the program headers are in, every byte seen is kept in head */
+	size_t k = sizeof(g->head) - g->headlen < n ? sizeof(g->head) - g->headlen : n;
+	memcpy(g->head + g->headlen, p, k);
+	g->headlen += k;
+	int r = read_elf(g);
+	if (r <= 0) {
+		g->off += n;
+		if (r < 0)
+			g->state = 2;
+		return r < 0;
+	}
+	/* the segments are known: scan what was seen from the file's start (all in head,
+	 * so the result never depends on how the file was cut), then the rest of p */
+	g->off = 0;
+	g->carrylen = 0;
+	if (scan(g, g->head, g->headlen) && g->state == 2) {
+		g->off += n - k;
+		return 1;
+	}
+	return scan(g, p + k, n - k);
+}
+
+/* The bytes at file offset g->off on, once the segments are known. */
+static int scan(struct ecr_goscan *g, const unsigned char *p, size_t n)
+{
 	unsigned long long off = g->off; /* file offset of p[0] */
 	g->off += n;
 	if (g->state == 2)
@@ -149,20 +180,6 @@ int ecr_goscan_feed(struct ecr_goscan *g, const void *data, size_t n)
 	if (g->state == 1) {
 		collect(g, p, n);
 		return g->state == 2;
-	}
-	if (!g->nseg) {
-		if (g->headlen < sizeof(g->head)) {
-			size_t k = sizeof(g->head) - g->headlen < n ? sizeof(g->head) - g->headlen : n;
-			memcpy(g->head + g->headlen, p, k);
-			g->headlen += k;
-		}
-		int r = read_elf(g);
-		if (r < 0) {
-			g->state = 2;
-			return 1;
-		}
-		if (r == 0)
-			return 0;
 	}
 	/* aligned positions from the carried bytes' start to the last whose 14 bytes are here */
 	unsigned long long start = off - g->carrylen, end = off + n;
@@ -186,11 +203,12 @@ int ecr_goscan_feed(struct ecr_goscan *g, const void *data, size_t n)
 		}
 		return g->state == 2;
 	}
-	/* past every writable segment: the header cannot come any more */
+	/* past every writable segment, with its last aligned positions checked whole: the
+	 * header cannot come any more */
 	unsigned long long hi = 0;
 	for (int i = 0; i < g->nseg; i++)
 		hi = g->seg_hi[i] > hi ? g->seg_hi[i] : hi;
-	if (end >= hi) {
+	if (hi <= ~0ULL - sizeof(MAGIC) && end >= hi + sizeof(MAGIC)) {
 		g->state = 2;
 		return 1;
 	}
