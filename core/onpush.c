@@ -7,26 +7,23 @@
 #include "scan.h"
 #include "scancfg.h"
 #include "state.h"
+#include "txn.h"
 
 /* Queues one image's scan (scan.c runs it: at once in inline mode, after the commit and
  * outside any transaction; by a server's workers in queued mode). */
 static json_t *scan_one(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, int own_txn)
 {
 	struct ecr_err err = {0};
+	struct ecr_txn t = {0};
 	json_t *status = NULL;
-	if (own_txn && ecr_state_begin(ctx->db, 1, &err))
+	if (own_txn && ecr_txn_begin(ctx, 1, &t, &err))
 		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
 	if (ecr_scan_quota(ctx, ref->id, &err) || ecr_scan_enqueue(ctx, ref, &err) ||
-	    (own_txn && ecr_state_commit(ctx->db, &err))) {
-		if (own_txn) {
-			ecr_state_rollback(ctx->db);
-			ecr_scan_forget(ctx);
-		}
+	    (own_txn && ecr_txn_commit(&t, &status, &err))) {
+		ecr_txn_abort(&t); /* a no-op when the caller's transaction holds the scan */
 		return json_pack("{s:s, s:s}", "status", err.code == ECR_E_LIMIT_EXCEEDED ? "SKIPPED" : "FAILED",
 				 "description", err.message);
 	}
-	if (own_txn)
-		ecr_scan_after_commit(ctx, &status);
 	return status ? status : json_pack("{s:s}", "status", "IN_PROGRESS");
 }
 

@@ -2,10 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event.h"
 #include "ops.h"
-#include "scan.h"
-#include "state.h"
+#include "txn.h"
 #include "validate.h"
 
 /* Sorted by name for bsearch. */
@@ -82,28 +80,22 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	}
 	if (m && (rc = ecr_validate(m->input, req, err)))
 		goto out;
-	size_t mark = ecr_event_mark(ctx);
-	if ((rc = ecr_state_begin(ctx->db, row->flags & OP_WRITE, err)))
-		goto out;
-	rc = row->fn(ctx, req, &resp, err);
+	if (row->flags & OP_OWN_TXN) {
+		/* push reads its archive before its write transaction; rootfs needs no state */
+		rc = row->fn(ctx, req, &resp, err);
+	} else {
+		struct ecr_txn t;
+		if ((rc = ecr_txn_begin(ctx, row->flags & OP_WRITE, &t, err)))
+			goto out;
+		if ((rc = row->fn(ctx, req, &resp, err)))
+			ecr_txn_abort(&t);
+		else
+			rc = ecr_txn_commit(&t, NULL, err);
+	}
 	if (rc) {
-		ecr_state_rollback(ctx->db);
-		ecr_event_rollback(ctx, mark);
-		ecr_scan_forget(ctx);
 		json_decref(resp);
-		resp = NULL;
 		goto out;
 	}
-	if ((rc = ecr_state_commit(ctx->db, err))) {
-		ecr_state_rollback(ctx->db);
-		ecr_event_rollback(ctx, mark);
-		ecr_scan_forget(ctx);
-		json_decref(resp);
-		resp = NULL;
-		goto out;
-	}
-	ecr_event_flush(ctx);
-	ecr_scan_after_commit(ctx, NULL); /* queued scans: run now (inline mode) or notify */
 	*resp_out = resp ? resp : json_object();
 out:
 	json_decref(empty);

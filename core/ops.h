@@ -10,6 +10,7 @@ enum op_flags {
 	OP_READ = 0,       /* runs in a read transaction */
 	OP_WRITE = 1 << 0, /* runs in BEGIN IMMEDIATE: all or nothing */
 	OP_EXT = 1 << 1,   /* ecrlite's own: not in the ECR model, checks its own input */
+	OP_OWN_TXN = 1 << 2, /* runs its own units of work (txn.h), or needs no state */
 };
 
 typedef int (*op_fn)(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err);

@@ -8,6 +8,7 @@
 #include "manifest.h"
 #include "push.h"
 #include "state.h"
+#include "txn.h"
 #include "validate.h"
 
 #define MAX_CHILDREN 64 /* images one index may name in an archive we push */
@@ -365,6 +366,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	char *created[4097];
 	struct ecr_image_ref child_ref[MAX_CHILDREN];
 	int ncreated = 0, rc;
+	struct ecr_txn t = {0};
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
@@ -397,7 +399,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		goto out;
 	if (!tag)
 		tag = p.tag[0] ? p.tag : "latest";
-	if ((rc = ecr_state_begin(ctx->db, 1, err)))
+	if ((rc = ecr_txn_begin(ctx, 1, &t, err)))
 		goto out;
 	if ((rc = ecr_repo_load_name(ctx, ctx->account, repository, &r, err)))
 		goto fail;
@@ -423,7 +425,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		if (made)
 			created[ncreated++] = p.blobs[i]->w.digest;
 	}
-	if ((rc = ecr_state_commit(ctx->db, err)))
+	if ((rc = ecr_txn_commit(&t, NULL, err)))
 		goto fail;
 	json_t *scan = NULL;
 	if (ch != ECR_IMAGE_UNCHANGED)
@@ -439,7 +441,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		json_object_set_new(*out, "imageScanStatus", scan);
 	goto out;
 fail:
-	ecr_state_rollback(ctx->db);
+	ecr_txn_abort(&t);
 	for (int i = 0; i < ncreated; i++)
 		ecr_blob_remove(ctx, created[i]);
 out:

@@ -9,6 +9,7 @@
 #include "scancfg.h"
 #include "scanwork.h"
 #include "state.h"
+#include "txn.h"
 
 int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
 {
@@ -280,8 +281,8 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 		}
 	}
 	/* the short part: one write transaction for the result, its caches and event */
-	size_t mark = ecr_event_mark(ctx);
-	if ((rc = ecr_state_begin(ctx->db, 1, err)))
+	struct ecr_txn t;
+	if ((rc = ecr_txn_begin(ctx, 1, &t, err)))
 		goto out;
 	rc = store(ctx, id, claim, status, desc, m, err);
 	if (rc == 1) {
@@ -290,13 +291,12 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 		ecr_event_queue(ctx, ecr_event_scan(ctx, repo, ref.digest, tags, status, m ? json_object_get(m, "counts") : NULL));
 		json_decref(tags);
 	}
-	if (rc <= 0 || ecr_state_commit(ctx->db, err)) {
-		ecr_state_rollback(ctx->db);
-		ecr_event_rollback(ctx, mark);
-		rc = rc < 0 ? rc : rc == 0 ? 0 : ECR_E_INTERNAL;
+	if (rc <= 0) {
+		ecr_txn_abort(&t);
 		goto out;
 	}
-	ecr_event_flush(ctx);
+	if ((rc = ecr_txn_commit(&t, NULL, err)))
+		goto out;
 	if (status_out)
 		*status_out = json_pack("{s:s, s:s}", "status", status, "description", desc);
 	rc = 1;

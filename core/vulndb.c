@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "state.h"
 #include "enhanced.h"
+#include "txn.h"
 #include "vulndb.h"
 #include "vulndb_int.h"
 
@@ -544,12 +545,13 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 		      void *ud, json_t **summary_out, struct ecr_err *err)
 {
 	struct feed f = {.ctx = ctx, .what = "", .file = "", .file_time = ecr_ctx_now(ctx)};
+	struct ecr_txn t;
 	int rc, docs = 0;
 	json_t *watched = NULL; /* continuous scanning: findings before, for change events */
 	*summary_out = NULL;
 	f.touched = json_object();
 	watched = ecr_enhanced_snapshot(ctx);
-	if ((rc = ecr_state_begin(ctx->db, 1, err)))
+	if ((rc = ecr_txn_begin(ctx, 1, &t, err)))
 		goto out;
 	f.adv = ecr_state_prepare(ctx->db,
 		"INSERT INTO advisory(source_id, ecosystem, package, vuln_id, status, introduced, fixed,"
@@ -558,7 +560,7 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 		"INSERT OR REPLACE INTO cve_info(vuln_id, source_id, description, cvss2_vector, cvss2_score,"
 		" cvss3_vector, cvss3_score, file_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!f.adv || !f.cve) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 		goto fail;
 	}
 	for (int i = 0; i < n; i++)
@@ -576,7 +578,7 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 	ecr_state_done(f.adv);
 	ecr_state_done(f.cve);
 	f.adv = f.cve = NULL;
-	if ((rc = ecr_state_commit(ctx->db, err)))
+	if ((rc = ecr_txn_commit(&t, NULL, err)))
 		goto fail;
 	if (watched)
 		ecr_enhanced_changes(ctx, watched);
@@ -592,7 +594,7 @@ fail:
 	json_decref(f.file_sources);
 	ecr_state_done(f.adv);
 	ecr_state_done(f.cve);
-	ecr_state_rollback(ctx->db);
+	ecr_txn_abort(&t);
 out:
 	json_decref(watched);
 	json_decref(f.touched);
