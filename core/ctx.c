@@ -185,3 +185,9 @@ void ecr_ctx_set_endpoint(struct ecr_ctx *ctx, const char *url)
 	while (n && ctx->endpoint[n - 1] == '/')
 		ctx->endpoint[--n] = '\0';
 }
+
+void ecr_ctx_set_progress(struct ecr_ctx *ctx, ecr_progress_fn fn, void *ud)
+{
+	ctx->progress = fn;
+	ctx->progress_ud = ud;
+}

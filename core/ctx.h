@@ -27,6 +27,8 @@ struct ecr_ctx {
 	void (*scan_notify)(void *ud); /* told after a commit that queued scans (queued mode) */
 	void *scan_notify_ud; /* its data */
 	int scan_queued;     /* the running operation queued a scan for the workers */
+	ecr_progress_fn progress; /* ImportVulnerabilityFeeds' progress hook, or NULL */
+	void *progress_ud;   /* its data */
 };
 
 /* ecr_options.report_undetermined, as the context was opened with. */

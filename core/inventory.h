@@ -26,6 +26,9 @@ void ecr_inventory_save(struct ecr_ctx *ctx, json_t *pending);
  * inventory, else the layers read and the caches written. */
 int ecr_inventory(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err);
 
-/* ecr_inventory_rootfs (a root filesystem outside the registry) is declared in ecr.h. */
+/* The inventory (GetImageInventory's shape) of a root filesystem outside the registry:
+ * a directory (symlinks read, never followed on the host) or a tar (any compression),
+ * read as one layer. Needs no state. A FIFO, device or socket is refused. */
+int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err);
 
 #endif

@@ -19,13 +19,17 @@ static const struct op_row ops[] = {
 	{"DescribeImages", op_describe_images, OP_READ},
 	{"DescribeRegistry", op_describe_registry, OP_READ},
 	{"DescribeRepositories", op_describe_repositories, OP_READ},
+	{"DescribeVulnerabilitySources", op_describe_vulnerability_sources, OP_READ | OP_EXT}, /* ecrlite's: the feeds */
 	{"GetAuthorizationToken", op_get_authorization_token, OP_READ},
 	{"GetDownloadUrlForLayer", op_get_download_url_for_layer, OP_READ},
 	{"GetImageInventory", op_get_image_inventory, OP_READ | OP_EXT}, /* caches written at the end, best effort */
 	{"GetRegistryScanningConfiguration", op_get_registry_scanning_configuration, OP_READ},
+	{"GetRootfsInventory", op_get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE}, /* ecrlite's: a directory or tar */
+	{"ImportVulnerabilityFeeds", op_import_vulnerability_feeds, OP_EXT | OP_OWN_TXN}, /* ecrlite's: one transaction of its own */
 	{"InitiateLayerUpload", op_initiate_layer_upload, OP_WRITE},
 	{"ListImages", op_list_images, OP_READ},
 	{"ListTagsForResource", op_list_tags_for_resource, OP_READ},
+	{"Push", op_push, OP_EXT | OP_OWN_TXN}, /* ecrlite's: reads the archive, then one write transaction */
 	{"PutImage", op_put_image, OP_WRITE},
 	{"PutImageScanningConfiguration", op_put_image_scanning_configuration, OP_WRITE},
 	{"PutImageTagMutability", op_put_image_tag_mutability, OP_WRITE},
@@ -74,6 +78,10 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 				   "ecrlite does not implement %s locally; use --endpoint-url to reach a registry that does", op);
 	if (!req)
 		req = empty = json_object();
+	if (!ctx && !(row->flags & OP_NO_STATE)) {
+		rc = ecr_err_set(err, ECR_E_USAGE, "%s needs a state (a context)", op);
+		goto out;
+	}
 	if (!json_is_object(req)) {
 		rc = ecr_err_set(err, ECR_E_VALIDATION, "request must be a JSON object");
 		goto out;

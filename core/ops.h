@@ -11,6 +11,7 @@ enum op_flags {
 	OP_WRITE = 1 << 0, /* runs in BEGIN IMMEDIATE: all or nothing */
 	OP_EXT = 1 << 1,   /* ecrlite's own: not in the ECR model, checks its own input */
 	OP_OWN_TXN = 1 << 2, /* runs its own units of work (txn.h), or needs no state */
+	OP_NO_STATE = 1 << 3, /* reads no state: ecr_call takes a NULL ctx for it */
 };
 
 typedef int (*op_fn)(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err);
@@ -43,6 +44,11 @@ OP(rematch_image);
 OP(start_image_scan);
 OP(tag_resource);
 OP(untag_resource);
+/* ops_ext.c: ecrlite's own */
+OP(describe_vulnerability_sources);
+OP(get_rootfs_inventory);
+OP(import_vulnerability_feeds);
+OP(push);
 /* ops_layer.c: the layer-upload API and registry credentials */
 OP(batch_check_layer_availability);
 OP(complete_layer_upload);

@@ -6,6 +6,11 @@
 
 #include "ecr.h"
 
-/* ecr_push is declared in ecr.h (frontends call it). */
+/* Pushes archive (docker save tarball, OCI archive or OCI layout directory; the
+ * archive possibly compressed) to repository:tag; tag NULL takes the archive's own
+ * tag, else "latest". *out (new reference): {repositoryName, imageId{imageDigest,
+ * imageTag}, layers, imageSizeInBytes, imageManifestMediaType, changed}. */
+int ecr_push(struct ecr_ctx *ctx, const char *archive, const char *repository, const char *tag,
+	     json_t **out, struct ecr_err *err);
 
 #endif

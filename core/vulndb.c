@@ -284,7 +284,7 @@ static int feed_name(const char *nm)
 }
 
 /* One file: a zip or tar of documents, or one document, compressed or not. */
-static int read_file(struct feed *f, const char *path, ecr_vulndb_progress_fn fn, void *ud, int *docs,
+static int read_file(struct feed *f, const char *path, ecr_progress_fn fn, void *ud, int *docs,
 		     struct ecr_err *err)
 {
 	int lrc = ecr_archive_lib_load(err);
@@ -459,7 +459,7 @@ static int file_end(struct feed *f, long long rows, struct ecr_err *err)
 	return rc;
 }
 
-static int read_path(struct feed *f, const char *path, ecr_vulndb_progress_fn fn, void *ud, int *docs,
+static int read_path(struct feed *f, const char *path, ecr_progress_fn fn, void *ud, int *docs,
 		     struct ecr_err *err, int depth)
 {
 	struct stat st;
@@ -541,7 +541,7 @@ static int record_files(struct feed *f, struct ecr_err *err)
 	return 0;
 }
 
-int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
+int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_progress_fn fn,
 		      void *ud, json_t **summary_out, struct ecr_err *err)
 {
 	struct feed f = {.ctx = ctx, .what = "", .file = "", .file_time = ecr_ctx_now(ctx)};

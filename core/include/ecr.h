@@ -109,31 +109,15 @@ json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx);
  * text (ecr.no_data in Lua): it is not an image without findings. */
 #define ECR_SCAN_NO_DATA_TEXT "No imported vulnerability data covers"
 
-/* ecrlite's own operations outside the table (core/push.c, core/vulndb.c,
- * core/inventory.c). */
-/* Pushes archive (docker save tarball, OCI archive or OCI layout directory; the
- * archive possibly compressed) to repository:tag; tag NULL takes the archive's own
- * tag, else "latest". *out (new reference): {repositoryName, imageId{imageDigest,
- * imageTag}, layers, imageSizeInBytes, imageManifestMediaType, changed}. */
-int ecr_push(struct ecr_ctx *ctx, const char *archive, const char *repository, const char *tag,
-	     json_t **out, struct ecr_err *err);
-/* Called after each document: the file (or archive member) and records taken so far. */
-typedef void (*ecr_vulndb_progress_fn)(void *ud, const char *what, long long records);
-
-/* Imports every path (file, directory, zip; gzip/xz/bzip2 compressed), detecting each
- * document's format by content. All or nothing: on error the previous data stays in
- * use and err names the file and the position. *summary_out (new reference):
- * {sources: [{name, format, records}], documents, records, unchangedFiles}: a file of the
- * same digest as one imported before, every row of which is still there, is skipped. */
-int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_vulndb_progress_fn fn,
-		      void *ud, json_t **summary_out, struct ecr_err *err);
-/* {sources: [{name, format, path, paths, records, importedAt, updatedAt}]} (new reference);
- * paths: every file of the source's last import, path the first. */
-int ecr_vulndb_status(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err);
-
-/* The inventory (GetImageInventory's shape) of a root filesystem outside the registry:
- * a directory (symlinks read, never followed on the host) or a tar (any compression),
- * read as one layer. Needs no state. A FIFO, device or socket is refused. */
-int ecr_inventory_rootfs(const char *path, json_t **out, struct ecr_err *err);
+/* ecrlite's own operations are rows too (OP_EXT, not in the ECR model), reached through
+ * ecr_call like the rest: Push {archive, repositoryName, imageTag?},
+ * ImportVulnerabilityFeeds {paths}, DescribeVulnerabilitySources {},
+ * GetImageInventory {repositoryName, imageId, platform?, noCache?}, RematchImage
+ * {repositoryName, imageId} and GetRootfsInventory {path}. GetRootfsInventory needs no
+ * state: ecr_call takes a NULL ctx for it. */
+/* Called as an import reads: the file (or archive member) and the records taken so far. */
+typedef void (*ecr_progress_fn)(void *ud, const char *what, long long records);
+/* Where ImportVulnerabilityFeeds reports its progress (NULL: nowhere). */
+void ecr_ctx_set_progress(struct ecr_ctx *ctx, ecr_progress_fn fn, void *ud);
 
 #endif

@@ -38,7 +38,10 @@ int cli_inventory(int argc, char **argv)
 		return 2;
 	}
 	if (rootfs) {
-		if (ecr_inventory_rootfs(rootfs, &resp, &err)) {
+		json_t *rq = json_pack("{s:s}", "path", rootfs);
+		int fail = ecr_call(NULL, "GetRootfsInventory", rq, &resp, &err); /* no state needed */
+		json_decref(rq);
+		if (fail) {
 			rc = cli_fail("inventory", &err);
 			goto out;
 		}

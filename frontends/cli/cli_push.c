@@ -41,7 +41,14 @@ int cli_push(int argc, char **argv)
 		*colon = '\0';
 		tag = colon + 1;
 	}
-	if ((rc = cli_open(&ctx, region, &err)) || (rc = ecr_push(ctx, archive, repo, tag, &out, &err))) {
+	json_t *req = json_pack("{s:s, s:s}", "archive", archive, "repositoryName", repo);
+	if (tag)
+		json_object_set_new(req, "imageTag", json_string(tag));
+	rc = cli_open(&ctx, region, &err);
+	if (!rc)
+		rc = ecr_call(ctx, "Push", req, &out, &err);
+	json_decref(req);
+	if (rc) {
 		rc = cli_fail("push", &err);
 		goto out;
 	}

@@ -33,8 +33,16 @@ int cli_vulndb(int argc, char **argv)
 	if (!strcmp(argv[0], "import")) {
 		if (argc < 2)
 			return usage();
-		if (cli_open(&ctx, NULL, &err) ||
-		    ecr_vulndb_import(ctx, (const char *const *)argv + 1, argc - 1, tty ? progress : NULL, NULL, &out, &err)) {
+		json_t *req = json_pack("{s:[]}", "paths");
+		for (int i = 1; i < argc; i++)
+			json_array_append_new(json_object_get(req, "paths"), json_string(argv[i]));
+		rc = cli_open(&ctx, NULL, &err);
+		if (!rc) {
+			ecr_ctx_set_progress(ctx, tty ? progress : NULL, NULL);
+			rc = ecr_call(ctx, "ImportVulnerabilityFeeds", req, &out, &err);
+		}
+		json_decref(req);
+		if (rc) {
 			if (tty)
 				fputc('\n', stderr);
 			rc = cli_fail("vulndb import", &err);
@@ -57,7 +65,7 @@ int cli_vulndb(int argc, char **argv)
 		int json = argc == 3 && !strcmp(argv[1], "--output") && !strcmp(argv[2], "json");
 		if (argc != 1 && !json)
 			return usage();
-		if (cli_open(&ctx, NULL, &err) || ecr_vulndb_status(ctx, &out, &err)) {
+		if (cli_open(&ctx, NULL, &err) || ecr_call(ctx, "DescribeVulnerabilitySources", NULL, &out, &err)) {
 			rc = cli_fail("vulndb status", &err);
 			goto out;
 		}

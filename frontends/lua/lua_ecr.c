@@ -159,24 +159,28 @@ static int l_profile(lua_State *L)
 	return 0;
 }
 
-/* ecr.push(archive, "repo[:tag]") */
+/* ecr.push(archive, "repo[:tag]"), or ecr.push{archive=, repositoryName=, imageTag=}
+ * as the Push row takes it */
 static int l_push(lua_State *L)
 {
+	if (lua_istable(L, 1))
+		return call(L, "Push", 1, "ecr.push");
 	const char *archive = luaL_checkstring(L, 1), *target = luaL_checkstring(L, 2);
-	struct lctx *c = getctx(L);
-	struct ecr_err err = {0};
-	json_t *out = NULL;
-	char *repo = strdup(target), *tag = NULL, *colon = strrchr(repo, ':');
+	lua_settop(L, 2);
+	lua_createtable(L, 0, 3);
+	lua_pushstring(L, archive);
+	lua_setfield(L, -2, "archive");
+	const char *colon = strrchr(target, ':');
 	if (colon && !strchr(colon, '/')) {
-		*colon = '\0';
-		tag = colon + 1;
+		lua_pushlstring(L, target, (size_t)(colon - target));
+		lua_setfield(L, -2, "repositoryName");
+		lua_pushstring(L, colon + 1);
+		lua_setfield(L, -2, "imageTag");
+	} else {
+		lua_pushstring(L, target);
+		lua_setfield(L, -2, "repositoryName");
 	}
-	int rc = ecr_push(c->ctx, archive, repo, tag, &out, &err);
-	free(repo);
-	if (rc)
-		return raise(L, "Push", &err);
-	lecr_push_json(L, out);
-	return 1;
+	return call(L, "Push", 3, "ecr.push");
 }
 
 /* ecr.paginate(op, request): an iterator over the items of every page */
