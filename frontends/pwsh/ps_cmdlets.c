@@ -75,17 +75,38 @@ static const struct ps_param p_get_repocfg[] = {
 	{"RepositoryName", "RepositoryNames", "repositoryNames", PT_STRINGS, 0, 1}, END,
 };
 
+/* ecrlite's own operations (OP_EXT rows, not in AWS.Tools.ECR): ECRLite nouns, so no
+ * name can clash with a cmdlet the module has or gains */
+static const struct ps_param p_push[] = {
+	{"Archive", "Path", "archive", PT_STRING, 0, 1}, {"RepositoryName", NULL, "repositoryName", PT_STRING, 1, 1},
+	{"ImageTag", NULL, "imageTag", PT_STRING, -1, 0}, END,
+};
+static const struct ps_param p_import_feeds[] = {{"Path", "Paths", "paths", PT_STRINGS, 0, 1}, END};
+static const struct ps_param p_feed_sources[] = {END};
+static const struct ps_param p_rootfs_inventory[] = {{"Path", NULL, "path", PT_STRING, 0, 1}, END};
+static const struct ps_param p_image_inventory[] = {
+	REPO0,
+	{"ImageId_ImageTag", NULL, "imageId.imageTag", PT_STRING, -1, 0},
+	{"ImageId_ImageDigest", NULL, "imageId.imageDigest", PT_STRING, -1, 0},
+	{"Platform", NULL, "platform", PT_STRING, -1, 0}, {"NoCache", NULL, "noCache", PT_SWITCH, -1, 0}, REG, END,
+};
+
 /* Sorted by name (case-insensitively). */
 static const struct ps_cmdlet cmdlets[] = {
 	{"Get-ECRImage", "ListImages", "ImageIds", 0, NULL, 1, "RepositoryName", p_get_image},
 	{"Get-ECRImageBatch", "BatchGetImage", "*", 0, NULL, 1, "ImageId", p_get_batch},
 	{"Get-ECRImageMetadata", "DescribeImages", "ImageDetails", 0, NULL, 1, "RepositoryName", p_get_metadata},
 	{"Get-ECRImageScanFinding", "DescribeImageScanFindings", "*", 0, NULL, 1, "RepositoryName", p_get_findings},
+	{"Get-ECRLiteImageInventory", "GetImageInventory", "*", 0, NULL, 0, NULL, p_image_inventory},
+	{"Get-ECRLiteRootfsInventory", "GetRootfsInventory", "*", 0, NULL, 0, NULL, p_rootfs_inventory},
+	{"Get-ECRLiteVulnerabilitySource", "DescribeVulnerabilitySources", "Sources", 0, NULL, 0, NULL, p_feed_sources},
 	{"Get-ECRRegistryScanningConfiguration", "GetRegistryScanningConfiguration", "*", 0, NULL, 0, NULL, p_get_regcfg},
 	{"Get-ECRRepository", "DescribeRepositories", "Repositories", 0, NULL, 1, "RepositoryName", p_get_repo},
 	{"Get-ECRRepositoryScanningConfigurationBatch", "BatchGetRepositoryScanningConfiguration", "*", 0, NULL, 1,
 	 "RepositoryName", p_get_repocfg},
+	{"Import-ECRLiteVulnerabilityFeed", "ImportVulnerabilityFeeds", "*", 0, NULL, 0, NULL, p_import_feeds},
 	{"New-ECRRepository", "CreateRepository", "Repository", 1, "RepositoryName", 0, NULL, p_new_repo},
+	{"Push-ECRLiteImage", "Push", "*", 0, NULL, 0, NULL, p_push},
 	{"Remove-ECRImageBatch", "BatchDeleteImage", "*", 2, "ImageId", 0, NULL, p_remove_batch},
 	{"Remove-ECRRepository", "DeleteRepository", "Repository", 2, "RepositoryName", 1, "RepositoryName", p_remove_repo},
 	{"Start-ECRImageScan", "StartImageScan", "*", 1, "RepositoryName", 1, "RepositoryName", p_start_scan},

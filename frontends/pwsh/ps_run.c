@@ -302,6 +302,23 @@ static int apply_select(const char *sel, json_t *resp, int shape, struct ps_out 
 		size_t n = strcspn(p, ".");
 		snprintf(seg, sizeof(seg), "%.*s", (int)n, p);
 		p += n + (p[n] == '.');
+		if (sh < 0) {
+			/* ecrlite's own operations have no model shape: members by name, any case */
+			json_t *next = json_array(), *e, *v;
+			size_t i;
+			const char *k;
+			json_array_foreach(cur, i, e) json_object_foreach(e, k, v) {
+				if (strcasecmp(k, seg) || json_is_null(v))
+					continue;
+				if (json_is_array(v))
+					json_array_extend(next, v);
+				else
+					json_array_append(next, v);
+			}
+			json_decref(cur);
+			cur = next;
+			continue;
+		}
 		const struct ecr_shape *s = &ecr_shapes[sh];
 		const struct ecr_member *m = NULL;
 		for (int i = 0; s->type == ECR_T_STRUCT && i < s->nmembers; i++)
@@ -534,7 +551,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		if (p->path[0] != '@') {
 			char top[128];
 			snprintf(top, sizeof(top), "%.*s", (int)strcspn(p->path, "."), p->path);
-			const struct ecr_member *mm = ecr_model_member(&ecr_shapes[m->input], top);
+			const struct ecr_member *mm = m && m->input >= 0 ? ecr_model_member(&ecr_shapes[m->input], top) : NULL;
 			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
 			set_path(req, p->path, conv);
 			json_decref(conv);
@@ -603,7 +620,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		goto out;
 	}
 	/* page by page unless -NoAutoIteration or -NextToken */
-	int pages = m->pager && !noauto && !json_object_get(req, "nextToken");
+	int pages = m && m->pager && !noauto && !json_object_get(req, "nextToken");
 	rc = 0;
 	for (;;) {
 		json_t *resp = NULL;
@@ -611,13 +628,13 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			rc = 1;
 			break;
 		}
-		if (!sel_param && apply_select(sel, resp, m->output, o)) {
+		if (!sel_param && apply_select(sel, resp, m ? m->output : -1, o)) {
 			json_decref(resp);
 			fail_as(in, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			rc = 1;
 			break;
 		}
-		const char *next = m->pager ? json_string_value(json_object_get(resp, m->pager->output_token)) : NULL;
+		const char *next = m && m->pager ? json_string_value(json_object_get(resp, m->pager->output_token)) : NULL;
 		if (!pages || !next || !*next) {
 			json_decref(resp);
 			break;
