@@ -6,40 +6,10 @@
 #include "txn.h"
 #include "validate.h"
 
-/* Sorted by name for bsearch. */
-static const struct op_row ops[] = {
-	{"BatchCheckLayerAvailability", op_batch_check_layer_availability, OP_READ},
-	{"BatchDeleteImage", op_batch_delete_image, OP_WRITE},
-	{"BatchGetImage", op_batch_get_image, OP_WRITE}, /* records lastRecordedPullTime */
-	{"BatchGetRepositoryScanningConfiguration", op_batch_get_repository_scanning_configuration, OP_READ},
-	{"CompleteLayerUpload", op_complete_layer_upload, OP_WRITE},
-	{"CreateRepository", op_create_repository, OP_WRITE},
-	{"DeleteRepository", op_delete_repository, OP_WRITE},
-	{"DescribeImageScanFindings", op_describe_image_scan_findings, OP_READ},
-	{"DescribeImages", op_describe_images, OP_READ},
-	{"DescribeRegistry", op_describe_registry, OP_READ},
-	{"DescribeRepositories", op_describe_repositories, OP_READ},
-	{"DescribeVulnerabilitySources", op_describe_vulnerability_sources, OP_READ | OP_EXT}, /* ecrlite's: the feeds */
-	{"GetAuthorizationToken", op_get_authorization_token, OP_READ},
-	{"GetDownloadUrlForLayer", op_get_download_url_for_layer, OP_READ},
-	{"GetImageInventory", op_get_image_inventory, OP_READ | OP_EXT}, /* caches written at the end, best effort */
-	{"GetRegistryScanningConfiguration", op_get_registry_scanning_configuration, OP_READ},
-	{"GetRootfsInventory", op_get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE}, /* ecrlite's: a directory or tar */
-	{"ImportVulnerabilityFeeds", op_import_vulnerability_feeds, OP_EXT | OP_OWN_TXN}, /* ecrlite's: one transaction of its own */
-	{"InitiateLayerUpload", op_initiate_layer_upload, OP_WRITE},
-	{"ListImages", op_list_images, OP_READ},
-	{"ListTagsForResource", op_list_tags_for_resource, OP_READ},
-	{"Push", op_push, OP_EXT | OP_OWN_TXN}, /* ecrlite's: reads the archive, then one write transaction */
-	{"PutImage", op_put_image, OP_WRITE},
-	{"PutImageScanningConfiguration", op_put_image_scanning_configuration, OP_WRITE},
-	{"PutImageTagMutability", op_put_image_tag_mutability, OP_WRITE},
-	{"PutRegistryScanningConfiguration", op_put_registry_scanning_configuration, OP_WRITE},
-	{"RematchImage", op_rematch_image, OP_WRITE | OP_EXT}, /* ecrlite's: new findings without a scan */
-	{"StartImageScan", op_start_image_scan, OP_WRITE},
-	{"TagResource", op_tag_resource, OP_WRITE},
-	{"UntagResource", op_untag_resource, OP_WRITE},
-	{"UploadLayerPart", op_upload_layer_part, OP_WRITE},
-};
+/* The rows, from ECR_OPS (ops.h). */
+#define ROW(name, fn, flags) {#name, op_##fn, flags},
+static const struct op_row ops[] = {ECR_OPS(ROW)};
+#undef ROW
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
 static int cmp_row(const void *key, const void *row)

@@ -22,40 +22,42 @@ struct op_row {
 	unsigned flags;    /* enum op_flags */
 };
 
-#define OP(n) int op_##n(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
-OP(batch_delete_image);
-OP(batch_get_image);
-OP(batch_get_repository_scanning_configuration);
-OP(create_repository);
-OP(delete_repository);
-OP(describe_image_scan_findings);
-OP(describe_images);
-OP(describe_registry);
-OP(describe_repositories);
-OP(get_image_inventory);
-OP(get_registry_scanning_configuration);
-OP(list_images);
-OP(list_tags_for_resource);
-OP(put_image);
-OP(put_image_scanning_configuration);
-OP(put_image_tag_mutability);
-OP(put_registry_scanning_configuration);
-OP(rematch_image);
-OP(start_image_scan);
-OP(tag_resource);
-OP(untag_resource);
-/* ops_ext.c: ecrlite's own */
-OP(describe_vulnerability_sources);
-OP(get_rootfs_inventory);
-OP(import_vulnerability_feeds);
-OP(push);
-/* ops_layer.c: the layer-upload API and registry credentials */
-OP(batch_check_layer_availability);
-OP(complete_layer_upload);
-OP(get_authorization_token);
-OP(get_download_url_for_layer);
-OP(initiate_layer_upload);
-OP(upload_layer_part);
+/* THE operations list, sorted by name (ecr_call bsearches it): one line per row gives
+ * both the op_<name> prototype and the table row (core/ops.c), so the two never drift. */
+#define ECR_OPS(X) \
+	X(BatchCheckLayerAvailability, batch_check_layer_availability, OP_READ) \
+	X(BatchDeleteImage, batch_delete_image, OP_WRITE) \
+	X(BatchGetImage, batch_get_image, OP_WRITE) /* records lastRecordedPullTime */ \
+	X(BatchGetRepositoryScanningConfiguration, batch_get_repository_scanning_configuration, OP_READ) \
+	X(CompleteLayerUpload, complete_layer_upload, OP_WRITE) \
+	X(CreateRepository, create_repository, OP_WRITE) \
+	X(DeleteRepository, delete_repository, OP_WRITE) \
+	X(DescribeImageScanFindings, describe_image_scan_findings, OP_READ) \
+	X(DescribeImages, describe_images, OP_READ) \
+	X(DescribeRegistry, describe_registry, OP_READ) \
+	X(DescribeRepositories, describe_repositories, OP_READ) \
+	X(DescribeVulnerabilitySources, describe_vulnerability_sources, OP_READ | OP_EXT) /* ecrlite's: the feeds */ \
+	X(GetAuthorizationToken, get_authorization_token, OP_READ) \
+	X(GetDownloadUrlForLayer, get_download_url_for_layer, OP_READ) \
+	X(GetImageInventory, get_image_inventory, OP_READ | OP_EXT) /* caches written at the end, best effort */ \
+	X(GetRegistryScanningConfiguration, get_registry_scanning_configuration, OP_READ) \
+	X(GetRootfsInventory, get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE) /* ecrlite's: a directory or tar */ \
+	X(ImportVulnerabilityFeeds, import_vulnerability_feeds, OP_EXT | OP_OWN_TXN) /* ecrlite's: one transaction of its own */ \
+	X(InitiateLayerUpload, initiate_layer_upload, OP_WRITE) \
+	X(ListImages, list_images, OP_READ) \
+	X(ListTagsForResource, list_tags_for_resource, OP_READ) \
+	X(Push, push, OP_EXT | OP_OWN_TXN) /* ecrlite's: reads the archive, then one write transaction */ \
+	X(PutImage, put_image, OP_WRITE) \
+	X(PutImageScanningConfiguration, put_image_scanning_configuration, OP_WRITE) \
+	X(PutImageTagMutability, put_image_tag_mutability, OP_WRITE) \
+	X(PutRegistryScanningConfiguration, put_registry_scanning_configuration, OP_WRITE) \
+	X(RematchImage, rematch_image, OP_WRITE | OP_EXT) /* ecrlite's: new findings without a scan */ \
+	X(StartImageScan, start_image_scan, OP_WRITE) \
+	X(TagResource, tag_resource, OP_WRITE) \
+	X(UntagResource, untag_resource, OP_WRITE) \
+	X(UploadLayerPart, upload_layer_part, OP_WRITE)
+#define OP(name, fn, flags) int op_##fn(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err);
+ECR_OPS(OP)
 #undef OP
 
 #endif
