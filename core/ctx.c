@@ -110,7 +110,10 @@ int ecr_ctx_open(struct ecr_ctx **out, const struct ecr_options *opt, struct ecr
 	if ((rc = ecr_state_open(&ctx->db, path, readonly, err)))
 		goto fail;
 	ecr_event_attach_defaults(ctx);
-	if (!readonly) /* scans whose process died: never IN_PROGRESS forever */
+	/* scans whose process died: never IN_PROGRESS forever. Best effort (err NULL): a
+	 * state busy or failing here fails the operation that follows with its own error,
+	 * and the next open recovers them */
+	if (!readonly)
 		ecr_scan_recover(ctx, NULL);
 	*out = ctx;
 	return 0;
