@@ -225,18 +225,22 @@ int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 	return 0;
 }
 
-json_t *ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
-			       const char *artifact_type)
+int ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
+			   const char *artifact_type, json_t **out, struct ecr_err *err)
 {
 	json_t *mans = json_array();
+	int rc = 0;
+	*out = NULL;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT m.digest, m.media_type, length(m.body), coalesce(s.artifact_type, m.artifact_media_type), m.body"
 		" FROM manifest_subject s JOIN manifest m ON m.digest = s.manifest"
-		" JOIN image i ON i.digest = s.manifest AND i.repo_id = ? WHERE s.subject = ? ORDER BY i.pushed_at, m.digest", NULL);
-	if (st) {
+		" JOIN image i ON i.digest = s.manifest AND i.repo_id = ? WHERE s.subject = ? ORDER BY i.pushed_at, m.digest", err);
+	if (!st)
+		rc = ECR_E_STATE;
+	else {
 		sqlite3_bind_int64(st, 1, r->id);
 		sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((rc = ecr_state_step(st, err)) > 0) {
 			const char *at = (const char *)sqlite3_column_text(st, 3);
 			if (artifact_type && (!at || strcmp(at, artifact_type)))
 				continue;
@@ -253,22 +257,31 @@ json_t *ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, co
 		}
 		ecr_state_done(st);
 	}
-	return json_pack("{s:i, s:s, s:o}", "schemaVersion", 2, "mediaType", ECR_MT_OCI_INDEX, "manifests", mans);
+	if (rc < 0) {
+		json_decref(mans);
+		return rc;
+	}
+	*out = json_pack("{s:i, s:s, s:o}", "schemaVersion", 2, "mediaType", ECR_MT_OCI_INDEX, "manifests", mans);
+	ECR_CHECK_ALLOC(*out, err);
+	return 0;
 }
 
-json_t *ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const char *last, long long n, int *more)
+int ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const char *last, long long n,
+			 json_t **names_out, int *more, struct ecr_err *err)
 {
-	json_t *names = json_array();
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT name FROM repository WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?", NULL);
+		"SELECT name FROM repository WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?", err);
+	int rc;
 	*more = 0;
+	*names_out = NULL;
 	if (!st)
-		return names;
+		return ECR_E_STATE;
+	json_t *names = json_array();
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, last ? last : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, n < 0 ? -1 : n + 1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		if (n >= 0 && (long long)json_array_size(names) == n) {
 			*more = 1;
 			break;
@@ -276,5 +289,11 @@ json_t *ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const cha
 		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
 	}
 	ecr_state_done(st);
-	return names;
+	if (rc < 0) {
+		json_decref(names);
+		*more = 0;
+		return rc;
+	}
+	*names_out = names;
+	return 0;
 }

@@ -69,10 +69,12 @@ int ecr_registry_manifest_delete(struct ecr_ctx *ctx, const struct ecr_repo *r, 
 int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *last, long long n,
 		      json_t **tags_out, int *more, struct ecr_err *err);
 /* The OCI referrers index of subject digest in r (an empty one when nothing refers to
- * it), filtered by artifact_type when not NULL. New reference. */
-json_t *ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
-			       const char *artifact_type);
-/* Repository names of account in lexical order after last, at most n. */
-json_t *ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const char *last, long long n, int *more);
+ * it), filtered by artifact_type when not NULL, in *out (new reference). */
+int ecr_registry_referrers(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *digest,
+			   const char *artifact_type, json_t **out, struct ecr_err *err);
+/* Repository names of account in lexical order after last, at most n, in *names_out
+ * (new JSON array); *more is 1 when names remain. */
+int ecr_registry_catalog(struct ecr_ctx *ctx, const char *account, const char *last, long long n,
+			 json_t **names_out, int *more, struct ecr_err *err);
 
 #endif

@@ -664,7 +664,11 @@ void serve_oci_handle(struct serve_req *r)
 	if (o->kind == K_CATALOG) {
 		int more = 0;
 		long long n = query_ll(r, "n", -1);
-		json_t *names = ecr_registry_catalog(ctx, account, serve_query(r, "last"), n, &more);
+		json_t *names;
+		if (ecr_registry_catalog(ctx, account, serve_query(r, "last"), n, &names, &more, &err)) {
+			core_error(r, o, &err);
+			return;
+		}
 		list_answer(r, o, "repositories", names, more, n, "_catalog");
 		json_decref(names);
 		return;
@@ -701,7 +705,11 @@ void serve_oci_handle(struct serve_req *r)
 			oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
 			return;
 		}
-		json_t *idx = ecr_registry_referrers(ctx, &o->repo, o->ref, at);
+		json_t *idx;
+		if (ecr_registry_referrers(ctx, &o->repo, o->ref, at, &idx, &err)) {
+			core_error(r, o, &err);
+			return;
+		}
 		common_headers(r);
 		if (at)
 			serve_add_header(r, "OCI-Filters-Applied", "artifactType");
