@@ -10,10 +10,15 @@ static const char *const ranks[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORM
 
 int ecr_severity_rank(const char *sev)
 {
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < ECR_NSEVERITIES; i++)
 		if (sev && !strcmp(sev, ranks[i]))
 			return i;
-	return 5;
+	return ECR_NSEVERITIES - 1;
+}
+
+const char *ecr_severity_name(int rank)
+{
+	return rank >= 0 && rank < ECR_NSEVERITIES ? ranks[rank] : NULL;
 }
 
 const char *ecr_severity_for_score(double s)

@@ -10,8 +10,7 @@
 /* ECR severity for a CVSS base score, NVD's bands applied to v2 and v3 alike
  * (0 → INFORMATIONAL, 0.1–3.9 LOW, 4–6.9 MEDIUM, 7–8.9 HIGH, 9–10 CRITICAL). */
 const char *ecr_severity_for_score(double score);
-/* Rank for ordering: CRITICAL 0 … INFORMATIONAL 4, UNDEFINED 5. */
-int ecr_severity_rank(const char *sev);
+/* ecr_severity_rank and ecr_severity_name are public (ecr.h). */
 
 /* Does one advisory row (status resolved/open/versions/undetermined, introduced,
  * fixed, last_affected, a JSON list of versions) affect installed version v? */

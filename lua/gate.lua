@@ -6,7 +6,7 @@
 local ecr = require "ecr"
 local M = {}
 
-local levels = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"}
+local levels = ecr.severities -- the core's order
 
 local function parse_ref(ref)
   local repo, digest = ref:match("^(.-)@(sha256:%x+)$")

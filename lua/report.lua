@@ -3,7 +3,7 @@
 local ecr = require "ecr"
 local M = {}
 
-local levels = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"}
+local levels = ecr.severities -- the core's order
 
 function M.build()
   local out = {}

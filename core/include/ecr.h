@@ -103,6 +103,15 @@ int ecr_event_subscribe_all(ecr_event_fn fn, void *ud);
 /* Messages about failed deliveries since the last call (new reference, a list). */
 json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx);
 
+/* ECR's severities, most severe first: the one list (core/match.c) that matching,
+ * counts, the Lua module (ecr.severities) and its scripts order findings by. */
+#define ECR_NSEVERITIES 6
+/* CRITICAL 0, HIGH 1, MEDIUM 2, LOW 3, INFORMATIONAL 4, UNDEFINED 5; an unknown name
+ * ranks as UNDEFINED. */
+int ecr_severity_rank(const char *sev);
+/* The name of rank (0 … ECR_NSEVERITIES - 1), NULL past the end. */
+const char *ecr_severity_name(int rank);
+
 /* A COMPLETE scan whose OS release no imported feed covers says so in its
  * description, after "The scan was completed successfully.": "No imported
  * vulnerability data covers debian 12; …". Frontends recognise such a scan by this

@@ -326,8 +326,10 @@ static int l_sleep(lua_State *L)
 /* Helpers written in Lua on top of the closures above (they hold no ECR rules). */
 static const char helpers[] =
 	"local ecr = ...\n"
-	"local order = {CRITICAL=1, HIGH=2, MEDIUM=3, LOW=4, INFORMATIONAL=5, UNDEFINED=6}\n"
-	"function ecr.severity_rank(s) return order[s] or 6 end\n"
+	/* ecr.severities and ecr.waiters come from the core (lecr_open): no copy here */
+	"local order = {}\n"
+	"for i, s in ipairs(ecr.severities) do order[s] = i end\n"
+	"function ecr.severity_rank(s) return order[s] or #ecr.severities end\n"
 	/* a COMPLETE scan that no imported data covered (core/scan.h) */
 	"function ecr.no_data(status)\n"
 	"  local d = type(status) == 'table' and status.description\n"
@@ -345,15 +347,22 @@ static const char helpers[] =
 	"function ecr.wait_scan(repo, id, opts)\n"
 	"  if type(repo) ~= 'string' then error(\"bad argument #1 to 'wait_scan' (string expected, got \" .. type(repo) .. ')', 2) end\n"
 	"  opts = opts or {}\n"
-	"  local delay, max = opts.delay or 5, opts.max_attempts or 60\n"
+	"  local w = ecr.waiters.ImageScanComplete\n"
+	"  local delay, max = opts.delay or w.delay, opts.max_attempts or w.max_attempts\n"
 	"  for attempt = 1, max do\n"
 	"    local ok, r = pcall(ecr.describe_image_scan_findings, {repositoryName=repo, imageId=image_id(id), maxResults=1})\n"
 	"    if not ok then\n"
 	"      if type(r) ~= 'table' or r.code ~= 'ScanNotFoundException' then error(r, 0) end\n"
 	"    else\n"
 	"      local s = r.imageScanStatus.status\n"
-	"      if s == 'COMPLETE' then return r end\n"
-	"      if s == 'FAILED' or s == 'UNSUPPORTED_IMAGE' then return nil, r.imageScanStatus.description, s end\n"
+	"      for _, a in ipairs(w.acceptors) do\n"
+	"        if a.matcher == 'path' and a.argument == 'imageScanStatus.status' and a.expected == s then\n"
+	"          if a.state == 'success' then return r end\n"
+	"          if a.state == 'failure' then return nil, r.imageScanStatus.description, s end\n"
+	"        end\n"
+	"      end\n"
+	/* the model's waiter polls on through UNSUPPORTED_IMAGE, which is final: ecrlite's own stop */
+	"      if s == 'UNSUPPORTED_IMAGE' then return nil, r.imageScanStatus.description, s end\n"
 	"    end\n"
 	"    if attempt < max then ecr.sleep(delay) end\n"
 	"  end\n"
@@ -425,6 +434,45 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 	lua_pop(L, 1);                /* the userdata */
 	lua_pushstring(L, ECRLITE_VERSION);
 	lua_setfield(L, -2, "version");
+	/* ecr.severities: the core's order; ecr.waiters: the model's waiters */
+	lua_createtable(L, ECR_NSEVERITIES, 0);
+	for (int i = 0; ecr_severity_name(i); i++) {
+		lua_pushstring(L, ecr_severity_name(i));
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "severities");
+	lua_createtable(L, 0, ecr_nwaiters);
+	for (int i = 0; i < ecr_nwaiters; i++) {
+		const struct ecr_waiter *w = &ecr_waiters[i];
+		lua_createtable(L, 0, 4);
+		lua_pushstring(L, w->operation);
+		lua_setfield(L, -2, "operation");
+		lua_pushinteger(L, w->delay);
+		lua_setfield(L, -2, "delay");
+		lua_pushinteger(L, w->max_attempts);
+		lua_setfield(L, -2, "max_attempts");
+		lua_newtable(L);
+		for (int k = 0; w->acceptors[k].state; k++) {
+			const struct ecr_acceptor *a = &w->acceptors[k];
+			lua_createtable(L, 0, 4);
+			lua_pushstring(L, a->state);
+			lua_setfield(L, -2, "state");
+			lua_pushstring(L, a->matcher);
+			lua_setfield(L, -2, "matcher");
+			if (a->argument) {
+				lua_pushstring(L, a->argument);
+				lua_setfield(L, -2, "argument");
+			}
+			if (a->expected) {
+				lua_pushstring(L, a->expected);
+				lua_setfield(L, -2, "expected");
+			}
+			lua_rawseti(L, -2, k + 1);
+		}
+		lua_setfield(L, -2, "acceptors");
+		lua_setfield(L, -2, w->name);
+	}
+	lua_setfield(L, -2, "waiters");
 	if (luaL_loadbuffer(L, helpers, sizeof(helpers) - 1, "=ecr") != LUA_OK)
 		return lua_error(L);
 	lua_pushvalue(L, -2);
