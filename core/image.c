@@ -389,3 +389,14 @@ int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char
 			   "The image index %s in the repository with name '%s' has no image for platform %s (it has: %s)",
 			   digest, r->name, want, used ? have : "none");
 }
+
+json_t *ecr_image_ref_parse(const char *ref)
+{
+	const char *at = strchr(ref, '@'), *colon = strrchr(ref, ':');
+	if (at)
+		return json_pack("{s:s%, s:{s:s}}", "repositoryName", ref, (size_t)(at - ref), "imageId", "imageDigest", at + 1);
+	/* a ':' after the last '/' is a tag; one before it is a registry's port */
+	if (colon && !strchr(colon, '/'))
+		return json_pack("{s:s%, s:{s:s}}", "repositoryName", ref, (size_t)(colon - ref), "imageId", "imageTag", colon + 1);
+	return json_pack("{s:s, s:{s:s}}", "repositoryName", ref, "imageId", "imageTag", "latest");
+}

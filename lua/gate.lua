@@ -8,13 +8,7 @@ local M = {}
 
 local levels = ecr.severities -- the core's order
 
-local function parse_ref(ref)
-  local repo, digest = ref:match("^(.-)@(sha256:%x+)$")
-  if repo then return repo, {imageDigest = digest} end
-  local r, tag = ref:match("^(.*):([^:/]+)$")
-  if r then return r, {imageTag = tag} end
-  return ref, {imageTag = "latest"}
-end
+local parse_ref = ecr.parse_ref -- REPOSITORY[:TAG|@DIGEST], the core's parser
 
 -- Returns ok (boolean), the findings at or above threshold, and the scan response.
 function M.check(repo, image_id, threshold, opts)

@@ -103,6 +103,11 @@ int ecr_event_subscribe_all(ecr_event_fn fn, void *ud);
 /* Messages about failed deliveries since the last call (new reference, a list). */
 json_t *ecr_ctx_take_notices(struct ecr_ctx *ctx);
 
+/* REPOSITORY[:TAG|@DIGEST], as ecrlite's commands and scripts name an image: the request
+ * members {repositoryName, imageId: {imageTag} | {imageDigest}} (new reference), the
+ * tag "latest" when ref names neither. The one parser (the CLI, Lua's ecr.parse_ref). */
+json_t *ecr_image_ref_parse(const char *ref);
+
 /* ECR's severities, most severe first: the one list (core/match.c) that matching,
  * counts, the Lua module (ecr.severities) and its scripts order findings by. */
 #define ECR_NSEVERITIES 6

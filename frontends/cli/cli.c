@@ -11,21 +11,7 @@
 /* REPOSITORY:TAG or REPOSITORY@DIGEST into a request (new reference). */
 json_t *cli_image_request(const char *ref)
 {
-	char *r = strdup(ref);
-	json_t *req;
-	char *at = strchr(r, '@');
-	char *colon = strrchr(r, ':');
-	if (at) {
-		*at = '\0';
-		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageDigest", at + 1);
-	} else if (colon && !strchr(colon, '/')) {
-		*colon = '\0';
-		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageTag", colon + 1);
-	} else {
-		req = json_pack("{s:s, s:{s:s}}", "repositoryName", r, "imageId", "imageTag", "latest");
-	}
-	free(r);
-	return req;
+	return ecr_image_ref_parse(ref);
 }
 
 int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)

@@ -183,6 +183,18 @@ static int l_push(lua_State *L)
 	return call(L, "Push", 3, "ecr.push");
 }
 
+/* ecr.parse_ref("repo[:tag|@digest]") → repositoryName, imageId (the core's parser) */
+static int l_parse_ref(lua_State *L)
+{
+	json_t *r = ecr_image_ref_parse(luaL_checkstring(L, 1));
+	if (!r)
+		return luaL_error(L, "out of memory");
+	lua_pushstring(L, json_string_value(json_object_get(r, "repositoryName")));
+	lecr_push_json(L, json_incref(json_object_get(r, "imageId")));
+	json_decref(r);
+	return 2;
+}
+
 /* ecr.paginate(op, request): an iterator over the items of every page */
 static int paginate_next(lua_State *L)
 {
@@ -419,6 +431,8 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 		lua_pushcclosure(L, r->func, 1);
 		lua_setfield(L, -3, r->name);
 	}
+	lua_pushcfunction(L, l_parse_ref);
+	lua_setfield(L, -3, "parse_ref");
 	lua_pushcfunction(L, l_iso);
 	lua_setfield(L, -3, "iso8601");
 	lua_pushcfunction(L, l_sleep);
