@@ -79,9 +79,9 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 			return ECR_E_STATE;
 		sqlite3_bind_double(st, 1, when);
 		sqlite3_bind_int64(st, 2, *id);
-		sqlite3_step(st);
+		int rc = ecr_state_step(st, err);
 		ecr_state_done(st);
-		return 0;
+		return rc < 0 ? rc : 0;
 	}
 	/* first time in this import: an older copy of a whole-feed source goes */
 	st = ecr_state_prepare(f->ctx->db,
@@ -371,6 +371,7 @@ static int file_digest(const char *path, char out[ECR_DIGEST_LEN + 1], struct ec
 	return bad ? ecr_err_set(err, ECR_E_FEED, "%s: read error", path) : 0;
 }
 
+/* best effort (err NULL): -1 when it cannot count, and the file is then read again */
 static long long count_rows(struct feed *f, const char *sql, long long id)
 {
 	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, sql, NULL);
@@ -397,12 +398,15 @@ static int unchanged(struct feed *f, const char *path, const char *digest, int *
 	if (!st)
 		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int rc = ecr_state_step(st, err);
+	if (rc > 0) {
 		id = sqlite3_column_int64(st, 0);
 		rows = sqlite3_column_int64(st, 1);
 		sources = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
 	}
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (id && rows > 0 && json_is_array(sources) &&
 	    count_rows(f, "SELECT count(*) FROM advisory WHERE file_id = ?", id) +
 	    count_rows(f, "SELECT count(*) FROM cve_info WHERE file_id = ?", id) == rows) {
