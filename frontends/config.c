@@ -179,3 +179,11 @@ int fe_ctx_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
 	}
 	return rc;
 }
+
+void fe_notices(struct ecr_ctx *ctx, const char *prefix)
+{
+	json_t *notes = ctx ? ecr_ctx_take_notices(ctx) : NULL, *m;
+	size_t i;
+	json_array_foreach(notes, i, m) fprintf(stderr, "%s%s\n", prefix, json_string_value(m));
+	json_decref(notes);
+}

@@ -31,6 +31,10 @@ int fe_options(struct ecr_options *o, char *home, size_t n, struct ecr_err *err)
 /* Opens a context with fe_options, in region (NULL: ECR_DEFAULT_REGION). *ctx is NULL
  * on failure. */
 int fe_ctx_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err);
+/* Prints (stderr) and clears what the core has to tell the user since the last call
+ * (failed event deliveries), each line after prefix ("ecrlite: warning: ", pwsh's
+ * "WARNING: "). ctx may be NULL. */
+void fe_notices(struct ecr_ctx *ctx, const char *prefix);
 /* "Now" as the core's clock has it ($ECRLITE_NOW when valid), for frontends' own use. */
 double fe_now(void);
 /* $ECRLITE_EVENT_COMMAND, or NULL. */

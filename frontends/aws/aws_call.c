@@ -52,11 +52,7 @@ static int call_local(struct caller *c, const char *op, json_t *req, json_t **re
 			fclose(df);
 		}
 	}
-	json_t *notes = ecr_ctx_take_notices(c->ctx);
-	size_t i;
-	json_t *m;
-	json_array_foreach(notes, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
-	json_decref(notes);
+	fe_notices(c->ctx, "ecrlite: warning: ");
 	return rc;
 }
 

@@ -34,13 +34,7 @@ int cli_fail(const char *what, const struct ecr_err *err)
 
 void cli_notices(struct ecr_ctx *ctx)
 {
-	if (!ctx)
-		return;
-	json_t *n = ecr_ctx_take_notices(ctx);
-	size_t i;
-	json_t *m;
-	json_array_foreach(n, i, m) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(m));
-	json_decref(n);
+	fe_notices(ctx, "ecrlite: warning: ");
 }
 
 int cli_version(int argc, char **argv)

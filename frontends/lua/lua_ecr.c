@@ -95,11 +95,7 @@ static int call(lua_State *L, const char *op, int arg, const char *fn)
 	}
 	int rc = ecr_call(c->ctx, op, req, &resp, &err);
 	json_decref(req);
-	json_t *notes = ecr_ctx_take_notices(c->ctx);
-	size_t i;
-	json_t *n;
-	json_array_foreach(notes, i, n) fprintf(stderr, "ecrlite: warning: %s\n", json_string_value(n));
-	json_decref(notes);
+	fe_notices(c->ctx, "ecrlite: warning: ");
 	if (rc)
 		return raise(L, op, &err);
 	lecr_push_json(L, resp);

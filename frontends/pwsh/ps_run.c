@@ -653,11 +653,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			ps_out_add(o, v);
 		}
 	}
-	json_t *notes = ctx ? ecr_ctx_take_notices(ctx) : NULL;
-	size_t ni;
-	json_t *nv;
-	json_array_foreach(notes, ni, nv) fprintf(stderr, "WARNING: %s\n", json_string_value(nv));
-	json_decref(notes);
+	fe_notices(ctx, "WARNING: ");
 	free(r);
 out:
 	json_decref(req);
