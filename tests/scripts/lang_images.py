@@ -465,6 +465,20 @@ else:
        "java: the jar inside the war: %s" % lp)
     check_findings("java", [("Maven", n, v) for n, v, _ in lp], digests, {"JAR"})
 
+# resteasy-client 3.0.26.Final: GHSA-29qj-rvv6-qrmv names resteasy-core and resteasy-bom
+# only, so the exact groupId:artifactId never matches it (the records decide, as above)
+rs = deb("libresteasy3.0-java")
+if rs is None:
+    skip("apt-get download of libresteasy3.0-java failed")
+else:
+    jars = entries(rs, lambda path: path.endswith("/resteasy-client.jar") or path.endswith("/resteasy-client-3.0.26.Final.jar"))
+    digests = push("resteasy", [layer(jars)])
+    lp = [(p["name"], p["version"]) for p in inventory("resteasy")["languagePackages"]]
+    ok(lp == [("org.jboss.resteasy:resteasy-client", "3.0.26.Final")], "java: resteasy-client once: %s" % lp)
+    rows = check_findings("resteasy", [("Maven", n, v) for n, v in lp], digests, {"JAR"})
+    ok(not [r for r in rows if r[0] == "CVE-2020-10688"] and not rows,
+       "java: resteasy-client matches no record: %s" % rows)
+
 # 5. Go: Debian's skopeo and umoci carry only the toolchain version
 gos = [deb(n) for n in ("skopeo", "umoci")]
 if any(d is None for d in gos):
