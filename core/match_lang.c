@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cvss.h"
 #include "match.h"
 #include "match_lang.h"
@@ -64,8 +65,9 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 		" WHERE ecosystem = ?1 AND (package = ?2 OR (?1 = 'pypi' AND ecr_pep503(package) = ?3))"
 		" ORDER BY vuln_id", err);
 	if (!q)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	json_t *found = json_object();
+	int rc = 0;
 	size_t i;
 	json_t *p;
 	json_array_foreach(pkgs, i, p) {
@@ -81,20 +83,27 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 			continue;
 		ecr_vercmp_fn cmp = ecr_vercmp_for(ECOS[e].order);
 		char *norm = malloc(strlen(name) + 1);
-		if (!norm)
-			continue;
+		if (!norm) {
+			rc = ecr_err_oom(err); /* never a package silently left unmatched */
+			break;
+		}
 		ecr_pypi_normalize(name, norm);
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, ECOS[e].key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 3, norm, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(q) == SQLITE_ROW) {
+		while ((rc = ecr_state_step(q, err)) > 0) {
 #define COL(n) ((const char *)sqlite3_column_text(q, n))
 			if (!ecr_advisory_affects(cmp, ver, COL(1), COL(2), COL(3), COL(4), COL(5), 0))
 				continue;
-			char key[2048];
-			snprintf(key, sizeof(key), "%s\t%s\t%s\t%s", COL(0), name, path, ver);
-			json_t *h = json_object_get(found, key);
+			/* the dedup key whole: a cut one would merge two packages' findings */
+			struct buf key;
+			ecr_buf_init(&key, (size_t)1 << 20);
+			if (ecr_buf_printf(&key, "%s\t%s\t%s\t%s", COL(0), name, path, ver)) {
+				rc = ecr_err_oom(err);
+				break;
+			}
+			json_t *h = json_object_get(found, key.data);
 			if (!h) {
 				h = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "vulnerabilityId", COL(0), "name", name,
 					      "version", ver, "packageManager",
@@ -103,8 +112,9 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 				json_t *layer = json_object_get(p, "sourceLayerHash");
 				if (json_is_string(layer))
 					json_object_set(h, "sourceLayerHash", layer);
-				json_object_set_new(found, key, h);
+				json_object_set_new(found, key.data, h);
 			}
+			ecr_buf_release(&key);
 			/* the lowest fix above the installed version, among the ranges that apply */
 			const char *fixed = COL(3), *had = json_string_value(json_object_get(h, "fixedInVersion"));
 			if (fixed && cmp(ver, fixed) < 0 && (!had || cmp(fixed, had) < 0))
@@ -116,10 +126,21 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 #undef COL
 		}
 		free(norm);
+		if (rc < 0)
+			break;
+		rc = 0;
 	}
 	ecr_state_done(q);
+	if (rc < 0) {
+		json_decref(found);
+		return rc;
+	}
 	size_t n = json_object_size(found), k = 0;
 	json_t **v = malloc((n + 1) * sizeof(*v));
+	if (!v) {
+		json_decref(found);
+		return ecr_err_oom(err);
+	}
 	const char *key;
 	json_t *h;
 	json_object_foreach(found, key, h) {
