@@ -23,3 +23,26 @@ void test_ops_table(void)
 	CHECK(own == 6);
 	CHECK(!ecr_op_supported("NoSuchOperation"));
 }
+
+/* Every exception the error table gives as ECR's is one of the model's exception shapes
+ * (so a renamed or mistyped row cannot drift from the service), apart from the two the
+ * AWS JSON protocol itself answers with for an operation a service lacks. */
+void test_err_rows(void)
+{
+	int rows = 0;
+	for (int code = -1; code >= -64; code--) {
+		const struct ecr_err_info *e = ecr_err_info(code);
+		if (e->code != code || e->own)
+			continue;
+		rows++;
+		if (!strcmp(e->name, "UnsupportedOperationException") || !strcmp(e->name, "UnknownOperationException"))
+			continue;
+		int found = 0;
+		for (int s = 0; s < ecr_nshapes; s++)
+			found |= ecr_shapes[s].exception && !strcmp(ecr_shapes[s].name, e->name);
+		if (!found)
+			fprintf(stderr, "err.c row %d: %s is not an exception of the model\n", code, e->name);
+		CHECK(found);
+	}
+	CHECK(rows > 20);
+}
