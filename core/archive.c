@@ -10,14 +10,16 @@
 #include "archive.h"
 #include "lazy_archive.h"
 
-/* Collapses "./", "//" and "dir/.."; NULL when the path climbs out of the root. */
-static char *normalize(const char *base_dir, const char *p)
+/* Collapses "./", "//" and "dir/.." into *out (caller frees): 0, with *out NULL when the
+ * path climbs out of the root (or is deeper than 512 parts), or ServerException when
+ * memory ran out (never read as "climbs out"). */
+static int normalize(const char *base_dir, const char *p, char **out_, struct ecr_err *err)
 {
 	char *parts[512];
 	int n = 0;
 	char *buf = malloc(strlen(base_dir) + strlen(p) + 2);
-	if (!buf)
-		return NULL;
+	*out_ = NULL;
+	ECR_CHECK_ALLOC(buf, err);
 	if (p[0] == '/')
 		strcpy(buf, p);
 	else
@@ -29,14 +31,14 @@ static char *normalize(const char *base_dir, const char *p)
 		if (!strcmp(tok, "..")) {
 			if (!n) {
 				free(buf);
-				return NULL;
+				return 0;
 			}
 			n--;
 			continue;
 		}
 		if (n == 512) {
 			free(buf);
-			return NULL;
+			return 0;
 		}
 		parts[n++] = tok;
 	}
@@ -44,6 +46,10 @@ static char *normalize(const char *base_dir, const char *p)
 	for (int i = 0; i < n; i++)
 		len += strlen(parts[i]) + 1;
 	char *out = malloc(len);
+	if (!out) {
+		free(buf);
+		return ecr_err_oom(err);
+	}
 	out[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		if (i)
@@ -51,7 +57,8 @@ static char *normalize(const char *base_dir, const char *p)
 		strcat(out, parts[i]);
 	}
 	free(buf);
-	return out;
+	*out_ = out;
+	return 0;
 }
 
 static struct ecr_archive_entry *add(struct ecr_archive *a, struct ecr_err *err)
@@ -140,7 +147,9 @@ static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *o
 		const char *nm = archive_entry_pathname(ent);
 		if (!nm)
 			continue;
-		char *name = normalize("", nm);
+		char *name;
+		if ((rc = normalize("", nm, &name, err)))
+			goto out;
 		if (!name)
 			continue; /* climbs out: never a name we look up */
 		mode_t type = archive_entry_filetype(ent);
@@ -153,7 +162,11 @@ static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *o
 				*slash = '\0';
 			else
 				dir[0] = '\0';
-			char *target = t ? normalize(type == AE_IFLNK ? dir : "", t) : NULL;
+			char *target = NULL;
+			if (t && (rc = normalize(type == AE_IFLNK ? dir : "", t, &target, err))) {
+				free(name);
+				goto out;
+			}
 			if (!target) {
 				free(name);
 				continue;
@@ -256,8 +269,10 @@ int ecr_archive_read(struct ecr_ctx *ctx, const char *path, struct ecr_archive *
 
 struct ecr_archive_entry *ecr_archive_find(struct ecr_archive *a, const char *name)
 {
-	char *n = normalize("", name);
+	char *n;
 	struct ecr_archive_entry *found = NULL;
+	/* err NULL: an entry that cannot be looked up (out of memory) is one not found */
+	normalize("", name, &n, NULL);
 	for (int hops = 0; n && hops < 16; hops++) {
 		found = NULL;
 		for (size_t i = a->n; i-- > 0;) /* the last entry of a name wins, as tar does */

@@ -73,7 +73,10 @@ int ecr_ctx_open(struct ecr_ctx **out, const struct ecr_options *opt, struct ecr
 		rc = ecr_err_set(err, ECR_E_STATE, "no state directory given");
 		goto fail;
 	}
-	ctx->home = strdup(opt->home);
+	if (!(ctx->home = strdup(opt->home))) {
+		rc = ecr_err_oom(err);
+		goto fail;
+	}
 	const char *acct = opt->account && *opt->account ? opt->account : ECR_DEFAULT_ACCOUNT;
 	if (strlen(acct) != 12 || strspn(acct, "0123456789") != 12) {
 		rc = ecr_err_set(err, ECR_E_USAGE, "invalid account id '%s': want 12 digits", acct);

@@ -281,6 +281,10 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 	{
 		size_t n = json_array_size(findings);
 		json_t **v = malloc((n + 1) * sizeof(*v));
+		if (!v) {
+			rc = ecr_err_oom(err);
+			goto out;
+		}
 		for (size_t j = 0; j < n; j++)
 			v[j] = json_incref(json_array_get(findings, j));
 		qsort(v, n, sizeof(*v), cmp_finding);

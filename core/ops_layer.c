@@ -231,6 +231,13 @@ int op_get_authorization_token(struct ecr_ctx *ctx, json_t *req, json_t **out, s
 		}
 		size_t pl = strlen(pw) + 4;
 		char *user = malloc(pl + 1), *tok = malloc(4 * (pl + 2) / 3 + 1);
+		if (!user || !tok) {
+			free(pw);
+			free(user);
+			free(tok);
+			json_decref(data);
+			return ecr_err_oom(err);
+		}
 		snprintf(user, pl + 1, "AWS:%s", pw);
 		EVP_EncodeBlock((unsigned char *)tok, (unsigned char *)user, (int)pl);
 		if (ctx->endpoint[0])
