@@ -100,54 +100,116 @@ int ps_compare(json_t *a, json_t *b)
 	return compare(a, b, 0);
 }
 
-static int scalar_op(struct ps_sess *s, const char *op, json_t *a, json_t *b, int set_matches, int cs)
+/* The scalar comparisons: one element each. A collection on the left filters instead
+ * (op_filter), as PowerShell's comparison operators do. set_matches: a scalar -match
+ * fills $Matches. */
+typedef int (*test_fn)(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches);
+
+static int t_eq(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
 {
-	int c;
-	if (!strcmp(op, "eq"))
-		return compare(a, b, cs) == 0;
-	if (!strcmp(op, "ne"))
-		return compare(a, b, cs) != 0;
-	if (!strcmp(op, "gt"))
-		return (c = compare(a, b, cs)) != 2 && c > 0;
-	if (!strcmp(op, "ge"))
-		return (c = compare(a, b, cs)) != 2 && c >= 0;
-	if (!strcmp(op, "lt"))
-		return (c = compare(a, b, cs)) != 2 && c < 0;
-	if (!strcmp(op, "le"))
-		return (c = compare(a, b, cs)) != 2 && c <= 0;
-	if (!strcmp(op, "like") || !strcmp(op, "notlike")) {
-		char *x = ps_to_string(a), *y = ps_to_string(b);
-		int m = fnmatch(y, x, cs ? 0 : FNM_CASEFOLD) == 0;
-		free(x);
-		free(y);
-		return !strcmp(op, "like") ? m : !m;
-	}
-	if (!strcmp(op, "match") || !strcmp(op, "notmatch")) {
-		char *x = ps_to_string(a), *y = ps_to_string(b);
-		regex_t re;
-		int m = 0;
-		if (!re_compile(&re, y, REG_EXTENDED | icase(cs))) {
-			regmatch_t g[10];
-			m = regexec(&re, x, 10, g, 0) == 0;
-			if (m && set_matches) { /* a scalar -match fills $Matches: 0 the match, 1… the groups */
-				json_t *h = json_pack("{s:b}", PS_HASH_KEY, 1);
-				for (int i = 0; i < 10 && i <= (int)re.re_nsub; i++)
-					if (g[i].rm_so >= 0) {
-						char k[4];
-						snprintf(k, sizeof(k), "%d", i);
-						json_object_set_new(h, k, json_stringn(x + g[i].rm_so, (size_t)(g[i].rm_eo - g[i].rm_so)));
-					}
-				ps_var_set(s, "Matches", h);
-				json_decref(h);
-			}
-			regfree(&re);
-		}
-		free(x);
-		free(y);
-		return !strcmp(op, "match") ? m : !m;
-	}
-	return 0;
+	(void)s, (void)set_matches;
+	return compare(a, b, cs) == 0;
 }
+
+static int t_ne(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	(void)s, (void)set_matches;
+	return compare(a, b, cs) != 0;
+}
+
+static int t_gt(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	(void)s, (void)set_matches;
+	int c = compare(a, b, cs);
+	return c != 2 && c > 0;
+}
+
+static int t_ge(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	(void)s, (void)set_matches;
+	int c = compare(a, b, cs);
+	return c != 2 && c >= 0;
+}
+
+static int t_lt(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	(void)s, (void)set_matches;
+	int c = compare(a, b, cs);
+	return c != 2 && c < 0;
+}
+
+static int t_le(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	(void)s, (void)set_matches;
+	int c = compare(a, b, cs);
+	return c != 2 && c <= 0;
+}
+
+static int t_like(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	(void)s, (void)set_matches;
+	char *x = ps_to_string(a), *y = ps_to_string(b);
+	int m = fnmatch(y, x, cs ? 0 : FNM_CASEFOLD) == 0;
+	free(x);
+	free(y);
+	return m;
+}
+
+static int t_notlike(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	return !t_like(s, a, b, cs, set_matches);
+}
+
+static int t_match(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	char *x = ps_to_string(a), *y = ps_to_string(b);
+	regex_t re;
+	int m = 0;
+	if (!re_compile(&re, y, REG_EXTENDED | icase(cs))) {
+		regmatch_t g[10];
+		m = regexec(&re, x, 10, g, 0) == 0;
+		if (m && set_matches) { /* 0 the match, 1… the groups */
+			json_t *h = json_pack("{s:b}", PS_HASH_KEY, 1);
+			for (int i = 0; i < 10 && i <= (int)re.re_nsub; i++)
+				if (g[i].rm_so >= 0) {
+					char k[4];
+					snprintf(k, sizeof(k), "%d", i);
+					json_object_set_new(h, k, json_stringn(x + g[i].rm_so, (size_t)(g[i].rm_eo - g[i].rm_so)));
+				}
+			ps_var_set(s, "Matches", h);
+			json_decref(h);
+		}
+		regfree(&re);
+	}
+	free(x);
+	free(y);
+	return m;
+}
+
+static int t_notmatch(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matches)
+{
+	return !t_match(s, a, b, cs, set_matches);
+}
+
+static json_t *filter(struct ps_sess *s, json_t *a, json_t *b, int cs, test_fn t)
+{
+	if (!json_is_array(a))
+		return json_boolean(t(s, a, b, cs, 1));
+	/* a collection on the left filters: the elements for which it holds */
+	json_t *out = json_array();
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) if (t(s, e, b, cs, 0)) json_array_append(out, e);
+	return out;
+}
+
+#define SCALAR(name) \
+	static json_t *op_##name(struct ps_sess *s, json_t *a, json_t *b, int cs) { return filter(s, a, b, cs, t_##name); }
+SCALAR(eq) SCALAR(ne) SCALAR(gt) SCALAR(ge) SCALAR(lt) SCALAR(le)
+SCALAR(like) SCALAR(notlike) SCALAR(match) SCALAR(notmatch)
+#undef SCALAR
+
+
 
 static json_t *as_list(json_t *v)
 {
@@ -216,142 +278,245 @@ static json_t *arith(struct ps_sess *s, char op, json_t *a, json_t *b)
 	return json_real(r);
 }
 
-static const char *const folded[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
-				     "contains", "notcontains", "in", "notin", "replace", "split", NULL};
-
-static int is_folded(const char *op)
+/* -contains/-notcontains (the collection on the left) and -in/-notin (on the right) */
+static json_t *containment(json_t *coll, json_t *item, int cs, int negate)
 {
-	for (const char *const *f = folded; *f; f++)
-		if (!strcmp(op, *f))
-			return 1;
-	return 0;
+	json_t *l = as_list(coll);
+	int found = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(l, i, e) found |= compare(e, item, cs) == 0;
+	json_decref(l);
+	return json_boolean(negate ? !found : found);
 }
 
-static json_t *binop(struct ps_sess *s, const char *op, json_t *a, json_t *b, int cs);
+static json_t *op_contains(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s;
+	return containment(a, b, cs, 0);
+}
+
+static json_t *op_notcontains(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s;
+	return containment(a, b, cs, 1);
+}
+
+static json_t *op_in(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s;
+	return containment(b, a, cs, 0);
+}
+
+static json_t *op_notin(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s;
+	return containment(b, a, cs, 1);
+}
+
+/* -and, -or: the evaluator skips the right side when the left decides (PS_OP_AND/OR) */
+static json_t *op_and(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s, (void)cs;
+	return json_boolean(ps_truthy(a) && ps_truthy(b));
+}
+
+static json_t *op_or(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s, (void)cs;
+	return json_boolean(ps_truthy(a) || ps_truthy(b));
+}
+
+static json_t *op_add(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return arith(s, '+', a, b);
+}
+
+static json_t *op_sub(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	if (ps_is_date(a) && ps_is_date(b))
+		return ps_date_sub(a, b); /* DateTime - DateTime: a TimeSpan */
+	return arith(s, '-', a, b);
+}
+
+static json_t *op_mul(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return arith(s, '*', a, b);
+}
+
+static json_t *op_div(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return arith(s, '/', a, b);
+}
+
+static json_t *op_mod(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return arith(s, '%', a, b);
+}
+
+/* the elements' strings with the separator between */
+static json_t *op_join(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s, (void)cs;
+	json_t *l = as_list(a);
+	char *sep = ps_to_string(b), *acc = strdup("");
+	size_t i;
+	json_t *e;
+	json_array_foreach(l, i, e) {
+		char *t = ps_to_string(e), *n = malloc(strlen(acc) + strlen(sep) + strlen(t) + 1);
+		sprintf(n, "%s%s%s", acc, i ? sep : "", t);
+		free(acc);
+		free(t);
+		acc = n;
+	}
+	json_t *r = json_string(acc);
+	free(acc);
+	free(sep);
+	json_decref(l);
+	return r;
+}
+
+/* -replace pattern, replacement ($1 … $9 and $0 refer to groups) */
+static json_t *op_replace(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s;
+	json_t *pat = json_is_array(b) ? json_array_get(b, 0) : b, *rep = json_is_array(b) ? json_array_get(b, 1) : NULL;
+	char *x = ps_to_string(a), *y = ps_to_string(pat), *z = rep ? ps_to_string(rep) : strdup("");
+	regex_t re;
+	regmatch_t m[10];
+	size_t cap = strlen(x) + 64, o = 0;
+	char *out = malloc(cap);
+	const char *p = x;
+	int ok = !re_compile(&re, y, REG_EXTENDED | icase(cs));
+	while (ok && *p && !regexec(&re, p, 10, m, p == x ? 0 : REG_NOTBOL)) {
+		size_t need = (size_t)m[0].rm_so + strlen(z) * 4 + strlen(p) + 16;
+		if (o + need >= cap)
+			out = realloc(out, cap = (o + need) * 2);
+		memcpy(out + o, p, (size_t)m[0].rm_so);
+		o += (size_t)m[0].rm_so;
+		for (const char *q = z; *q; q++) {
+			if (*q == '$' && q[1] >= '0' && q[1] <= '9' && m[q[1] - '0'].rm_so >= 0) {
+				regmatch_t g = m[q[1] - '0'];
+				if (o + (size_t)(g.rm_eo - g.rm_so) + 1 >= cap)
+					out = realloc(out, cap = (o + (size_t)(g.rm_eo - g.rm_so) + 1) * 2);
+				memcpy(out + o, p + g.rm_so, (size_t)(g.rm_eo - g.rm_so));
+				o += (size_t)(g.rm_eo - g.rm_so);
+				q++;
+			} else {
+				out[o++] = *q;
+			}
+		}
+		if (m[0].rm_eo == 0) { /* an empty match moves on by one character */
+			out[o++] = *p++;
+			continue;
+		}
+		p += m[0].rm_eo;
+	}
+	if (ok)
+		regfree(&re);
+	size_t rest = strlen(p);
+	if (o + rest + 1 >= cap)
+		out = realloc(out, cap = o + rest + 1);
+	memcpy(out + o, p, rest);
+	o += rest;
+	json_t *r = json_stringn(out, o);
+	free(out);
+	free(x);
+	free(y);
+	free(z);
+	return r;
+}
+
+/* "{0,-10} {1:N2}" -f a, b: ps_fmt.c */
+static json_t *op_format(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	json_t *args = as_list(b), *r = ps_format_op(s, a, args);
+	json_decref(args);
+	return r;
+}
+
+/* a string cut at each match of a regular expression */
+static json_t *op_split(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s;
+	char *x = ps_to_string(a), *y = ps_to_string(b);
+	json_t *r = json_array();
+	regex_t re;
+	regmatch_t m;
+	const char *p = x;
+	if (!re_compile(&re, y, REG_EXTENDED | icase(cs))) {
+		while (*p && !regexec(&re, p, 1, &m, 0) && m.rm_eo > 0) {
+			json_array_append_new(r, json_stringn(p, (size_t)m.rm_so));
+			p += m.rm_eo;
+		}
+		regfree(&re);
+	}
+	json_array_append_new(r, json_string(p));
+	free(x);
+	free(y);
+	return r;
+}
+
+/* The one operator table: the lexer (ps_parse.c) knows an operator by it, the evaluator
+ * runs a row's fn (the parser resolves the row once, into the X_BIN node), and
+ * Where-Object's simplified syntax takes the comparison rows' parameters
+ * (ps_builtins.c). The comparisons come first, in Where-Object's parameter order. */
+const struct ps_op ps_ops[] = {
+	{"eq", "EQ", "CEQ", PS_OP_CMP | PS_OP_CASEABLE, 3, op_eq},
+	{"ne", "NE", "CNE", PS_OP_CMP | PS_OP_CASEABLE, 3, op_ne},
+	{"gt", "GT", "CGT", PS_OP_CMP | PS_OP_CASEABLE, 3, op_gt},
+	{"ge", "GE", "CGE", PS_OP_CMP | PS_OP_CASEABLE, 3, op_ge},
+	{"lt", "LT", "CLT", PS_OP_CMP | PS_OP_CASEABLE, 3, op_lt},
+	{"le", "LE", "CLE", PS_OP_CMP | PS_OP_CASEABLE, 3, op_le},
+	{"like", "Like", "CLike", PS_OP_CMP | PS_OP_CASEABLE, 3, op_like},
+	{"notlike", "NotLike", "CNotLike", PS_OP_CMP | PS_OP_CASEABLE, 3, op_notlike},
+	{"match", "Match", "CMatch", PS_OP_CMP | PS_OP_CASEABLE, 3, op_match},
+	{"notmatch", "NotMatch", "CNotMatch", PS_OP_CMP | PS_OP_CASEABLE, 3, op_notmatch},
+	{"contains", "Contains", "CContains", PS_OP_CMP | PS_OP_CASEABLE, 3, op_contains},
+	{"notcontains", "NotContains", "CNotContains", PS_OP_CMP | PS_OP_CASEABLE, 3, op_notcontains},
+	{"in", "In", "CIn", PS_OP_CMP | PS_OP_CASEABLE, 3, op_in},
+	{"notin", "NotIn", "CNotIn", PS_OP_CMP | PS_OP_CASEABLE, 3, op_notin},
+	{"replace", NULL, NULL, PS_OP_CASEABLE, 3, op_replace},
+	{"split", NULL, NULL, PS_OP_CASEABLE, 3, op_split},
+	{"join", NULL, NULL, 0, 3, op_join},
+	{"f", NULL, NULL, 0, 3, op_format},
+	{"and", NULL, NULL, PS_OP_AND, 2, op_and},
+	{"or", NULL, NULL, PS_OP_OR, 1, op_or},
+	{"+", NULL, NULL, PS_OP_ARITH, 4, op_add},
+	{"-", NULL, NULL, PS_OP_ARITH, 4, op_sub},
+	{"*", NULL, NULL, PS_OP_ARITH, 5, op_mul},
+	{"/", NULL, NULL, PS_OP_ARITH, 5, op_div},
+	{"%", NULL, NULL, PS_OP_ARITH, 5, op_mod},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};
+
+const struct ps_op *ps_op_find(const char *name, int *cs)
+{
+	*cs = 0;
+	for (const struct ps_op *o = ps_ops; o->name; o++)
+		if (!strcasecmp(name, o->name))
+			return o;
+	/* -ceq -cne … case-sensitive, -ieq … explicitly not: the CASEABLE rows only */
+	if (name[0] == 'c' || name[0] == 'C' || name[0] == 'i' || name[0] == 'I')
+		for (const struct ps_op *o = ps_ops; o->name; o++)
+			if ((o->flags & PS_OP_CASEABLE) && !strcasecmp(name + 1, o->name)) {
+				*cs = name[0] == 'c' || name[0] == 'C';
+				return o;
+			}
+	return NULL;
+}
 
 json_t *ps_binop(struct ps_sess *s, const char *op, json_t *a, json_t *b)
 {
-	if ((op[0] == 'c' || op[0] == 'i') && is_folded(op + 1))
-		return binop(s, op + 1, a, b, op[0] == 'c');
-	return binop(s, op, a, b, 0);
+	int cs;
+	const struct ps_op *o = ps_op_find(op, &cs);
+	if (!o) /* what an unknown comparison always gave */
+		return json_is_array(a) ? json_array() : json_false();
+	return o->fn(s, a, b, cs);
 }
-
-static json_t *binop(struct ps_sess *s, const char *op, json_t *a, json_t *b, int cs)
-{
-	if (!strcmp(op, "-") && ps_is_date(a) && ps_is_date(b))
-		return ps_date_sub(a, b); /* DateTime - DateTime: a TimeSpan */
-	if (!op[1] && strchr("+-*/%", op[0]))
-		return arith(s, op[0], a, b);
-	if (!strcmp(op, "join")) { /* the elements' strings with the separator between */
-		json_t *l = as_list(a);
-		char *sep = ps_to_string(b), *acc = strdup("");
-		size_t i;
-		json_t *e;
-		json_array_foreach(l, i, e) {
-			char *t = ps_to_string(e), *n = malloc(strlen(acc) + strlen(sep) + strlen(t) + 1);
-			sprintf(n, "%s%s%s", acc, i ? sep : "", t);
-			free(acc);
-			free(t);
-			acc = n;
-		}
-		json_t *r = json_string(acc);
-		free(acc);
-		free(sep);
-		json_decref(l);
-		return r;
-	}
-	if (!strcmp(op, "replace")) { /* -replace pattern, replacement ($1 … $9 and $0 refer to groups) */
-		json_t *pat = json_is_array(b) ? json_array_get(b, 0) : b, *rep = json_is_array(b) ? json_array_get(b, 1) : NULL;
-		char *x = ps_to_string(a), *y = ps_to_string(pat), *z = rep ? ps_to_string(rep) : strdup("");
-		regex_t re;
-		regmatch_t m[10];
-		size_t cap = strlen(x) + 64, o = 0;
-		char *out = malloc(cap);
-		const char *p = x;
-		int ok = !re_compile(&re, y, REG_EXTENDED | icase(cs));
-		while (ok && *p && !regexec(&re, p, 10, m, p == x ? 0 : REG_NOTBOL)) {
-			size_t need = (size_t)m[0].rm_so + strlen(z) * 4 + strlen(p) + 16;
-			if (o + need >= cap)
-				out = realloc(out, cap = (o + need) * 2);
-			memcpy(out + o, p, (size_t)m[0].rm_so);
-			o += (size_t)m[0].rm_so;
-			for (const char *q = z; *q; q++) {
-				if (*q == '$' && q[1] >= '0' && q[1] <= '9' && m[q[1] - '0'].rm_so >= 0) {
-					regmatch_t g = m[q[1] - '0'];
-					if (o + (size_t)(g.rm_eo - g.rm_so) + 1 >= cap)
-						out = realloc(out, cap = (o + (size_t)(g.rm_eo - g.rm_so) + 1) * 2);
-					memcpy(out + o, p + g.rm_so, (size_t)(g.rm_eo - g.rm_so));
-					o += (size_t)(g.rm_eo - g.rm_so);
-					q++;
-				} else {
-					out[o++] = *q;
-				}
-			}
-			if (m[0].rm_eo == 0) { /* an empty match moves on by one character */
-				out[o++] = *p++;
-				continue;
-			}
-			p += m[0].rm_eo;
-		}
-		if (ok)
-			regfree(&re);
-		size_t rest = strlen(p);
-		if (o + rest + 1 >= cap)
-			out = realloc(out, cap = o + rest + 1);
-		memcpy(out + o, p, rest);
-		o += rest;
-		json_t *r = json_stringn(out, o);
-		free(out);
-		free(x);
-		free(y);
-		free(z);
-		return r;
-	}
-	if (!strcmp(op, "f")) { /* "{0,-10} {1:N2}" -f a, b: ps_fmt.c */
-		json_t *args = as_list(b), *r = ps_format_op(s, a, args);
-		json_decref(args);
-		return r;
-	}
-	if (!strcmp(op, "split")) { /* a string cut at each match of a regular expression */
-		char *x = ps_to_string(a), *y = ps_to_string(b);
-		json_t *r = json_array();
-		regex_t re;
-		regmatch_t m;
-		const char *p = x;
-		if (!re_compile(&re, y, REG_EXTENDED | icase(cs))) {
-			while (*p && !regexec(&re, p, 1, &m, 0) && m.rm_eo > 0) {
-				json_array_append_new(r, json_stringn(p, (size_t)m.rm_so));
-				p += m.rm_eo;
-			}
-			regfree(&re);
-		}
-		json_array_append_new(r, json_string(p));
-		free(x);
-		free(y);
-		return r;
-	}
-	if (!strcmp(op, "and"))
-		return json_boolean(ps_truthy(a) && ps_truthy(b));
-	if (!strcmp(op, "or"))
-		return json_boolean(ps_truthy(a) || ps_truthy(b));
-	if (!strcmp(op, "contains") || !strcmp(op, "notcontains") || !strcmp(op, "in") || !strcmp(op, "notin")) {
-		int rev = op[0] == 'i' || op[3] == 'i';
-		json_t *coll = as_list(rev ? b : a), *item = rev ? a : b;
-		int found = 0;
-		size_t i;
-		json_t *e;
-		json_array_foreach(coll, i, e) found |= compare(e, item, cs) == 0;
-		json_decref(coll);
-		return json_boolean(!strncmp(op, "not", 3) ? !found : found);
-	}
-	if (json_is_array(a)) {
-		/* a collection on the left filters: the elements for which it holds */
-		json_t *out = json_array();
-		size_t i;
-		json_t *e;
-		json_array_foreach(a, i, e) if (scalar_op(s, op, e, b, 0, cs)) json_array_append(out, e);
-		return out;
-	}
-	return json_boolean(scalar_op(s, op, a, b, 1, cs));
-}
-

@@ -168,19 +168,30 @@ static json_t *resolve_props(struct ps_sess *s, json_t *props, json_t *sample)
 
 /* --- the commands ------------------------------------------------------------------ */
 
-/* Where-Object's simplified syntax: one parameter per operator, -C… case-sensitive */
-static const char *const compare_ops[] = {"EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch",
-					  "Contains", "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT",
-					  "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
-					  "CIn", "CNotIn", NULL};
+/* Where-Object's simplified syntax: one parameter per comparison row of the operator
+ * table (ps_ops): -EQ … -NotIn, then the case-sensitive -CEQ … -CNotIn. The i-th of
+ * them (its row and spelling into *op_out and *cs_out), NULL past the last. */
+static const char *where_op(int i, const struct ps_op **op_out, int *cs_out)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct ps_op *o = ps_ops; o->name; o++)
+			if ((o->flags & PS_OP_CMP) && !i--) {
+				*op_out = o;
+				*cs_out = pass;
+				return pass ? o->cparam : o->param;
+			}
+	return NULL;
+}
 
 static int where_object(struct call *c)
 {
 	json_t *in = input(c), *fs = arg(c, "FilterScript"), *prop = arg(c, "Property");
-	const char *op = NULL;
-	for (int i = 0; compare_ops[i]; i++)
-		if (arg(c, compare_ops[i]))
-			op = compare_ops[i];
+	const struct ps_op *op = NULL, *o;
+	const char *opname = NULL, *pn;
+	int cs = 0, ocs;
+	for (int i = 0; (pn = where_op(i, &o, &ocs)); i++)
+		if (arg(c, pn))
+			op = o, cs = ocs, opname = pn;
 	if (!fs && !prop)
 		return berr(c, "%sCannot bind argument: a script block or a property is needed (Where-Object { $_.Severity -eq 'HIGH' }).", "");
 	size_t i;
@@ -193,11 +204,7 @@ static int where_object(struct call *c)
 		} else {
 			json_t *v = value_of(prop ? prop : fs, item, c->s);
 			if (op) {
-				char lower[16];
-				snprintf(lower, sizeof(lower), "%s", op);
-				for (char *p = lower; *p; p++)
-					*p = (char)(*p | 0x20);
-				r = ps_binop(c->s, lower, v, arg(c, op));
+				r = op->fn(c->s, v, arg(c, opname), cs);
 				json_decref(v);
 			} else if (flag(c, "Not")) { /* Where-Object -Not Prop: where it is false */
 				r = json_boolean(!ps_truthy(v));
@@ -837,12 +844,8 @@ static const struct builtin builtins[] = {
 	{"Import-Module", "ipmo", import_module, {{"Name", 0, 0}}},
 	{"Out-String", NULL, out_string, {{"InputObject", 0, -1}, {"Stream", 1, -1}, {"Width", 0, -1}}},
 	{"Where-Object", "where,?", where_object,
-	 {{"FilterScript", 0, 0}, {"Property", 0, 0}, {"Value", 0, 1}, {"InputObject", 0, -1}, {"Not", 1, -1},
-	  {"EQ", 0, -1}, {"NE", 0, -1}, {"GT", 0, -1}, {"GE", 0, -1}, {"LT", 0, -1}, {"LE", 0, -1}, {"Like", 0, -1},
-	  {"NotLike", 0, -1}, {"Match", 0, -1}, {"NotMatch", 0, -1}, {"Contains", 0, -1}, {"NotContains", 0, -1},
-	  {"In", 0, -1}, {"NotIn", 0, -1}, {"CEQ", 0, -1}, {"CNE", 0, -1}, {"CGT", 0, -1}, {"CGE", 0, -1},
-	  {"CLT", 0, -1}, {"CLE", 0, -1}, {"CLike", 0, -1}, {"CNotLike", 0, -1}, {"CMatch", 0, -1},
-	  {"CNotMatch", 0, -1}, {"CContains", 0, -1}, {"CNotContains", 0, -1}, {"CIn", 0, -1}, {"CNotIn", 0, -1}}},
+	 /* and one parameter per comparison operator (where_op) */
+	 {{"FilterScript", 0, 0}, {"Property", 0, 0}, {"Value", 0, 1}, {"InputObject", 0, -1}, {"Not", 1, -1}}},
 	{"ForEach-Object", "foreach,%", foreach_object,
 	 {{"Process", 0, 0}, {"MemberName", 0, -1}, {"InputObject", 0, -1}, {"Begin", 0, -1}, {"End", 0, -1}}},
 	{"Select-Object", "select", select_object,
@@ -906,35 +909,58 @@ static int exists(const char *name)
 	return find(name) != NULL;
 }
 
-/* A parameter by name or unambiguous prefix; NULL with a message (to s, unless quiet)
- * otherwise. */
-static const struct bparam *param(struct ps_sess *s, const struct builtin *b, const char *name, int quiet)
+/* b's i-th parameter into *out (Where-Object's comparison ones after its own); 0 past
+ * the last */
+static int nth_param(const struct builtin *b, int i, struct bparam *out)
 {
-	const struct bparam *hit = NULL;
+	int own = 0;
+	while (b->params[own].name)
+		own++;
+	if (i < own) {
+		*out = b->params[i];
+		return 1;
+	}
+	const struct ps_op *o;
+	int cs;
+	const char *name = b->fn == where_object ? where_op(i - own, &o, &cs) : NULL;
+	if (!name)
+		return 0;
+	*out = (struct bparam){name, 0, -1};
+	return 1;
+}
+
+/* A parameter by name or unambiguous prefix into *out (1); 0 with a message (to s,
+ * unless quiet) otherwise. */
+static int param(struct ps_sess *s, const struct builtin *b, const char *name, int quiet, struct bparam *out)
+{
+	struct bparam p, hit = {NULL, 0, 0};
 	size_t n = strlen(name);
-	for (const struct bparam *p = b->params; p->name; p++) {
-		if (!strcasecmp(p->name, name))
-			return p;
-		if (!strncasecmp(p->name, name, n)) {
-			if (hit) {
+	for (int i = 0; nth_param(b, i, &p); i++) {
+		if (!strcasecmp(p.name, name)) {
+			*out = p;
+			return 1;
+		}
+		if (!strncasecmp(p.name, name, n)) {
+			if (hit.name) {
 				if (!quiet)
 					ps_raise(s, b->name, PS_E_BINDING, NULL, 1,
 						 "Parameter cannot be processed because the parameter name '%s' is ambiguous.", name);
-				return NULL;
+				return 0;
 			}
 			hit = p;
 		}
 	}
-	if (!hit && !quiet)
+	if (!hit.name && !quiet)
 		ps_raise(s, b->name, PS_E_BINDING, NULL, 1, "A parameter cannot be found that matches parameter name '%s'.", name);
-	return hit;
+	*out = hit;
+	return hit.name != NULL;
 }
 
 static int is_switch(const char *name, const char *pname)
 {
 	const struct builtin *b = find(name);
-	const struct bparam *p = b ? param(NULL, b, pname, 1) : NULL;
-	return p && p->is_switch;
+	struct bparam p;
+	return b && param(NULL, b, pname, 1, &p) && p.is_switch;
 }
 
 static int run(const char *name, const struct ps_barg *a, int n, json_t *input, json_t *out, struct ps_sess *s)
@@ -944,9 +970,11 @@ static int run(const char *name, const struct ps_barg *a, int n, json_t *input, 
 	int pos = 0, rc = 1;
 	for (int i = 0; i < n; i++) {
 		const struct bparam *p = NULL;
+		struct bparam named;
 		if (a[i].name) {
-			if (!(p = param(s, b, a[i].name, 0)))
+			if (!param(s, b, a[i].name, 0, &named))
 				goto out;
+			p = &named;
 			if (!p->is_switch && !a[i].value) {
 				ps_raise(s, b->name, PS_E_BINDING, NULL, 1,
 					 "Missing an argument for parameter '%s'. Specify a parameter of type 'System.Object' and try again.", p->name);
@@ -978,9 +1006,12 @@ static int run(const char *name, const struct ps_barg *a, int n, json_t *input, 
 	}
 	/* the simplified Where-Object: Where-Object Severity -EQ HIGH (the value binds to the operator) */
 	if (b->fn == where_object && json_object_get(c.bound, "Value")) {
-		for (int k = 0; compare_ops[k]; k++)
-			if (json_is_true(json_object_get(c.bound, compare_ops[k])))
-				json_object_set(c.bound, compare_ops[k], json_object_get(c.bound, "Value"));
+		const struct ps_op *o;
+		const char *pn;
+		int cs;
+		for (int k = 0; (pn = where_op(k, &o, &cs)); k++)
+			if (json_is_true(json_object_get(c.bound, pn)))
+				json_object_set(c.bound, pn, json_object_get(c.bound, "Value"));
 	}
 	if (!c.input) {
 		c.input = NULL;

@@ -220,9 +220,9 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 		a = ps_eval(x->kid[0], s);
 		if (!a)
 			return NULL;
-		if ((!strcmp(x->s, "and") && !ps_truthy(a)) || (!strcmp(x->s, "or") && ps_truthy(a))) {
+		if (((x->op->flags & PS_OP_AND) && !ps_truthy(a)) || ((x->op->flags & PS_OP_OR) && ps_truthy(a))) {
 			/* -and and -or stop at the first operand that decides */
-			r = json_boolean(!strcmp(x->s, "or"));
+			r = json_boolean(x->op->flags & PS_OP_OR);
 			json_decref(a);
 			return r;
 		}
@@ -231,7 +231,7 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 			json_decref(a);
 			return NULL;
 		}
-		r = ps_binop(s, x->s, a, b);
+		r = x->op->fn(s, a, b, x->cs);
 		json_decref(a);
 		json_decref(b);
 		return r;

@@ -25,9 +25,12 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 	  X_STATIC,   /* s: "type::member"; kids: the arguments of a call */
 	  X_REDIR };  /* the last kids of an X_PIPE: s "1>", "2>>", "2&1", "*>" …; kid 0 the target */
 
+struct ps_op;
 struct node {
 	enum nk k;            /* kind */
 	char *s;              /* name, operator, string template, parameter */
+	const struct ps_op *op; /* X_BIN: the operator's row (ps_ops), resolved by the parser */
+	int cs;               /* X_BIN: the -c… (case-sensitive) spelling */
 	json_t *v;            /* literal */
 	struct node **kid;    /* children */
 	int n;                /* how many */
@@ -92,8 +95,28 @@ void ps_var_set(struct ps_sess *s, const char *name, json_t *v);
 void ps_vars_free(struct ps_sess *s);
 /* ps_member.c: $v.name (new reference) */
 json_t *ps_member(json_t *v, const char *name);
-/* ps_binop.c: a op b for the binary operators ("eq", "ceq", "+", "join" …); -match
- * sets the session's $Matches */
+/* ps_binop.c: the binary operators, one row each in ps_ops (ended by a NULL name) */
+enum {
+	PS_OP_CMP = 1,      /* a comparison: Where-Object takes it as -Param and -CParam */
+	PS_OP_CASEABLE = 2, /* -c… (case-sensitive) and -i… spellings exist */
+	PS_OP_AND = 4,      /* logical: a false left side decides, the right is not evaluated */
+	PS_OP_OR = 8,       /* logical: a true left side decides */
+	PS_OP_ARITH = 16,   /* + - * / %: written without a dash */
+};
+struct ps_op {
+	const char *name;   /* as written after '-' (lower case), or the arithmetic sign */
+	const char *param;  /* PS_OP_CMP: Where-Object's parameter ("EQ", "NotLike") */
+	const char *cparam; /* PS_OP_CMP: its case-sensitive one ("CEQ") */
+	int flags;          /* PS_OP_… */
+	int prec;           /* binding: 1 -or, 2 -and, 3 the rest, 4 + -, 5 * / % */
+	/* a op b (new reference; NULL or $null after an error was raised); cs: -c… */
+	json_t *(*fn)(struct ps_sess *s, json_t *a, json_t *b, int cs);
+};
+extern const struct ps_op ps_ops[];
+/* The row of an operator as written ("eq", "CEQ", "ilike", "+"), case-insensitively;
+ * *cs is 1 for a -c… spelling. NULL: not an operator. */
+const struct ps_op *ps_op_find(const char *name, int *cs);
+/* a op b by the operator's name, for callers that hold a name ("like", "join", "eq") */
 json_t *ps_binop(struct ps_sess *s, const char *op, json_t *a, json_t *b);
 int ps_compare(json_t *a, json_t *b);  /* as -eq: <0, 0, >0, or 2: not comparable */
 

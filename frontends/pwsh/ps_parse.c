@@ -352,21 +352,12 @@ static char *type_name(struct ps *p);
 static int is_redirect(struct tok *t);
 static int call_args(struct ps *p, struct node *m);
 
-static const char *const binops[] = {"eq", "ne", "gt", "ge", "lt", "le", "like", "notlike", "match", "notmatch",
-				     "contains", "notcontains", "in", "notin", "and", "or", "join", "split", "replace", "f", NULL};
-
+/* an operator after '-': the one operator table's rows (ps_binop.c), not + - * / % */
 static int is_binop(const char *w)
 {
-	for (const char *const *b = binops; *b; b++)
-		if (!strcasecmp(w, *b))
-			return 1;
-	/* -ceq -cne … case-sensitive, -ieq … explicitly not: the comparison operators only */
-	if ((w[0] == 'c' || w[0] == 'C' || w[0] == 'i' || w[0] == 'I') && strcasecmp(w + 1, "and") && strcasecmp(w + 1, "or") &&
-	    strcasecmp(w + 1, "join") && strcasecmp(w + 1, "f"))
-		for (const char *const *b = binops; *b; b++)
-			if (!strcasecmp(w + 1, *b))
-				return 1;
-	return 0;
+	int cs;
+	const struct ps_op *o = ps_op_find(w, &cs);
+	return o && !(o->flags & PS_OP_ARITH);
 }
 
 static struct node *block(struct ps *p)
@@ -655,15 +646,9 @@ static int is_arith(struct tok *t)
 
 static int prec(const char *op)
 {
-	if (strchr("*/%", op[0]) && !op[1])
-		return 5;
-	if (strchr("+-", op[0]) && !op[1])
-		return 4;
-	if (!strcasecmp(op, "or"))
-		return 1;
-	if (!strcasecmp(op, "and"))
-		return 2;
-	return 3;
+	int cs;
+	const struct ps_op *o = ps_op_find(op, &cs);
+	return o ? o->prec : 3;
 }
 
 static struct node *binary(struct ps *p, int minp)
@@ -681,6 +666,7 @@ static struct node *binary(struct ps *p, int minp)
 			return NULL;
 		}
 		struct node *b = mk(X_BIN, op);
+		b->op = ps_op_find(op, &b->cs);
 		free(op);
 		push(b, l);
 		push(b, r);
