@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../config.h"
 #include "ps_lang.h"
 
 /* .NET's name of a value's type */
@@ -203,70 +202,4 @@ static json_t *call(struct ps_sess *s, json_t *v, const char *m, json_t **args, 
 json_t *ps_method(struct ps_sess *s, json_t *v, const char *m, json_t **args, int n)
 {
 	return call(s, v, m, args, n);
-}
-
-/* [math]::Round … : .NET's static members that report scripts use. Math.Round rounds
- * half to even (MidpointRounding.ToEven), as nearbyint does by default. */
-static json_t *number(double d)
-{
-	return d == (double)(json_int_t)d && fabs(d) < 9e15 ? json_integer((json_int_t)d) : json_real(d);
-}
-
-json_t *ps_static(struct ps_sess *s, const char *member, json_t **args, int n)
-{
-	json_t *r = NULL;
-	const char *m = strstr(member, "::") + 2;
-	char type[128];
-	snprintf(type, sizeof(type), "%.*s", (int)(m - 2 - member), member);
-	double a = n > 0 ? json_number_value(args[0]) : 0, b = n > 1 ? json_number_value(args[1]) : 0;
-	int nums = (n < 1 || json_is_number(args[0])) && (n < 2 || json_is_number(args[1]));
-	if (!strcasecmp(type, "math") || !strcasecmp(type, "System.Math")) {
-		if (!strcasecmp(m, "Round") && n >= 1 && nums) {
-			double scale = pow(10, n > 1 ? b : 0);
-			r = number(nearbyint(a * scale) / scale);
-		} else if (!strcasecmp(m, "Floor") && n == 1 && nums) {
-			r = number(floor(a));
-		} else if (!strcasecmp(m, "Ceiling") && n == 1 && nums) {
-			r = number(ceil(a));
-		} else if (!strcasecmp(m, "Abs") && n == 1 && nums) {
-			r = number(fabs(a));
-		} else if ((!strcasecmp(m, "Max") || !strcasecmp(m, "Min")) && n == 2 && nums) {
-			r = json_incref(args[(a < b) == !strcasecmp(m, "Max")]);
-		} else if (!strcasecmp(m, "Pow") && n == 2 && nums) {
-			r = number(pow(a, b));
-		} else if (!strcasecmp(m, "Sqrt") && n == 1 && nums) {
-			r = json_real(sqrt(a));
-		}
-	} else if (!strcasecmp(type, "string") || !strcasecmp(type, "System.String")) {
-		if (!strcasecmp(m, "IsNullOrEmpty") && n == 1) {
-			r = json_boolean(json_is_null(args[0]) || (json_is_string(args[0]) && !json_string_length(args[0])));
-		} else if (!strcasecmp(m, "IsNullOrWhiteSpace") && n == 1) {
-			const char *t = json_string_value(args[0]);
-			while (t && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
-				t++;
-			r = json_boolean(json_is_null(args[0]) || (t && !*t));
-		} else if (!strcasecmp(m, "Join") && n == 2) {
-			json_t *j = ps_binop(s, "join", args[1], args[0]);
-			r = j;
-		} else if (!strcasecmp(m, "Empty") && n == 0) {
-			r = json_string("");
-		}
-	} else if (!strcasecmp(type, "datetime") || !strcasecmp(type, "System.DateTime")) {
-		if ((!strcasecmp(m, "Now") || !strcasecmp(m, "UtcNow") || !strcasecmp(m, "Today")) && n == 0) {
-			/* the clock Get-Date reads ($ECRLITE_NOW when set) */
-			json_t *now = ps_date_new(fe_now(), 0);
-			r = !strcasecmp(m, "Now") ? now : !strcasecmp(m, "UtcNow") ? ps_date_new(ps_date_time(now), 1) : ps_date_member(now, "Date");
-			if (r != now)
-				json_decref(now);
-		} else if (!strcasecmp(m, "Parse") && n == 1 && json_is_string(args[0])) {
-			r = ps_date_parse(json_string_value(args[0]));
-			if (!r)
-				r = fail(s, "Exception calling \"Parse\" with \"1\" argument(s): \"String '%s' was not recognized as a valid DateTime.%s\"",
-					 json_string_value(args[0]), "");
-			return r;
-		}
-	}
-	if (!r)
-		fail(s, "not supported yet: the static member [%s]::%s (with these arguments)", type, m);
-	return r;
 }
