@@ -190,7 +190,11 @@ int ecr_blob_writer_open(struct ecr_ctx *ctx, struct ecr_blob_writer *w, struct 
 	if (slot < 0)
 		return err ? err->code : ECR_E_STATE;
 	w->owner = slot + 1;
-	snprintf(w->tmp, sizeof(w->tmp), "%s/blob-XXXXXX", owners[slot].dir);
+	if (snprintf(w->tmp, sizeof(w->tmp), "%s/blob-XXXXXX", owners[slot].dir) >= (int)sizeof(w->tmp)) {
+		w->tmp[0] = '\0';
+		ecr_blob_writer_abort(w);
+		return ecr_err_set(err, ECR_E_STATE, "state directory '%s' is too long a path for its temporary files", ctx->home);
+	}
 	w->fd = mkstemp(w->tmp);
 	if (w->fd < 0) {
 		int e = errno;

@@ -99,13 +99,15 @@ static int walk(struct ecr_fstree *t, const char *path, int create, char out[409
 			type = ECR_NODE_DIR;
 			continue;
 		}
-		snprintf(next, sizeof(next), "%s%s%s", cur, *cur ? "/" : "", comp);
+		if (snprintf(next, sizeof(next), "%s%s%s", cur, *cur ? "/" : "", comp) >= (int)sizeof(next))
+			return -1; /* longer than any path the tree holds */
 		int nt = get(t, next, link, NULL, NULL);
 		if (nt == ECR_NODE_SYMLINK) {
 			if (++hops > ECR_FSTREE_HOPS)
 				return -1;
 			char joined[8192];
-			snprintf(joined, sizeof(joined), "%s%s%s", link, rest[0] ? "/" : "", rest);
+			if (snprintf(joined, sizeof(joined), "%s%s%s", link, rest[0] ? "/" : "", rest) >= (int)sizeof(joined))
+				return -1; /* a link that makes the path longer than any the tree holds */
 			if (link[0] == '/')
 				cur[0] = '\0';
 			snprintf(rest, sizeof(rest), "%s", joined);

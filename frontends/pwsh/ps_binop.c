@@ -172,7 +172,7 @@ static int t_match(struct ps_sess *s, json_t *a, json_t *b, int cs, int set_matc
 			json_t *h = json_pack("{s:b}", PS_HASH_KEY, 1);
 			for (int i = 0; i < 10 && i <= (int)re.re_nsub; i++)
 				if (g[i].rm_so >= 0) {
-					char k[4];
+					char k[12]; /* an int's digits */
 					snprintf(k, sizeof(k), "%d", i);
 					json_object_set_new(h, k, json_stringn(x + g[i].rm_so, (size_t)(g[i].rm_eo - g[i].rm_so)));
 				}

@@ -141,7 +141,7 @@ void test_scanwork_threads(void)
 	struct ecr_err err = {0};
 	struct worker_arg a[3] = {{0}};
 	pthread_t th[3];
-	char s[64], name[8];
+	char s[64], name[16];
 	if (skip())
 		return;
 	char *dir = setup(5);
