@@ -27,6 +27,12 @@ int ecr_op_supported(const char *op)
 	return find(op) != NULL;
 }
 
+int ecr_op_remote_ok(const char *op)
+{
+	const struct op_row *row = find(op);
+	return row && !(row->flags & OP_HOST_PATHS);
+}
+
 const char *ecr_op_name(int i)
 {
 	return i >= 0 && (size_t)i < NOPS ? ops[i].name : NULL;

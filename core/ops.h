@@ -12,6 +12,7 @@ enum op_flags {
 	OP_EXT = 1 << 1,   /* ecrlite's own: not in the ECR model, checks its own input */
 	OP_OWN_TXN = 1 << 2, /* runs its own units of work (txn.h), or needs no state */
 	OP_NO_STATE = 1 << 3, /* reads no state: ecr_call takes a NULL ctx for it */
+	OP_HOST_PATHS = 1 << 4, /* reads paths of this host: never offered to remote callers */
 };
 
 typedef int (*op_fn)(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err);
@@ -41,12 +42,12 @@ struct op_row {
 	X(GetDownloadUrlForLayer, get_download_url_for_layer, OP_READ) \
 	X(GetImageInventory, get_image_inventory, OP_READ | OP_EXT) /* caches written at the end, best effort */ \
 	X(GetRegistryScanningConfiguration, get_registry_scanning_configuration, OP_READ) \
-	X(GetRootfsInventory, get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE) /* ecrlite's: a directory or tar */ \
-	X(ImportVulnerabilityFeeds, import_vulnerability_feeds, OP_EXT | OP_OWN_TXN) /* ecrlite's: one transaction of its own */ \
+	X(GetRootfsInventory, get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE | OP_HOST_PATHS) /* ecrlite's: a directory or tar */ \
+	X(ImportVulnerabilityFeeds, import_vulnerability_feeds, OP_EXT | OP_OWN_TXN | OP_HOST_PATHS) /* ecrlite's: one transaction of its own */ \
 	X(InitiateLayerUpload, initiate_layer_upload, OP_WRITE) \
 	X(ListImages, list_images, OP_READ) \
 	X(ListTagsForResource, list_tags_for_resource, OP_READ) \
-	X(Push, push, OP_EXT | OP_OWN_TXN) /* ecrlite's: reads the archive, then one write transaction */ \
+	X(Push, push, OP_EXT | OP_OWN_TXN | OP_HOST_PATHS) /* ecrlite's: reads the archive, then one write transaction */ \
 	X(PutImage, put_image, OP_WRITE) \
 	X(PutImageScanningConfiguration, put_image_scanning_configuration, OP_WRITE) \
 	X(PutImageTagMutability, put_image_tag_mutability, OP_WRITE) \

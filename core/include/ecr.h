@@ -58,6 +58,9 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 	     struct ecr_err *err);
 /* 1 when ecrlite implements the model operation op locally. */
 int ecr_op_supported(const char *op);
+/* 1 when a server may offer op to remote callers: implemented, and reading no paths of
+ * this host (Push, ImportVulnerabilityFeeds and GetRootfsInventory read local files). */
+int ecr_op_remote_ok(const char *op);
 /* Iterates the implemented operations: name of row i, NULL past the end. */
 const char *ecr_op_name(int i);
 

@@ -320,7 +320,8 @@ static void on_end(struct serve_req *r)
 	if (check_auth(r, a->body.data, a->body.len, region, sizeof(region)))
 		return;
 	const char *target = serve_header(r, "X-Amz-Target");
-	if (!a->op || (!ecr_model_op(a->op) && !ecr_op_supported(a->op))) {
+	/* ecrlite's own rows that read this host's files stay local (ecr_op_remote_ok) */
+	if (!a->op || (!ecr_model_op(a->op) && (!ecr_op_supported(a->op) || !ecr_op_remote_ok(a->op)))) {
 		snprintf(msg, sizeof(msg), "Unknown operation: %s", target ? target : "");
 		answer(r, 404, "UnknownOperationException", msg, NULL);
 		return;

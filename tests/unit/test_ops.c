@@ -22,6 +22,11 @@ void test_ops_table(void)
 	 * DescribeVulnerabilitySources */
 	CHECK(own == 6);
 	CHECK(!ecr_op_supported("NoSuchOperation"));
+	/* what reads this host's files is never offered to a server's remote callers */
+	CHECK(!ecr_op_remote_ok("Push") && !ecr_op_remote_ok("ImportVulnerabilityFeeds") &&
+	      !ecr_op_remote_ok("GetRootfsInventory"));
+	CHECK(ecr_op_remote_ok("GetImageInventory") && ecr_op_remote_ok("DescribeVulnerabilitySources") &&
+	      ecr_op_remote_ok("CreateRepository") && !ecr_op_remote_ok("NoSuchOperation"));
 }
 
 /* Every exception the error table gives as ECR's is one of the model's exception shapes
