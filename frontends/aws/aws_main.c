@@ -7,6 +7,7 @@
 
 #include "aws.h"
 #include "../config.h"
+#include "../lib/fe_json.h"
 
 static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env1, const char *env2,
 		     const char *key)
@@ -25,48 +26,10 @@ static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env
 
 /* --- paging ------------------------------------------------------------------ */
 
-/* A dotted path's value in o (borrowed). */
-static json_t *path_get(json_t *o, const char *path)
-{
-	char part[128];
-	while (o && *path) {
-		size_t n = strcspn(path, ".");
-		snprintf(part, sizeof(part), "%.*s", (int)n, path);
-		o = json_object_get(o, part);
-		path += n + (path[n] == '.');
-	}
-	return o;
-}
-
 /* 1 when the object holding path's last member exists (a top-level key always does) */
-static int path_get_parent_exists(json_t *o, const char *path)
+static int path_parent_exists(json_t *o, const char *path)
 {
-	const char *dot = strrchr(path, '.');
-	char parent[256];
-	if (!dot)
-		return 1;
-	snprintf(parent, sizeof(parent), "%.*s", (int)(dot - path), path);
-	return json_is_object(path_get(o, parent));
-}
-
-static void path_set(json_t *o, const char *path, json_t *v)
-{
-	char part[128];
-	for (;;) {
-		size_t n = strcspn(path, ".");
-		snprintf(part, sizeof(part), "%.*s", (int)n, path);
-		if (!path[n]) {
-			json_object_set_new(o, part, v);
-			return;
-		}
-		json_t *next = json_object_get(o, part);
-		if (!json_is_object(next)) {
-			next = json_object();
-			json_object_set_new(o, part, next);
-		}
-		o = next;
-		path += n + 1;
-	}
+	return json_is_object(fe_json_path_parent(o, path));
 }
 
 static char *b64(const char *s)
@@ -171,13 +134,13 @@ static int paginate(struct caller *c, struct pages *out, struct fe_remote_err *e
 		const char *next_in = json_string_value(json_object_get(resp, pg->output_token));
 		char *next = next_in ? strdup(next_in) : NULL; /* resp goes before we use it */
 		/* items of the primary result key, after any --starting-token skip */
-		json_t *items = path_get(page, pg->result_keys[0]);
+		json_t *items = fe_json_path(page, pg->result_keys[0]);
 		if (skip && json_is_array(items)) {
 			json_t *rest = json_array();
 			for (size_t i = (size_t)skip; i < json_array_size(items); i++)
 				json_array_append(rest, json_array_get(items, i));
 			json_incref(rest);
-			path_set(page, pg->result_keys[0], rest);
+			fe_json_path_set_new(page, pg->result_keys[0], rest);
 			json_decref(rest);
 			items = rest;
 		}
@@ -186,15 +149,15 @@ static int paginate(struct caller *c, struct pages *out, struct fe_remote_err *e
 		 * first page with an empty value (None when absent) */
 		if (cmd->starting_token && !json_array_size(out->list))
 			for (const char *const *rk = pg->result_keys + 1; *rk; rk++)
-				if (!path_get(page, *rk) && path_get_parent_exists(page, *rk))
-					path_set(page, *rk, json_null());
+				if (!fe_json_path(page, *rk) && path_parent_exists(page, *rk))
+					fe_json_path_set_new(page, *rk, json_null());
 		if (max_items >= 0 && got + n >= max_items) {
 			long long keep = max_items - got;
 			if (keep < n) {
 				json_t *cut = json_array();
 				for (long long i = 0; i < keep; i++)
 					json_array_append(cut, json_array_get(items, (size_t)i));
-				path_set(page, pg->result_keys[0], cut);
+				fe_json_path_set_new(page, pg->result_keys[0], cut);
 				out->next_token = resume_token(sent_token, keep + skip);
 			} else if (next) {
 				out->next_token = resume_token(next, -1);
@@ -241,7 +204,7 @@ static int paginate(struct caller *c, struct pages *out, struct fe_remote_err *e
 		size_t i;
 		json_t *p;
 		json_array_foreach(out->list, i, p) {
-			json_t *v = path_get(p, *rk);
+			json_t *v = fe_json_path(p, *rk);
 			if (!json_is_array(v))
 				continue;
 			if (!all)
@@ -249,7 +212,7 @@ static int paginate(struct caller *c, struct pages *out, struct fe_remote_err *e
 			json_array_extend(all, v);
 		}
 		if (all)
-			path_set(m, *rk, all);
+			fe_json_path_set_new(m, *rk, all);
 	}
 	const char *k;
 	json_t *v;
@@ -351,22 +314,22 @@ static int run_op(struct caller *c)
 				 * without the result keys' parent (a scan IN_PROGRESS) makes it
 				 * fail, and so do we, with its words */
 				for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++) {
-					if (!path_get_parent_exists(pg, *rk)) {
+					if (!path_parent_exists(pg, *rk)) {
 						json_decref(p.list);
 						json_decref(p.raw);
 						json_decref(p.merged);
 						free(p.next_token);
 						return aws_plain_error(AWS_EXIT_CLIENT, "'NoneType' object does not support item assignment");
 					}
-					if (!path_get(pg, *rk))
-						path_set(pg, *rk, json_null());
+					if (!fe_json_path(pg, *rk))
+						fe_json_path_set_new(pg, *rk, json_null());
 				}
 				json_t *only = NULL;
 				if (i > 0) {
 					/* later pages: their result keys only */
 					only = json_object();
 					for (const char *const *rk = cmd->op->pager->result_keys; *rk; rk++)
-						path_set(only, *rk, json_incref(path_get(pg, *rk)));
+						fe_json_path_set_new(only, *rk, json_incref(fe_json_path(pg, *rk)));
 				}
 				json_t *q = query(cmd, only ? only : pg);
 				json_decref(only);

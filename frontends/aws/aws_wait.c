@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "../lib/fe_json.h"
 
 /* `aws ecr wait NAME`: the model's waiter: poll, match path acceptors, give up after
  * max attempts, with the real CLI's messages and exit codes. */
@@ -28,15 +29,7 @@ int aws_wait(struct caller *c)
 		for (const struct ecr_acceptor *a = w->acceptors; a->state; a++) {
 			if (strcmp(a->matcher, "path"))
 				continue;
-			json_t *v = resp;
-			char part[128];
-			const char *p = a->argument;
-			while (v && *p) {
-				size_t n = strcspn(p, ".");
-				snprintf(part, sizeof(part), "%.*s", (int)n, p);
-				v = json_object_get(v, part);
-				p += n + (p[n] == '.');
-			}
+			json_t *v = fe_json_path(resp, a->argument);
 			if (!json_is_string(v) || strcmp(json_string_value(v), a->expected))
 				continue;
 			json_decref(resp);

@@ -7,6 +7,7 @@
 
 #include "ecr.h"
 #include "cli.h"
+#include "../lib/fe_json.h"
 
 int cli_inventory(int argc, char **argv)
 {
@@ -62,7 +63,7 @@ int cli_inventory(int argc, char **argv)
 	}
 	json_t *os = json_object_get(resp, "os"), *pi = json_object_get(resp, "platformImage");
 	printf("image\t%s@%s\n", json_string_value(json_object_get(resp, "repositoryName")),
-	       json_string_value(json_object_get(json_object_get(resp, "imageId"), "imageDigest")));
+	       json_string_value(fe_json_path(resp, "imageId.imageDigest")));
 	if (pi)
 		printf("platform\t%s %s\n", json_string_value(json_object_get(pi, "platform")),
 		       json_string_value(json_object_get(pi, "imageDigest")));

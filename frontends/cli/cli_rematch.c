@@ -7,6 +7,7 @@
 
 #include "ecr.h"
 #include "cli.h"
+#include "../lib/fe_json.h"
 
 static int one(struct ecr_ctx *ctx, json_t *req, const char *label)
 {
@@ -22,13 +23,13 @@ static int one(struct ecr_ctx *ctx, json_t *req, const char *label)
 	if (!ecr_call(ctx, "DescribeImageScanFindings", q, &f, &err)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(json_object_get(json_object_get(f, "imageScanFindings"), "findingSeverityCounts"), k, v)
+		json_object_foreach(fe_json_path(f, "imageScanFindings.findingSeverityCounts"), k, v)
 			len += (size_t)snprintf(counts + len, len < sizeof(counts) ? sizeof(counts) - len : 0, "%s%s %lld",
 						len ? ", " : "", k, (long long)json_integer_value(v));
 	}
 	printf("%s@%s: %s\n", json_string_value(json_object_get(resp, "repositoryName")),
-	       json_string_value(json_object_get(json_object_get(resp, "imageId"), "imageDigest")), len ? counts : "no findings");
-	const char *desc = json_string_value(json_object_get(json_object_get(resp, "imageScanStatus"), "description"));
+	       json_string_value(fe_json_path(resp, "imageId.imageDigest")), len ? counts : "no findings");
+	const char *desc = json_string_value(fe_json_path(resp, "imageScanStatus.description"));
 	if (desc && strcmp(desc, "The scan was completed successfully."))
 		printf("  %s\n", desc);
 	json_decref(q);
@@ -61,7 +62,7 @@ static int all(struct ecr_ctx *ctx)
 				size_t k;
 				json_t *img;
 				json_array_foreach(json_object_get(imgs, "imageDetails"), k, img) {
-					const char *st = json_string_value(json_object_get(json_object_get(img, "imageScanStatus"), "status"));
+					const char *st = json_string_value(fe_json_path(img, "imageScanStatus.status"));
 					if (!st || strcmp(st, "COMPLETE"))
 						continue;
 					json_t *req = json_pack("{s:O, s:{s:O}}", "repositoryName", json_object_get(repo, "repositoryName"),

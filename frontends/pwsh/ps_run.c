@@ -11,6 +11,7 @@
 #include "ecr.h"
 #include "../config.h"
 #include "../remote.h"
+#include "../lib/fe_json.h"
 #include "ps_lang.h"
 
 #define MAX_PARAMS 64
@@ -262,27 +263,6 @@ static json_t *to_model(json_t *v, int shape)
 	if (s->type == ECR_T_BOOLEAN && json_is_string(v))
 		return json_boolean(!strcasecmp(json_string_value(v), "true"));
 	return json_incref(v);
-}
-
-static void set_path(json_t *req, const char *path, json_t *v)
-{
-	char part[128];
-	json_t *o = req;
-	for (;;) {
-		size_t n = strcspn(path, ".");
-		snprintf(part, sizeof(part), "%.*s", (int)n, path);
-		if (!path[n]) {
-			json_object_set(o, part, v);
-			return;
-		}
-		json_t *next = json_object_get(o, part);
-		if (!next) {
-			next = json_object();
-			json_object_set_new(o, part, next);
-		}
-		o = next;
-		path += n + 1;
-	}
 }
 
 /* -Select: '*', '^Param', or a dotted property path (case-insensitive, collections
@@ -553,8 +533,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			snprintf(top, sizeof(top), "%.*s", (int)strcspn(p->path, "."), p->path);
 			const struct ecr_member *mm = m && m->input >= 0 ? ecr_model_member(&ecr_shapes[m->input], top) : NULL;
 			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
-			set_path(req, p->path, conv);
-			json_decref(conv);
+			fe_json_path_set_new(req, p->path, conv);
 		} else if (!strcmp(p->path, "@select")) {
 			sel = json_string_value(v);
 			has_select = 1;
