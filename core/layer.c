@@ -228,12 +228,14 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *b
 			   a truncated one, which would hide another file) */
 			int hides = name[4] &&
 				    snprintf(victim, sizeof(victim), "%s%s%s", dir, *dir ? "/" : "", name + 4) < (int)sizeof(victim);
-			if (!strcmp(name, ".wh..wh..opq"))
+			/* name points into path: decide before path is freed */
+			int opaque = !strcmp(name, ".wh..wh..opq");
+			if (opaque)
 				e = ecr_layer_add(fx, dir, ECR_NODE_OPAQUE, NULL);
 			else if (hides)
 				e = ecr_layer_add(fx, victim, ECR_NODE_WHITEOUT, NULL);
 			free(path);
-			if (!e && (hides || !strcmp(name, ".wh..wh..opq"))) {
+			if (!e && (hides || opaque)) {
 				rc = ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 				goto out;
 			}

@@ -2,6 +2,7 @@
  * one, so an empty table becomes [] or {} as the shape says, and a wrong type is named
  * with its field path. */
 #include <lauxlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,6 +137,17 @@ static json_t *to_json(struct conv *c, int idx, int shape, const char *path, int
 		if (sh && sh->type != ECR_T_INTEGER && sh->type != ECR_T_LONG && sh->type != ECR_T_DOUBLE &&
 		    sh->type != ECR_T_TIMESTAMP)
 			break;
+		/* JSON has no NaN or infinity (jansson would give no value, and the number
+		   would silently vanish from the request): refuse it in the check pass */
+		if (!lua_isinteger(L, idx) && !isfinite(lua_tonumber(L, idx))) {
+			if (*path)
+				luaL_error(L, "bad argument #%d to '%s' (field '%s': a finite number expected, got %s)", c->arg,
+					   c->fn, path, luaL_tolstring(L, idx, NULL));
+			else
+				luaL_error(L, "bad argument #%d to '%s' (a finite number expected, got %s)", c->arg, c->fn,
+					   luaL_tolstring(L, idx, NULL));
+			return NULL;
+		}
 		if (!build)
 			return NULL;
 		if (lua_isinteger(L, idx))

@@ -34,6 +34,10 @@ lua_err 'local t = {} t[1] = {t} print(ecr.json.encode(t))' "(field '[1][1]': th
 lua_err 'local t = {} for i = 1, 1000 do t = {a = t} end print(ecr.json.encode(t))' "nested too deeply: more than 64 levels"
 lua_err 'local t = {} for i = 1, 1000 do t = {t} end print(ecr.json.encode(t))' "nested too deeply: more than 64 levels"
 lua_err 'local t = {} t.t = t ecr.describe_images{repositoryName = "rr", filter = t}' "bad argument #1 to 'ecr.describe_images'"
+# JSON has no NaN or infinity: refused with the field's name, never silently dropped
+lua_err 'print(ecr.json.encode({1, 0/0}))' "(field '[2]': a finite number expected, got "
+lua_err 'print(ecr.json.encode({a = {b = 1/0}}))' "(field 'a.b': a finite number expected, got inf)"
+lua_err 'print(ecr.json.encode(-1/0))' "(a finite number expected, got -inf)"
 out=$("$bin/ecrlite" lua -e 'local t = {} for i = 1, 64 do t = {a = t} end local s = {x = 1} print(#ecr.json.encode(t), ecr.json.encode({s, s}))' 2>&1)
 [ "$out" = "$(printf '386\t[{"x":1},{"x":1}]')" ] && ok || bad "lua: 64 levels and a table used twice: $out"
 
