@@ -11,7 +11,9 @@ The expected vulnerability ids are computed here from the OSV records' own range
 ../shared/data/osv (each ecosystem's ordering written out below, for the version forms
 these records use), never taken from ecrlite. Cases a download cannot reach are
 skipped and counted as such."""
-import gzip, hashlib, io, json, os, re, shutil, subprocess, sys, tarfile, tempfile, zipfile
+import io, json, math, os, re, shutil, subprocess, sys, tempfile, zipfile
+
+from ociimage import F, S, layer, oci_archive
 
 bindir = os.path.abspath(sys.argv[1])
 here = os.path.dirname(os.path.abspath(__file__))
@@ -133,6 +135,34 @@ def vuln_ids(rec):
     return cves or {rec["id"]}
 
 
+def cvss3_base(vector):
+    """CVSS v3.0/v3.1 base score by FIRST's specification (v3.1's integer Roundup)."""
+    parts = vector.split("/")
+    m = dict(x.split(":") for x in parts[1:])
+    changed = m["S"] == "C"
+    av = {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2}[m["AV"]]
+    ac = {"L": 0.77, "H": 0.44}[m["AC"]]
+    pr = {"N": 0.85, "L": 0.68 if changed else 0.62, "H": 0.5 if changed else 0.27}[m["PR"]]
+    ui = {"N": 0.85, "R": 0.62}[m["UI"]]
+    cia = [{"H": 0.56, "L": 0.22, "N": 0}[m[k]] for k in ("C", "I", "A")]
+    iss = 1 - (1 - cia[0]) * (1 - cia[1]) * (1 - cia[2])
+    impact = 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15 if changed else 6.42 * iss
+    expl = 8.22 * av * ac * pr * ui
+    if impact <= 0:
+        return 0.0
+    raw = min((1.08 if changed else 1) * (impact + expl), 10)
+    if parts[0] == "CVSS:3.0":
+        return math.ceil(raw * 10) / 10
+    n = round(raw * 100000)
+    return n / 100000.0 if n % 10000 == 0 else (math.floor(n / 10000) + 1) / 10.0
+
+
+def band(score):
+    """Inspector's severity for a CVSS v3 base score."""
+    return "INFORMATIONAL" if score == 0 else "LOW" if score < 4 else "MEDIUM" if score < 7 else \
+        "HIGH" if score < 9 else "CRITICAL"
+
+
 RECORDS = {}
 for eco in ("npm", "PyPI", "Go", "Maven"):
     d = os.path.join(OSV, eco)
@@ -153,77 +183,6 @@ def expected(pkgs):
 
 
 # --- images ---------------------------------------------------------------------------
-
-def layer(entries):
-    """Uncompressed tar bytes: (kind, path, data, mode) with kind file, dir, sym, hard;
-    every missing parent directory gets an entry first, as GNU tar writes them."""
-    buf = io.BytesIO()
-    done = set()
-    links = {p for k, p, d, m in entries if k == "sym"}
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
-        for kind, path, data, mode in entries:
-            parts = path.split("/")[:-1]
-            for i in range(1, len(parts) + 1):
-                pre = "/".join(parts[:i])
-                if pre in links or pre in done:
-                    continue
-                done.add(pre)
-                ti = tarfile.TarInfo(pre + "/")
-                ti.type, ti.mode, ti.mtime = tarfile.DIRTYPE, 0o755, 1700000000
-                t.addfile(ti)
-            ti = tarfile.TarInfo(path)
-            ti.mtime = 1700000000
-            if kind == "file":
-                ti.size, ti.mode = len(data), mode or 0o644
-                t.addfile(ti, io.BytesIO(data))
-            elif kind == "dir":
-                done.add(path)
-                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
-                t.addfile(ti)
-            elif kind == "sym":
-                ti.type, ti.linkname = tarfile.SYMTYPE, data
-                t.addfile(ti)
-            elif kind == "hard":
-                ti.type, ti.linkname = tarfile.LNKTYPE, data
-                t.addfile(ti)
-    return buf.getvalue()
-
-
-def F(path, data, mode=0o644):
-    return ("file", path.lstrip("/"), data, mode)
-
-
-def S(path, target):
-    return ("sym", path.lstrip("/"), target, 0)
-
-
-def oci_archive(path, layers):
-    """An OCI image layout tarball; returns the layers' blob digests (gzip) in order."""
-    blobs, descs, diff_ids = {}, [], []
-
-    def blob(b):
-        d = hashlib.sha256(b).hexdigest()
-        blobs[d] = b
-        return "sha256:" + d
-
-    for raw in layers:
-        gz = gzip.compress(raw, mtime=0)
-        diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
-        descs.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gz), "size": len(gz)})
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
-    man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                      "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(cfg),
-                                 "size": len(cfg)}, "layers": descs}).encode()
-    index = json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                                                            "digest": blob(man), "size": len(man)}]}).encode()
-    with tarfile.open(path, "w") as t:
-        for name, data in [("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", index)] + \
-                [("blobs/sha256/" + d, b) for d, b in blobs.items()]:
-            ti = tarfile.TarInfo(name)
-            ti.size = len(data)
-            t.addfile(ti, io.BytesIO(data))
-    return [d["digest"] for d in descs]
-
 
 def push(name, layers):
     """Pushes an image to repository lang-NAME (scan on push) and returns the layer digests."""
@@ -359,6 +318,16 @@ else:
        "npm: the five CVEs of the spec: %s" % sorted(ids))
     ok(all(r[4] == "/srv/app/node_modules/%s/package.json" % r[1] for r in rows),
        "npm: filePath is the package.json: %s" % sorted({r[4] for r in rows}))
+    # severity and score: the record's own CVSS v3 vector, scored here, and its band
+    vec = {i: [x["score"] for x in rec.get("severity", []) if x["score"].startswith("CVSS:3")][0]
+           for rec in RECORDS["npm"] for i in vuln_ids(rec) if rec.get("severity")}
+    sev = {(r[0], r[7], float(r[8]) if r[8] else None) for r in rows}
+    ok(sev == {(i, band(cvss3_base(vec[i])), cvss3_base(vec[i])) for i in ids},
+       "npm: severities and scores from the records' vectors: %s" % sorted(sev))
+    # the spec's reading (§6.2 check 5), as a check on this test's calculator
+    ok(sev == {("CVE-2021-23337", "HIGH", 7.2), ("CVE-2020-28500", "MEDIUM", 5.3), ("CVE-2025-13465", "MEDIUM", 6.5),
+               ("CVE-2021-44906", "CRITICAL", 9.8), ("CVE-2015-8315", "HIGH", 7.5)}, "npm: the spec's severities")
+    ok({r[3] for r in rows} == {"NODEPKG"}, "npm: packageManager NODEPKG")
     fixed = {(r[0], r[6]) for r in rows}
     ok(("CVE-2015-8315", "0.7.1") in fixed and ("CVE-2021-44906", "1.2.6") in fixed,
        "npm: fixedInVersion from the records: %s" % sorted(fixed))
@@ -400,6 +369,46 @@ else:
     n1 = count()
     run("vulndb", "import", part)
     ok(count() == n1, "continuous: an import that changes nothing sends no event")
+
+    def cont(repo):
+        return json.loads(run("aws", "ecr", "describe-image-scan-findings", "--repository-name", repo, "--image-id",
+                              "imageTag=v1", "--output", "json").stdout)
+
+    # an image pushed 40 days ago is past the eligibility window: import leaves it alone
+    now0 = env["ECRLITE_NOW"]
+    env["ECRLITE_NOW"] = "2026-10-22T10:00:00Z"
+    run("aws", "ecr", "create-repository", "--repository-name", "cont-old")
+    run("push", arch, "cont-old:v1")
+    env["ECRLITE_NOW"] = now0
+    ok(cont("cont-old")["imageScanStatus"]["status"] == "SCAN_ELIGIBILITY_EXPIRED", "continuous: 40 days old: expired")
+    before = {f["packageVulnerabilityDetails"]["vulnerabilityId"]: f for f in cont("cont-npm")["imageScanFindings"]["enhancedFindings"]}
+    # the advisory revised: GHSA-3fx5 as a later edition would say it, ms fixed at the
+    # installed version and the record's modified time now (written from the real record)
+    rec = json.load(open(os.path.join(OSV, "npm", "GHSA-3fx5-fwvr-xrjg.json")))
+    for a in rec["affected"]:
+        for r in a.get("ranges", []):
+            r["events"] = [{"introduced": "0"}, {"fixed": "0.7.0"}]
+    rec["modified"] = "2026-12-02T08:00:00Z"
+    revised = os.path.join(tmp, "GHSA-3fx5-revised.json")
+    with open(revised, "w") as f:
+        json.dump(rec, f)
+    ok(not expected([("npm", "ms", "0.7.0")]) - {(i, "ms") for i in vuln_ids(rec)} and
+       not affected(rec["affected"][0], "npm", "0.7.0"), "continuous: the revised record leaves ms 0.7.0 out")
+    n2 = count()
+    env["ECRLITE_NOW"] = "2026-12-02T09:00:00Z"
+    run("vulndb", "import", revised)
+    after = {f["packageVulnerabilityDetails"]["vulnerabilityId"]: f for f in cont("cont-npm")["imageScanFindings"]["enhancedFindings"]}
+    env["ECRLITE_NOW"] = now0
+    evs = [json.loads(l) for l in open(evpath).read().splitlines()[n2:]]
+    ok(len(evs) == 1 and evs[0]["detail"]["repository-name"] == "cont-npm" and evs[0]["detail"]["closed"] == ["CVE-2015-8315"]
+       and evs[0]["detail"]["created"] == [], "continuous: one event, the fixed finding closed, none for cont-old: %s" % evs)
+    ok(set(after) == set(before) - {"CVE-2015-8315"}, "continuous: the fixed finding left: %s" % sorted(after))
+    ok(all(after[i]["firstObservedAt"] == before[i]["firstObservedAt"] for i in after),
+       "continuous: firstObservedAt kept")
+    t = rec["modified"].replace("Z", "+00:00")  # as the CLI prints timestamps
+    ok(all(after[i]["updatedAt"] == t and before[i]["updatedAt"] < t for i in after),
+       "continuous: updatedAt moved to the data's update: %s -> %s" %
+       (sorted({f["updatedAt"] for f in before.values()}), sorted({f["updatedAt"] for f in after.values()})))
     env["ECRLITE_HOME"] = home1
 
 # 2. Python: Debian's egg-info trees in a layer of their own, no dpkg registration
