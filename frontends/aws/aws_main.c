@@ -8,6 +8,7 @@
 #include "aws.h"
 #include "../config.h"
 #include "../lib/fe_json.h"
+#include "../lib/fe_pages.h"
 
 static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env1, const char *env2,
 		     const char *key)
@@ -105,136 +106,75 @@ struct pages {
 	char *next_token;   /* --max-items resume token, or NULL */
 };
 
+/* one page through aws_call, its exit code kept for the report */
+struct page_call {
+	struct caller *c;         /* the command and its context */
+	struct fe_remote_err *err;/* why the call failed */
+	int rc;                   /* aws_call's code */
+};
+
+static int page_call(void *arg, const char *op, json_t *req, json_t **resp_out)
+{
+	struct page_call *pc = arg;
+	return pc->rc = aws_call(pc->c, op, req, resp_out, pc->err);
+}
+
 static int paginate(struct caller *c, struct pages *out, struct fe_remote_err *err)
 {
 	struct aws_cmd *cmd = c->cmd;
-	const struct ecr_op_model *op = cmd->op;
-	const struct ecr_paginator *pg = op->pager;
-	json_t *req = json_deep_copy(cmd->req);
-	char *sent_token = NULL, *prev_token = NULL;
-	long long max_items = cmd->max_items ? atoll(cmd->max_items) : -1, got = 0, skip = 0;
-	int rc = 0;
+	const struct ecr_paginator *pg = cmd->op->pager;
+	struct fe_pages_opts o = {.page_size = cmd->page_size ? atoll(cmd->page_size) : 0,
+				  .max_items = cmd->max_items ? atoll(cmd->max_items) : -1};
+	struct page_call pc = {.c = c, .err = err};
+	struct fe_pages p;
+	char *start = NULL;
+	json_t *resp;
+	int r, rc = 0;
 
 	out->list = json_array();
 	out->raw = json_array();
 	out->merged = NULL;
 	out->next_token = NULL;
-	if (cmd->page_size && pg->limit_key)
-		json_object_set_new(req, pg->limit_key, json_integer(atoll(cmd->page_size)));
 	if (cmd->starting_token) {
-		read_starting_token(cmd->starting_token, &sent_token, &skip);
-		if (sent_token)
-			json_object_set_new(req, pg->input_token, json_string(sent_token));
+		read_starting_token(cmd->starting_token, &start, &o.start_skip);
+		o.start_token = start;
 	}
-	for (;;) {
-		json_t *resp = NULL;
-		if ((rc = aws_call(c, op->name, req, &resp, err)))
-			break;
-		json_t *page = aws_out_shape(resp, op->output);
-		const char *next_in = json_string_value(json_object_get(resp, pg->output_token));
-		char *next = next_in ? strdup(next_in) : NULL; /* resp goes before we use it */
-		/* items of the primary result key, after any --starting-token skip */
-		json_t *items = fe_json_path(page, pg->result_keys[0]);
-		if (skip && json_is_array(items)) {
-			json_t *rest = json_array();
-			for (size_t i = (size_t)skip; i < json_array_size(items); i++)
-				json_array_append(rest, json_array_get(items, i));
-			json_incref(rest);
-			fe_json_path_set_new(page, pg->result_keys[0], rest);
-			json_decref(rest);
-			items = rest;
-		}
-		long long n = json_is_array(items) ? (long long)json_array_size(items) : 0;
+	if (fe_pages_init(&p, cmd->op->name, cmd->req, &o)) {
+		fe_pages_release(&p);
+		free(start);
+		err->client = -1; /* reported here */
+		return aws_plain_error(AWS_EXIT_CLIENT, "out of memory");
+	}
+	while ((r = fe_pages_next(&p, page_call, &pc, &resp)) == FE_PAGE) {
+		json_t *page = aws_out_shape(resp, cmd->op->output);
+		json_decref(resp);
 		/* resuming from a starting token, the CLI fills the other result keys of the
 		 * first page with an empty value (None when absent) */
-		if (cmd->starting_token && !json_array_size(out->list))
+		if (cmd->starting_token && p.npages == 1)
 			for (const char *const *rk = pg->result_keys + 1; *rk; rk++)
 				if (!fe_json_path(page, *rk) && path_parent_exists(page, *rk))
 					fe_json_path_set_new(page, *rk, json_null());
-		if (max_items >= 0 && got + n >= max_items) {
-			long long keep = max_items - got;
-			if (keep < n) {
-				json_t *cut = json_array();
-				for (long long i = 0; i < keep; i++)
-					json_array_append(cut, json_array_get(items, (size_t)i));
-				fe_json_path_set_new(page, pg->result_keys[0], cut);
-				out->next_token = resume_token(sent_token, keep + skip);
-			} else if (next) {
-				out->next_token = resume_token(next, -1);
-			}
-			json_array_append_new(out->raw, json_deep_copy(page));
-			json_object_del(page, pg->output_token);
-			json_array_append_new(out->list, page);
-			json_decref(resp);
-			free(next);
-			break;
-		}
-		got += n;
-		skip = 0;
 		json_array_append_new(out->raw, json_deep_copy(page));
 		json_object_del(page, pg->output_token);
 		json_array_append_new(out->list, page);
-		json_decref(resp);
-		if (!next)
-			break;
-		if (prev_token && !strcmp(prev_token, next)) {
-			fprintf(stderr, "\nError during pagination: The same next token was received twice: {'%s': '%s'}\n",
-				pg->output_token, next);
-			rc = AWS_EXIT_CLIENT;
-			err->client = -1; /* reported here already */
-			free(next);
-			break;
-		}
-		free(prev_token);
-		prev_token = strdup(next);
-		free(sent_token);
-		sent_token = strdup(next);
-		json_object_set_new(req, pg->input_token, json_string(next));
-		free(next);
 	}
-	free(sent_token);
-	free(prev_token);
-	json_decref(req);
+	if (r == FE_PAGES_FAILED) {
+		rc = pc.rc;
+	} else if (r == FE_PAGES_REPEATED) {
+		fprintf(stderr, "\nError during pagination: The same next token was received twice: {'%s': '%s'}\n",
+			pg->output_token, p.repeated);
+		rc = AWS_EXIT_CLIENT;
+		err->client = -1; /* reported here already */
+	} else if (p.cut) {
+		out->next_token = resume_token(p.resume_token, p.resume_skip);
+	}
+	fe_pages_release(&p);
+	free(start);
 	if (rc)
 		return rc;
-	/* merge: result keys first (concatenated), then page 1's other members */
-	json_t *m = json_object(), *first = json_array_get(out->list, 0);
-	for (const char *const *rk = pg->result_keys; *rk; rk++) {
-		json_t *all = NULL;
-		size_t i;
-		json_t *p;
-		json_array_foreach(out->list, i, p) {
-			json_t *v = fe_json_path(p, *rk);
-			if (!json_is_array(v))
-				continue;
-			if (!all)
-				all = json_array();
-			json_array_extend(all, v);
-		}
-		if (all)
-			fe_json_path_set_new(m, *rk, all);
-	}
-	const char *k;
-	json_t *v;
-	json_object_foreach(first, k, v) {
-		json_t *have = json_object_get(m, k);
-		if (!have) {
-			json_object_set(m, k, v);
-		} else if (json_is_object(have) && json_is_object(v)) {
-			const char *k2;
-			json_t *v2;
-			json_object_foreach(v, k2, v2)
-				if (!json_object_get(have, k2))
-					json_object_set(have, k2, v2);
-		}
-	}
-	/* a non-aggregate key page 1 lacked is shown as null */
-	for (const char *const *na = pg->non_aggregate; *na; na++)
-		if (!json_object_get(m, *na))
-			json_object_set_new(m, *na, json_null());
+	out->merged = fe_pages_merge(pg, out->list);
 	if (out->next_token)
-		json_object_set_new(m, "NextToken", json_string(out->next_token));
-	out->merged = m;
+		json_object_set_new(out->merged, "NextToken", json_string(out->next_token));
 	return 0;
 }
 

@@ -11,9 +11,12 @@
 #include "timefmt.h"
 #include "lua_fe.h"
 #include "../config.h"
+#include "../lib/fe_json.h"
+#include "../lib/fe_pages.h"
 
 #define CTX_META "ecrlite.ctx"
 #define ERR_META "ecrlite.error"
+#define PAGES_META "ecrlite.pages"
 
 struct lctx {
 	struct ecr_ctx *ctx;  /* the core context */
@@ -191,10 +194,40 @@ static int l_parse_ref(lua_State *L)
 	return 2;
 }
 
-/* ecr.paginate(op, request): an iterator over the items of every page */
+/* ecr.paginate(op, request): an iterator over the items of every page, each page
+ * fetched when the one before is used up (fe_pages: the loop every frontend pages with) */
+struct lpages {
+	struct fe_pages p;   /* the cursor */
+	int open;            /* p was initialised (the first page was asked for) */
+};
+
+static int pages_gc(lua_State *L)
+{
+	struct lpages *u = luaL_checkudata(L, 1, PAGES_META);
+	if (u->open)
+		fe_pages_release(&u->p);
+	u->open = 0;
+	return 0;
+}
+
+/* one page from the core; its notices shown as every call's are */
+struct page_call {
+	struct ecr_ctx *ctx; /* the module's context */
+	struct ecr_err err;  /* why the call failed */
+};
+
+static int page_call(void *arg, const char *op, json_t *req, json_t **resp_out)
+{
+	struct page_call *pc = arg;
+	int rc = ecr_call(pc->ctx, op, req, resp_out, &pc->err);
+	fe_notices(pc->ctx, "ecrlite: warning: ");
+	return rc;
+}
+
 static int paginate_next(lua_State *L)
 {
-	/* upvalues: 1 ctx, 2 op name, 3 request, 4 current items, 5 index, 6 done */
+	/* upvalues: 1 ctx, 2 op name, 3 request, 4 current items, 5 index, 6 the cursor */
+	struct lpages *u = lua_touserdata(L, lua_upvalueindex(6));
 	for (;;) {
 		lua_Integer i = lua_tointeger(L, lua_upvalueindex(5));
 		if (lua_type(L, lua_upvalueindex(4)) == LUA_TTABLE) {
@@ -206,40 +239,37 @@ static int paginate_next(lua_State *L)
 			}
 			lua_pop(L, 1);
 		}
-		if (lua_toboolean(L, lua_upvalueindex(6)))
-			return 0;
 		const char *op = lua_tostring(L, lua_upvalueindex(2));
-		const struct ecr_op_model *m = ecr_model_op(op);
-		lua_pushvalue(L, lua_upvalueindex(1));
-		lua_pushvalue(L, lua_upvalueindex(2));
-		lua_pushvalue(L, lua_upvalueindex(2));
-		lua_pushcclosure(L, op_closure, 3);
-		lua_pushvalue(L, lua_upvalueindex(3));
-		lua_call(L, 1, 1);
-		/* the items of the first result key (a dotted path) */
-		const char *rk = m->pager->result_keys[0];
-		lua_pushvalue(L, -1);
-		while (*rk) {
-			size_t n = strcspn(rk, ".");
-			lua_pushlstring(L, rk, n);
-			lua_gettable(L, -2);
-			lua_remove(L, -2);
-			rk += n + (rk[n] == '.');
-			if (!lua_istable(L, -1))
-				break;
+		struct page_call pc = {.ctx = getctx(L)->ctx};
+		if (!u->open) { /* the request is read when the first page is asked for */
+			lua_pushvalue(L, lua_upvalueindex(3));
+			json_t *req = lecr_to_json(L, lua_gettop(L), ecr_model_op(op)->input, op, 1);
+			lua_pop(L, 1);
+			int bad = fe_pages_init(&u->p, op, req, NULL);
+			json_decref(req);
+			u->open = 1;
+			if (bad)
+				return luaL_error(L, "out of memory");
 		}
+		json_t *page;
+		int r = fe_pages_next(&u->p, page_call, &pc, &page);
+		if (r == FE_PAGES_END)
+			return 0;
+		if (r == FE_PAGES_FAILED)
+			return raise(L, op, &pc.err);
+		if (r == FE_PAGES_REPEATED)
+			return luaL_error(L, "ecrlite: error during pagination: the same next token was received twice: '%s'",
+					  u->p.repeated);
+		/* the items of the first result key (a dotted path) */
+		json_t *items = json_incref(fe_json_path(page, u->p.pg->result_keys[0]));
+		json_decref(page);
+		if (items)
+			lecr_push_json(L, items);
+		else
+			lua_pushnil(L);
 		lua_replace(L, lua_upvalueindex(4));
 		lua_pushinteger(L, 0);
 		lua_replace(L, lua_upvalueindex(5));
-		lua_getfield(L, -1, m->pager->output_token);
-		if (lua_isnil(L, -1)) {
-			lua_pushboolean(L, 1);
-			lua_replace(L, lua_upvalueindex(6));
-		} else {
-			lua_setfield(L, lua_upvalueindex(3), m->pager->input_token);
-			lua_pushnil(L);
-		}
-		lua_pop(L, 2);
 	}
 }
 
@@ -277,7 +307,9 @@ static int l_paginate(lua_State *L)
 	}
 	lua_pushnil(L);
 	lua_pushinteger(L, 0);
-	lua_pushboolean(L, 0);
+	struct lpages *u = lua_newuserdatauv(L, sizeof(*u), 0);
+	u->open = 0;
+	luaL_setmetatable(L, PAGES_META);
 	lua_pushcclosure(L, paginate_next, 6);
 	return 1;
 }
@@ -401,6 +433,11 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 	lua_pop(L, 1);
 	if (luaL_newmetatable(L, CTX_META)) {
 		lua_pushcfunction(L, ctx_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_pop(L, 1);
+	if (luaL_newmetatable(L, PAGES_META)) {
+		lua_pushcfunction(L, pages_gc);
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_pop(L, 1);

@@ -12,6 +12,7 @@
 #include "../config.h"
 #include "../remote.h"
 #include "../lib/fe_json.h"
+#include "../lib/fe_pages.h"
 #include "ps_lang.h"
 
 #define MAX_PARAMS 64
@@ -515,6 +516,23 @@ static int call_remote(struct inv *in, const struct fe_remote *remote, json_t *r
 	return fail_as(in, PS_E_INVALID_OP, inner, "%s", f.message[0] ? f.message : f.code);
 }
 
+/* one page: from the core, or from -EndpointUrl (0, or 1 reported) */
+struct page_call {
+	struct inv *in;                 /* the invocation, for its errors */
+	const struct fe_remote *remote; /* the endpoint, when remote->endpoint */
+	struct ecr_ctx *ctx;            /* else the core's context */
+	struct ecr_err *e;              /* the core's error */
+};
+
+static int page_call(void *arg, const char *op, json_t *req, json_t **resp_out)
+{
+	struct page_call *pc = arg;
+	(void)op; /* the cmdlet row's, as call_remote takes it */
+	if (pc->remote->endpoint)
+		return call_remote(pc->in, pc->remote, req, resp_out);
+	return ecr_call(pc->ctx, pc->in->c->op, req, resp_out, pc->e) ? service_error(pc->in, pc->e) : 0;
+}
+
 static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 {
 	const struct ps_cmdlet *c = in->c;
@@ -599,11 +617,17 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		goto out;
 	}
 	/* page by page unless -NoAutoIteration or -NextToken */
-	int pages = m && m->pager && !noauto && !json_object_get(req, "nextToken");
-	rc = 0;
-	for (;;) {
-		json_t *resp = NULL;
-		if (remote.endpoint ? call_remote(in, &remote, req, &resp) : ecr_call(ctx, c->op, req, &resp, &e) ? service_error(in, &e) : 0) {
+	const struct ecr_paginator *pg = m ? m->pager : NULL;
+	struct fe_pages_opts po = {.one_page = noauto || (pg && json_object_get(req, pg->input_token)), .max_items = -1};
+	struct page_call pc = {.in = in, .remote = &remote, .ctx = ctx, .e = &e};
+	struct fe_pages pages;
+	json_t *resp;
+	int got;
+	rc = fe_pages_init(&pages, c->op, req, &po) ? fail_as(in, PS_E_INVALID_OP, NULL, "out of memory") : 0;
+	while (!rc && (got = fe_pages_next(&pages, page_call, &pc, &resp)) != FE_PAGES_END) {
+		if (got == FE_PAGES_REPEATED)
+			fail_as(in, PS_E_INVALID_OP, NULL, "The same next token was received twice: %s", pages.repeated);
+		if (got != FE_PAGE) {
 			rc = 1;
 			break;
 		}
@@ -613,14 +637,9 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			rc = 1;
 			break;
 		}
-		const char *next = m && m->pager ? json_string_value(json_object_get(resp, m->pager->output_token)) : NULL;
-		if (!pages || !next || !*next) {
-			json_decref(resp);
-			break;
-		}
-		json_object_set_new(req, m->pager->input_token, json_string(next));
 		json_decref(resp);
 	}
+	fe_pages_release(&pages);
 	if (!rc && sel_param) {
 		/* ^Param: the bound value, once */
 		json_t *v = bound_value(in, sel_param);
