@@ -43,13 +43,14 @@ serve_stop() {
 # and fresh storage per push run (serve-anchor.md's method, 3 counted runs, median):
 # skopeo push and pull of debian-bookworm-layered.oci.tar, 8 concurrent alpine pushes,
 # manifest GET with wrk (Accept header, -c4), blob HEAD with ab -i (wrk cannot do HEAD).
+# BENCH_RUNS=N counts N runs instead of 3; BENCH_LOAD=0 leaves out wrk and ab.
 bench_registry() {
 	echo "== serve: registry vs docker-registry (CNCF distribution), client and servers on the same 2 cores"
 	local deb=${shared:+$shared/images/debian-bookworm-layered.oci.tar} alp=${shared:+$shared/images/alpine-3.19.oci.tar}
 	[ -n "$shared" ] || { echo "  ../shared absent: skipped"; return; }
 	command -v skopeo >/dev/null || { echo "  skopeo absent: skipped"; return; }
 	local cncf=; command -v docker-registry >/dev/null && cncf=1 || echo "  docker-registry absent: ecrlite only"
-	local CPORT= CPID= runs=3 which what t i
+	local CPORT= CPID= RPID= runs=${BENCH_RUNS:-3} which what t i
 	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 	# start_one ecrlite|cncf: a registry on fresh storage; sets HOSTPORT
 	start_one() {
@@ -57,7 +58,7 @@ bench_registry() {
 			rm -rf "$tmp/reg"; mkdir -p "$tmp/reg"
 			for r in anchor alpine; do ECRLITE_HOME=$tmp/reg "$bin/aws" ecr create-repository --repository-name $r >/dev/null; done
 			serve_start "$tmp/reg" --no-auth || return 1
-			HOSTPORT=127.0.0.1:$PORT
+			HOSTPORT=127.0.0.1:$PORT RPID=$SPID
 		else
 			rm -rf "$tmp/cncf"; mkdir -p "$tmp/cncf/st"
 			CPORT=$(free_port)
@@ -66,30 +67,45 @@ bench_registry() {
 			docker-registry serve "$tmp/cncf/run.yml" > "$tmp/cncf/log" 2>&1 &
 			CPID=$!; pids+=("$CPID")
 			for i in $(seq 100); do curl -sf "http://127.0.0.1:$CPORT/v2/" >/dev/null && break; sleep 0.05; done
-			HOSTPORT=127.0.0.1:$CPORT
+			HOSTPORT=127.0.0.1:$CPORT RPID=$CPID
 		fi
 	}
 	stop_one() { if [ "$1" = ecrlite ]; then serve_stop; else kill "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null; fi; }
-	secs() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || echo "  (a run failed: $*)" >&2; e=$(date +%s%N); awk -v d=$((e - s)) 'BEGIN {printf "%.3f\n", d / 1e9}'; }
+	# proc_cpu PID: the process's utime+stime so far (all its threads), in seconds
+	proc_cpu() { awk -v t="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+	# measure CMD…: "wall client-cpu registry-cpu" in seconds. The client's CPU is what
+	# a subshell's `times` says its waited-for children used (all 8 skopeos of push8);
+	# the registry's is its /proc/PID/stat delta over the same interval.
+	measure() {
+		local s e c0 c1 cl
+		c0=$(proc_cpu "$RPID"); s=$(date +%s%N)
+		cl=$( ("$@" >/dev/null 2>&1 || echo "  (a run failed: $*)" >&2; times) | tail -1)
+		e=$(date +%s%N); c1=$(proc_cpu "$RPID")
+		awk -v d=$((e - s)) -v c0="$c0" -v c1="$c1" -v cl="$cl" 'function sec(x) {split(x, p, /[ms]/); return p[1] * 60 + p[2]}
+			BEGIN {split(cl, u, " "); printf "%.3f %.3f %.3f\n", d / 1e9, sec(u[1]) + sec(u[2]), c1 - c0}'
+	}
 	push8() { for i in 1 2 3 4 5 6 7 8; do skopeo copy -q --dest-tls-verify=false "oci-archive:$alp" "docker://$HOSTPORT/alpine:t$i" & done; wait; }
 	local whos="ecrlite"; [ -n "$cncf" ] && whos="ecrlite cncf"
+	# each run's figures: "wall client registry" per line, one file per (registry, what)
+	med() { awk -v k="$2" '{print $k}' "$tmp/fig.$1" | median; }
 	declare -A PUSH PULL P8 MGET HEADB
 	for which in $whos; do
-		local pushes="" pulls="" p8=""
+		: > "$tmp/fig.$which.push"; : > "$tmp/fig.$which.pull"; : > "$tmp/fig.$which.p8"
 		for t in $(seq $runs); do
 			start_one $which || return
-			pushes+="$(secs skopeo copy -q --dest-tls-verify=false "oci-archive:$deb" "docker://$HOSTPORT/anchor:v1") "
+			measure skopeo copy -q --dest-tls-verify=false "oci-archive:$deb" "docker://$HOSTPORT/anchor:v1" >> "$tmp/fig.$which.push"
 			rm -rf "$tmp/pull"
-			pulls+="$(secs skopeo copy -q --src-tls-verify=false "docker://$HOSTPORT/anchor:v1" "oci:$tmp/pull:v1") "
+			measure skopeo copy -q --src-tls-verify=false "docker://$HOSTPORT/anchor:v1" "oci:$tmp/pull:v1" >> "$tmp/fig.$which.pull"
 			stop_one $which
 			start_one $which || return
-			p8+="$(secs push8) "
+			measure push8 >> "$tmp/fig.$which.p8"
 			n=$(curl -s "http://$HOSTPORT/v2/alpine/tags/list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("tags") or []))' 2>/dev/null)
 			[ "$n" = 8 ] || echo "  $which: after 8 concurrent pushes the tag list has ${n:-?} tags"
 			stop_one $which
 		done
-		PUSH[$which]=$(printf '%s\n' $pushes | median); PULL[$which]=$(printf '%s\n' $pulls | median); P8[$which]=$(printf '%s\n' $p8 | median)
-		# load: one image pushed, then wrk and ab against it
+		PUSH[$which]=$(med $which.push 1); PULL[$which]=$(med $which.pull 1); P8[$which]=$(med $which.p8 1)
+		# load: one image pushed, then wrk and ab against it (BENCH_LOAD=0 skips it)
+		[ "${BENCH_LOAD:-1}" = 0 ] && continue
 		start_one $which || return
 		skopeo copy -q --dest-tls-verify=false "oci-archive:$deb" "docker://$HOSTPORT/anchor:v1" >/dev/null 2>&1
 		if command -v wrk >/dev/null; then
@@ -112,13 +128,24 @@ LUA
 	for which in $whos; do
 		set -- ${MGET[$which]:-? ? ? ?}; local mg="$1 requests/s, p50 $2 ms, p99 $3 ms, $4 non-2xx"
 		set -- ${HEADB[$which]:-? ? ?}; local hb="$1 requests/s, p99 $2 ms, $3 non-2xx"
-		printf '  %-8s push %s s, pull %s s, 8 concurrent alpine pushes %s s\n' "$which" "${PUSH[$which]}" "${PULL[$which]}" "${P8[$which]}"
+		# medians of each column on its own (wall, skopeo's CPU, the registry's CPU)
+		for what in push pull p8; do
+			printf '  %-8s %-26s wall %s s, skopeo CPU %s s, registry CPU %s s (runs: %s)\n' "$which" \
+				"$(case $what in push) echo push;; pull) echo pull;; p8) echo '8 concurrent alpine pushes';; esac)" \
+				"$(med $which.$what 1)" "$(med $which.$what 2)" "$(med $which.$what 3)" "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$tmp/fig.$which.$what")"
+		done
+		[ "${BENCH_LOAD:-1}" = 0 ] && continue
 		printf '  %-8s manifest GET (wrk -t2 -c4 10 s): %s\n' "$which" "$mg"
 		printf '  %-8s blob HEAD (ab -k -i -c4 10 s): %s\n' "$which" "$hb"
 	done
 	if [ -n "$cncf" ]; then
 		awk -v a="${PUSH[ecrlite]}" -v b="${PUSH[cncf]}" -v c="${PULL[ecrlite]}" -v d="${PULL[cncf]}" -v e="${P8[ecrlite]}" -v f="${P8[cncf]}" \
 			'BEGIN {printf "  ratios ecrlite/cncf: push %.2f, pull %.2f, 8 pushes %.2f (goal <= 0.5 each)\n", a / b, c / d, e / f}'
+		# where the wall goes: skopeo's CPU is the same against both, the registries' is not
+		printf '  CPU seconds (skopeo + registry), ecrlite vs cncf: push %s vs %s, pull %s vs %s, 8 pushes %s vs %s\n' \
+			"$(med ecrlite.push 2) + $(med ecrlite.push 3)" "$(med cncf.push 2) + $(med cncf.push 3)" \
+			"$(med ecrlite.pull 2) + $(med ecrlite.pull 3)" "$(med cncf.pull 2) + $(med cncf.pull 3)" \
+			"$(med ecrlite.p8 2) + $(med ecrlite.p8 3)" "$(med cncf.p8 2) + $(med cncf.p8 3)"
 	fi
 	echo "  goals: manifest GET >= 5000 requests/s with p99 <= 5 ms"
 }
