@@ -336,7 +336,7 @@ int ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long im
 		json_object_set(d, "imageTags", tags);
 	json_object_set_new(d, "imageSizeInBytes", json_integer(sqlite3_column_int64(st, 3)));
 	json_object_set_new(d, "imagePushedAt", json_real(sqlite3_column_double(st, 1)));
-	if ((rc = ecr_scanstate_detail(ctx, image_id, d, err)))
+	if ((rc = ecr_scanstate_detail(ctx, r->account, image_id, d, err)))
 		goto out;
 	json_object_set_new(d, "imageManifestMediaType", json_string((const char *)sqlite3_column_text(st, 4)));
 	if (sqlite3_column_type(st, 5) != SQLITE_NULL)

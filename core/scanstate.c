@@ -1,8 +1,17 @@
+#include "scancfg.h"
 #include "scanstate.h"
 #include "state.h"
 
-int ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detail, struct ecr_err *err)
+int ecr_scanstate_detail(struct ecr_ctx *ctx, const char *account, long long image_id, json_t *detail,
+			 struct ecr_err *err)
 {
+	/* ECR's DescribeImages has neither member for images under enhanced scanning
+	 * (aws/containers-roadmap#1662, still so in 2025): their status and counts are
+	 * DescribeImageScanFindings'. The stored rows are basic scanning's, which the
+	 * registry no longer shows (they come back with BASIC). */
+	int enhanced = ecr_scancfg_enhanced(ctx, account, err);
+	if (enhanced)
+		return enhanced < 0 ? enhanced : 0;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT status, description, completed_at, source_updated_at, counts FROM scan"
 		" WHERE image_id = ? ORDER BY id DESC LIMIT 1", err);

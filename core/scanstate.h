@@ -7,7 +7,9 @@
 #include "ctx.h"
 
 /* Adds imageScanStatus and imageScanFindingsSummary of the image's latest scan to
- * detail (nothing when it was never scanned); a negative ECR_E_* when the state failed. */
-int ecr_scanstate_detail(struct ecr_ctx *ctx, long long image_id, json_t *detail, struct ecr_err *err);
+ * detail (nothing when it was never scanned, nor when the registry of account uses
+ * ENHANCED scanning); a negative ECR_E_* when the state failed. */
+int ecr_scanstate_detail(struct ecr_ctx *ctx, const char *account, long long image_id, json_t *detail,
+			 struct ecr_err *err);
 
 #endif

@@ -13,6 +13,21 @@ function M.build()
   w(string.format("Registry %s, region %s, %s.", ecr.describe_registry().registryId, ecr.region(), ecr.iso8601(ecr.now())))
   local total = {}
   local repos, nodata = 0, 0
+  -- under enhanced scanning DescribeImages carries no scan status or summary (as ECR's):
+  -- each image's come from DescribeImageScanFindings (one finding per page is enough,
+  -- the counts cover them all)
+  local enhanced = ecr.get_registry_scanning_configuration().scanningConfiguration.scanType == "ENHANCED"
+  local function scan_of(repo, img)
+    if not enhanced then return img.imageScanStatus, img.imageScanFindingsSummary end
+    local ok, r = pcall(ecr.describe_image_scan_findings, {repositoryName = repo, imageId = {imageDigest = img.imageDigest},
+                                                           maxResults = 1})
+    if not ok then
+      if type(r) == "table" and r.code == "ScanNotFoundException" then return nil, nil end
+      error(r, 0)
+    end
+    return r.imageScanStatus, r.imageScanFindings
+  end
+  if enhanced then w(""); w("Scan type ENHANCED: statuses and counts of the enhanced findings.") end
   for repo in ecr.paginate("describe_repositories", {}) do
     repos = repos + 1
     w("")
@@ -23,10 +38,11 @@ function M.build()
     local any = false
     for img in ecr.paginate("describe_images", {repositoryName = repo.repositoryName}) do
       any = true
-      local st = img.imageScanStatus and img.imageScanStatus.status or "NOT SCANNED"
+      local status, summary = scan_of(repo.repositoryName, img)
+      local st = status and status.status or "NOT SCANNED"
       -- zero counts from a scan no imported data covered are not "clean"
-      if ecr.no_data(img.imageScanStatus) then st = st .. " (no data for its OS)"; nodata = nodata + 1 end
-      local sum = img.imageScanFindingsSummary or {}
+      if ecr.no_data(status) then st = st .. " (no data for its OS)"; nodata = nodata + 1 end
+      local sum = summary or {}
       local counts = sum.findingSeverityCounts or {}
       local cells = {}
       for _, l in ipairs(levels) do

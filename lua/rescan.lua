@@ -6,6 +6,13 @@ local M = {}
 
 function M.run(opts)
   opts = opts or {}
+  -- enhanced scanning has no manual scans (StartImageScan is refused): pushes are
+  -- scanned and each vulnerability-data import re-matches continuous repositories
+  if ecr.get_registry_scanning_configuration().scanningConfiguration.scanType == "ENHANCED" then
+    print("rescan: the registry uses ENHANCED scanning, which scans on push and re-matches on each"
+          .. " `ecrlite vulndb import`; nothing to start")
+    return 0, 0, 0
+  end
   local now = opts.now or ecr.now()
   local started, skipped, fresh = 0, 0, 0
   for repo in ecr.paginate("describe_repositories", {}) do

@@ -109,6 +109,35 @@ p = subprocess.run([os.path.join(bindir, "ecrlite"), "aws", "ecr", "wait", "imag
                     "push-web", "--image-id", "imageTag=v1"], capture_output=True, text=True, env=e0)
 ok(p.returncode == 0 and not p.stderr, "wait image-scan-complete on scan on push: %d %r" % (p.returncode, p.stderr))
 
+# DescribeImages: ECR leaves imageScanStatus and imageScanFindingsSummary out for images
+# under enhanced scanning (aws/containers-roadmap#1662); so do aws, Lua and the cmdlets
+def image_scan_members(name):
+    """What DescribeImages says of the scan, through the CLI, Lua and the cmdlets."""
+    d = js("describe-images", "--repository-name", name)["imageDetails"][0]
+    cli = (d.get("imageScanStatus"), d.get("imageScanFindingsSummary"))
+    l = run("lua", "-e", 'local d = ecr.describe_images{repositoryName="%s"}.imageDetails[1]'
+            ' print(ecr.json.encode({d.imageScanStatus or false, d.imageScanFindingsSummary or false}))' % name)
+    p = run("pwsh", "-NonInteractive", "-Command", 'Get-ECRImageMetadata -RepositoryName %s | ForEach-Object '
+            '{ "[$($_.ImageScanStatus.Status)][$($null -eq $_.ImageScanFindingsSummary)]'
+            '[$($_.ImageScanFindingsSummary.FindingSeverityCounts.Count)]" }' % name)
+    return cli, l.stdout.strip(), p.stdout.strip()
+
+
+for name in ("prod-api", "push-web", "other"):
+    got = image_scan_members(name)
+    ok(got == ((None, None), "[false,false]", "[][True][0]"), "describe-images under ENHANCED, %s: %s" % (name, got))
+
+# the shipped Lua tools read the enhanced state instead: report's counts are the enhanced
+# findings' (DescribeImageScanFindings'), rescan starts nothing (manual scans are refused)
+rep = run("lua", "report").stdout
+levels = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"]
+cnt = d["imageScanFindings"]["findingSeverityCounts"]
+row = "| `%s` | v1 | ACTIVE | %s |" % (d["imageId"]["imageDigest"][:19], " | ".join(str(cnt.get(l, 0)) for l in levels))
+ok("\n## prod-api\n" in rep and row in rep and "Scan type ENHANCED" in rep, "lua report under ENHANCED: %s in %s" % (row, rep))
+ok("| v1 | NOT SCANNED |" in rep.split("## other")[1].split("##")[0], "lua report: the MANUAL repository's image not scanned")
+res = run("lua", "rescan")
+ok(res.stdout.startswith("rescan: the registry uses ENHANCED scanning"), "lua rescan under ENHANCED: %s %s" % (res.stdout, res.stderr))
+
 # 4. the shape: every finding ECR-shaped, OS packages split as Debian versions
 isf = d["imageScanFindings"]
 ef = isf["enhancedFindings"]
@@ -154,6 +183,11 @@ aws("put-registry-scanning-configuration", "--scan-type", "BASIC")
 b = js("describe-image-scan-findings", "--repository-name", "prod-api", "--image-id", "imageTag=v1")
 ok(b["imageScanStatus"]["status"] == "COMPLETE" and "enhancedFindings" not in b["imageScanFindings"],
    "BASIC shows basic results: %s" % b["imageScanStatus"])
+cli, lua_out, ps_out = image_scan_members("prod-api")
+want = b["imageScanFindings"]["findingSeverityCounts"]
+ok(cli[0] == b["imageScanStatus"] and cli[1]["findingSeverityCounts"] == want and
+   json.loads(lua_out)[0]["status"] == "COMPLETE" and json.loads(lua_out)[1]["findingSeverityCounts"] == want and
+   ps_out == "[COMPLETE][False][%d]" % len(want), "describe-images under BASIC: the basic scan's: %s %s %s" % (cli, lua_out, ps_out))
 ok(sorted({f["name"] for f in b["imageScanFindings"]["findings"]}) ==
    sorted(f["packageVulnerabilityDetails"]["vulnerabilityId"] for f in ef), "same vulnerabilities as basic")
 aws("put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(rules))
