@@ -44,46 +44,62 @@ static json_t *os_package(const char *name, const char *full, json_t *inv_pkg)
 }
 
 /* The lowest fixed version above the installed one among the distribution's rows for
- * vuln, written epoch:version as Inspector writes it; NULL when none (malloc'd). The
- * feeds key Debian by source package and version, apk and rpm by origin and version. */
-static char *os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vuln)
+ * vuln, written epoch:version as Inspector writes it, in *out (malloc'd); NULL when
+ * none. The feeds key Debian by source package and version, apk and rpm by origin and
+ * version. */
+static int os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vuln, char **out, struct ecr_err *err)
 {
 	const char *fmt = json_string_value(json_object_get(p, "format"));
 	ecr_vercmp_fn cmp = ecr_vercmp_for(fmt);
 	const char *src = json_string_value(json_object_get(p, "sourceName"));
 	const char *v = fmt && !strcmp(fmt, "dpkg") ? json_string_value(json_object_get(p, "sourceVersion"))
 						    : json_string_value(json_object_get(p, "version"));
+	*out = NULL;
 	if (!cmp || !src || !v)
-		return NULL;
+		return 0;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT fixed FROM advisory WHERE vuln_id = ? AND package = ? AND ecosystem = ? AND fixed IS NOT NULL", NULL);
+		"SELECT fixed FROM advisory WHERE vuln_id = ? AND package = ? AND ecosystem = ? AND fixed IS NOT NULL", err);
 	if (!st)
-		return NULL;
+		return ECR_E_STATE;
 	char *best = NULL;
 	size_t i;
 	json_t *k;
+	int rc = 0;
 	json_array_foreach(keys, i, k) {
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, src, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, json_string_value(k), -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((rc = ecr_state_step(st, err)) > 0) {
 			const char *fx = (const char *)sqlite3_column_text(st, 0);
 			if (fx && strcmp(fx, "0") && cmp(v, fx) < 0 && (!best || cmp(fx, best) < 0)) {
 				free(best);
-				best = strdup(fx);
+				if (!(best = strdup(fx))) {
+					rc = ecr_err_oom(err);
+					break;
+				}
 			}
 		}
+		if (rc)
+			break;
 	}
 	ecr_state_done(st);
-	if (best && !strchr(best, ':')) {
-		char *e = malloc(strlen(best) + 3);
+	if (!rc && best && !strchr(best, ':')) {
+		size_t n = strlen(best) + 3;
+		char *e = malloc(n);
 		if (e)
-			sprintf(e, "0:%s", best);
+			snprintf(e, n, "0:%s", best);
+		else
+			rc = ecr_err_oom(err);
 		free(best);
 		best = e;
 	}
-	return best;
+	if (rc) {
+		free(best);
+		return rc;
+	}
+	*out = best;
+	return 0;
 }
 
 static json_t *inv_lookup(json_t *inv, const char *name, const char *version)
@@ -127,37 +143,56 @@ static int cmp_finding(const void *a, const void *b)
 		      json_string_value(json_object_get(json_object_get(y, "packageVulnerabilityDetails"), "vulnerabilityId")));
 }
 
-static json_t *resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref)
+/* The image as an Inspector resource, in *out (new reference). */
+static int resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t **out,
+		    struct ecr_err *err)
 {
 	char arn[512], id[1024];
+	int rc;
+	*out = NULL;
 	ecr_repo_arn(ctx, r, arn, sizeof(arn));
 	snprintf(id, sizeof(id), "%s/%s", arn, ref->digest);
 	json_t *img = json_pack("{s:s, s:o, s:s, s:s}", "imageHash", ref->digest, "imageTags", json_array(), "registry",
 				r->account, "repositoryName", r->name);
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT pushed_at FROM image WHERE id = ?", NULL);
-	if (st) {
-		sqlite3_bind_int64(st, 1, ref->id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			json_object_set_new(img, "pushedAt", json_real(sqlite3_column_double(st, 0)));
-		ecr_state_done(st);
+	ECR_CHECK_ALLOC(img, err);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT pushed_at FROM image WHERE id = ?", err);
+	if (!st) {
+		rc = ECR_E_STATE;
+		goto out;
 	}
-	st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY tag", NULL);
-	if (st) {
-		sqlite3_bind_int64(st, 1, ref->id);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(json_object_get(img, "imageTags"),
-					      json_string((const char *)sqlite3_column_text(st, 0)));
-		ecr_state_done(st);
+	sqlite3_bind_int64(st, 1, ref->id);
+	if ((rc = ecr_state_step(st, err)) > 0) {
+		json_object_set_new(img, "pushedAt", json_real(sqlite3_column_double(st, 0)));
+		rc = 0;
 	}
-	return json_pack("{s:{s:o}, s:s, s:s}", "details", "awsEcrContainerImage", img, "id", id, "type",
+	ecr_state_done(st);
+	if (rc)
+		goto out;
+	if (!(st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY tag", err))) {
+		rc = ECR_E_STATE;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, ref->id);
+	while ((rc = ecr_state_step(st, err)) > 0)
+		json_array_append_new(json_object_get(img, "imageTags"), json_string((const char *)sqlite3_column_text(st, 0)));
+	ecr_state_done(st);
+	if (rc)
+		goto out;
+	*out = json_pack("{s:{s:O}, s:s, s:s}", "details", "awsEcrContainerImage", img, "id", id, "type",
 			 "AWS_ECR_CONTAINER_IMAGE");
+	if (!*out)
+		rc = ecr_err_oom(err);
+out:
+	json_decref(img);
+	return rc;
 }
 
 int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
 			  json_t *inv, double first_observed, json_t **findings_out, json_t **counts_out,
 			  struct ecr_err *err)
 {
-	json_t *basic = NULL, *lang = NULL, *by = json_object();
+	json_t *basic = NULL, *lang = NULL, *by = json_object(), *list = NULL, *counts = NULL, *res = NULL;
+	json_t **v = NULL;
 	int rc;
 	*findings_out = *counts_out = NULL;
 	/* OS packages: the distribution's matching, as basic scanning does it */
@@ -176,8 +211,11 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		int debian = uri && strstr(uri, "security-tracker.debian.org");
 		json_t *f = finding(by, vuln, json_string_value(json_object_get(bf, "description")), NULL, uri,
 				    debian ? "DEBIAN_CVE" : "NVD");
-		json_t *ip = inv_lookup(inv, name, ver), *op = os_package(name, ver, ip);
-		char *fix = os_fix(ctx, json_object_get(basic, "ecosystems"), ip, vuln);
+		json_t *ip = inv_lookup(inv, name, ver), *op;
+		char *fix;
+		if ((rc = os_fix(ctx, json_object_get(basic, "ecosystems"), ip, vuln, &fix, err)))
+			goto out;
+		op = os_package(name, ver, ip);
 		json_object_set_new(op, "fixedInVersion", json_string(fix ? fix : "NotAvailable"));
 		free(fix);
 		json_array_append_new(json_object_get(f, "vulnerablePackages"), op);
@@ -203,16 +241,20 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		json_array_append(json_object_get(f, "names"), json_object_get(h, "name"));
 	}
 	/* the ECR shape */
-	json_t *list = json_array(), *counts = json_object();
+	list = json_array();
+	counts = json_object();
 	double updated = json_number_value(json_object_get(basic, "sourceUpdatedAt"));
 	if (updated < first_observed)
 		updated = first_observed;
-	json_t *res = resource(ctx, r, ref); /* the same image for every finding */
+	if ((rc = resource(ctx, r, ref, &res, err))) /* the same image for every finding */
+		goto out;
 	const char *vuln;
 	json_t *f;
 	json_object_foreach(by, vuln, f) {
-		json_t *cvss = ecr_match_cvss(ctx, vuln), *chosen = NULL;
+		json_t *cvss, *chosen = NULL;
 		double score;
+		if ((rc = ecr_match_cvss(ctx, vuln, &cvss, err)))
+			goto out;
 		const char *vendor = json_string_value(json_object_get(f, "vendorSeverity"));
 		const char *sev = ecr_match_inspector_severity(cvss, vendor, &score, &chosen);
 		char title[1024], hash[ECR_DIGEST_LEN + 1], key[512], arn[256];
@@ -269,28 +311,50 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		const char *ck = strcmp(sev, "UNTRIAGED") ? sev : "UNDEFINED";
 		json_object_set_new(counts, ck, json_integer(json_integer_value(json_object_get(counts, ck)) + 1));
 	}
-	json_decref(res);
 	size_t nf = json_array_size(list);
-	json_t **v = malloc((nf + 1) * sizeof(*v));
+	if (!(v = malloc((nf + 1) * sizeof(*v)))) {
+		rc = ecr_err_oom(err);
+		goto out;
+	}
 	for (size_t j = 0; j < nf; j++)
 		v[j] = json_incref(json_array_get(list, j));
 	qsort(v, nf, sizeof(*v), cmp_finding);
 	json_array_clear(list);
 	for (size_t j = 0; j < nf; j++)
 		json_array_append_new(list, v[j]);
-	free(v);
 	static const char *const order[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"};
 	json_t *ordered = json_object();
 	for (int j = 0; j < 6; j++)
 		if (json_object_get(counts, order[j]))
 			json_object_set(ordered, order[j], json_object_get(counts, order[j]));
-	json_decref(counts);
 	*findings_out = list;
+	list = NULL;
 	*counts_out = ordered;
 out:
+	free(v);
+	json_decref(res);
+	json_decref(list);
+	json_decref(counts);
 	json_decref(basic);
 	json_decref(lang);
 	json_decref(by);
+	return rc;
+}
+
+/* When the vulnerability data was last updated, in *out; -1 before any import. */
+static int source_updated(struct ecr_ctx *ctx, double *out, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT max(updated_at) FROM feed_source", err);
+	int rc;
+	*out = -1;
+	if (!st)
+		return ECR_E_STATE;
+	if ((rc = ecr_state_step(st, err)) > 0) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*out = sqlite3_column_double(st, 0);
+		rc = 0;
+	}
+	ecr_state_done(st);
 	return rc;
 }
 
@@ -307,12 +371,14 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		" (SELECT min(completed_at) FROM scan WHERE image_id = s.image_id AND status = 'COMPLETE')"
 		" FROM scan s JOIN image i ON i.id = s.image_id WHERE s.image_id = ? ORDER BY s.id DESC LIMIT 1", err);
 	if (!st)
-		return ECR_E_INTERNAL;
+		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, ref->id);
 	/* an image of a repository no rule covers is not scanned at all */
-	if (!strcmp(freq, "MANUAL") || sqlite3_step(st) != SQLITE_ROW) {
+	if (!strcmp(freq, "MANUAL") || (rc = ecr_state_step(st, err)) <= 0) {
 		char text[1024];
 		ecr_state_done(st);
+		if (rc < 0)
+			return rc;
 		ecr_image_id_text(iid, text, sizeof(text));
 		return ecr_err_set(err, ECR_E_SCAN_NOT_FOUND,
 				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
@@ -349,11 +415,16 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		return 0;
 	}
 	json_t *inv = NULL, *findings = NULL, *counts = NULL;
+	double su;
 	rc = ecr_inventory(ctx, ref->digest, &inv, err);
 	if (!rc)
 		rc = ecr_enhanced_findings(ctx, r, ref, inv, first, &findings, &counts, err);
+	if (!rc)
+		rc = source_updated(ctx, &su, err);
 	json_decref(inv);
 	if (rc) {
+		json_decref(findings);
+		json_decref(counts);
 		json_decref(resp);
 		return rc;
 	}
@@ -375,13 +446,6 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	for (size_t i = (size_t)after; i < total && (long long)(i - (size_t)after) < limit; i++)
 		json_array_append(page, json_array_get(findings, i));
 	json_t *isf = json_pack("{s:f}", "imageScanCompletedAt", completed);
-	double su = -1;
-	st = ecr_state_prepare(ctx->db, "SELECT max(updated_at) FROM feed_source", NULL);
-	if (st) {
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			su = sqlite3_column_double(st, 0);
-		ecr_state_done(st);
-	}
 	if (su >= 0)
 		json_object_set_new(isf, "vulnerabilitySourceUpdatedAt", json_real(su));
 	json_object_set_new(isf, "findingSeverityCounts", counts);

@@ -4,6 +4,24 @@
 
 #include "fstree.h"
 
+/* Keeps the tree's first failure (ecr_fstree_error reports it). A statement of the
+ * in-memory database fails only when memory runs out; the walk that met it goes on as
+ * if the path were absent, so the read must fail at the end, never keep that answer. */
+static void fail(struct ecr_fstree *t, const char *what)
+{
+	if (!t->err.code)
+		ecr_err_set(&t->err, ECR_E_INTERNAL, "in-memory file tree: %s: %s", what, sqlite3_errmsg(t->db));
+}
+
+int ecr_fstree_error(const struct ecr_fstree *t, struct ecr_err *err)
+{
+	if (!t->err.code)
+		return 0;
+	if (err)
+		*err = t->err;
+	return t->err.code;
+}
+
 int ecr_fstree_open(struct ecr_fstree *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -32,11 +50,12 @@ void ecr_fstree_close(struct ecr_fstree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void run_path(sqlite3_stmt *st, const char *path)
+static void run_path(struct ecr_fstree *t, sqlite3_stmt *st, const char *path)
 {
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
-	sqlite3_step(st);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail(t, "delete");
 }
 
 static void put(struct ecr_fstree *t, const char *path, int type, const char *link, int layer, long ent, int row)
@@ -51,7 +70,8 @@ static void put(struct ecr_fstree *t, const char *path, int type, const char *li
 	sqlite3_bind_int(t->put, 4, layer);
 	sqlite3_bind_int64(t->put, 5, ent);
 	sqlite3_bind_int(t->put, 6, row);
-	sqlite3_step(t->put);
+	if (sqlite3_step(t->put) != SQLITE_DONE)
+		fail(t, "insert");
 }
 
 /* The node at path itself (no link followed): its type, or -1. link (if asked) is
@@ -60,8 +80,12 @@ static int get(struct ecr_fstree *t, const char *path, char *link, int *layer, l
 {
 	sqlite3_reset(t->get);
 	sqlite3_bind_text(t->get, 1, path, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(t->get) != SQLITE_ROW)
+	int rc = sqlite3_step(t->get);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			fail(t, "lookup");
 		return -1;
+	}
 	if (link) {
 		const char *l = (const char *)sqlite3_column_text(t->get, 1);
 		snprintf(link, 4096, "%s", l ? l : "");
@@ -117,7 +141,7 @@ static int walk(struct ecr_fstree *t, const char *path, int create, char out[409
 			if (!create)
 				return -1;
 			if (nt >= 0)
-				run_path(t->del, next);
+				run_path(t, t->del, next);
 			put(t, next, ECR_NODE_DIR, NULL, -1, -1, -1);
 			nt = ECR_NODE_DIR;
 		}
@@ -154,12 +178,14 @@ void ecr_fstree_apply(struct ecr_fstree *t, const struct ecr_layer_fx *fx, int l
 	for (size_t i = 0; i < fx->n; i++) {
 		const struct ecr_layer_entry *e = &fx->e[i];
 		if (e->type == ECR_NODE_OPAQUE) {
-			if (!*e->path)
-				sqlite3_exec(t->db, "DELETE FROM fs", NULL, NULL, NULL);
-			else if (!walk(t, e->path, 0, real, NULL))
-				run_path(t->under, real);
+			if (!*e->path) {
+				if (sqlite3_exec(t->db, "DELETE FROM fs", NULL, NULL, NULL) != SQLITE_OK)
+					fail(t, "delete");
+			} else if (!walk(t, e->path, 0, real, NULL)) {
+				run_path(t, t->under, real);
+			}
 		} else if (e->type == ECR_NODE_WHITEOUT && !place(t, e->path, 0, real)) {
-			run_path(t->del, real);
+			run_path(t, t->del, real);
 		}
 	}
 	for (size_t i = 0; i < fx->n; i++) {
@@ -170,7 +196,7 @@ void ecr_fstree_apply(struct ecr_fstree *t, const struct ecr_layer_fx *fx, int l
 		switch (e->type) {
 		case ECR_NODE_DIR:
 			if (old != ECR_NODE_DIR) {
-				run_path(t->del, real);
+				run_path(t, t->del, real);
 				put(t, real, ECR_NODE_DIR, NULL, -1, -1, -1);
 			}
 			break;
@@ -182,7 +208,7 @@ void ecr_fstree_apply(struct ecr_fstree *t, const struct ecr_layer_fx *fx, int l
 			if (!place(t, e->link, 0, target))
 				tt = get(t, target, NULL, &tl, &te);
 			if (old >= 0)
-				run_path(t->del, real);
+				run_path(t, t->del, real);
 			if (tt == ECR_NODE_FILE)
 				put(t, real, ECR_NODE_FILE, NULL, tl, te, -1);
 			else
@@ -191,7 +217,7 @@ void ecr_fstree_apply(struct ecr_fstree *t, const struct ecr_layer_fx *fx, int l
 		}
 		default:
 			if (old >= 0)
-				run_path(t->del, real);
+				run_path(t, t->del, real);
 			put(t, real, e->type, e->type == ECR_NODE_SYMLINK ? e->link : NULL, layer, (long)i,
 			    e->type == ECR_NODE_FILE && e->payload ? e->payload->row : -1);
 		}
@@ -212,19 +238,29 @@ void ecr_fstree_children(struct ecr_fstree *t, const char *dir, void (*fn)(void 
 	/* collected first: fn may look up other paths with the same statements */
 	char **paths = NULL;
 	size_t n = 0, cap = 0;
+	int rc;
 	sqlite3_reset(t->kids);
 	sqlite3_bind_text(t->kids, 1, dir, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(t->kids) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(t->kids)) == SQLITE_ROW) {
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
 			void *p = realloc(paths, nc * sizeof(*paths));
-			if (!p)
+			if (!p) {
+				rc = SQLITE_NOMEM;
 				break;
+			}
 			paths = p;
 			cap = nc;
 		}
-		paths[n++] = strdup((const char *)sqlite3_column_text(t->kids, 0));
+		if (!(paths[n++] = strdup((const char *)sqlite3_column_text(t->kids, 0)))) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	}
+	if (rc == SQLITE_NOMEM && !t->err.code)
+		ecr_err_oom(&t->err);
+	else if (rc != SQLITE_DONE)
+		fail(t, "children");
 	sqlite3_reset(t->kids);
 	for (size_t i = 0; i < n; i++) {
 		if (paths[i])
@@ -238,10 +274,13 @@ void ecr_fstree_each_row(struct ecr_fstree *t, int row, void (*fn)(void *ud, con
 {
 	sqlite3_stmt *st = NULL;
 	/* its own statement: fn may use the shared ones */
-	if (sqlite3_prepare_v2(t->db, "SELECT path, type, layer, ent FROM fs WHERE row = ? ORDER BY path", -1, &st, NULL))
+	int rc;
+	if (sqlite3_prepare_v2(t->db, "SELECT path, type, layer, ent FROM fs WHERE row = ? ORDER BY path", -1, &st, NULL)) {
+		fail(t, "files by row");
 		return;
+	}
 	sqlite3_bind_int(st, 1, row);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ecr_fsnode n;
 		snprintf(n.path, sizeof(n.path), "%s", (const char *)sqlite3_column_text(st, 0));
 		n.type = sqlite3_column_int(st, 1);
@@ -249,5 +288,7 @@ void ecr_fstree_each_row(struct ecr_fstree *t, int row, void (*fn)(void *ud, con
 		n.ent = (long)sqlite3_column_int64(st, 3);
 		fn(ud, &n);
 	}
+	if (rc != SQLITE_DONE)
+		fail(t, "files by row");
 	sqlite3_finalize(st);
 }

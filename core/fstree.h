@@ -4,7 +4,9 @@
  * last of duplicates wins); an entry's parent directories are resolved through the
  * symlinks already in the tree, and missing ones are directories; everything stays
  * inside the image root. A node of a regular file names the layer entry that holds its
- * bytes (through hard links). Core-internal. */
+ * bytes (through hard links). A failure of the in-memory database reads as an absent
+ * path where it happens and is kept: ecr_fstree_error says whether the tree can be
+ * trusted, and a read asks it before it uses what it found. Core-internal. */
 #ifndef ECR_FSTREE_H
 #define ECR_FSTREE_H
 #include <sqlite3.h>
@@ -20,6 +22,7 @@ struct ecr_fstree {
 	sqlite3_stmt *del;       /* a path and everything under it */
 	sqlite3_stmt *under;     /* everything under a directory */
 	sqlite3_stmt *kids;      /* the children of a directory */
+	struct ecr_err err;      /* the first failure, ECR_E_INTERNAL (code 0 while none) */
 };
 
 struct ecr_fsnode {
@@ -40,5 +43,8 @@ int ecr_fstree_lookup(struct ecr_fstree *t, const char *path, struct ecr_fsnode 
 void ecr_fstree_children(struct ecr_fstree *t, const char *dir, void (*fn)(void *ud, const char *path), void *ud);
 /* Calls fn for each file whose own bytes were read as wanted row `row` (sorted). */
 void ecr_fstree_each_row(struct ecr_fstree *t, int row, void (*fn)(void *ud, const struct ecr_fsnode *n), void *ud);
+/* 0 when every call so far worked; else the first failure's code, with err (if not
+ * NULL) filled from it. */
+int ecr_fstree_error(const struct ecr_fstree *t, struct ecr_err *err);
 
 #endif

@@ -360,13 +360,14 @@ int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char
 	const char *want = platform && *platform ? platform : "linux/amd64";
 	char have[1024] = "";
 	size_t used = 0;
-	int nrefs = 0, found = 0;
+	int nrefs = 0, found = 0, rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT digest, platform FROM manifest_ref WHERE manifest = ? ORDER BY idx", err);
 	if (!st)
 		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	/* a failing step is not an image without an index: that would pick the index itself */
+	while ((rc = ecr_state_step(st, err)) > 0) {
 		const char *d = (const char *)sqlite3_column_text(st, 0), *p = (const char *)sqlite3_column_text(st, 1);
 		nrefs++;
 		/* "linux/arm64" also picks "linux/arm64/v8": a variant the user did not name */
@@ -379,6 +380,8 @@ int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char
 			used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s", used ? ", " : "", p);
 	}
 	ecr_state_done(st);
+	if (rc < 0)
+		return rc;
 	if (!nrefs) {
 		snprintf(out, ECR_DIGEST_LEN + 1, "%s", digest);
 		return 0;

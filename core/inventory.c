@@ -103,8 +103,8 @@ static int read_host_file(const char *root, const char *path, int row, struct ec
 
 /* Analysis, with the second pass when a wanted path reached a file whose bytes the
  * first did not keep: those files are read from their layers, then analysis runs again. */
-static int analyze_all(struct ecr_view *v, const struct source *src, struct ecr_budget *budget, json_t **out,
-		       struct ecr_err *err)
+static int analyze_passes(struct ecr_view *v, const struct source *src, struct ecr_budget *budget, json_t **out,
+			  struct ecr_err *err)
 {
 	int rc = analyze(v, out, err);
 	if (rc || !v->nfetch)
@@ -143,6 +143,18 @@ static int analyze_all(struct ecr_view *v, const struct source *src, struct ecr_
 	if (!rc)
 		rc = analyze(v, out, err); /* what it asks now was read: no third pass */
 	v->nfetch = 0;
+	return rc;
+}
+
+/* The analysis, trusted only when the tree never failed under it (fstree.h). */
+static int analyze_all(struct ecr_view *v, const struct source *src, struct ecr_budget *budget, json_t **out,
+		       struct ecr_err *err)
+{
+	int rc = analyze_passes(v, src, budget, out, err);
+	if (!rc && (rc = ecr_fstree_error(&v->tree, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -268,23 +280,25 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 	*pending_out = NULL;
 	memset(&pool, 0, sizeof(pool));
 	memset(&view, 0, sizeof(view));
-	if (!fresh && (res = ecr_layercache_inventory(ctx, digest))) {
+	if (!fresh && ((rc = ecr_layercache_inventory(ctx, digest, &res, err)) || res)) {
 		*out = res;
-		return 0;
+		return rc;
 	}
 	if (ecr_budget_init(&pool.budget, ECR_SCAN_PKGDB_BUDGET))
 		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT digest FROM manifest_layer WHERE manifest = ? ORDER BY idx", err);
 	if (!st) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	layers = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = ecr_state_step(st, err)) > 0)
 		json_array_append_new(layers, json_string((const char *)sqlite3_column_text(st, 0)));
 	ecr_state_done(st);
+	if (rc)
+		goto out;
 	pool.n = (int)json_array_size(layers);
 	pool.jobs = calloc((size_t)pool.n + 1, sizeof(*pool.jobs));
 	src = calloc((size_t)pool.n + 1, sizeof(*src));
@@ -299,10 +313,13 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 		const char *ld = json_string_value(json_array_get(layers, (size_t)i));
 		snprintf(j->what, sizeof(j->what), "layer %d (%s)", i + 1, ld);
 		ecr_blob_path(ctx, ld, j->path, sizeof(j->path));
-		if (!fresh && !ecr_layercache_get(ctx, ld, &j->fx))
+		if (!fresh && (rc = ecr_layercache_get(ctx, ld, &j->fx, err)) < 0)
+			goto out;
+		if (rc > 0)
 			j->cached = 1;
 		else
 			j->todo = 1;
+		rc = 0;
 		src[i] = (struct source){j->path, NULL, j->what};
 		view.fx[i] = &j->fx;
 	}

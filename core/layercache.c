@@ -229,35 +229,58 @@ int ecr_layercache_layer_from_json(json_t *j, struct ecr_layer_fx *fx)
 	return 0;
 }
 
-static json_t *get(struct ecr_ctx *ctx, const char *sql, const char *key)
+/* The cached JSON for key in table's sql in *out (new reference), NULL when there is
+ * none: no table yet (the first write makes it) or text that does not parse (it is
+ * recomputed and written again). A state that cannot be read is a state error, never
+ * "nothing cached" that would hide it. */
+static int get(struct ecr_ctx *ctx, const char *table, const char *sql, const char *key, json_t **out,
+	       struct ecr_err *err)
 {
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, sql, NULL);
-	json_t *j = NULL;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM sqlite_master WHERE name = ?", err);
+	int rc;
+	*out = NULL;
 	if (!st)
-		return NULL; /* no table yet: nothing cached */
+		return ECR_E_STATE;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	rc = ecr_state_step(st, err);
+	ecr_state_done(st);
+	if (rc <= 0)
+		return rc;
+	if (!(st = ecr_state_prepare(ctx->db, sql, err)))
+		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ECR_SCANNER_VERSION, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		j = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+	if ((rc = ecr_state_step(st, err)) > 0) {
+		*out = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+		rc = 0;
+	}
 	ecr_state_done(st);
-	return j;
+	return rc;
 }
 
-int ecr_layercache_get(struct ecr_ctx *ctx, const char *blob, struct ecr_layer_fx *out)
+int ecr_layercache_get(struct ecr_ctx *ctx, const char *blob, struct ecr_layer_fx *out, struct ecr_err *err)
 {
-	json_t *j = get(ctx, "SELECT fx FROM layer_cache WHERE blob = ? AND scanner = ?", blob);
-	int rc = j ? ecr_layercache_layer_from_json(j, out) : -1;
-	if (rc && j)
-		ecr_layer_release(out);
+	json_t *j;
+	int rc = get(ctx, "layer_cache", "SELECT fx FROM layer_cache WHERE blob = ? AND scanner = ?", blob, &j, err);
+	if (rc || !j)
+		return rc;
+	if (ecr_layercache_layer_from_json(j, out)) {
+		ecr_layer_release(out); /* malformed: read the layer again */
+		rc = 0;
+	} else {
+		rc = 1;
+	}
 	json_decref(j);
 	return rc;
 }
 
-json_t *ecr_layercache_inventory(struct ecr_ctx *ctx, const char *manifest)
+int ecr_layercache_inventory(struct ecr_ctx *ctx, const char *manifest, json_t **out, struct ecr_err *err)
 {
-	return get(ctx, "SELECT result FROM inventory_cache WHERE manifest = ? AND scanner = ?", manifest);
+	return get(ctx, "inventory_cache", "SELECT result FROM inventory_cache WHERE manifest = ? AND scanner = ?",
+		   manifest, out, err);
 }
 
+/* best effort (err NULL): a scan stands without its cache, which is computed again */
 static void put(struct ecr_ctx *ctx, const char *sql, const char *key, const char *extra, json_t *v)
 {
 	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
@@ -280,6 +303,7 @@ void ecr_layercache_put(struct ecr_ctx *ctx, json_t *writes)
 	json_t *row;
 	if (!writes)
 		return;
+	/* best effort, as put: a table that cannot be made leaves its rows unwritten */
 	sqlite3_exec(ctx->db,
 		     "CREATE TABLE IF NOT EXISTS layer_cache(blob TEXT NOT NULL, scanner TEXT NOT NULL,"
 		     " diff_id TEXT NOT NULL, fx TEXT NOT NULL, PRIMARY KEY(blob, scanner));"

@@ -12,10 +12,13 @@
 
 #define ECR_SCANNER_VERSION "ecrlite-inventory-4" /* bump to invalidate every cache */
 
-/* A layer from the cache: 0 with *out filled, -1 when absent or unreadable. */
-int ecr_layercache_get(struct ecr_ctx *ctx, const char *blob, struct ecr_layer_fx *out);
-/* The cached inventory of a manifest (new reference) or NULL. */
-json_t *ecr_layercache_inventory(struct ecr_ctx *ctx, const char *manifest);
+/* A layer from the cache: 1 with *out filled, 0 when absent or malformed (read it
+ * again), or a negative state error with err filled: a failing state is never "not
+ * cached". */
+int ecr_layercache_get(struct ecr_ctx *ctx, const char *blob, struct ecr_layer_fx *out, struct ecr_err *err);
+/* The cached inventory of a manifest in *out (new reference), NULL when none; 0, or a
+ * negative state error with err filled. */
+int ecr_layercache_inventory(struct ecr_ctx *ctx, const char *manifest, json_t **out, struct ecr_err *err);
 /* What to write, as JSON (new reference), for ecr_layercache_put. */
 json_t *ecr_layercache_layer_json(const struct ecr_layer_fx *fx);
 /* Writes {layers: [[blob, diffId, fx json]…], manifest, result} (best effort). */

@@ -169,28 +169,42 @@ static void add_score(json_t *list, const char *vector, const char *source)
 					      "source", source, "version", ver));
 }
 
-json_t *ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln)
+int ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln, json_t **out, struct ecr_err *err)
 {
 	json_t *list = json_array();
-	struct ecr_err err = {0};
+	int rc;
+	*out = NULL;
+	ECR_CHECK_ALLOC(list, err);
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT vector FROM advisory_cvss WHERE vuln_id = ? ORDER BY vector LIKE 'CVSS:3%' DESC, vector", &err);
-	if (st) {
-		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			add_score(list, (const char *)sqlite3_column_text(st, 0), "OSV");
-		ecr_state_done(st);
+		"SELECT vector FROM advisory_cvss WHERE vuln_id = ? ORDER BY vector LIKE 'CVSS:3%' DESC, vector", err);
+	if (!st) {
+		rc = ECR_E_STATE;
+		goto out;
 	}
-	st = ecr_state_prepare(ctx->db, "SELECT cvss3_vector, cvss2_vector FROM cve_info WHERE vuln_id = ?", &err);
-	if (st) {
-		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			add_score(list, (const char *)sqlite3_column_text(st, 0), "NVD");
-			add_score(list, (const char *)sqlite3_column_text(st, 1), "NVD");
-		}
-		ecr_state_done(st);
+	sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
+	while ((rc = ecr_state_step(st, err)) > 0)
+		add_score(list, (const char *)sqlite3_column_text(st, 0), "OSV");
+	ecr_state_done(st);
+	if (rc)
+		goto out;
+	st = ecr_state_prepare(ctx->db, "SELECT cvss3_vector, cvss2_vector FROM cve_info WHERE vuln_id = ?", err);
+	if (!st) {
+		rc = ECR_E_STATE;
+		goto out;
 	}
-	return list;
+	sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
+	if ((rc = ecr_state_step(st, err)) > 0) {
+		add_score(list, (const char *)sqlite3_column_text(st, 0), "NVD");
+		add_score(list, (const char *)sqlite3_column_text(st, 1), "NVD");
+		rc = 0;
+	}
+	ecr_state_done(st);
+out:
+	if (rc)
+		json_decref(list);
+	else
+		*out = list;
+	return rc;
 }
 
 const char *ecr_match_inspector_severity(json_t *cvss, const char *vendor_word, double *score, json_t **chosen)

@@ -17,8 +17,9 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 
 /* Every CVSS score known for vuln, computed from its vectors: the advisory records'
  * own (source "OSV") first, then NVD's; [{baseScore, scoringVector, source, version}]
- * (new reference). Vectors that do not score (CVSS 4.0) are left out. */
-json_t *ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln);
+ * in *out (new reference). Vectors that do not score (CVSS 4.0) are left out. A vuln
+ * with no vectors is an empty list; a state that cannot be read is a state error. */
+int ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln, json_t **out, struct ecr_err *err);
 
 /* Inspector's choice from such a list: the first v3.x score (the vendor's before
  * NVD's), its severity band; without one, vendor_word if it is a severity word, else

@@ -119,17 +119,27 @@ void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out)
 	json_decref(batch);
 }
 
-static json_t *image_tags(struct ecr_ctx *ctx, long long image_id)
+/* The image's tags, newest first, for its scan event: queued with a scan's result in
+ * its transaction, so a list that cannot be read fails the result, never names fewer. */
+static int scan_event(struct ecr_ctx *ctx, const char *repo, const struct ecr_image_ref *ref, const char *status,
+		      json_t *counts, struct ecr_err *err)
 {
 	json_t *tags = json_array();
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid DESC", NULL);
-	if (!st)
-		return tags;
-	sqlite3_bind_int64(st, 1, image_id);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	int rc;
+	ECR_CHECK_ALLOC(tags, err);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY rowid DESC", err);
+	if (!st) {
+		json_decref(tags);
+		return ECR_E_STATE;
+	}
+	sqlite3_bind_int64(st, 1, ref->id);
+	while ((rc = ecr_state_step(st, err)) > 0)
 		json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
 	ecr_state_done(st);
-	return tags;
+	if (!rc)
+		ecr_event_queue(ctx, ecr_event_scan(ctx, repo, ref->digest, tags, status, counts));
+	json_decref(tags);
+	return rc;
 }
 
 /* Scan id's findings, from a match result. */
@@ -287,9 +297,8 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	rc = store(ctx, id, claim, status, desc, m, err);
 	if (rc == 1) {
 		ecr_inventory_save(ctx, pending);
-		json_t *tags = image_tags(ctx, ref.id);
-		ecr_event_queue(ctx, ecr_event_scan(ctx, repo, ref.digest, tags, status, m ? json_object_get(m, "counts") : NULL));
-		json_decref(tags);
+		if ((rc = scan_event(ctx, repo, &ref, status, m ? json_object_get(m, "counts") : NULL, err)) == 0)
+			rc = 1;
 	}
 	if (rc <= 0) {
 		ecr_txn_abort(&t);
@@ -350,7 +359,7 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 		"INSERT INTO scan(image_id, status, description, started_at, completed_at, source_updated_at, counts)"
 		" VALUES(?, 'COMPLETE', ?, ?, ?, ?, ?)", err);
 	if (!st) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 		goto out;
 	}
 	char *counts = json_dumps(json_object_get(m, "counts"), JSON_COMPACT);
@@ -369,9 +378,8 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	ecr_state_done(st);
 	if (rc || (rc = store_findings(ctx, sqlite3_last_insert_rowid(ctx->db), m, err)))
 		goto out;
-	json_t *tags = image_tags(ctx, ref->id);
-	ecr_event_queue(ctx, ecr_event_scan(ctx, r->name, ref->digest, tags, "COMPLETE", json_object_get(m, "counts")));
-	json_decref(tags);
+	if ((rc = scan_event(ctx, r->name, ref, "COMPLETE", json_object_get(m, "counts"), err)))
+		goto out;
 	if (status_out)
 		*status_out = json_pack("{s:s, s:s}", "status", "COMPLETE", "description", desc);
 out:

@@ -300,7 +300,7 @@ int ecr_upload_close(struct ecr_ctx *ctx, struct ecr_upload_writer *w, int own_t
 		"UPDATE upload SET size = ?, parts = parts + 1, last_part = ?, hash = ?, touched_at = ?,"
 		" small_part = small_part OR (? AND parts > 0 AND last_part < ?) WHERE id = ? AND size = ?", err);
 	if (!st) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 	} else {
 		sqlite3_bind_int64(st, 1, w->size);
 		sqlite3_bind_int64(st, 2, part);
@@ -428,7 +428,7 @@ int ecr_upload_finish(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 		goto out;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "INSERT OR IGNORE INTO blob(digest, size) VALUES(?, ?)", err);
 	if (!st) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
@@ -442,7 +442,7 @@ int ecr_upload_finish(struct ecr_ctx *ctx, const struct ecr_repo *r, const char 
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
 		ecr_state_done(st);
 	} else if (!rc) {
-		rc = ECR_E_INTERNAL;
+		rc = ECR_E_STATE;
 	}
 	/* a file we just made a blob stays even if the rows fail: the rows are the truth,
 	 * and a stray verified blob file is harmless (the next push of it reuses it) */

@@ -57,6 +57,13 @@ expect() {
 	if [ $rc = 255 ] && grep -q "^ecrlite: .*$pat" "$tmp/err" && ! grep -q 'An error occurred' "$tmp/err"; then ok
 	else bad "$name: rc $rc, stdout $(head -c 300 "$tmp/out"), stderr $(head -c 300 "$tmp/err")"; fi
 }
+# expect_cli NAME STATE-ERROR-PATTERN command...: an ecrlite command's failure (exit 1)
+expect_cli() {
+	local name=$1 pat=$2; shift 2
+	"$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?
+	if [ $rc = 1 ] && grep -q "^ecrlite: .*$pat" "$tmp/err"; then ok
+	else bad "$name: rc $rc, stdout $(head -c 300 "$tmp/out"), stderr $(head -c 300 "$tmp/err")"; fi
+}
 fails='state database error: malformed JSON'
 
 # blob lookups: PutImage's layer check is not LayersNotFoundException
@@ -98,6 +105,46 @@ find "$ECRLITE_HOME" -type f -name "*$cfg*" -exec sh -c ': > "$1"' _ {} \;
 st=$("$bin/aws" ecr describe-image-scan-findings --repository-name plain --image-id imageTag=v1 --query imageScanStatus \
 	--output json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d.get("description"))')
 grep -q "^FAILED.*image config sha256:$cfg cannot be read" <<<"$st" && ok || bad "scan with an unreadable config: $st"
+
+
+# ENHANCED: the same images, read as Inspector findings from their stored inventory
+enhanced() {
+	fresh
+	"$bin/aws" ecr put-registry-scanning-configuration --scan-type ENHANCED \
+		--rules '[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"web*","filterType":"WILDCARD"}]}]' >/dev/null
+}
+digest=$("$bin/aws" ecr describe-images --repository-name web --image-ids imageTag=v1 --query 'imageDetails[0].imageDigest' --output text)
+enhanced
+n=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1 --query 'length(imageScanFindings.enhancedFindings)')
+[ "$n" -gt 0 ] 2>/dev/null && ok || bad "the prepared image has $n enhanced findings (want some)"
+# its scan status: not ScanNotFoundException
+enhanced; break_table "$ECRLITE_HOME" scan
+expect "enhanced scan status" "$fails" "$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1
+# a finding's CVSS scores: not a finding without them
+enhanced; break_table "$ECRLITE_HOME" advisory_cvss gone
+expect "enhanced cvss" "state database error: no such table: advisory_cvss" \
+	"$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v1
+# the finding's resource: not an image without tags
+enhanced; break_table "$ECRLITE_HOME" image_tag
+expect "enhanced resource tags" "$fails" \
+	"$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id "imageDigest=$digest"
+
+# the scan caches: a cache that cannot be read is not "nothing cached"
+fresh; break_table "$ECRLITE_HOME" inventory_cache
+expect_cli "inventory cache" "$fails" "$bin/ecrlite" inventory web:v1
+fresh; sqlite3 "$ECRLITE_HOME/ecrlite.db" "DELETE FROM inventory_cache" 2>/dev/null ||
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM inventory_cache"); c.commit()' "$ECRLITE_HOME/ecrlite.db"
+break_table "$ECRLITE_HOME" layer_cache
+expect_cli "layer cache" "$fails" "$bin/ecrlite" inventory web:v1
+# an image's layers: never a short list (the diff_id check would pass on fewer layers)
+fresh; break_table "$ECRLITE_HOME" manifest_layer second
+expect_cli "manifest layers" "$fails" "$bin/ecrlite" inventory --no-cache plain:v1
+# an index's platforms: not "no index", which would read the index as an image
+fresh; break_table "$ECRLITE_HOME" manifest_ref gone
+expect_cli "index platforms" "state database error: no such table: manifest_ref" "$bin/ecrlite" inventory web:v1
+# a scan's event names the image's tags: a list that cannot be read fails the result
+fresh; break_table "$ECRLITE_HOME" image_tag
+expect_cli "scan event tags" "$fails" "$bin/ecrlite" rematch "web@$digest"
 
 echo "state-errors: $pass passed, $fail failed"
 [ $fail = 0 ]
