@@ -267,12 +267,14 @@ int ecr_archive_read(struct ecr_ctx *ctx, const char *path, struct ecr_archive *
 	return rc;
 }
 
-struct ecr_archive_entry *ecr_archive_find(struct ecr_archive *a, const char *name)
+int ecr_archive_find(struct ecr_archive *a, const char *name, struct ecr_archive_entry **out, struct ecr_err *err)
 {
 	char *n;
 	struct ecr_archive_entry *found = NULL;
-	/* err NULL: an entry that cannot be looked up (out of memory) is one not found */
-	normalize("", name, &n, NULL);
+	int rc;
+	*out = NULL;
+	if ((rc = normalize("", name, &n, err)))
+		return rc;
 	for (int hops = 0; n && hops < 16; hops++) {
 		found = NULL;
 		for (size_t i = a->n; i-- > 0;) /* the last entry of a name wins, as tar does */
@@ -284,10 +286,12 @@ struct ecr_archive_entry *ecr_archive_find(struct ecr_archive *a, const char *na
 			break;
 		free(n);
 		n = strdup(found->link);
+		ECR_CHECK_ALLOC(n, err);
 		found = NULL;
 	}
 	free(n);
-	return found;
+	*out = found;
+	return 0;
 }
 
 int ecr_archive_load(struct ecr_archive *a, struct ecr_archive_entry *e, const char *what, char **data, size_t *len,

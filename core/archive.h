@@ -27,8 +27,10 @@ struct ecr_archive {
 
 /* Reads path (file or directory). ECR_E_ARCHIVE with a one-line reason on bad input. */
 int ecr_archive_read(struct ecr_ctx *ctx, const char *path, struct ecr_archive *out, struct ecr_err *err);
-/* The entry named name (following archive-internal symlinks), or NULL. */
-struct ecr_archive_entry *ecr_archive_find(struct ecr_archive *a, const char *name);
+/* The entry named name (following archive-internal symlinks) in *out, NULL when there
+ * is none (or the name climbs out of the archive, or its links loop); 0, or
+ * ServerException when memory ran out (never read as "not in the archive"). */
+int ecr_archive_find(struct ecr_archive *a, const char *name, struct ecr_archive_entry **out, struct ecr_err *err);
 /* The bytes of entry e (NUL-terminated, caller frees) into *data and *len; refuses
  * with ECR_E_ARCHIVE "malformed WHAT: larger than N bytes" past ECR_ARCHIVE_SMALL, or
  * when the archive's loads together pass ECR_ARCHIVE_LOADED. */

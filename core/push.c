@@ -35,6 +35,8 @@ struct plan {
 	long long config_bytes;              /* and their size */
 };
 
+/* e's JSON (new reference), or NULL with err filled: callers return err->code, which
+ * is not always ECR_E_ARCHIVE (a temp file that cannot be read is a state error). */
 static json_t *parse_small(struct ecr_archive *a, struct ecr_archive_entry *e, const char *what, struct ecr_err *err)
 {
 	json_error_t je;
@@ -66,6 +68,8 @@ static const char *sniff_layer(struct ecr_archive_entry *e)
 	return ECR_MT_OCI_LAYER;
 }
 
+/* The blob entry for digest, checked against its descriptor; NULL with err filled
+ * (an archive we refuse, or ServerException when memory ran out). */
 static struct ecr_archive_entry *oci_blob(struct ecr_archive *a, const char *digest, long long size,
 					  const char *what, struct ecr_err *err)
 {
@@ -76,7 +80,9 @@ static struct ecr_archive_entry *oci_blob(struct ecr_archive *a, const char *dig
 		return NULL;
 	}
 	snprintf(name, sizeof(name), "blobs/%.*s/%s", (int)(colon - digest), digest, colon + 1);
-	struct ecr_archive_entry *e = ecr_archive_find(a, name);
+	struct ecr_archive_entry *e;
+	if (ecr_archive_find(a, name, &e, err))
+		return NULL;
 	if (!e) {
 		ecr_err_set(err, ECR_E_ARCHIVE, "missing blob: the %s %s is not in the archive", what, digest);
 		return NULL;
@@ -137,7 +143,7 @@ static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const
 		struct ecr_archive_entry *ce = oci_blob(a, ix.refs[i].d.digest, ix.refs[i].d.size, "manifest", err);
 		struct ecr_manifest cm;
 		if (!ce) {
-			rc = ECR_E_ARCHIVE;
+			rc = err->code;
 			break;
 		}
 		if (ecr_archive_load(a, ce, "manifest", &cdata, &clen, err)) {
@@ -183,7 +189,7 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 	json_t *idx = parse_small(a, index, "index.json", err);
 	int rc = 0;
 	if (!idx)
-		return ECR_E_ARCHIVE;
+		return err->code;
 	json_t *mans = json_object_get(idx, "manifests");
 	if (!json_is_array(mans) || !json_array_size(mans)) {
 		json_decref(idx);
@@ -222,7 +228,7 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 	struct ecr_archive_entry *me = oci_blob(a, dg, size, "manifest", err);
 	json_decref(idx);
 	if (!me)
-		return ECR_E_ARCHIVE;
+		return err->code;
 	if (mt && (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST)))
 		return plan_index(a, me, dg, mt, p, err);
 	char *mdata;
@@ -259,7 +265,7 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	json_t *j = parse_small(a, mf, "manifest.json", err);
 	int rc = 0;
 	if (!j)
-		return ECR_E_ARCHIVE;
+		return err->code;
 	json_t *first = json_array_get(j, 0);
 	const char *cfg = json_string_value(json_object_get(first, "Config"));
 	json_t *layers = json_object_get(first, "Layers");
@@ -271,7 +277,11 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	const char *colon = rt ? strrchr(rt, ':') : NULL;
 	if (colon && !strchr(colon, '/'))
 		snprintf(p->tag, sizeof(p->tag), "%s", colon + 1);
-	struct ecr_archive_entry *ce = ecr_archive_find(a, cfg);
+	struct ecr_archive_entry *ce;
+	if ((rc = ecr_archive_find(a, cfg, &ce, err))) {
+		json_decref(j);
+		return rc;
+	}
 	if (!ce) {
 		/* the message first: cfg belongs to j */
 		rc = ecr_err_set(err, ECR_E_ARCHIVE, "missing config: '%s' is not in the archive", cfg);
@@ -281,7 +291,7 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 	json_t *config = parse_small(a, ce, cfg, err);
 	if (!config) {
 		json_decref(j);
-		return ECR_E_ARCHIVE;
+		return err->code;
 	}
 	json_t *diff_ids = json_object_get(json_object_get(config, "rootfs"), "diff_ids");
 	if (json_is_array(diff_ids) && json_array_size(diff_ids) != json_array_size(layers))
@@ -307,7 +317,9 @@ static int plan_docker(struct ecr_archive *a, struct ecr_archive_entry *mf, stru
 		if (rc)
 			break;
 		const char *path = json_string_value(l);
-		struct ecr_archive_entry *le = path ? ecr_archive_find(a, path) : NULL;
+		struct ecr_archive_entry *le = NULL;
+		if (path && (rc = ecr_archive_find(a, path, &le, err)))
+			break;
 		if (!le) {
 			rc = ecr_err_set(err, ECR_E_ARCHIVE, "missing layer: '%s' is not in the archive", path ? path : "?");
 			break;
@@ -387,8 +399,9 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		return rc;
 	if ((rc = ecr_archive_read(ctx, path, &a, err)))
 		return rc;
-	struct ecr_archive_entry *index = ecr_archive_find(&a, "index.json");
-	struct ecr_archive_entry *mf = ecr_archive_find(&a, "manifest.json");
+	struct ecr_archive_entry *index, *mf;
+	if ((rc = ecr_archive_find(&a, "index.json", &index, err)) || (rc = ecr_archive_find(&a, "manifest.json", &mf, err)))
+		goto out;
 	if (index)
 		rc = plan_oci(&a, index, &p, err);
 	else if (mf)

@@ -209,13 +209,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode == 0) {
 		struct ecr_archive a;
 		if (!ecr_archive_read(ctx, path, &a, &err)) {
-			ecr_archive_find(&a, "index.json");
-			ecr_archive_find(&a, "manifest.json");
-			ecr_archive_find(&a, "blobs/sha256/0000");
+			struct ecr_archive_entry *e;
+			ecr_archive_find(&a, "index.json", &e, &err);
+			ecr_archive_find(&a, "manifest.json", &e, &err);
+			ecr_archive_find(&a, "blobs/sha256/0000", &e, &err);
 			for (size_t i = 0; i < a.n && i < 8; i++) {
-				ecr_archive_find(&a, a.e[i].name);
+				ecr_archive_find(&a, a.e[i].name, &e, &err);
 				if (a.e[i].link)
-					ecr_archive_find(&a, a.e[i].link);
+					ecr_archive_find(&a, a.e[i].link, &e, &err);
 			}
 			ecr_archive_release(&a);
 		}
