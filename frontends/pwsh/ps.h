@@ -21,7 +21,7 @@ enum ps_type {
 struct ps_param {
 	const char *name;      /* PascalCase parameter name */
 	const char *aliases;   /* comma-separated aliases, or NULL */
-	const char *path;      /* request member path ("imageId.imageTag"), or "@select" etc. */
+	const char *path;      /* request member path ("imageId.imageTag"), or NULL: a ps_role_param */
 	enum ps_type type;     /* how values convert */
 	int position;          /* positional slot, -1 for none */
 	int mandatory;         /* Mandatory = true */
@@ -38,12 +38,51 @@ struct ps_cmdlet {
 	const struct ps_param *params; /* its own parameters, NULL-terminated */
 };
 
+/* What a parameter that sets no request member does. */
+enum ps_role {
+	PR_MEMBER,          /* sets the request member at its path (a cmdlet's own rows) */
+	PR_NOAUTO,          /* -NoAutoIteration: one page */
+	PR_PASSTHRU,        /* -PassThru: emits the -Select '^param' value */
+	PR_FORCE,           /* -Force: no confirmation */
+	PR_SELECT,          /* -Select */
+	PR_REGION,          /* -Region */
+	PR_ACCESSKEY,       /* -AccessKey (with -EndpointUrl) */
+	PR_SECRETKEY,       /* -SecretKey */
+	PR_SESSIONTOKEN,    /* -SessionToken */
+	PR_PROFILE,         /* -ProfileName */
+	PR_PROFILELOCATION, /* -ProfileLocation */
+	PR_ENDPOINT,        /* -EndpointUrl: the call goes there */
+	PR_IGNORED,         /* the module's, accepted and ignored (-Credential, -ClientConfig) */
+	PR_COMMON,          /* PowerShell's common parameters: ignored, built-ins take them too */
+	PR_WHATIF,          /* -WhatIf: says what would run */
+	PR_CONFIRM,         /* -Confirm: accepted (the impact decides) */
+};
+
+/* Which cmdlets take a role parameter. */
+enum ps_when {
+	PW_ALL,             /* every cmdlet */
+	PW_PAGED,           /* those whose operation has a paginator (listed with their own) */
+	PW_PASSTHRU,        /* those with -PassThru */
+	PW_IMPACT,          /* those that confirm (ShouldProcess) */
+};
+
+struct ps_role_param {
+	struct ps_param p;  /* the parameter, its path NULL; first, so &p converts back */
+	enum ps_role role;  /* what it does */
+	enum ps_when when;  /* which cmdlets take it */
+};
+
 /* ps_cmdlets.c */
 const struct ps_cmdlet *ps_cmdlet_find(const char *name);  /* case-insensitive */
 int ps_cmdlet_count(void);
 const struct ps_cmdlet *ps_cmdlet_at(int i);
-/* The common parameters every cmdlet takes (AWS and PowerShell ones). */
-extern const struct ps_param ps_common[];
+/* The parameters that set no request member, every one in one table, in binder order
+ * (after a cmdlet's own); terminated by a NULL name. */
+extern const struct ps_role_param ps_roles[];
+/* A parameter's role: PR_MEMBER for a cmdlet's own rows. */
+enum ps_role ps_param_role(const struct ps_param *p);
+/* 1 when cmdlet c takes the role parameter r. */
+int ps_cmdlet_takes(const struct ps_cmdlet *c, const struct ps_role_param *r);
 
 struct ps_arg {
 	const char *param;   /* parameter name as written (without '-', maybe "Name:…"), NULL if positional */

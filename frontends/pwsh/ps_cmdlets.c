@@ -10,9 +10,9 @@
 #define REG {"RegistryId", NULL, "registryId", PT_STRING, -1, 0}
 #define REPO0 {"RepositoryName", NULL, "repositoryName", PT_STRING, 0, 1}
 #define REPON {"RepositoryName", NULL, "repositoryName", PT_STRING, -1, 1}
+/* -NoAutoIteration is in ps_roles (PW_PAGED) */
 #define PAGE {"MaxResult", "MaxItems,MaxResults", "maxResults", PT_INT, -1, 0}, \
-	{"NextToken", NULL, "nextToken", PT_STRING, -1, 0}, \
-	{"NoAutoIteration", NULL, "@noauto", PT_SWITCH, -1, 0}
+	{"NextToken", NULL, "nextToken", PT_STRING, -1, 0}
 
 static const struct ps_param p_new_repo[] = {
 	REPO0,
@@ -117,34 +117,66 @@ static const struct ps_cmdlet cmdlets[] = {
 	 NULL, 0, NULL, p_write_regcfg},
 };
 
-/* The AWS common parameters and PowerShell's own (accepted; they take part in
- * prefix matching, as in PowerShell). */
-const struct ps_param ps_common[] = {
-	{"Select", NULL, "@select", PT_STRING, -1, 0},
-	{"Region", "RegionToCall", "@region", PT_STRING, -1, 0},
-	{"AccessKey", "AK", "@accesskey", PT_STRING, -1, 0},
-	{"SecretKey", "SK,SecretAccessKey", "@secretkey", PT_STRING, -1, 0},
-	{"SessionToken", "ST", "@sessiontoken", PT_STRING, -1, 0},
-	{"ProfileName", "StoredCredentials,AWSProfileName", "@profile", PT_STRING, -1, 0},
-	{"ProfileLocation", "AWSProfilesLocation,ProfilesLocation", "@profilelocation", PT_STRING, -1, 0},
-	{"Credential", NULL, "@ignored", PT_STRING, -1, 0},
-	{"NetworkCredential", NULL, "@ignored", PT_STRING, -1, 0},
-	{"EndpointUrl", NULL, "@endpoint", PT_STRING, -1, 0},
-	{"ClientConfig", NULL, "@ignored", PT_STRING, -1, 0},
-	{"Verbose", "vb", "@ignored", PT_SWITCH, -1, 0},
-	{"Debug", "db", "@ignored", PT_SWITCH, -1, 0},
-	{"ErrorAction", "ea", "@ignored", PT_STRING, -1, 0},
-	{"WarningAction", "wa", "@ignored", PT_STRING, -1, 0},
-	{"InformationAction", "infa", "@ignored", PT_STRING, -1, 0},
-	{"ProgressAction", "proga", "@ignored", PT_STRING, -1, 0},
-	{"ErrorVariable", "ev", "@ignored", PT_STRING, -1, 0},
-	{"WarningVariable", "wv", "@ignored", PT_STRING, -1, 0},
-	{"InformationVariable", "iv", "@ignored", PT_STRING, -1, 0},
-	{"OutVariable", "ov", "@ignored", PT_STRING, -1, 0},
-	{"OutBuffer", "ob", "@ignored", PT_STRING, -1, 0},
-	{"PipelineVariable", "pv", "@ignored", PT_STRING, -1, 0},
-	END,
+#define ROLE(name, aliases, type, role, when) {{name, aliases, NULL, type, -1, 0}, role, when}
+
+/* Every parameter that sets no request member: the module's paging, -PassThru and
+ * -Force, the AWS common parameters, PowerShell's common parameters and ShouldProcess
+ * switches, in the order the binder lists them (it matters for prefix matching and the
+ * ambiguity message, as in PowerShell). */
+const struct ps_role_param ps_roles[] = {
+	ROLE("NoAutoIteration", NULL, PT_SWITCH, PR_NOAUTO, PW_PAGED),
+	ROLE("PassThru", NULL, PT_SWITCH, PR_PASSTHRU, PW_PASSTHRU),
+	ROLE("Force", NULL, PT_SWITCH, PR_FORCE, PW_IMPACT),
+	ROLE("Select", NULL, PT_STRING, PR_SELECT, PW_ALL),
+	ROLE("Region", "RegionToCall", PT_STRING, PR_REGION, PW_ALL),
+	ROLE("AccessKey", "AK", PT_STRING, PR_ACCESSKEY, PW_ALL),
+	ROLE("SecretKey", "SK,SecretAccessKey", PT_STRING, PR_SECRETKEY, PW_ALL),
+	ROLE("SessionToken", "ST", PT_STRING, PR_SESSIONTOKEN, PW_ALL),
+	ROLE("ProfileName", "StoredCredentials,AWSProfileName", PT_STRING, PR_PROFILE, PW_ALL),
+	ROLE("ProfileLocation", "AWSProfilesLocation,ProfilesLocation", PT_STRING, PR_PROFILELOCATION, PW_ALL),
+	ROLE("Credential", NULL, PT_STRING, PR_IGNORED, PW_ALL),
+	ROLE("NetworkCredential", NULL, PT_STRING, PR_IGNORED, PW_ALL),
+	ROLE("EndpointUrl", NULL, PT_STRING, PR_ENDPOINT, PW_ALL),
+	ROLE("ClientConfig", NULL, PT_STRING, PR_IGNORED, PW_ALL),
+	/* about_CommonParameters: the two switches take no value */
+	ROLE("Verbose", "vb", PT_SWITCH, PR_COMMON, PW_ALL),
+	ROLE("Debug", "db", PT_SWITCH, PR_COMMON, PW_ALL),
+	ROLE("ErrorAction", "ea", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("WarningAction", "wa", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("InformationAction", "infa", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("ProgressAction", "proga", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("ErrorVariable", "ev", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("WarningVariable", "wv", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("InformationVariable", "iv", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("OutVariable", "ov", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("OutBuffer", "ob", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("PipelineVariable", "pv", PT_STRING, PR_COMMON, PW_ALL),
+	ROLE("WhatIf", "wi", PT_SWITCH, PR_WHATIF, PW_IMPACT),
+	ROLE("Confirm", "cf", PT_SWITCH, PR_CONFIRM, PW_IMPACT),
+	{END, PR_MEMBER, PW_ALL},
 };
+
+enum ps_role ps_param_role(const struct ps_param *p)
+{
+	/* only ps_roles' rows have no path, and p is their first member */
+	return p->path ? PR_MEMBER : ((const struct ps_role_param *)p)->role;
+}
+
+int ps_cmdlet_takes(const struct ps_cmdlet *c, const struct ps_role_param *r)
+{
+	switch (r->when) {
+	case PW_PAGED: {
+		const struct ecr_op_model *m = ecr_model_op(c->op);
+		return m && m->pager;
+	}
+	case PW_PASSTHRU:
+		return c->passthru;
+	case PW_IMPACT:
+		return c->impact != 0;
+	default:
+		return 1;
+	}
+}
 
 const struct ps_cmdlet *ps_cmdlet_find(const char *name)
 {

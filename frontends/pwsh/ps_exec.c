@@ -44,21 +44,13 @@ static int function_switch(struct node *f, const char *param)
 	return 0;
 }
 
-/* PowerShell's common parameters (about_CommonParameters): the built-ins take them all;
- * the two switches take no value. */
-static const char *const common[][2] = {
-	{"Verbose", "vb"}, {"Debug", "db"}, {"ErrorAction", "ea"}, {"WarningAction", "wa"},
-	{"InformationAction", "infa"}, {"ProgressAction", "proga"}, {"ErrorVariable", "ev"},
-	{"WarningVariable", "wv"}, {"InformationVariable", "iv"}, {"OutVariable", "ov"}, {"OutBuffer", "ob"},
-	{"PipelineVariable", "pv"},
-};
-
-/* 1: a common parameter, 2: one of its switches */
+/* PowerShell's common parameters (the PR_COMMON rows of ps_roles): the built-ins take
+ * them all. 1: a common parameter, 2: one of its switches. */
 static int ps_common_param(const char *param)
 {
-	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-		if (!strcasecmp(param, common[i][0]) || !strcasecmp(param, common[i][1]))
-			return i < 2 ? 2 : 1;
+	for (const struct ps_role_param *r = ps_roles; r->p.name; r++)
+		if (r->role == PR_COMMON && (!strcasecmp(param, r->p.name) || (r->p.aliases && !strcasecmp(param, r->p.aliases))))
+			return r->p.type == PT_SWITCH ? 2 : 1; /* each has one alias */
 	return 0;
 }
 

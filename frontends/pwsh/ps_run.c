@@ -31,11 +31,6 @@ struct inv {
 	struct ps_sess *s;                  /* the session its errors go to */
 };
 
-static const struct ps_param p_force = {"Force", NULL, "@force", PT_SWITCH, -1, 0};
-static const struct ps_param p_passthru = {"PassThru", NULL, "@passthru", PT_SWITCH, -1, 0};
-static const struct ps_param p_whatif = {"WhatIf", "wi", "@whatif", PT_SWITCH, -1, 0};
-static const struct ps_param p_confirm = {"Confirm", "cf", "@confirm", PT_SWITCH, -1, 0};
-
 /* An error of the cmdlet, as a .NET exception of type (inner: the SDK's, or NULL);
  * every one is terminating for the command (ThrowTerminatingError). Returns 1. */
 static int vfail(struct inv *in, const char *type, const char *inner, const char *fmt, va_list ap)
@@ -68,20 +63,14 @@ static int fail(struct inv *in, const char *fmt, ...)
 	return 1;
 }
 
+/* the cmdlet's own parameters, then the role parameters it takes */
 static void collect(struct inv *in)
 {
 	for (const struct ps_param *p = in->c->params; p->name; p++)
 		in->all[in->nall++] = p;
-	if (in->c->passthru)
-		in->all[in->nall++] = &p_passthru;
-	if (in->c->impact)
-		in->all[in->nall++] = &p_force;
-	for (const struct ps_param *p = ps_common; p->name; p++)
-		in->all[in->nall++] = p;
-	if (in->c->impact) {
-		in->all[in->nall++] = &p_whatif;
-		in->all[in->nall++] = &p_confirm;
-	}
+	for (const struct ps_role_param *r = ps_roles; r->p.name; r++)
+		if (ps_cmdlet_takes(in->c, r))
+			in->all[in->nall++] = &r->p;
 }
 
 static int alias_is(const char *aliases, const char *name, size_t n, int prefix)
@@ -464,7 +453,7 @@ static int bind_input(struct inv *in, json_t *obj)
 			continue;
 		for (int j = 0; j < in->nall; j++) {
 			const struct ps_param *p = in->all[j];
-			if (p->path[0] == '@' || bound_value(in, p))
+			if (ps_param_role(p) != PR_MEMBER || bound_value(in, p))
 				continue;
 			if (strcasecmp(p->name, k) && !alias_is(p->aliases, k, strlen(k), 0))
 				continue;
@@ -546,37 +535,31 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 	for (int k = 0; k < in->nb; k++) {
 		const struct ps_param *p = in->b[k].p;
 		json_t *v = in->b[k].v;
-		if (p->path[0] != '@') {
+		switch (ps_param_role(p)) {
+		case PR_MEMBER: {
 			char top[128];
 			snprintf(top, sizeof(top), "%.*s", (int)strcspn(p->path, "."), p->path);
 			const struct ecr_member *mm = m && m->input >= 0 ? ecr_model_member(&ecr_shapes[m->input], top) : NULL;
 			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
 			fe_json_path_set_new(req, p->path, conv);
-		} else if (!strcmp(p->path, "@select")) {
+			break;
+		}
+		case PR_SELECT:
 			sel = json_string_value(v);
 			has_select = 1;
-		} else if (!strcmp(p->path, "@force")) {
-			force = json_is_true(v);
-		} else if (!strcmp(p->path, "@whatif")) {
-			whatif = json_is_true(v);
-		} else if (!strcmp(p->path, "@noauto")) {
-			noauto = json_is_true(v);
-		} else if (!strcmp(p->path, "@passthru")) {
-			passthru = json_is_true(v);
-		} else if (!strcmp(p->path, "@region")) {
-			region = json_string_value(v);
-		} else if (!strcmp(p->path, "@profile")) {
-			profile = json_string_value(v);
-		} else if (!strcmp(p->path, "@endpoint")) {
-			remote.endpoint = json_string_value(v);
-		} else if (!strcmp(p->path, "@accesskey")) {
-			remote.access_key = json_string_value(v);
-		} else if (!strcmp(p->path, "@secretkey")) {
-			remote.secret_key = json_string_value(v);
-		} else if (!strcmp(p->path, "@sessiontoken")) {
-			remote.session_token = json_string_value(v);
-		} else if (!strcmp(p->path, "@profilelocation")) {
-			remote.credentials_file = json_string_value(v);
+			break;
+		case PR_FORCE: force = json_is_true(v); break;
+		case PR_WHATIF: whatif = json_is_true(v); break;
+		case PR_NOAUTO: noauto = json_is_true(v); break;
+		case PR_PASSTHRU: passthru = json_is_true(v); break;
+		case PR_REGION: region = json_string_value(v); break;
+		case PR_PROFILE: profile = json_string_value(v); break;
+		case PR_ENDPOINT: remote.endpoint = json_string_value(v); break;
+		case PR_ACCESSKEY: remote.access_key = json_string_value(v); break;
+		case PR_SECRETKEY: remote.secret_key = json_string_value(v); break;
+		case PR_SESSIONTOKEN: remote.session_token = json_string_value(v); break;
+		case PR_PROFILELOCATION: remote.credentials_file = json_string_value(v); break;
+		case PR_IGNORED: case PR_COMMON: case PR_CONFIRM: break; /* accepted; the impact decides */
 		}
 	}
 	if (!sel)

@@ -59,6 +59,20 @@ static char *next_cand(const char *text, int state)
 	return i < ncands ? strdup(cands[i++]) : NULL;
 }
 
+/* The i-th parameter completion offers for c: its own, -NoAutoIteration where it pages,
+ * and with common set the AWS and PowerShell common parameters (not -Force, -PassThru,
+ * -WhatIf, -Confirm). NULL after the last. */
+static const struct ps_param *listed(const struct ps_cmdlet *c, int i, int common)
+{
+	for (const struct ps_param *p = c->params; p->name; p++)
+		if (!i--)
+			return p;
+	for (const struct ps_role_param *r = ps_roles; r->p.name; r++)
+		if ((r->when == PW_PAGED || (common && r->when == PW_ALL)) && ps_cmdlet_takes(c, r) && !i--)
+			return &r->p;
+	return NULL;
+}
+
 /* The parameter the word before start names, for the cmdlet of this pipeline element. */
 static const struct ps_param *param_before(int start, const struct ps_cmdlet **cmd)
 {
@@ -74,8 +88,8 @@ static const struct ps_param *param_before(int start, const struct ps_cmdlet **c
 	if (!*cmd || e - b < 2 || rl_line_buffer[b] != '-')
 		return NULL;
 	size_t n = (size_t)(e - b - 1);
-	const struct ps_param *hit = NULL;
-	for (const struct ps_param *p = (*cmd)->params; p->name; p++) {
+	const struct ps_param *hit = NULL, *p;
+	for (int i = 0; (p = listed(*cmd, i, 0)); i++) {
 		if (strlen(p->name) == n && !strncasecmp(p->name, rl_line_buffer + b + 1, n))
 			return p;
 		if (!strncasecmp(p->name, rl_line_buffer + b + 1, n))
@@ -87,7 +101,7 @@ static const struct ps_param *param_before(int start, const struct ps_cmdlet **c
 /* Values for a parameter: the model's enum values, or the repositories there are. */
 static void value_cands(const struct ps_cmdlet *c, const struct ps_param *p, const char *text)
 {
-	if (p->path[0] == '@')
+	if (ps_param_role(p) != PR_MEMBER)
 		return;
 	if (!strcmp(p->path, "repositoryName") || !strcmp(p->path, "repositoryNames")) {
 		struct ecr_ctx *ctx = NULL;
@@ -135,12 +149,8 @@ static char **complete(const char *text, int start, int end)
 		char cmd[128];
 		command_at(start, cmd, sizeof(cmd));
 		c = ps_cmdlet_find(cmd);
-		if (c) {
-			for (p = c->params; p->name; p++)
-				add_cand(p->name, text + 1, "-");
-			for (p = ps_common; p->name; p++)
-				add_cand(p->name, text + 1, "-");
-		}
+		for (int i = 0; c && (p = listed(c, i, 1)); i++)
+			add_cand(p->name, text + 1, "-");
 	} else if ((p = param_before(start, &c))) {
 		value_cands(c, p, text);
 	} else {
