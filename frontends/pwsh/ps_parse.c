@@ -1199,167 +1199,139 @@ static int element_assignment(struct ps *p, struct node **out)
 	return 1;
 }
 
-static struct node *statement(struct ps *p)
+static struct node *if_statement(struct ps *p)
 {
-	struct tok *t = cur(p);
-	if (t->t == K_WORD && !strcasecmp(t->s, "if")) {
-		struct node *x = mk(X_IF, NULL);
-		nx(p);
-		for (;;) {
-			if (cur(p)->t != K_LP) {
-				ps_node_free(x);
-				return perr(p, "Missing '(' after 'if' in if statement.%s", "");
-			}
-			nx(p);
-			struct node *cond = pipeline(p);
-			if (!cond || cur(p)->t != K_RP) {
-				ps_node_free(cond);
-				ps_node_free(x);
-				return cond ? perr(p, "Missing closing ')' after expression in 'if' statement.%s", "") : NULL;
-			}
-			nx(p);
-			skip_seps(p);
-			if (cur(p)->t != K_LB) {
-				ps_node_free(cond);
-				ps_node_free(x);
-				return perr(p, "Missing statement block after if ( condition ).%s", "");
-			}
-			struct node *b = block(p);
-			if (!b) {
-				ps_node_free(cond);
-				ps_node_free(x);
-				return NULL;
-			}
-			push(x, cond);
-			push(x, b);
-			int save = p->l->pos;
-			skip_seps(p);
-			if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "elseif")) {
-				nx(p);
-				continue;
-			}
-			if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "else")) {
-				nx(p);
-				skip_seps(p);
-				struct node *e = cur(p)->t == K_LB ? block(p) : NULL;
-				if (!e) {
-					ps_node_free(x);
-					return perr(p, "Missing statement block after 'else' keyword.%s", "");
-				}
-				push(x, e);
-			} else {
-				p->l->pos = save;
-			}
-			return x;
-		}
-	}
-	if (t->t == K_WORD && !strcasecmp(t->s, "foreach")) {
-		nx(p);
-		if (cur(p)->t != K_LP || peek(p, 1)->t != K_VAR || peek(p, 2)->t != K_WORD || strcasecmp(peek(p, 2)->s, "in"))
-			return perr(p, "Missing variable name after foreach.%s", "");
-		struct node *x = mk(X_FOREACH, peek(p, 1)->s);
-		nx(p), nx(p), nx(p);
-		struct node *coll = pipeline(p);
-		if (!coll || cur(p)->t != K_RP) {
-			ps_node_free(coll);
-			ps_node_free(x);
-			return coll ? perr(p, "Missing closing ')' after expression in 'foreach' statement.%s", "") : NULL;
-		}
-		nx(p);
-		skip_seps(p);
-		struct node *b = cur(p)->t == K_LB ? block(p) : NULL;
-		if (!b) {
-			ps_node_free(coll);
-			ps_node_free(x);
-			return perr(p, "Missing statement body in foreach loop.%s", "");
-		}
-		push(x, coll);
-		push(x, b);
-		return x;
-	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "while") || !strcasecmp(t->s, "do"))) {
-		/* while (cond) { … }  /  do { … } while|until (cond): kids are cond, body */
-		int is_do = !strcasecmp(t->s, "do");
-		struct node *x = mk(is_do ? X_DO : X_WHILE, NULL), *body = NULL, *cond = NULL;
-		nx(p);
-		skip_seps(p);
-		if (is_do) {
-			if (cur(p)->t != K_LB || !(body = block(p))) {
-				ps_node_free(x);
-				return perr(p, "Missing statement block in do loop.%s", "");
-			}
-			skip_seps(p);
-			if (cur(p)->t != K_WORD || (strcasecmp(cur(p)->s, "while") && strcasecmp(cur(p)->s, "until"))) {
-				ps_node_free(body);
-				ps_node_free(x);
-				return perr(p, "Missing while or until keyword in do loop.%s", "");
-			}
-			x->s = strdup(cur(p)->s[0] == 'u' || cur(p)->s[0] == 'U' ? "until" : "while");
-			nx(p);
-		}
+	nx(p); /* if */
+	struct node *x = mk(X_IF, NULL);
+	for (;;) {
 		if (cur(p)->t != K_LP) {
-			perr(p, "Missing opening '(' after keyword '%s'.", is_do ? x->s : "while"); /* before x goes */
-			ps_node_free(body);
+			ps_node_free(x);
+			return perr(p, "Missing '(' after 'if' in if statement.%s", "");
+		}
+		nx(p);
+		struct node *cond = pipeline(p);
+		if (!cond || cur(p)->t != K_RP) {
+			ps_node_free(cond);
+			ps_node_free(x);
+			return cond ? perr(p, "Missing closing ')' after expression in 'if' statement.%s", "") : NULL;
+		}
+		nx(p);
+		skip_seps(p);
+		if (cur(p)->t != K_LB) {
+			ps_node_free(cond);
+			ps_node_free(x);
+			return perr(p, "Missing statement block after if ( condition ).%s", "");
+		}
+		struct node *b = block(p);
+		if (!b) {
+			ps_node_free(cond);
 			ps_node_free(x);
 			return NULL;
 		}
-		nx(p);
-		cond = pipeline(p);
-		if (!cond || cur(p)->t != K_RP) {
-			ps_node_free(cond);
+		push(x, cond);
+		push(x, b);
+		int save = p->l->pos;
+		skip_seps(p);
+		if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "elseif")) {
+			nx(p);
+			continue;
+		}
+		if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "else")) {
+			nx(p);
+			skip_seps(p);
+			struct node *e = cur(p)->t == K_LB ? block(p) : NULL;
+			if (!e) {
+				ps_node_free(x);
+				return perr(p, "Missing statement block after 'else' keyword.%s", "");
+			}
+			push(x, e);
+		} else {
+			p->l->pos = save;
+		}
+		return x;
+	}
+}
+
+static struct node *foreach_statement(struct ps *p)
+{
+	nx(p);
+	if (cur(p)->t != K_LP || peek(p, 1)->t != K_VAR || peek(p, 2)->t != K_WORD || strcasecmp(peek(p, 2)->s, "in"))
+		return perr(p, "Missing variable name after foreach.%s", "");
+	struct node *x = mk(X_FOREACH, peek(p, 1)->s);
+	nx(p), nx(p), nx(p);
+	struct node *coll = pipeline(p);
+	if (!coll || cur(p)->t != K_RP) {
+		ps_node_free(coll);
+		ps_node_free(x);
+		return coll ? perr(p, "Missing closing ')' after expression in 'foreach' statement.%s", "") : NULL;
+	}
+	nx(p);
+	skip_seps(p);
+	struct node *b = cur(p)->t == K_LB ? block(p) : NULL;
+	if (!b) {
+		ps_node_free(coll);
+		ps_node_free(x);
+		return perr(p, "Missing statement body in foreach loop.%s", "");
+	}
+	push(x, coll);
+	push(x, b);
+	return x;
+}
+
+/* while (cond) { … }  /  do { … } while|until (cond): kids are cond, body */
+static struct node *loop_statement(struct ps *p, int is_do)
+{
+	struct node *x = mk(is_do ? X_DO : X_WHILE, NULL), *body = NULL, *cond = NULL;
+	nx(p);
+	skip_seps(p);
+	if (is_do) {
+		if (cur(p)->t != K_LB || !(body = block(p))) {
+			ps_node_free(x);
+			return perr(p, "Missing statement block in do loop.%s", "");
+		}
+		skip_seps(p);
+		if (cur(p)->t != K_WORD || (strcasecmp(cur(p)->s, "while") && strcasecmp(cur(p)->s, "until"))) {
 			ps_node_free(body);
 			ps_node_free(x);
-			return cond ? perr(p, "Missing closing ')' after expression in '%s' statement.", "while") : NULL;
+			return perr(p, "Missing while or until keyword in do loop.%s", "");
 		}
+		x->s = strdup(cur(p)->s[0] == 'u' || cur(p)->s[0] == 'U' ? "until" : "while");
 		nx(p);
-		if (!is_do) {
-			skip_seps(p);
-			if (cur(p)->t != K_LB || !(body = block(p))) {
-				ps_node_free(cond);
-				ps_node_free(x);
-				return perr(p, "Missing statement body in while loop.%s", "");
-			}
+	}
+	if (cur(p)->t != K_LP) {
+		perr(p, "Missing opening '(' after keyword '%s'.", is_do ? x->s : "while"); /* before x goes */
+		ps_node_free(body);
+		ps_node_free(x);
+		return NULL;
+	}
+	nx(p);
+	cond = pipeline(p);
+	if (!cond || cur(p)->t != K_RP) {
+		ps_node_free(cond);
+		ps_node_free(body);
+		ps_node_free(x);
+		return cond ? perr(p, "Missing closing ')' after expression in '%s' statement.", "while") : NULL;
+	}
+	nx(p);
+	if (!is_do) {
+		skip_seps(p);
+		if (cur(p)->t != K_LB || !(body = block(p))) {
+			ps_node_free(cond);
+			ps_node_free(x);
+			return perr(p, "Missing statement body in while loop.%s", "");
 		}
-		push(x, cond);
-		push(x, body);
-		return x;
 	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "break") || !strcasecmp(t->s, "continue"))) {
-		struct node *x = mk(!strcasecmp(t->s, "break") ? X_BREAK : X_CONTINUE, NULL);
-		nx(p);
-		return x;
-	}
-	/* exit [expression]; throw [pipeline]; return [pipeline] */
-	static const struct { const char *word; enum nk kind; int pipe; } jumps[] = {
-		{"exit", X_EXIT, 0}, {"throw", X_THROW, 1}, {"return", X_RETURN, 1}};
-	for (size_t i = 0; t->t == K_WORD && i < sizeof(jumps) / sizeof(jumps[0]); i++) {
-		if (strcasecmp(t->s, jumps[i].word))
-			continue;
-		struct node *x = mk(jumps[i].kind, NULL);
-		nx(p);
-		if (cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != K_RB) {
-			struct node *v = jumps[i].pipe ? pipeline(p) : expr(p);
-			if (!v) {
-				ps_node_free(x);
-				return NULL;
-			}
-			push(x, v);
-		}
-		return x;
-	}
-	if (t->t == K_WORD && !strcasecmp(t->s, "try"))
-		return try_statement(p);
-	if (t->t == K_WORD && !strcasecmp(t->s, "function"))
-		return function(p);
-	if (t->t == K_WORD && !strcasecmp(t->s, "param") && peek(p, 1)->t == K_LP) {
-		nx(p);
-		return params(p);
-	}
-	if (t->t == K_WORD && (!strcasecmp(t->s, "filter") ||
-			       !strcasecmp(t->s, "trap") || !strcasecmp(t->s, "class")))
-		return perr(p, "not supported yet: the '%s' statement", t->s);
-	if (t->t == K_VAR && peek(p, 1)->t == K_WORD && !peek(p, 1)->space &&
-	    (!strcmp(peek(p, 1)->s, "++") || !strcmp(peek(p, 1)->s, "--"))) {
+	push(x, cond);
+	push(x, body);
+	return x;
+}
+
+/* A statement that starts with a variable: $i++, $a.b = / $a[0] = …, $x = / $x += …, or a
+ * pipeline */
+static struct node *var_statement(struct ps *p)
+{
+	struct tok *t = cur(p);
+	if (peek(p, 1)->t == K_WORD && !peek(p, 1)->space && (!strcmp(peek(p, 1)->s, "++") || !strcmp(peek(p, 1)->s, "--"))) {
 		/* $i++ / $i--: as $i += 1 (a statement here, as scripts use it) */
 		struct node *x = mk(X_ASSIGN, t->s), *pl = mk(X_PIPE, NULL), *one = mk(X_LIT, NULL);
 		x->has_value = peek(p, 1)->s[0];
@@ -1369,18 +1341,14 @@ static struct node *statement(struct ps *p)
 		nx(p), nx(p);
 		return x;
 	}
-	if (t->t == K_WORD && !strcasecmp(t->s, "for"))
-		return for_statement(p);
-	if (t->t == K_WORD && !strcasecmp(t->s, "switch"))
-		return switch_statement(p);
-	if (t->t == K_VAR && (peek(p, 1)->t == K_DOT || (peek(p, 1)->t == K_LBRACK && !peek(p, 1)->space))) {
+	if (peek(p, 1)->t == K_DOT || (peek(p, 1)->t == K_LBRACK && !peek(p, 1)->space)) {
 		struct node *x;
 		if (element_assignment(p, &x))
 			return x;
 	}
-	int compound = t->t == K_VAR && peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
+	int compound = peek(p, 1)->t == K_WORD && strlen(peek(p, 1)->s) == 1 &&
 		       strchr("+-*/%", peek(p, 1)->s[0]) && peek(p, 2)->t == K_ASSIGN && !peek(p, 2)->space;
-	if (t->t == K_VAR && (peek(p, 1)->t == K_ASSIGN || compound)) {
+	if (peek(p, 1)->t == K_ASSIGN || compound) {
 		struct node *x = mk(X_ASSIGN, t->s);
 		if (compound) { /* $n += 1: the operator kept in has_value */
 			x->has_value = peek(p, 1)->s[0];
@@ -1396,6 +1364,67 @@ static struct node *statement(struct ps *p)
 		return x;
 	}
 	return pipeline(p);
+}
+
+/* break, continue; exit [expression]; throw [pipeline]; return [pipeline] (value: 0
+ * none, 1 an expression, 2 a pipeline) */
+static struct node *jump_statement(struct ps *p, enum nk kind, int value)
+{
+	struct node *x = mk(kind, NULL);
+	nx(p);
+	if (value && cur(p)->t != K_SEP && cur(p)->t != K_EOF && cur(p)->t != K_RB) {
+		struct node *v = value == 2 ? pipeline(p) : expr(p);
+		if (!v) {
+			ps_node_free(x);
+			return NULL;
+		}
+		push(x, v);
+	}
+	return x;
+}
+
+/* The statement keywords, as words (PowerShell's are words too: `Write-Output if` is an
+ * argument), matched in any case where a statement begins. */
+enum kw { KW_NONE, KW_IF, KW_FOREACH, KW_WHILE, KW_DO, KW_BREAK, KW_CONTINUE, KW_EXIT, KW_THROW, KW_RETURN,
+	  KW_TRY, KW_FUNCTION, KW_PARAM, KW_FOR, KW_SWITCH, KW_UNSUPPORTED };
+
+static enum kw keyword(const struct tok *t)
+{
+	static const struct { const char *word; enum kw kw; } rows[] = {
+		{"if", KW_IF}, {"foreach", KW_FOREACH}, {"while", KW_WHILE}, {"do", KW_DO}, {"break", KW_BREAK},
+		{"continue", KW_CONTINUE}, {"exit", KW_EXIT}, {"throw", KW_THROW}, {"return", KW_RETURN}, {"try", KW_TRY},
+		{"function", KW_FUNCTION}, {"param", KW_PARAM}, {"for", KW_FOR}, {"switch", KW_SWITCH},
+		{"filter", KW_UNSUPPORTED}, {"trap", KW_UNSUPPORTED}, {"class", KW_UNSUPPORTED},
+	};
+	for (size_t i = 0; t->t == K_WORD && i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (!strcasecmp(t->s, rows[i].word))
+			return rows[i].kw;
+	return KW_NONE;
+}
+
+static struct node *statement(struct ps *p)
+{
+	struct tok *t = cur(p);
+	switch (keyword(t)) {
+	case KW_IF: return if_statement(p);
+	case KW_FOREACH: return foreach_statement(p);
+	case KW_WHILE: return loop_statement(p, 0);
+	case KW_DO: return loop_statement(p, 1);
+	case KW_BREAK: return jump_statement(p, X_BREAK, 0);
+	case KW_CONTINUE: return jump_statement(p, X_CONTINUE, 0);
+	case KW_EXIT: return jump_statement(p, X_EXIT, 1);
+	case KW_THROW: return jump_statement(p, X_THROW, 2);
+	case KW_RETURN: return jump_statement(p, X_RETURN, 2);
+	case KW_TRY: return try_statement(p);
+	case KW_FUNCTION: return function(p);
+	case KW_PARAM: /* a keyword only before '(' */
+		return peek(p, 1)->t == K_LP ? (nx(p), params(p)) : pipeline(p);
+	case KW_FOR: return for_statement(p);
+	case KW_SWITCH: return switch_statement(p);
+	case KW_UNSUPPORTED: return perr(p, "not supported yet: the '%s' statement", t->s);
+	case KW_NONE: break;
+	}
+	return t->t == K_VAR ? var_statement(p) : pipeline(p);
 }
 
 static struct node *statements(struct ps *p, enum tk until)
