@@ -881,25 +881,10 @@ static const struct builtin builtins[] = {
 
 #define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
 
-static int alias_match(const char *aliases, const char *name)
-{
-	if (!aliases)
-		return 0;
-	size_t n = strlen(name);
-	for (const char *p = aliases; *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && !strncasecmp(p, name, n))
-			return 1;
-		p += len + (e ? 1 : 0);
-	}
-	return 0;
-}
-
 static const struct builtin *find(const char *name)
 {
 	for (size_t i = 0; i < NBUILTINS; i++)
-		if (!strcasecmp(builtins[i].name, name) || alias_match(builtins[i].aliases, name))
+		if (!strcasecmp(builtins[i].name, name) || ps_alias_is(builtins[i].aliases, name, strlen(name), 0))
 			return &builtins[i];
 	return NULL;
 }
@@ -929,31 +914,27 @@ static int nth_param(const struct builtin *b, int i, struct bparam *out)
 	return 1;
 }
 
-/* A parameter by name or unambiguous prefix into *out (1); 0 with a message (to s,
- * unless quiet) otherwise. */
+static const char *builtin_param_at(const void *set, int i, const char **aliases)
+{
+	struct bparam p;
+	*aliases = NULL;
+	return nth_param(set, i, &p) ? p.name : NULL;
+}
+
+/* A parameter by name or unambiguous prefix (ps_param_match) into *out (1); 0 with a
+ * message (to s, unless quiet) otherwise. */
 static int param(struct ps_sess *s, const struct builtin *b, const char *name, int quiet, struct bparam *out)
 {
-	struct bparam p, hit = {NULL, 0, 0};
-	size_t n = strlen(name);
-	for (int i = 0; nth_param(b, i, &p); i++) {
-		if (!strcasecmp(p.name, name)) {
-			*out = p;
-			return 1;
-		}
-		if (!strncasecmp(p.name, name, n)) {
-			if (hit.name) {
-				if (!quiet)
-					ps_raise(s, b->name, PS_E_BINDING, NULL, 1,
-						 "Parameter cannot be processed because the parameter name '%s' is ambiguous.", name);
-				return 0;
-			}
-			hit = p;
-		}
-	}
-	if (!hit.name && !quiet)
-		ps_raise(s, b->name, PS_E_BINDING, NULL, 1, "A parameter cannot be found that matches parameter name '%s'.", name);
-	*out = hit;
-	return hit.name != NULL;
+	int i = ps_param_match(b, builtin_param_at, name, strlen(name));
+	if (i >= 0)
+		return nth_param(b, i, out);
+	if (!quiet)
+		ps_raise(s, b->name, PS_E_BINDING, NULL, 1,
+			 i == PS_PARAM_AMBIGUOUS ? "Parameter cannot be processed because the parameter name '%s' is ambiguous."
+						 : "A parameter cannot be found that matches parameter name '%s'.",
+			 name);
+	*out = (struct bparam){NULL, 0, 0};
+	return 0;
 }
 
 static int is_switch(const char *name, const char *pname)

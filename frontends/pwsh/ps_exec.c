@@ -94,6 +94,13 @@ fail:
 	return -1;
 }
 
+static const char *function_param_at(const void *set, int i, const char **aliases)
+{
+	const struct node *pa = set;
+	*aliases = NULL;
+	return i < pa->n ? pa->kid[i]->s : NULL;
+}
+
 /* Binds a param block from $args-style values: named ones (a {"\001param": name}
  * marker from a call, or a "-Name" string from the -File command line that names a
  * parameter) then the rest by position; what is left stays in $args. 0, or 1 reported. */
@@ -106,22 +113,14 @@ static int bind_params(struct node *pa, json_t *argv, const char *origin, struct
 		const char *name = json_string_value(json_object_get(a, "\001param"));
 		if (!name && json_is_string(a) && json_string_value(a)[0] == '-' && isalpha((unsigned char)json_string_value(a)[1]))
 			name = json_string_value(a) + 1;
-		struct node *hit = NULL;
-		int hits = 0;
-		for (int k = 0; name && k < pa->n; k++) {
-			if (!strcasecmp(pa->kid[k]->s, name)) {
-				hit = pa->kid[k], hits = 1;
-				break;
-			}
-			if (!strncasecmp(pa->kid[k]->s, name, strlen(name)))
-				hit = pa->kid[k], hits++;
-		}
-		if (name && hits != 1) {
+		int k = name ? ps_param_match(pa, function_param_at, name, strlen(name)) : PS_PARAM_NONE;
+		struct node *hit = k >= 0 ? pa->kid[k] : NULL;
+		if (name && !hit) {
 			if (json_is_string(a)) { /* a "-word" that names no parameter is a value */
 				json_array_append(rest, a);
 				continue;
 			}
-			ps_raise(s, origin, PS_E_BINDING, NULL, 1, hits ? "Parameter cannot be processed because the parameter name '%s' is ambiguous."
+			ps_raise(s, origin, PS_E_BINDING, NULL, 1, k == PS_PARAM_AMBIGUOUS ? "Parameter cannot be processed because the parameter name '%s' is ambiguous."
 					       : "A parameter cannot be found that matches parameter name '%s'.", name);
 			json_decref(rest);
 			json_decref(bound);

@@ -6,6 +6,18 @@
 
 #include "ps.h"
 
+/* ps_bind.c: how every binder (cmdlets, built-ins, functions) reads a -Name token.
+ * 1 when name[0..n) is one of the comma-separated aliases (prefix: or begins one). */
+int ps_alias_is(const char *aliases, const char *name, size_t n, int prefix);
+/* The i-th parameter of set: its name, and its aliases into *aliases (NULL: none); NULL
+ * past the last. */
+typedef const char *(*ps_param_at_fn)(const void *set, int i, const char **aliases);
+#define PS_PARAM_NONE (-1)
+#define PS_PARAM_AMBIGUOUS (-2)
+/* The parameter name[0..n) means: an exact name or alias wins, else the one whose name
+ * or alias it begins. Its index, PS_PARAM_NONE or PS_PARAM_AMBIGUOUS. */
+int ps_param_match(const void *set, ps_param_at_fn at, const char *name, size_t n);
+
 /* One argument's text (quotes included) as a PowerShell value (new reference). */
 json_t *ps_value_parse(const char *text, char *err, size_t n);
 /* ps_obj.c: PowerShell objects (see there), the bottom layer */

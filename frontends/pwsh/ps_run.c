@@ -73,34 +73,21 @@ static void collect(struct inv *in)
 			in->all[in->nall++] = &r->p;
 }
 
-static int alias_is(const char *aliases, const char *name, size_t n, int prefix)
+static const char *inv_param_at(const void *set, int i, const char **aliases)
 {
-	for (const char *a = aliases; a && *a;) {
-		size_t k = strcspn(a, ",");
-		if (prefix ? (n <= k && !strncasecmp(a, name, n)) : (n == k && !strncasecmp(a, name, n)))
-			return 1;
-		a += k + (a[k] == ',');
-	}
-	return 0;
+	const struct inv *in = set;
+	if (i >= in->nall)
+		return NULL;
+	*aliases = in->all[i]->aliases;
+	return in->all[i]->name;
 }
 
-/* The parameter a -name token means: an exact name or alias wins, else a unique prefix. */
+/* The parameter a -name token means (ps_param_match); *ambiguous when several could. */
 static const struct ps_param *resolve(struct inv *in, const char *name, size_t n, int *ambiguous)
 {
-	const struct ps_param *hit = NULL;
-	int hits = 0;
-	*ambiguous = 0;
-	for (int i = 0; i < in->nall; i++)
-		if ((strlen(in->all[i]->name) == n && !strncasecmp(in->all[i]->name, name, n)) ||
-		    alias_is(in->all[i]->aliases, name, n, 0))
-			return in->all[i];
-	for (int i = 0; i < in->nall; i++)
-		if ((strlen(in->all[i]->name) >= n && !strncasecmp(in->all[i]->name, name, n)) ||
-		    alias_is(in->all[i]->aliases, name, n, 1))
-			hit = in->all[i], hits++;
-	if (hits > 1)
-		*ambiguous = 1;
-	return hits == 1 ? hit : NULL;
+	int i = ps_param_match(in, inv_param_at, name, n);
+	*ambiguous = i == PS_PARAM_AMBIGUOUS;
+	return i >= 0 ? in->all[i] : NULL;
 }
 
 static json_t *bound_value(struct inv *in, const struct ps_param *p)
@@ -381,7 +368,7 @@ static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 			char list[1024] = "";
 			for (int k = 0; k < in->nall; k++)
 				if ((strlen(in->all[k]->name) >= n && !strncasecmp(in->all[k]->name, a->param, n)) ||
-				    alias_is(in->all[k]->aliases, a->param, n, 1))
+				    ps_alias_is(in->all[k]->aliases, a->param, n, 1))
 					snprintf(list + strlen(list), sizeof(list) - strlen(list), " -%s", in->all[k]->name);
 			return fail(in, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
 				    (int)n, a->param, list);
@@ -455,7 +442,7 @@ static int bind_input(struct inv *in, json_t *obj)
 			const struct ps_param *p = in->all[j];
 			if (ps_param_role(p) != PR_MEMBER || bound_value(in, p))
 				continue;
-			if (strcasecmp(p->name, k) && !alias_is(p->aliases, k, strlen(k), 0))
+			if (strcasecmp(p->name, k) && !ps_alias_is(p->aliases, k, strlen(k), 0))
 				continue;
 			if (bind_to(in, p, json_deep_copy(val)))
 				return -1;
