@@ -21,7 +21,8 @@ function M.check(repo, image_id, threshold, opts)
     local ok, err = pcall(ecr.start_image_scan, {repositoryName = repo, imageId = image_id})
     if not ok and err.code ~= "LimitExceededException" then error(err, 0) end
   end
-  local scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = opts.wait and 60 or 1, delay = 5})
+  -- --wait: the model's waiter as it is (delay, attempts); else one look
+  local scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = not opts.wait and 1 or nil})
   if not scan then return nil, why, status end
   -- COMPLETE, but no imported data covered the image's OS: no verdict either way
   if ecr.no_data(scan.imageScanStatus) then return nil, scan.imageScanStatus.description, "NO DATA" end

@@ -365,7 +365,7 @@ static int l_sleep(lua_State *L)
 
 /* Helpers written in Lua on top of the closures above (they hold no ECR rules). */
 static const char helpers[] =
-	"local ecr = ...\n"
+	"local ecr, fn_of = ...\n" /* fn_of: each operation's function name, by the model's name */
 	/* ecr.severities and ecr.waiters come from the core (lecr_open): no copy here */
 	"local order = {}\n"
 	"for i, s in ipairs(ecr.severities) do order[s] = i end\n"
@@ -384,19 +384,29 @@ static const char helpers[] =
 	"  return id\n"
 	"end\n"
 	"ecr.image_id = image_id\n"
+	/* a dotted path of a response, as the model's path acceptors name a member */
+	"local function at(v, path)\n"
+	"  for k in path:gmatch('[^.]+') do\n"
+	"    if type(v) ~= 'table' then return nil end\n"
+	"    v = v[k]\n"
+	"  end\n"
+	"  return v\n"
+	"end\n"
+	/* the model's ImageScanComplete waiter: its operation, delay, attempts and path
+	 * acceptors; a scan not there yet is polled on (ecrlite's own) */
 	"function ecr.wait_scan(repo, id, opts)\n"
 	"  if type(repo) ~= 'string' then error(\"bad argument #1 to 'wait_scan' (string expected, got \" .. type(repo) .. ')', 2) end\n"
 	"  opts = opts or {}\n"
 	"  local w = ecr.waiters.ImageScanComplete\n"
 	"  local delay, max = opts.delay or w.delay, opts.max_attempts or w.max_attempts\n"
 	"  for attempt = 1, max do\n"
-	"    local ok, r = pcall(ecr.describe_image_scan_findings, {repositoryName=repo, imageId=image_id(id), maxResults=1})\n"
+	"    local ok, r = pcall(ecr[fn_of[w.operation]], {repositoryName=repo, imageId=image_id(id), maxResults=1})\n"
 	"    if not ok then\n"
 	"      if type(r) ~= 'table' or r.code ~= 'ScanNotFoundException' then error(r, 0) end\n"
 	"    else\n"
 	"      local s = r.imageScanStatus.status\n"
 	"      for _, a in ipairs(w.acceptors) do\n"
-	"        if a.matcher == 'path' and a.argument == 'imageScanStatus.status' and a.expected == s then\n"
+	"        if a.matcher == 'path' and at(r, a.argument) == a.expected then\n"
 	"          if a.state == 'success' then return r end\n"
 	"          if a.state == 'failure' then return nil, r.imageScanStatus.description, s end\n"
 	"        end\n"
@@ -441,6 +451,8 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_pop(L, 1);
+	lua_newtable(L); /* DescribeImages → "describe_images", for the helpers */
+	int fn_of = lua_gettop(L);
 	lua_newtable(L); /* the module */
 	struct lctx *c = lua_newuserdatauv(L, sizeof(*c), 0);
 	memset(c, 0, sizeof(*c));
@@ -456,6 +468,8 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 		lua_pushfstring(L, "ecr.%s", fn); /* as Lua itself names it in messages */
 		lua_pushcclosure(L, op_closure, 3);
 		lua_setfield(L, -3, fn);
+		lua_pushstring(L, fn);
+		lua_setfield(L, fn_of, ecr_op_name(i));
 	}
 	static const luaL_Reg fns[] = {{"region", l_region}, {"profile", l_profile}, {"push", l_push}, {"paginate", l_paginate},
 				       {"now", l_now}, {NULL, NULL}};
@@ -523,7 +537,9 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 	if (luaL_loadbuffer(L, helpers, sizeof(helpers) - 1, "=ecr") != LUA_OK)
 		return lua_error(L);
 	lua_pushvalue(L, -2);
-	lua_call(L, 1, 1);
+	lua_pushvalue(L, fn_of);
+	lua_call(L, 2, 1);
+	lua_remove(L, fn_of); /* as before: the module, then what the helpers returned (it) */
 	return 1;
 }
 
