@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "digest.h"
 #include "enhanced.h"
 #include "event.h"
 #include "inventory.h"
 #include "match.h"
 #include "match_lang.h"
+#include "platform.h"
 #include "scancfg.h"
 #include "state.h"
 #include "token.h"
@@ -143,18 +145,59 @@ static int cmp_finding(const void *a, const void *b)
 		      json_string_value(json_object_get(json_object_get(y, "packageVulnerabilityDetails"), "vulnerabilityId")));
 }
 
-/* The image as an Inspector resource, in *out (new reference). */
-static int resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t **out,
-		    struct ecr_err *err)
+/* The image's config in *out (new reference; NULL for an index, which names none). A
+ * config that cannot be read is an error, as it is for the inventory's diff_id check. */
+static int image_config(struct ecr_ctx *ctx, const char *digest, json_t **out, struct ecr_err *err)
 {
-	char arn[512], id[1024];
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT config_digest FROM manifest WHERE digest = ?", err);
+	int rc;
+	*out = NULL;
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	if ((rc = ecr_state_step(st, err)) > 0 && sqlite3_column_text(st, 0)) {
+		char path[4096];
+		json_error_t jerr;
+		ecr_blob_path(ctx, (const char *)sqlite3_column_text(st, 0), path, sizeof(path));
+		rc = (*out = json_load_file(path, 0, &jerr)) ? 0
+			: ecr_err_set(err, ECR_E_ARCHIVE, "image config %s cannot be read: %s",
+				      (const char *)sqlite3_column_text(st, 0), jerr.text);
+	}
+	ecr_state_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The image as an Inspector resource, in *out (new reference): its details in the
+ * model's order, architecture and author from the image config, platform from the
+ * inventory's os-release as Inspector names it (platform.c). */
+static int resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t *inv,
+		    json_t **out, struct ecr_err *err)
+{
+	char arn[512], id[1024], platform[64];
+	json_t *cfg = NULL, *img = NULL;
 	int rc;
 	*out = NULL;
 	ecr_repo_arn(ctx, r, arn, sizeof(arn));
 	snprintf(id, sizeof(id), "%s/%s", arn, ref->digest);
-	json_t *img = json_pack("{s:s, s:o, s:s, s:s}", "imageHash", ref->digest, "imageTags", json_array(), "registry",
-				r->account, "repositoryName", r->name);
-	ECR_CHECK_ALLOC(img, err);
+	if ((rc = image_config(ctx, ref->digest, &cfg, err)))
+		return rc;
+	img = json_object();
+	if (!img) {
+		rc = ecr_err_oom(err);
+		goto out;
+	}
+	const char *arch = json_string_value(json_object_get(cfg, "architecture"));
+	const char *author = json_string_value(json_object_get(cfg, "author"));
+	if (arch && *arch)
+		json_object_set_new(img, "architecture", json_string(arch));
+	if (author && *author)
+		json_object_set_new(img, "author", json_string(author));
+	json_object_set_new(img, "imageHash", json_string(ref->digest));
+	json_object_set_new(img, "imageTags", json_array());
+	json_t *os = json_object_get(inv, "os");
+	if (!ecr_platform_name(json_string_value(json_object_get(os, "id")), json_string_value(json_object_get(os, "versionId")),
+			       platform, sizeof(platform)))
+		json_object_set_new(img, "platform", json_string(platform));
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT pushed_at FROM image WHERE id = ?", err);
 	if (!st) {
 		rc = ECR_E_STATE;
@@ -168,6 +211,8 @@ static int resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct 
 	ecr_state_done(st);
 	if (rc)
 		goto out;
+	json_object_set_new(img, "registry", json_string(r->account));
+	json_object_set_new(img, "repositoryName", json_string(r->name));
 	if (!(st = ecr_state_prepare(ctx->db, "SELECT tag FROM image_tag WHERE image_id = ? ORDER BY tag", err))) {
 		rc = ECR_E_STATE;
 		goto out;
@@ -183,6 +228,7 @@ static int resource(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct 
 	if (!*out)
 		rc = ecr_err_oom(err);
 out:
+	json_decref(cfg);
 	json_decref(img);
 	return rc;
 }
@@ -246,7 +292,7 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	double updated = json_number_value(json_object_get(basic, "sourceUpdatedAt"));
 	if (updated < first_observed)
 		updated = first_observed;
-	if ((rc = resource(ctx, r, ref, &res, err))) /* the same image for every finding */
+	if ((rc = resource(ctx, r, ref, inv, &res, err))) /* the same image for every finding */
 		goto out;
 	const char *vuln;
 	json_t *f;
@@ -406,6 +452,9 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		json_object_set_new(resp, "imageScanStatus",
 				    json_pack("{s:s, s:s}", "status", continuous ? "ACTIVE" : "COMPLETE", "description",
 					      continuous ? ECR_CONTINUOUS_TEXT : desc));
+	else if (!strcmp(status, "IN_PROGRESS"))
+		json_object_set_new(resp, "imageScanStatus",
+				    json_pack("{s:s, s:s}", "status", "PENDING", "description", ECR_PENDING_TEXT));
 	else
 		json_object_set_new(resp, "imageScanStatus",
 				    *desc ? json_pack("{s:s, s:s}", "status", status, "description", desc)

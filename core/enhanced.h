@@ -12,6 +12,9 @@
 #define ECR_ENHANCED_ELIGIBLE_DAYS 30 /* continuous scanning stops this long after push */
 #define ECR_CONTINUOUS_TEXT "Continuous scan is selected for image."
 #define ECR_EXPIRED_TEXT "The image is no longer eligible for continuous scanning: it was pushed more than 30 days ago."
+/* an image whose first scan has not run yet (queued for a worker): ECR's enhanced
+ * PENDING, not basic scanning's IN_PROGRESS; the wording is ours (ECR's unknown) */
+#define ECR_PENDING_TEXT "The image is queued for its first scan; findings will be available when it completes."
 
 /* DescribeImageScanFindings under ENHANCED for image ref of repository r. */
 int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t *req,

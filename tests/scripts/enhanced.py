@@ -5,7 +5,7 @@ continuous, COMPLETE for scan on push, none for repositories no rule covers), ma
 scans refused, enhancedFindings in ECR's shape with Inspector's severity rule, paging,
 switching BASIC <-> ENHANCED, the eligibility window. Expected OS findings are the basic
 scan's own (the same matching), so this checks the shape and the rules, not the data."""
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, shutil, subprocess, sys, tempfile, time
 
 bindir = os.path.abspath(sys.argv[1])
 here = os.path.dirname(os.path.abspath(__file__))
@@ -173,7 +173,8 @@ counts = {}
 for f in ef:
     k = "UNDEFINED" if f["severity"] == "UNTRIAGED" else f["severity"]
     counts[k] = counts.get(k, 0) + 1
-ok(isf["findingSeverityCounts"] == counts, "counts %s vs %s" % (isf["findingSeverityCounts"], counts))
+ok(isf["findingSeverityCounts"] == counts and counts.get("UNDEFINED"),
+   "counts (UNTRIAGED findings under UNDEFINED, §7) %s vs %s" % (isf["findingSeverityCounts"], counts))
 rank = {s: i for i, s in enumerate(["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"])}
 keys = [(rank[f["severity"]], f["packageVulnerabilityDetails"]["vulnerabilityId"]) for f in ef]
 ok(keys == sorted(keys), "ordered by severity, then id")
@@ -355,6 +356,28 @@ if f:
        "apparmor: the package, version/release split: %s" % pk)
     ok(f["packageVulnerabilityDetails"]["source"] == "DEBIAN_CVE" and
        f["packageVulnerabilityDetails"]["sourceUrl"].endswith("/CVE-2016-1585"), "apparmor: source %s" % f["packageVulnerabilityDetails"])
+    # the image's details (§7): architecture from its config (the archive above says
+    # amd64), platform as Inspector names the os-release (ID debian, VERSION_ID 12)
+    det = f["resources"][0]["details"]["awsEcrContainerImage"]
+    ok(det == {"architecture": "amd64", "imageHash": a["imageId"]["imageDigest"], "imageTags": ["v1"],
+               "platform": "DEBIAN_12", "pushedAt": "2026-12-01T10:00:00+00:00", "registry": "000000000000",
+               "repositoryName": "prod-apparmor"}, "apparmor: the image's details: %s" % det)
+# imageScanCompletedAt and vulnerabilitySourceUpdatedAt are set under ENHANCED (§7): the
+# scan's completion (the push) and the newest update among the imported sources
+st = json.loads(run("vulndb", "status", "--output", "json").stdout)
+newest = max(x["updatedAt"] for x in st["sources"])
+isf_a = a["imageScanFindings"]
+ok(isf_a["imageScanCompletedAt"] == "2026-12-01T10:00:00+00:00" and
+   isf_a["vulnerabilitySourceUpdatedAt"] == time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(newest)),
+   "apparmor: completed %s, source updated %s (newest source %s)" %
+   (isf_a.get("imageScanCompletedAt"), isf_a.get("vulnerabilitySourceUpdatedAt"), newest))
+# Alpine: ALPINE_LINUX with major and minor release (the inspector2 model's ALPINE_LINUX_3_8)
+run("vulndb", "import", os.path.join(shared, "data/alpine-secdb/v3.19-main.subset.json"))
+aws("create-repository", "--repository-name", "prod-alpine")
+run("push", os.path.join(shared, "images/alpine-3.19.oci.tar"), "prod-alpine:v1")
+al = js("describe-image-scan-findings", "--repository-name", "prod-alpine", "--image-id", "imageTag=v1")
+plat = {x["resources"][0]["details"]["awsEcrContainerImage"].get("platform") for x in al["imageScanFindings"]["enhancedFindings"]}
+ok(plat == {"ALPINE_LINUX_3_19"}, "alpine 3.19.4: platform %s" % plat)
 # basic scanning keeps the distribution's urgency: unimportant is INFORMATIONAL
 aws("put-registry-scanning-configuration", "--scan-type", "BASIC")
 aws("start-image-scan", "--repository-name", "prod-apparmor", "--image-id", "imageTag=v1", check=False)
@@ -363,6 +386,39 @@ urg = doc["apparmor"]["CVE-2016-1585"]["releases"]["bookworm"]["urgency"]
 ok(urg == "unimportant" and [(x["name"], x["severity"]) for x in b["imageScanFindings"]["findings"]] ==
    [("CVE-2016-1585", "INFORMATIONAL")], "apparmor under BASIC: %s (urgency %s)" % (b["imageScanFindings"], urg))
 aws("put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(rules))
+
+# 12. PENDING (§7): an image whose first scan is still queued (a server with no scan
+# worker took it) answers PENDING under ENHANCED, not basic scanning's IN_PROGRESS
+aws("put-registry-scanning-configuration", "--scan-type", "BASIC")
+aws("create-repository", "--repository-name", "push-pending")
+run("push", image, "push-pending:v1")  # no scan on push under BASIC
+srv = subprocess.Popen([os.path.join(bindir, "ecrlite"), "serve", "--listen", "127.0.0.1:0", "--no-auth",
+                        "--scan-workers", "0"], stderr=subprocess.PIPE, text=True, env=env)
+port = None
+for line in srv.stderr:
+    if "listening on http://127.0.0.1:" in line:
+        port = line.split("127.0.0.1:")[1].split()[0].rstrip("/")
+        break
+remote = dict(env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
+q = subprocess.run([os.path.join(bindir, "ecrlite"), "aws", "--endpoint-url", "http://127.0.0.1:%s" % port, "ecr",
+                    "start-image-scan", "--repository-name", "push-pending", "--image-id", "imageTag=v1", "--query",
+                    "imageScanStatus.status", "--output", "text"], capture_output=True, text=True, env=remote)
+srv.terminate()
+srv.wait()
+ok(port and q.stdout.strip() == "IN_PROGRESS", "a scan queued with no worker: %s %s" % (q.stdout, q.stderr))
+aws("put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(rules))
+pend = js("describe-image-scan-findings", "--repository-name", "push-pending", "--image-id", "imageTag=v1")
+ok(pend["imageScanStatus"] == {"status": "PENDING", "description": "The image is queued for its first scan; findings will "
+                               "be available when it completes."} and pend.get("imageScanFindings") is None,
+   "queued under ENHANCED: PENDING: %s" % pend)
+
+# 13. events (§6.1.8; README): under ENHANCED a push sends basic scanning's "ECR Image
+# Scan" and an import "Enhanced Scan Findings Change" (lang_images.py); Inspector's own
+# events ("Inspector2 Scan", "Inspector2 Finding") and "ECR Scan Resource Change" are not sent
+evs = [json.loads(l) for l in open(os.path.join(env["ECRLITE_HOME"], "events.jsonl"))]
+ok({(e["source"], e["detail-type"]) for e in evs} <= {("aws.ecr", "ECR Image Scan"), ("ecrlite", "Enhanced Scan Findings Change")}
+   and any(e["detail"]["repository-name"] == "prod-apparmor" for e in evs),
+   "events: %s" % sorted({(e["source"], e["detail-type"]) for e in evs}))
 
 shutil.rmtree(tmp, ignore_errors=True)
 print("enhanced: %d passed, %d failed" % (passed, failed))

@@ -328,6 +328,11 @@ else:
     ok(sev == {("CVE-2021-23337", "HIGH", 7.2), ("CVE-2020-28500", "MEDIUM", 5.3), ("CVE-2025-13465", "MEDIUM", 6.5),
                ("CVE-2021-44906", "CRITICAL", 9.8), ("CVE-2015-8315", "HIGH", 7.5)}, "npm: the spec's severities")
     ok({r[3] for r in rows} == {"NODEPKG"}, "npm: packageManager NODEPKG")
+    # no OS in this image: the details have no platform (README); the config says amd64
+    det = [f["resources"][0]["details"]["awsEcrContainerImage"] for f in
+           js("describe-image-scan-findings", "--repository-name", "lang-npm", "--image-id", "imageTag=v1")
+           ["imageScanFindings"]["enhancedFindings"]]
+    ok(det and all("platform" not in x and x["architecture"] == "amd64" for x in det), "npm: details %s" % det[:1])
     fixed = {(r[0], r[6]) for r in rows}
     ok(("CVE-2015-8315", "0.7.1") in fixed and ("CVE-2021-44906", "1.2.6") in fixed,
        "npm: fixedInVersion from the records: %s" % sorted(fixed))
@@ -622,6 +627,25 @@ else:
         ok(any(path in l and what in l for l in inv["warnings"]), "bad input: warning for %s (%s): %s" % (path, what, w))
     status, rows = findings("bad")
     ok(status == "COMPLETE" and {r[0] for r in rows} == {"CVE-2015-8315"}, "bad input: scan COMPLETE: %s %s" % (status, rows))
+
+# what is not read (README, §7 of the spec): lock and manifest files of the four
+# ecosystems (installed metadata only, as Trivy's image mode), and the ecosystems
+# Inspector also covers but ecrlite does not (Ruby, Rust, PHP, .NET)
+unread = [F("srv/app/package-lock.json", json.dumps({"name": "app", "lockfileVersion": 3, "packages": {
+              "node_modules/ms": {"version": "0.7.0"}}}).encode()),
+          F("srv/app/requirements.txt", b"Werkzeug==2.2.2\n"),
+          F("srv/app/go.mod", b"module example.com/app\n\ngo 1.19\n\nrequire golang.org/x/net v0.7.0\n"),
+          F("srv/app/pom.xml", b"<project><groupId>org.example</groupId><artifactId>app</artifactId><version>1</version></project>"),
+          F("usr/local/bundle/specifications/rack-2.2.22.gemspec",
+            b'Gem::Specification.new do |s|\n  s.name = "rack"\n  s.version = "2.2.22"\nend\n'),
+          F("srv/app/Cargo.lock", b'version = 3\n\n[[package]]\nname = "smallvec"\nversion = "1.6.0"\n'),
+          F("srv/app/vendor/composer/installed.json", json.dumps({"packages": [{"name": "guzzlehttp/guzzle",
+                                                                               "version": "7.4.0"}]}).encode()),
+          F("srv/app/app.deps.json", json.dumps({"libraries": {"Newtonsoft.Json/12.0.1": {"type": "package"}}}).encode())]
+push("unread", [layer(unread)])
+inv = inventory("unread")
+ok(inv["languagePackages"] == [] and inv["warnings"] == [], "not read: lock files and other ecosystems: %s %s" %
+   (inv["languagePackages"], inv["warnings"]))
 
 # 7. a language-only image under BASIC is not supported (basic scanning reads OS packages)
 run("aws", "ecr", "put-registry-scanning-configuration", "--scan-type", "BASIC", "--rules", "[]")
