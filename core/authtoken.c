@@ -8,27 +8,33 @@
 
 #include "authtoken.h"
 #include "ctx.h"
+#include "err.h"
 #include "state.h"
 
-static int secret(struct ecr_ctx *ctx, char out[65])
+static int secret(struct ecr_ctx *ctx, char out[65], struct ecr_err *err)
 {
 	char *s;
-	/* callers answer "invalid" or no password without a secret; best effort (err NULL) */
-	if (ecr_state_meta_get(ctx->db, "token_secret", &s, NULL) || !s)
-		return -1;
+	int rc = ecr_state_meta_get(ctx->db, "token_secret", &s, err);
+	if (rc)
+		return rc;
+	if (!s)
+		return ecr_err_set(err, ECR_E_INTERNAL, "the state has no token secret");
 	snprintf(out, 65, "%s", s);
 	free(s);
 	return 0;
 }
 
-/* hex HMAC-SHA256 of "purpose|msg" with the state's secret; -1 without a secret */
-static int mac(struct ecr_ctx *ctx, const char *purpose, const char *msg, char out[65])
+/* hex HMAC-SHA256 of "purpose|msg" with the state's secret; negative (err filled)
+ * without one. The checks pass err NULL: a secret that cannot be read verifies
+ * nothing, so a failing state fails closed (401), never lets a request in. */
+static int mac(struct ecr_ctx *ctx, const char *purpose, const char *msg, char out[65], struct ecr_err *err)
 {
 	char sec[65], buf[2048];
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (secret(ctx, sec))
-		return -1;
+	int rc;
+	if ((rc = secret(ctx, sec, err)))
+		return rc;
 	snprintf(buf, sizeof(buf), "%s|%s", purpose, msg);
 	HMAC(EVP_sha256(), sec, (int)strlen(sec), (const unsigned char *)buf, strlen(buf), md, &n);
 	for (int i = 0; i < 32; i++)
@@ -36,17 +42,21 @@ static int mac(struct ecr_ctx *ctx, const char *purpose, const char *msg, char o
 	return 0;
 }
 
-char *ecr_authtoken_password(struct ecr_ctx *ctx, const char *account, const char *region, double *expires_out)
+char *ecr_authtoken_password(struct ecr_ctx *ctx, const char *account, const char *region, double *expires_out,
+			     struct ecr_err *err)
 {
 	char msg[256], m[65], raw[400];
 	long long exp = (long long)ecr_ctx_now(ctx) + ECR_AUTHTOKEN_SECONDS;
 	snprintf(msg, sizeof(msg), "%s|%s|%lld", account, region, exp);
-	if (mac(ctx, "registry-password", msg, m))
+	if (mac(ctx, "registry-password", msg, m, err))
 		return NULL;
 	int n = snprintf(raw, sizeof(raw), "ecrlite1|%s|%s", msg, m);
 	char *out = malloc(4 * ((size_t)n + 2) / 3 + 1);
-	if (out)
-		EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)raw, n);
+	if (!out) {
+		ecr_err_oom(err);
+		return NULL;
+	}
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)raw, n);
 	*expires_out = (double)exp;
 	return out;
 }
@@ -69,7 +79,7 @@ enum ecr_auth_result ecr_authtoken_verify(struct ecr_ctx *ctx, const char *passw
 		return ECR_AUTH_INVALID;
 	const char *got = (const char *)raw + used;
 	snprintf(msg, sizeof(msg), "%s|%s|%lld", acc, reg, exp);
-	if (strlen(got) != 64 || mac(ctx, "registry-password", msg, want) || CRYPTO_memcmp(want, got, 64))
+	if (strlen(got) != 64 || mac(ctx, "registry-password", msg, want, NULL) || CRYPTO_memcmp(want, got, 64))
 		return ECR_AUTH_INVALID;
 	if ((double)exp < ecr_ctx_now(ctx))
 		return ECR_AUTH_EXPIRED;
@@ -99,14 +109,18 @@ enum ecr_auth_result ecr_authtoken_verify_basic(struct ecr_ctx *ctx, const char 
 	return ecr_authtoken_verify(ctx, (char *)raw + 4, account, region);
 }
 
-void ecr_authtoken_url_query(struct ecr_ctx *ctx, const char *account, const char *region, const char *repo,
-			     const char *digest, char *out, size_t n)
+int ecr_authtoken_url_query(struct ecr_ctx *ctx, const char *account, const char *region, const char *repo,
+			    const char *digest, char *out, size_t n, struct ecr_err *err)
 {
-	char msg[1024], m[65] = "";
+	char msg[1024], m[65];
 	long long exp = (long long)ecr_ctx_now(ctx) + ECR_DOWNLOAD_URL_SECONDS;
+	int rc;
 	snprintf(msg, sizeof(msg), "%s|%s|%s|%s|%lld", account, region, repo, digest, exp);
-	mac(ctx, "download-url", msg, m);
+	/* a URL without its signature would be refused when used: fail now, with why */
+	if ((rc = mac(ctx, "download-url", msg, m, err)))
+		return rc;
 	snprintf(out, n, "X-Ecrlite-Expires=%lld&X-Ecrlite-Signature=%s", exp, m);
+	return 0;
 }
 
 int ecr_authtoken_url_ok(struct ecr_ctx *ctx, const char *account, const char *region, const char *repo,
@@ -120,5 +134,5 @@ int ecr_authtoken_url_ok(struct ecr_ctx *ctx, const char *account, const char *r
 	if (*end || end == expires || (double)exp < ecr_ctx_now(ctx))
 		return 0;
 	snprintf(msg, sizeof(msg), "%s|%s|%s|%s|%lld", account, region, repo, digest, exp);
-	return !mac(ctx, "download-url", msg, m) && !CRYPTO_memcmp(m, signature, 64);
+	return !mac(ctx, "download-url", msg, m, NULL) && !CRYPTO_memcmp(m, signature, 64);
 }

@@ -205,7 +205,8 @@ int op_get_download_url_for_layer(struct ecr_ctx *ctx, json_t *req, json_t **out
 				   "The specified layer is not available because it is not associated with an image. Unassociated image layers may be cleaned up at any time.");
 	if (ctx->endpoint[0]) {
 		/* a plain GET works for an hour, as an S3 pre-signed URL would */
-		ecr_authtoken_url_query(ctx, r.account, ctx->region, r.name, dg, q, sizeof(q));
+		if ((rc = ecr_authtoken_url_query(ctx, r.account, ctx->region, r.name, dg, q, sizeof(q), err)))
+			return rc;
 		snprintf(url, sizeof(url), "%s/v2/%s/blobs/%s?%s", ctx->endpoint, r.name, dg, q);
 	} else {
 		char path[4096];
@@ -223,11 +224,11 @@ int op_get_authorization_token(struct ecr_ctx *ctx, json_t *req, json_t **out, s
 	for (i = 0; i < n; i++) {
 		const char *acc = ids ? json_string_value(json_array_get(ids, i)) : ctx->account;
 		double exp = 0;
-		char *pw = ecr_authtoken_password(ctx, acc, ctx->region, &exp);
+		char *pw = ecr_authtoken_password(ctx, acc, ctx->region, &exp, err);
 		char proxy[512];
 		if (!pw) {
 			json_decref(data);
-			return ecr_err_set(err, ECR_E_INTERNAL, "the state has no token secret");
+			return err->code;
 		}
 		size_t pl = strlen(pw) + 4;
 		char *user = malloc(pl + 1), *tok = malloc(4 * (pl + 2) / 3 + 1);

@@ -126,7 +126,7 @@ static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const
 	size_t ilen, clen;
 	int rc = 0;
 	if (ecr_archive_load(a, ie, "index", &idata, &ilen, err))
-		return ECR_E_ARCHIVE;
+		return err->code;
 	if (ecr_manifest_parse(idata, ilen, mt, &ix, err)) {
 		char why[sizeof(err->message)];
 		snprintf(why, sizeof(why), "%s", err->message);
@@ -147,7 +147,7 @@ static int plan_index(struct ecr_archive *a, struct ecr_archive_entry *ie, const
 			break;
 		}
 		if (ecr_archive_load(a, ce, "manifest", &cdata, &clen, err)) {
-			rc = ECR_E_ARCHIVE;
+			rc = err->code;
 			break;
 		}
 		if (ecr_manifest_parse(cdata, clen, ix.refs[i].d.media_type, &cm, err)) {
@@ -234,7 +234,7 @@ static int plan_oci(struct ecr_archive *a, struct ecr_archive_entry *index, stru
 	char *mdata;
 	size_t mlen;
 	if (ecr_archive_load(a, me, "manifest", &mdata, &mlen, err))
-		return ECR_E_ARCHIVE;
+		return err->code;
 	struct ecr_manifest man;
 	if (ecr_manifest_parse(mdata, mlen, mt, &man, err)) {
 		char why[sizeof(err->message)];

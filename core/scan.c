@@ -87,6 +87,23 @@ void ecr_scan_forget(struct ecr_ctx *ctx)
 	ctx->scan_queued = 0;
 }
 
+static int store(struct ecr_ctx *ctx, long long id, const char *claim, const char *status, const char *desc,
+		 json_t *m, struct ecr_err *err);
+
+/* An inline scan that failed on the state (its result could not be stored): the row
+ * becomes FAILED with why if the state takes that one write (else it stays claimed,
+ * and the next open settles it as interrupted), and the caller sees why either way,
+ * never IN_PROGRESS. */
+static json_t *run_failed(struct ecr_ctx *ctx, long long id, const char *claim, const struct ecr_err *why)
+{
+	struct ecr_err e = {0}; /* best effort: why is the error to report */
+	if (!ecr_state_begin(ctx->db, 1, &e)) {
+		if (store(ctx, id, claim, "FAILED", why->message, NULL, &e) != 1 || ecr_state_commit(ctx->db, &e))
+			ecr_state_rollback(ctx->db);
+	}
+	return json_pack("{s:s, s:s}", "status", "FAILED", "description", why->message);
+}
+
 void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out)
 {
 	size_t i;
@@ -106,9 +123,10 @@ void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out)
 	json_array_foreach(batch, i, row) {
 		struct ecr_err err = {0};
 		json_t *status = NULL;
-		/* a state error leaves the row claimed by this process: recovered once it ends */
-		ecr_scan_run(ctx, (long long)json_integer_value(json_array_get(row, 0)),
-			     json_string_value(json_array_get(row, 1)), &status, &err);
+		long long id = (long long)json_integer_value(json_array_get(row, 0));
+		const char *claim = json_string_value(json_array_get(row, 1));
+		if (ecr_scan_run(ctx, id, claim, &status, &err) < 0 && !status)
+			status = run_failed(ctx, id, claim, &err);
 		if (status_out && status) {
 			json_decref(*status_out);
 			*status_out = status;

@@ -155,9 +155,10 @@ static int recover(struct ecr_ctx *ctx, int take_up, struct ecr_err *err)
 	if ((rc = ecr_state_begin(ctx->db, 1, err)))
 		return rc;
 	rc = settle(ctx, d, n, take_up, err);
-	if (rc < 0 || ecr_state_commit(ctx->db, err)) {
+	int crc = rc < 0 ? rc : ecr_state_commit(ctx->db, err);
+	if (crc < 0) {
 		ecr_state_rollback(ctx->db);
-		return rc < 0 ? rc : ECR_E_INTERNAL;
+		return crc; /* the commit's own state error, as filled in err */
 	}
 	return rc;
 }

@@ -107,6 +107,18 @@ st=$("$bin/aws" ecr describe-image-scan-findings --repository-name plain --image
 grep -q "^FAILED.*image config sha256:$cfg cannot be read" <<<"$st" && ok || bad "scan with an unreadable config: $st"
 
 
+# an inline scan whose result cannot be stored: FAILED with why, never IN_PROGRESS
+fresh; "$bin/aws" ecr batch-delete-image --repository-name web --image-ids imageTag=v2 >/dev/null
+break_table "$ECRLITE_HOME" finding gone
+out=$("$bin/ecrlite" push "$images/alpine-3.18.docker.tar" web:v4 2>&1)
+grep -q "^scan on push: FAILED: state database error: no such table: finding" <<<"$out" && ok || bad "push, findings not stored: $out"
+st=$("$bin/aws" ecr describe-image-scan-findings --repository-name web --image-id imageTag=v4 --query imageScanStatus.description --output json 2>&1)
+[ "$st" = '"state database error: no such table: finding"' ] && ok || bad "the scan's row after findings not stored: $st"
+
+# the registry password's secret: not "the state has no token secret"
+fresh; break_table "$ECRLITE_HOME" meta
+expect "authorization token secret" "$fails" "$bin/aws" ecr get-authorization-token
+
 # ENHANCED: the same images, read as Inspector findings from their stored inventory
 enhanced() {
 	fresh
