@@ -17,12 +17,24 @@ function M.check(repo, image_id, threshold, opts)
   if not (threshold == "UNDEFINED" or ecr.severity_rank(threshold) < 6) then
     error("unknown severity " .. tostring(threshold) .. " (valid: " .. table.concat(levels, ", ") .. ")", 0)
   end
-  if opts.scan then
+  -- enhanced scanning has no manual scans (StartImageScan is refused), and continuous
+  -- scanning's ACTIVE is never the waiter's COMPLETE: its findings are current as they
+  -- are (README "ENHANCED scanning"), so they are read without waiting
+  local enhanced = ecr.get_registry_scanning_configuration().scanningConfiguration.scanType == "ENHANCED"
+  if opts.scan and not enhanced then
     local ok, err = pcall(ecr.start_image_scan, {repositoryName = repo, imageId = image_id})
     if not ok and err.code ~= "LimitExceededException" then error(err, 0) end
   end
-  -- --wait: the model's waiter as it is (delay, attempts); else one look
-  local scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = not opts.wait and 1 or nil})
+  local scan, why, status
+  if enhanced then
+    local ok, r = pcall(ecr.describe_image_scan_findings, {repositoryName = repo, imageId = ecr.image_id(image_id),
+                                                           maxResults = 1})
+    if ok and r.imageScanStatus.status == "ACTIVE" then scan = r end
+  end
+  if not scan then
+    -- --wait: the model's waiter as it is (delay, attempts); else one look
+    scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = not opts.wait and 1 or nil})
+  end
   if not scan then return nil, why, status end
   -- COMPLETE, but no imported data covered the image's OS: no verdict either way
   if ecr.no_data(scan.imageScanStatus) then return nil, scan.imageScanStatus.description, "NO DATA" end
@@ -61,9 +73,17 @@ local function main(args)
   if #bad > 0 then
     print(string.format("  %-18s %-10s %-24s %s", "FINDING", "SEVERITY", "PACKAGE", "VERSION"))
     for _, f in ipairs(bad) do
-      local a = {}
-      for _, kv in ipairs(f.attributes) do a[kv.key] = kv.value end
-      print(string.format("  %-18s %-10s %-24s %s", f.name, f.severity, a.package_name or "", a.package_version or ""))
+      if f.packageVulnerabilityDetails then -- an enhanced finding: one line per package
+        local d = f.packageVulnerabilityDetails
+        for _, p in ipairs(d.vulnerablePackages) do
+          local ver = p.release and (p.version .. "-" .. p.release) or p.version or ""
+          print(string.format("  %-18s %-10s %-24s %s", d.vulnerabilityId, f.severity, p.name, ver))
+        end
+      else
+        local a = {}
+        for _, kv in ipairs(f.attributes) do a[kv.key] = kv.value end
+        print(string.format("  %-18s %-10s %-24s %s", f.name, f.severity, a.package_name or "", a.package_version or ""))
+      end
     end
     print(string.format("gate: FAIL: %d findings at or above %s", #bad, threshold))
     os.exit(1)

@@ -260,13 +260,21 @@ static int paginate_next(lua_State *L)
 		if (r == FE_PAGES_REPEATED)
 			return luaL_error(L, "ecrlite: error during pagination: the same next token was received twice: '%s'",
 					  u->p.repeated);
-		/* the items of the first result key (a dotted path) */
-		json_t *items = json_incref(fe_json_path(page, u->p.pg->result_keys[0]));
+		/* the items of every result key (dotted paths), in the paginator's order, as
+		 * botocore's full result aggregates them: DescribeImageScanFindings has two,
+		 * findings (basic) and enhancedFindings (ENHANCED), and a page holds one */
+		json_t *items = json_array();
+		for (const char *const *k = u->p.pg->result_keys; items && *k; k++) {
+			json_t *list = fe_json_path(page, *k);
+			if (json_is_array(list) && json_array_extend(items, list)) {
+				json_decref(items);
+				items = NULL;
+			}
+		}
 		json_decref(page);
-		if (items)
-			lecr_push_json(L, items);
-		else
-			lua_pushnil(L);
+		if (!items)
+			return luaL_error(L, "out of memory");
+		lecr_push_json(L, items); /* takes items */
 		lua_replace(L, lua_upvalueindex(4));
 		lua_pushinteger(L, 0);
 		lua_replace(L, lua_upvalueindex(5));

@@ -135,6 +135,20 @@ cnt = d["imageScanFindings"]["findingSeverityCounts"]
 row = "| `%s` | v1 | ACTIVE | %s |" % (d["imageId"]["imageDigest"][:19], " | ".join(str(cnt.get(l, 0)) for l in levels))
 ok("\n## prod-api\n" in rep and row in rep and "Scan type ENHANCED" in rep, "lua report under ENHANCED: %s in %s" % (row, rep))
 ok("| v1 | NOT SCANNED |" in rep.split("## other")[1].split("##")[0], "lua report: the MANUAL repository's image not scanned")
+# the gate reads an ACTIVE image's findings as they are (the waiter never ends on
+# ACTIVE) and judges the enhanced findings: at the lowest threshold (UNDEFINED, where
+# UNTRIAGED ones count) every one of the CLI's answer
+rank = {s: i for i, s in enumerate(["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"])}
+at_or_above = d["imageScanFindings"]["enhancedFindings"]
+g = run("lua", "gate", "prod-api:v1", "UNDEFINED", check=False)
+listed = {l.split()[0] for l in g.stdout.splitlines()[1:] if l.startswith("  ") and not l.startswith("   ")} - \
+    {"SEVERITY", "FINDING"} - set(rank) - {"UNDEFINED"}
+ok(at_or_above and g.returncode == 1 and listed == {f["packageVulnerabilityDetails"]["vulnerabilityId"] for f in at_or_above}
+   and "gate: FAIL: %d findings at or above UNDEFINED" % len(at_or_above) in g.stdout,
+   "lua gate on an ACTIVE image: %d %s %s" % (g.returncode, g.stdout[-400:], g.stderr))
+g = run("lua", "gate", "prod-api:v1", "HIGH", "--scan", check=False)
+ok(g.returncode == (1 if any(rank[f["severity"]] <= rank["HIGH"] for f in at_or_above) else 0) and not g.stderr,
+   "lua gate --scan under ENHANCED starts no scan: %d %s" % (g.returncode, g.stderr))
 res = run("lua", "rescan")
 ok(res.stdout.startswith("rescan: the registry uses ENHANCED scanning"), "lua rescan under ENHANCED: %s %s" % (res.stdout, res.stderr))
 

@@ -328,6 +328,12 @@ else:
     ok(sev == {("CVE-2021-23337", "HIGH", 7.2), ("CVE-2020-28500", "MEDIUM", 5.3), ("CVE-2025-13465", "MEDIUM", 6.5),
                ("CVE-2021-44906", "CRITICAL", 9.8), ("CVE-2015-8315", "HIGH", 7.5)}, "npm: the spec's severities")
     ok({r[3] for r in rows} == {"NODEPKG"}, "npm: packageManager NODEPKG")
+    # the gate judges the enhanced findings: HIGH and CRITICAL ones, by the records' scores
+    g = run("lua", "gate", "lang-npm:v1", "HIGH", check=False)
+    high = {i for i in ids if band(cvss3_base(vec[i])) in ("HIGH", "CRITICAL")}
+    listed = {l.split()[0] for l in g.stdout.splitlines() if l.startswith("  CVE-")}
+    ok(high and g.returncode == 1 and listed == high and "gate: FAIL: %d findings at or above HIGH" % len(high) in g.stdout,
+       "npm: lua gate HIGH: %d %s" % (g.returncode, g.stdout))
     # no OS in this image: the details have no platform (README); the config says amd64
     det = [f["resources"][0]["details"]["awsEcrContainerImage"] for f in
            js("describe-image-scan-findings", "--repository-name", "lang-npm", "--image-id", "imageTag=v1")
