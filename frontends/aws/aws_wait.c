@@ -5,16 +5,13 @@
 #include <unistd.h>
 
 #include "aws.h"
-#include "../lib/fe_json.h"
+#include "../lib/fe_wait.h"
 
 /* `aws ecr wait NAME`: the model's waiter: poll, match path acceptors, give up after
  * max attempts, with the real CLI's messages and exit codes. */
 int aws_wait(struct caller *c)
 {
-	const struct ecr_waiter *w = NULL;
-	for (int i = 0; i < ecr_nwaiters; i++)
-		if (!strcmp(ecr_waiters[i].cli_name, c->cmd->waiter))
-			w = &ecr_waiters[i];
+	const struct ecr_waiter *w = fe_waiter(c->cmd->waiter);
 	if (!w)
 		return AWS_EXIT_PARAM;
 	for (int attempt = 1;; attempt++) {
@@ -26,20 +23,14 @@ int aws_wait(struct caller *c)
 			return aws_plain_error(AWS_EXIT_CLIENT, "Waiter %s failed: An error occurred (%s): %s", w->name,
 					       err.code, err.message);
 		}
-		for (const struct ecr_acceptor *a = w->acceptors; a->state; a++) {
-			if (strcmp(a->matcher, "path"))
-				continue;
-			json_t *v = fe_json_path(resp, a->argument);
-			if (!json_is_string(v) || strcmp(json_string_value(v), a->expected))
-				continue;
-			json_decref(resp);
-			if (!strcmp(a->state, "success"))
-				return 0;
+		const struct ecr_acceptor *a = fe_wait_match(w, resp);
+		json_decref(resp);
+		if (a && !strcmp(a->state, "success"))
+			return 0;
+		if (a)
 			return aws_plain_error(AWS_EXIT_CLIENT,
 					       "Waiter %s failed: Waiter encountered a terminal failure state: For expression \"%s\" we matched expected path: \"%s\"",
 					       w->name, a->argument, a->expected);
-		}
-		json_decref(resp);
 		if (attempt >= w->max_attempts)
 			return aws_plain_error(AWS_EXIT_CLIENT, "Waiter %s failed: Max attempts exceeded", w->name);
 		/* $ECRLITE_WAITER_DELAY overrides the model's delay (tests use 0) */

@@ -13,6 +13,7 @@
 #include "../config.h"
 #include "../lib/fe_json.h"
 #include "../lib/fe_pages.h"
+#include "../lib/fe_wait.h"
 
 #define CTX_META "ecrlite.ctx"
 #define ERR_META "ecrlite.error"
@@ -363,6 +364,23 @@ static int l_now(lua_State *L)
 	return 1;
 }
 
+/* accept(waiter, response): the state of the waiter's first acceptor the response
+ * meets (fe_wait_match: the model's rows, read as the aws waiter reads them), or nil */
+static int l_accept(lua_State *L)
+{
+	const struct ecr_waiter *w = fe_waiter(luaL_checkstring(L, 1));
+	if (!w)
+		return luaL_argerror(L, 1, "no such waiter");
+	luaL_checktype(L, 2, LUA_TTABLE);
+	json_t *r = lecr_to_json(L, 2, -1, "accept", 2);
+	const struct ecr_acceptor *a = fe_wait_match(w, r);
+	json_decref(r);
+	if (!a)
+		return 0;
+	lua_pushstring(L, a->state);
+	return 1;
+}
+
 static int l_sleep(lua_State *L)
 {
 	double s = luaL_checknumber(L, 1);
@@ -373,7 +391,8 @@ static int l_sleep(lua_State *L)
 
 /* Helpers written in Lua on top of the closures above (they hold no ECR rules). */
 static const char helpers[] =
-	"local ecr, fn_of = ...\n" /* fn_of: each operation's function name, by the model's name */
+	/* fn_of: each operation's function name by the model's name; accept: l_accept */
+	"local ecr, fn_of, accept = ...\n"
 	/* ecr.severities and ecr.waiters come from the core (lecr_open): no copy here */
 	"local order = {}\n"
 	"for i, s in ipairs(ecr.severities) do order[s] = i end\n"
@@ -392,16 +411,8 @@ static const char helpers[] =
 	"  return id\n"
 	"end\n"
 	"ecr.image_id = image_id\n"
-	/* a dotted path of a response, as the model's path acceptors name a member */
-	"local function at(v, path)\n"
-	"  for k in path:gmatch('[^.]+') do\n"
-	"    if type(v) ~= 'table' then return nil end\n"
-	"    v = v[k]\n"
-	"  end\n"
-	"  return v\n"
-	"end\n"
-	/* the model's ImageScanComplete waiter: its operation, delay, attempts and path
-	 * acceptors; a scan not there yet is polled on (ecrlite's own) */
+	/* the model's ImageScanComplete waiter: its operation, delay, attempts and
+	 * acceptors (fe_wait); a scan not there yet is polled on (ecrlite's own) */
 	"function ecr.wait_scan(repo, id, opts)\n"
 	"  if type(repo) ~= 'string' then error(\"bad argument #1 to 'wait_scan' (string expected, got \" .. type(repo) .. ')', 2) end\n"
 	"  opts = opts or {}\n"
@@ -412,13 +423,9 @@ static const char helpers[] =
 	"    if not ok then\n"
 	"      if type(r) ~= 'table' or r.code ~= 'ScanNotFoundException' then error(r, 0) end\n"
 	"    else\n"
-	"      local s = r.imageScanStatus.status\n"
-	"      for _, a in ipairs(w.acceptors) do\n"
-	"        if a.matcher == 'path' and at(r, a.argument) == a.expected then\n"
-	"          if a.state == 'success' then return r end\n"
-	"          if a.state == 'failure' then return nil, r.imageScanStatus.description, s end\n"
-	"        end\n"
-	"      end\n"
+	"      local s, state = r.imageScanStatus.status, accept('ImageScanComplete', r)\n"
+	"      if state == 'success' then return r end\n"
+	"      if state == 'failure' then return nil, r.imageScanStatus.description, s end\n"
 	/* the model's waiter polls on through UNSUPPORTED_IMAGE, which is final: ecrlite's own stop */
 	"      if s == 'UNSUPPORTED_IMAGE' then return nil, r.imageScanStatus.description, s end\n"
 	"    end\n"
@@ -546,7 +553,8 @@ int lecr_open(lua_State *L, struct ecr_ctx *ctx)
 		return lua_error(L);
 	lua_pushvalue(L, -2);
 	lua_pushvalue(L, fn_of);
-	lua_call(L, 2, 1);
+	lua_pushcfunction(L, l_accept);
+	lua_call(L, 3, 1);
 	lua_remove(L, fn_of); /* as before: the module, then what the helpers returned (it) */
 	return 1;
 }
