@@ -1,6 +1,8 @@
 /* NVD CVE JSON: API 2.0 pages ({vulnerabilities: [{cve: …}]}) and the 1.1 yearly feeds
  * ({CVE_Items: […]}): descriptions and CVSS v2 / v3.x base scores and vectors, per CVE
- * (a later import of a CVE replaces it). */
+ * (a later import of a CVE replaces it), and every metric API 2.0 lists, for the
+ * enhanced findings' cvss[]. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctx.h"
@@ -30,6 +32,34 @@ static json_t *best(json_t *metrics, const char *const *kinds)
 			}
 		}
 	return NULL;
+}
+
+/* Every metric of kinds (v3 first, then v2) as [{vector, source}] JSON text (malloc'd),
+ * each generation in best()'s order: NVD's own Primary, other Primary, Secondary. So
+ * the first v3 entry is the one basic scanning scores by. NULL when there is none. */
+static char *all_metrics(json_t *metrics, const char *const *v3k, const char *const *v2k)
+{
+	const char *const *groups[] = {v3k, v2k};
+	json_t *out = json_array();
+	for (int g = 0; out && g < 2; g++)
+		for (int pass = 0; pass < 3; pass++)
+			for (const char *const *k = groups[g]; *k; k++) {
+				size_t i;
+				json_t *m;
+				json_array_foreach(json_object_get(metrics, *k), i, m) {
+					const char *t = json_string_value(json_object_get(m, "type"));
+					const char *src = json_string_value(json_object_get(m, "source"));
+					const char *vec = json_string_value(json_object_get(json_object_get(m, "cvssData"), "vectorString"));
+					int primary = t && !strcmp(t, "Primary"), nvd = src && !strcmp(src, "nvd@nist.gov");
+					if (!vec || (pass == 0 && !(primary && nvd)) || (pass == 1 && !(primary && !nvd)) ||
+					    (pass == 2 && primary))
+						continue;
+					json_array_append_new(out, json_pack("{s:s, s:s}", "vector", vec, "source", src ? src : ""));
+				}
+			}
+	char *text = json_array_size(out) ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	return text;
 }
 
 static const char *english(json_t *descs, const char *key)
@@ -72,9 +102,12 @@ int feed_nvd_record(struct feed *f, json_t *it, const char *list, size_t i, stru
 			return feed_bad(f, err, "at $.vulnerabilities[%zu].cve.id: want a string", i);
 		json_t *m = json_object_get(cve, "metrics");
 		json_t *v3 = best(m, v3k), *v2 = best(m, v2k);
-		return feed_cve(f, f->nvd_src, id, english(json_object_get(cve, "descriptions"), "value"),
-				json_string_value(json_object_get(v2, "vectorString")), score(v2),
-				json_string_value(json_object_get(v3, "vectorString")), score(v3), err);
+		char *all = all_metrics(m, v3k, v2k);
+		int rc = feed_cve(f, f->nvd_src, id, english(json_object_get(cve, "descriptions"), "value"),
+				  json_string_value(json_object_get(v2, "vectorString")), score(v2),
+				  json_string_value(json_object_get(v3, "vectorString")), score(v3), all, err);
+		free(all);
+		return rc;
 	}
 	const char *id = json_string_value(json_object_get(json_object_get(cve, "CVE_data_meta"), "ID"));
 	if (!id)
@@ -84,7 +117,7 @@ int feed_nvd_record(struct feed *f, json_t *it, const char *list, size_t i, stru
 	json_t *v2 = json_object_get(json_object_get(imp, "baseMetricV2"), "cvssV2");
 	return feed_cve(f, f->nvd_src, id, english(json_object_get(json_object_get(cve, "description"), "description_data"), "value"),
 			json_string_value(json_object_get(v2, "vectorString")), score(v2),
-			json_string_value(json_object_get(v3, "vectorString")), score(v3), err);
+			json_string_value(json_object_get(v3, "vectorString")), score(v3), NULL, err);
 }
 
 int feed_nvd_end(struct feed *f, struct ecr_err *err)

@@ -187,15 +187,30 @@ int ecr_match_cvss(struct ecr_ctx *ctx, const char *vuln, json_t **out, struct e
 	ecr_state_done(st);
 	if (rc)
 		goto out;
-	st = ecr_state_prepare(ctx->db, "SELECT cvss3_vector, cvss2_vector FROM cve_info WHERE vuln_id = ?", err);
+	st = ecr_state_prepare(ctx->db, "SELECT cvss3_vector, cvss2_vector, metrics FROM cve_info WHERE vuln_id = ?", err);
 	if (!st) {
 		rc = ECR_E_STATE;
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
 	if ((rc = ecr_state_step(st, err)) > 0) {
-		add_score(list, (const char *)sqlite3_column_text(st, 0), "NVD");
-		add_score(list, (const char *)sqlite3_column_text(st, 1), "NVD");
+		/* every metric the record lists, NVD's own analysis named "NVD" as Inspector
+		 * names it, another's by its source (a CNA: "security@ubuntu.com"); rows
+		 * imported before the list was kept have their two scored vectors */
+		const char *text = (const char *)sqlite3_column_text(st, 2);
+		json_t *all = text ? json_loads(text, 0, NULL) : NULL, *m;
+		size_t i;
+		if (json_is_array(all)) {
+			json_array_foreach(all, i, m) {
+				const char *src = json_string_value(json_object_get(m, "source"));
+				add_score(list, json_string_value(json_object_get(m, "vector")),
+					  !src || !*src || !strcmp(src, "nvd@nist.gov") ? "NVD" : src);
+			}
+		} else {
+			add_score(list, (const char *)sqlite3_column_text(st, 0), "NVD");
+			add_score(list, (const char *)sqlite3_column_text(st, 1), "NVD");
+		}
+		json_decref(all);
 		rc = 0;
 	}
 	ecr_state_done(st);

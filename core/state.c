@@ -100,6 +100,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE manifest_subject(manifest TEXT PRIMARY KEY REFERENCES manifest(digest),"
 	" subject TEXT NOT NULL, artifact_type TEXT, annotations TEXT);"
 	"CREATE INDEX manifest_subject_subject ON manifest_subject(subject);",
+	/* 7: every CVSS metric an NVD record lists, in the order enhanced findings show
+	 * them ([{vector, source}] JSON; NULL for rows imported before: the two columns).
+	 * The files that wrote those rows are forgotten, so that importing them again
+	 * reads them (instead of skipping them as unchanged) and fills the list in. */
+	"ALTER TABLE cve_info ADD COLUMN metrics TEXT;"
+	"DELETE FROM feed_file WHERE id IN (SELECT file_id FROM cve_info WHERE file_id IS NOT NULL);",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

@@ -196,7 +196,7 @@ int feed_advisory(struct feed *f, long long source, const char *eco, const char 
 }
 
 int feed_cve(struct feed *f, long long source, const char *id, const char *description, const char *v2vec,
-	     double v2score, const char *v3vec, double v3score, struct ecr_err *err)
+	     double v2score, const char *v3vec, double v3score, const char *metrics, struct ecr_err *err)
 {
 	sqlite3_stmt *st = f->cve;
 	sqlite3_reset(st);
@@ -214,6 +214,7 @@ int feed_cve(struct feed *f, long long source, const char *id, const char *descr
 	else
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_int64(st, 8, f->file_id);
+	bind_opt(st, 9, metrics);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return ecr_state_fail(f->ctx->db, err);
 	f->records++;
@@ -562,7 +563,7 @@ int ecr_vulndb_import(struct ecr_ctx *ctx, const char *const *paths, int n, ecr_
 		" last_affected, versions, severity, description, file_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	f.cve = ecr_state_prepare(ctx->db,
 		"INSERT OR REPLACE INTO cve_info(vuln_id, source_id, description, cvss2_vector, cvss2_score,"
-		" cvss3_vector, cvss3_score, file_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", err);
+		" cvss3_vector, cvss3_score, file_id, metrics) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!f.adv || !f.cve) {
 		rc = ECR_E_STATE;
 		goto fail;

@@ -35,8 +35,10 @@ int feed_advisory(struct feed *f, long long source, const char *eco, const char 
 		  const char *versions, const char *severity, const char *description, struct ecr_err *err);
 /* A CVSS vector the record carries for vuln (kept once per source). */
 int feed_cvss(struct feed *f, long long source, const char *vuln, const char *vector, struct ecr_err *err);
+/* A CVE's description and the CVSS v2 / v3 metric basic scanning scores it by;
+ * metrics: every metric the record lists ([{vector, source}] JSON text, or NULL). */
 int feed_cve(struct feed *f, long long source, const char *id, const char *description, const char *v2vec,
-	     double v2score, const char *v3vec, double v3score, struct ecr_err *err);
+	     double v2score, const char *v3vec, double v3score, const char *metrics, struct ecr_err *err);
 /* ECR severity for a distribution's own rating word, or NULL (none / unknown). */
 const char *feed_severity_word(const char *word);
 /* A type error at a JSON path: ECR_E_FEED naming the document and the path. */
