@@ -26,7 +26,7 @@ serve_start() {
 	SPID=$!
 	pids+=("$SPID")
 	for i in $(seq 1 100); do
-		PORT=$(sed -n 's,^ecrlite serve: listening on http://127.0.0.1:\([0-9]*\) .*,\1,p' "$home.log")
+		PORT=$(sed -n 's,^ecrlite serve: listening on http://127.0.0.1:\([0-9]*\) .*,\1,p' "$home.log" 2>/dev/null)
 		[ -n "$PORT" ] && return 0
 		sleep 0.05
 	done
