@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cvss.h"
+#include "str.h"
 
 #define MAX_VALUES 6
 
@@ -66,6 +67,9 @@ static const struct metric V2[N2] = {
 	[AR2] = {"AR", {"L", "M", "H", "ND"}, {0.5, 1, 1.51, 1}, 0},
 };
 
+/* the part of a vector a message quotes: a message is read, it is not the vector */
+#define QUOTE(n) ecr_str_quote((n), 256)
+
 /* fills idx[] (value index per metric, -1 when absent) from "K:V/K:V…" */
 static int parse(const char *s, const struct metric *m, int n, int *idx, char *err, size_t errlen)
 {
@@ -76,7 +80,7 @@ static int parse(const char *s, const struct metric *m, int n, int *idx, char *e
 		if (!slash)
 			slash = s + strlen(s);
 		if (!colon || colon > slash) {
-			snprintf(err, errlen, "\"%.*s\" is not METRIC:VALUE", (int)(slash - s), s);
+			snprintf(err, errlen, "\"%.*s\" is not METRIC:VALUE", QUOTE((size_t)(slash - s)), s);
 			return -1;
 		}
 		size_t kl = (size_t)(colon - s), vl = (size_t)(slash - colon - 1);
@@ -85,7 +89,7 @@ static int parse(const char *s, const struct metric *m, int n, int *idx, char *e
 			if (strlen(m[i].name) == kl && !memcmp(m[i].name, s, kl))
 				k = i;
 		if (k < 0) {
-			snprintf(err, errlen, "unknown metric %.*s", (int)kl, s);
+			snprintf(err, errlen, "unknown metric %.*s", QUOTE(kl), s);
 			return -1;
 		}
 		if (idx[k] >= 0) {
@@ -96,7 +100,7 @@ static int parse(const char *s, const struct metric *m, int n, int *idx, char *e
 			if (strlen(m[k].codes[v]) == vl && !memcmp(m[k].codes[v], colon + 1, vl))
 				idx[k] = v;
 		if (idx[k] < 0) {
-			snprintf(err, errlen, "metric %s has no value %.*s", m[k].name, (int)vl, colon + 1);
+			snprintf(err, errlen, "metric %s has no value %.*s", m[k].name, QUOTE(vl), colon + 1);
 			return -1;
 		}
 		s = *slash ? slash + 1 : slash;

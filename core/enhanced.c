@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "blob.h"
+#include "buf.h"
 #include "digest.h"
 #include "enhanced.h"
 #include "event.h"
@@ -17,6 +18,7 @@
 #include "platform.h"
 #include "scancfg.h"
 #include "state.h"
+#include "str.h"
 #include "token.h"
 #include "vercmp.h"
 
@@ -87,11 +89,8 @@ static int os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vuln
 	}
 	ecr_state_done(st);
 	if (!rc && best && !strchr(best, ':')) {
-		size_t n = strlen(best) + 3;
-		char *e = malloc(n);
-		if (e)
-			snprintf(e, n, "0:%s", best);
-		else
+		char *e = ecr_str_fmt("0:%s", best);
+		if (!e)
 			rc = ecr_err_oom(err);
 		free(best);
 		best = e;
@@ -303,15 +302,30 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 			goto out;
 		const char *vendor = json_string_value(json_object_get(f, "vendorSeverity"));
 		const char *sev = ecr_match_inspector_severity(cvss, vendor, &score, &chosen);
-		char title[1024], hash[ECR_DIGEST_LEN + 1], key[512], arn[256];
-		size_t k, tl;
+		char hash[ECR_DIGEST_LEN + 1], arn[256];
+		struct buf title;
+		size_t k;
 		json_t *n;
-		tl = (size_t)snprintf(title, sizeof(title), "%s - ", vuln);
+		/* every package named: a title is as long as its list */
+		ecr_buf_init(&title, (size_t)1 << 20);
+		int bad = ecr_buf_printf(&title, "%s - ", vuln);
 		json_array_foreach(json_object_get(f, "names"), k, n)
-			if (tl < sizeof(title))
-				tl += (size_t)snprintf(title + tl, sizeof(title) - tl, "%s%s", k ? ", " : "", json_string_value(n));
-		snprintf(key, sizeof(key), "%s|%s|%s", r->account, ref->digest, vuln);
+			bad |= ecr_buf_printf(&title, "%s%s", k ? ", " : "", json_string_value(n));
+		if (bad) {
+			json_decref(cvss);
+			rc = ecr_err_set(err, ECR_E_INTERNAL, "the title of finding %s passes %u bytes", vuln, 1u << 20);
+			goto out;
+		}
+		/* the ARN hashes the whole key: a cut one would give two findings one ARN */
+		char *key = ecr_str_fmt("%s|%s|%s", r->account, ref->digest, vuln);
+		if (!key) {
+			ecr_buf_release(&title);
+			json_decref(cvss);
+			rc = ecr_err_oom(err);
+			goto out;
+		}
 		ecr_sha256_buf(key, strlen(key), hash);
+		free(key);
 		snprintf(arn, sizeof(arn), "arn:aws:inspector2:%s:%s:finding/%.32s", ctx->region, r->account,
 			 hash + strlen("sha256:"));
 		json_t *pvd = json_pack("{s:O, s:[], s:[], s:O, s:O}", "cvss", cvss, "referenceUrls", "relatedVulnerabilities",
@@ -339,7 +353,8 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		}
 		json_object_set_new(e, "severity", json_string(sev));
 		json_object_set_new(e, "status", json_string("ACTIVE"));
-		json_object_set_new(e, "title", json_string(title));
+		json_object_set_new(e, "title", json_string(title.data));
+		ecr_buf_release(&title);
 		json_object_set_new(e, "type", json_string("PACKAGE_VULNERABILITY"));
 		json_object_set_new(e, "updatedAt", json_real(updated));
 		/* the fix state Inspector adds (the 2.9.19 CLI's model does not know it) */
@@ -536,10 +551,8 @@ static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *di
 	json_array_foreach(findings, i, f) {
 		json_t *d = json_object_get(f, "packageVulnerabilityDetails"), *names = json_array();
 		json_array_foreach(json_object_get(d, "vulnerablePackages"), k, p) {
-			char s[1024];
-			snprintf(s, sizeof(s), "%s %s", json_string_value(json_object_get(p, "name")),
-				 json_string_value(json_object_get(p, "version")));
-			json_array_append_new(names, json_string(s));
+			json_array_append_new(names, json_sprintf("%s %s", json_string_value(json_object_get(p, "name")),
+							    json_string_value(json_object_get(p, "version"))));
 		}
 		json_object_set_new(out, json_string_value(json_object_get(d, "vulnerabilityId")), names);
 	}
@@ -629,7 +642,8 @@ void ecr_enhanced_changes(struct ecr_ctx *ctx, json_t *before)
 		if (!at)
 			continue;
 		char repo[512];
-		snprintf(repo, sizeof(repo), "%.*s", (int)(at - key), key);
+		if (ecr_str_ncopy(repo, sizeof(repo), key, (size_t)(at - key)))
+			continue; /* not a key the snapshot makes: repository names are shorter */
 		json_t *counts, *now = image_state(ctx, repo, at + 1, &counts);
 		if (now && !json_equal(now, old)) {
 			char arn[800];

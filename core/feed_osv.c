@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "str.h"
 #include "timefmt.h"
 #include "vulndb_int.h"
 
@@ -96,8 +97,18 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 			rc = feed_bad(f, err, "record %s at $.affected[%zu].package: want ecosystem and name strings", id, i);
 			break;
 		}
+		/* a cut ecosystem would be another one: refused, as no real one is this long */
+		size_t el = strlen(ecosys);
+		if (el >= sizeof(eco)) {
+			rc = feed_bad(f, err, "record %s at $.affected[%zu].package: ecosystem '%.*s…' is longer than %zu bytes",
+				      id, i, ecr_str_quote(el, 64), ecosys, sizeof(eco) - 1);
+			break;
+		}
+		_Static_assert(sizeof(srcname) >= sizeof("osv:") + sizeof(eco), "srcname holds any family");
 		norm_eco(ecosys, eco, sizeof(eco));
-		snprintf(srcname, sizeof(srcname), "osv:%.*s", (int)strcspn(ecosys, ":"), ecosys);
+		char family[sizeof(eco)];
+		ecr_str_ncopy(family, sizeof(family), ecosys, strcspn(ecosys, ":")); /* fits: shorter than ecosys */
+		snprintf(srcname, sizeof(srcname), "osv:%s", family);
 		if ((rc = feed_source(f, srcname, "osv", 0, modified, &src, err)))
 			break;
 		size_t k;

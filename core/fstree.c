@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fstree.h"
+#include "str.h"
 
 /* Keeps the tree's first failure (ecr_fstree_error reports it). A statement of the
  * in-memory database fails only when memory runs out; the walk that met it goes on as
@@ -88,7 +89,8 @@ static int get(struct ecr_fstree *t, const char *path, char *link, int *layer, l
 	}
 	if (link) {
 		const char *l = (const char *)sqlite3_column_text(t->get, 1);
-		snprintf(link, 4096, "%s", l ? l : "");
+		if (ecr_str_ncopy(link, 4096, l ? l : "", l ? strlen(l) : 0))
+			return -1; /* a target longer than any tree path resolves nowhere, never cut */
 	}
 	if (layer)
 		*layer = sqlite3_column_int(t->get, 2);
@@ -105,12 +107,14 @@ static int walk(struct ecr_fstree *t, const char *path, int create, char out[409
 {
 	char cur[4096] = "", rest[8192], link[4096];
 	int hops = 0, type = ECR_NODE_DIR;
-	snprintf(rest, sizeof(rest), "%s", path);
+	if (ecr_str_ncopy(rest, sizeof(rest), path, strlen(path)))
+		return -1; /* longer than any path the tree holds */
 	while (rest[0]) {
 		char comp[1024], next[4096];
 		char *slash = strchr(rest, '/');
 		size_t cl = slash ? (size_t)(slash - rest) : strlen(rest);
-		snprintf(comp, sizeof(comp), "%.*s", (int)cl, rest);
+		if (ecr_str_ncopy(comp, sizeof(comp), rest, cl))
+			return -1; /* a name longer than any the tree holds */
 		memmove(rest, slash ? slash + 1 : rest + cl, strlen(slash ? slash + 1 : rest + cl) + 1);
 		if (!*comp || !strcmp(comp, "."))
 			continue;
@@ -123,18 +127,18 @@ static int walk(struct ecr_fstree *t, const char *path, int create, char out[409
 			type = ECR_NODE_DIR;
 			continue;
 		}
-		if (snprintf(next, sizeof(next), "%s%s%s", cur, *cur ? "/" : "", comp) >= (int)sizeof(next))
+		if (ecr_str_join(next, sizeof(next), cur, "/", comp))
 			return -1; /* longer than any path the tree holds */
 		int nt = get(t, next, link, NULL, NULL);
 		if (nt == ECR_NODE_SYMLINK) {
 			if (++hops > ECR_FSTREE_HOPS)
 				return -1;
 			char joined[8192];
-			if (snprintf(joined, sizeof(joined), "%s%s%s", link, rest[0] ? "/" : "", rest) >= (int)sizeof(joined))
+			if (ecr_str_join(joined, sizeof(joined), link, "/", rest))
 				return -1; /* a link that makes the path longer than any the tree holds */
 			if (link[0] == '/')
 				cur[0] = '\0';
-			snprintf(rest, sizeof(rest), "%s", joined);
+			memcpy(rest, joined, sizeof(rest)); /* the same size: it fits */
 			continue;
 		}
 		if (nt < 0 || (nt != ECR_NODE_DIR && (rest[0] || create))) {
@@ -161,12 +165,13 @@ static int place(struct ecr_fstree *t, const char *path, int create, char out[40
 	char parent[4096], dir[4096];
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 0, path);
+	if (ecr_str_ncopy(dir, sizeof(dir), path, slash ? (size_t)(slash - path) : 0))
+		return -1; /* no tree path is longer */
 	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
 		return -1;
 	if (walk(t, dir, create, parent, NULL))
 		return -1;
-	if (snprintf(out, 4096, "%s%s%s", parent, *parent ? "/" : "", base) >= 4096)
+	if (ecr_str_join(out, 4096, parent, "/", base))
 		return -1; /* no tree path is longer */
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "manifest.h"
 #include "scanstate.h"
 #include "state.h"
+#include "str.h"
 #include "validate.h"
 
 void ecr_image_id_text(json_t *id, char *out, size_t n)
@@ -181,8 +182,9 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 			if (ok)
 				continue;
 			nmissing++;
-			if (used + strlen(d) + 4 < sizeof(missing))
-				used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "", d);
+			/* a message: the digests that fit (it quotes them, it is not the data) */
+			if (used + strlen(d) + 4 < sizeof(missing) && !ecr_str_join(missing, sizeof(missing), missing, ", ", d))
+				used = strlen(missing);
 		}
 		if (nmissing) {
 			ecr_manifest_release(&m);

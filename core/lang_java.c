@@ -20,6 +20,7 @@
 
 #include "lang.h"
 #include "lazy_archive.h"
+#include "str.h"
 
 #define FIELD_MAX 256
 
@@ -265,10 +266,8 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 						  ECR_LANG_NESTED_MAX >> 20);
 				continue;
 			}
-			size_t pl = strlen(path) + strlen(name) + 2;
-			char *inner = malloc(pl);
+			char *inner = ecr_str_fmt("%s/%s", path, name);
 			if (inner) {
-				snprintf(inner, pl, "%s/%s", path, name);
 				walk(inner, b, len, depth + 1, out);
 				free(inner);
 			}

@@ -5,6 +5,7 @@
 
 #include "lazy_archive.h"
 #include "layer.h"
+#include "str.h"
 
 char *ecr_layer_normalize(const char *p)
 {
@@ -223,13 +224,12 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *b
 		if (!strncmp(name, ".wh.", 4)) {
 			/* a whiteout: ".wh..wh..opq" makes the directory opaque, ".wh.X" deletes X */
 			char dir[4096], victim[4096];
-			snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - path) : 0, path);
 			/* a whiteout of a path longer than any the tree holds hides nothing (never
 			   a truncated one, which would hide another file) */
-			int hides = name[4] &&
-				    snprintf(victim, sizeof(victim), "%s%s%s", dir, *dir ? "/" : "", name + 4) < (int)sizeof(victim);
+			int fits = !ecr_str_ncopy(dir, sizeof(dir), path, base ? (size_t)(base - path) : 0);
+			int hides = fits && name[4] && !ecr_str_join(victim, sizeof(victim), dir, "/", name + 4);
 			/* name points into path: decide before path is freed */
-			int opaque = !strcmp(name, ".wh..wh..opq");
+			int opaque = fits && !strcmp(name, ".wh..wh..opq");
 			if (opaque)
 				e = ecr_layer_add(fx, dir, ECR_NODE_OPAQUE, NULL);
 			else if (hides)

@@ -4,6 +4,7 @@
 
 #include "match.h"
 #include "state.h"
+#include "str.h"
 #include "vercmp.h"
 
 static const char *const ranks[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"};
@@ -36,40 +37,36 @@ const char *ecr_severity_for_score(double s)
 	return "CRITICAL";
 }
 
-/* The advisory ecosystems an OS release is known by, and the URI style of its
- * findings. */
+/* The advisory ecosystems an OS release is known by (at most ECOSYSTEM_KEYS), and
+ * the URI style of its findings. */
+#define ECOSYSTEM_KEYS 2 /* Debian's codename and major version; one for the rest */
+
 static void ecosystems(json_t *os, json_t *keys, const char **uri_style)
 {
 	const char *id = json_string_value(json_object_get(os, "id"));
 	const char *ver = json_string_value(json_object_get(os, "versionId"));
 	const char *code = json_string_value(json_object_get(os, "codename"));
-	char k[128];
 	*uri_style = "nvd";
 	if (!id)
 		return;
 	if (!strcmp(id, "debian")) {
 		*uri_style = "debian";
 		if (code) {
-			snprintf(k, sizeof(k), "debian:%s", code);
-			json_array_append_new(keys, json_string(k));
+			json_array_append_new(keys, json_sprintf("debian:%s", code));
 		}
 		if (ver) {
-			snprintf(k, sizeof(k), "debian:%.*s", (int)strcspn(ver, "."), ver);
-			json_array_append_new(keys, json_string(k));
+			json_array_append_new(keys, json_sprintf("debian:%.*s", (int)strcspn(ver, "."), ver));
 		}
 	} else if (!strcmp(id, "alpine") && ver) {
 		/* 3.19.4 → v3.19: secdb and OSV name branches */
 		const char *dot = strchr(ver, '.');
 		size_t n = dot ? (size_t)(strchr(dot + 1, '.') ? strchr(dot + 1, '.') - ver : (long)strlen(ver)) : strlen(ver);
-		snprintf(k, sizeof(k), "alpine:v%.*s", (int)n, ver);
-		json_array_append_new(keys, json_string(k));
+		json_array_append_new(keys, json_sprintf("alpine:v%.*s", (int)n, ver));
 	} else if (!strcmp(id, "ubuntu") && ver) {
 		*uri_style = "ubuntu";
-		snprintf(k, sizeof(k), "ubuntu:%s", ver);
-		json_array_append_new(keys, json_string(k));
+		json_array_append_new(keys, json_sprintf("ubuntu:%s", ver));
 	} else if (ver) {
-		snprintf(k, sizeof(k), "%s:%s", id, ver);
-		json_array_append_new(keys, json_string(k));
+		json_array_append_new(keys, json_sprintf("%s:%s", id, ver));
 	}
 }
 
@@ -135,7 +132,6 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 	const char *uri_style;
 	int undetermined = ecr_ctx_report_undetermined(ctx), covered = 0, rc = 0;
 	sqlite3_stmt *q = NULL, *cv = NULL;
-	char inlist[1024] = "";
 	*out = NULL;
 	ecosystems(json_object_get(inv, "os"), keys, &uri_style);
 	/* which ecosystems does any feed cover? */
@@ -154,18 +150,18 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 			goto out;
 		covered |= rc;
 		rc = 0;
-		snprintf(inlist + strlen(inlist), sizeof(inlist) - strlen(inlist), "%s?%zu", i ? ", " : "", i + 2);
 	}
 	if (json_array_size(keys)) {
-		char sql[2048];
-		snprintf(sql, sizeof(sql),
-			 "SELECT a.vuln_id, a.status, a.introduced, a.fixed, a.last_affected, a.versions, a.severity, a.description"
-			 " FROM advisory a WHERE a.package = ?1 AND a.ecosystem IN (%s) ORDER BY a.vuln_id", inlist);
-		q = ecr_state_prepare(ctx->db, sql, err);
+		/* one statement for every release: a key not given is NULL, which matches nothing */
+		q = ecr_state_prepare(ctx->db,
+			"SELECT a.vuln_id, a.status, a.introduced, a.fixed, a.last_affected, a.versions, a.severity, a.description"
+			" FROM advisory a WHERE a.package = ?1 AND a.ecosystem IN (?2, ?3) ORDER BY a.vuln_id", err);
 		if (!q) {
 			rc = ECR_E_STATE;
 			goto out;
 		}
+		_Static_assert(ECOSYSTEM_KEYS == 2, "the statement's IN list names ?2 and ?3");
+		sqlite3_clear_bindings(q);
 		json_array_foreach(keys, i, k) sqlite3_bind_text(q, (int)i + 2, json_string_value(k), -1, SQLITE_TRANSIENT);
 	}
 	cv = ecr_state_prepare(ctx->db,
@@ -194,13 +190,11 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 			if (!ecr_advisory_affects(cmp, v, COL(1), COL(2), COL(3), COL(4), COL(5), undetermined))
 				continue;
 			/* the dedup key whole: a cut one would merge two packages' findings */
-			size_t kn = strlen(COL(0)) + strlen(bin) + 2;
-			char *fkey = malloc(kn);
+			char *fkey = ecr_str_fmt("%s\t%s", COL(0), bin);
 			if (!fkey) {
 				rc = ecr_err_oom(err);
 				goto out;
 			}
-			snprintf(fkey, kn, "%s\t%s", COL(0), bin);
 			json_t *f = json_object_get(found, fkey);
 			if (!f) {
 				f = json_pack("{s:s, s:s, s:s}", "vuln", COL(0), "pkg", bin, "version", binver);

@@ -12,6 +12,7 @@
 #include "image.h"
 #include "ops.h"
 #include "state.h"
+#include "str.h"
 #include "upload.h"
 #include "validate.h"
 
@@ -230,8 +231,9 @@ int op_get_authorization_token(struct ecr_ctx *ctx, json_t *req, json_t **out, s
 			json_decref(data);
 			return err->code;
 		}
-		size_t pl = strlen(pw) + 4;
-		char *user = malloc(pl + 1), *tok = malloc(4 * (pl + 2) / 3 + 1);
+		char *user = ecr_str_fmt("AWS:%s", pw);
+		size_t pl = user ? strlen(user) : 0;
+		char *tok = user ? malloc(4 * (pl + 2) / 3 + 1) : NULL;
 		if (!user || !tok) {
 			free(pw);
 			free(user);
@@ -239,7 +241,6 @@ int op_get_authorization_token(struct ecr_ctx *ctx, json_t *req, json_t **out, s
 			json_decref(data);
 			return ecr_err_oom(err);
 		}
-		snprintf(user, pl + 1, "AWS:%s", pw);
 		EVP_EncodeBlock((unsigned char *)tok, (unsigned char *)user, (int)pl);
 		if (ctx->endpoint[0])
 			snprintf(proxy, sizeof(proxy), "%s", ctx->endpoint);

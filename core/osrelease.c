@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "inventory_int.h"
+#include "str.h"
 #include "wanted.h"
 
 static void osr_value(const char *data, const char *key, char *out, size_t n)
@@ -19,7 +20,7 @@ static void osr_value(const char *data, const char *key, char *out, size_t n)
 			size_t vl = len - kl - 1;
 			if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0])
 				v++, vl -= 2;
-			snprintf(out, n, "%.*s", (int)vl, v);
+			ecr_str_ncopy(out, n, v, vl); /* too long for a real value: none, never a cut one */
 			return;
 		}
 		p = eol ? eol + 1 : NULL;
@@ -37,7 +38,7 @@ static void first_line(const char *data, const char *stop, char *out, size_t n)
 		len = cut;
 	while (len && (data[len - 1] == ' ' || data[len - 1] == '\t'))
 		len--;
-	snprintf(out, n, "%.*s", (int)len, data);
+	ecr_str_ncopy(out, n, data, len); /* too long for a real version: none, never a cut one */
 }
 
 static const char *text(struct ecr_view *v, const char *path, const char *row)
@@ -76,7 +77,7 @@ json_t *ecr_osrelease_detect(struct ecr_view *v)
 		if (!strcmp(id, "debian") && !code[0]) {
 			char *slash = strchr(ver, '/');
 			if (slash)
-				snprintf(code, sizeof(code), "%.*s", (int)(slash - ver), ver);
+				ecr_str_ncopy(code, sizeof(code), ver, (size_t)(slash - ver));
 		}
 	}
 	if (!id[0])

@@ -5,17 +5,25 @@
 #include <string.h>
 
 #include "pkg.h"
+#include "str.h"
 
 struct apk {
 	char name[256], version[256], arch[64], origin[256]; /* fields we use */
 	char dir[4096];                                       /* the last F: (a directory) */
+	int dir_long;                                         /* 1: that F: did not fit in dir */
 	int line;                                             /* where it starts */
+	char too_long;                                        /* a field that did not fit, or 0 */
 };
 
 static int finish(struct apk *a, struct ecr_pkgs *out, struct ecr_err *err)
 {
 	int rc = 0;
-	if (a->name[0] || a->version[0]) {
+	if (a->too_long) {
+		/* a cut name or version would be another package: the entry is left out */
+		if (!out->skipped++)
+			snprintf(out->skipped_why, sizeof(out->skipped_why), "the entry at line %d has a %c: value too long",
+				 a->line, a->too_long);
+	} else if (a->name[0] || a->version[0]) {
 		if (!a->name[0] || !a->version[0]) {
 			if (!out->skipped++)
 				snprintf(out->skipped_why, sizeof(out->skipped_why), "the entry at line %d lacks %s", a->line,
@@ -57,15 +65,16 @@ int ecr_pkg_apk(const char *data, size_t n, struct ecr_pkgs *out, struct ecr_err
 				a.line = line;
 			if (p[0] == 'F') {
 				/* F: a directory the package owns, its files in the R: lines after it */
-				snprintf(a.dir, sizeof(a.dir), "%.*s", (int)(len - 2), p + 2);
-			} else if (p[0] == 'R') {
-				char f[8192];
-				int k = snprintf(f, sizeof(f), "%s%s%.*s", a.dir, a.dir[0] ? "/" : "", (int)(len - 2), p + 2);
-				if (k > 0 && (size_t)k < sizeof(f))
-					ecr_pkgs_own(out, f, (size_t)k);
+				a.dir_long = ecr_str_ncopy(a.dir, sizeof(a.dir), p + 2, len - 2) != 0;
+			} else if (p[0] == 'R' && !a.dir_long) {
+				/* a path longer than any layer holds is owned by nobody: never a cut one */
+				char name[4096], f[8192];
+				if (!ecr_str_ncopy(name, sizeof(name), p + 2, len - 2) &&
+				    !ecr_str_join(f, sizeof(f), a.dir, "/", name))
+					ecr_pkgs_own(out, f, strlen(f));
 			}
-			if (dst)
-				snprintf(dst, cap, "%.*s", (int)(len - 2), p + 2);
+			if (dst && ecr_str_ncopy(dst, cap, p + 2, len - 2))
+				a.too_long = p[0];
 		}
 		p += len + 1;
 	}

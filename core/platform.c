@@ -4,7 +4,6 @@
  * examples of its operating-system names). The rows give each family's name and how
  * many parts of VERSION_ID it keeps; the rest is inferred from that pattern. */
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "platform.h"
@@ -21,6 +20,17 @@ static const struct {
 	{"ubuntu", "UBUNTU", 2},
 };
 
+/* n bytes of s after out's *len, cut to its size: 1 when all of them fit. The name is
+ * shown, never looked up, and a short buffer keeps its start (test_platform_name). */
+static int put(char *out, size_t size, size_t *len, const char *s, size_t n)
+{
+	size_t room = size - 1 - *len, k = n < room ? n : room;
+	memcpy(out + *len, s, k);
+	*len += k;
+	out[*len] = '\0';
+	return k == n;
+}
+
 int ecr_platform_name(const char *id, const char *version_id, char *out, size_t n)
 {
 	const char *family = NULL;
@@ -34,7 +44,8 @@ int ecr_platform_name(const char *id, const char *version_id, char *out, size_t 
 		}
 	size_t len = 0;
 	if (family) {
-		len = (size_t)snprintf(out, n, "%s", family);
+		out[0] = '\0';
+		put(out, n, &len, family, strlen(family));
 	} else {
 		/* no row: the ID itself, upper case, its separators as underscores */
 		for (; id[len] && len + 1 < n; len++)
@@ -46,8 +57,7 @@ int ecr_platform_name(const char *id, const char *version_id, char *out, size_t 
 		size_t d = strspn(v, "0123456789");
 		if (!d)
 			break;
-		len += (size_t)snprintf(out + len, n - len, "_%.*s", (int)d, v);
-		if (len >= n || v[d] != '.')
+		if (!put(out, n, &len, "_", 1) || !put(out, n, &len, v, d) || v[d] != '.')
 			break;
 		v += d + 1;
 	}

@@ -8,6 +8,7 @@
 #include "manifest.h"
 #include "push.h"
 #include "state.h"
+#include "str.h"
 #include "txn.h"
 #include "validate.h"
 
@@ -79,7 +80,13 @@ static struct ecr_archive_entry *oci_blob(struct ecr_archive *a, const char *dig
 		ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: bad %s digest '%s'", what, digest);
 		return NULL;
 	}
-	snprintf(name, sizeof(name), "blobs/%.*s/%s", (int)(colon - digest), digest, colon + 1);
+	/* blobs/ALGORITHM/HEX; a digest too long for it is not one a layout can hold */
+	char alg[64];
+	if (ecr_str_ncopy(alg, sizeof(alg), digest, (size_t)(colon - digest)) ||
+	    snprintf(name, sizeof(name), "blobs/%s/%s", alg, colon + 1) >= (int)sizeof(name)) {
+		ecr_err_set(err, ECR_E_ARCHIVE, "malformed manifest: bad %s digest '%.80s'", what, digest);
+		return NULL;
+	}
 	struct ecr_archive_entry *e;
 	if (ecr_archive_find(a, name, &e, err))
 		return NULL;

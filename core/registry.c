@@ -142,18 +142,23 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 	struct ecr_image_ref ref;
 	enum ecr_image_change ch = ECR_IMAGE_UNCHANGED;
 	int by_digest = is_digest_ref(reference);
-	char mt[160] = "";
+	char *mt = NULL;
 	subject_out[0] = '\0';
 	digest_out[0] = '\0';
-	if (ctype) /* without parameters: "application/…+json; charset=utf-8" */
-		snprintf(mt, sizeof(mt), "%.*s", (int)strcspn(ctype, " ;"), ctype);
 	if (by_digest && !ecr_digest_valid(reference))
 		return ecr_err_set(err, ECR_E_IMAGE_DIGEST_MISMATCH, "Invalid image digest '%.80s'", reference);
+	/* without parameters: "application/…+json; charset=utf-8"; whole, however long (a
+	 * cut one could be a type we accept) */
+	if (ctype && !(mt = strndup(ctype, strcspn(ctype, " ;"))))
+		return ecr_err_oom(err);
 	int rc = ecr_state_begin(ctx->db, 1, err);
-	if (rc)
+	if (rc) {
+		free(mt);
 		return rc;
-	rc = ecr_image_put(ctx, r, body, n, *mt ? mt : NULL, by_digest ? NULL : reference, by_digest ? reference : NULL,
-			   &ref, &ch, err);
+	}
+	rc = ecr_image_put(ctx, r, body, n, mt && *mt ? mt : NULL, by_digest ? NULL : reference,
+			   by_digest ? reference : NULL, &ref, &ch, err);
+	free(mt);
 	if (!rc) {
 		sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT subject FROM manifest_subject WHERE manifest = ?", err);
 		if (!st)

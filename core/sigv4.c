@@ -11,6 +11,10 @@
 #include <string.h>
 
 #include "sigv4.h"
+#include "str.h"
+
+/* the part of a header a message quotes (the message is capped where it is kept) */
+#define QUOTE(n) ecr_str_quote((n), 1024)
 
 static void hex(const unsigned char *p, size_t n, char *out)
 {
@@ -140,7 +144,7 @@ static int parse_cred(const char *v, size_t vl, struct ecr_sigv4_auth *out, char
 	if (np == 5 && (memchr(parts[4], '/', (size_t)(v + vl - parts[4])) || lens[4] != 12 ||
 			memcmp(parts[4], "aws4_request", 12))) {
 		snprintf(msg, msgn, "Credential should be scoped with a valid terminator: 'aws4_request', not '%.*s'.",
-			 (int)(v + vl - parts[4]), parts[4]);
+			 QUOTE((size_t)(v + vl - parts[4])), parts[4]);
 		return -1;
 	}
 	if (np != 5 || !lens[0] || copy(out->akid, sizeof(out->akid), parts[0], lens[0]) || lens[1] != 8 ||
@@ -168,7 +172,7 @@ int ecr_sigv4_parse(const char *h, struct ecr_sigv4_auth *out, char *msg, size_t
 	memset(out, 0, sizeof(*out));
 	msg[0] = '\0';
 	if (strncmp(h, alg, sizeof(alg) - 1) || (h[sizeof(alg) - 1] != ' ' && h[sizeof(alg) - 1] != '\0')) {
-		snprintf(msg, msgn, "Unsupported AWS 'algorithm': '%.*s'", (int)strcspn(h, " "), h);
+		snprintf(msg, msgn, "Unsupported AWS 'algorithm': '%.*s'", QUOTE(strcspn(h, " ")), h);
 		return -1;
 	}
 	for (const char *p = h + sizeof(alg) - 1; *p;) {
@@ -182,7 +186,7 @@ int ecr_sigv4_parse(const char *h, struct ecr_sigv4_auth *out, char *msg, size_t
 		const char *eq = memchr(p, '=', n);
 		if (!eq) {
 			snprintf(msg, msgn, "'%.*s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.",
-				 (int)n, p, h);
+				 QUOTE(n), p, h);
 			return -1;
 		}
 		size_t kl = (size_t)(eq - p), vl = n - kl - 1;

@@ -18,6 +18,7 @@
 #include "blob.h"
 #include "image.h"
 #include "state.h"
+#include "str.h"
 #include "upload.h"
 
 struct session {
@@ -108,7 +109,7 @@ int ecr_upload_gc(struct ecr_ctx *ctx, struct ecr_err *err)
 		struct stat sb;
 		if (strncmp(e->d_name, "upload-", 7) || strlen(e->d_name) != 7 + ECR_UPLOAD_ID_LEN)
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+		if (ecr_str_join(path, sizeof(path), dir, "/", e->d_name))
 			continue; /* not a file we made: ours fit */
 		if (stat(path, &sb) || (double)sb.st_mtime >= cutoff)
 			continue;

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "state.h"
+#include "str.h"
 #include "enhanced.h"
 #include "txn.h"
 #include "vulndb.h"
@@ -503,9 +504,11 @@ static int read_path(struct feed *f, const char *path, ecr_progress_fn fn, void 
 			size_t pl = strlen(path);
 			while (pl > 1 && path[pl - 1] == '/')
 				pl--;
-			snprintf(sub, sizeof(sub), "%.*s/%s", (int)pl, path, nm);
 			struct stat ss;
-			if (!stat(sub, &ss) && (S_ISDIR(ss.st_mode) || feed_name(nm)))
+			/* a cut path would name another file */
+			if (ecr_str_ncopy(sub, sizeof(sub), path, pl) || ecr_str_join(sub, sizeof(sub), sub, "/", nm))
+				rc = ecr_err_set(err, ECR_E_FEED, "%s: a path under it is longer than %zu bytes", path, sizeof(sub) - 1);
+			else if (!stat(sub, &ss) && (S_ISDIR(ss.st_mode) || feed_name(nm)))
 				rc = read_path(f, sub, fn, ud, docs, err, depth + 1);
 		}
 		free(list[i]);
