@@ -122,8 +122,6 @@ static void problem(struct vctx *v, const char *path, json_t *val, const char *f
 	}
 }
 
-static void check(struct vctx *v, int shape, json_t *val, const char *path);
-
 static void check_enum(struct vctx *v, const struct ecr_shape *sh, json_t *val, const char *path)
 {
 	const char *s = json_string_value(val);
@@ -138,64 +136,45 @@ static void check_enum(struct vctx *v, const struct ecr_shape *sh, json_t *val, 
 	ecr_buf_release(&set);
 }
 
-static void check(struct vctx *v, int shape, json_t *val, const char *path)
+/* The service's rules for one node (ecr_model_walk does the walking): 1 when the walk
+ * must not go into the value. */
+static int check(void *ud, const struct ecr_walk_node *nd)
 {
-	const struct ecr_shape *sh = &ecr_shapes[shape];
-	char sub[512];
-	switch (sh->type) {
-	case ECR_T_STRUCT: {
-		if (!json_is_object(val)) {
-			problem(v, path, val, "Member must be a structure");
-			return;
-		}
-		for (int i = 0; i < sh->nmembers; i++) {
-			const struct ecr_member *m = &sh->members[i];
-			json_t *mv = json_object_get(val, m->name);
-			snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", m->name);
-			if (!mv || json_is_null(mv)) {
-				if (m->required)
-					problem(v, sub, NULL, "Member must not be null");
-				continue;
-			}
-			check(v, m->shape, mv, sub);
-		}
-		return;
+	struct vctx *v = ud;
+	const struct ecr_shape *sh = nd->sh;
+	json_t *val = nd->value;
+	const char *path = nd->path;
+	/* an absent or null member is only checked for being required */
+	if (nd->member && (!val || json_is_null(val))) {
+		if (nd->member->required)
+			problem(v, path, NULL, "Member must not be null");
+		return 1;
 	}
+	switch (sh->type) {
+	case ECR_T_STRUCT:
+		if (!json_is_object(val))
+			problem(v, path, val, "Member must be a structure");
+		return 0;
 	case ECR_T_LIST: {
 		if (!json_is_array(val)) {
 			problem(v, path, val, "Member must be a list");
-			return;
+			return 0;
 		}
 		long long n = (long long)json_array_size(val);
 		if (sh->has_min && n < sh->min)
 			problem(v, path, val, "Member must have length greater than or equal to %lld", sh->min);
 		if (sh->has_max && n > sh->max)
 			problem(v, path, val, "Member must have length less than or equal to %lld", sh->max);
-		size_t i;
-		json_t *e;
-		json_array_foreach(val, i, e) {
-			snprintf(sub, sizeof(sub), "%s.%zu.member", path, i + 1);
-			check(v, sh->member, e, sub);
-		}
-		return;
+		return 0;
 	}
-	case ECR_T_MAP: {
-		if (!json_is_object(val)) {
+	case ECR_T_MAP:
+		if (!json_is_object(val))
 			problem(v, path, val, "Member must be a map");
-			return;
-		}
-		const char *k;
-		json_t *e;
-		json_object_foreach(val, k, e) {
-			snprintf(sub, sizeof(sub), "%s.%s", path, k);
-			check(v, sh->value, e, sub);
-		}
-		return;
-	}
+		return 0;
 	case ECR_T_STRING: {
 		if (!json_is_string(val)) {
 			problem(v, path, val, "Member must be a string");
-			return;
+			return 0;
 		}
 		const char *s = json_string_value(val);
 		long long n = (long long)json_string_length(val);
@@ -205,49 +184,53 @@ static void check(struct vctx *v, int shape, json_t *val, const char *path)
 			problem(v, path, val, "Member must have length less than or equal to %lld", sh->max);
 		/* a NUL (JSON \u0000) would cut the C string every later step sees: it never
 		 * satisfies a pattern, and where there is none it is refused by name */
-		if (sh->pattern && (strlen(s) != (size_t)n || !ecr_validate_pattern(shape, s)))
+		if (sh->pattern && (strlen(s) != (size_t)n || !ecr_validate_pattern(nd->shape, s)))
 			problem(v, path, val, "Member must satisfy regular expression pattern: %s", sh->pattern);
 		else if (!sh->pattern && strlen(s) != (size_t)n)
 			problem(v, path, val, "Member must not contain NUL characters");
 		if (sh->enums)
 			check_enum(v, sh, val, path);
-		return;
+		return 0;
 	}
 	case ECR_T_INTEGER:
 	case ECR_T_LONG: {
 		if (!json_is_integer(val)) {
 			problem(v, path, val, "Member must be an integer");
-			return;
+			return 0;
 		}
 		long long n = json_integer_value(val);
 		if (sh->has_min && n < sh->min)
 			problem(v, path, val, "Member must have value greater than or equal to %lld", sh->min);
 		if (sh->has_max && n > sh->max)
 			problem(v, path, val, "Member must have value less than or equal to %lld", sh->max);
-		return;
+		return 0;
 	}
 	case ECR_T_BOOLEAN:
 		if (!json_is_boolean(val))
 			problem(v, path, val, "Member must be a boolean");
-		return;
+		return 0;
 	case ECR_T_TIMESTAMP:
 	case ECR_T_DOUBLE:
 		if (!json_is_number(val))
 			problem(v, path, val, "Member must be a number");
-		return;
+		return 0;
 	case ECR_T_BLOB:
 		if (!json_is_string(val))
 			problem(v, path, val, "Member must be a base64 string");
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 int ecr_validate(int shape, json_t *req, struct ecr_err *err)
 {
 	struct vctx v = {.count = 0};
 	ecr_buf_init(&v.msg, 64 * 1024);
+	/* every member in the model's order, as the service lists them; list elements as
+	 * its "rules.1.member" */
+	const struct ecr_walk_visitor walk = {check, &v, ECR_WALK_MODEL_ORDER, "%s.%zu.member", 1};
 	if (shape >= 0)
-		check(&v, shape, req, "");
+		ecr_model_walk(shape, req, &walk);
 	if (!v.count) {
 		ecr_buf_release(&v.msg);
 		return 0;

@@ -2,6 +2,7 @@
  * botocore's service-2.json (core/model_gen.c; lookups in core/model.c). Everything here is static, read-only data. */
 #ifndef ECR_MODEL_H
 #define ECR_MODEL_H
+#include <jansson.h>
 #include <stddef.h>
 
 enum ecr_type {
@@ -82,5 +83,47 @@ const struct ecr_op_model *ecr_model_op(const char *name);
 const struct ecr_op_model *ecr_model_op_cli(const char *cli_name);
 /* A structure's member by wire name; NULL when it has none. */
 const struct ecr_member *ecr_model_member(const struct ecr_shape *s, const char *name);
+
+/* The one walk of a JSON value along a model shape (core/model.c): the recursion, the
+ * structure / list / map iteration and the paths live here, so each user (the service's
+ * validation, the CLI's client-side validation, the CLI's output filter) keeps only its
+ * rules for a node. A walk goes into a container only when the value has its JSON
+ * type (an object for a structure or a map, an array for a list); a mismatch is the
+ * visitor's to report. */
+struct ecr_walk_node {
+	int shape;                       /* index into ecr_shapes */
+	const struct ecr_shape *sh;      /* &ecr_shapes[shape] */
+	json_t *value;                   /* borrowed; NULL for a structure member the value lacks */
+	const struct ecr_member *member; /* the structure member this node is, or NULL */
+	const char *path;                /* where it is, in the visitor's style; "" at the root */
+};
+
+enum ecr_walk_order {
+	/* a structure's members as the value has them; keys the model lacks are not visited */
+	ECR_WALK_VALUE_ORDER,
+	/* in the model's order, members the value lacks too (their value NULL) */
+	ECR_WALK_MODEL_ORDER,
+};
+
+struct ecr_walk_visitor {
+	/* Every node, before its children: 0 goes into them, 1 skips them, a negative
+	 * value stops the walk (ecr_model_walk returns it). */
+	int (*visit)(void *ud, const struct ecr_walk_node *n);
+	void *ud;
+	enum ecr_walk_order order;
+	/* a list element's path from its list's path and its index, with the first index
+	 * element_base: the service's "%s.%zu.member" from 1, botocore's "%s[%zu]" from 0.
+	 * A member's path is "list.name" ("name" at the root), a map entry's "map.key". */
+	const char *element;
+	size_t element_base;
+};
+
+/* Walks value along shape (see struct ecr_walk_visitor); 0, or what a visit stopped with. */
+int ecr_model_walk(int shape, json_t *value, const struct ecr_walk_visitor *v);
+/* A new value rebuilt along shape: each container of the matching JSON type becomes a
+ * new one of its rebuilt children (a structure's members in the model's order, keys the
+ * model lacks dropped; a map's entries and a list's elements in the value's order);
+ * every other node is what leaf(ud, shape, value) returns (a new reference). */
+json_t *ecr_model_map(int shape, json_t *value, json_t *(*leaf)(void *ud, int shape, json_t *value), void *ud);
 
 #endif

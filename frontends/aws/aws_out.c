@@ -6,59 +6,29 @@
 #include "aws.h"
 #include "timefmt.h"
 
+/* A leaf as the CLI prints it: a timestamp as local ISO 8601, anything else as it is. */
+static json_t *out_leaf(void *ud, int shape, json_t *v)
+{
+	char s[64];
+	double t;
+	(void)ud;
+	if (ecr_shapes[shape].type != ECR_T_TIMESTAMP)
+		return json_incref(v);
+	if (json_is_number(v)) {
+		ecr_time_iso_local(json_number_value(v), s, sizeof(s));
+		return json_string(s);
+	}
+	if (json_is_string(v) && !ecr_time_parse(json_string_value(v), &t)) {
+		ecr_time_iso_local(t, s, sizeof(s));
+		return json_string(s);
+	}
+	return json_incref(v);
+}
+
 json_t *aws_out_shape(json_t *v, int shape)
 {
-	const struct ecr_shape *sh = &ecr_shapes[shape];
-	switch (sh->type) {
-	case ECR_T_STRUCT: {
-		if (!json_is_object(v))
-			return json_incref(v);
-		json_t *o = json_object();
-		for (int i = 0; i < sh->nmembers; i++) {
-			json_t *m = json_object_get(v, sh->members[i].name);
-			if (m)
-				json_object_set_new(o, sh->members[i].name, aws_out_shape(m, sh->members[i].shape));
-		}
-		return o;
-	}
-	case ECR_T_LIST: {
-		if (!json_is_array(v))
-			return json_incref(v);
-		json_t *a = json_array();
-		size_t i;
-		json_t *e;
-		json_array_foreach(v, i, e)
-			json_array_append_new(a, aws_out_shape(e, sh->member));
-		return a;
-	}
-	case ECR_T_MAP: {
-		if (!json_is_object(v))
-			return json_incref(v);
-		json_t *o = json_object(); /* wire order kept */
-		const char *k;
-		json_t *e;
-		json_object_foreach(v, k, e)
-			json_object_set_new(o, k, aws_out_shape(e, sh->value));
-		return o;
-	}
-	case ECR_T_TIMESTAMP:
-		if (json_is_number(v)) {
-			char s[64];
-			ecr_time_iso_local(json_number_value(v), s, sizeof(s));
-			return json_string(s);
-		}
-		if (json_is_string(v)) {
-			double t;
-			char s[64];
-			if (!ecr_time_parse(json_string_value(v), &t)) {
-				ecr_time_iso_local(t, s, sizeof(s));
-				return json_string(s);
-			}
-		}
-		return json_incref(v);
-	default:
-		return json_incref(v);
-	}
+	/* members in model order, unknown ones dropped, map entries in wire order */
+	return ecr_model_map(shape, v, out_leaf, NULL);
 }
 
 static int out_json(FILE *f, const struct aws_cmd *cmd, json_t *v)

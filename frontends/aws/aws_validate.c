@@ -89,16 +89,21 @@ static void line(struct buf *out, const char *fmt, const char *name, long long a
 	ecr_buf_printf(out, fmt, name, a, b);
 }
 
-static void walk(struct buf *out, int shape, json_t *v, const char *name)
+/* botocore's rules for one node (ecr_model_walk does the walking): 1 when the walk
+ * must not go into the value. */
+static int check(void *ud, const struct ecr_walk_node *n)
 {
-	const struct ecr_shape *sh = &ecr_shapes[shape];
-	char sub[512];
+	struct buf *out = ud;
+	const struct ecr_shape *sh = n->sh;
+	json_t *v = n->value;
+	const char *name = n->path;
 	switch (sh->type) {
 	case ECR_T_STRUCT: {
 		if (!json_is_object(v)) {
 			bad_type(out, name, v, "<class 'dict'>");
-			return;
+			return 1;
 		}
+		/* the structure's own lines come before its members' */
 		const char *label = *name ? name : "input";
 		for (int i = 0; i < sh->nmembers; i++)
 			if (sh->members[i].required && !json_object_get(v, sh->members[i].name)) {
@@ -109,60 +114,36 @@ static void walk(struct buf *out, int shape, json_t *v, const char *name)
 		const char *k;
 		json_t *e;
 		json_object_foreach(v, k, e) {
-			const struct ecr_member *m = ecr_model_member(sh, k);
-			if (!m) {
-				if (out->len)
-					ecr_buf_addstr(out, "\n");
-				ecr_buf_printf(out, "Unknown parameter in %s: \"%s\", must be one of: ", label, k);
-				for (int i = 0; i < sh->nmembers; i++)
-					ecr_buf_printf(out, "%s%s", i ? ", " : "", sh->members[i].name);
-			}
+			if (ecr_model_member(sh, k))
+				continue;
+			if (out->len)
+				ecr_buf_addstr(out, "\n");
+			ecr_buf_printf(out, "Unknown parameter in %s: \"%s\", must be one of: ", label, k);
+			for (int i = 0; i < sh->nmembers; i++)
+				ecr_buf_printf(out, "%s%s", i ? ", " : "", sh->members[i].name);
 		}
-		json_object_foreach(v, k, e) {
-			const struct ecr_member *m = ecr_model_member(sh, k);
-			if (m) {
-				snprintf(sub, sizeof(sub), "%s%s%s", name, *name ? "." : "", k);
-				walk(out, m->shape, e, sub);
-			}
-		}
-		return;
+		return 0;
 	}
-	case ECR_T_LIST: {
+	case ECR_T_LIST:
 		if (!json_is_array(v)) {
 			bad_type(out, name, v, "<class 'list'>, <class 'tuple'>");
-			return;
+			return 1;
 		}
 		if (sh->has_min && (long long)json_array_size(v) < sh->min)
 			line(out, "Invalid length for parameter %s, value: %lld, valid min length: %lld", name,
 			     (long long)json_array_size(v), sh->min);
-		size_t i;
-		json_t *e;
-		json_array_foreach(v, i, e) {
-			snprintf(sub, sizeof(sub), "%s[%zu]", name, i);
-			walk(out, sh->member, e, sub);
-		}
-		return;
-	}
-	case ECR_T_MAP: {
-		if (!json_is_object(v)) {
+		return 0;
+	case ECR_T_MAP:
+		if (!json_is_object(v))
 			bad_type(out, name, v, "<class 'dict'>");
-			return;
-		}
-		const char *k;
-		json_t *e;
-		json_object_foreach(v, k, e) {
-			snprintf(sub, sizeof(sub), "%s.%s", name, k);
-			walk(out, sh->value, e, sub);
-		}
-		return;
-	}
+		return 0;
 	case ECR_T_STRING:
 		if (!json_is_string(v))
 			bad_type(out, name, v, "<class 'str'>");
 		else if (sh->has_min && (long long)json_string_length(v) < sh->min)
 			line(out, "Invalid length for parameter %s, value: %lld, valid min length: %lld", name,
 			     (long long)json_string_length(v), sh->min);
-		return;
+		return 0;
 	case ECR_T_INTEGER:
 	case ECR_T_LONG:
 		if (!json_is_integer(v))
@@ -170,19 +151,20 @@ static void walk(struct buf *out, int shape, json_t *v, const char *name)
 		else if (sh->has_min && json_integer_value(v) < sh->min)
 			line(out, "Invalid value for parameter %s, value: %lld, valid min value: %lld", name,
 			     (long long)json_integer_value(v), sh->min);
-		return;
+		return 0;
 	case ECR_T_BOOLEAN:
 		if (!json_is_boolean(v))
 			bad_type(out, name, v, "<class 'bool'>");
-		return;
+		return 0;
 	case ECR_T_DOUBLE:
 		if (!json_is_number(v))
 			bad_type(out, name, v, "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>");
-		return;
+		return 0;
 	case ECR_T_TIMESTAMP:
 	case ECR_T_BLOB:
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 int aws_client_validate(int shape, json_t *req)
@@ -190,8 +172,10 @@ int aws_client_validate(int shape, json_t *req)
 	struct buf out;
 	if (shape < 0)
 		return 0;
+	/* members as the request has them (botocore walks the dict), elements as "tags[0]" */
+	const struct ecr_walk_visitor walk = {check, &out, ECR_WALK_VALUE_ORDER, "%s[%zu]", 0};
 	ecr_buf_init(&out, 1 << 20);
-	walk(&out, shape, req, "");
+	ecr_model_walk(shape, req, &walk);
 	if (!out.len)
 		return 0;
 	fprintf(stderr, "\nParameter validation failed:\n%s\n", out.data);
