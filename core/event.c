@@ -67,6 +67,26 @@ json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest
 			 "image-digest", digest, "image-tags", tags ? json_incref(tags) : json_array());
 }
 
+json_t *ecr_event_inspector_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
+				 json_t *counts)
+{
+	char arn[512];
+	snprintf(arn, sizeof(arn), "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account, repo);
+	json_t *c = json_object(), *v;
+	const char *lvl;
+	json_int_t total = 0;
+	json_object_foreach(counts, lvl, v)
+		if (json_integer_value(v)) {
+			/* FindingSeverity's UNDEFINED is Inspector's UNTRIAGED */
+			json_object_set(c, strcmp(lvl, "UNDEFINED") ? lvl : "UNTRIAGED", v);
+			total += json_integer_value(v);
+		}
+	json_object_set_new(c, "TOTAL", json_integer(total));
+	json_t *detail = json_pack("{s:s, s:s, s:o, s:s, s:O}", "scan-status", "INITIAL_SCAN_COMPLETE", "repository-name",
+				   arn, "finding-severity-counts", c, "image-digest", digest, "image-tags", tags);
+	return ecr_event_new(ctx, "aws.inspector2", "Inspector2 Scan", json_pack("[s]", arn), detail);
+}
+
 json_t *ecr_event_new(struct ecr_ctx *ctx, const char *source, const char *detail_type, json_t *resources,
 		      json_t *detail)
 {

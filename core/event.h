@@ -16,6 +16,12 @@ void ecr_event_attach_defaults(struct ecr_ctx *ctx);
 /* The event for one scan (new reference); tags and counts are borrowed. */
 json_t *ecr_event_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
 		       const char *status, json_t *counts);
+/* Inspector's "Inspector2 Scan" event for an image's first scan under ENHANCED (the
+ * ECR user guide's shape: repository-name is the repository's ARN; the counts only the
+ * non-zero levels, in Inspector's words, and TOTAL). counts: ecr_enhanced_findings'
+ * (UNDEFINED read as UNTRIAGED); tags (a list) and counts borrowed (new reference). */
+json_t *ecr_event_inspector_scan(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t *tags,
+				 json_t *counts);
 /* Any event in EventBridge's envelope (id, time, account, region filled in);
  * resources and detail are stolen (new reference). */
 json_t *ecr_event_new(struct ecr_ctx *ctx, const char *source, const char *detail_type, json_t *resources,

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enhanced.h"
 #include "event.h"
 #include "inventory.h"
 #include "match.h"
@@ -139,8 +140,11 @@ void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out)
 
 /* The image's tags, newest first, for its scan event: queued with a scan's result in
  * its transaction, so a list that cannot be read fails the result, never names fewer. */
+/* The event of a completed scan: basic scanning's "ECR Image Scan", or under ENHANCED
+ * (enhanced_counts given) Inspector's "Inspector2 Scan" with the enhanced findings'
+ * counts, as ECR leaves that event to Inspector there. */
 static int scan_event(struct ecr_ctx *ctx, const char *repo, const struct ecr_image_ref *ref, const char *status,
-		      json_t *counts, struct ecr_err *err)
+		      json_t *counts, json_t *enhanced_counts, struct ecr_err *err)
 {
 	json_t *tags = json_array();
 	int rc;
@@ -155,8 +159,27 @@ static int scan_event(struct ecr_ctx *ctx, const char *repo, const struct ecr_im
 		json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
 	ecr_state_done(st);
 	if (!rc)
-		ecr_event_queue(ctx, ecr_event_scan(ctx, repo, ref->digest, tags, status, counts));
+		ecr_event_queue(ctx, enhanced_counts ? ecr_event_inspector_scan(ctx, repo, ref->digest, tags, enhanced_counts)
+						     : ecr_event_scan(ctx, repo, ref->digest, tags, status, counts));
 	json_decref(tags);
+	return rc;
+}
+
+/* Under ENHANCED, the counts of a completed scan's enhanced findings in *out (new
+ * reference; NULL under BASIC). */
+static int enhanced_counts(struct ecr_ctx *ctx, const char *account, const char *repo, const struct ecr_image_ref *ref,
+			   json_t *inv, json_t **out, struct ecr_err *err)
+{
+	struct ecr_repo r;
+	json_t *findings = NULL;
+	int rc = ecr_scancfg_enhanced(ctx, account, err);
+	*out = NULL;
+	if (rc <= 0)
+		return rc;
+	if ((rc = ecr_repo_load_name(ctx, account, repo, &r, err)))
+		return rc;
+	rc = ecr_enhanced_findings(ctx, &r, ref, inv, 0, &findings, out, err);
+	json_decref(findings);
 	return rc;
 }
 
@@ -270,7 +293,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 {
 	struct ecr_err why = {0};
 	struct ecr_image_ref ref;
-	json_t *inv = NULL, *m = NULL, *pending = NULL;
+	json_t *inv = NULL, *m = NULL, *pending = NULL, *ecounts = NULL;
 	const char *status;
 	char desc[1200], repo[260], account[32];
 	int rc;
@@ -294,6 +317,9 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	} else if ((rc = ecr_match(ctx, inv, &m, &why))) {
 		status = "FAILED";
 		snprintf(desc, sizeof(desc), "%s", why.message);
+	} else if ((rc = enhanced_counts(ctx, account, repo, &ref, inv, &ecounts, &why))) {
+		status = "FAILED";
+		snprintf(desc, sizeof(desc), "%s", why.message);
 	} else {
 		status = "COMPLETE";
 		/* without an OS only language packages were read (ENHANCED): nothing to cover */
@@ -315,7 +341,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	rc = store(ctx, id, claim, status, desc, m, err);
 	if (rc == 1) {
 		ecr_inventory_save(ctx, pending);
-		if ((rc = scan_event(ctx, repo, &ref, status, m ? json_object_get(m, "counts") : NULL, err)) == 0)
+		if ((rc = scan_event(ctx, repo, &ref, status, m ? json_object_get(m, "counts") : NULL, ecounts, err)) == 0)
 			rc = 1;
 	}
 	if (rc <= 0) {
@@ -331,6 +357,7 @@ out:
 	json_decref(pending);
 	json_decref(inv);
 	json_decref(m);
+	json_decref(ecounts);
 	return rc;
 }
 
@@ -396,7 +423,7 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	ecr_state_done(st);
 	if (rc || (rc = store_findings(ctx, sqlite3_last_insert_rowid(ctx->db), m, err)))
 		goto out;
-	if ((rc = scan_event(ctx, r->name, ref, "COMPLETE", json_object_get(m, "counts"), err)))
+	if ((rc = scan_event(ctx, r->name, ref, "COMPLETE", json_object_get(m, "counts"), NULL, err)))
 		goto out;
 	if (status_out)
 		*status_out = json_pack("{s:s, s:s}", "status", "COMPLETE", "description", desc);

@@ -431,13 +431,33 @@ ok(pend["imageScanStatus"] == {"status": "PENDING", "description": "The image is
                                "be available when it completes."} and pend.get("imageScanFindings") is None,
    "queued under ENHANCED: PENDING: %s" % pend)
 
-# 13. events (§6.1.8; README): under ENHANCED a push sends basic scanning's "ECR Image
-# Scan" and an import "Enhanced Scan Findings Change" (lang_images.py); Inspector's own
-# events ("Inspector2 Scan", "Inspector2 Finding") and "ECR Scan Resource Change" are not sent
+# 13. events (§6.1.8; README): under ENHANCED a push's scan sends Inspector's "Inspector2
+# Scan" (the user guide's shape: the repository's ARN as repository-name, non-zero counts
+# of the enhanced findings and TOTAL), not basic scanning's "ECR Image Scan"; an import
+# sends "Enhanced Scan Findings Change" (lang_images.py). "Inspector2 Finding" and "ECR
+# Scan Resource Change" are not sent
 evs = [json.loads(l) for l in open(os.path.join(env["ECRLITE_HOME"], "events.jsonl"))]
-ok({(e["source"], e["detail-type"]) for e in evs} <= {("aws.ecr", "ECR Image Scan"), ("ecrlite", "Enhanced Scan Findings Change")}
-   and any(e["detail"]["repository-name"] == "prod-apparmor" for e in evs),
+ok({(e["source"], e["detail-type"]) for e in evs} == {("aws.inspector2", "Inspector2 Scan"),
+                                                      ("ecrlite", "Enhanced Scan Findings Change")},
    "events: %s" % sorted({(e["source"], e["detail-type"]) for e in evs}))
+
+
+def inspector_counts(findings):
+    c = {}
+    for f in findings:
+        c[f["severity"]] = c.get(f["severity"], 0) + 1
+    c["TOTAL"] = len(findings)
+    return c
+
+
+arn = "arn:aws:ecr:us-east-2:000000000000:repository/"
+for repo, resp in (("prod-apparmor", a), ("prod-api", d)):
+    got = [e for e in evs if e["detail-type"] == "Inspector2 Scan" and e["detail"]["repository-name"] == arn + repo]
+    want = {"scan-status": "INITIAL_SCAN_COMPLETE", "repository-name": arn + repo,
+            "finding-severity-counts": inspector_counts(resp["imageScanFindings"]["enhancedFindings"]),
+            "image-digest": resp["imageId"]["imageDigest"], "image-tags": ["v1"]}
+    ok(len(got) == 1 and got[0]["detail"] == want and got[0]["resources"] == [arn + repo],
+       "Inspector2 Scan for %s: %s vs %s" % (repo, got, want))
 
 shutil.rmtree(tmp, ignore_errors=True)
 print("enhanced: %d passed, %d failed" % (passed, failed))
