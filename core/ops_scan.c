@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "scancfg.h"
 #include "scan.h"
+#include "scanstate.h"
 #include "state.h"
 #include "token.h"
 
@@ -58,15 +59,10 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 		return rc;
 	if (rc)
 		return ecr_enhanced_describe(ctx, &r, &ref, req, out, err);
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT id, status, description, completed_at, source_updated_at, counts FROM scan WHERE image_id = ?"
-		" ORDER BY id DESC LIMIT 1", err);
-	if (!st)
-		return ECR_E_STATE;
-	sqlite3_bind_int64(st, 1, ref.id);
-	if ((rc = ecr_state_step(st, err)) <= 0) {
+	long long scan_id = 0;
+	json_t *status, *isf;
+	if ((rc = ecr_scanstate_latest(ctx, ref.id, &scan_id, &status, &isf, err)) <= 0) {
 		char text[1024];
-		ecr_state_done(st);
 		if (rc < 0)
 			return rc;
 		ecr_image_id_text(id, text, sizeof(text));
@@ -74,24 +70,12 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 				   "Image scan does not exist for the image with '%s' in the repository with name '%s' in the registry with id '%s'",
 				   text, r.name, r.account);
 	}
-	long long scan_id = sqlite3_column_int64(st, 0);
-	const char *status = (const char *)sqlite3_column_text(st, 1);
-	json_t *resp = json_pack("{s:s, s:s, s:o, s:{s:s}}", "registryId", r.account, "repositoryName", r.name,
-				 "imageId", image_id_json(&ref), "imageScanStatus", "status", status);
-	if (sqlite3_column_text(st, 2))
-		json_object_set_new(json_object_get(resp, "imageScanStatus"), "description",
-				    json_string((const char *)sqlite3_column_text(st, 2)));
-	int complete = !strcmp(status, "COMPLETE");
-	json_t *isf = NULL;
-	if (complete) {
-		isf = json_pack("{s:f}", "imageScanCompletedAt", sqlite3_column_double(st, 3));
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			json_object_set_new(isf, "vulnerabilitySourceUpdatedAt", json_real(sqlite3_column_double(st, 4)));
-		json_t *counts = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
-		json_object_set_new(isf, "findingSeverityCounts", counts ? counts : json_object());
-	}
-	ecr_state_done(st);
+	/* findings come with a completed scan (isf: its summary) */
+	int complete = isf && !strcmp(json_string_value(json_object_get(status, "status")), "COMPLETE");
+	json_t *resp = json_pack("{s:s, s:s, s:o, s:o}", "registryId", r.account, "repositoryName", r.name,
+				 "imageId", image_id_json(&ref), "imageScanStatus", status);
 	if (!complete) {
+		json_decref(isf);
 		*out = resp;
 		return 0;
 	}
@@ -107,7 +91,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 		json_decref(resp);
 		return rc;
 	}
-	st = ecr_state_prepare(ctx->db,
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT ord, name, description, uri, severity, attributes FROM finding WHERE scan_id = ? AND ord > ?"
 		" ORDER BY ord LIMIT ?", err);
 	if (!st) {
