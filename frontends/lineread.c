@@ -5,14 +5,15 @@
 #include "config.h"
 #include "lazy_readline.h"
 #include "lineread.h"
+#include "str.h"
 
 void fe_history_open(struct fe_history *h, const char *name)
 {
 	char home[sizeof(h->path)];
 	h->path[0] = '\0';
 	/* beside the state, wherever fe_state_home puts it */
-	if (!fe_state_home(home, sizeof(home)) && snprintf(h->path, sizeof(h->path), "%s/%s", home, name) >= (int)sizeof(h->path))
-		h->path[0] = '\0';
+	if (!fe_state_home(home, sizeof(home)) && ecr_str_join(h->path, sizeof(h->path), home, "/", name))
+		h->path[0] = '\0'; /* no history rather than another file's */
 	using_history();
 	if (h->path[0])
 		read_history(h->path);

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "model.h"
 #include "sigv4.h"
+#include "str.h"
 #include "config.h"
 #include "lazy_curl.h"
 #include "remote.h"
@@ -141,13 +142,12 @@ static size_t collect(char *p, size_t size, size_t n, void *ud)
 	return ecr_buf_add(b, p, size * n) ? 0 : size * n;
 }
 
-/* host[:port] of an URL, for the signature */
-static void url_host(const char *url, char *out, size_t n)
+/* host[:port] of an URL, for the signature: 0, or -1 when it does not fit in n */
+static int url_host(const char *url, char *out, size_t n)
 {
 	const char *p = strstr(url, "://");
 	p = p ? p + 3 : url;
-	size_t len = strcspn(p, "/?#");
-	snprintf(out, n, "%.*s", (int)len, p);
+	return ecr_str_ncopy(out, n, p, strcspn(p, "/?#"));
 }
 
 static int debug_enabled;
@@ -206,7 +206,10 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	gmtime_r(&now, &tm);
 	strftime(amzdate, sizeof(amzdate), "%Y%m%dT%H%M%SZ", &tm);
 	strftime(date, sizeof(date), "%Y%m%d", &tm);
-	url_host(r->endpoint, host, sizeof(host));
+	if (url_host(r->endpoint, host, sizeof(host))) {
+		snprintf(msg, msgn, "cannot sign the request (the endpoint's host is longer than %zu bytes)", sizeof(host) - 1);
+		return 0;
+	}
 	snprintf(target, sizeof(target), "%s.%s", ecr_target_prefix, op);
 	ecr_sigv4_sha256_hex(payload, strlen(payload), payload_hash);
 	snprintf(scope, sizeof(scope), "%s/%s/ecr/aws4_request", date, region);
@@ -314,8 +317,8 @@ static int bad_endpoint(const char *url, struct fe_remote_err *e)
 		return 0;
 	}
 	snprintf(e->message, sizeof(e->message), "An HTTP Client raised an unhandled exception: Not supported URL scheme %.*s",
-		 (int)sl, url);
-	snprintf(e->transport, sizeof(e->transport), "The '%.*s' scheme is not supported.", (int)sl, url);
+		 ecr_str_quote(sl, 256), url);
+	snprintf(e->transport, sizeof(e->transport), "The '%.*s' scheme is not supported.", ecr_str_quote(sl, 256), url);
 	return -1;
 }
 

@@ -17,12 +17,16 @@ static int one(const char *v)
 		puts("error");
 		return 1;
 	}
-	char t[16] = "-", e[16] = "-";
+	printf("%.1f ", s.base);
 	if (s.has_temporal)
-		snprintf(t, sizeof(t), "%.1f", s.temporal);
+		printf("%.1f ", s.temporal);
+	else
+		fputs("- ", stdout);
 	if (s.has_environmental)
-		snprintf(e, sizeof(e), "%.1f", s.environmental);
-	printf("%.1f %s %s %s\n", s.base, t, e, ecr_cvss_rating(s.base));
+		printf("%.1f ", s.environmental);
+	else
+		fputs("- ", stdout);
+	printf("%s\n", ecr_cvss_rating(s.base));
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lua_fe.h"
+#include "str.h"
 
 static int is_lua(const struct dirent *d)
 {
@@ -39,9 +40,7 @@ static int run_hook(struct ecr_ctx *ctx, const char *path, json_t *event, char *
 		const char *msg = lua_tostring(L, -1);
 		if (!msg && luaL_callmeta(L, -1, "__tostring"))
 			msg = lua_tostring(L, -1);
-		size_t n = strlen(path) + strlen(msg ? msg : "?") + 48;
-		if ((*why = malloc(n)))
-			snprintf(*why, n, "scan event hook failed: %s: %s", path, msg ? msg : "error");
+		*why = ecr_str_fmt("scan event hook failed: %s: %s", path, msg ? msg : "error");
 	}
 	lecr_close(L);
 	return rc;

@@ -14,6 +14,7 @@
 
 #include "ps_int.h"
 #include "ps_lang.h"
+#include "str.h"
 
 /* .NET base types, for `catch [Type]`: each type, then what it derives from */
 static const char *const bases[][4] = {
@@ -60,14 +61,14 @@ json_t *ps_error_record(const char *origin, const char *type, const char *inner,
 	}
 	/* FullyQualifiedErrorId: the error's id, then the command's class; the ECR cmdlets'
 	 * classes are Amazon.PowerShell.Cmdlets.ECR.<Verb><Noun>Cmdlet */
-	char id[512], cls[300] = "";
 	const char *dash = origin ? strchr(origin, '-') : NULL;
-	if (dash && !strncmp(dash + 1, "ECR", 3))
-		snprintf(cls, sizeof(cls), "Amazon.PowerShell.Cmdlets.ECR.%.*s%sCmdlet", (int)(dash - origin), origin, dash + 1);
-	else if (origin)
-		snprintf(cls, sizeof(cls), "%s", origin);
-	snprintf(id, sizeof(id), "%s%s%s", inner ? inner : type, cls[0] ? "," : "", cls);
-	return json_pack("{s:s, s:o, s:s, s:s}", PS_TYPE_KEY, PS_ERROR_RECORD, "Exception", exc, "FullyQualifiedErrorId", id,
+	char *cls = dash && !strncmp(dash + 1, "ECR", 3)
+			    ? ecr_str_fmt("Amazon.PowerShell.Cmdlets.ECR.%.*s%sCmdlet", (int)(dash - origin), origin, dash + 1)
+			    : NULL;
+	const char *c = cls ? cls : origin ? origin : "";
+	json_t *id = json_sprintf("%s%s%s", inner ? inner : type, *c ? "," : "", c);
+	free(cls);
+	return json_pack("{s:s, s:o, s:o, s:s}", PS_TYPE_KEY, PS_ERROR_RECORD, "Exception", exc, "FullyQualifiedErrorId", id,
 			 "\001origin", origin ? origin : "");
 }
 

@@ -22,9 +22,10 @@ static json_t *expand(struct ps_sess *s, const char *t)
 			const char *st = ++p;
 			while (isalnum((unsigned char)*p) || *p == '_' || *p == '?' || (*p == ':' && p - st == 3))
 				p++;
-			char name[128];
-			snprintf(name, sizeof(name), "%.*s", (int)(p - st), st);
-			json_t *v = ps_var_get(s, name);
+			/* the whole name: a cut one would read another variable */
+			char *name = strndup(st, (size_t)(p - st));
+			json_t *v = name ? ps_var_get(s, name) : NULL;
+			free(name);
 			text = ps_to_string(v);
 			json_decref(v);
 		}

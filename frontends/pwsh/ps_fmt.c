@@ -157,10 +157,10 @@ json_t *ps_format_op(struct ps_sess *s, json_t *fmt_value, json_t *args)
 					 "Error formatting a string: Input string was not in a correct format..");
 				return json_null();
 			}
-			char spec[64] = "";
-			if (*e == ':')
-				snprintf(spec, sizeof(spec), "%.*s", (int)(close - e - 1), e + 1);
-			char *t = item(json_array_get(args, (size_t)k), spec);
+			/* the whole format string: a cut one is another format */
+			char *spec = *e == ':' ? strndup(e + 1, (size_t)(close - e - 1)) : NULL;
+			char *t = item(json_array_get(args, (size_t)k), spec ? spec : "");
+			free(spec);
 			int pad = (int)labs(width) - (int)strlen(t);
 			fprintf(f, "%*s%s%*s", width > 0 && pad > 0 ? pad : 0, "", t, width < 0 && pad > 0 ? pad : 0, "");
 			free(t);

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "ps_lang.h"
+
+#define TOKEN_MAX ((size_t)16 << 20) /* one argument or catch list: a script is smaller */
 
 /* --- lexer ------------------------------------------------------------------------ */
 
@@ -714,13 +717,19 @@ static struct node *command(struct ps *p)
 		if ((t == K_VAR || t == K_WORD || t == K_NUM) &&
 		    (peek(p, 1)->t == K_WORD || peek(p, 1)->t == K_VAR || peek(p, 1)->t == K_NUM) && !peek(p, 1)->space) {
 			/* $HOME/findings.json, out-$tag.txt: one argument, expanded as a "…" string */
-			char tmpl[1024] = "";
-			size_t o = 0;
+			struct buf tmpl;
+			int full = 0;
+			ecr_buf_init(&tmpl, TOKEN_MAX);
 			do {
-				o += (size_t)snprintf(tmpl + o, sizeof(tmpl) - o, "%s%s", cur(p)->t == K_VAR ? "$" : "", cur(p)->s);
+				full |= ecr_buf_printf(&tmpl, "%s%s", cur(p)->t == K_VAR ? "$" : "", cur(p)->s);
 				nx(p);
-			} while (o < sizeof(tmpl) && (cur(p)->t == K_WORD || cur(p)->t == K_VAR || cur(p)->t == K_NUM) && !cur(p)->space);
-			v = mk(X_DSTR, tmpl);
+			} while ((cur(p)->t == K_WORD || cur(p)->t == K_VAR || cur(p)->t == K_NUM) && !cur(p)->space);
+			if (full) {
+				ps_node_free(c);
+				return perr(p, "An argument is longer than a script can hold.%s", "");
+			}
+			v = mk(X_DSTR, tmpl.data ? tmpl.data : "");
+			ecr_buf_release(&tmpl);
 		} else {
 			v = primary(p);
 		}
@@ -1085,17 +1094,25 @@ static struct node *try_statement(struct ps *p)
 		skip_seps(p);
 		if (cur(p)->t == K_WORD && !strcasecmp(cur(p)->s, "catch")) {
 			nx(p);
-			char types[1024] = "", *t;
+			/* every type named: a cut list would catch other errors */
+			struct buf types;
+			char *t;
+			int full = 0;
+			ecr_buf_init(&types, TOKEN_MAX);
 			while ((t = type_name(p))) {
-				size_t o = strlen(types);
-				snprintf(types + o, sizeof(types) - o, "%s%s", o ? "," : "", t);
+				full |= ecr_buf_printf(&types, "%s%s", types.len ? "," : "", t);
 				free(t);
 				if (cur(p)->t != K_COMMA)
 					break;
 				nx(p);
 			}
+			if (full) {
+				ps_node_free(x);
+				return perr(p, "The catch block names more types than a script can.%s", "");
+			}
 			skip_seps(p);
-			struct node *c = mk(X_CATCH, types[0] ? types : NULL);
+			struct node *c = mk(X_CATCH, types.data);
+			ecr_buf_release(&types);
 			if (cur(p)->t != K_LB || !(b = block(p))) {
 				ps_node_free(c);
 				ps_node_free(x);

@@ -13,7 +13,9 @@
 #include "../remote.h"
 #include "../lib/fe_json.h"
 #include "../lib/fe_pages.h"
+#include "buf.h"
 #include "ps_lang.h"
+#include "str.h"
 
 #define MAX_PARAMS 64
 
@@ -257,7 +259,10 @@ static int apply_select(const char *sel, json_t *resp, int shape, struct ps_out 
 	const char *p = sel;
 	while (*p) {
 		size_t n = strcspn(p, ".");
-		snprintf(seg, sizeof(seg), "%.*s", (int)n, p);
+		if (ecr_str_ncopy(seg, sizeof(seg), p, n)) {
+			json_decref(cur);
+			return -1; /* no member is this long: never a cut name that matches one */
+		}
 		p += n + (p[n] == '.');
 		if (sh < 0) {
 			/* ecrlite's own operations have no model shape: members by name, any case */
@@ -365,13 +370,16 @@ static int bind_arg(struct inv *in, const struct ps_arg *a, json_t *positional)
 	const struct ps_param *p = resolve(in, a->param, n, &amb);
 	if (!p) {
 		if (amb) {
-			char list[1024] = "";
+			struct buf list;
+			ecr_buf_init(&list, (size_t)1 << 20);
 			for (int k = 0; k < in->nall; k++)
 				if ((strlen(in->all[k]->name) >= n && !strncasecmp(in->all[k]->name, a->param, n)) ||
 				    ps_alias_is(in->all[k]->aliases, a->param, n, 1))
-					snprintf(list + strlen(list), sizeof(list) - strlen(list), " -%s", in->all[k]->name);
-			return fail(in, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
-				    (int)n, a->param, list);
+					ecr_buf_printf(&list, " -%s", in->all[k]->name);
+			int rc = fail(in, "Parameter cannot be processed because the parameter name '%.*s' is ambiguous. Possible matches include:%s.",
+				      (int)n, a->param, list.data ? list.data : "");
+			ecr_buf_release(&list);
+			return rc;
 		}
 		return fail(in, "A parameter cannot be found that matches parameter name '%.*s'.", (int)n, a->param);
 	}
@@ -454,14 +462,16 @@ static int bind_input(struct inv *in, json_t *obj)
 
 static int missing_mandatory(struct inv *in)
 {
-	char missing[512] = "";
+	struct buf missing;
+	int rc = 0;
+	ecr_buf_init(&missing, (size_t)1 << 20);
 	for (int j = 0; j < in->nall; j++)
 		if (in->all[j]->mandatory && !bound_value(in, in->all[j]))
-			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s", missing[0] ? " " : "",
-				 in->all[j]->name);
-	if (missing[0])
-		return fail(in, "Cannot process command because of one or more missing mandatory parameters: %s.", missing);
-	return 0;
+			ecr_buf_printf(&missing, "%s%s", missing.len ? " " : "", in->all[j]->name);
+	if (missing.len)
+		rc = fail(in, "Cannot process command because of one or more missing mandatory parameters: %s.", missing.data);
+	ecr_buf_release(&missing);
+	return rc;
 }
 
 /* Runs the bound command once, emitting into out. 0 or 1. */
@@ -525,7 +535,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 		switch (ps_param_role(p)) {
 		case PR_MEMBER: {
 			char top[128];
-			snprintf(top, sizeof(top), "%.*s", (int)strcspn(p->path, "."), p->path);
+			ecr_str_ncopy(top, sizeof(top), p->path, strcspn(p->path, ".")); /* the table's paths fit */
 			const struct ecr_member *mm = m && m->input >= 0 ? ecr_model_member(&ecr_shapes[m->input], top) : NULL;
 			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
 			fe_json_path_set_new(req, p->path, conv);

@@ -8,6 +8,7 @@
 
 #include "../config.h"
 #include "ps_lang.h"
+#include "str.h"
 
 /* what a row asks of its arguments */
 enum { ANY, NUMS, STRING1 };
@@ -179,7 +180,8 @@ json_t *ps_static(struct ps_sess *s, const char *member, json_t **args, int n)
 {
 	const char *m = strstr(member, "::") + 2;
 	char type[128];
-	snprintf(type, sizeof(type), "%.*s", (int)(m - 2 - member), member);
+	if (ecr_str_ncopy(type, sizeof(type), member, (size_t)(m - 2 - member)))
+		type[0] = '\0'; /* no type is this long: it matches no row, never a cut name */
 	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		if (is_type(type, members[i].type) && !strcasecmp(m, members[i].name) && fits(&members[i], args, n))
 			return members[i].fn(s, args, n);
