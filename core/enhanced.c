@@ -419,6 +419,26 @@ static int source_updated(struct ecr_ctx *ctx, double *out, struct ecr_err *err)
 	return rc;
 }
 
+int ecr_enhanced_result(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
+			json_t *inventory, json_t **out, struct ecr_err *err)
+{
+	json_t *findings = NULL, *counts = NULL;
+	double su;
+	int rc;
+	*out = NULL;
+	if ((rc = ecr_enhanced_findings(ctx, r, ref, inventory, ecr_ctx_now(ctx), &findings, &counts, err)) ||
+	    (rc = source_updated(ctx, &su, err))) {
+		json_decref(findings);
+		json_decref(counts);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:o}", "findings", findings, "counts", counts);
+	ECR_CHECK_ALLOC(*out, err);
+	if (su >= 0)
+		json_object_set_new(*out, "sourceUpdatedAt", json_real(su));
+	return 0;
+}
+
 int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, json_t *req,
 			  json_t **out, struct ecr_err *err)
 {
@@ -429,7 +449,7 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		return rc;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"SELECT s.status, s.description, s.completed_at, i.pushed_at,"
-		" (SELECT min(completed_at) FROM scan WHERE image_id = s.image_id AND status = 'COMPLETE')"
+		" (SELECT min(completed_at) FROM scan WHERE image_id = s.image_id AND status = 'COMPLETE'), s.enhanced"
 		" FROM scan s JOIN image i ON i.id = s.image_id WHERE s.image_id = ? ORDER BY s.id DESC LIMIT 1", err);
 	if (!st)
 		return ECR_E_STATE;
@@ -450,6 +470,18 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	snprintf(desc, sizeof(desc), "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
 	double completed = sqlite3_column_double(st, 2), pushed = sqlite3_column_double(st, 3);
 	double first = sqlite3_column_type(st, 4) == SQLITE_NULL ? completed : sqlite3_column_double(st, 4);
+	/* scan on push: the findings the scan found, kept with it (Inspector scans those
+	 * images once, "will not get new findings"); a scan from before migration 8 or
+	 * under BASIC has none kept, and is matched now */
+	json_t *kept = NULL;
+	if (!strcmp(freq, "SCAN_ON_PUSH") && sqlite3_column_text(st, 5)) {
+		json_error_t jerr;
+		if (!(kept = json_loads((const char *)sqlite3_column_text(st, 5), 0, &jerr))) {
+			ecr_state_done(st);
+			return ecr_err_set(err, ECR_E_STATE, "state database error: a scan's enhanced findings cannot be read: %s",
+					   jerr.text);
+		}
+	}
 	ecr_state_done(st);
 	json_t *idj = json_pack("{s:s}", "imageDigest", ref->digest);
 	if (ref->tag[0])
@@ -475,16 +507,27 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 				    *desc ? json_pack("{s:s, s:s}", "status", status, "description", desc)
 					  : json_pack("{s:s}", "status", status));
 	if (!complete) {
+		json_decref(kept);
 		*out = resp;
 		return 0;
 	}
 	json_t *inv = NULL, *findings = NULL, *counts = NULL;
-	double su;
-	rc = ecr_inventory(ctx, ref->digest, &inv, err);
-	if (!rc)
-		rc = ecr_enhanced_findings(ctx, r, ref, inv, first, &findings, &counts, err);
-	if (!rc)
-		rc = source_updated(ctx, &su, err);
+	double su = -1;
+	if (kept) {
+		findings = json_incref(json_object_get(kept, "findings"));
+		counts = json_incref(json_object_get(kept, "counts"));
+		if (json_is_number(json_object_get(kept, "sourceUpdatedAt")))
+			su = json_number_value(json_object_get(kept, "sourceUpdatedAt"));
+		json_decref(kept);
+		rc = json_is_array(findings) && json_is_object(counts)
+			     ? 0 : ecr_err_set(err, ECR_E_STATE, "state database error: a scan's enhanced findings are malformed");
+	} else {
+		rc = ecr_inventory(ctx, ref->digest, &inv, err);
+		if (!rc)
+			rc = ecr_enhanced_findings(ctx, r, ref, inv, first, &findings, &counts, err);
+		if (!rc)
+			rc = source_updated(ctx, &su, err);
+	}
 	json_decref(inv);
 	if (rc) {
 		json_decref(findings);

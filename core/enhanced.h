@@ -28,6 +28,12 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 			  json_t *inventory, double first_observed, json_t **findings, json_t **counts,
 			  struct ecr_err *err);
 
+/* A scan's enhanced result as a SCAN_ON_PUSH repository keeps it (Inspector scans those
+ * images once): {findings, counts, sourceUpdatedAt} for the data as it is now, first
+ * observed now (new reference). */
+int ecr_enhanced_result(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
+			json_t *inventory, json_t **out, struct ecr_err *err);
+
 /* Continuous scanning's events around a feed import (vulndb.c calls both): before it,
  * the enhanced findings of every image the import can change — an ENHANCED registry's
  * CONTINUOUS_SCAN repositories, images with a completed scan inside the eligibility

@@ -165,22 +165,36 @@ static int scan_event(struct ecr_ctx *ctx, const char *repo, const struct ecr_im
 	return rc;
 }
 
-/* Under ENHANCED, the counts of a completed scan's enhanced findings in *out (new
- * reference; NULL under BASIC). */
-static int enhanced_counts(struct ecr_ctx *ctx, const char *account, const char *repo, const struct ecr_image_ref *ref,
+/* Under ENHANCED, a completed scan's enhanced result in *out (ecr_enhanced_result;
+ * NULL under BASIC). */
+static int enhanced_result(struct ecr_ctx *ctx, const char *account, const char *repo, const struct ecr_image_ref *ref,
 			   json_t *inv, json_t **out, struct ecr_err *err)
 {
 	struct ecr_repo r;
-	json_t *findings = NULL;
 	int rc = ecr_scancfg_enhanced(ctx, account, err);
 	*out = NULL;
 	if (rc <= 0)
 		return rc;
 	if ((rc = ecr_repo_load_name(ctx, account, repo, &r, err)))
 		return rc;
-	rc = ecr_enhanced_findings(ctx, &r, ref, inv, 0, &findings, out, err);
-	json_decref(findings);
-	return rc;
+	return ecr_enhanced_result(ctx, &r, ref, inv, out, err);
+}
+
+/* Keeps scan id's enhanced result with its row (migration 8). */
+static int store_enhanced(struct ecr_ctx *ctx, long long id, json_t *result, struct ecr_err *err)
+{
+	char *text = json_dumps(result, JSON_COMPACT);
+	ECR_CHECK_ALLOC(text, err);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "UPDATE scan SET enhanced = ? WHERE id = ?", err);
+	int rc = ECR_E_STATE;
+	if (st) {
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, id);
+		rc = ecr_state_step(st, err);
+		ecr_state_done(st);
+	}
+	free(text);
+	return rc < 0 ? rc : 0;
 }
 
 /* Scan id's findings, from a match result. */
@@ -293,7 +307,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 {
 	struct ecr_err why = {0};
 	struct ecr_image_ref ref;
-	json_t *inv = NULL, *m = NULL, *pending = NULL, *ecounts = NULL;
+	json_t *inv = NULL, *m = NULL, *pending = NULL, *enh = NULL;
 	const char *status;
 	char desc[1200], repo[260], account[32];
 	int rc;
@@ -317,7 +331,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	} else if ((rc = ecr_match(ctx, inv, &m, &why))) {
 		status = "FAILED";
 		snprintf(desc, sizeof(desc), "%s", why.message);
-	} else if ((rc = enhanced_counts(ctx, account, repo, &ref, inv, &ecounts, &why))) {
+	} else if ((rc = enhanced_result(ctx, account, repo, &ref, inv, &enh, &why))) {
 		status = "FAILED";
 		snprintf(desc, sizeof(desc), "%s", why.message);
 	} else {
@@ -339,9 +353,12 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	if ((rc = ecr_txn_begin(ctx, 1, &t, err)))
 		goto out;
 	rc = store(ctx, id, claim, status, desc, m, err);
+	if (rc == 1 && enh && (rc = store_enhanced(ctx, id, enh, err)) == 0)
+		rc = 1;
 	if (rc == 1) {
 		ecr_inventory_save(ctx, pending);
-		if ((rc = scan_event(ctx, repo, &ref, status, m ? json_object_get(m, "counts") : NULL, ecounts, err)) == 0)
+		if ((rc = scan_event(ctx, repo, &ref, status, m ? json_object_get(m, "counts") : NULL,
+				     json_object_get(enh, "counts"), err)) == 0)
 			rc = 1;
 	}
 	if (rc <= 0) {
@@ -357,7 +374,7 @@ out:
 	json_decref(pending);
 	json_decref(inv);
 	json_decref(m);
-	json_decref(ecounts);
+	json_decref(enh);
 	return rc;
 }
 

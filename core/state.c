@@ -106,6 +106,10 @@ static const char *const migrations[] = {
 	 * reads them (instead of skipping them as unchanged) and fills the list in. */
 	"ALTER TABLE cve_info ADD COLUMN metrics TEXT;"
 	"DELETE FROM feed_file WHERE id IN (SELECT file_id FROM cve_info WHERE file_id IS NOT NULL);",
+	/* 8: a scan's enhanced findings as it found them ({findings, counts} JSON; NULL
+	 * under BASIC): a SCAN_ON_PUSH repository keeps them, as Inspector scans those
+	 * images once, while continuous ones are matched again when asked */
+	"ALTER TABLE scan ADD COLUMN enhanced TEXT;",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

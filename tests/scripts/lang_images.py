@@ -356,7 +356,8 @@ else:
     # for it (a state of its own: the records come in two imports)
     home1 = env["ECRLITE_HOME"]
     env["ECRLITE_HOME"] = os.path.join(tmp, "state-continuous")
-    cont = [{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "cont-*", "filterType": "WILDCARD"}]}]
+    cont = [{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "cont-*", "filterType": "WILDCARD"}]},
+            {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "sop-*", "filterType": "WILDCARD"}]}]
     run("aws", "ecr", "put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(cont))
     part = os.path.join(tmp, "npm-part")
     os.makedirs(part)
@@ -368,6 +369,14 @@ else:
     oci_archive(arch, [layer(sorted(files, key=lambda e: e[1]))])
     run("aws", "ecr", "create-repository", "--repository-name", "cont-npm")
     run("push", arch, "cont-npm:v1")
+    # the same image scanned on push: Inspector scans it once ("will not get new
+    # findings"), so it keeps the findings of its push whatever is imported later
+    run("aws", "ecr", "create-repository", "--repository-name", "sop-npm")
+    run("push", arch, "sop-npm:v1")
+    sop_ids = lambda: sorted(f["packageVulnerabilityDetails"]["vulnerabilityId"] for f in json.loads(
+        run("aws", "ecr", "describe-image-scan-findings", "--repository-name", "sop-npm", "--image-id", "imageTag=v1",
+            "--output", "json").stdout)["imageScanFindings"]["enhancedFindings"])
+    sop0 = sop_ids()
     evpath = os.path.join(env["ECRLITE_HOME"], "events.jsonl")
     count = lambda: len(open(evpath).read().splitlines()) if os.path.exists(evpath) else 0
     n0 = count()
@@ -377,6 +386,8 @@ else:
     ok(len(ch) == 1 and ch[0]["detail"]["created"] == ["CVE-2015-8315"] and ch[0]["detail"]["closed"] == [] and
        ch[0]["detail"]["repository-name"] == "cont-npm" and ch[0]["detail"]["finding-severity-counts"]["TOTAL"] ==
        len(expected(pkgs)), "continuous: one change event for the import that adds ms's CVE: %s" % evs)
+    ok(sop0 and sop_ids() == sop0 and "CVE-2015-8315" not in sop0,
+       "scan on push: the push's findings kept after an import: %s -> %s" % (sop0, sop_ids()))
     n1 = count()
     run("vulndb", "import", part)
     ok(count() == n1, "continuous: an import that changes nothing sends no event")
@@ -414,6 +425,7 @@ else:
     ok(len(evs) == 1 and evs[0]["detail"]["repository-name"] == "cont-npm" and evs[0]["detail"]["closed"] == ["CVE-2015-8315"]
        and evs[0]["detail"]["created"] == [], "continuous: one event, the fixed finding closed, none for cont-old: %s" % evs)
     ok(set(after) == set(before) - {"CVE-2015-8315"}, "continuous: the fixed finding left: %s" % sorted(after))
+    ok(sop_ids() == sop0, "scan on push: kept after the revision too: %s" % sop_ids())
     ok(all(after[i]["firstObservedAt"] == before[i]["firstObservedAt"] for i in after),
        "continuous: firstObservedAt kept")
     t = rec["modified"].replace("Z", "+00:00")  # as the CLI prints timestamps
