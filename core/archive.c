@@ -9,57 +9,7 @@
 
 #include "archive.h"
 #include "lazy_archive.h"
-
-/* Collapses "./", "//" and "dir/.." into *out (caller frees): 0, with *out NULL when the
- * path climbs out of the root (or is deeper than 512 parts), or ServerException when
- * memory ran out (never read as "climbs out"). */
-static int normalize(const char *base_dir, const char *p, char **out_, struct ecr_err *err)
-{
-	char *parts[512];
-	int n = 0;
-	char *buf = malloc(strlen(base_dir) + strlen(p) + 2);
-	*out_ = NULL;
-	ECR_CHECK_ALLOC(buf, err);
-	if (p[0] == '/')
-		strcpy(buf, p);
-	else
-		sprintf(buf, "%s/%s", base_dir, p);
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, ".") || !*tok)
-			continue;
-		if (!strcmp(tok, "..")) {
-			if (!n) {
-				free(buf);
-				return 0;
-			}
-			n--;
-			continue;
-		}
-		if (n == 512) {
-			free(buf);
-			return 0;
-		}
-		parts[n++] = tok;
-	}
-	size_t len = 1;
-	for (int i = 0; i < n; i++)
-		len += strlen(parts[i]) + 1;
-	char *out = malloc(len);
-	if (!out) {
-		free(buf);
-		return ecr_err_oom(err);
-	}
-	out[0] = '\0';
-	for (int i = 0; i < n; i++) {
-		if (i)
-			strcat(out, "/");
-		strcat(out, parts[i]);
-	}
-	free(buf);
-	*out_ = out;
-	return 0;
-}
+#include "path.h"
 
 static struct ecr_archive_entry *add(struct ecr_archive *a, struct ecr_err *err)
 {
@@ -148,7 +98,7 @@ static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *o
 		if (!nm)
 			continue;
 		char *name;
-		if ((rc = normalize("", nm, &name, err)))
+		if ((rc = ecr_path_normalize("", nm, &name, err)))
 			goto out;
 		if (!name)
 			continue; /* climbs out: never a name we look up */
@@ -163,7 +113,7 @@ static int read_tar(struct ecr_ctx *ctx, const char *path, struct ecr_archive *o
 			else
 				dir[0] = '\0';
 			char *target = NULL;
-			if (t && (rc = normalize(type == AE_IFLNK ? dir : "", t, &target, err))) {
+			if (t && (rc = ecr_path_normalize(type == AE_IFLNK ? dir : "", t, &target, err))) {
 				free(name);
 				goto out;
 			}
@@ -273,7 +223,7 @@ int ecr_archive_find(struct ecr_archive *a, const char *name, struct ecr_archive
 	struct ecr_archive_entry *found = NULL;
 	int rc;
 	*out = NULL;
-	if ((rc = normalize("", name, &n, err)))
+	if ((rc = ecr_path_normalize("", name, &n, err)))
 		return rc;
 	for (int hops = 0; n && hops < 16; hops++) {
 		found = NULL;

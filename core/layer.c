@@ -5,40 +5,8 @@
 
 #include "lazy_archive.h"
 #include "layer.h"
+#include "path.h"
 #include "str.h"
-
-char *ecr_layer_normalize(const char *p)
-{
-	char *buf = strdup(p), *out = calloc(1, strlen(p) + 1);
-	size_t len = 0;
-	if (!buf || !out) {
-		free(buf);
-		free(out);
-		return NULL;
-	}
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, ".") || !*tok)
-			continue;
-		if (!strcmp(tok, "..")) {
-			char *slash = len ? strrchr(out, '/') : NULL;
-			if (!len) {
-				free(buf);
-				free(out);
-				return NULL;
-			}
-			len = slash ? (size_t)(slash - out) : 0;
-			out[len] = '\0';
-			continue;
-		}
-		if (len)
-			out[len++] = '/';
-		strcpy(out + len, tok);
-		len += strlen(tok);
-	}
-	free(buf);
-	return out;
-}
 
 json_t *ecr_layer_text(const char *s)
 {
@@ -209,7 +177,9 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *b
 		ord++;
 		if (!raw)
 			continue;
-		char *path = ecr_layer_normalize(raw);
+		char *path;
+		if ((rc = ecr_path_normalize("", raw, &path, err)))
+			goto out;
 		if (!path) {
 			warn(fx, "skipped entry '%s': it climbs out of the image root", raw);
 			continue;
@@ -246,7 +216,11 @@ int ecr_layer_read(const char *blob_path, const char *what, struct ecr_budget *b
 		mode_t t = archive_entry_filetype(ent);
 		const char *hl = archive_entry_hardlink(ent);
 		if (hl) {
-			char *target = ecr_layer_normalize(hl);
+			char *target;
+			if ((rc = ecr_path_normalize("", hl, &target, err))) {
+				free(path);
+				goto out;
+			}
 			if (!target || !*target)
 				warn(fx, "skipped hard link '%s': its target climbs out of the image root", raw);
 			e = ecr_layer_add(fx, path, target && *target ? ECR_NODE_HARDLINK : ECR_NODE_OTHER,

@@ -41,8 +41,6 @@ int ecr_layer_fetch(const char *blob_path, const char *what, struct ecr_budget *
 		    const size_t *idx, const int *rows, size_t n, struct ecr_err *err);
 /* Adds an entry (path and link copied); NULL on out of memory. */
 struct ecr_layer_entry *ecr_layer_add(struct ecr_layer_fx *fx, const char *path, int type, const char *link);
-/* Collapses ".", "" and ".."; NULL when it climbs above the root (caller frees). */
-char *ecr_layer_normalize(const char *p);
 /* json_string that never fails: bytes that are not UTF-8 shown as \xNN. */
 json_t *ecr_layer_text(const char *s);
 void ecr_layer_init(struct ecr_layer_fx *fx);
