@@ -483,9 +483,7 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		}
 	}
 	ecr_state_done(st);
-	json_t *idj = json_pack("{s:s}", "imageDigest", ref->digest);
-	if (ref->tag[0])
-		json_object_set_new(idj, "imageTag", json_string(ref->tag));
+	json_t *idj = ecr_image_id_json(ref->digest, ref->tag);
 	json_t *resp = json_pack("{s:s, s:s, s:o}", "registryId", r->account, "repositoryName", r->name, "imageId", idj);
 	int continuous = !strcmp(freq, "CONTINUOUS_SCAN");
 	int complete = !strcmp(status, "COMPLETE");

@@ -8,6 +8,14 @@
 #include "str.h"
 #include "validate.h"
 
+json_t *ecr_image_id_json(const char *digest, const char *tag)
+{
+	json_t *id = json_pack("{s:s}", "imageDigest", digest);
+	if (id && tag && *tag)
+		json_object_set_new(id, "imageTag", json_string(tag));
+	return id;
+}
+
 void ecr_image_id_text(json_t *id, char *out, size_t n)
 {
 	const char *d = json_string_value(json_object_get(id, "imageDigest"));

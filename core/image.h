@@ -35,6 +35,9 @@ int ecr_image_platform(struct ecr_ctx *ctx, const struct ecr_repo *r, const char
  * InvalidParameterException for an identifier with neither member or a bad digest. */
 int ecr_image_resolve(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t *image_id,
 		      struct ecr_image_ref *out, struct ecr_err *err);
+/* The ImageIdentifier ECR answers with: {imageDigest[, imageTag when tag is neither
+ * NULL nor ""]} (new reference). */
+json_t *ecr_image_id_json(const char *digest, const char *tag);
 /* "{imageDigest:'…', imageTag:'…'}" as ECR's messages print an identifier. */
 void ecr_image_id_text(json_t *image_id, char *out, size_t n);
 /* ImageDetail for one image (new reference). */

@@ -18,14 +18,6 @@ static const char *str(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static json_t *image_id(const char *digest, const char *tag)
-{
-	json_t *id = json_pack("{s:s}", "imageDigest", digest);
-	if (tag && *tag)
-		json_object_set_new(id, "imageTag", json_string(tag));
-	return id;
-}
-
 /* Paging by offset over a stable order; the token carries the offset. */
 static int page_start(struct ecr_ctx *ctx, const char *op, const struct ecr_repo *r, json_t *req,
 		      long long *offset, long long *limit, char *scope, size_t n, struct ecr_err *err)
@@ -89,7 +81,7 @@ int op_list_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_er
 			more = 1;
 			break;
 		}
-		json_array_append_new(ids, image_id((const char *)sqlite3_column_text(st, 0),
+		json_array_append_new(ids, ecr_image_id_json((const char *)sqlite3_column_text(st, 0),
 						    (const char *)sqlite3_column_text(st, 1)));
 		n++;
 	}
@@ -254,7 +246,7 @@ int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 			} else {
 				json_array_append_new(images, json_pack("{s:s, s:s, s:o, s:s#, s:s}",
 					"registryId", r.account, "repositoryName", r.name,
-					"imageId", image_id(ref.digest, ref.tag),
+					"imageId", ecr_image_id_json(ref.digest, ref.tag),
 					"imageManifest", sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 					"imageManifestMediaType", mt));
 				rc = exec_id(ctx, "UPDATE image SET last_pull = ?2 WHERE id = ?1", ref.id, NULL, ecr_ctx_now(ctx), err);
@@ -303,7 +295,7 @@ int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct
 			/* by tag: the tag goes; the image goes with its last tag */
 			if ((rc = exec_id(ctx, "DELETE FROM image_tag WHERE repo_id = ? AND tag = ?", r.id, t, -1, err)))
 				break;
-			json_array_append_new(deleted, image_id(ref.digest, t));
+			json_array_append_new(deleted, ecr_image_id_json(ref.digest, t));
 			rc = exec_id(ctx, "DELETE FROM image WHERE id = ? AND NOT EXISTS"
 				     " (SELECT 1 FROM image_tag WHERE image_id = image.id)", ref.id, NULL, -1, err);
 		} else {
@@ -316,14 +308,14 @@ int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct
 			sqlite3_bind_int64(st, 1, ref.id);
 			int any = 0;
 			while ((rc = ecr_state_step(st, err)) > 0) {
-				json_array_append_new(deleted, image_id(ref.digest, (const char *)sqlite3_column_text(st, 0)));
+				json_array_append_new(deleted, ecr_image_id_json(ref.digest, (const char *)sqlite3_column_text(st, 0)));
 				any = 1;
 			}
 			ecr_state_done(st);
 			if (rc < 0)
 				break;
 			if (!any)
-				json_array_append_new(deleted, image_id(ref.digest, NULL));
+				json_array_append_new(deleted, ecr_image_id_json(ref.digest, NULL));
 			rc = exec_id(ctx, "DELETE FROM image WHERE id = ?", ref.id, NULL, -1, err);
 		}
 		if (rc)
@@ -356,7 +348,7 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 				   "Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'",
 				   ref.digest, tag ? tag : "null", r.name, r.account);
 	json_t *img = json_pack("{s:s, s:s, s:o, s:s}", "registryId", r.account, "repositoryName", r.name,
-				"imageId", image_id(ref.digest, tag), "imageManifest", body);
+				"imageId", ecr_image_id_json(ref.digest, tag), "imageManifest", body);
 	const char *mt = str(req, "imageManifestMediaType");
 	if (mt)
 		json_object_set_new(img, "imageManifestMediaType", json_string(mt));

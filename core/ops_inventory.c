@@ -25,10 +25,8 @@ int op_get_image_inventory(struct ecr_ctx *ctx, json_t *req, json_t **out, struc
 	 * best effort: if another writer got in first, the next call writes them */
 	ecr_inventory_save(ctx, pending);
 	json_decref(pending);
-	json_t *id = json_pack("{s:s}", "imageDigest", ref.digest);
-	if (ref.tag[0])
-		json_object_set_new(id, "imageTag", json_string(ref.tag));
-	*out = json_pack("{s:s, s:s, s:o}", "registryId", r.account, "repositoryName", r.name, "imageId", id);
+	*out = json_pack("{s:s, s:s, s:o}", "registryId", r.account, "repositoryName", r.name, "imageId",
+			 ecr_image_id_json(ref.digest, ref.tag));
 	if (strcmp(image, ref.digest))
 		json_object_set_new(*out, "platformImage", json_pack("{s:s, s:s}", "platform", platform && *platform ? platform : "linux/amd64",
 								       "imageDigest", image));

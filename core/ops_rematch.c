@@ -16,9 +16,7 @@ int op_rematch_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_
 	    (rc = ecr_image_resolve(ctx, &r, json_object_get(req, "imageId"), &ref, err)) ||
 	    (rc = ecr_scan_rematch(ctx, &r, &ref, &status, err)))
 		return rc;
-	id = json_pack("{s:s}", "imageDigest", ref.digest);
-	if (ref.tag[0])
-		json_object_set_new(id, "imageTag", json_string(ref.tag));
+	id = ecr_image_id_json(ref.digest, ref.tag);
 	*out = json_pack("{s:s, s:s, s:o, s:o}", "registryId", r.account, "repositoryName", r.name, "imageId", id,
 			 "imageScanStatus", status);
 	return 0;

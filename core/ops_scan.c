@@ -12,14 +12,6 @@
 
 #define DEFAULT_PAGE 100 /* findings per page without maxResults */
 
-static json_t *image_id_json(const struct ecr_image_ref *ref)
-{
-	json_t *id = json_pack("{s:s}", "imageDigest", ref->digest);
-	if (ref->tag[0])
-		json_object_set_new(id, "imageTag", json_string(ref->tag));
-	return id;
-}
-
 int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
 {
 	struct ecr_repo r;
@@ -42,7 +34,7 @@ int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct e
 	if ((rc = ecr_scan_enqueue(ctx, &ref, err)))
 		return rc;
 	*out = json_pack("{s:s, s:s, s:o, s:{s:s}}", "registryId", r.account, "repositoryName", r.name, "imageId",
-			 image_id_json(&ref), "imageScanStatus", "status", "IN_PROGRESS");
+			 ecr_image_id_json(ref.digest, ref.tag), "imageScanStatus", "status", "IN_PROGRESS");
 	return 0;
 }
 
@@ -73,7 +65,7 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	/* findings come with a completed scan (isf: its summary) */
 	int complete = isf && !strcmp(json_string_value(json_object_get(status, "status")), "COMPLETE");
 	json_t *resp = json_pack("{s:s, s:s, s:o, s:o}", "registryId", r.account, "repositoryName", r.name,
-				 "imageId", image_id_json(&ref), "imageScanStatus", status);
+				 "imageId", ecr_image_id_json(ref.digest, ref.tag), "imageScanStatus", status);
 	if (!complete) {
 		json_decref(isf);
 		*out = resp;
