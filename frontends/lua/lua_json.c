@@ -33,6 +33,25 @@ static int fail(struct conv *c, const char *path, const char *want, int idx)
 	return luaL_error(L, "bad argument #%d to '%s' (%s expected, got %s)", c->arg, c->fn, want, luaL_typename(L, idx));
 }
 
+/* JSON text is UTF-8, a Lua string any bytes: jansson refuses other bytes by giving no
+ * value, and the string (or the member it keys) would silently vanish from the
+ * request. The check pass refuses it with the field's name instead. */
+static void utf8_check(struct conv *c, int idx, const char *path, const char *what)
+{
+	lua_State *L = c->L;
+	json_t *s = json_stringn(lua_tostring(L, idx), lua_rawlen(L, idx));
+	if (s) {
+		json_decref(s);
+		return;
+	}
+	if (*path)
+		luaL_error(L, "bad argument #%d to '%s' (%sfield '%s': a UTF-8 string expected, got other bytes)", c->arg,
+			   c->fn, what, path);
+	else
+		luaL_error(L, "bad argument #%d to '%s' (%s%sa UTF-8 string expected, got other bytes)", c->arg, c->fn, what,
+			   *what ? "the table: " : "");
+}
+
 static int is_sequence(lua_State *L, int idx)
 {
 	lua_Integer n = (lua_Integer)lua_rawlen(L, idx), count = 0;
@@ -97,6 +116,8 @@ static json_t *table(struct conv *c, int idx, int shape, const char *path, int d
 			return NULL;
 		}
 		const char *k = lua_tostring(L, -2);
+		if (!c->build)
+			utf8_check(c, lua_gettop(L) - 1, path, "a key in ");
 		int mshape = -1;
 		if (sh && sh->type == ECR_T_STRUCT) {
 			const struct ecr_member *m = ecr_model_member(sh, k);
@@ -132,7 +153,11 @@ static json_t *to_json(struct conv *c, int idx, int shape, const char *path, int
 	case LUA_TSTRING:
 		if (sh && sh->type != ECR_T_STRING && sh->type != ECR_T_BLOB && sh->type != ECR_T_TIMESTAMP)
 			break;
-		return build ? json_stringn(lua_tostring(L, idx), lua_rawlen(L, idx)) : NULL;
+		if (!build) {
+			utf8_check(c, idx, path, "");
+			return NULL;
+		}
+		return json_stringn(lua_tostring(L, idx), lua_rawlen(L, idx));
 	case LUA_TNUMBER:
 		if (sh && sh->type != ECR_T_INTEGER && sh->type != ECR_T_LONG && sh->type != ECR_T_DOUBLE &&
 		    sh->type != ECR_T_TIMESTAMP)

@@ -38,6 +38,10 @@ lua_err 'local t = {} t.t = t ecr.describe_images{repositoryName = "rr", filter 
 lua_err 'print(ecr.json.encode({1, 0/0}))' "(field '[2]': a finite number expected, got "
 lua_err 'print(ecr.json.encode({a = {b = 1/0}}))' "(field 'a.b': a finite number expected, got inf)"
 lua_err 'print(ecr.json.encode(-1/0))' "(a finite number expected, got -inf)"
+# JSON text is UTF-8: other bytes in a string or a key are refused, never dropped
+lua_err "print(ecr.json.encode({repos = {{'\\244'}}}))" "(field 'repos[1][1]': a UTF-8 string expected, got other bytes)"
+lua_err "print(ecr.json.encode({a = {['\\244'] = 1}}))" "(a key in field 'a': a UTF-8 string expected, got other bytes)"
+lua_err "ecr.describe_repositories{repositoryNames = {'\\255'}}" "(field 'repositoryNames[1]': a UTF-8 string expected"
 out=$("$bin/ecrlite" lua -e 'local t = {} for i = 1, 64 do t = {a = t} end local s = {x = 1} print(#ecr.json.encode(t), ecr.json.encode({s, s}))' 2>&1)
 [ "$out" = "$(printf '386\t[{"x":1},{"x":1}]')" ] && ok || bad "lua: 64 levels and a table used twice: $out"
 
