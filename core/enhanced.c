@@ -232,11 +232,37 @@ out:
 	return rc;
 }
 
+/* {vulnerabilityId: when it first appeared} for the findings imports brought to image
+ * id after its scan (migration 9), in *out (new reference). */
+static int seen_times(struct ecr_ctx *ctx, long long id, json_t **out, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT vuln_id, first_at FROM enhanced_seen WHERE image_id = ?", err);
+	int rc;
+	*out = NULL;
+	if (!st)
+		return ECR_E_STATE;
+	json_t *m = json_object();
+	if (!m) {
+		ecr_state_done(st);
+		return ecr_err_oom(err);
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = ecr_state_step(st, err)) > 0)
+		json_object_set_new(m, (const char *)sqlite3_column_text(st, 0), json_real(sqlite3_column_double(st, 1)));
+	ecr_state_done(st);
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
 int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
 			  json_t *inv, double first_observed, json_t **findings_out, json_t **counts_out,
 			  struct ecr_err *err)
 {
-	json_t *basic = NULL, *lang = NULL, *by = json_object(), *list = NULL, *counts = NULL, *res = NULL;
+	json_t *basic = NULL, *lang = NULL, *by = json_object(), *list = NULL, *counts = NULL, *res = NULL, *seen = NULL;
 	json_t **v = NULL;
 	int rc;
 	*findings_out = *counts_out = NULL;
@@ -293,6 +319,8 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		updated = first_observed;
 	if ((rc = resource(ctx, r, ref, inv, &res, err))) /* the same image for every finding */
 		goto out;
+	if ((rc = seen_times(ctx, ref->id, &seen, err)))
+		goto out;
 	const char *vuln;
 	json_t *f;
 	json_object_foreach(by, vuln, f) {
@@ -338,8 +366,11 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		if (json_object_get(f, "description"))
 			json_object_set(e, "description", json_object_get(f, "description"));
 		json_object_set_new(e, "findingArn", json_string(arn));
-		json_object_set_new(e, "firstObservedAt", json_real(first_observed));
-		json_object_set_new(e, "lastObservedAt", json_real(updated));
+		/* a finding an import brought after the scan was first observed then */
+		json_t *at = json_object_get(seen, vuln);
+		double first = at ? json_real_value(at) : first_observed, last = updated > first ? updated : first;
+		json_object_set_new(e, "firstObservedAt", json_real(first));
+		json_object_set_new(e, "lastObservedAt", json_real(last));
 		json_object_set_new(e, "packageVulnerabilityDetails", pvd);
 		json_object_set_new(e, "remediation", json_pack("{s:{s:s}}", "recommendation", "text", "None Provided"));
 		json_object_set_new(e, "resources", json_pack("[O]", res));
@@ -356,7 +387,7 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 		json_object_set_new(e, "title", json_string(title.data));
 		ecr_buf_release(&title);
 		json_object_set_new(e, "type", json_string("PACKAGE_VULNERABILITY"));
-		json_object_set_new(e, "updatedAt", json_real(updated));
+		json_object_set_new(e, "updatedAt", json_real(last));
 		/* the fix state Inspector adds (the 2.9.19 CLI's model does not know it) */
 		int fixed = 0, total = 0;
 		json_array_foreach(json_object_get(f, "vulnerablePackages"), k, n) {
@@ -393,6 +424,7 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	*counts_out = ordered;
 out:
 	free(v);
+	json_decref(seen);
 	json_decref(res);
 	json_decref(list);
 	json_decref(counts);
@@ -575,7 +607,8 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 
 /* One image's findings as {id: ["name version", …]} (new reference), NULL when it
  * cannot be matched; counts_out: its severity counts (new reference). */
-static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t **counts_out)
+static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t **counts_out,
+			   long long *id_out)
 {
 	struct ecr_repo r;
 	struct ecr_image_ref ref;
@@ -586,6 +619,8 @@ static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *di
 	    ecr_inventory(ctx, digest, &inv, &err) ||
 	    ecr_enhanced_findings(ctx, &r, &ref, inv, 0, &findings, counts_out, &err))
 		goto out;
+	if (id_out)
+		*id_out = ref.id;
 	out = json_object();
 	size_t i, k;
 	json_t *f, *p;
@@ -646,7 +681,7 @@ json_t *ecr_enhanced_snapshot(struct ecr_ctx *ctx)
 	size_t i;
 	json_array_foreach(imgs, i, row) {
 		const char *repo = json_string_value(json_array_get(row, 0)), *d = json_string_value(json_array_get(row, 1));
-		json_t *counts, *state = image_state(ctx, repo, d, &counts);
+		json_t *counts, *state = image_state(ctx, repo, d, &counts, NULL);
 		char key[600];
 		snprintf(key, sizeof(key), "%s@%s", repo, d);
 		if (state)
@@ -674,6 +709,38 @@ static json_t *diff(json_t *a, json_t *b, int changed)
 	return out;
 }
 
+/* Keeps when the findings an import brought to image id first appeared (now), for
+ * their firstObservedAt: one short write after the import's commit. A failure loses
+ * only those times (the findings then show the image's scan time) and says so. */
+static void keep_seen(struct ecr_ctx *ctx, long long id, json_t *created)
+{
+	struct ecr_err err = {0};
+	size_t i;
+	json_t *v;
+	if (!id || !json_array_size(created) || ecr_state_begin(ctx->db, 1, &err))
+		goto out;
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"INSERT OR IGNORE INTO enhanced_seen(image_id, vuln_id, first_at) VALUES(?, ?, ?)", &err);
+	int rc = st ? 0 : ECR_E_STATE;
+	json_array_foreach(created, i, v) {
+		if (rc)
+			break;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, json_string_value(v), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 3, ecr_ctx_now(ctx));
+		rc = ecr_state_step(st, &err);
+	}
+	if (st)
+		ecr_state_done(st);
+	if (rc < 0 || ecr_state_commit(ctx->db, &err))
+		ecr_state_rollback(ctx->db);
+out:
+	if (err.message[0])
+		json_array_append_new(ctx->notices, json_sprintf("warning: when new findings first appeared was not kept: %s",
+								 err.message));
+}
+
 void ecr_enhanced_changes(struct ecr_ctx *ctx, json_t *before)
 {
 	const char *key;
@@ -685,8 +752,11 @@ void ecr_enhanced_changes(struct ecr_ctx *ctx, json_t *before)
 		char repo[512];
 		if (ecr_str_ncopy(repo, sizeof(repo), key, (size_t)(at - key)))
 			continue; /* not a key the snapshot makes: repository names are shorter */
-		json_t *counts, *now = image_state(ctx, repo, at + 1, &counts);
+		long long id = 0;
+		json_t *counts, *now = image_state(ctx, repo, at + 1, &counts, &id);
 		if (now && !json_equal(now, old)) {
+			json_t *created = diff(now, old, 0);
+			keep_seen(ctx, id, created);
 			char arn[800];
 			snprintf(arn, sizeof(arn), "arn:aws:ecr:%s:%s:repository/%s/%s", ctx->region, ctx->account, repo, at + 1);
 			/* counts as Inspector's scan event gives them: non-zero levels and a TOTAL */
@@ -700,7 +770,7 @@ void ecr_enhanced_changes(struct ecr_ctx *ctx, json_t *before)
 				}
 			json_object_set_new(c, "TOTAL", json_integer(total));
 			json_t *detail = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "repository-name", repo, "image-digest",
-						   at + 1, "finding-severity-counts", c, "created", diff(now, old, 0), "closed",
+						   at + 1, "finding-severity-counts", c, "created", created, "closed",
 						   diff(old, now, 0), "updated", diff(now, old, 1));
 			ecr_event_queue(ctx, ecr_event_new(ctx, "ecrlite", "Enhanced Scan Findings Change", json_pack("[s]", arn),
 							   detail));

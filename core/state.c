@@ -110,6 +110,11 @@ static const char *const migrations[] = {
 	 * under BASIC): a SCAN_ON_PUSH repository keeps them, as Inspector scans those
 	 * images once, while continuous ones are matched again when asked */
 	"ALTER TABLE scan ADD COLUMN enhanced TEXT;",
+	/* 9: when a continuous image's enhanced finding first appeared after its scan (a
+	 * feed import brought it): its firstObservedAt; findings its scan found have the
+	 * scan's time and no row */
+	"CREATE TABLE enhanced_seen(image_id INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,"
+	" vuln_id TEXT NOT NULL, first_at REAL NOT NULL, PRIMARY KEY(image_id, vuln_id));",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

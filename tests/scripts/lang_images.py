@@ -380,7 +380,16 @@ else:
     evpath = os.path.join(env["ECRLITE_HOME"], "events.jsonl")
     count = lambda: len(open(evpath).read().splitlines()) if os.path.exists(evpath) else 0
     n0 = count()
+    now0 = env["ECRLITE_NOW"]
+    env["ECRLITE_NOW"] = "2026-12-01T12:00:00Z"  # two hours after the push
     run("vulndb", "import", os.path.join(OSV, "npm", "GHSA-3fx5-fwvr-xrjg.json"))
+    env["ECRLITE_NOW"] = now0
+    seen = {f["packageVulnerabilityDetails"]["vulnerabilityId"]: f["firstObservedAt"] for f in json.loads(
+        run("aws", "ecr", "describe-image-scan-findings", "--repository-name", "cont-npm", "--image-id", "imageTag=v1",
+            "--output", "json").stdout)["imageScanFindings"]["enhancedFindings"]}
+    ok(seen.get("CVE-2015-8315") == "2026-12-01T12:00:00+00:00" and
+       {v for k, v in seen.items() if k != "CVE-2015-8315"} == {"2026-12-01T10:00:00+00:00"},
+       "continuous: a finding the import brought was first observed at the import, the others at the push: %s" % seen)
     evs = [json.loads(l) for l in open(evpath).read().splitlines()[n0:]] if os.path.exists(evpath) else []
     ch = [e for e in evs if e["detail-type"] == "Enhanced Scan Findings Change"]
     ok(len(ch) == 1 and ch[0]["detail"]["created"] == ["CVE-2015-8315"] and ch[0]["detail"]["closed"] == [] and
@@ -397,7 +406,6 @@ else:
                               "imageTag=v1", "--output", "json").stdout)
 
     # an image pushed 40 days ago is past the eligibility window: import leaves it alone
-    now0 = env["ECRLITE_NOW"]
     env["ECRLITE_NOW"] = "2026-10-22T10:00:00Z"
     run("aws", "ecr", "create-repository", "--repository-name", "cont-old")
     run("push", arch, "cont-old:v1")
