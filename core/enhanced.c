@@ -414,11 +414,11 @@ int ecr_enhanced_findings(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	json_array_clear(list);
 	for (size_t j = 0; j < nf; j++)
 		json_array_append_new(list, v[j]);
-	static const char *const order[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"};
+	/* the counts in the core's severity order (ecr_severity_name) */
 	json_t *ordered = json_object();
-	for (int j = 0; j < 6; j++)
-		if (json_object_get(counts, order[j]))
-			json_object_set(ordered, order[j], json_object_get(counts, order[j]));
+	for (int j = 0; j < ECR_NSEVERITIES; j++)
+		if (json_object_get(counts, ecr_severity_name(j)))
+			json_object_set(ordered, ecr_severity_name(j), json_object_get(counts, ecr_severity_name(j)));
 	*findings_out = list;
 	list = NULL;
 	*counts_out = ordered;

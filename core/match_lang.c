@@ -236,9 +236,8 @@ const char *ecr_match_inspector_severity(json_t *cvss, const char *vendor_word, 
 			return ecr_severity_for_score(*score);
 		}
 	}
-	static const char *const words[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"};
-	for (int k = 0; vendor_word && k < 5; k++)
-		if (!strcmp(vendor_word, words[k]))
-			return words[k];
-	return "UNTRIAGED";
+	/* a vendor's word when it is one of ECR's severities but UNDEFINED (an unknown word
+	 * ranks as UNDEFINED too) */
+	int k = ecr_severity_rank(vendor_word);
+	return vendor_word && k < ECR_NSEVERITIES - 1 ? ecr_severity_name(k) : "UNTRIAGED";
 }
