@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "../lib/fe_utf8.h"
 
 enum kind { K_VALUE, K_FLAG, K_LIST, K_OPTIONAL };
 
@@ -247,9 +248,15 @@ static int convert(const char *opt, int shape, const char *raw, json_t **out)
 	size_t flen = 0;
 	int rc = load_paramfile(opt, raw, &file, &flen);
 	const char *v = file ? file : raw;
+	char *fixed = NULL;
+	size_t fixed_len;
 	*out = NULL;
 	if (rc)
 		return rc;
+	/* bytes that are not UTF-8 read as Python reads them (one character each), never as
+	 * a value that vanishes; fileb:// bytes stay bytes */
+	if (strncmp(raw, "fileb://", 8) && fe_utf8_repair(v, strlen(v), &fixed, &fixed_len) > 0)
+		v = fixed;
 	switch (sh->type) {
 	case ECR_T_STRUCT:
 	case ECR_T_MAP:
@@ -320,6 +327,7 @@ static int convert(const char *opt, int shape, const char *raw, json_t **out)
 		*out = json_string(v);
 		break;
 	}
+	free(fixed);
 	free(file);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ps_lang.h"
+#include "../lib/fe_utf8.h"
 
 /* `Cmdlet -?` (or --help): its syntax line as Get-Help's SYNTAX shows it, from the
  * cmdlet table: mandatory parameters bare, positional names in brackets. */
@@ -36,10 +37,17 @@ int ps_link_main(const char *name, int argc, char **argv)
 {
 	if (argc == 1 && (!strcmp(argv[0], "-?") || !strcmp(argv[0], "--help")))
 		return cmdlet_usage(name);
+	/* arguments that are not UTF-8 read as .NET reads them (U+FFFD), never vanish */
+	char **args = fe_utf8_argv(argc, argv);
+	if (!args) {
+		fprintf(stderr, "%s: out of memory\n", name);
+		return 1;
+	}
 	struct ps_sess s; /* for the error state: the link runs one cmdlet, no script */
 	ps_sess_init(&s, 1);
-	int rc = ps_run(&s, name, argc, argv, 1);
+	int rc = ps_run(&s, name, argc, args, 1);
 	ps_sess_done(&s);
+	fe_utf8_argv_free(argc, args);
 	return rc;
 }
 
@@ -89,7 +97,7 @@ int ps_main(int argc, char **argv)
 	ps_sess_init(&s, interactive && isatty(STDIN_FILENO));
 	json_t *args = json_array();
 	for (; file && i < argc; i++)
-		json_array_append_new(args, json_string(argv[i]));
+		json_array_append_new(args, fe_utf8_json_string(argv[i]));
 	ps_var_set(&s, "args", args);
 	json_decref(args);
 	char *src;

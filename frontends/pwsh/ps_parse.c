@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "ps_lang.h"
+#include "../lib/fe_utf8.h"
 
 #define TOKEN_MAX ((size_t)16 << 20) /* one argument or catch list: a script is smaller */
 
@@ -1470,6 +1471,12 @@ struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete)
 	struct ps p = {.l = &l};
 	struct node *x = NULL;
 	*incomplete = 0;
+	/* a script's bytes that are not UTF-8 read as .NET reads them (U+FFFD), never as a
+	   string that vanishes from what the script sends or prints */
+	char *fixed = NULL;
+	size_t fixed_len;
+	if (fe_utf8_repair(src, strlen(src), &fixed, &fixed_len) > 0)
+		src = fixed;
 	if (lex(&l, src)) {
 		snprintf(err, n, "%s", l.err);
 		*incomplete = l.open_string;
@@ -1485,5 +1492,6 @@ struct node *ps_parse(const char *src, char *err, size_t n, int *incomplete)
 	for (int i = 0; i < l.n; i++)
 		free(l.v[i].s);
 	free(l.v);
+	free(fixed);
 	return x;
 }

@@ -108,6 +108,16 @@ out=$(echo '{"repositoryNames": ["rr"]}' | "$bin/aws" ecr describe-repositories 
 "$bin/aws" ecr tag-resource --resource-arn "arn:aws:ecr:us-east-2:000000000000:repository/rr" --tags '[{"Key": "a\u0000b", "Value": "v"}]' > "$tmp/out" 2> "$tmp/err"; rc=$?
 [ $rc = 254 ] && grep -q "Member must not contain NUL characters" "$tmp/err" && ok || bad "tag key with \\u0000: exit $rc $(cat "$tmp/err")"
 
+# bytes that are not UTF-8 in argv or a script read as the real clients read them (one
+# U+FFFD each, Python and .NET), never as a value that vanishes from the request
+"$bin/aws" ecr create-repository --repository-name $'a\xff' > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 254 ] && grep -qF "Value 'a"$'\xef\xbf\xbd'"' at 'repositoryName' failed to satisfy constraint" "$tmp/err" && ok || bad "aws: a name with a byte that is not UTF-8: exit $rc $(cat "$tmp/err")"
+"$bin/aws" ecr describe-repositories --repository-names $'a\xff' x > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 252 ] && grep -qF "Invalid length for parameter repositoryNames[1], value: 1" "$tmp/err" && ok || bad "aws: a list with a byte that is not UTF-8: exit $rc $(cat "$tmp/err")"
+printf 'Write-Output "x\377y"\nNew-ECRRepository -RepositoryName "b\377"\n' > "$tmp/bytes.ps1"
+"$bin/ecrlite" pwsh -File "$tmp/bytes.ps1" > "$tmp/out" 2> "$tmp/err"
+[ "$(cat "$tmp/out")" = "x"$'\xef\xbf\xbd'"y" ] && grep -qF "Value 'b"$'\xef\xbf\xbd'"' at 'repositoryName'" "$tmp/err" && ok || bad "pwsh: a script with bytes that are not UTF-8: $(cat "$tmp/out" "$tmp/err")"
+
 # --endpoint-url: http and https only, refused in the real CLI's words (exit 255)
 endpoint() { # url expected-message
 	AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$bin/aws" ecr describe-repositories --endpoint-url "$1" --debug > "$tmp/out" 2> "$tmp/err"; local rc=$?
