@@ -15,39 +15,6 @@
 #include "layercache.h"
 #include "state.h"
 
-/* --- the view the readers share ------------------------------------------------ */
-
-const struct ecr_payload *ecr_view_file(struct ecr_view *v, const char *path, int row)
-{
-	struct ecr_fsnode n;
-	if (row < 0 || ecr_fstree_lookup(&v->tree, path, &n) || n.type != ECR_NODE_FILE || n.layer < 0 ||
-	    n.layer >= v->nlayers || n.ent < 0 || (size_t)n.ent >= v->fx[n.layer]->n)
-		return NULL;
-	const struct ecr_layer_entry *e = &v->fx[n.layer]->e[n.ent];
-	if (e->payload)
-		return e->payload->row == row ? e->payload : NULL;
-	/* reached through a link, named otherwise: read it in a second pass */
-	for (size_t i = 0; i < v->nfetch; i++)
-		if (v->fetch[i].layer == n.layer && v->fetch[i].ent == (size_t)n.ent)
-			return NULL;
-	if (v->nfetch == v->afetch) {
-		size_t na = v->afetch ? v->afetch * 2 : 8;
-		void *p = realloc(v->fetch, na * sizeof(*v->fetch));
-		if (!p)
-			return NULL;
-		v->fetch = p;
-		v->afetch = na;
-	}
-	v->fetch[v->nfetch++] = (struct ecr_fetch){n.layer, (size_t)n.ent, row};
-	return NULL;
-}
-
-int ecr_view_exists(struct ecr_view *v, const char *path)
-{
-	struct ecr_fsnode n;
-	return !ecr_fstree_lookup(&v->tree, path, &n) && n.type == ECR_NODE_FILE;
-}
-
 /* The OS and the packages of the applied tree (new reference in *out). */
 static int analyze(struct ecr_view *v, json_t **out, struct ecr_err *err)
 {
@@ -146,11 +113,13 @@ static int analyze_passes(struct ecr_view *v, const struct source *src, struct e
 	return rc;
 }
 
-/* The analysis, trusted only when the tree never failed under it (fstree.h). */
+/* The analysis, trusted only when the tree and the view never failed under it. */
 static int analyze_all(struct ecr_view *v, const struct source *src, struct ecr_budget *budget, json_t **out,
 		       struct ecr_err *err)
 {
 	int rc = analyze_passes(v, src, budget, out, err);
+	if (!rc && v->oom)
+		rc = ecr_err_oom(err);
 	if (!rc && (rc = ecr_fstree_error(&v->tree, err))) {
 		json_decref(*out);
 		*out = NULL;

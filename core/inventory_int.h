@@ -1,5 +1,6 @@
-/* What the inventory's readers share (inventory.c, osrelease.c, pkgdb.c): the merged
- * tree of an image and its layers, seen through wanted files. Core-internal. */
+/* What the inventory's readers share (inventory.c, osrelease.c, pkgdb.c; the view in
+ * view.c): the merged tree of an image and its layers, seen through wanted files.
+ * Core-internal. */
 #ifndef ECR_INVENTORY_INT_H
 #define ECR_INVENTORY_INT_H
 #include <jansson.h>
@@ -20,6 +21,7 @@ struct ecr_view {
 	const char **digests;    /* per layer its blob digest (sourceLayerHash); NULL for a rootfs */
 	struct ecr_fetch *fetch; /* files reached through links whose bytes were not read */
 	size_t nfetch, afetch;   /* count, allocated */
+	int oom;                 /* 1: fetch could not grow (a file went unread): the read fails */
 };
 
 /* The payload of the regular file at path (through links) read as wanted row `row`,

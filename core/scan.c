@@ -8,6 +8,7 @@
 #include "match.h"
 #include "scan.h"
 #include "scancfg.h"
+#include "scanclaim.h"
 #include "scanwork.h"
 #include "state.h"
 #include "txn.h"
@@ -33,8 +34,8 @@ int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, struc
 {
 	int inl = ctx->scan_mode == ECR_SCAN_INLINE;
 	char owner[128], claim[40];
-	ecr_scanwork_owner(owner, sizeof(owner));
-	ecr_scanwork_token(claim);
+	ecr_scanclaim_owner(owner, sizeof(owner));
+	ecr_scanclaim_token(claim);
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
 		"INSERT INTO scan(image_id, status, started_at, worker, claim, lease_until, attempts, queued)"
 		" VALUES(?, 'IN_PROGRESS', ?, ?, ?, ?, ?, ?)", err);

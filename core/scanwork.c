@@ -4,17 +4,13 @@
  * pid gone (or, from another host, the lease run out) and takes the scan up again, or
  * FAILs it after ECR_SCAN_ATTEMPTS claims. Only the run's final transaction, matched on
  * the claim token, writes a result: a worker that lost its claim writes nothing. */
-#include <errno.h>
-#include <openssl/rand.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "ctx.h"
 #include "scan.h"
+#include "scanclaim.h"
 #include "scanwork.h"
 #include "state.h"
 
@@ -27,50 +23,6 @@ void ecr_ctx_set_scan_notify(struct ecr_ctx *ctx, void (*fn)(void *ud), void *ud
 {
 	ctx->scan_notify = fn;
 	ctx->scan_notify_ud = ud;
-}
-
-static void host(char *out, size_t n)
-{
-	if (gethostname(out, n) || !*out)
-		snprintf(out, n, "localhost");
-	out[n - 1] = '\0';
-	out[strcspn(out, ":")] = '\0';
-}
-
-void ecr_scanwork_owner(char *out, size_t n)
-{
-	char h[96];
-	host(h, sizeof(h));
-	snprintf(out, n, "%s:%ld", h, (long)getpid());
-}
-
-void ecr_scanwork_token(char out[40])
-{
-	unsigned char r[16];
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		for (size_t i = 0; i < sizeof(r); i++)
-			r[i] = (unsigned char)rand();
-	for (size_t i = 0; i < sizeof(r); i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
-}
-
-/* Whether the claim's owner may still be running it. */
-static int owner_alive(const char *owner, double lease_until, double now)
-{
-	char h[96];
-	host(h, sizeof(h));
-	const char *colon = owner ? strrchr(owner, ':') : NULL;
-	if (!colon)
-		return 0;
-	if ((size_t)(colon - owner) == strlen(h) && !strncmp(owner, h, strlen(h))) {
-		long pid = strtol(colon + 1, NULL, 10);
-		if (pid <= 0)
-			return 0;
-		if (pid == (long)getpid())
-			return 1;
-		return !kill((pid_t)pid, 0) || errno == EPERM;
-	}
-	return now < lease_until; /* another host: only its lease tells */
 }
 
 /* A dead claim, read outside any transaction first so that the common case (none)
@@ -93,7 +45,7 @@ static int find_dead(struct ecr_ctx *ctx, struct dead *out, int max, struct ecr_
 	double now = ecr_ctx_now(ctx);
 	while (n < max && (rc = ecr_state_step(st, err)) > 0) {
 		const char *w = (const char *)sqlite3_column_text(st, 1);
-		if (owner_alive(w, sqlite3_column_double(st, 2), now))
+		if (ecr_scanclaim_alive(w, sqlite3_column_double(st, 2), now))
 			continue;
 		out[n].id = sqlite3_column_int64(st, 0);
 		out[n].attempts = sqlite3_column_int(st, 3);
@@ -199,8 +151,8 @@ static int claim_one(struct ecr_ctx *ctx, long long *id, char claim[40], struct 
 	}
 	if (found) {
 		char owner[128];
-		ecr_scanwork_owner(owner, sizeof(owner));
-		ecr_scanwork_token(claim);
+		ecr_scanclaim_owner(owner, sizeof(owner));
+		ecr_scanclaim_token(claim);
 		st = ecr_state_prepare(ctx->db,
 			"UPDATE scan SET worker = ?, claim = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?", err);
 		if (!st) {

@@ -10,6 +10,7 @@
 
 #include "../../core/ctx.h"
 #include "../../core/push.h"
+#include "../../core/scanclaim.h"
 #include "../../core/scanwork.h"
 #include "../../core/state.h"
 #include "unit.h"
@@ -184,7 +185,7 @@ static long dead_pid(void)
 static void claim_as_dead(struct ecr_ctx *ctx, int attempts, int queued)
 {
 	char owner[128], sql[400];
-	ecr_scanwork_owner(owner, sizeof(owner));
+	ecr_scanclaim_owner(owner, sizeof(owner));
 	*strrchr(owner, ':') = '\0';
 	snprintf(sql, sizeof(sql),
 		 "UPDATE scan SET worker = '%s:%ld', claim = 'gone', lease_until = 1e12, attempts = %d, queued = %d"
