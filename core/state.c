@@ -143,30 +143,6 @@ static int busy_wait(void *ud, int n)
 	return 1;
 }
 
-int ecr_state_fail(sqlite3 *db, struct ecr_err *err)
-{
-	int rc = sqlite3_errcode(db);
-	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
-		return ecr_err_set(err, ECR_E_STATE, "state database '%s' is corrupt or not a database",
-				   sqlite3_db_filename(db, "main"));
-	if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_PERM)
-		return ecr_err_set(err, ECR_E_STATE, "state database '%s' is not writable: %s",
-				   sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	if (rc == SQLITE_FULL)
-		return ecr_err_set(err, ECR_E_STATE, "state directory is full");
-	return ecr_err_set(err, ECR_E_STATE, "state database error: %s", sqlite3_errmsg(db));
-}
-
-int ecr_state_step(sqlite3_stmt *st, struct ecr_err *err)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return ecr_state_fail(sqlite3_db_handle(st), err);
-}
-
 int ecr_state_exec(sqlite3 *db, const char *sql, struct ecr_err *err)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
