@@ -643,34 +643,51 @@ out:
 static json_t *watched(struct ecr_ctx *ctx)
 {
 	json_t *out = json_array();
-	/* best effort (err NULL): change events are a notice, the import stands without them */
-	if (ecr_scancfg_enhanced(ctx, ctx->account, NULL) <= 0)
-		return out;
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+	struct ecr_err err = {0};
+	sqlite3_stmt *st = NULL;
+	/* best effort: change events are a notice, the import stands without them; but a
+	 * list that cannot be read says so, and sends none rather than some */
+	int rc = ecr_scancfg_enhanced(ctx, ctx->account, &err);
+	if (rc <= 0)
+		goto out;
+	st = ecr_state_prepare(ctx->db,
 		"SELECT r.name, i.digest FROM image i JOIN repository r ON r.id = i.repo_id"
 		" WHERE r.account = ? AND r.region = ? AND i.pushed_at >= ?"
 		" AND EXISTS(SELECT 1 FROM scan s WHERE s.image_id = i.id AND s.status = 'COMPLETE') ORDER BY r.name, i.digest",
-		NULL);
+		&err);
 	if (!st)
-		return out;
+		goto out;
 	sqlite3_bind_text(st, 1, ctx->account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 3, ecr_ctx_now(ctx) - ECR_ENHANCED_ELIGIBLE_DAYS * 86400.0);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = ecr_state_step(st, &err)) > 0)
 		json_array_append_new(out, json_pack("[s, s]", (const char *)sqlite3_column_text(st, 0),
 						     (const char *)sqlite3_column_text(st, 1)));
 	ecr_state_done(st);
+	if (rc < 0)
+		goto out;
 	/* only continuous repositories: the frequency is the configuration's rule */
 	size_t i = 0;
 	while (i < json_array_size(out)) {
 		struct ecr_repo r;
-		struct ecr_err err = {0};
 		const char *name = json_string_value(json_array_get(json_array_get(out, i), 0)), *freq;
-		if (!ecr_repo_load_name(ctx, ctx->account, name, &r, &err) &&
-		    !ecr_scancfg_frequency(ctx, &r, &freq, NULL, NULL, &err) && !strcmp(freq, "CONTINUOUS_SCAN"))
+		if ((rc = ecr_repo_load_name(ctx, ctx->account, name, &r, &err)) == ECR_E_REPOSITORY_NOT_FOUND) {
+			ecr_err_clear(&err); /* deleted since: nothing to watch */
+			json_array_remove(out, i);
+			continue;
+		}
+		if (rc || (rc = ecr_scancfg_frequency(ctx, &r, &freq, NULL, NULL, &err)))
+			goto out;
+		if (!strcmp(freq, "CONTINUOUS_SCAN"))
 			i++;
 		else
 			json_array_remove(out, i);
+	}
+out:
+	if (err.code) {
+		json_array_clear(out);
+		json_array_append_new(ctx->notices, json_sprintf("continuous scanning's change events are not sent: %s",
+								 err.message));
 	}
 	return out;
 }
@@ -737,7 +754,7 @@ static void keep_seen(struct ecr_ctx *ctx, long long id, json_t *created)
 		ecr_state_rollback(ctx->db);
 out:
 	if (err.message[0])
-		json_array_append_new(ctx->notices, json_sprintf("warning: when new findings first appeared was not kept: %s",
+		json_array_append_new(ctx->notices, json_sprintf("when new findings first appeared was not kept: %s",
 								 err.message));
 }
 

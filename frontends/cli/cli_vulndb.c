@@ -61,6 +61,7 @@ int cli_vulndb(int argc, char **argv)
 		printf("\n");
 		json_array_foreach(json_object_get(out, "sources"), i, s)
 			printf("  %s (%s)\n", json_string_value(json_object_get(s, "name")), json_string_value(json_object_get(s, "format")));
+		cli_notices(ctx); /* change events not sent or not delivered: said, as push says them */
 	} else if (!strcmp(argv[0], "status")) {
 		int json = argc == 3 && !strcmp(argv[1], "--output") && !strcmp(argv[2], "json");
 		if (argc != 1 && !json)
