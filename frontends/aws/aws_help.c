@@ -94,46 +94,11 @@ int aws_help(const struct aws_cmd *cmd)
 	return 0;
 }
 
-/* --generate-cli-skeleton input: every input member with a placeholder. */
-static json_t *placeholder(int shape, int depth)
-{
-	const struct ecr_shape *s = &ecr_shapes[shape];
-	switch (s->type) {
-	case ECR_T_STRUCT: {
-		json_t *o = json_object();
-		if (depth > 8)
-			return o;
-		for (int i = 0; i < s->nmembers; i++)
-			json_object_set_new(o, s->members[i].name, placeholder(s->members[i].shape, depth + 1));
-		return o;
-	}
-	case ECR_T_LIST: {
-		json_t *a = json_array();
-		json_array_append_new(a, placeholder(s->member, depth + 1));
-		return a;
-	}
-	case ECR_T_MAP:
-		return json_pack("{s:o}", "KeyName", placeholder(s->value, depth + 1));
-	case ECR_T_STRING:
-		return json_string(s->enums ? s->enums[0] : "");
-	case ECR_T_INTEGER:
-	case ECR_T_LONG:
-		return json_integer(0);
-	case ECR_T_DOUBLE:
-		return json_real(0.0);
-	case ECR_T_BOOLEAN:
-		return json_true();
-	case ECR_T_TIMESTAMP:
-		return json_string("1970-01-01T00:00:00");
-	case ECR_T_BLOB:
-		return json_string("");
-	}
-	return json_null();
-}
-
-/* --generate-cli-skeleton output: strings are their member's name (a list element's,
- * its shape's name), numbers 0, timestamps the epoch, maps one "KeyName" entry. */
-static json_t *placeholder_out(int shape, const char *name, int depth)
+/* --generate-cli-skeleton input and output: every member with a placeholder, a list
+ * one element, a map one "KeyName" entry, numbers 0, timestamps the epoch. Strings
+ * differ: the input's are "" (an enum's first value), the output's their member's name
+ * (a list element's, its shape's name; a map value's, ""). */
+static json_t *placeholder(int shape, const char *name, int output, int depth)
 {
 	const struct ecr_shape *s = &ecr_shapes[shape];
 	switch (s->type) {
@@ -143,19 +108,20 @@ static json_t *placeholder_out(int shape, const char *name, int depth)
 			return o;
 		for (int i = 0; i < s->nmembers; i++)
 			json_object_set_new(o, s->members[i].name,
-					    placeholder_out(s->members[i].shape, s->members[i].name, depth + 1));
+					    placeholder(s->members[i].shape, s->members[i].name, output, depth + 1));
 		return o;
 	}
 	case ECR_T_LIST: {
 		json_t *a = json_array();
-		json_array_append_new(a, placeholder_out(s->member, ecr_shapes[s->member].name, depth + 1));
+		json_array_append_new(a, placeholder(s->member, ecr_shapes[s->member].name, output, depth + 1));
 		return a;
 	}
-	case ECR_T_MAP: /* a string map value is "" */
-		return json_pack("{s:o}", "KeyName", placeholder_out(s->value, "", depth + 1));
+	case ECR_T_MAP:
+		return json_pack("{s:o}", "KeyName", placeholder(s->value, "", output, depth + 1));
 	case ECR_T_STRING:
+		return json_string(output ? name : s->enums ? s->enums[0] : "");
 	case ECR_T_BLOB:
-		return json_string(name);
+		return json_string(output ? name : "");
 	case ECR_T_INTEGER:
 	case ECR_T_LONG:
 		return json_integer(0);
@@ -255,14 +221,14 @@ int aws_skeleton(const struct aws_cmd *cmd)
 		return 0;
 	}
 	if (!strcmp(cmd->skeleton, "output")) {
-		json_t *sk = cmd->op->output >= 0 ? placeholder_out(cmd->op->output, "", 0) : json_object();
+		json_t *sk = cmd->op->output >= 0 ? placeholder(cmd->op->output, "", 1, 0) : json_object();
 		aws_out_json(stdout, sk);
 		json_decref(sk);
 		return 0;
 	}
 	if (strcmp(cmd->skeleton, "input"))
 		return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: unknown --generate-cli-skeleton %s", cmd->skeleton);
-	json_t *sk = cmd->op->input >= 0 ? placeholder(cmd->op->input, 0) : json_object();
+	json_t *sk = cmd->op->input >= 0 ? placeholder(cmd->op->input, "", 0, 0) : json_object();
 	aws_out_json(stdout, sk);
 	json_decref(sk);
 	return 0;
