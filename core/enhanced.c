@@ -606,7 +606,8 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 /* --- continuous scanning's change events --------------------------------------- */
 
 /* One image's findings as {id: ["name version", …]} (new reference), NULL when it
- * cannot be matched; counts_out: its severity counts (new reference). */
+ * cannot be matched (a state error is also a notice); counts_out: its severity counts
+ * (new reference). */
 static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *digest, json_t **counts_out,
 			   long long *id_out)
 {
@@ -633,6 +634,10 @@ static json_t *image_state(struct ecr_ctx *ctx, const char *repo, const char *di
 		json_object_set_new(out, json_string_value(json_object_get(d, "vulnerabilityId")), names);
 	}
 out:
+	/* gone since, or refused: nothing to compare; the state failing: said */
+	if (err.code == ECR_E_STATE || err.code == ECR_E_INTERNAL)
+		json_array_append_new(ctx->notices, json_sprintf("continuous scanning's change events of %s@%s are not sent: %s",
+								 repo, digest, err.message));
 	json_decref(iid);
 	json_decref(inv);
 	json_decref(findings);

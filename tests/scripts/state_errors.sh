@@ -150,6 +150,14 @@ osv=$(ls "$data"/osv/Alpine/*.json | head -1)
 out=$("$bin/ecrlite" vulndb import "$osv" 2>&1); rc=$?
 [ $rc = 0 ] && grep -q "^ecrlite: warning: continuous scanning's change events are not sent: $fails" <<<"$out" && ok ||
 	bad "import, watch list unreadable: rc $rc: $out"
+# and an image whose findings cannot be matched before or after it
+fresh
+"$bin/aws" ecr put-registry-scanning-configuration --scan-type ENHANCED \
+	--rules '[{"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"web*","filterType":"WILDCARD"}]}]' >/dev/null
+break_table "$ECRLITE_HOME" inventory_cache
+out=$("$bin/ecrlite" vulndb import "$osv" 2>&1); rc=$?
+[ $rc = 0 ] && grep -q "^ecrlite: warning: continuous scanning's change events of web@sha256:[0-9a-f]* are not sent: $fails" <<<"$out" &&
+	ok || bad "import, an image's findings unreadable: rc $rc: $out"
 
 # the scan caches: a cache that cannot be read is not "nothing cached"
 fresh; break_table "$ECRLITE_HOME" inventory_cache
