@@ -2,6 +2,7 @@
  * BatchGetRepositoryScanningConfiguration. */
 #include <string.h>
 
+#include "event.h"
 #include "filter.h"
 #include "ops.h"
 #include "scancfg.h"
@@ -119,6 +120,67 @@ int op_get_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, jso
 	return 0;
 }
 
+/* Every repository of the registry with its scan frequency under the configuration as
+ * stored now: {name: [arn, frequency]} (new reference). */
+static int frequencies(struct ecr_ctx *ctx, json_t **out, struct ecr_err *err)
+{
+	json_t *m = json_object();
+	int rc;
+	*out = NULL;
+	ECR_CHECK_ALLOC(m, err);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT name FROM repository WHERE account = ? AND region = ? ORDER BY name", err);
+	if (!st) {
+		json_decref(m);
+		return ECR_E_STATE;
+	}
+	sqlite3_bind_text(st, 1, ctx->account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ctx->region, -1, SQLITE_STATIC);
+	while ((rc = ecr_state_step(st, err)) > 0) {
+		struct ecr_repo r;
+		const char *freq;
+		char arn[512];
+		if ((rc = ecr_repo_load_name(ctx, ctx->account, (const char *)sqlite3_column_text(st, 0), &r, err)) ||
+		    (rc = ecr_scancfg_frequency(ctx, &r, &freq, NULL, NULL, err)))
+			break;
+		ecr_repo_arn(ctx, &r, arn, sizeof(arn));
+		json_object_set_new(m, r.name, json_pack("[s, s]", arn, freq));
+	}
+	ecr_state_done(st);
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+/* ECR's "ECR Scan Resource Change" (the user guide's SCAN_FREQUENCY_CHANGE event) when a
+ * configuration that is ENHANCED moves repositories between frequencies: one event
+ * naming each repository moved, its frequency and the one before. */
+static void frequency_change(struct ecr_ctx *ctx, json_t *before, json_t *after)
+{
+	json_t *moved = json_array(), *now;
+	const char *name;
+	json_object_foreach(after, name, now) {
+		json_t *was = json_object_get(before, name);
+		const char *f = json_string_value(json_array_get(now, 1));
+		const char *p = was ? json_string_value(json_array_get(was, 1)) : "MANUAL";
+		if (strcmp(f, p))
+			json_array_append_new(moved, json_pack("{s:s, s:O, s:s, s:s}", "repository-name", name, "repository-arn",
+							       json_array_get(now, 0), "scan-frequency", f,
+							       "previous-scan-frequency", p));
+	}
+	if (!json_array_size(moved)) {
+		json_decref(moved);
+		return;
+	}
+	ecr_event_queue(ctx, ecr_event_new(ctx, "aws.ecr", "ECR Scan Resource Change", json_array(),
+					   json_pack("{s:s, s:o, s:s, s:s}", "action-type", "SCAN_FREQUENCY_CHANGE",
+						     "repositories", moved, "resource-type", "REPOSITORY", "scan-type",
+						     "ENHANCED")));
+}
+
 int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
 {
 	const char *type = json_string_value(json_object_get(req, "scanType"));
@@ -135,6 +197,10 @@ int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, jso
 			return ecr_err_set(err, ECR_E_VALIDATION, "%s scan frequency is not supported for %s scan type", fq,
 					   type);
 	}
+	json_t *before = NULL, *after = NULL;
+	int frc = enhanced ? frequencies(ctx, &before, err) : 0;
+	if (frc)
+		return frc;
 	json_t *stored = rules ? json_incref(rules) : json_array();
 	char *text = json_dumps(stored, JSON_COMPACT);
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
@@ -150,6 +216,11 @@ int op_put_registry_scanning_configuration(struct ecr_ctx *ctx, json_t *req, jso
 		ecr_state_done(st);
 	}
 	free(text);
+	/* the event goes out with the transaction's commit (txn.c), or not at all */
+	if (!rc && enhanced && !(rc = frequencies(ctx, &after, err)))
+		frequency_change(ctx, before, after);
+	json_decref(before);
+	json_decref(after);
 	if (!rc)
 		*out = json_pack("{s:{s:s, s:o}}", "registryScanningConfiguration", "scanType", type, "rules", stored);
 	else

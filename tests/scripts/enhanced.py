@@ -434,12 +434,28 @@ ok(pend["imageScanStatus"] == {"status": "PENDING", "description": "The image is
 # 13. events (§6.1.8; README): under ENHANCED a push's scan sends Inspector's "Inspector2
 # Scan" (the user guide's shape: the repository's ARN as repository-name, non-zero counts
 # of the enhanced findings and TOTAL), not basic scanning's "ECR Image Scan"; an import
-# sends "Enhanced Scan Findings Change" (lang_images.py). "Inspector2 Finding" and "ECR
-# Scan Resource Change" are not sent
+# sends "Enhanced Scan Findings Change" (lang_images.py); a configuration that moves
+# repositories between frequencies sends ECR's "ECR Scan Resource Change".
+# "Inspector2 Finding" is not sent
 evs = [json.loads(l) for l in open(os.path.join(env["ECRLITE_HOME"], "events.jsonl"))]
-ok({(e["source"], e["detail-type"]) for e in evs} == {("aws.inspector2", "Inspector2 Scan"),
+ok({(e["source"], e["detail-type"]) for e in evs} == {("aws.inspector2", "Inspector2 Scan"), ("aws.ecr", "ECR Scan Resource Change"),
                                                       ("ecrlite", "Enhanced Scan Findings Change")},
    "events: %s" % sorted({(e["source"], e["detail-type"]) for e in evs}))
+# the first: §4's switch back from BASIC (no rules; "other" scans on push by its own
+# flag) to the ENHANCED rules, each repository's move by those rules
+arn = "arn:aws:ecr:us-east-2:000000000000:repository/"
+moves = [("other", "MANUAL", "SCAN_ON_PUSH"), ("prod-api", "CONTINUOUS_SCAN", "MANUAL"), ("push-web", "SCAN_ON_PUSH", "MANUAL")]
+src = [e for e in evs if e["detail-type"] == "ECR Scan Resource Change"]
+ok(src and src[0]["source"] == "aws.ecr" and src[0]["resources"] == [] and src[0]["detail"] == {
+    "action-type": "SCAN_FREQUENCY_CHANGE", "repositories": [
+        {"repository-name": n, "repository-arn": arn + n, "scan-frequency": f, "previous-scan-frequency": p}
+        for n, f, p in moves], "resource-type": "REPOSITORY", "scan-type": "ENHANCED"},
+   "ECR Scan Resource Change: %s" % (src[:1],))
+# a configuration that moves nothing sends none
+n_src = len(src)
+aws("put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(rules))
+ok(sum(json.loads(l)["detail-type"] == "ECR Scan Resource Change" for l in
+       open(os.path.join(env["ECRLITE_HOME"], "events.jsonl"))) == n_src, "the same configuration again: no event")
 
 
 def inspector_counts(findings):
@@ -450,7 +466,6 @@ def inspector_counts(findings):
     return c
 
 
-arn = "arn:aws:ecr:us-east-2:000000000000:repository/"
 for repo, resp in (("prod-apparmor", a), ("prod-api", d)):
     got = [e for e in evs if e["detail-type"] == "Inspector2 Scan" and e["detail"]["repository-name"] == arn + repo]
     want = {"scan-status": "INITIAL_SCAN_COMPLETE", "repository-name": arn + repo,
