@@ -2,6 +2,7 @@
  * life serve.h describes, the router, the state-context pool, and the log line. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,6 +434,26 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	flight(-1);
 }
 
+/* libmicrohttpd's own messages as one line of the server's log, silent with --quiet.
+ * The common one is a request it cannot parse, such as the TLS handshake that skopeo and
+ * podman try first on a plain-HTTP port: its message quotes the whole HTML error page,
+ * which says nothing the status does not. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	(void)cls;
+	if (serve_quiet())
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	char *page = strstr(msg, " ('<html>"), *end = page ? strstr(page, "</html>')") : NULL;
+	if (end)
+		memmove(page, end + 9, strlen(end + 9) + 1);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	fprintf(stderr, "ecrlite serve: libmicrohttpd: %s\n", msg);
+}
+
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
 				    unsigned timeout, unsigned max_conns)
 {
@@ -445,6 +466,7 @@ struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr,
 		{MHD_OPTION_END, 0, NULL},
 	};
 	return MHD_start_daemon(flags, 0, NULL, NULL, access_cb, NULL,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, as the manual asks */
 				MHD_OPTION_SOCK_ADDR, addr,
 				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, timeout,

@@ -434,6 +434,12 @@ made=$(L describe-repositories --query 'repositories[].repositoryName' --output 
 # ---- the log: one line per request, operation and status ----
 grep -qE '^POST DescribeRepositories 200 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for DescribeRepositories"
 grep -qE '^POST DescribeRepositories 403 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for the unsigned request"
+# a TLS handshake on the plain port (skopeo and podman try https first): libmicrohttpd's
+# refusal is one line of the log, without the HTML page it quotes
+curl -sk -o /dev/null "https://${E#http://}/v2/"
+sleep 0.2
+grep -qx 'ecrlite serve: libmicrohttpd: Error processing request (HTTP response code is 400). Closing connection.' "$tmp/main.log" &&
+	! grep -q '<html>' "$tmp/main.log" && ok || bad "the https probe's log line: $(grep -i 'processing\|html' "$tmp/main.log" | head -2)"
 
 # ---- start-up refusals ----
 "$bin/ecrlite" serve --listen 0.0.0.0:0 --no-auth 2> "$tmp/err" & p=$!; pids+=("$p")
