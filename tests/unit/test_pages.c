@@ -21,12 +21,12 @@ static int serve(void *arg, const char *op, json_t *req, json_t **resp_out)
 	struct fake *f = arg;
 	const char *tok = json_string_value(json_object_get(req, "nextToken"));
 	int k = tok ? atoi(tok + 1) : 0;
-	json_t *items = json_array(), *page = json_object();
 	(void)op;
 	f->calls++;
 	f->limit = json_is_integer(json_object_get(req, "maxResults")) ? json_integer_value(json_object_get(req, "maxResults")) : -1;
 	if (k < 0 || k >= MAXP || f->sizes[k] < 0)
 		return 1; /* a token the service never gave */
+	json_t *items = json_array(), *page = json_object();
 	for (int i = 0; i < f->sizes[k]; i++)
 		json_array_append_new(items, json_integer(k * 100 + i));
 	json_object_set_new(page, "repositories", items);
