@@ -208,6 +208,7 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	strftime(date, sizeof(date), "%Y%m%d", &tm);
 	if (url_host(r->endpoint, host, sizeof(host))) {
 		snprintf(msg, msgn, "cannot sign the request (the endpoint's host is longer than %zu bytes)", sizeof(host) - 1);
+		snprintf(transport, transportn, "Invalid URI: The hostname is longer than %zu bytes.", sizeof(host) - 1);
 		return 0;
 	}
 	snprintf(target, sizeof(target), "%s.%s", ecr_target_prefix, op);

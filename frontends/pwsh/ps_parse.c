@@ -725,7 +725,8 @@ static struct node *command(struct ps *p)
 				full |= ecr_buf_printf(&tmpl, "%s%s", cur(p)->t == K_VAR ? "$" : "", cur(p)->s);
 				nx(p);
 			} while ((cur(p)->t == K_WORD || cur(p)->t == K_VAR || cur(p)->t == K_NUM) && !cur(p)->space);
-			if (full) {
+			if (full) { /* appends after a failed one may have started a new buffer */
+				ecr_buf_release(&tmpl);
 				ps_node_free(c);
 				return perr(p, "An argument is longer than a script can hold.%s", "");
 			}
@@ -1108,6 +1109,7 @@ static struct node *try_statement(struct ps *p)
 				nx(p);
 			}
 			if (full) {
+				ecr_buf_release(&types);
 				ps_node_free(x);
 				return perr(p, "The catch block names more types than a script can.%s", "");
 			}

@@ -463,13 +463,16 @@ static int bind_input(struct inv *in, json_t *obj)
 static int missing_mandatory(struct inv *in)
 {
 	struct buf missing;
-	int rc = 0;
+	int rc = 0, any = 0;
 	ecr_buf_init(&missing, (size_t)1 << 20);
+	/* whether one is missing is counted, not read from the list: a list that could not
+	   grow must not let the cmdlet run without its mandatory parameters */
 	for (int j = 0; j < in->nall; j++)
 		if (in->all[j]->mandatory && !bound_value(in, in->all[j]))
-			ecr_buf_printf(&missing, "%s%s", missing.len ? " " : "", in->all[j]->name);
-	if (missing.len)
-		rc = fail(in, "Cannot process command because of one or more missing mandatory parameters: %s.", missing.data);
+			ecr_buf_printf(&missing, "%s%s", any++ ? " " : "", in->all[j]->name);
+	if (any)
+		rc = fail(in, "Cannot process command because of one or more missing mandatory parameters: %s.",
+			  missing.data ? missing.data : "(the list ran out of memory)");
 	ecr_buf_release(&missing);
 	return rc;
 }
