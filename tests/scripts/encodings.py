@@ -5,8 +5,6 @@ pushed and inventoried three times (fresh, from the layer and image caches, and 
 --no-cache). Its package set must equal what the format's own tool says about the same
 database: dpkg-query --admindir, rpm through python3-rpm with --dbpath, and apk's
 installed file parsed here independently. Usage: encodings.py BIN_DIR"""
-import gzip
-import hashlib
 import io
 import json
 import lzma
@@ -16,6 +14,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+
+from ociimage import add_entry, oci_archive
 
 BIN = os.path.abspath(sys.argv[1])
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -131,56 +131,13 @@ def dirs(entries, skip=()):
 
 
 def layer(entries, fmt=tarfile.GNU_FORMAT):
-    """Uncompressed tar bytes of entries, in the given order."""
+    """Uncompressed tar bytes of entries, in the given order (no parent directories
+    added, unlike ociimage.layer: the cases here are about what a builder leaves out)."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=fmt, encoding="utf-8", errors="surrogateescape") as t:
         for kind, path, data, kw in entries:
-            ti = tarfile.TarInfo(path)
-            ti.mtime = 1700000000
-            if kind == "file":
-                ti.size = len(data)
-                ti.mode = 0o644
-                if kw.get("pax_path"):
-                    ti.pax_headers = {"path": path}
-                t.addfile(ti, io.BytesIO(data))
-            elif kind == "dir":
-                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
-                t.addfile(ti)
-            elif kind == "sym":
-                ti.type, ti.linkname = tarfile.SYMTYPE, data
-                t.addfile(ti)
-            elif kind == "hard":
-                ti.type, ti.linkname = tarfile.LNKTYPE, data
-                t.addfile(ti)
+            add_entry(t, kind, path, data, pax_headers={"path": path} if kw.get("pax_path") else None)
     return buf.getvalue()
-
-
-def oci_archive(path, layers):
-    """An OCI image layout tarball of layers (uncompressed tar bytes; gzip-compressed in it)."""
-    blobs = {}
-
-    def blob(b):
-        d = hashlib.sha256(b).hexdigest()
-        blobs[d] = b
-        return "sha256:" + d
-
-    descs, diff_ids = [], []
-    for raw in layers:
-        gz = gzip.compress(raw, mtime=0)
-        diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
-        descs.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gz), "size": len(gz)})
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
-    man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                      "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(cfg), "size": len(cfg)},
-                      "layers": descs}).encode()
-    index = json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                                                            "digest": blob(man), "size": len(man)}]}).encode()
-    with tarfile.open(path, "w") as t:
-        for name, data in [("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", index)] + \
-                [("blobs/sha256/" + d, b) for d, b in blobs.items()]:
-            ti = tarfile.TarInfo(name)
-            ti.size = len(data)
-            t.addfile(ti, io.BytesIO(data))
 
 
 def run(*args):

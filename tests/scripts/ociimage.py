@@ -1,7 +1,29 @@
 """OCI image archives written from Python, for the tests that build their own images
-(lang_images.py, enhanced.py): tar layers from (kind, path, data, mode) entries and an
-OCI image layout tarball around them, so each image's bytes are known to the test."""
+(lang_images.py, enhanced.py, encodings.py): tar layers from (kind, path, data, mode)
+entries and an OCI image layout tarball around them, so each image's bytes are known to
+the test."""
 import gzip, hashlib, io, json, tarfile
+
+
+def add_entry(t, kind, path, data, mode=0o644, pax_headers=None):
+    """Adds one entry to the open tarfile t: kind file, dir, sym or hard (data is the
+    link target for the last two). mtime is fixed so that a layer's digest is too."""
+    ti = tarfile.TarInfo(path)
+    ti.mtime = 1700000000
+    if pax_headers:
+        ti.pax_headers = pax_headers
+    if kind == "file":
+        ti.size, ti.mode = len(data), mode
+        t.addfile(ti, io.BytesIO(data))
+    elif kind == "dir":
+        ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+        t.addfile(ti)
+    elif kind == "sym":
+        ti.type, ti.linkname = tarfile.SYMTYPE, data
+        t.addfile(ti)
+    elif kind == "hard":
+        ti.type, ti.linkname = tarfile.LNKTYPE, data
+        t.addfile(ti)
 
 
 def layer(entries):
@@ -18,24 +40,10 @@ def layer(entries):
                 if pre in links or pre in done:
                     continue
                 done.add(pre)
-                ti = tarfile.TarInfo(pre + "/")
-                ti.type, ti.mode, ti.mtime = tarfile.DIRTYPE, 0o755, 1700000000
-                t.addfile(ti)
-            ti = tarfile.TarInfo(path)
-            ti.mtime = 1700000000
-            if kind == "file":
-                ti.size, ti.mode = len(data), mode or 0o644
-                t.addfile(ti, io.BytesIO(data))
-            elif kind == "dir":
+                add_entry(t, "dir", pre + "/", None)
+            if kind == "dir":
                 done.add(path)
-                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
-                t.addfile(ti)
-            elif kind == "sym":
-                ti.type, ti.linkname = tarfile.SYMTYPE, data
-                t.addfile(ti)
-            elif kind == "hard":
-                ti.type, ti.linkname = tarfile.LNKTYPE, data
-                t.addfile(ti)
+            add_entry(t, kind, path, data, mode or 0o644)
     return buf.getvalue()
 
 
