@@ -5,6 +5,14 @@
 
 #include "ecr.h"
 
+/* A unit of work's after-commit hook (txn.h, ecr_txn_hook). */
+struct ecr_txn_hook {
+	void (*committed)(struct ecr_ctx *ctx, void *arg, json_t **result_out); /* after the commit */
+	void (*aborted)(struct ecr_ctx *ctx, void *arg); /* after a rollback, or NULL */
+	void *arg;                                       /* their data */
+};
+#define ECR_TXN_HOOKS 4 /* slots: one per kind of hook (scan.c has the only one) */
+
 struct ecr_ctx {
 	char *home;          /* state directory, absolute */
 	sqlite3 *db;         /* the one database, WAL mode */
@@ -27,6 +35,9 @@ struct ecr_ctx {
 	void (*scan_notify)(void *ud); /* told after a commit that queued scans (queued mode) */
 	void *scan_notify_ud; /* its data */
 	int scan_queued;     /* the running operation queued a scan for the workers */
+	struct ecr_txn_hook txn_hooks[ECR_TXN_HOOKS]; /* registered during the running unit of
+	                      * work (txn.h); deduplicated, so a few slots hold every kind there is */
+	int ntxn_hooks;      /* how many */
 	ecr_progress_fn progress; /* ImportVulnerabilityFeeds' progress hook, or NULL */
 	void *progress_ud;   /* its data */
 };

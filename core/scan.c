@@ -30,10 +30,16 @@ int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err)
 	return rc;
 }
 
+static void committed(struct ecr_ctx *ctx, void *arg, json_t **result_out);
+static void forget(struct ecr_ctx *ctx, void *arg);
+
 int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref, struct ecr_err *err)
 {
 	int inl = ctx->scan_mode == ECR_SCAN_INLINE;
 	char owner[128], claim[40];
+	/* first, so that a scan queued is always run or forgotten with the unit of work */
+	if (ecr_txn_hook(ctx, committed, forget, NULL, err))
+		return ECR_E_INTERNAL;
 	ecr_scanclaim_owner(owner, sizeof(owner));
 	ecr_scanclaim_token(claim);
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
@@ -83,8 +89,10 @@ int ecr_scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	return (rc = ecr_scan_enqueue(ctx, ref, err)) ? rc : 1;
 }
 
-void ecr_scan_forget(struct ecr_ctx *ctx)
+/* The unit of work that queued scans rolled back (ecr_txn_hook's aborted). */
+static void forget(struct ecr_ctx *ctx, void *arg)
 {
+	(void)arg;
 	json_array_clear(ctx->scan_pending);
 	ctx->scan_queued = 0;
 }
@@ -106,12 +114,15 @@ static json_t *run_failed(struct ecr_ctx *ctx, long long id, const char *claim, 
 	return json_pack("{s:s, s:s}", "status", "FAILED", "description", why->message);
 }
 
-void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out)
+/* After the unit of work that queued scans committed (ecr_txn_hook's committed): runs
+ * this process's inline scans (no transaction open), or tells the notify hook.
+ * *status_out (may be NULL): the ImageScanStatus of the last scan run here replaces
+ * what it held. */
+static void committed(struct ecr_ctx *ctx, void *arg, json_t **status_out)
 {
 	size_t i;
 	json_t *row;
-	if (status_out)
-		*status_out = NULL;
+	(void)arg;
 	if (ctx->scan_queued) {
 		ctx->scan_queued = 0;
 		if (ctx->scan_notify)

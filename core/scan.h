@@ -16,7 +16,7 @@
  * died unfinished do not count). */
 int ecr_scan_quota(struct ecr_ctx *ctx, long long image_id, struct ecr_err *err);
 /* Queues a scan of image ref (inside the caller's write transaction). In inline mode
- * the row is claimed by this process at once and run by ecr_scan_after_commit. */
+ * the row is claimed by this process at once and run after the commit (an ecr_txn_hook). */
 int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref,
 		     struct ecr_err *err);
 /* Scan on push (inside the caller's write transaction, after the image was stored,
@@ -26,12 +26,6 @@ int ecr_scan_enqueue(struct ecr_ctx *ctx, const struct ecr_image_ref *ref,
  * error. PutImage, ecrlite push and the registry's manifest PUT call it. */
 int ecr_scan_on_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, int *skipped_out,
 		     struct ecr_err *err);
-/* After the transaction that queued scans committed: runs this process's inline scans
- * (no transaction open), or tells the notify hook. *status_out (new reference, may be
- * NULL): the ImageScanStatus of the last scan run here. */
-void ecr_scan_after_commit(struct ecr_ctx *ctx, json_t **status_out);
-/* The transaction that queued scans rolled back. */
-void ecr_scan_forget(struct ecr_ctx *ctx);
 /* Runs scan id under claim (no transaction may be open). 1 when this run wrote the
  * result, 0 when the claim was lost (taken over, or the image deleted meanwhile);
  * negative on a state error (the row then stays claimed until recovery). */
