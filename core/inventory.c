@@ -117,10 +117,13 @@ static int analyze_passes(struct ecr_view *v, const struct source *src, struct e
 static int analyze_all(struct ecr_view *v, const struct source *src, struct ecr_budget *budget, json_t **out,
 		       struct ecr_err *err)
 {
+	*out = NULL;
 	int rc = analyze_passes(v, src, budget, out, err);
 	if (!rc && v->oom)
 		rc = ecr_err_oom(err);
-	if (!rc && (rc = ecr_fstree_error(&v->tree, err))) {
+	if (!rc)
+		rc = ecr_fstree_error(&v->tree, err);
+	if (rc) { /* an analysis that is not trusted is not handed out */
 		json_decref(*out);
 		*out = NULL;
 	}
