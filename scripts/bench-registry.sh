@@ -125,18 +125,6 @@ LUA
 		fi
 		stop_one $which
 	done
-	# pull's floor: skopeo copying the pulled image from one oci: directory to another
-	# does a pull's client-side work (hashing, writing and syncing the same oci: output)
-	# with no registry at all. Once a registry costs nothing, pull's ratio cannot go
-	# below floor / cncf. (Push has no such floor: a local copy writes what a push sends.)
-	: > "$tmp/fig.floor.pull"; RPID=$$
-	for t in $(seq $runs); do
-		rm -rf "$tmp/floor2"
-		measure skopeo copy -q "oci:$tmp/pull:v1" "oci:$tmp/floor2:v1" >> "$tmp/fig.floor.pull"
-	done
-	rm -rf "$tmp/floor2"
-	printf '  %-8s %-26s wall %s s, skopeo CPU %s s (runs: %s)\n' skopeo "oci: to oci: (no registry)" "$(med floor.pull 1)" \
-		"$(med floor.pull 2)" "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$tmp/fig.floor.pull")"
 	for which in $whos; do
 		set -- ${MGET[$which]:-? ? ? ?}; local mg="$1 requests/s, p50 $2 ms, p99 $3 ms, $4 non-2xx"
 		set -- ${HEADB[$which]:-? ? ?}; local hb="$1 requests/s, p99 $2 ms, $3 non-2xx"
@@ -153,8 +141,6 @@ LUA
 	if [ -n "$cncf" ]; then
 		awk -v a="${PUSH[ecrlite]}" -v b="${PUSH[cncf]}" -v c="${PULL[ecrlite]}" -v d="${PULL[cncf]}" -v e="${P8[ecrlite]}" -v f="${P8[cncf]}" \
 			'BEGIN {printf "  ratios ecrlite/cncf: push %.2f, pull %.2f, 8 pushes %.2f (goal <= 0.5 each)\n", a / b, c / d, e / f}'
-		awk -v c="$(med floor.pull 1)" -v d="${PULL[cncf]}" \
-			'BEGIN {printf "  pull floor / cncf pull (the lowest pull ratio a registry costing nothing reaches): %.2f\n", c / d}'
 		# where the wall goes: skopeo's CPU is the same against both, the registries' is not
 		printf '  CPU seconds (skopeo + registry), ecrlite vs cncf: push %s vs %s, pull %s vs %s, 8 pushes %s vs %s\n' \
 			"$(med ecrlite.push 2) + $(med ecrlite.push 3)" "$(med cncf.push 2) + $(med cncf.push 3)" \
