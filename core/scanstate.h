@@ -13,7 +13,7 @@
 int ecr_scanstate_latest(struct ecr_ctx *ctx, long long image_id, long long *scan_id, json_t **status,
 			 json_t **summary, struct ecr_err *err);
 /* Adds imageScanStatus and imageScanFindingsSummary of the image's latest scan to
- * detail (nothing when it was never scanned, nor when the registry of account uses
+ * detail (nothing when it was never scanned, nor when the account's registry uses
  * ENHANCED scanning); a negative ECR_E_* when the state failed. */
 int ecr_scanstate_detail(struct ecr_ctx *ctx, const char *account, long long image_id, json_t *detail,
 			 struct ecr_err *err);

@@ -94,11 +94,12 @@ int aws_help(const struct aws_cmd *cmd)
 	return 0;
 }
 
-/* --generate-cli-skeleton input and output: every member with a placeholder, a list
- * one element, a map one "KeyName" entry, numbers 0, timestamps the epoch. Strings
+/* --generate-cli-skeleton input and output: every member with the value the real CLI
+ * shows for its type: a list one element, a map one "KeyName" entry, numbers 0,
+ * timestamps the epoch. Strings
  * differ: the input's are "" (an enum's first value), the output's their member's name
  * (a list element's, its shape's name; a map value's, ""). */
-static json_t *placeholder(int shape, const char *name, int output, int depth)
+static json_t *skeleton_value(int shape, const char *name, int output, int depth)
 {
 	const struct ecr_shape *s = &ecr_shapes[shape];
 	switch (s->type) {
@@ -108,16 +109,16 @@ static json_t *placeholder(int shape, const char *name, int output, int depth)
 			return o;
 		for (int i = 0; i < s->nmembers; i++)
 			json_object_set_new(o, s->members[i].name,
-					    placeholder(s->members[i].shape, s->members[i].name, output, depth + 1));
+					    skeleton_value(s->members[i].shape, s->members[i].name, output, depth + 1));
 		return o;
 	}
 	case ECR_T_LIST: {
 		json_t *a = json_array();
-		json_array_append_new(a, placeholder(s->member, ecr_shapes[s->member].name, output, depth + 1));
+		json_array_append_new(a, skeleton_value(s->member, ecr_shapes[s->member].name, output, depth + 1));
 		return a;
 	}
 	case ECR_T_MAP:
-		return json_pack("{s:o}", "KeyName", placeholder(s->value, "", output, depth + 1));
+		return json_pack("{s:o}", "KeyName", skeleton_value(s->value, "", output, depth + 1));
 	case ECR_T_STRING:
 		return json_string(output ? name : s->enums ? s->enums[0] : "");
 	case ECR_T_BLOB:
@@ -221,14 +222,14 @@ int aws_skeleton(const struct aws_cmd *cmd)
 		return 0;
 	}
 	if (!strcmp(cmd->skeleton, "output")) {
-		json_t *sk = cmd->op->output >= 0 ? placeholder(cmd->op->output, "", 1, 0) : json_object();
+		json_t *sk = cmd->op->output >= 0 ? skeleton_value(cmd->op->output, "", 1, 0) : json_object();
 		aws_out_json(stdout, sk);
 		json_decref(sk);
 		return 0;
 	}
 	if (strcmp(cmd->skeleton, "input"))
 		return aws_plain_error(AWS_EXIT_PARAM, "ecrlite: unknown --generate-cli-skeleton %s", cmd->skeleton);
-	json_t *sk = cmd->op->input >= 0 ? placeholder(cmd->op->input, "", 0, 0) : json_object();
+	json_t *sk = cmd->op->input >= 0 ? skeleton_value(cmd->op->input, "", 0, 0) : json_object();
 	aws_out_json(stdout, sk);
 	json_decref(sk);
 	return 0;
