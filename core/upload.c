@@ -261,8 +261,9 @@ int ecr_upload_write(struct ecr_upload_writer *w, const void *p, size_t n, struc
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
-			return ecr_err_set(err, errno == ENOSPC ? ECR_E_STATE : ECR_E_STATE, "cannot write upload '%s': %s", w->id,
-					   strerror(errno));
+			/* ENOSPC and EDQUOT too: the state's disk, ecrlite's own condition as for
+			 * a blob (blob.c) or a full database (state_err.c), never the client's */
+			return ecr_err_set(err, ECR_E_STATE, "cannot write upload '%s': %s", w->id, strerror(errno));
 		}
 		c += k;
 		n -= (size_t)k;

@@ -1,4 +1,5 @@
 /* validate, timefmt, digest, state and token: the core's small modules. */
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
@@ -6,6 +7,8 @@
 
 #include "../../core/ctx.h"
 #include "digest.h"
+#include "ecr.h"
+#include "registry.h"
 #include "model.h"
 #include "../../core/state.h"
 #include "timefmt.h"
@@ -171,6 +174,38 @@ void test_token_roundtrip(void)
 	CHECK(ecr_token_read(ctx, "ListImages", "1/", "NDMuMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==", &k, &err) == ECR_E_INVALID_PARAMETER);
 	CHECK(ecr_token_read(ctx, "ListImages", "1/", "garbage", &k, &err) == ECR_E_INVALID_PARAMETER);
 	free(t);
+	ecr_ctx_free(ctx);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	free(dir);
+}
+
+/* A full disk while an upload's bytes are written is the state's problem, said as
+ * such: StateException naming the upload and the system's reason. */
+void test_upload_nospace(void)
+{
+	struct ecr_ctx *ctx = NULL;
+	struct ecr_err err = {0};
+	struct ecr_repo r;
+	struct ecr_upload_writer w;
+	char id[ECR_UPLOAD_ID_LEN + 1], *dir = tmpdir(), want[128];
+	json_t *req = json_pack("{s:s}", "repositoryName", "full"), *resp = NULL;
+	CHECK(open_at(&ctx, dir, &err) == 0);
+	CHECK(ecr_call(ctx, "CreateRepository", req, &resp, &err) == 0);
+	CHECK(ecr_registry_repo(ctx, ctx->account, "full", &r, &err) == 0);
+	CHECK(ecr_registry_upload_start(ctx, &r, id, &err) == 0);
+	CHECK(ecr_upload_open(ctx, &r, id, 0, 1, &w, NULL, &err) == 0);
+	int full = open("/dev/full", O_WRONLY);
+	CHECK(full >= 0 && dup2(full, w.fd) == w.fd);
+	close(full);
+	CHECK(ecr_upload_write(&w, "x", 1, &err) == ECR_E_STATE);
+	CHECK(err.code == ECR_E_STATE);
+	snprintf(want, sizeof(want), "cannot write upload '%s': No space left on device", id);
+	CHECK_STR(err.message, want);
+	ecr_upload_abort(&w);
+	json_decref(req);
+	json_decref(resp);
 	ecr_ctx_free(ctx);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
