@@ -56,11 +56,13 @@ int aws_help(const struct aws_cmd *cmd)
 		for (int i = 0; i < in->nmembers; i++) {
 			char kb[80];
 			aws_kebab(in->members[i].name, kb, sizeof(kb));
-			int b = ecr_shapes[in->members[i].shape].type == ECR_T_BOOLEAN;
-			printf("          %s--%s%s%s%s\n", in->members[i].required ? "" : "[",
-			       b ? "" : kb, b ? kb : " <value>", in->members[i].required ? "" : "]",
-			       b ? "" : "");
-			(void)b;
+			/* a boolean is its pair of flags, as the CLI prints it: [--force | --no-force] */
+			if (ecr_shapes[in->members[i].shape].type == ECR_T_BOOLEAN)
+				printf("          %s--%s | --no-%s%s\n", in->members[i].required ? "" : "[", kb, kb,
+				       in->members[i].required ? "" : "]");
+			else
+				printf("          %s--%s <value>%s\n", in->members[i].required ? "" : "[", kb,
+				       in->members[i].required ? "" : "]");
 		}
 	}
 	printf("          [--cli-input-json | --cli-input-yaml]\n");
@@ -73,7 +75,11 @@ int aws_help(const struct aws_cmd *cmd)
 			char kb[80];
 			const struct ecr_shape *s = &ecr_shapes[in->members[i].shape];
 			aws_kebab(in->members[i].name, kb, sizeof(kb));
-			printf("       --%s (%s)%s\n", kb, type_name(s->type), in->members[i].required ? " [required]" : "");
+			if (s->type == ECR_T_BOOLEAN)
+				printf("       --%s | --no-%s (%s)%s\n", kb, kb, type_name(s->type),
+				       in->members[i].required ? " [required]" : "");
+			else
+				printf("       --%s (%s)%s\n", kb, type_name(s->type), in->members[i].required ? " [required]" : "");
 			if (in->members[i].doc)
 				wrap(in->members[i].doc, 10);
 			if (s->enums) {

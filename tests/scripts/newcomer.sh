@@ -15,6 +15,9 @@ help=$("$bin/ecrlite" help)
 [ "$("$bin/ecrlite" --version)" = "$("$bin/ecrlite" version)" ] && grep -q "^ecrlite [0-9]" <<<"$("$bin/ecrlite" --version)" && ok || bad "--version"
 out=$("$bin/ecrlite" aws help 2>&1); rc=$?
 [ $rc = 252 ] && grep -q "see 'aws ecr help'" <<<"$out" && ok || bad "aws help: $rc $out"
+# an operation's help: a boolean parameter is its pair of flags, as the real CLI prints it
+out=$("$bin/ecrlite" aws ecr delete-repository help)
+grep -qxF '          [--force | --no-force]' <<<"$out" && grep -qxF '       --force | --no-force (boolean)' <<<"$out" && ok || bad "operation help: boolean flags: $(grep -- --force <<<"$out")"
 out=$("$bin/Get-ECRImage" '-?'); [ "$out" = "$("$bin/Get-ECRImage" --help)" ] && grep -q "^usage: Get-ECRImage \[-RepositoryName\] <String> " <<<"$out" && ok || bad "cmdlet -?: $out"
 # completion: the aws link by COMP_LINE/COMP_POINT, as bash's complete -C runs it
 comp() { COMP_LINE=$1 COMP_POINT=${#1} "$bin/ecrlite" aws_completer; }
