@@ -1,6 +1,6 @@
 /* `ecrlite serve`: one HTTP server (libmicrohttpd), two protocols on one port. The
- * router (serve_http.c) hands POST / to the ECR API (serve_api.c) and every /v2/ path
- * to the OCI Distribution API (serve_oci.c). Handlers see only this header: no MHD
+ * router (serve_main.c, called by serve_http.c) hands POST / to the ECR API
+ * (serve_api.c) and every /v2/ path to the OCI Distribution API (serve_oci.c). Handlers see only this header: no MHD
  * types, so they need not care that the library is loaded lazily.
  *
  * A request's life, for a handler:
@@ -34,7 +34,7 @@ typedef int (*serve_body_fn)(struct serve_req *r, const char *data, size_t n); /
 typedef void (*serve_end_fn)(struct serve_req *r);                             /* must answer */
 typedef void (*serve_free_fn)(struct serve_req *r);                            /* cleanup only */
 
-struct serve_int; /* the router's own part of a request (serve_http.c) */
+struct serve_int; /* the HTTP layer's own part of a request (serve_http.c) */
 
 struct serve_req {
 	const char *method;      /* "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", … */
@@ -48,13 +48,16 @@ struct serve_req {
 	struct serve_int *in;    /* router-private */
 };
 
-/* How the server was started (serve_main.c); read-only once requests are served. */
+/* How the server was started (serve_conf.c, filled by serve_main.c); read-only once
+ * requests are served. */
 struct serve_config {
 	int no_auth;             /* --no-auth: no SigV4 check, the registry open to all */
 	int tls;                 /* serving https */
 	const char *region;      /* region for requests that name none (unsigned, --no-auth) */
 	const char *home;        /* state directory, or NULL for the default */
 	struct ecr_options opts; /* how every thread opens the state (frontends/config.c fills it) */
+	int quiet;               /* --quiet: no log line per request */
+	char listen[300];        /* "127.0.0.1:5000" as the server listens (for a request without Host) */
 };
 const struct serve_config *serve_config(void);
 
@@ -95,6 +98,7 @@ int serve_respond_json(struct serve_req *r, int status, const char *ctype, json_
 int serve_answered(struct serve_req *r);
 
 /* The protocol handlers the router calls once the headers are in (see the top). */
+typedef void (*serve_route_fn)(struct serve_req *r);
 void serve_api_handle(struct serve_req *r);  /* POST / : AWS JSON 1.1 (serve_api.c) */
 void serve_oci_handle(struct serve_req *r);  /* /v2/… : OCI Distribution (serve_oci.c) */
 

@@ -1,5 +1,6 @@
 /* The HTTP side of `ecrlite serve`: libmicrohttpd's callbacks turned into the request
- * life serve.h describes, the router, the state-context pool, and the log line. */
+ * life serve.h describes, the state-context pool, and the log line. Which handler a
+ * request goes to is the router's choice (given to serve_http_start). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -241,7 +242,7 @@ const char *serve_base_url(struct serve_req *r)
 		const char *host = serve_header(r, "Host");
 		char buf[600];
 		int n = snprintf(buf, sizeof(buf), "%s://%s", serve_config()->tls ? "https" : "http",
-				 host && *host && strlen(host) < 500 ? host : serve_listen_hostport());
+				 host && *host && strlen(host) < 500 ? host : serve_config()->listen);
 		r->in->base = strndup(buf, (size_t)n);
 	}
 	return r->in->base ? r->in->base : "http://127.0.0.1";
@@ -333,15 +334,10 @@ int serve_answered(struct serve_req *r)
 	return r->in->answered;
 }
 
-/* ---- the router and MHD's callbacks ---- */
+/* ---- MHD's callbacks ---- */
 
-static void route(struct serve_req *r)
-{
-	if (!strncmp(r->path, "/v2/", 4) || !strcmp(r->path, "/v2"))
-		serve_oci_handle(r);
-	else
-		serve_api_handle(r);
-}
+/* The protocol router serve_main gave serve_http_start: set before the daemon starts. */
+static serve_route_fn route;
 
 static void req_free(struct serve_req *r)
 {
@@ -426,7 +422,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - r->in->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - r->in->t0.tv_nsec) / 1e6;
 	/* one line per request; stdio locks stderr per call, so lines never interleave */
-	if (!serve_quiet())
+	if (!serve_config()->quiet)
 		fprintf(stderr, "%s %s %d %.1f ms%s\n", r->method, r->op ? r->op : r->path, r->in->status, ms,
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
 	req_free(r);
@@ -442,7 +438,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	(void)cls;
-	if (serve_quiet())
+	if (serve_config()->quiet)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	char *page = strstr(msg, " ('<html>"), *end = page ? strstr(page, "</html>')") : NULL;
@@ -455,8 +451,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
-				    unsigned timeout, unsigned max_conns)
+				    unsigned timeout, unsigned max_conns, serve_route_fn router)
 {
+	route = router;
 	flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (key)
 		flags |= MHD_USE_TLS;

@@ -1,15 +1,21 @@
-/* What the server's own files share (serve_main.c, serve_http.c, serve_api.c); the
- * protocol handlers of other areas need only serve.h. */
+/* What the server's own files share (serve_main.c, serve_conf.c, serve_http.c,
+ * serve_api.c, serve_scan.c, serve_tls.c); the protocol handlers of other areas need
+ * only serve.h. The files call downwards only: serve_main → serve_http, the handlers →
+ * serve_http → serve_conf; serve_http reaches the handlers through the route function
+ * serve_main gives it. */
 #ifndef SERVE_INT_H
 #define SERVE_INT_H
 #include <sys/socket.h>
 
+#include "serve.h"
+
 struct MHD_Daemon;
 
 /* Starts the daemon: a thread per connection, idle connections closed after timeout
- * seconds, at most max_conns at once; TLS when key and cert (PEM text) are given. */
+ * seconds, at most max_conns at once; TLS when key and cert (PEM text) are given.
+ * route is called for each request once its headers are in (serve.h's handle()). */
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
-				    unsigned timeout, unsigned max_conns);
+				    unsigned timeout, unsigned max_conns, serve_route_fn route);
 /* Waits until no request is in flight, at most seconds; returns how many still are. */
 int serve_wait_idle(int seconds);
 /* Puts an open context into the pool (the one opened at the start). */
@@ -17,14 +23,21 @@ struct ecr_ctx;
 void serve_pool_give(struct ecr_ctx *ctx);
 /* Closes the idle state contexts (at the stop). */
 void serve_pool_drain(void);
-/* "127.0.0.1:5000" as the server listens (for a request without Host). */
-const char *serve_listen_hostport(void);
-/* 1 when the per-request log is off (--quiet). */
-int serve_quiet(void);
 
+/* The configuration to fill (serve_main.c, before the daemon starts). */
+struct serve_config *serve_config_edit(void);
 /* The server's credentials (--credentials FILE): the secret of access key id, and its
  * session token (NULL when it has none) in *token. NULL when the key is unknown. */
 const char *serve_cred_secret(const char *akid, const char **token);
+/* Reads a credentials file (~/.aws/credentials format) into the server's keys: how
+ * many keys there are, or -1 with the reason printed. A missing file is no keys unless
+ * must_exist. */
+int serve_creds_load(const char *path, int must_exist);
+/* Forgets the keys (at the stop). */
+void serve_creds_free(void);
+/* A whole file (at most 1 MiB: credentials, TLS key or certificate), what naming it in
+ * the message; NULL with the reason printed. Caller frees. */
+char *serve_slurp(const char *path, const char *what);
 
 /* Scan workers (serve_scan.c): n threads running the state's scan queue. */
 int serve_scan_start(int n);

@@ -9,43 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "buf.h"
 #include "../config.h"
 #include "lazy_mhd.h"
 #include "serve.h"
 #include "serve_int.h"
 
 #define STOP_GRACE 30        /* seconds in-flight requests get to finish at a stop */
-#define MAX_CREDS 256        /* keys in a credentials file */
-#define MAX_FILE (1u << 20)  /* credentials file, TLS key or certificate: larger is refused */
 
-static struct serve_config config = {.region = "us-east-1"};
-static char listen_hostport[300];
-static int quiet;
-
-const struct serve_config *serve_config(void) { return &config; }
-const char *serve_listen_hostport(void) { return listen_hostport; }
-int serve_quiet(void) { return quiet; }
-
-struct cred {
-	char *key;           /* aws_access_key_id */
-	char *secret;        /* aws_secret_access_key */
-	char *token;         /* aws_session_token, or NULL */
-};
-static struct cred creds[MAX_CREDS];
-static int ncreds;
-
-const char *serve_cred_secret(const char *akid, const char **token)
+/* The router: which protocol a request speaks, by its path. Given to serve_http_start,
+ * so the HTTP layer calls the handlers without knowing them (they call it). */
+static void route(struct serve_req *r)
 {
-	for (int i = 0; i < ncreds; i++)
-		if (!strcmp(creds[i].key, akid)) {
-			*token = creds[i].token;
-			return creds[i].secret;
-		}
-	*token = NULL;
-	return NULL;
+	if (!strncmp(r->path, "/v2/", 4) || !strcmp(r->path, "/v2"))
+		serve_oci_handle(r);
+	else
+		serve_api_handle(r);
 }
 
 static void usage(FILE *f)
@@ -60,87 +39,6 @@ static void usage(FILE *f)
 		   "  --idle-timeout  seconds before an idle connection is closed (default 60)\n"
 		   "  --scan-workers  threads running queued scans, 0 to 16 (default 2)\n"
 		   "  --quiet         no line per request on stderr\n");
-}
-
-static char *slurp(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-	if (!f) {
-		fprintf(stderr, "ecrlite serve: error: cannot read %s '%s': %s\n", what, path, strerror(errno));
-		return NULL;
-	}
-	ecr_buf_init(&b, MAX_FILE);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ecr_buf_add(&b, chunk, n)) {
-			fprintf(stderr, "ecrlite serve: error: %s '%s' is over %u bytes\n", what, path, MAX_FILE);
-			fclose(f);
-			return NULL;
-		}
-	fclose(f);
-	return b.data ? ecr_buf_detach(&b) : strdup("");
-}
-
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
-/* ~/.aws/credentials: [section] lines, then key = value lines; # and ; comments. Every
- * section with both keys becomes one credential. -1 on a file that cannot be read. */
-static int load_creds(const char *path, int must_exist)
-{
-	struct stat st;
-	if (!must_exist && stat(path, &st) && errno == ENOENT)
-		return 0;
-	char *text = slurp(path, "credentials file");
-	if (!text)
-		return -1;
-	struct cred cur = {0};
-	int line = 0;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save);; l = strtok_r(NULL, "\n", &save)) {
-		line++;
-		char *s = l ? trim(l) : NULL;
-		if (!s || *s == '[') { /* a section ends */
-			if (cur.key && cur.secret && ncreds < MAX_CREDS) {
-				creds[ncreds++] = cur;
-			} else {
-				free(cur.key);
-				free(cur.secret);
-				free(cur.token);
-			}
-			memset(&cur, 0, sizeof(cur));
-			if (!s)
-				break;
-			continue;
-		}
-		if (!*s || *s == '#' || *s == ';')
-			continue;
-		char *eq = strchr(s, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		char *k = trim(s), *v = trim(eq + 1), **slot = NULL;
-		if (!strcmp(k, "aws_access_key_id"))
-			slot = &cur.key;
-		else if (!strcmp(k, "aws_secret_access_key"))
-			slot = &cur.secret;
-		else if (!strcmp(k, "aws_session_token"))
-			slot = &cur.token;
-		if (slot && *v) {
-			free(*slot);
-			*slot = strdup(v);
-		}
-	}
-	free(text);
-	return 0;
 }
 
 /* HOST:PORT, [V6]:PORT, HOST (port 5000) or :PORT (127.0.0.1) → a socket address */
@@ -195,6 +93,7 @@ static int bound_port(struct MHD_Daemon *d, const struct sockaddr_storage *ss)
 
 int serve_main(int argc, char **argv)
 {
+	struct serve_config *config = serve_config_edit();
 	const char *listen_spec = "127.0.0.1:5000", *cert_file = NULL, *key_file = NULL, *cred_file = NULL;
 	unsigned idle = 60;
 	int scan_workers = 2;
@@ -214,15 +113,15 @@ int serve_main(int argc, char **argv)
 		else if (!strcmp(a, "--credentials") && v)
 			cred_file = v;
 		else if (!strcmp(a, "--region") && v)
-			config.region = v;
+			config->region = v;
 		else if (!strcmp(a, "--idle-timeout") && v && atoi(v) > 0)
 			idle = (unsigned)atoi(v);
 		else if (!strcmp(a, "--scan-workers") && v && atoi(v) >= 0 && atoi(v) <= 16)
 			scan_workers = atoi(v);
 		else if ((takes = 0), !strcmp(a, "--no-auth"))
-			config.no_auth = 1;
+			config->no_auth = 1;
 		else if (!strcmp(a, "--quiet"))
-			quiet = 1;
+			config->quiet = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
@@ -246,15 +145,16 @@ int serve_main(int argc, char **argv)
 	}
 	/* the state is opened (and migrated) once, before any thread can race for it */
 	static char opts_home[4096];
-	if (fe_options(&config.opts, opts_home, sizeof(opts_home), &err) || ecr_ctx_open(&ctx, &config.opts, &err) ||
-	    ecr_ctx_set_region(ctx, config.region, &err)) {
+	if (fe_options(&config->opts, opts_home, sizeof(opts_home), &err) || ecr_ctx_open(&ctx, &config->opts, &err) ||
+	    ecr_ctx_set_region(ctx, config->region, &err)) {
 		fprintf(stderr, "ecrlite serve: error: %s\n", err.message);
 		goto out;
 	}
-	if (!config.no_auth) {
+	if (!config->no_auth) {
 		if (!cred_file)
 			snprintf(path, sizeof(path), "%s/credentials", ecr_ctx_home(ctx));
-		if (load_creds(cred_file ? cred_file : path, cred_file != NULL))
+		int ncreds = serve_creds_load(cred_file ? cred_file : path, cred_file != NULL);
+		if (ncreds < 0)
 			goto out;
 		if (!ncreds) {
 			fprintf(stderr,
@@ -270,13 +170,13 @@ int serve_main(int argc, char **argv)
 			listen_spec);
 		goto out;
 	}
-	if (key_file && (!(key = slurp(key_file, "TLS key")) || !(cert = slurp(cert_file, "TLS certificate")) ||
+	if (key_file && (!(key = serve_slurp(key_file, "TLS key")) || !(cert = serve_slurp(cert_file, "TLS certificate")) ||
 			 serve_tls_check(cert, key, cert_file, key_file)))
 		goto out;
-	config.tls = key != NULL;
-	config.home = home = strdup(ecr_ctx_home(ctx));
+	config->tls = key != NULL;
+	config->home = home = strdup(ecr_ctx_home(ctx));
 	serve_mhd(); /* load libmicrohttpd now, on this thread */
-	if (config.tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+	if (config->tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 		fprintf(stderr, "ecrlite serve: error: this libmicrohttpd has no TLS support\n");
 		goto out;
 	}
@@ -289,7 +189,7 @@ int serve_main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	unsigned flags = ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
-	struct MHD_Daemon *d = serve_http_start(flags, (struct sockaddr *)&ss, key, cert, idle, 1024);
+	struct MHD_Daemon *d = serve_http_start(flags, (struct sockaddr *)&ss, key, cert, idle, 1024, route);
 	if (!d) {
 		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': %s\n", listen_spec, strerror(errno));
 		goto out;
@@ -302,9 +202,9 @@ int serve_main(int argc, char **argv)
 	} else {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, hostpart, sizeof(hostpart));
 	}
-	snprintf(listen_hostport, sizeof(listen_hostport), "%s:%d", hostpart, bound_port(d, &ss));
-	fprintf(stderr, "ecrlite serve: listening on %s://%s (state %s, %s)\n", config.tls ? "https" : "http",
-		listen_hostport, home, config.no_auth ? "no auth" : "SigV4 and registry tokens required");
+	snprintf(config->listen, sizeof(config->listen), "%s:%d", hostpart, bound_port(d, &ss));
+	fprintf(stderr, "ecrlite serve: listening on %s://%s (state %s, %s)\n", config->tls ? "https" : "http",
+		config->listen, home, config->no_auth ? "no auth" : "SigV4 and registry tokens required");
 	serve_scan_attach(ctx);
 	serve_pool_give(ctx); /* the first request reuses it */
 	ctx = NULL;
@@ -332,11 +232,6 @@ out:
 	free(cert);
 	ecr_ctx_free(ctx);
 	free(home);
-	for (int i = 0; i < ncreds; i++) {
-		free(creds[i].key);
-		free(creds[i].secret);
-		free(creds[i].token);
-	}
-	ncreds = 0;
+	serve_creds_free();
 	return rc;
 }
