@@ -146,7 +146,21 @@ LUA
 			"$(med ecrlite.push 2) + $(med ecrlite.push 3)" "$(med cncf.push 2) + $(med cncf.push 3)" \
 			"$(med ecrlite.pull 2) + $(med ecrlite.pull 3)" "$(med cncf.pull 2) + $(med cncf.pull 3)" \
 			"$(med ecrlite.p8 2) + $(med ecrlite.p8 3)" "$(med cncf.p8 2) + $(med cncf.p8 3)"
+		# No registry can make a command's wall shorter than the CPU its client and
+		# registry spend, spread over every core at once; against ecrlite that floor is
+		# almost all skopeo's own. Where it is above half the CNCF wall, the 0.5 goal is
+		# out of any registry's reach with this client on this machine.
+		local cores; cores=$(nproc)
+		for what in push pull p8; do
+			awk -v w="$(med cncf.$what 1)" -v c="$(med ecrlite.$what 2)" -v s="$(med ecrlite.$what 3)" -v n="$cores" -v what="$what" \
+				'BEGIN {f = (c + s) / n; printf "  %-26s CPU floor (skopeo + ecrlite) / %d cores = %.3f s; half the cncf wall = %.3f s: %s\n",
+					(what == "p8" ? "8 concurrent alpine pushes" : what), n, f, w / 2, (f > w / 2 ? "0.5 not reachable" : "0.5 reachable")}'
+		done
 	fi
+	# the anchor's own figures, measured by hand on this machine kind (serve-anchor.md):
+	# push 1.1-1.3 s, pull 0.5 s, 8 pushes 0.9 s; the goal was set against these
+	awk -v a="${PUSH[ecrlite]}" -v c="${PULL[ecrlite]}" -v e="${P8[ecrlite]}" \
+		'BEGIN {printf "  ecrlite against serve-anchor.md (push 1.1 s, pull 0.5 s, 8 pushes 0.9 s): push %.2f, pull %.2f, 8 pushes %.2f\n", a / 1.1, c / 0.5, e / 0.9}'
 	echo "  goals: manifest GET >= 5000 requests/s with p99 <= 5 ms"
 }
 
