@@ -315,6 +315,21 @@ static int unsupported(struct ecr_ctx *ctx, const char *account, json_t *inv, st
 	return json_object_get(inv, "unsupported") || !os;
 }
 
+/* A COMPLETE result's description: ECR's text, and when no feed covers the image's OS,
+ * that said too (an image no feed covers is not an image without findings). Without
+ * an OS only language packages were read (ENHANCED): there is nothing to cover. */
+static void complete_text(json_t *inv, json_t *m, char *desc, size_t n)
+{
+	json_t *os = json_object_get(inv, "os");
+	const char *id = json_string_value(json_object_get(os, "id"));
+	const char *version = json_string_value(json_object_get(os, "versionId"));
+	if (json_is_true(json_object_get(m, "covered")) || !json_is_object(os))
+		snprintf(desc, n, "%s", ECR_SCAN_OK_TEXT);
+	else
+		snprintf(desc, n, "%s " ECR_SCAN_NO_DATA_TEXT " %s%s%s; import a feed for it (ecrlite vulndb import).",
+			 ECR_SCAN_OK_TEXT, id ? id : "?", version ? " " : "", version ? version : "");
+}
+
 int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err)
 {
 	struct ecr_err why = {0};
@@ -348,17 +363,7 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 		snprintf(desc, sizeof(desc), "%s", why.message);
 	} else {
 		status = "COMPLETE";
-		/* without an OS only language packages were read (ENHANCED): nothing to cover */
-		if (json_is_true(json_object_get(m, "covered")) || !json_is_object(json_object_get(inv, "os"))) {
-			snprintf(desc, sizeof(desc), "%s", ECR_SCAN_OK_TEXT);
-		} else {
-			/* say so: an image no feed covers is not an image without findings */
-			json_t *os = json_object_get(inv, "os");
-			snprintf(desc, sizeof(desc),
-				 "%s " ECR_SCAN_NO_DATA_TEXT " %s %s; import a feed for it (ecrlite vulndb import).",
-				 ECR_SCAN_OK_TEXT, json_string_value(json_object_get(os, "id")),
-				 json_string_value(json_object_get(os, "versionId")));
-		}
+		complete_text(inv, m, desc, sizeof(desc));
 	}
 	/* the short part: one write transaction for the result, its caches and event */
 	struct ecr_txn t;
@@ -419,14 +424,7 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	/* the cached inventory (the layers are read again only if the cache is gone) */
 	if ((rc = ecr_inventory(ctx, ref->digest, &inv, err)) || (rc = ecr_match(ctx, inv, &m, err)))
 		goto out;
-	if (json_is_true(json_object_get(m, "covered")))
-		snprintf(desc, sizeof(desc), "%s", ECR_SCAN_OK_TEXT);
-	else {
-		json_t *os = json_object_get(inv, "os");
-		snprintf(desc, sizeof(desc), "%s " ECR_SCAN_NO_DATA_TEXT " %s %s; import a feed for it (ecrlite vulndb import).",
-			 ECR_SCAN_OK_TEXT, json_string_value(json_object_get(os, "id")),
-			 json_string_value(json_object_get(os, "versionId")));
-	}
+	complete_text(inv, m, desc, sizeof(desc));
 	/* a new result row, started as the scan it re-matches: the daily quota counts
 	 * scans, not this */
 	st = ecr_state_prepare(ctx->db,

@@ -474,6 +474,19 @@ for repo, resp in (("prod-apparmor", a), ("prod-api", d)):
     ok(len(got) == 1 and got[0]["detail"] == want and got[0]["resources"] == [arn + repo],
        "Inspector2 Scan for %s: %s vs %s" % (repo, got, want))
 
+# 14. an image of language packages alone (no OS) matched again: nothing to cover, so
+# ECR's text alone, as its scan said, never "covers (null) (null)"
+lang_rules = [{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "lang-only", "filterType": "WILDCARD"}]}]
+aws("put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules", json.dumps(lang_rules))
+arch = os.path.join(tmp, "lang-only.tar")
+oci_archive(arch, [layer([F("usr/lib/python3/site-packages/requests-2.0.0.dist-info/METADATA",
+                            b"Metadata-Version: 2.1\nName: requests\nVersion: 2.0.0\n")])])
+aws("create-repository", "--repository-name", "lang-only")
+run("push", arch, "lang-only:v1")
+p = run("rematch", "lang-only:v1", check=False)
+ok(p.returncode == 0 and p.stdout.strip().endswith(": no findings") and "(null)" not in p.stdout
+   and "covers" not in p.stdout, "rematch of an image without an OS: %d %s%s" % (p.returncode, p.stdout, p.stderr))
+
 shutil.rmtree(tmp, ignore_errors=True)
 print("enhanced: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
