@@ -182,6 +182,37 @@ static json_t *not_found(json_t *id)
 			 "failureReason", "Requested image not found");
 }
 
+/* An ImageFailure for an image that an index of the repository still names. ECR keeps
+ * an index's manifests while the index is there: BatchDeleteImage refuses the child by
+ * digest, and by its last tag (aws/containers-roadmap#1567), with this code and reason. */
+static json_t *referenced(json_t *id)
+{
+	return json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode", "ImageReferencedByManifestList",
+			 "failureReason", "Requested image referenced by manifest list");
+}
+
+/* 1 when deleting ref (by digest, or by tag: when tag is its last one) would take an
+ * image that another image of repository r, an index, names; 0 when not; < 0 on error. */
+static int index_keeps(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, const char *tag,
+		       struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT 1 FROM manifest_ref m JOIN image i ON i.digest = m.manifest"
+		" WHERE i.repo_id = ?1 AND m.digest = ?2 AND i.id <> ?3"
+		" AND NOT EXISTS (SELECT 1 FROM image_tag t WHERE t.image_id = ?3 AND ?4 IS NOT NULL AND t.tag <> ?4)"
+		" LIMIT 1", err);
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, ref->digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ref->id);
+	if (tag)
+		sqlite3_bind_text(st, 4, tag, -1, SQLITE_STATIC);
+	int rc = ecr_state_step(st, err);
+	ecr_state_done(st);
+	return rc;
+}
+
 /* Runs sql with ?1 = a and ?2 = b (text, when not NULL) or t (when b is NULL and t >= 0). */
 static int exec_id(struct ecr_ctx *ctx, const char *sql, long long a, const char *b, double t, struct ecr_err *err)
 {
@@ -291,6 +322,13 @@ int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct
 		if (rc)
 			break;
 		const char *t = str(id, "imageTag");
+		if ((rc = index_keeps(ctx, &r, &ref, t, err)) < 0)
+			break;
+		if (rc) {
+			rc = 0;
+			json_array_append_new(failures, referenced(id));
+			continue;
+		}
 		if (t) {
 			/* by tag: the tag goes; the image goes with its last tag */
 			if ((rc = exec_id(ctx, "DELETE FROM image_tag WHERE repo_id = ? AND tag = ?", r.id, t, -1, err)))

@@ -170,6 +170,20 @@ EOF
 	aws ecr batch-get-image --repository-name multi --image-ids imageTag=v1 --query 'images[0].imageManifest' --output text > "$tmp/index.json"
 	expect_err "put-image of an index whose images are elsewhere" ReferencedImagesNotFoundException aws ecr put-image \
 		--repository-name other --image-manifest "file://$tmp/index.json" --image-tag v1
+	# a manifest the index names stays while the index does (ECR's
+	# ImageReferencedByManifestList): by its last tag it is refused, by one of two tags
+	# the tag goes; once the index is deleted, the manifest can go too
+	aws ecr batch-get-image --repository-name multi --image-ids "imageDigest=$(j amd64)" --output json |
+		python3 -c 'import json,sys; sys.stdout.write(json.load(sys.stdin)["images"][0]["imageManifest"])' > "$tmp/amd.json"
+	for t in plat plat2; do aws ecr put-image --repository-name multi --image-manifest "file://$tmp/amd.json" --image-tag $t >/dev/null; done
+	del() { aws ecr batch-delete-image --repository-name multi --image-ids "$1" --query '[imageIds[].imageTag, failures[].[failureCode, failureReason]]' --output text; }
+	[ "$(del imageTag=plat)" = plat ] && ok || bad "delete of one of two tags of an index's manifest"
+	out=$(del imageTag=plat2); [ "$out" = "ImageReferencedByManifestList	Requested image referenced by manifest list" ] && ok ||
+		bad "delete of the last tag of an index's manifest: $out"
+	[ "$(del "imageDigest=$(j arm64)")" = "ImageReferencedByManifestList	Requested image referenced by manifest list" ] && ok ||
+		bad "delete by digest of an index's manifest: $(del "imageDigest=$(j arm64)")"
+	del "imageDigest=$(j index)" > /dev/null
+	[ "$(del "imageDigest=$(j arm64)")" = "" ] && ok || bad "delete of a manifest once its index is gone: $(del "imageDigest=$(j arm64)")"
 fi
 echo "layer-upload: $pass passed, $fail failed"
 [ $fail = 0 ]

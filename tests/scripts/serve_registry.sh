@@ -129,6 +129,17 @@ if skopeo copy -q --all --dest-tls-verify=false --digestfile "$tmp/pushed" "oci-
 		ok || bad "pull of the index"
 	n=$(laws ecr list-images --repository-name multi --query 'length(imageIds)' --output text)
 	[ "$n" = 4 ] && ok || bad "the index and its 3 manifests as images: $n"
+	# a manifest the index names stays while the index is there, as in ECR: skopeo
+	# delete of it (a DELETE by digest) and batch-delete-image of it are refused, and the
+	# index still pulls (before, both deleted it and every pull of the index failed)
+	amd=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["amd64"])' "$tmp/ids")
+	skopeo delete --tls-verify=false "docker://$R/multi@$amd" 2> "$tmp/err" && bad "skopeo delete of a manifest the index names" ||
+		{ grep -q "Requested image referenced by manifest list" "$tmp/err" && ok || bad "skopeo delete's refusal: $(cat "$tmp/err")"; }
+	/usr/bin/aws --endpoint-url "$E" ecr batch-delete-image --repository-name multi --image-ids "imageDigest=$amd" \
+		--query 'failures[0].failureCode' --output text > "$tmp/out" 2>&1
+	[ "$(cat "$tmp/out")" = ImageReferencedByManifestList ] && ok || bad "batch-delete-image of a manifest the index names: $(cat "$tmp/out")"
+	rm -rf "$tmp/pull"; skopeo copy -q --src-tls-verify=false "docker://$R/multi:v1" "oci:$tmp/pull:v" 2> "$tmp/err" &&
+		ok || bad "pull of the index after the refused deletes: $(cat "$tmp/err")"
 else
 	bad "push of an index: $(cat "$tmp/err")"
 fi
