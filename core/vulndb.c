@@ -69,7 +69,7 @@ static int read_file(struct feed *f, const char *path, ecr_progress_fn fn, void 
 		f->what = what;
 		/* streamed: the document's records reach their reader one at a time */
 		struct feed_stream *fs = feed_stream_new(f, err);
-		static char chunk[1 << 16];
+		char chunk[1 << 16]; /* per call: imports run on many threads (a scan hook's) */
 		la_ssize_t k;
 		unsigned long long total = 0;
 		if (!fs) {
@@ -108,7 +108,7 @@ out:
 /* The sha256 of a file's bytes as stored (compressed or not): cheap next to parsing. */
 static int file_digest(const char *path, char out[ECR_DIGEST_LEN + 1], struct ecr_err *err)
 {
-	static char chunk[1 << 16];
+	char chunk[1 << 16]; /* per call, as read_file's */
 	FILE *fp = fopen(path, "rb");
 	size_t n;
 	if (!fp)
