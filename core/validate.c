@@ -1,4 +1,5 @@
 #include <regex.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,22 +78,35 @@ static char *to_ere(const char *p)
 
 int ecr_validate_pattern(int shape, const char *s)
 {
-	static regex_t *cache[1024]; /* compiled once per process, per shape */
+	/* compiled once per process, per shape, on first use by whichever thread: the
+	 * server validates on many. Published with release/acquire, so a thread that sees
+	 * the pointer sees the compiled regex behind it (arm64 does not order that for us);
+	 * a thread that lost the race to publish frees its own copy. regexec itself may
+	 * run on one regex_t from many threads (glibc locks it). */
+	static _Atomic(regex_t *) cache[1024];
 	const struct ecr_shape *sh = &ecr_shapes[shape];
 	if (!sh->pattern || shape >= 1024)
 		return 1;
-	if (!cache[shape]) {
+	regex_t *re = atomic_load_explicit(&cache[shape], memory_order_acquire);
+	if (!re) {
 		char *ere = to_ere(sh->pattern);
-		regex_t *re = malloc(sizeof(*re));
-		if (!re || regcomp(re, ere, REG_EXTENDED | REG_NOSUB)) {
+		regex_t *mine = malloc(sizeof(*mine)), *none = NULL;
+		if (!ere || !mine || regcomp(mine, ere, REG_EXTENDED | REG_NOSUB)) {
 			free(ere);
-			free(re);
+			free(mine);
 			return 1;
 		}
 		free(ere);
-		cache[shape] = re;
+		if (atomic_compare_exchange_strong_explicit(&cache[shape], &none, mine, memory_order_acq_rel,
+							    memory_order_acquire)) {
+			re = mine;
+		} else {
+			regfree(mine);
+			free(mine);
+			re = none;
+		}
 	}
-	return regexec(cache[shape], s, 0, NULL, 0) == 0;
+	return regexec(re, s, 0, NULL, 0) == 0;
 }
 
 static void problem(struct vctx *v, const char *path, json_t *val, const char *fmt, ...)

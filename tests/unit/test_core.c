@@ -1,6 +1,7 @@
 /* validate, timefmt, digest, state and token: the core's small modules. */
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -211,4 +212,34 @@ void test_upload_nospace(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);
 	free(dir);
+}
+
+/* Many threads validating at once, the server's way: the first use of each pattern
+ * compiles it on whichever thread gets there, and every thread gets the right answer
+ * (before, the cache was written unsynchronised: ThreadSanitizer saw the race, and a
+ * thread could use a regex another had not finished publishing). */
+static void *validate_thread(void *p)
+{
+	int *bad = p;
+	for (int i = 0; i < 20; i++) {
+		struct ecr_err err = {0};
+		json_t *good = json_pack("{s:s}", "repositoryName", "team/app-1"), *no = json_pack("{s:s}", "repositoryName", "NO");
+		*bad += ecr_validate(input_of("CreateRepository"), good, &err) != 0;
+		*bad += ecr_validate(input_of("CreateRepository"), no, &err) != ECR_E_VALIDATION;
+		json_decref(good);
+		json_decref(no);
+	}
+	return NULL;
+}
+
+void test_validate_threads(void)
+{
+	pthread_t th[8];
+	int bad[8] = {0};
+	for (int i = 0; i < 8; i++)
+		CHECK(pthread_create(&th[i], NULL, validate_thread, &bad[i]) == 0);
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(bad[i] == 0);
+	}
 }

@@ -12,6 +12,7 @@ extern int unit_failed;
 	fprintf(stderr, "%s:%d: '%s' != '%s'\n", __FILE__, __LINE__, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); } } while (0)
 
 #define TESTS(X) \
+	X(test_validate_threads) /* first: its threads compile the patterns */ \
 	X(test_validate_messages) X(test_validate_ok) X(test_timefmt_parse) X(test_timefmt_iso) \
 	X(test_digest_sha256) X(test_state_roundtrip) X(test_token_roundtrip) \
 	X(test_scanwork_queue) X(test_scanwork_threads) X(test_scanwork_recover) \
