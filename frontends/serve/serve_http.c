@@ -339,6 +339,25 @@ int serve_answered(struct serve_req *r)
 /* The protocol router serve_main gave serve_http_start: set before the daemon starts. */
 static serve_route_fn route;
 
+/* A request's headers, names and values, at most this many bytes: what MHD's connection
+ * memory (1 MiB, for upload reads) would otherwise let in; front ends of AWS and other
+ * registries take a few dozen KiB at most. */
+#define HEADER_MAX (64 * 1024)
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+	return MHD_YES;
+}
+
+static size_t header_bytes(struct MHD_Connection *conn)
+{
+	size_t n = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &n);
+	return n;
+}
+
 static void req_free(struct serve_req *r)
 {
 	if (r->in->early) /* the client went away before its body was read */
@@ -386,7 +405,12 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	}
 	if (!r->in->routed) {
 		r->in->routed = 1;
-		route(r);
+		if (header_bytes(conn) > HEADER_MAX) {
+			static const char msg[] = "request headers over 65536 bytes\n";
+			serve_respond(r, 431, "text/plain; charset=utf-8", msg, sizeof(msg) - 1);
+		} else {
+			route(r);
+		}
 	}
 	if (*upload_data_size) {
 		if (!r->in->answered && !r->in->failed && r->on_body &&
@@ -468,8 +492,10 @@ struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr,
 				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 				MHD_OPTION_CONNECTION_LIMIT, max_conns,
-				/* 64 KiB per connection: upload pieces arrive in blocks of about this size */
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				/* per connection: headers and the read buffer. Upload pieces arrive in blocks of
+				 * about this size, so 1 MiB rather than 64 KiB cuts a push's server CPU by a
+				 * quarter (fewer reads, writes and hash calls); 1024 connections bound it */
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(1024 * 1024),
 				MHD_OPTION_ARRAY, tls,
 				MHD_OPTION_END);
 }

@@ -213,6 +213,9 @@ expect "a bad repository name" 400 NAME_INVALID "$E/v2/Bad_Name/tags/list"
 expect "unknown tag" 404 MANIFEST_UNKNOWN "$E/v2/app/manifests/nope"
 expect "unknown manifest digest" 404 MANIFEST_UNKNOWN "$E/v2/app/manifests/$Z"
 expect "unknown blob" 404 BLOB_UNKNOWN "$E/v2/app/blobs/$Z"
+# headers past 64 KiB: 431, while 60 KiB pass (the connection's memory is 1 MiB, for uploads)
+expect "60 KiB of headers" 404 BLOB_UNKNOWN -H "X-Pad: $(python3 -c 'print("a" * 61440)')" "$E/v2/app/blobs/$Z"
+expect "70 KiB of headers" 431 - -H "X-Pad: $(python3 -c 'print("a" * 71680)')" "$E/v2/app/blobs/$Z"
 expect "a malformed digest" 400 DIGEST_INVALID "$E/v2/app/blobs/sha256:zz"
 # a blob of team/app is not in other until mounted
 L=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["layers"][0]["digest"])' \
