@@ -32,7 +32,9 @@ struct op_row {
 	X(BatchGetRepositoryScanningConfiguration, batch_get_repository_scanning_configuration, OP_READ) \
 	X(CompleteLayerUpload, complete_layer_upload, OP_WRITE) \
 	X(CreateRepository, create_repository, OP_WRITE) \
+	X(DeleteLifecyclePolicy, delete_lifecycle_policy, OP_WRITE) \
 	X(DeleteRepository, delete_repository, OP_WRITE) \
+	X(DeleteRepositoryPolicy, delete_repository_policy, OP_WRITE) \
 	X(DescribeImageScanFindings, describe_image_scan_findings, OP_READ) \
 	X(DescribeImages, describe_images, OP_READ) \
 	X(DescribeRegistry, describe_registry, OP_READ) \
@@ -41,7 +43,9 @@ struct op_row {
 	X(GetAuthorizationToken, get_authorization_token, OP_READ) \
 	X(GetDownloadUrlForLayer, get_download_url_for_layer, OP_READ) \
 	X(GetImageInventory, get_image_inventory, OP_READ | OP_EXT) /* caches written at the end, best effort */ \
+	X(GetLifecyclePolicy, get_lifecycle_policy, OP_READ) \
 	X(GetRegistryScanningConfiguration, get_registry_scanning_configuration, OP_READ) \
+	X(GetRepositoryPolicy, get_repository_policy, OP_READ) \
 	X(GetRootfsInventory, get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE | OP_HOST_PATHS) /* ecrlite's: a directory or tar */ \
 	X(ImportVulnerabilityFeeds, import_vulnerability_feeds, OP_EXT | OP_OWN_TXN | OP_HOST_PATHS) /* ecrlite's: one transaction of its own */ \
 	X(InitiateLayerUpload, initiate_layer_upload, OP_WRITE) \
@@ -51,8 +55,10 @@ struct op_row {
 	X(PutImage, put_image, OP_WRITE) \
 	X(PutImageScanningConfiguration, put_image_scanning_configuration, OP_WRITE) \
 	X(PutImageTagMutability, put_image_tag_mutability, OP_WRITE) \
+	X(PutLifecyclePolicy, put_lifecycle_policy, OP_WRITE) \
 	X(PutRegistryScanningConfiguration, put_registry_scanning_configuration, OP_WRITE) \
 	X(RematchImage, rematch_image, OP_WRITE | OP_EXT) /* ecrlite's: new findings without a scan */ \
+	X(SetRepositoryPolicy, set_repository_policy, OP_WRITE) \
 	X(StartImageScan, start_image_scan, OP_WRITE) \
 	X(TagResource, tag_resource, OP_WRITE) \
 	X(UntagResource, untag_resource, OP_WRITE) \

@@ -115,6 +115,10 @@ static const char *const migrations[] = {
 	 * scan's time and no row */
 	"CREATE TABLE enhanced_seen(image_id INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,"
 	" vuln_id TEXT NOT NULL, first_at REAL NOT NULL, PRIMARY KEY(image_id, vuln_id));",
+	/* 10: a repository's lifecycle policy and repository policy, as the client wrote
+	 * them (core/ops_policy.c); NULL when it has none */
+	"ALTER TABLE repository ADD COLUMN lifecycle_policy TEXT;"
+	"ALTER TABLE repository ADD COLUMN repository_policy TEXT;",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

@@ -94,6 +94,22 @@ same describe-repositories describe-repositories
 same describe-repositories-table describe-repositories --output table
 same describe-repositories-missing describe-repositories --repository-names nope
 same describe-repositories-text describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text
+# the policies (Terraform's aws_ecr_lifecycle_policy, aws_ecr_repository_policy): kept and
+# read back, a missing one is its NotFoundException (exit 254), not UnsupportedOperation
+printf '{"rules":[{"rulePriority":1,"description":"keep 5","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}' > "$tmp/lp.json"
+same get-lifecycle-policy-missing get-lifecycle-policy --repository-name app
+R get-lifecycle-policy --repository-name app 2> "$tmp/r.err" >/dev/null
+grep -q "(LifecyclePolicyNotFoundException) when calling the GetLifecyclePolicy operation: Lifecycle policy does not exist for the repository with name 'app' in the registry with id '000000000000'" \
+	"$tmp/r.err" && ok || bad "get-lifecycle-policy of none: $(cat "$tmp/r.err")"
+same_write put-lifecycle-policy app app2 put-lifecycle-policy --repository-name @ --lifecycle-policy-text "file://$tmp/lp.json"
+same get-lifecycle-policy get-lifecycle-policy --repository-name app
+same_write delete-lifecycle-policy app app2 delete-lifecycle-policy --repository-name @
+R get-repository-policy --repository-name app 2> "$tmp/r.err" >/dev/null
+grep -q "(RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist" \
+	"$tmp/r.err" && ok || bad "get-repository-policy of none: $(cat "$tmp/r.err")"
+same_write set-repository-policy app app2 set-repository-policy --repository-name @ --policy-text '{"Version":"2012-10-17","Statement":[]}'
+same get-repository-policy get-repository-policy --repository-name app --output text
+same_write delete-repository-policy app app2 delete-repository-policy --repository-name @
 
 if [ -n "$images" ]; then
 	"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$data/nvd" >/dev/null

@@ -80,6 +80,69 @@ try:
 except botocore.exceptions.ClientError as e:
     check("InvalidSignatureException", e.response["Error"]["Code"] == "InvalidSignatureException" and
           e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response)
+# what Terraform's aws_ecr_repository, aws_ecr_lifecycle_policy and
+# aws_ecr_repository_policy call, in their order: create with tags, read (describe,
+# tags, policies: a missing one is the NotFoundException the provider tests for, 400),
+# update (mutability, scanning, tags, policies), and delete with force and registryId.
+# Before, every policy call was UnsupportedOperationException (HTTP 501).
+tf = "tf-managed"
+made = ecr.create_repository(repositoryName=tf, imageTagMutability="MUTABLE", tags=[{"Key": "env", "Value": "ci"}],
+                             imageScanningConfiguration={"scanOnPush": True})["repository"]
+arn, reg = made["repositoryArn"], made["registryId"]
+check("terraform: describe", ecr.describe_repositories(repositoryNames=[tf])["repositories"][0]["repositoryArn"] == arn)
+check("terraform: tags", ecr.list_tags_for_resource(resourceArn=arn)["tags"] == [{"Key": "env", "Value": "ci"}])
+lp = json.dumps({"rules": [{"rulePriority": 1, "description": "expire untagged after 14 days",
+                            "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                                          "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}]})
+rp = json.dumps({"Version": "2008-10-17", "Statement": [{"Sid": "pull", "Effect": "Allow", "Principal": "*",
+                                                          "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]})
+for what, get, kind, put, member, text in (
+        ("lifecycle", ecr.get_lifecycle_policy, ecr.exceptions.LifecyclePolicyNotFoundException,
+         lambda t: ecr.put_lifecycle_policy(repositoryName=tf, registryId=reg, lifecyclePolicyText=t),
+         "lifecyclePolicyText", lp),
+        ("repository policy", ecr.get_repository_policy, ecr.exceptions.RepositoryPolicyNotFoundException,
+         lambda t: ecr.set_repository_policy(repositoryName=tf, registryId=reg, policyText=t), "policyText", rp)):
+    try:
+        get(repositoryName=tf, registryId=reg)
+        check("terraform: no %s yet" % what, False, "no error")
+    except kind as e:
+        check("terraform: no %s yet" % what, e.response["ResponseMetadata"]["HTTPStatusCode"] == 400 and
+              e.response["Error"]["Message"] == "%s does not exist for the repository with name '%s' in the registry "
+              "with id '%s'" % ("Lifecycle policy" if what == "lifecycle" else "Repository policy", tf, reg), e.response)
+    check("terraform: put %s" % what, put(text)[member] == text)
+    got = get(repositoryName=tf, registryId=reg)
+    check("terraform: read %s back" % what, got[member] == text and got["registryId"] == reg, got)
+    try:
+        put(json.dumps({"description": "no rules, no statement: " + "x" * 100}))
+        check("terraform: a %s that is not one" % what, False, "no error")
+    except ecr.exceptions.InvalidParameterException as e:
+        check("terraform: a %s that is not one" % what, "failed to satisfy constraint" in e.response["Error"]["Message"], e.response)
+ecr.put_image_tag_mutability(repositoryName=tf, registryId=reg, imageTagMutability="IMMUTABLE")
+ecr.tag_resource(resourceArn=arn, tags=[{"Key": "team", "Value": "a"}])
+ecr.untag_resource(resourceArn=arn, tagKeys=["env"])
+check("terraform: tags updated", ecr.list_tags_for_resource(resourceArn=arn)["tags"] == [{"Key": "team", "Value": "a"}])
+check("terraform: delete lifecycle policy", ecr.delete_lifecycle_policy(repositoryName=tf)["lifecyclePolicyText"] == lp)
+check("terraform: delete repository policy", ecr.delete_repository_policy(repositoryName=tf)["policyText"] == rp)
+try:
+    ecr.delete_repository_policy(repositoryName=tf)
+    check("terraform: policy gone", False, "no error")
+except ecr.exceptions.RepositoryPolicyNotFoundException:
+    check("terraform: policy gone", True)
+ecr.set_repository_policy(repositoryName=tf, policyText=rp)
+ecr.delete_repository(repositoryName=tf, registryId=reg, force=True)
+try:
+    ecr.describe_repositories(repositoryNames=[tf])
+    check("terraform: deleted", False, "no error")
+except ecr.exceptions.RepositoryNotFoundException:
+    check("terraform: deleted", True)
+ecr.create_repository(repositoryName=tf)
+try:
+    ecr.get_repository_policy(repositoryName=tf)
+    check("terraform: a new repository of the same name has no policy", False, "no error")
+except ecr.exceptions.RepositoryPolicyNotFoundException:
+    check("terraform: a new repository of the same name has no policy", True)
+ecr.delete_repository(repositoryName=tf)
+
 # regions are apart, as in ECR
 other = boto3.client("ecr", endpoint_url=endpoint, region_name="eu-west-1",
                      aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
