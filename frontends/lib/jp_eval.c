@@ -216,6 +216,22 @@ json_t *jp_eval(struct jp_ctx *c, const struct jp_node *n, json_t *v)
 			double x = json_number_value(a), y = json_number_value(b);
 			int res = n->op == T_LT ? x < y : n->op == T_LTE ? x <= y : n->op == T_GT ? x > y : x >= y;
 			r = json_boolean(res);
+		} else if (json_is_string(a) && json_is_string(b)) {
+			/* jmespath.py orders strings too (by code point: UTF-8's byte order), as
+			 * the CLI's --query does; the spec leaves them out */
+			int d = strcmp(json_string_value(a), json_string_value(b));
+			int res = n->op == T_LT ? d < 0 : n->op == T_LTE ? d <= 0 : n->op == T_GT ? d > 0 : d >= 0;
+			r = json_boolean(res);
+		} else if ((json_is_number(a) || json_is_string(a)) && (json_is_number(b) || json_is_string(b))) {
+			/* a number against a string: jmespath.py lets Python compare them, which
+			 * raises, and the CLI says Python's words */
+			static const char *const ops[] = {"<", "<=", ">", ">="};
+			int i = n->op == T_LT ? 0 : n->op == T_LTE ? 1 : n->op == T_GT ? 2 : 3;
+			jp_set_err(c->err, "invalid-type", "'%s' not supported between instances of '%s' and '%s'", ops[i],
+				   json_is_string(a) ? "str" : json_is_integer(a) ? "int" : "float",
+				   json_is_string(b) ? "str" : json_is_integer(b) ? "int" : "float");
+			c->failed = 1;
+			r = NULL;
 		} else {
 			r = json_null();
 		}

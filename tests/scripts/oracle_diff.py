@@ -123,6 +123,12 @@ cases += [
     ["ecr", "describe-images", "--repository-name", "app", "--filter", "tagStatus=TAGGED", "--query",
      "imageDetails[].{tags: join(',', imageTags), size: imageSizeInBytes}", "--output", "table"],
     ["ecr", "list-images", "--repository-name", "app", "--output", "text", "--query", "imageIds[].[imageTag, imageDigest]"],
+    # jmespath.py orders strings as well as numbers; a number against a string is Python's TypeError
+    ["ecr", "list-images", "--repository-name", "app", "--query", "imageIds[?imageTag > 'b'].imageTag"],
+    ["ecr", "list-images", "--repository-name", "app", "--query", "sort_by(imageIds, &imageTag)[?imageTag <= 'deb'].imageTag", "--output", "text"],
+    ["ecr", "list-images", "--repository-name", "app", "--query", "['a' < 'b', 'b' >= 'b', `true` < 'a']"],
+    ["ecr", "list-images", "--repository-name", "app", "--query", "`1` < 'a'"],
+    ["ecr", "list-images", "--repository-name", "app", "--query", "imageIds[?imageTag > `1.5`]"],
 ]
 
 
