@@ -223,14 +223,28 @@ void aws_pyfloat(double d, char *buf, size_t n)
 		snprintf(buf, n, "%s", d > 0 ? "Infinity" : "-Infinity");
 		return;
 	}
-	for (int p = 1; p <= 17; p++) {
-		snprintf(buf, n, "%.*g", p, d);
-		if (strtod(buf, NULL) == d)
+	/* Python's repr: the fewest digits that read back as d, written out in full for a
+	 * decimal exponent from -4 to 15 (10.0, 100.0, 0.0001; %g would say 1e+01) and in
+	 * scientific notation with a two-digit exponent past that (1e+16, 1e-05) */
+	char sci[40];
+	int p = 1;
+	for (; p < 17; p++) {
+		snprintf(sci, sizeof(sci), "%.*e", p - 1, d);
+		if (strtod(sci, NULL) == d)
 			break;
 	}
-	/* Python writes 3.0 as "3.0" (and 1e+16 as "1e+16") */
-	if (!strpbrk(buf, ".en") && strlen(buf) + 3 <= n)
-		strcat(buf, ".0");
+	snprintf(sci, sizeof(sci), "%.*e", p - 1, d);
+	char *e = strchr(sci, 'e');
+	int exp = atoi(e + 1);
+	if (exp < -4 || exp >= 16) {
+		*e = '\0';
+		snprintf(buf, n, "%se%c%02d", sci, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+		return;
+	}
+	int dec = p - 1 - exp; /* 0 to 20 here */
+	snprintf(buf, n, "%.*f", dec < 0 ? 0 : dec > 20 ? 20 : dec, d);
+	if (!strchr(buf, '.') && strlen(buf) + 3 <= n)
+		strcat(buf, ".0"); /* Python writes 3.0 as "3.0" */
 }
 
 static void put_real(FILE *f, double d)

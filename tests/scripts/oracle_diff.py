@@ -130,6 +130,10 @@ cases += [
     ["ecr", "list-images", "--repository-name", "app", "--query", "`1` < 'a'"],
     ["ecr", "list-images", "--repository-name", "app", "--query", "imageIds[?imageTag > `1.5`]"],
 ]
+# floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
+for fmt in FMTS:
+    cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
+                  "{a: `10.0`, b: `[100.0, 1500.0, 0.0001, 1e-05, 1e15, 1e16, 12345678901234567.0, 9.8, -0.0]`}"])
 
 
 def run_case(i, argv):
