@@ -33,6 +33,7 @@ struct op_row {
 	X(CompleteLayerUpload, complete_layer_upload, OP_WRITE) \
 	X(CreateRepository, create_repository, OP_WRITE) \
 	X(DeleteLifecyclePolicy, delete_lifecycle_policy, OP_WRITE) \
+	X(DeleteRegistryPolicy, delete_registry_policy, OP_WRITE) \
 	X(DeleteRepository, delete_repository, OP_WRITE) \
 	X(DeleteRepositoryPolicy, delete_repository_policy, OP_WRITE) \
 	X(DescribeImageScanFindings, describe_image_scan_findings, OP_READ) \
@@ -44,6 +45,7 @@ struct op_row {
 	X(GetDownloadUrlForLayer, get_download_url_for_layer, OP_READ) \
 	X(GetImageInventory, get_image_inventory, OP_READ | OP_EXT) /* caches written at the end, best effort */ \
 	X(GetLifecyclePolicy, get_lifecycle_policy, OP_READ) \
+	X(GetRegistryPolicy, get_registry_policy, OP_READ) \
 	X(GetRegistryScanningConfiguration, get_registry_scanning_configuration, OP_READ) \
 	X(GetRepositoryPolicy, get_repository_policy, OP_READ) \
 	X(GetRootfsInventory, get_rootfs_inventory, OP_EXT | OP_OWN_TXN | OP_NO_STATE | OP_HOST_PATHS) /* ecrlite's: a directory or tar */ \
@@ -56,6 +58,7 @@ struct op_row {
 	X(PutImageScanningConfiguration, put_image_scanning_configuration, OP_WRITE) \
 	X(PutImageTagMutability, put_image_tag_mutability, OP_WRITE) \
 	X(PutLifecyclePolicy, put_lifecycle_policy, OP_WRITE) \
+	X(PutRegistryPolicy, put_registry_policy, OP_WRITE) \
 	X(PutRegistryScanningConfiguration, put_registry_scanning_configuration, OP_WRITE) \
 	X(RematchImage, rematch_image, OP_WRITE | OP_EXT) /* ecrlite's: new findings without a scan */ \
 	X(SetRepositoryPolicy, set_repository_policy, OP_WRITE) \

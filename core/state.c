@@ -119,6 +119,17 @@ static const char *const migrations[] = {
 	 * them (core/ops_policy.c); NULL when it has none */
 	"ALTER TABLE repository ADD COLUMN lifecycle_policy TEXT;"
 	"ALTER TABLE repository ADD COLUMN repository_policy TEXT;",
+	/* 11: the rest of the policies (core/ops_policy.c, core/lifecycle.c): when a
+	 * repository's lifecycle policy last ran (lastEvaluatedAt; NULL: never), the
+	 * registry's permissions policy, and a repository's last lifecycle preview (the
+	 * policy text as given, the results as the JSON list GetLifecyclePolicyPreview
+	 * pages through); a repository's go with it */
+	"ALTER TABLE repository ADD COLUMN lifecycle_evaluated_at REAL;"
+	"CREATE TABLE registry_policy(account TEXT NOT NULL, region TEXT NOT NULL,"
+	" policy TEXT NOT NULL, PRIMARY KEY(account, region));"
+	"CREATE TABLE lifecycle_preview(repo_id INTEGER PRIMARY KEY REFERENCES repository(id)"
+	" ON DELETE CASCADE, policy TEXT NOT NULL, status TEXT NOT NULL, results TEXT NOT NULL,"
+	" started_at REAL NOT NULL);",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

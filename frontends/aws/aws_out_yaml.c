@@ -126,13 +126,12 @@ static enum style choose(const char *s, size_t n)
 	int allow_plain = 1, allow_single = 1;
 	if (lead_space || trail_space)
 		allow_plain = 0;
-	if (space_break || special)
-		allow_plain = allow_single = 0;
+	if (break_space || space_break || special)
+		allow_plain = allow_single = 0; /* a line's leading spaces: block or double-quoted only */
 	if (line_breaks)
 		allow_plain = 0;
 	if (block_ind)
 		allow_plain = 0;
-	(void)break_space;
 	(void)flow_ind; /* block context: only block indicators matter */
 	if (allow_plain) {
 		char *z = strndup(s, n);
@@ -208,26 +207,49 @@ static void single(struct em *e, const char *s, size_t n, int indent)
 	put(e, "'", 1);
 }
 
-static void dquoted(struct em *e, const char *s, size_t n)
+/* libyaml's yaml_emitter_write_double_quoted_scalar (the CLI's dumper is ruamel.yaml's C
+ * one): escapes; past the width a single space (not the first or last character) becomes
+ * the line break, and a space after it is kept by a '\\'. */
+static void dquoted(struct em *e, const char *s, size_t n, int indent)
 {
+	int spaces = 0;
 	put(e, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		switch (c) {
-		case '\t': puts_(e, "\\t"); break;
-		case '\n': puts_(e, "\\n"); break;
-		case '\r': puts_(e, "\\r"); break;
-		case '"': puts_(e, "\\\""); break;
-		case '\\': puts_(e, "\\\\"); break;
-		case 0: puts_(e, "\\0"); break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				snprintf(esc, sizeof(esc), "\\x%02X", c);
-				puts_(e, esc);
-			} else {
-				put(e, (const char *)&s[i], 1);
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+			char esc[8];
+			const char *rep = NULL;
+			switch (c) {
+			case 0: rep = "\\0"; break;
+			case 7: rep = "\\a"; break;
+			case 8: rep = "\\b"; break;
+			case '\t': rep = "\\t"; break;
+			case '\n': rep = "\\n"; break;
+			case 11: rep = "\\v"; break;
+			case 12: rep = "\\f"; break;
+			case '\r': rep = "\\r"; break;
+			case 27: rep = "\\e"; break;
+			case '"': rep = "\\\""; break;
+			case '\\': rep = "\\\\"; break;
 			}
+			if (!rep) {
+				snprintf(esc, sizeof(esc), "\\x%02X", c);
+				rep = esc;
+			}
+			puts_(e, rep);
+			spaces = 0;
+		} else if (c == ' ') {
+			if (!spaces && e->column > BEST_WIDTH && i != 0 && i != n - 1) {
+				newline_indent(e, indent);
+				if (i + 1 < n && s[i + 1] == ' ')
+					put(e, "\\", 1);
+			} else {
+				put(e, " ", 1);
+			}
+			spaces = 1;
+		} else {
+			put(e, (const char *)&s[i], 1);
+			spaces = 0;
 		}
 	}
 	put(e, "\"", 1);
@@ -238,7 +260,7 @@ static void string(struct em *e, const char *s, size_t n, int indent)
 	switch (choose(s, n)) {
 	case PLAIN: plain(e, s, n, indent); break;
 	case SINGLE: single(e, s, n, indent); break;
-	case DOUBLE: dquoted(e, s, n); break;
+	case DOUBLE: dquoted(e, s, n, indent); break;
 	}
 }
 

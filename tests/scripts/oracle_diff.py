@@ -46,6 +46,11 @@ sh(aws, "ecr", "put-registry-scanning-configuration", "--scan-type", "BASIC", "-
 digest = json.loads(subprocess.run([aws, "ecr", "list-images", "--repository-name", "app", "--filter", "tagStatus=TAGGED",
                                     "--query", "imageIds[?imageTag=='deb'] | [0]"], env=env, capture_output=True,
                                    text=True).stdout)["imageDigest"]
+REPO_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "pull", "Effect": "Allow", "Principal": {"AWS": [
+    "arn:aws:iam::111122223333:root"]}, "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]})
+REGISTRY_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "replicate", "Effect": "Allow", "Principal": {
+    "AWS": "arn:aws:iam::111122223333:root"}, "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    "Resource": "arn:aws:ecr:us-east-2:000000000000:repository/*"}]})
 FMTS = ["json", "text", "table", "yaml", "yaml-stream"]
 F = ["--repository-name", "app", "--image-id", "imageTag=deb"]
 cases = []
@@ -90,6 +95,14 @@ for fmt in FMTS:
         ["ecr", "describe-repositories", "--query", "repositories[?imageScanningConfiguration.scanOnPush].repositoryName"] + o,
         ["ecr", "describe-images", "--repository-name", "app", "--query", "imageDetails[0].imageScanFindingsSummary"] + o,
         ["ecr", "describe-repositories", "--query", "repositories[0].createdAt"] + o,
+        # policies: set, read and delete again, so that each format starts without one
+        ["ecr", "set-repository-policy", "--repository-name", "quiet", "--policy-text", REPO_POLICY] + o,
+        ["ecr", "get-repository-policy", "--repository-name", "quiet"] + o,
+        ["ecr", "delete-repository-policy", "--repository-name", "quiet"] + o,
+        ["ecr", "get-repository-policy", "--repository-name", "quiet"] + o,
+        ["ecr", "put-registry-policy", "--policy-text", REGISTRY_POLICY] + o,
+        ["ecr", "get-registry-policy"] + o,
+        ["ecr", "delete-registry-policy"] + o,
     ]
 cases += [
     ["ecr", "describe-image-scan-findings"] + F + ["--query", "imageScanFindings.findings[?severity=="],
@@ -117,6 +130,9 @@ cases += [
     ["ecr", "wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=deb"],
     ["ecr", "wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=none"],
     ["ecr", "get-lifecycle-policy", "--repository-name", "app"],
+    ["ecr", "set-repository-policy", "--repository-name", "quiet", "--policy-text", "[]"],
+    ["ecr", "set-repository-policy", "--repository-name", "nope", "--policy-text", REPO_POLICY],
+    ["ecr", "put-registry-policy", "--policy-text", "{}"],
     ["ecr", "describe-image-scan-findings"] + F + ["--max-items", "2", "--query", "imageScanFindings.findings[].name"],
     ["ecr", "describe-image-scan-findings"] + F + ["--starting-token", "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==",
      "--max-items", "2", "--output", "text"],
