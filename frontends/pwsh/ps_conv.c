@@ -13,7 +13,14 @@ char *ps_to_string(json_t *v)
 	switch (json_typeof(v)) {
 	case JSON_STRING: return strdup(json_string_value(v));
 	case JSON_INTEGER: snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v)); return strdup(buf);
-	case JSON_REAL: snprintf(buf, sizeof(buf), "%.15g", json_real_value(v)); return strdup(buf); /* as .NET shows a double */
+	case JSON_REAL: {
+		/* as .NET shows a double: 15 digits, and its exponent with a capital E (1E+16) */
+		snprintf(buf, sizeof(buf), "%.15g", json_real_value(v));
+		char *e = strchr(buf, 'e');
+		if (e)
+			*e = 'E';
+		return strdup(buf);
+	}
 	case JSON_TRUE: return strdup("True");
 	case JSON_FALSE: return strdup("False");
 	case JSON_NULL: return strdup("");

@@ -66,6 +66,13 @@ static int word_char(char c)
 
 static int lex_at(struct lx *l, const char *s, size_t *pi, int sub);
 
+/* The sign of a number's exponent (1e-5, 2.5E+3): part of the number, not an operator */
+static int exp_sign(const char *s, size_t st, size_t i)
+{
+	return (s[i] == '-' || s[i] == '+') && i >= st + 2 && (s[i - 1] == 'e' || s[i - 1] == 'E') &&
+	       (isdigit((unsigned char)s[i - 2]) || s[i - 2] == '.') && isdigit((unsigned char)s[i + 1]);
+}
+
 /* A string from its opening quote; *pi ends past the closing one. */
 static int lex_string(struct lx *l, const char *s, size_t *pi, int space, int sub)
 {
@@ -227,8 +234,8 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
 		} else if (isdigit((unsigned char)c) || (c == '-' && isdigit((unsigned char)s[i + 1]))) {
 			/* a number ends at an operator: 1+1, 2*3, 5-1 (3.19-alpine stays one word) */
 			i++;
-			while (word_char(s[i]) && !strchr("+*/%", s[i]) &&
-			       !(s[i] == '-' && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '$' || s[i + 1] == '(')))
+			while (word_char(s[i]) && (exp_sign(s, st, i) || (!strchr("+*/%", s[i]) &&
+			       !(s[i] == '-' && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '$' || s[i + 1] == '(')))))
 				i++;
 			char *t = strndup(s + st, i - st);
 			char *end;

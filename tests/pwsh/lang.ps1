@@ -79,3 +79,5 @@ $arr = 1..4; $arr[0] = 10; $arr[-1]++; $row = [pscustomobject]@{ Total = 0 }; $r
 # argument the same text stays one word
 $k = 5; "$(1+1) $($k-1) $($k*2) $(2*3+1) $($k%3) $(10-2-3)"; $k+=2; $k++; $k
 Write-Output 1+1 2024-01-01
+# a number's exponent may have a sign; a double past 15 digits shows .NET's capital E
+"$(1e-5) $(2.5e-3 * 2) $(1e+3) $(1e16) $(5-1e-2) $(1.5E-3 - 1)"
