@@ -678,6 +678,34 @@ static int check_own_options(const struct aws_cmd *cmd)
 	return 0;
 }
 
+/* Paging turned off (--no-paginate, or the operation's own nextToken or maxResults
+ * option, which the CLI takes as a manual page) with the CLI's paging options given:
+ * the CLI's ParamValidationError, naming those that are set (a zero or empty one is
+ * not, as Python's truth says). */
+static int check_no_paginate(const struct aws_cmd *cmd, const struct argscan *s)
+{
+	const struct ecr_paginator *pg = cmd->op ? cmd->op->pager : NULL;
+	int off = cmd->no_paginate;
+	char used[80] = "";
+	if (!pg)
+		return 0;
+	for (int j = 0; j < s->npend; j++)
+		if (!strcmp(s->pend[j].o->m->name, pg->input_token) ||
+		    (pg->limit_key && !strcmp(s->pend[j].o->m->name, pg->limit_key)))
+			off = 1;
+	if (!off)
+		return 0;
+	if (cmd->starting_token && *cmd->starting_token)
+		strcat(used, "--starting-token");
+	if (cmd->page_size && atol(cmd->page_size))
+		strcat(used, *used ? ", --page-size" : "--page-size");
+	if (cmd->max_items && atol(cmd->max_items))
+		strcat(used, *used ? ", --max-items" : "--max-items");
+	if (!*used)
+		return 0;
+	return aws_plain_error(AWS_EXIT_PARAM, "Cannot specify --no-paginate along with pagination arguments: %s", used);
+}
+
 /* The request: --cli-input-json first, options over it, in model member order;
  * members unknown to the model stay, for validation to report. */
 static int build_request(struct aws_cmd *cmd, const struct argscan *s)
@@ -743,7 +771,7 @@ int aws_parse(struct aws_cmd *cmd, int argc, char **argv)
 		rc = aws_unknown_options(s->unknown.data);
 		goto out;
 	}
-	if ((rc = check_own_options(cmd)))
+	if ((rc = check_own_options(cmd)) || (rc = check_no_paginate(cmd, s)))
 		goto out;
 	if (!cmd->op) /* get-login-password is the CLI's own command: no model input */
 		cmd->req = json_object();

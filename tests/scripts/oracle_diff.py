@@ -146,6 +146,13 @@ cases += [
     ["ecr", "list-images", "--repository-name", "app", "--query", "`1` < 'a'"],
     ["ecr", "list-images", "--repository-name", "app", "--query", "imageIds[?imageTag > `1.5`]"],
 ]
+# paging off (--no-paginate, or a manual maxResults/nextToken) with the CLI's paging options
+cases += [
+    ["ecr", "list-images", "--repository-name", "app", "--no-paginate", "--max-items", "1"],
+    ["ecr", "list-images", "--repository-name", "app", "--no-paginate", "--max-items", "2", "--page-size", "1"],
+    ["ecr", "list-images", "--repository-name", "app", "--max-results", "2", "--max-items", "1"],
+    ["ecr", "list-images", "--repository-name", "app", "--next-token", "x", "--starting-token", "abc", "--page-size", "2"],
+]
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
