@@ -128,7 +128,7 @@ static json_t *skeleton_value(int shape, const char *name, int output, int depth
 	case ECR_T_STRING:
 		return json_string(output ? name : s->enums ? s->enums[0] : "");
 	case ECR_T_BLOB:
-		return json_string(output ? name : "");
+		return output ? json_string(name) : json_null(); /* the CLI's input skeleton: null */
 	case ECR_T_INTEGER:
 	case ECR_T_LONG:
 		return json_integer(0);
@@ -188,8 +188,18 @@ static void yaml_skel(int shape, int indent, int depth)
 		}
 		printf("%*s%s:", indent, "", m->name);
 		const char *value = NULL;
+		char first[160];
 		switch (ms->type) {
-		case ECR_T_STRING: case ECR_T_BLOB: value = " ''"; break;
+		case ECR_T_STRING:
+			/* an enum's first value, plain, as the JSON skeleton's (skeleton_value) */
+			if (ms->enums) {
+				snprintf(first, sizeof(first), " %s", ms->enums[0]);
+				value = first;
+			} else {
+				value = " ''";
+			}
+			break;
+		case ECR_T_BLOB: value = " !!binary ''"; break;
 		case ECR_T_INTEGER: case ECR_T_LONG: value = " 0"; break;
 		case ECR_T_DOUBLE: value = " 0.0"; break;
 		case ECR_T_BOOLEAN: value = " true"; break;
@@ -212,7 +222,8 @@ static void yaml_skel(int shape, int indent, int depth)
 				fflush(stdout);
 				yaml_skel_item(ms->member, indent + 2, depth + 1);
 			} else {
-				printf("%*s- %s\n", indent, "", el->type == ECR_T_STRING ? "''" : "0");
+				printf("%*s- %s\n", indent, "",
+				       el->type == ECR_T_STRING ? (el->enums ? el->enums[0] : "''") : "0");
 			}
 		} else if (ms->type == ECR_T_MAP) {
 			printf("%*sKeyName: ''\n", indent + 2, "");
@@ -223,8 +234,10 @@ static void yaml_skel(int shape, int indent, int depth)
 int aws_skeleton(const struct aws_cmd *cmd)
 {
 	if (!strcmp(cmd->skeleton, "yaml-input")) {
-		if (cmd->op->input >= 0)
+		if (cmd->op->input >= 0 && ecr_shapes[cmd->op->input].nmembers)
 			yaml_skel(cmd->op->input, 0, 0);
+		else
+			printf("{}\n"); /* ruamel's empty map, as for DescribeRegistry */
 		return 0;
 	}
 	if (!strcmp(cmd->skeleton, "output")) {

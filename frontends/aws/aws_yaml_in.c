@@ -260,6 +260,14 @@ static json_t *after(struct yp *p, int indent, int depth)
 		return json_null();
 	}
 	json_t *v;
+	/* !!binary, as the CLI's yaml-input skeleton writes a blob: its base64 text is
+	 * what the request carries */
+	int binary = !strncmp(p->s + p->i, "!!binary", 8) && (p->s[p->i + 8] == ' ' || p->s[p->i + 8] == '\t');
+	if (binary) {
+		p->i += 8;
+		skip_inline_ws(p);
+		c = p->s[p->i];
+	}
 	if (c == '\'' || c == '"')
 		v = quoted(p);
 	else if (c == '{' || c == '[')
@@ -268,6 +276,11 @@ static json_t *after(struct yp *p, int indent, int depth)
 		v = plain(p, "");
 	if (!v)
 		return NULL;
+	if (binary && !json_is_string(v)) {
+		json_decref(v);
+		yerr(p, "a !!binary value must be base64 text");
+		return NULL;
+	}
 	skip_inline_ws(p);
 	if (p->s[p->i] == '#')
 		while (p->s[p->i] && p->s[p->i] != '\n')

@@ -153,6 +153,13 @@ cases += [
     ["ecr", "list-images", "--repository-name", "app", "--max-results", "2", "--max-items", "1"],
     ["ecr", "list-images", "--repository-name", "app", "--next-token", "x", "--starting-token", "abc", "--page-size", "2"],
 ]
+# skeletons: an enum's first value, a blob (!!binary '' / null), an input without members ({})
+cases += [["ecr", op, "--generate-cli-skeleton", kind] for op, kind in [
+    ("create-repository", "yaml-input"), ("put-registry-scanning-configuration", "yaml-input"),
+    ("put-replication-configuration", "yaml-input"), ("describe-registry", "yaml-input"),
+    ("upload-layer-part", "yaml-input"), ("upload-layer-part", "input")]]
+cases.append(["ecr", "upload-layer-part", "--cli-input-yaml",  # a blob as the yaml-input skeleton writes it
+              "repositoryName: app\nuploadId: 0f0e0d0c-0b0a-4908-8706-050403020100\nlayerPartBlob: !!binary aGVsbG8=\npartFirstByte: 0\npartLastByte: 4\n"])
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
