@@ -118,10 +118,11 @@ static size_t op_options(const struct ecr_op_model *op, struct oopt *out, size_t
 	return n;
 }
 
-/* argparse: something starting with '-' is an option unless it is a negative number. */
+/* argparse: something starting with '-' is an option unless it is a negative number
+ * or has a space in it ("- a", a YAML list, is a value: no option has a space). */
 static int looks_like_option(const char *a)
 {
-	if (a[0] != '-' || !a[1])
+	if (a[0] != '-' || !a[1] || strchr(a, ' '))
 		return 0;
 	const char *p = a + 1;
 	int digits = 0, dot = 0;
@@ -388,6 +389,15 @@ static const char *const *op_choices(void)
 	return choices;
 }
 
+/* Python's type() of a loaded document that is not a map, as the CLI names it */
+static int not_a_map(const char *cli_name, json_t *v)
+{
+	const char *t = json_is_array(v) ? "list" : json_is_string(v) ? "str" : json_is_integer(v) ? "int"
+			: json_is_real(v) ? "float" : json_is_boolean(v) ? "bool" : "NoneType";
+	return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter '%s': Invalid type: expecting map, received <class '%s'>",
+			       cli_name, t);
+}
+
 static int cli_input(struct aws_cmd *cmd, json_t **out)
 {
 	const char *v = cmd->cli_input_json;
@@ -401,11 +411,14 @@ static int cli_input(struct aws_cmd *cmd, json_t **out)
 			return rc;
 		*out = aws_yaml_load(file ? file : cmd->cli_input_yaml, why, sizeof(why));
 		free(file);
-		if (!*out || !json_is_object(*out)) {
+		if (!*out)
+			return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter 'cli-input-yaml': Invalid YAML received: %s",
+					       why);
+		if (!json_is_object(*out)) {
+			rc = not_a_map("--cli-input-yaml", *out);
 			json_decref(*out);
 			*out = NULL;
-			return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter 'cli-input-yaml': Invalid YAML received: %s",
-					       *why ? why : "not a mapping");
+			return rc;
 		}
 		return 0;
 	}
@@ -415,12 +428,15 @@ static int cli_input(struct aws_cmd *cmd, json_t **out)
 	if (rc)
 		return rc;
 	/* Python's json (the CLI's) takes \u0000 in a string: validation refuses the value */
-	*out = json_loads(file ? file : v, JSON_ALLOW_NUL, NULL);
+	*out = json_loads(file ? file : v, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL);
 	free(file);
-	if (!*out || !json_is_object(*out)) {
+	if (!*out)
+		return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter 'cli-input-json': Invalid JSON received.");
+	if (!json_is_object(*out)) {
+		rc = not_a_map("--cli-input-json", *out);
 		json_decref(*out);
 		*out = NULL;
-		return aws_plain_error(AWS_EXIT_PARAM, "Error parsing parameter 'cli-input-json': Invalid JSON received.");
+		return rc;
 	}
 	return 0;
 }

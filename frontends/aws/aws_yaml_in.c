@@ -374,6 +374,31 @@ static json_t *block(struct yp *p, int indent, int depth, int inline_first)
 	return v ? v : json_null();
 }
 
+/* Whether the line at s is a lone scalar: not "- item", not "key: value" (a quoted
+ * key included), not a directive or tag we refuse anyway. */
+static int scalar_doc(const char *s)
+{
+	size_t n = strcspn(s, "\n"), i = 0;
+	if (s[0] == '-' && (n == 1 || s[1] == ' ' || s[1] == '\t'))
+		return 0;
+	if (s[0] == '\'' || s[0] == '"') {
+		const char *q = memchr(s + 1, s[0], n - 1);
+		if (!q)
+			return 0; /* block() says what is wrong */
+		i = (size_t)(q - s) + 1;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		return i == n || s[i] == '#';
+	}
+	for (; i < n; i++) {
+		if (s[i] == ':' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\r'))
+			return 0;
+		if (s[i] == '#' && i && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+			break;
+	}
+	return !strchr("&*!|>%@`", s[0]);
+}
+
 json_t *aws_yaml_load(const char *doc, char *err, size_t n)
 {
 	struct yp p = {doc, 0, ""};
@@ -384,6 +409,14 @@ json_t *aws_yaml_load(const char *doc, char *err, size_t n)
 		v = json_null();
 	else if (p.s[p.i] == '{' || p.s[p.i] == '[') {
 		v = flow(&p, 0);
+		if (v && next_line(&p) >= 0) {
+			json_decref(v);
+			v = NULL;
+			yerr(&p, "unexpected text after the document");
+		}
+	} else if (scalar_doc(p.s + p.i)) {
+		/* a document that is one scalar ('abc', 5, ~): the CLI then says its type */
+		v = after(&p, ind, 0);
 		if (v && next_line(&p) >= 0) {
 			json_decref(v);
 			v = NULL;

@@ -160,6 +160,10 @@ cases += [["ecr", op, "--generate-cli-skeleton", kind] for op, kind in [
     ("upload-layer-part", "yaml-input"), ("upload-layer-part", "input")]]
 cases.append(["ecr", "upload-layer-part", "--cli-input-yaml",  # a blob as the yaml-input skeleton writes it
               "repositoryName: app\nuploadId: 0f0e0d0c-0b0a-4908-8706-050403020100\nlayerPartBlob: !!binary aGVsbG8=\npartFirstByte: 0\npartLastByte: 4\n"])
+# --cli-input-json/yaml that is not a map: the CLI names its Python type; a value with a
+# space is a value to argparse even when it starts with '-'
+cases += [["ecr", "list-images", "--cli-input-json", v] for v in ("[1]", "null", '"s"', "1.5", "- 1")]
+cases += [["ecr", "list-images", "--cli-input-yaml", v] for v in ("- a", "abc", "5", "~", "'q' # c")]
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
