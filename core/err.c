@@ -35,6 +35,8 @@ static const struct ecr_err_info table[] = {
 	{ECR_E_LIFECYCLE_POLICY_NOT_FOUND, "LifecyclePolicyNotFoundException", 254, 400, "ObjectNotFound", 0},
 	{ECR_E_REPOSITORY_POLICY_NOT_FOUND, "RepositoryPolicyNotFoundException", 254, 400, "ObjectNotFound", 0},
 	{ECR_E_REGISTRY_POLICY_NOT_FOUND, "RegistryPolicyNotFoundException", 254, 400, "ObjectNotFound", 0},
+	{ECR_E_LIFECYCLE_PREVIEW_NOT_FOUND, "LifecyclePolicyPreviewNotFoundException", 254, 400, "ObjectNotFound", 0},
+	{ECR_E_LIFECYCLE_PREVIEW_IN_PROGRESS, "LifecyclePolicyPreviewInProgressException", 254, 400, "ResourceBusy", 0},
 	{ECR_E_UPLOAD_NOT_FOUND, "UploadNotFoundException", 254, 400, "ObjectNotFound", 0},
 	{ECR_E_INVALID_LAYER_PART, "InvalidLayerPartException", 254, 400, "InvalidArgument", 0},
 	{ECR_E_INVALID_LAYER, "InvalidLayerException", 254, 400, "InvalidData", 0},

@@ -45,6 +45,7 @@ struct op_row {
 	X(GetDownloadUrlForLayer, get_download_url_for_layer, OP_READ) \
 	X(GetImageInventory, get_image_inventory, OP_READ | OP_EXT) /* caches written at the end, best effort */ \
 	X(GetLifecyclePolicy, get_lifecycle_policy, OP_READ) \
+	X(GetLifecyclePolicyPreview, get_lifecycle_policy_preview, OP_READ) \
 	X(GetRegistryPolicy, get_registry_policy, OP_READ) \
 	X(GetRegistryScanningConfiguration, get_registry_scanning_configuration, OP_READ) \
 	X(GetRepositoryPolicy, get_repository_policy, OP_READ) \
@@ -63,6 +64,7 @@ struct op_row {
 	X(RematchImage, rematch_image, OP_WRITE | OP_EXT) /* ecrlite's: new findings without a scan */ \
 	X(SetRepositoryPolicy, set_repository_policy, OP_WRITE) \
 	X(StartImageScan, start_image_scan, OP_WRITE) \
+	X(StartLifecyclePolicyPreview, start_lifecycle_policy_preview, OP_WRITE) /* evaluated at once: COMPLETE */ \
 	X(TagResource, tag_resource, OP_WRITE) \
 	X(UntagResource, untag_resource, OP_WRITE) \
 	X(UploadLayerPart, upload_layer_part, OP_WRITE)

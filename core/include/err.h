@@ -31,6 +31,8 @@ enum ecr_code {
 	ECR_E_LIFECYCLE_POLICY_NOT_FOUND = -24,
 	ECR_E_REPOSITORY_POLICY_NOT_FOUND = -25,
 	ECR_E_REGISTRY_POLICY_NOT_FOUND = -26,
+	ECR_E_LIFECYCLE_PREVIEW_NOT_FOUND = -28,
+	ECR_E_LIFECYCLE_PREVIEW_IN_PROGRESS = -29, /* never raised: a preview completes at once */
 	/* the layer-upload API (core/upload.c, core/ops_layer.c) */
 	ECR_E_UPLOAD_NOT_FOUND = -40,
 	ECR_E_INVALID_LAYER_PART = -41,

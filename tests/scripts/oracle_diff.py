@@ -51,6 +51,15 @@ REPO_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "pull",
 REGISTRY_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "replicate", "Effect": "Allow", "Principal": {
     "AWS": "arn:aws:iam::111122223333:root"}, "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
     "Resource": "arn:aws:ecr:us-east-2:000000000000:repository/*"}]})
+LC_NONE = json.dumps({"rules": [{"rulePriority": 1, "description": "nothing here is tagged zzz", "selection": {
+    "tagStatus": "tagged", "tagPrefixList": ["zzz"], "countType": "imageCountMoreThan", "countNumber": 1},
+    "action": {"type": "expire"}}]})
+LC_PREVIEW = json.dumps({"rules": [
+    {"rulePriority": 1, "description": "keep 'one'", "selection": {"tagStatus": "tagged", "tagPatternList": ["on*"],
+                                                                  "countType": "sinceImagePushed", "countUnit": "days",
+                                                                  "countNumber": 1}, "action": {"type": "expire"}},
+    {"rulePriority": 2, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 1},
+     "action": {"type": "expire"}}]}, indent=2)
 FMTS = ["json", "text", "table", "yaml", "yaml-stream"]
 F = ["--repository-name", "app", "--image-id", "imageTag=deb"]
 cases = []
@@ -103,6 +112,15 @@ for fmt in FMTS:
         ["ecr", "put-registry-policy", "--policy-text", REGISTRY_POLICY] + o,
         ["ecr", "get-registry-policy"] + o,
         ["ecr", "delete-registry-policy"] + o,
+        # lifecycle: a policy that selects nothing here (it is applied), a preview that expires
+        ["ecr", "put-lifecycle-policy", "--repository-name", "quiet", "--lifecycle-policy-text", LC_NONE] + o,
+        ["ecr", "get-lifecycle-policy", "--repository-name", "quiet"] + o,
+        ["ecr", "delete-lifecycle-policy", "--repository-name", "quiet"] + o,
+        ["ecr", "start-lifecycle-policy-preview", "--repository-name", "quiet", "--lifecycle-policy-text", LC_PREVIEW] + o,
+        ["ecr", "get-lifecycle-policy-preview", "--repository-name", "quiet"] + o,
+        ["ecr", "get-lifecycle-policy-preview", "--repository-name", "quiet", "--max-items", "1"] + o,
+        ["ecr", "get-lifecycle-policy-preview", "--repository-name", "quiet", "--page-size", "1"] + o,
+        ["ecr", "get-lifecycle-policy-preview", "--repository-name", "quiet", "--filter", "tagStatus=TAGGED"] + o,
     ]
 cases += [
     ["ecr", "describe-image-scan-findings"] + F + ["--query", "imageScanFindings.findings[?severity=="],
@@ -133,6 +151,11 @@ cases += [
     ["ecr", "set-repository-policy", "--repository-name", "quiet", "--policy-text", "[]"],
     ["ecr", "set-repository-policy", "--repository-name", "nope", "--policy-text", REPO_POLICY],
     ["ecr", "put-registry-policy", "--policy-text", "{}"],
+    ["ecr", "put-lifecycle-policy", "--repository-name", "quiet", "--lifecycle-policy-text", LC_NONE.replace("expire", "keep")],
+    ["ecr", "get-lifecycle-policy-preview", "--repository-name", "team/base"],
+    ["ecr", "start-lifecycle-policy-preview", "--repository-name", "team/base"],
+    ["ecr", "wait", "lifecycle-policy-preview-complete", "--repository-name", "quiet"],
+    ["ecr", "get-lifecycle-policy-preview", "--repository-name", "quiet", "--image-ids", "imageTag=one", "--output", "text"],
     ["ecr", "describe-image-scan-findings"] + F + ["--max-items", "2", "--query", "imageScanFindings.findings[].name"],
     ["ecr", "describe-image-scan-findings"] + F + ["--starting-token", "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==",
      "--max-items", "2", "--output", "text"],

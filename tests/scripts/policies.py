@@ -140,6 +140,223 @@ def registry_policies():
     fails("RegistryPolicyNotFoundException", "Registry policy does not exist", "get-registry-policy")
 
 
+def lifecycle_doc(*rules):
+    return json.dumps({"rules": [dict({"rulePriority": p, "selection": sel, "action": {"type": "expire"}}, **extra)
+                                 for p, sel, extra in rules]})
+
+
+def rule(p, status, count_type, n, extra=None, **sel):
+    s = {"tagStatus": status, "countType": count_type, "countNumber": n}
+    if count_type == "sinceImagePushed":
+        s["countUnit"] = "days"
+    s.update(sel)
+    return (p, s, extra or {})
+
+
+BAD_LC = "Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: "
+SCHEMA = BAD_LC + "instance failed to match exactly one schema (matched 0 out of 2)\n'"
+
+
+def lifecycle_policies():
+    ok("create-repository", "--repository-name", "lc-text")
+    fails("LifecyclePolicyNotFoundException",
+          "Lifecycle policy does not exist for the repository with name 'lc-text' in the registry with id '000000000000'",
+          "get-lifecycle-policy", "--repository-name", "lc-text")
+    fails("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist", "delete-lifecycle-policy",
+          "--repository-name", "lc-text")
+    good = lifecycle_doc(rule(1, "tagged", "imageCountMoreThan", 3, {"description": "keep 3 prod"}, tagPrefixList=["prod"]),
+                         rule(2, "untagged", "sinceImagePushed", 14), rule(10, "any", "imageCountMoreThan", 50))
+    r = ok("put-lifecycle-policy", "--repository-name", "lc-text", "--lifecycle-policy-text", good)
+    compact = json.dumps(json.loads(good), separators=(",", ":"))
+    check("put-lifecycle-policy answers with the compact text", r == {"registryId": "000000000000", "repositoryName": "lc-text",
+                                                                     "lifecyclePolicyText": compact}, r)
+    r = ok("get-lifecycle-policy", "--repository-name", "lc-text")
+    check("get-lifecycle-policy", r["lifecyclePolicyText"] == compact and "lastEvaluatedAt" in r, r)
+    # what ECR refuses (the user guide's rules); ECR's JSON Schema report where it is known
+    pad = {"description": "x" * 60}   # the model's 100 characters at least
+    cases = [
+        ("not json " + "x" * 100, BAD_LC + "Could not map policyString into LifecyclePolicy.'"),
+        (json.dumps({"rulez": [], "pad": "x" * 100}), BAD_LC + 'object has missing required properties (["rules"])\n\''),
+        (lifecycle_doc(rule(1, "sometimes", "imageCountMoreThan", 1, pad)), SCHEMA),
+        (lifecycle_doc(rule(1, "any", "imageCountMoreThan", 0, pad)), SCHEMA),
+        (lifecycle_doc(rule(1, "any", "imageCountMoreThan", 1, pad, countUnit="days")), SCHEMA),
+        (lifecycle_doc((1, {"tagStatus": "any", "countType": "sinceImagePushed", "countNumber": 1}, pad)), SCHEMA),
+        (lifecycle_doc(rule(1, "any", "sinceImagePushed", 1, pad, countUnit="hours")), SCHEMA),
+        (lifecycle_doc(rule(1, "any", "imageCountLessThan", 1, pad)), SCHEMA),
+        (lifecycle_doc(rule(0, "any", "imageCountMoreThan", 1, pad)), SCHEMA),
+        (lifecycle_doc(rule(1, "any", "imageCountMoreThan", 1, dict(pad, action={"type": "delete"}))), SCHEMA),
+        (lifecycle_doc(rule(1, "any", "sinceImagePushed", 1, pad, countUnit=None)), SCHEMA),
+        (lifecycle_doc(rule(1, "tagged", "imageCountMoreThan", 1, pad)),
+         BAD_LC + "a rule with tagStatus tagged must have a tagPrefixList or a tagPatternList'"),
+        (lifecycle_doc(rule(1, "untagged", "imageCountMoreThan", 1, pad, tagPrefixList=["v"])),
+         BAD_LC + "tagPrefixList and tagPatternList are only for a rule with tagStatus tagged'"),
+        (lifecycle_doc(rule(1, "tagged", "imageCountMoreThan", 1, pad, tagPrefixList=["v"], tagPatternList=["v*"])),
+         BAD_LC + "a rule may have a tagPrefixList or a tagPatternList, not both'"),
+        (lifecycle_doc(rule(1, "tagged", "imageCountMoreThan", 1, pad, tagPatternList=["a*b*c*d*e*f"])),
+         BAD_LC + "a tagPatternList string may have at most 4 wildcards (*)'"),
+        (lifecycle_doc(rule(1, "untagged", "imageCountMoreThan", 1, pad), rule(1, "tagged", "imageCountMoreThan", 1, tagPrefixList=["v"])),
+         BAD_LC + "rulePriority must be unique to each rule'"),
+        (lifecycle_doc(rule(1, "any", "imageCountMoreThan", 1, pad), rule(2, "untagged", "imageCountMoreThan", 1)),
+         BAD_LC + "a rule with tagStatus any must have the highest rulePriority'"),
+    ]
+    for text, msg in cases:
+        rc, out, err = aws("put-lifecycle-policy", "--repository-name", "lc-text", "--lifecycle-policy-text", text)
+        check("put-lifecycle-policy refuses %s" % text[:90], rc == 254 and err.strip().endswith(msg.strip()) and
+              "(InvalidParameterException)" in err, "exit %d: %r" % (rc, err))
+    # four wildcards are allowed, and the refusals left the policy as it was
+    ok("put-lifecycle-policy", "--repository-name", "lc-text", "--lifecycle-policy-text",
+       lifecycle_doc(rule(1, "tagged", "imageCountMoreThan", 1, pad, tagPatternList=["*a*b*c*"])))
+    r = ok("delete-lifecycle-policy", "--repository-name", "lc-text")
+    check("delete-lifecycle-policy answers with the policy", json.loads(r["lifecyclePolicyText"])["rules"][0]["selection"]
+          ["tagPatternList"] == ["*a*b*c*"] and "lastEvaluatedAt" in r, r)
+    fails("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist", "get-lifecycle-policy",
+          "--repository-name", "lc-text")
+    # a repository's policy goes with it
+    ok("put-lifecycle-policy", "--repository-name", "lc-text", "--lifecycle-policy-text", good)
+    ok("delete-repository", "--repository-name", "lc-text")
+    ok("create-repository", "--repository-name", "lc-text")
+    fails("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist", "get-lifecycle-policy",
+          "--repository-name", "lc-text")
+
+
+def epoch(t):
+    return datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+
+
+def images_of(repo):
+    """[(digest, [tags], pushedAt epoch)] as describe-images says"""
+    out = ok("describe-images", "--repository-name", repo)
+    return [(d["imageDigest"], d.get("imageTags", []), epoch(d["imagePushedAt"]) if isinstance(d["imagePushedAt"], str)
+             else d["imagePushedAt"]) for d in out["imageDetails"]]
+
+
+def expected_preview(images, rules, now):
+    """The user guide's evaluation ("How lifecycle policies work"), written again here:
+    rules by priority; an image is expired by at most one rule; a rule never expires an
+    image whose tags met an earlier rule's selection, yet still counts it; count rules
+    keep the N youngest they select, age rules expire what was pushed more than N days
+    ago. Returns [(digest, priority)] by priority, then oldest first."""
+    def selects(sel, tags):
+        st = sel["tagStatus"]
+        if st == "any":
+            return True
+        if st == "untagged":
+            return not tags
+        if not tags:
+            return False
+        if "tagPrefixList" in sel:
+            return all(any(t.startswith(p) for t in tags) for p in sel["tagPrefixList"])
+        return all(any(re.fullmatch(".*".join(map(re.escape, p.split("*"))), t) for t in tags) for p in sel["tagPatternList"])
+
+    young = sorted(images, key=lambda i: -i[2])
+    claimed, expired = set(), {}
+    for r in sorted(rules, key=lambda r: r["rulePriority"]):
+        sel = r["selection"]
+        chosen = [i for i in young if selects(sel, i[1])]
+        if sel["countType"] == "imageCountMoreThan":
+            due = chosen[sel["countNumber"]:]
+        else:
+            due = [i for i in chosen if i[2] < now - sel["countNumber"] * 86400]
+        for i in due:
+            if i[0] not in claimed and i[0] not in expired:
+                expired[i[0]] = r["rulePriority"]
+        claimed.update(i[0] for i in chosen)
+    pushed = {i[0]: i[2] for i in images}
+    return sorted(expired.items(), key=lambda e: (e[1], pushed[e[0]]))
+
+
+def preview_pages(repo, page_size=None, **kw):
+    """every previewResults page through nextToken (the CLI without its own paging)"""
+    results, token, n = [], None, 0
+    while True:
+        args = ["get-lifecycle-policy-preview", "--repository-name", repo, "--no-paginate"]
+        if page_size:
+            args += ["--max-results", str(page_size)]
+        if token:
+            args += ["--next-token", token]
+        for k, v in kw.items():
+            args += [k, v]
+        out = ok(*args)
+        results += out["previewResults"]
+        n += 1
+        token = out.get("nextToken")
+        if not token:
+            return results, out, n
+
+
+LC_IMAGES = [  # (image archive, tag, push time): distinct times, so that "youngest" is plain
+    ("alpine-3.19.oci.tar", "v1", "2026-11-01T12:00:00Z"),
+    ("scratch-static.oci.tar", "v2", "2026-11-02T12:00:00Z"),
+    ("alpine-3.18.docker.tar", "prod-1", "2026-11-03T12:00:00Z"),
+    ("debian-bookworm-layered.oci.tar", "prod-2", "2026-11-05T12:00:00Z"),
+    ("scratch-static.docker.tar", "v1", "2026-11-10T12:00:00Z"),   # v1 moves: the first image is untagged
+    ("alpine-3.18.docker.tar", "prod-latest", "2026-11-12T12:00:00Z"),  # a second tag, the push time stays
+]
+LC_POLICIES = [
+    [rule(1, "tagged", "imageCountMoreThan", 1, tagPrefixList=["prod"])[0:2],
+     rule(2, "untagged", "sinceImagePushed", 7)[0:2], rule(3, "any", "imageCountMoreThan", 2)[0:2]],
+    [rule(1, "tagged", "sinceImagePushed", 20, tagPatternList=["v*"])[0:2]],
+    [rule(5, "any", "imageCountMoreThan", 1)[0:2]],
+    [rule(1, "tagged", "imageCountMoreThan", 1, tagPatternList=["prod-*", "*latest"])[0:2],
+     rule(2, "tagged", "sinceImagePushed", 1, tagPrefixList=["v"])[0:2]],
+]
+
+
+def lifecycle_previews():
+    ok("create-repository", "--repository-name", "lc")
+    fails("LifecyclePolicyPreviewNotFoundException", "Lifecycle policy preview does not exist for the repository with name 'lc'",
+          "get-lifecycle-policy-preview", "--repository-name", "lc")
+    fails("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist", "start-lifecycle-policy-preview",
+          "--repository-name", "lc")
+    for archive, tag, at in LC_IMAGES:
+        p = run([os.path.join(bindir, "ecrlite"), "push", os.path.join(images, archive), "lc:" + tag], now=at)
+        check("push %s" % archive, p.returncode == 0, p.stderr)
+    imgs = images_of("lc")
+    check("the repository holds an untagged image", any(not i[1] for i in imgs), imgs)
+    for k, rules in enumerate(LC_POLICIES):
+        rules = [{"rulePriority": p, "description": "rule %d" % p, "selection": s, "action": {"type": "expire"}} for p, s in rules]
+        text = json.dumps({"rules": rules}, indent=4) + "\n"
+        r = ok("start-lifecycle-policy-preview", "--repository-name", "lc", "--lifecycle-policy-text", text)
+        check("preview %d: start" % k, r["lifecyclePolicyText"] == text and r["status"] in ("IN_PROGRESS", "COMPLETE"), r)
+        rc, _, err = aws("wait", "lifecycle-policy-preview-complete", "--repository-name", "lc")
+        check("preview %d: wait lifecycle-policy-preview-complete" % k, rc == 0, err)
+        want = expected_preview(imgs, rules, epoch(NOW))
+        got, last, pages = preview_pages("lc")
+        check("preview %d: the images ECR's rules expire" % k, [(g["imageDigest"], g["appliedRulePriority"]) for g in got] == want,
+              "\ngot  %s\nwant %s" % ([(g["imageDigest"][:15], g["appliedRulePriority"]) for g in got], [(d[:15], p) for d, p in want]))
+        tags = {i[0]: i[1] for i in imgs}
+        pushed = {i[0]: i[2] for i in imgs}
+        check("preview %d: each result's tags, push time and action" % k, all(
+            g.get("imageTags", []) == tags[g["imageDigest"]] and g["action"] == {"type": "EXPIRE"} and
+            abs(epoch(g["imagePushedAt"]) - pushed[g["imageDigest"]]) < 1e-3 for g in got), got)
+        check("preview %d: summary and status" % k, last["summary"] == {"expiringImageTotalCount": len(want)} and
+              last["status"] == "COMPLETE" and last["lifecyclePolicyText"] == text, last)
+        paged, _, n = preview_pages("lc", page_size=1)
+        check("preview %d: maxResults 1 and nextToken give the same, a page each" % k, paged == got and n == max(1, len(want)),
+              "%d pages" % n)
+        auto = ok("get-lifecycle-policy-preview", "--repository-name", "lc", "--page-size", "1")
+        check("preview %d: the CLI's own paging" % k, auto["previewResults"] == got, auto)
+        untagged, _, _ = preview_pages("lc", **{"--filter": "tagStatus=UNTAGGED"})
+        check("preview %d: filter tagStatus=UNTAGGED" % k, untagged == [g for g in got if not g.get("imageTags")], untagged)
+        tagged, _, _ = preview_pages("lc", **{"--filter": "tagStatus=TAGGED"})
+        check("preview %d: filter tagStatus=TAGGED" % k, tagged == [g for g in got if g.get("imageTags")], tagged)
+        if got:
+            one = ok("get-lifecycle-policy-preview", "--repository-name", "lc", "--image-ids",
+                     "imageDigest=" + got[-1]["imageDigest"])
+            check("preview %d: imageIds" % k, one["previewResults"] == [got[-1]], one)
+    # the repository's own policy when no text is given; a preview changes no image
+    ok("put-lifecycle-policy", "--repository-name", "lc", "--lifecycle-policy-text", lifecycle_doc(
+        rule(1, "any", "imageCountMoreThan", 2, {"description": "keep two, whatever their tags"})))
+    r = ok("start-lifecycle-policy-preview", "--repository-name", "lc")
+    check("preview of the stored policy", json.loads(r["lifecyclePolicyText"])["rules"][0]["selection"]["countNumber"] == 2, r)
+    got, _, _ = preview_pages("lc")
+    check("preview of the stored policy: its results", len(got) == len(imgs) - 2, got)
+    fails("InvalidParameterException", "maxResults and nextToken cannot be used with imageIds", "get-lifecycle-policy-preview",
+          "--repository-name", "lc", "--image-ids", "imageTag=v2", "--max-results", "5", "--no-paginate")
+    ok("delete-lifecycle-policy", "--repository-name", "lc")
+    return imgs
+
+
 def lua_calls():
     code = ('ecr.create_repository{repositoryName = "lua-pol"}\n'
             'local ok, e = pcall(ecr.get_repository_policy, {repositoryName = "lua-pol"})\n'
@@ -147,10 +364,18 @@ def lua_calls():
             'local r = ecr.set_repository_policy{repositoryName = "lua-pol", policyText = %s}\n'
             'print(r.policyText == ecr.get_repository_policy{repositoryName = "lua-pol"}.policyText)\n'
             'print(ecr.delete_repository_policy{repositoryName = "lua-pol"}.repositoryName)\n'
-            'print(select(2, pcall(ecr.get_registry_policy)).code)\n' % json.dumps(json.dumps(POLICY)))
+            'print(select(2, pcall(ecr.get_registry_policy)).code)\n'
+            'print(ecr.start_lifecycle_policy_preview{repositoryName = "lc", lifecyclePolicyText = %s}.status)\n'
+            'local n = 0\n'
+            'for item in ecr.paginate("GetLifecyclePolicyPreview", {repositoryName = "lc", maxResults = 1}) do\n'
+            '  n = n + (item.action.type == "EXPIRE" and 1 or 0) end\n'
+            'print(n, ecr.get_lifecycle_policy_preview{repositoryName = "lc"}.summary.expiringImageTotalCount)\n'
+            % (json.dumps(json.dumps(POLICY)), json.dumps(lifecycle_doc(rule(1, "any", "imageCountMoreThan", 2,
+                                                                            {"description": "keep the two newest"})))))
     rc, out, err = lua(code)
-    check("lua policy calls", rc == 0 and out == "false\tRepositoryPolicyNotFoundException\ntrue\nlua-pol\nRegistryPolicyNotFoundException\n",
-          repr((rc, out, err)))
+    n = len(images_of("lc")) - 2
+    check("lua policy calls", rc == 0 and out == "false\tRepositoryPolicyNotFoundException\ntrue\nlua-pol\nRegistryPolicyNotFoundException\n"
+          "COMPLETE\n%d\t%d\n" % (n, n), repr((rc, out, err)))
 
 
 def start_server():
@@ -204,11 +429,34 @@ def remote(endpoint):
     check("boto3 put_registry_policy", json.loads(r["policyText"]) == REGISTRY_POLICY, r)
     check("boto3 get_registry_policy", c.get_registry_policy()["policyText"] == r["policyText"])
     c.delete_registry_policy()
+    # lifecycle: put, the preview (waiter, paginator) and the same answers as locally
+    lp = lifecycle_doc(rule(1, "any", "imageCountMoreThan", 1, {"description": "keep the newest"}))
+    r = c.put_lifecycle_policy(repositoryName="lc", lifecyclePolicyText=lp)
+    check("boto3 put_lifecycle_policy", json.loads(r["lifecyclePolicyText"]) == json.loads(lp), r)
+    check("boto3 get_lifecycle_policy", "lastEvaluatedAt" in c.get_lifecycle_policy(repositoryName="lc"))
+    c.start_lifecycle_policy_preview(repositoryName="lc")
+    c.get_waiter("lifecycle_policy_preview_complete").wait(repositoryName="lc", WaiterConfig={"Delay": 1, "MaxAttempts": 3})
+    pages = list(c.get_paginator("get_lifecycle_policy_preview").paginate(repositoryName="lc", PaginationConfig={"PageSize": 1}))
+    remote_results = [x for pg in pages for x in pg["previewResults"]]
+    local_results, _, _ = preview_pages("lc")
+    check("boto3 paginator over previewResults", len(pages) == max(1, len(local_results)) and
+          [x["imageDigest"] for x in remote_results] == [x["imageDigest"] for x in local_results], pages)
+    try:
+        c.get_lifecycle_policy_preview(repositoryName="remote-pol")
+        check("boto3 LifecyclePolicyPreviewNotFoundException", False)
+    except c.exceptions.LifecyclePolicyPreviewNotFoundException as e:
+        check("boto3 LifecyclePolicyPreviewNotFoundException", e.response["ResponseMetadata"]["HTTPStatusCode"] == 400)
+    c.delete_lifecycle_policy(repositoryName="lc")
     # the real CLI through the server prints what ecrlite prints locally
     for args in (["get-repository-policy", "--repository-name", "remote-pol"],
                  ["get-repository-policy", "--repository-name", "remote-pol", "--output", "text"],
                  ["get-repository-policy", "--repository-name", "remote-pol", "--output", "table"],
-                 ["get-registry-policy"]):
+                 ["get-registry-policy"],
+                 ["get-lifecycle-policy-preview", "--repository-name", "lc"],
+                 ["get-lifecycle-policy-preview", "--repository-name", "lc", "--output", "table"],
+                 ["get-lifecycle-policy-preview", "--repository-name", "lc", "--page-size", "1", "--output", "text"],
+                 ["wait", "lifecycle-policy-preview-complete", "--repository-name", "lc"],
+                 ["get-lifecycle-policy-preview", "--repository-name", "remote-pol"]):
         real = subprocess.run(["/usr/bin/aws", "--endpoint-url", endpoint, "ecr", *args], env=env, capture_output=True, text=True)
         mine = run([os.path.join(bindir, "aws"), "ecr", *args])
         check("real CLI through serve: %s" % " ".join(args), (real.returncode, real.stdout, real.stderr) ==
@@ -219,6 +467,8 @@ def remote(endpoint):
 try:
     repository_policies()
     registry_policies()
+    lifecycle_policies()
+    lifecycle_previews()
     lua_calls()
     if os.path.exists("/usr/bin/aws"):
         endpoint = start_server()

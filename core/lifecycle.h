@@ -1,0 +1,45 @@
+/* Lifecycle policies: the document checked as ECR checks it, its rules evaluated against
+ * a repository's images as the user guide says ECR evaluates them, and applied (the
+ * images it expires deleted). Core-internal. A parsed policy borrows nothing: it owns
+ * its document and frees it with ecr_lifecycle_release. */
+#ifndef ECR_LIFECYCLE_H
+#define ECR_LIFECYCLE_H
+#include <jansson.h>
+
+#include "repo.h"
+
+enum ecr_lc_tag_status { ECR_LC_TAGGED, ECR_LC_UNTAGGED, ECR_LC_ANY };
+
+struct ecr_lc_rule {
+	long long priority;   /* rulePriority: lowest first */
+	int tag_status;       /* enum ecr_lc_tag_status */
+	json_t *prefixes;     /* tagPrefixList (borrowed from the document), or NULL */
+	json_t *patterns;     /* tagPatternList (borrowed from the document), or NULL */
+	int by_age;           /* countType sinceImagePushed (else imageCountMoreThan) */
+	long long count;      /* countNumber: images kept, or days */
+};
+
+struct ecr_lc_policy {
+	json_t *doc;              /* the parsed document (owned) */
+	struct ecr_lc_rule *rules; /* by rulePriority, lowest first (owned) */
+	int nrules;               /* how many */
+};
+
+/* Parses and checks text as PutLifecyclePolicy does: InvalidParameterException with
+ * ECR's 'Lifecycle policy validation failure: …' where the text is known. */
+int ecr_lifecycle_parse(const char *text, struct ecr_lc_policy *out, struct ecr_err *err);
+void ecr_lifecycle_release(struct ecr_lc_policy *p);
+/* The document as ECR keeps and answers with it: compact JSON, members in their order
+ * (caller frees; NULL when out of memory). */
+char *ecr_lifecycle_text(const struct ecr_lc_policy *p);
+/* The images of r that p expires now (the context's clock), as GetLifecyclePolicyPreview's
+ * previewResults (new reference): by appliedRulePriority, then oldest push first. When
+ * ids_out is not NULL it gets their image ids, in the same order (a new list of integers). */
+int ecr_lifecycle_evaluate(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_lc_policy *p,
+			   json_t **results_out, json_t **ids_out, struct ecr_err *err);
+/* Runs r's stored lifecycle policy, if it has one, inside the caller's write transaction:
+ * deletes the images it expires and records lastEvaluatedAt. How many it deleted into
+ * *expired_out (may be NULL). */
+int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, int *expired_out, struct ecr_err *err);
+
+#endif
