@@ -1,9 +1,11 @@
 /* Image operations: ListImages, DescribeImages, BatchGetImage, BatchDeleteImage,
  * PutImage. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image.h"
+#include "manifest.h"
 #include "onpush.h"
 #include "ops.h"
 #include "scan.h"
@@ -229,6 +231,31 @@ static int exec_id(struct ecr_ctx *ctx, const char *sql, long long a, const char
 	return rc < 0 ? rc : 0;
 }
 
+/* By tag, ECR converts an image manifest the caller's acceptedMediaTypes lack into the
+ * other format (OCI <-> Docker schema 2) when that is accepted: *out the new bytes (NULL
+ * when there is no such form), *mt_out their type. < 0 on error only. */
+static int convert_accepted(json_t *accepted, const char *body, size_t n, const char *mt, char **out, size_t *out_n,
+			    const char **mt_out, struct ecr_err *err)
+{
+	char list[4096] = "";
+	size_t k, used = 0;
+	json_t *a;
+	*out = NULL;
+	json_array_foreach(accepted, k, a) {
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s", used ? "," : "", json_string_value(a));
+		if (w < 0 || (size_t)w >= sizeof(list) - used)
+			break;
+		used += (size_t)w;
+	}
+	const char *want = ecr_manifest_negotiate(mt, list);
+	if (!want || !strcmp(want, mt))
+		return 0;
+	int rc = ecr_manifest_convert(body, n, want, out, out_n, err);
+	if (rc == 0)
+		*mt_out = want;
+	return rc < 0 ? rc : 0;
+}
+
 int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
 {
 	struct ecr_repo r;
@@ -270,6 +297,18 @@ int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 			json_t *a;
 			json_array_foreach(accepted, k, a)
 				ok |= !strcmp(json_string_value(a), mt);
+			const char *body = sqlite3_column_blob(st, 0), *serve_mt = mt;
+			size_t blen = (size_t)sqlite3_column_bytes(st, 0);
+			char *conv = NULL;
+			if (!ok && ref.tag[0] && (rc = convert_accepted(accepted, body, blen, mt, &conv, &blen, &serve_mt, err)) < 0) {
+				ecr_state_done(st);
+				break;
+			}
+			if (conv) {
+				body = conv;
+				ok = 1;
+			}
+			rc = 0;
 			if (!ok) {
 				json_array_append_new(failures, json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode",
 									  "UnsupportedImageType", "failureReason",
@@ -278,8 +317,8 @@ int op_batch_get_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 				json_array_append_new(images, json_pack("{s:s, s:s, s:o, s:s#, s:s}",
 					"registryId", r.account, "repositoryName", r.name,
 					"imageId", ecr_image_id_json(ref.digest, ref.tag),
-					"imageManifest", sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
-					"imageManifestMediaType", mt));
+					"imageManifest", body, blen, "imageManifestMediaType", serve_mt));
+				free(conv);
 				rc = exec_id(ctx, "UPDATE image SET last_pull = ?2 WHERE id = ?1", ref.id, NULL, ecr_ctx_now(ctx), err);
 			}
 		}

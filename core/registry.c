@@ -85,8 +85,28 @@ static int is_digest_ref(const char *ref)
 	return strchr(ref, ':') != NULL;
 }
 
-int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, int record_pull,
-			      struct ecr_registry_manifest *out, struct ecr_err *err)
+/* By tag, ECR's conversion for a client that does not take the stored format (OCI
+ * image manifest <-> Docker schema 2); out is left as stored when there is none to make. */
+static int convert_for(const char *accept, struct ecr_registry_manifest *out, struct ecr_err *err)
+{
+	const char *want = ecr_manifest_negotiate(out->media_type, accept);
+	char *body;
+	size_t n;
+	if (!want || !strcmp(want, out->media_type))
+		return 0;
+	int rc = ecr_manifest_convert(out->body, out->len, want, &body, &n, err);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	free(out->body);
+	out->body = body;
+	out->len = n;
+	snprintf(out->media_type, sizeof(out->media_type), "%s", want);
+	ecr_sha256_buf(body, n, out->digest);
+	return 0;
+}
+
+int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, const char *accept,
+			      int record_pull, struct ecr_registry_manifest *out, struct ecr_err *err)
 {
 	int by_digest = is_digest_ref(reference), rc = 0, stale = 0;
 	long long image_id = 0;
@@ -121,6 +141,10 @@ int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 				   "The image with imageId {%s:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
 				   by_digest ? "imageDigest" : "imageTag", reference, r->name, r->account);
 	ECR_CHECK_ALLOC(out->body, err);
+	if (!by_digest && (rc = convert_for(accept, out, err))) {
+		ecr_registry_manifest_release(out);
+		return rc;
+	}
 	if (record_pull && stale && !ecr_state_begin(ctx->db, 1, NULL)) {
 		st = ecr_state_prepare(ctx->db, "UPDATE image SET last_pull = ? WHERE id = ?", NULL);
 		if (st) {

@@ -52,6 +52,16 @@ int ecr_manifest_type_known(const char *mt);
 int ecr_manifest_parse(const char *bytes, size_t n, const char *hint, struct ecr_manifest *out,
 		       struct ecr_err *err);
 void ecr_manifest_release(struct ecr_manifest *m);
+/* What a stored manifest of type stored is served as to a client accepting accept (an
+ * HTTP Accept list or acceptedMediaTypes, comma-separated; NULL or "": anything): the
+ * stored type when accepted, else the other image format ECR converts to by tag (OCI
+ * image manifest <-> Docker v2 schema 2) when that is accepted, else NULL. Borrowed. */
+const char *ecr_manifest_negotiate(const char *stored, const char *accept);
+/* An image manifest converted to media type to (the other of OCI image manifest and
+ * Docker v2 schema 2): *out is new (caller frees), *out_n its length. 1 when it has no
+ * such form (an artifact, a subject, a zstd layer, …: out NULL), 0 done, < 0 on error. */
+int ecr_manifest_convert(const char *body, size_t n, const char *to, char **out, size_t *out_n,
+			 struct ecr_err *err);
 /* The total of layer sizes: ECR's imageSizeInBytes. */
 long long ecr_manifest_image_size(const struct ecr_manifest *m);
 

@@ -47,10 +47,13 @@ struct ecr_registry_manifest {
 	char media_type[160];            /* the stored media type */
 	char digest[ECR_DIGEST_LEN + 1]; /* sha256 of body */
 };
-/* The manifest reference (tag or digest) names in r (ImageNotFoundException).
- * Records the pull time as BatchGetImage does when record_pull (GET, not HEAD). */
-int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, int record_pull,
-			      struct ecr_registry_manifest *out, struct ecr_err *err);
+/* The manifest reference (tag or digest) names in r (ImageNotFoundException). By tag,
+ * a client whose accept list (the Accept header, NULL: anything) lacks the stored
+ * format gets ECR's conversion (ecr_manifest_negotiate; out then holds the converted
+ * bytes, type and digest); when there is none, the stored bytes. Records the pull time
+ * as BatchGetImage does when record_pull (GET, not HEAD). */
+int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, const char *accept,
+			      int record_pull, struct ecr_registry_manifest *out, struct ecr_err *err);
 void ecr_registry_manifest_release(struct ecr_registry_manifest *m);
 /* Stores body as an image of r under reference (a tag; or a digest, which must be
  * body's). ctype is the request's Content-Type. InvalidParameterException (bad

@@ -374,7 +374,8 @@ static void do_manifest_get(struct serve_req *r, struct ecr_ctx *ctx, struct oci
 		oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
 		return;
 	}
-	if (ecr_registry_manifest_get(ctx, &o->repo, o->ref, !head, &m, &err)) {
+	/* docker sends one Accept header per type: all of them count */
+	if (ecr_registry_manifest_get(ctx, &o->repo, o->ref, serve_header_all(r, "Accept"), !head, &m, &err)) {
 		core_error(r, o, &err);
 		return;
 	}
@@ -382,8 +383,8 @@ static void do_manifest_get(struct serve_req *r, struct ecr_ctx *ctx, struct oci
 	serve_add_header(r, "Docker-Content-Digest", m.digest);
 	snprintf(etag, sizeof(etag), "\"%s\"", m.digest);
 	serve_add_header(r, "ETag", etag);
-	/* the stored bytes with their own type, by tag and by digest (ECR would convert
-	 * schema 2 <-> OCI by tag for a client that does not accept the stored type) */
+	/* the stored bytes with their own type, or by tag ECR's conversion (schema 2 <->
+	 * OCI) for a client that does not accept the stored type */
 	serve_respond(r, 200, m.media_type, m.body, m.len);
 	ecr_registry_manifest_release(&m);
 }

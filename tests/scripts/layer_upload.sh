@@ -184,6 +184,23 @@ EOF
 		bad "delete by digest of an index's manifest: $(del "imageDigest=$(j arm64)")"
 	del "imageDigest=$(j index)" > /dev/null
 	[ "$(del "imageDigest=$(j arm64)")" = "" ] && ok || bad "delete of a manifest once its index is gone: $(del "imageDigest=$(j arm64)")"
+	# batch-get-image --accepted-media-types: by tag, ECR's conversion (OCI -> schema 2);
+	# by digest none, the image is a failure
+	aws ecr create-repository --repository-name conv >/dev/null
+	"$bin/ecrlite" push "$images/alpine-3.19.oci.tar" conv:v1 >/dev/null
+	dv2=application/vnd.docker.distribution.manifest.v2+json
+	aws ecr batch-get-image --repository-name conv --image-ids imageTag=v1 --accepted-media-types $dv2 --output json > "$tmp/bgi"
+	python3 - "$tmp/bgi" <<'EOF' && ok || bad "batch-get-image of an OCI image for schema 2, by tag: $(cat "$tmp/bgi")"
+import json, sys
+im = json.load(open(sys.argv[1]))["images"][0]
+m = json.loads(im["imageManifest"])
+assert im["imageManifestMediaType"] == m["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json", im
+assert m["config"]["mediaType"] == "application/vnd.docker.container.image.v1+json", m
+assert [l["mediaType"] for l in m["layers"]] == ["application/vnd.docker.image.rootfs.diff.tar.gzip"], m
+EOF
+	d=$(aws ecr describe-images --repository-name conv --query 'imageDetails[0].imageDigest' --output text)
+	[ "$(aws ecr batch-get-image --repository-name conv --image-ids "imageDigest=$d" --accepted-media-types $dv2 \
+		--query 'failures[0].failureCode' --output text)" = UnsupportedImageType ] && ok || bad "by digest, no conversion"
 fi
 echo "layer-upload: $pass passed, $fail failed"
 [ $fail = 0 ]
