@@ -51,7 +51,7 @@ int ecr_call(struct ecr_ctx *ctx, const char *op, json_t *req, json_t **resp_out
 		return ecr_err_set(err, ECR_E_UNKNOWN_OPERATION, "Unknown operation %s", op);
 	if (!row)
 		return ecr_err_set(err, ECR_E_UNSUPPORTED_OPERATION,
-				   "ecrlite does not implement %s locally; use --endpoint-url to reach a registry that does", op);
+				   "ecrlite does not implement %s (README, Deviations)", op);
 	if (!req)
 		req = empty = json_object();
 	if (!ctx && !(row->flags & OP_NO_STATE)) {
