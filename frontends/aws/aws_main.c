@@ -280,8 +280,18 @@ static int run_op(struct caller *c)
 				aws_out_text(stdout, q);
 				json_decref(q);
 			}
-			if (p.next_token && !rc)
-				printf("NEXTTOKEN\t%s\n", p.next_token);
+			if (p.next_token && !rc) {
+				/* the CLI renders {"NextToken": {"NextToken": T}} through --query
+				 * too: NEXTTOKEN\tT without one, None for a query that misses it */
+				json_t *nt = json_pack("{s:{s:s}}", "NextToken", "NextToken", p.next_token);
+				json_t *q = nt ? query(cmd, nt) : NULL;
+				if (q)
+					aws_out_text(stdout, q);
+				else
+					rc = AWS_EXIT_CLIENT;
+				json_decref(q);
+				json_decref(nt);
+			}
 		} else {
 			json_t *q = query(cmd, p.merged);
 			rc = q ? aws_render(stdout, cmd, q) : AWS_EXIT_CLIENT;

@@ -187,6 +187,13 @@ cases.append(["ecr", "upload-layer-part", "--cli-input-yaml",  # a blob as the y
 # space is a value to argparse even when it starts with '-'
 cases += [["ecr", "list-images", "--cli-input-json", v] for v in ("[1]", "null", '"s"', "1.5", "- 1")]
 cases += [["ecr", "list-images", "--cli-input-yaml", v] for v in ("- a", "abc", "5", "~", "'q' # c")]
+# text output's last line, the next token, goes through --query as the pages do
+cases += [
+    ["ecr", "list-images", "--repository-name", "app", "--max-items", "1", "--output", "text", "--query", "imageIds[0]"],
+    ["ecr", "list-images", "--repository-name", "app", "--max-items", "1", "--output", "text", "--query", "NextToken"],
+    ["ecr", "describe-image-scan-findings"] + F + ["--page-size", "2", "--max-items", "3", "--query",
+                                                  "imageScanFindings.findings[].name", "--output", "text"],
+]
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
