@@ -65,6 +65,29 @@ static int resolves_to_other(const char *s)
 
 enum style { PLAIN, SINGLE, DOUBLE };
 
+/* The code point of the UTF-8 sequence at s[i] (jansson's strings are valid UTF-8) and
+ * its length in *len. */
+static unsigned long cp_at(const char *s, size_t n, size_t i, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	size_t k = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 1;
+	unsigned long c = k == 1 ? u[0] : u[0] & (0x3F >> (k - 1));
+	if (i + k > n)
+		k = n - i;
+	for (size_t j = 1; j < k; j++)
+		c = (c << 6) | (u[j] & 0x3F);
+	*len = k ? k : 1;
+	return c;
+}
+
+/* libyaml's IS_PRINTABLE fails past ASCII for C1 controls, the BOM, U+FFFE/U+FFFF and
+ * everything past the BMP (an emoji): such a string is double-quoted and the character
+ * escaped */
+static int nonprintable_cp(unsigned long c)
+{
+	return (c >= 0x80 && c <= 0x9F) || c == 0xFEFF || c == 0xFFFE || c == 0xFFFF || c >= 0x10000;
+}
+
 /* PyYAML's analyze_scalar + choose_scalar_style for a block context. */
 static enum style choose(const char *s, size_t n)
 {
@@ -104,6 +127,14 @@ static enum style choose(const char *s, size_t n)
 			line_breaks = 1;
 		if (!(ch == '\n' || (ch >= 0x20 && ch <= 0x7e) || ch >= 0x80))
 			special = 1;
+		if (ch >= 0xC2) {
+			size_t len;
+			unsigned long c = cp_at(s, n, i, &len);
+			if (nonprintable_cp(c))
+				special = 1;
+			if (c == 0x85 || c == 0x2028 || c == 0x2029) /* libyaml's IS_BREAK */
+				line_breaks = 1;
+		}
 		if (ch == ' ') {
 			if (i == 0)
 				lead_space = 1;
@@ -247,6 +278,25 @@ static void dquoted(struct em *e, const char *s, size_t n, int indent)
 				put(e, " ", 1);
 			}
 			spaces = 1;
+		} else if (c >= 0xC2 && i + 1 < n) {
+			size_t len;
+			unsigned long cp = cp_at(s, n, i, &len);
+			if (nonprintable_cp(cp) || cp == 0x2028 || cp == 0x2029) {
+				char esc[24];
+				if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+					snprintf(esc, sizeof(esc), "\\%c", cp == 0x85 ? 'N' : cp == 0x2028 ? 'L' : 'P');
+				else if (cp <= 0xFF)
+					snprintf(esc, sizeof(esc), "\\x%02lX", cp);
+				else if (cp <= 0xFFFF)
+					snprintf(esc, sizeof(esc), "\\u%04lX", cp);
+				else
+					snprintf(esc, sizeof(esc), "\\U%08lX", cp);
+				puts_(e, esc);
+			} else {
+				put(e, s + i, len);
+			}
+			i += len - 1;
+			spaces = 0;
 		} else {
 			put(e, (const char *)&s[i], 1);
 			spaces = 0;

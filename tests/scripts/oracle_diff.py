@@ -43,6 +43,10 @@ sh(ecrlite, "push", os.path.join(shared, "images/alpine-3.19.oci.tar"), "quiet:o
 sh(ecrlite, "push", os.path.join(shared, "images/scratch-static.oci.tar"), "quiet:one")  # leaves an untagged image
 sh(aws, "ecr", "put-registry-scanning-configuration", "--scan-type", "BASIC", "--rules",
    "scanFrequency=SCAN_ON_PUSH,repositoryFilters=[{filter=team/*,filterType=WILDCARD}]")
+# tag values YAML must escape: past the BMP, C1 controls, the BOM (libyaml's IS_PRINTABLE)
+sh(aws, "ecr", "create-repository", "--repository-name", "tagged", "--tags", json.dumps(
+    [{"Key": k, "Value": v} for k, v in [("emoji", "\U0001f600"), ("mixed", "e\U0001f600 mix"), ("nel", "a\u0085b"),
+                                          ("bom", "\ufeffx"), ("c1", "\u0080"), ("nbsp", "\u00a0nb"), ("cjk", "\u5bbd")]]))
 digest = json.loads(subprocess.run([aws, "ecr", "list-images", "--repository-name", "app", "--filter", "tagStatus=TAGGED",
                                     "--query", "imageIds[?imageTag=='deb'] | [0]"], env=env, capture_output=True,
                                    text=True).stdout)["imageDigest"]
@@ -194,6 +198,8 @@ cases += [
     ["ecr", "describe-image-scan-findings"] + F + ["--page-size", "2", "--max-items", "3", "--query",
                                                   "imageScanFindings.findings[].name", "--output", "text"],
 ]
+cases += [["ecr", "list-tags-for-resource", "--resource-arn", "arn:aws:ecr:us-east-2:000000000000:repository/tagged",
+           "--output", fmt] for fmt in ("yaml", "yaml-stream", "json", "text")]
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
