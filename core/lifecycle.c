@@ -350,15 +350,22 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
-int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, int *expired_out, struct ecr_err *err)
+int ecr_lifecycle_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, long long id, struct ecr_err *err)
+{
+	int gone = 0, rc = ecr_lifecycle_apply(ctx, r, id, &gone, err);
+	return rc < 0 ? rc : !gone;
+}
+
+int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long watch, int *watch_expired_out,
+			struct ecr_err *err)
 {
 	struct ecr_lc_policy p;
 	json_t *results = NULL, *ids = NULL, *id;
 	char *text = NULL;
 	size_t i;
 	int rc;
-	if (expired_out)
-		*expired_out = 0;
+	if (watch_expired_out)
+		*watch_expired_out = 0;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT lifecycle_policy FROM repository WHERE id = ?", err);
 	if (!st)
 		return ECR_E_STATE;
@@ -386,6 +393,8 @@ int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, int *expi
 		return ECR_E_STATE;
 	}
 	json_array_foreach(ids, i, id) {
+		if (watch && json_integer_value(id) == watch && watch_expired_out)
+			*watch_expired_out = 1;
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, json_integer_value(id));
 		if (sqlite3_step(st) != SQLITE_DONE) {
@@ -394,8 +403,6 @@ int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, int *expi
 		}
 	}
 	ecr_state_done(st);
-	if (!rc && expired_out)
-		*expired_out = (int)json_array_size(ids);
 	json_decref(ids);
 	if (rc)
 		return rc;

@@ -38,8 +38,14 @@ char *ecr_lifecycle_text(const struct ecr_lc_policy *p);
 int ecr_lifecycle_evaluate(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_lc_policy *p,
 			   json_t **results_out, json_t **ids_out, struct ecr_err *err);
 /* Runs r's stored lifecycle policy, if it has one, inside the caller's write transaction:
- * deletes the images it expires and records lastEvaluatedAt. How many it deleted into
- * *expired_out (may be NULL). */
-int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, int *expired_out, struct ecr_err *err);
+ * deletes the images it expires and records lastEvaluatedAt. *watch_expired_out (may be
+ * NULL) says whether image id watch (0: none) was one of them, so that a push does not
+ * go on to scan an image its repository's policy just expired. */
+int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long watch, int *watch_expired_out,
+			struct ecr_err *err);
+/* ecr_lifecycle_apply after a push of image id into r (a new image or a tag moved): the
+ * one call every push path makes (PutImage, `ecrlite push`, the registry's manifest PUT).
+ * Returns whether the image is still there (1), 0 when the policy expired it, < 0 on error. */
+int ecr_lifecycle_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, long long id, struct ecr_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "lifecycle.h"
 #include "manifest.h"
 #include "onpush.h"
 #include "ops.h"
@@ -429,8 +430,15 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 	const char *mt = str(req, "imageManifestMediaType");
 	if (mt)
 		json_object_set_new(img, "imageManifestMediaType", json_string(mt));
+	/* the repository's lifecycle policy runs after each push (README "Policies"); then scan
+	 * on push as every push does, inside this operation's transaction */
+	int kept = ecr_lifecycle_after_push(ctx, &r, ref.id, err);
+	if (kept < 0) {
+		json_decref(img);
+		return kept;
+	}
 	*out = json_pack("{s:o}", "image", img);
-	/* scan on push as every push does; inside this operation's transaction */
-	json_decref(ecr_onpush_scan(ctx, &r, &ref, 0));
+	if (kept)
+		json_decref(ecr_onpush_scan(ctx, &r, &ref, 0));
 	return 0;
 }

@@ -1,8 +1,9 @@
 /* Lifecycle policies: PutLifecyclePolicy, GetLifecyclePolicy, DeleteLifecyclePolicy,
  * StartLifecyclePolicyPreview, GetLifecyclePolicyPreview. The policy is checked as ECR
  * checks it (core/lifecycle.c), kept as ECR answers with it (compact JSON, the CLI's own
- * example of put-lifecycle-policy); a preview is evaluated at once and kept until the
- * next one. Both go with the repository. */
+ * example of put-lifecycle-policy) and applied when it is put and after each push into
+ * its repository (ecr_lifecycle_apply); a preview is evaluated at once and kept until
+ * the next one. Both go with the repository. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,9 @@ int op_put_lifecycle_policy(struct ecr_ctx *ctx, json_t *req, json_t **out, stru
 	sqlite3_bind_int64(st, 2, r.id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
 	ecr_state_done(st);
+	/* applied at once, in this transaction (ECR: "within 24 hours"; README) */
+	if (!rc)
+		rc = ecr_lifecycle_apply(ctx, &r, 0, NULL, err);
 	if (!rc)
 		*out = json_pack("{s:s, s:s, s:s}", "registryId", r.account, "repositoryName", r.name,
 				 "lifecyclePolicyText", text);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "lifecycle.h"
 #include "onpush.h"
 #include "image.h"
 #include "manifest.h"
@@ -445,10 +446,16 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		if (made)
 			created[ncreated++] = p.blobs[i]->w.digest;
 	}
+	/* the repository's lifecycle policy runs after each push, in its transaction */
+	int kept = 1;
+	if (ch != ECR_IMAGE_UNCHANGED && (kept = ecr_lifecycle_after_push(ctx, &r, ref.id, err)) < 0) {
+		rc = kept;
+		goto fail;
+	}
 	if ((rc = ecr_txn_commit(&t, NULL, err)))
 		goto fail;
 	json_t *scan = NULL;
-	if (ch != ECR_IMAGE_UNCHANGED)
+	if (ch != ECR_IMAGE_UNCHANGED && kept)
 		scan = ecr_onpush_scan(ctx, &r, &ref, 1);
 	long long size = -p.config_bytes;
 	for (int i = 0; i < p.nblobs; i++)

@@ -6,6 +6,7 @@
 #include "blob.h"
 #include "image.h"
 #include "manifest.h"
+#include "lifecycle.h"
 #include "onpush.h"
 #include "registry.h"
 #include "state.h"
@@ -195,11 +196,15 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 			ecr_state_done(st);
 		}
 	}
+	/* the repository's lifecycle policy runs after each push, in its transaction */
+	int kept = 1;
+	if (!rc && ch != ECR_IMAGE_UNCHANGED && (kept = ecr_lifecycle_after_push(ctx, r, ref.id, err)) < 0)
+		rc = kept;
 	if ((rc = end(ctx, rc, err)))
 		return rc;
 	snprintf(digest_out, ECR_DIGEST_LEN + 1, "%s", ref.digest);
 	/* a new image or a tag moved onto one: scan on push, as `ecrlite push` does */
-	if (ch != ECR_IMAGE_UNCHANGED)
+	if (ch != ECR_IMAGE_UNCHANGED && kept)
 		json_decref(ecr_onpush_scan(ctx, r, &ref, 1));
 	return 0;
 }

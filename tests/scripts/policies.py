@@ -344,17 +344,87 @@ def lifecycle_previews():
             one = ok("get-lifecycle-policy-preview", "--repository-name", "lc", "--image-ids",
                      "imageDigest=" + got[-1]["imageDigest"])
             check("preview %d: imageIds" % k, one["previewResults"] == [got[-1]], one)
-    # the repository's own policy when no text is given; a preview changes no image
+    check("previews changed no image", images_of("lc") == imgs)
+    # the repository's own policy when no text is given (put, it ran: nothing is left to expire)
     ok("put-lifecycle-policy", "--repository-name", "lc", "--lifecycle-policy-text", lifecycle_doc(
         rule(1, "any", "imageCountMoreThan", 2, {"description": "keep two, whatever their tags"})))
     r = ok("start-lifecycle-policy-preview", "--repository-name", "lc")
     check("preview of the stored policy", json.loads(r["lifecyclePolicyText"])["rules"][0]["selection"]["countNumber"] == 2, r)
     got, _, _ = preview_pages("lc")
-    check("preview of the stored policy: its results", len(got) == len(imgs) - 2, got)
+    check("preview of the stored policy: its results", got == [] and
+          sorted(i[0] for i in images_of("lc")) == sorted(i[0] for i in sorted(imgs, key=lambda i: -i[2])[:2]), got)
     fails("InvalidParameterException", "maxResults and nextToken cannot be used with imageIds", "get-lifecycle-policy-preview",
           "--repository-name", "lc", "--image-ids", "imageTag=v2", "--max-results", "5", "--no-paginate")
     ok("delete-lifecycle-policy", "--repository-name", "lc")
     return imgs
+
+
+def push(repo, archive, tag, at):
+    p = run([os.path.join(bindir, "ecrlite"), "push", os.path.join(images, archive), "%s:%s" % (repo, tag)], now=at)
+    check("push %s %s:%s" % (archive, repo, tag), p.returncode == 0, p.stderr)
+    m = re.search(r" (sha256:[0-9a-f]{64}) ", p.stdout)
+    return m.group(1) if m else None
+
+
+def lifecycle_apply():
+    """Putting a policy expires for real exactly what its preview said; each push runs the
+    repository's policy again. Expectations from the images' own tags and push times."""
+    for k, rules in enumerate(LC_POLICIES):
+        repo = "ap-%d" % k
+        ok("create-repository", "--repository-name", repo)
+        for archive, tag, at in LC_IMAGES:
+            push(repo, archive, tag, at)
+        before = images_of(repo)
+        rules = [{"rulePriority": p, "selection": s, "action": {"type": "expire"}} for p, s in rules]
+        text = json.dumps({"rules": rules})
+        ok("start-lifecycle-policy-preview", "--repository-name", repo, "--lifecycle-policy-text", text)
+        preview, _, _ = preview_pages(repo)
+        want = {d for d, _ in expected_preview(before, rules, epoch(NOW))}
+        check("apply %d: the preview is the rules' answer" % k, {g["imageDigest"] for g in preview} == want, preview)
+        r = ok("get-lifecycle-policy-preview", "--repository-name", repo)
+        ok("put-lifecycle-policy", "--repository-name", repo, "--lifecycle-policy-text", text)
+        after = images_of(repo)
+        check("apply %d: put-lifecycle-policy expired exactly the preview's images" % k,
+              sorted(i[0] for i in after) == sorted(i[0] for i in before if i[0] not in {g["imageDigest"] for g in preview}),
+              "\nbefore %s\npreview %s\nafter %s" % ([(i[0][:15], i[1]) for i in before],
+                                                     [g["imageDigest"][:15] for g in preview], [(i[0][:15], i[1]) for i in after]))
+        check("apply %d: the images kept keep their tags" % k, all(i in before for i in after), after)
+        got = ok("get-lifecycle-policy", "--repository-name", repo)
+        check("apply %d: lastEvaluatedAt is when it ran" % k, got["lastEvaluatedAt"] not in (0, None) and
+              abs(epoch(got["lastEvaluatedAt"]) - epoch(NOW)) < 1e-3, got)
+        # the rules again find nothing more to expire
+        ok("start-lifecycle-policy-preview", "--repository-name", repo)
+        again, _, _ = preview_pages(repo)
+        check("apply %d: nothing left to expire" % k, again == [], again)
+        ok("delete-repository", "--repository-name", repo, "--force")
+    # pushes: the policy runs after each, with the push's own clock
+    rules = [{"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
+                                               "countNumber": 3}, "action": {"type": "expire"}},
+             {"rulePriority": 2, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 3},
+              "action": {"type": "expire"}}]
+    ok("create-repository", "--repository-name", "ap-push")
+    ok("put-lifecycle-policy", "--repository-name", "ap-push", "--lifecycle-policy-text", json.dumps({"rules": rules}))
+    model = {}  # digest -> [tags, pushedAt]: the repository as the rules leave it
+    for archive, tag, at in LC_IMAGES + [("alpine-3.19.oci.tar", "again", "2026-11-14T12:00:00Z"),
+                                         ("debian-bookworm-layered.oci.tar", "v9", "2026-11-20T12:00:00Z")]:
+        d = push("ap-push", archive, tag, at)
+        for v in model.values():
+            if tag in v[0]:
+                v[0].remove(tag)
+        if d in model:
+            model[d][0].insert(0, tag)
+        else:
+            model[d] = [[tag], epoch(at)]
+        gone = {g for g, _ in expected_preview([(g, v[0], v[1]) for g, v in model.items()], rules, epoch(at))}
+        for g in gone:
+            del model[g]
+        have = {i[0]: [i[1], i[2]] for i in images_of("ap-push")}
+        check("push %s:%s at %s: the policy ran" % (archive, tag, at), sorted(have) == sorted(model),
+              "\nhave %s\nwant %s" % (sorted((g[:15], v[0]) for g, v in have.items()), sorted((g[:15], v[0]) for g, v in model.items())))
+        got = ok("get-lifecycle-policy", "--repository-name", "ap-push")
+        check("push at %s: lastEvaluatedAt" % at, abs(epoch(got["lastEvaluatedAt"]) - epoch(at)) < 1e-3, got)
+    # PutImage runs it too (the API's push): a manifest of an image the policy expired comes back, once
+    ok("delete-lifecycle-policy", "--repository-name", "ap-push")
 
 
 def lua_calls():
@@ -447,6 +517,43 @@ def remote(endpoint):
     except c.exceptions.LifecyclePolicyPreviewNotFoundException as e:
         check("boto3 LifecyclePolicyPreviewNotFoundException", e.response["ResponseMetadata"]["HTTPStatusCode"] == 400)
     c.delete_lifecycle_policy(repositoryName="lc")
+    # through the server: a preview, the put that applies it, and PutImage (the API's push) running it
+    c.create_repository(repositoryName="remote-lc")
+    for archive, tag, at in LC_IMAGES[:3]:
+        push("remote-lc", archive, tag, at)
+    imgs = images_of("remote-lc")
+    keep1 = lifecycle_doc(rule(1, "any", "imageCountMoreThan", 1, {"description": "keep the newest image only"}))
+    c.start_lifecycle_policy_preview(repositoryName="remote-lc", lifecyclePolicyText=keep1)
+    want = [d for d, _ in expected_preview(imgs, json.loads(keep1)["rules"], epoch(NOW))]
+    got = [x["imageDigest"] for x in c.get_lifecycle_policy_preview(repositoryName="remote-lc")["previewResults"]]
+    check("boto3 preview", got == want and len(want) == 2, (got, want))
+    old = want[-1]
+    body = c.batch_get_image(repositoryName="remote-lc", imageIds=[{"imageDigest": old}])["images"][0]["imageManifest"]
+    first = c.batch_get_image(repositoryName="remote-lc", imageIds=[{"imageDigest": [i for i in (x[0] for x in imgs) if i not in want][0]}])
+    first_body, first_type = first["images"][0]["imageManifest"], first["images"][0].get("imageManifestMediaType",
+                                                                                            "application/vnd.oci.image.manifest.v1+json")
+    c.put_lifecycle_policy(repositoryName="remote-lc", lifecyclePolicyText=keep1)
+    left = [i["imageDigest"] for i in c.list_images(repositoryName="remote-lc")["imageIds"]]
+    check("boto3 put_lifecycle_policy expires the preview's images", sorted(left) == sorted(set(i[0] for i in imgs) - set(want)), left)
+    # PutImage (the API's push) of an image the policy expired: back as the newest, and the
+    # policy runs after it: the one it kept before goes
+    c.put_image(repositoryName="remote-lc", imageManifest=body, imageTag="back")
+    now_left = [(i["imageDigest"], i.get("imageTag")) for i in c.list_images(repositoryName="remote-lc")["imageIds"]]
+    check("boto3 put_image runs the policy", now_left == [(old, "back")], now_left)
+    # and the registry's manifest PUT (what docker, skopeo and crane push with) of the image
+    # the put kept and PutImage then expired: back, and the policy expires the other
+    import base64
+    import urllib.request
+    auth = c.get_authorization_token()["authorizationData"][0]["authorizationToken"]
+    req = urllib.request.Request("%s/v2/remote-lc/manifests/reg" % endpoint, data=first_body.encode(), method="PUT",
+                                 headers={"Authorization": "Basic " + auth, "Content-Type": first_type})
+    try:
+        with urllib.request.urlopen(req) as resp:
+            status = resp.status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    reg_left = [(i["imageDigest"], i.get("imageTag")) for i in c.list_images(repositoryName="remote-lc")["imageIds"]]
+    check("the registry's manifest PUT runs the policy", status == 201 and reg_left == [(left[0], "reg")], (status, reg_left))
     # the real CLI through the server prints what ecrlite prints locally
     for args in (["get-repository-policy", "--repository-name", "remote-pol"],
                  ["get-repository-policy", "--repository-name", "remote-pol", "--output", "text"],
@@ -469,6 +576,7 @@ try:
     registry_policies()
     lifecycle_policies()
     lifecycle_previews()
+    lifecycle_apply()
     lua_calls()
     if os.path.exists("/usr/bin/aws"):
         endpoint = start_server()
