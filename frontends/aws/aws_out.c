@@ -79,8 +79,10 @@ static const struct {
 int aws_render(FILE *f, const struct aws_cmd *cmd, json_t *v)
 {
 	const char *fmt = cmd->output ? cmd->output : "json";
-	/* An empty response prints nothing in any format (a --query result still prints). */
-	if (json_is_object(v) && !json_object_size(v) && !cmd->query)
+	/* An empty response prints nothing in any format; a --query result of {} prints
+	 * nothing in json and yaml either (their formatters skip a response equal to {}),
+	 * while table, text and yaml-stream still show it */
+	if (json_is_object(v) && !json_object_size(v) && (!cmd->query || !strcmp(fmt, "json") || !strcmp(fmt, "yaml")))
 		return 0;
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (!strcmp(formats[i].name, fmt))

@@ -314,12 +314,17 @@ static void next(struct parser *p)
 		p->pos++;
 }
 
-static struct jp_node *fail_tok(struct parser *p, struct token *t, const char *reason)
+/* jmespath.py's ParseError (the CLI's words): the reason, the token and its type in
+ * capitals (RBRACKET), the expression and a caret under the token; at the end of the
+ * expression an IncompleteExpressionError instead, unless at_eof_too (a message that
+ * names what it expected, as _raise_parse_error_for_token gives even there). */
+static struct jp_node *fail_tok_eof(struct parser *p, struct token *t, const char *reason, int at_eof_too)
 {
 	if (p->failed)
 		return NULL;
 	p->failed = 1;
-	char under[2048];
+	char under[2048], type[32];
+	int eof = t->type == T_EOF && !at_eof_too;
 	/* the caret sits under the token (+1 for the opening quote); for an incomplete
 	 * expression, just past its end */
 	int at = (t->type == T_EOF ? (int)strlen(p->expr) : t->start) + 1;
@@ -327,12 +332,21 @@ static struct jp_node *fail_tok(struct parser *p, struct token *t, const char *r
 	memset(under, ' ', (size_t)k);
 	under[k] = '^';
 	under[k + 1] = '\0';
-	if (t->type == T_EOF)
+	size_t i = 0;
+	for (; toks[t->type].name[i] && i < sizeof(type) - 1; i++)
+		type[i] = (char)toupper((unsigned char)toks[t->type].name[i]);
+	type[i] = '\0';
+	if (eof)
 		jp_set_err(p->err, "syntax", "Invalid jmespath expression: Incomplete expression:\n\"%s\"\n%s", p->expr, under);
 	else
 		jp_set_err(p->err, "syntax", "%s: Parse error at column %d, token \"%s\" (%s), for expression:\n\"%s\"\n%s", reason,
-			t->start, t->text ? t->text : "", toks[t->type].name, p->expr, under);
+			t->type == T_EOF ? (int)strlen(p->expr) : t->start, t->text ? t->text : "", type, p->expr, under);
 	return NULL;
+}
+
+static struct jp_node *fail_tok(struct parser *p, struct token *t, const char *reason)
+{
+	return fail_tok_eof(p, t, reason, 0);
 }
 
 static int match(struct parser *p, enum tok want)
@@ -362,7 +376,7 @@ static struct jp_node *projection_rhs(struct parser *p, int bp)
 		next(p);
 		return jp_dot_rhs(p, bp);
 	}
-	return fail_tok(p, cur(p), "Invalid token");
+	return fail_tok(p, cur(p), "invalid token");
 }
 
 static struct jp_node *multi_list(struct parser *p)
@@ -394,7 +408,8 @@ static struct jp_node *multi_hash(struct parser *p)
 		if (k->type != T_QUOTED && k->type != T_UNQUOTED) {
 			jp_free(n);
 			char reason[128];
-			snprintf(reason, sizeof(reason), "Expecting: %s, got: %s", "quoted_identifier", toks[k->type].name);
+			snprintf(reason, sizeof(reason), "Expecting: %s, got: %s", "['quoted_identifier', 'unquoted_identifier']",
+				 toks[k->type].name);
 			return fail_tok(p, k, reason);
 		}
 		char *key = strdup(k->type == T_QUOTED ? json_string_value(k->value) : k->text);
@@ -413,14 +428,12 @@ static struct jp_node *multi_hash(struct parser *p)
 		n->keys = realloc(n->keys, sizeof(char *) * (size_t)(n->nkids + 1));
 		n->keys[n->nkids] = key;
 		add(n, v);
+		/* jmespath.py reads the next key after anything but '}' ({a: b c} fails at
+		 * its missing colon) */
 		if (cur(p)->type == T_COMMA)
 			next(p);
 		else if (cur(p)->type == T_RBRACE)
 			break;
-		else if (match(p, T_RBRACE)) {
-			jp_free(n);
-			return NULL;
-		}
 	}
 	next(p);
 	return n;
@@ -442,7 +455,7 @@ struct jp_node *jp_dot_rhs(struct parser *p, int bp)
 	char reason[160];
 	snprintf(reason, sizeof(reason), "Expecting: %s, got: %s", "['quoted_identifier', 'unquoted_identifier', 'lbracket', 'lbrace']",
 		 toks[t].name);
-	return fail_tok(p, cur(p), reason);
+	return fail_tok_eof(p, cur(p), reason, 1);
 }
 
 static struct jp_node *index_expr(struct parser *p)
@@ -455,7 +468,7 @@ static struct jp_node *index_expr(struct parser *p)
 				part++;
 				if (part == 3) {
 					jp_free(n);
-					return fail_tok(p, cur(p), "Syntax error");
+					return fail_tok(p, cur(p), "syntax error");
 				}
 				next(p);
 			} else if (cur(p)->type == T_NUMBER) {
@@ -464,9 +477,7 @@ static struct jp_node *index_expr(struct parser *p)
 				next(p);
 			} else {
 				jp_free(n);
-				char reason[128];
-				snprintf(reason, sizeof(reason), "Expecting: %s, got: %s", "number", toks[cur(p)->type].name);
-				return fail_tok(p, cur(p), reason);
+				return fail_tok_eof(p, cur(p), "syntax error", 1); /* at the end too */
 			}
 		}
 		if (match(p, T_RBRACKET)) {
@@ -511,8 +522,11 @@ static struct jp_node *nud(struct parser *p, struct token *t)
 		n->name = strdup(t->text);
 		return n;
 	case T_QUOTED:
-		if (cur(p)->type == T_LPAREN)
-			return fail_tok(p, cur(p), "Quoted identifier not allowed for function names.");
+		if (cur(p)->type == T_LPAREN) {
+			struct token at0 = *cur(p);
+			at0.start = 0; /* jmespath.py reports it at column 0 */
+			return fail_tok(p, &at0, "Quoted identifier not allowed for function names.");
+		}
 		n = node(N_FIELD);
 		n->name = strdup(json_string_value(t->value));
 		return n;
@@ -569,7 +583,7 @@ static struct jp_node *nud(struct parser *p, struct token *t)
 		add(n, r);
 		return n;
 	default:
-		return fail_tok(p, t, t->type == T_EOF ? "Incomplete expression" : "Invalid token");
+		return fail_tok(p, t, t->type == T_EOF ? "Incomplete expression" : "invalid token");
 	}
 }
 
@@ -627,7 +641,11 @@ static struct jp_node *led(struct parser *p, struct token *t, struct jp_node *le
 		return node2(N_AND, left, r);
 	case T_LPAREN: {
 		if (left->kind != N_FIELD) {
-			fail_tok(p, t, "Invalid function name");
+			/* named by the token before '(', as jmespath.py says it */
+			struct token *prev = t > p->t ? t - 1 : t;
+			char reason[600];
+			snprintf(reason, sizeof(reason), "Invalid function name '%.512s'", prev->text ? prev->text : "");
+			fail_tok(p, prev, reason);
 			break;
 		}
 		n = node(N_FUNCTION);
@@ -639,20 +657,10 @@ static struct jp_node *led(struct parser *p, struct token *t, struct jp_node *le
 				jp_free(n);
 				return NULL;
 			}
-			if (cur(p)->type == T_COMMA) {
+			/* as jmespath.py reads arguments: a comma after one is optional, a last
+			 * one may close the list (f(a,) and f(a b) parse, as in the CLI) */
+			if (cur(p)->type == T_COMMA)
 				next(p);
-				if (cur(p)->type == T_RPAREN) {
-					jp_free(a);
-					jp_free(n);
-					return fail_tok(p, cur(p), "Invalid token");
-				}
-			} else if (cur(p)->type != T_RPAREN) {
-				jp_free(a);
-				jp_free(n);
-				char reason[128];
-				snprintf(reason, sizeof(reason), "Expecting: %s, got: %s", "comma", toks[cur(p)->type].name);
-				return fail_tok(p, cur(p), reason);
-			}
 			add(n, a);
 		}
 		next(p);
@@ -690,7 +698,7 @@ static struct jp_node *led(struct parser *p, struct token *t, struct jp_node *le
 			break;
 		return node2(N_PROJECTION, left, r);
 	default:
-		fail_tok(p, t, "Invalid token");
+		fail_tok(p, t, "invalid token");
 		break;
 	}
 	jp_free(left);
@@ -739,7 +747,9 @@ struct jp_node *jp_compile(const char *expr, struct jp_error *err)
 		if (n && cur(&p)->type != T_EOF) {
 			jp_free(n);
 			n = NULL;
-			fail_tok(&p, cur(&p), "Unexpected token");
+			char reason[600];
+			snprintf(reason, sizeof(reason), "Unexpected token: %.512s", cur(&p)->text ? cur(&p)->text : "");
+			fail_tok(&p, cur(&p), reason);
 		}
 	}
 	for (int i = 0; i < p.n; i++) {

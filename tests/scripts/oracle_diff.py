@@ -200,6 +200,14 @@ cases += [
 ]
 cases += [["ecr", "list-tags-for-resource", "--resource-arn", "arn:aws:ecr:us-east-2:000000000000:repository/tagged",
            "--output", fmt] for fmt in ("yaml", "yaml-stream", "json", "text")]
+# a --query result of {}: json and yaml print nothing, the others their empty form
+cases += [["ecr", "list-images", "--repository-name", "app", "--query", "`{}`", "--output", fmt] for fmt in FMTS]
+cases.append(["ecr", "describe-repositories", "--query", "repositories[0].imageScanningConfiguration | {}"])
+# --query parse errors in jmespath.py's words: the reason as it says it, the token's type in
+# capitals, the leniencies it has (f(a,), {a: b c} fails at its colon)
+cases += [["ecr", "describe-registry", "--query", q] for q in (
+    "a[?b==]c", "{a: b, }", "a | | b", "a[1:2:3:4]", "a[]b", "a.b.", "@@", "a[1:x]", "{a: b c}", "@(a)", '"f"(a)',
+    "a[1:2:3", "a[0](b)", "length(@,)")]
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
