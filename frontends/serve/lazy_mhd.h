@@ -6,7 +6,7 @@
 #include <microhttpd.h>
 
 #define SERVE_MHD_FUNCS(X) \
-	X(MHD_add_response_header) X(MHD_create_response_from_buffer) \
+	X(MHD_add_connection) X(MHD_add_response_header) X(MHD_create_response_from_buffer) \
 	X(MHD_create_response_from_fd_at_offset64) X(MHD_destroy_response) X(MHD_get_connection_info) \
 	X(MHD_get_connection_values) X(MHD_get_daemon_info) X(MHD_is_feature_supported) \
 	X(MHD_lookup_connection_value) X(MHD_queue_response) X(MHD_quiesce_daemon) \
@@ -23,6 +23,7 @@ struct serve_mhd_api {
 const struct serve_mhd_api *serve_mhd(void);
 
 #ifndef SERVE_LAZY_MHD_IMPL
+#define MHD_add_connection (serve_mhd()->MHD_add_connection)
 #define MHD_add_response_header (serve_mhd()->MHD_add_response_header)
 #define MHD_create_response_from_buffer (serve_mhd()->MHD_create_response_from_buffer)
 #define MHD_create_response_from_fd_at_offset64 (serve_mhd()->MHD_create_response_from_fd_at_offset64)

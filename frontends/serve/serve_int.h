@@ -1,4 +1,4 @@
-/* What the server's own files share (serve_main.c, serve_conf.c, serve_http.c,
+/* What the server's own files share (serve_main.c, serve_accept.c, serve_conf.c, serve_http.c,
  * serve_api.c, serve_scan.c, serve_tls.c); the protocol handlers of other areas need
  * only serve.h. The files call downwards only: serve_main → serve_http, the handlers →
  * serve_http → serve_conf; serve_http reaches the handlers through the route function
@@ -16,6 +16,17 @@ struct MHD_Daemon;
  * route is called for each request once its headers are in (serve.h's handle()). */
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
 				    unsigned timeout, unsigned max_conns, serve_route_fn route);
+/* The plain-HTTP listener (serve_accept.c), which answers a TLS handshake itself and
+ * hands every other connection to the daemon (started with MHD_USE_NO_LISTEN_SOCKET).
+ * serve_accept_listen binds and listens: the socket, or -1 with errno. */
+struct sockaddr_storage;
+int serve_accept_listen(const struct sockaddr_storage *ss);
+/* The port it is bound to (for :0). */
+int serve_accept_port(void);
+/* Accepts into d from now on; a connection silent for idle_seconds is closed. 0 or -1. */
+int serve_accept_start(struct MHD_Daemon *d, unsigned idle_seconds);
+/* Stops accepting and closes the connections not yet handed over. */
+void serve_accept_stop(void);
 /* Waits until no request is in flight, at most seconds; returns how many still are. */
 int serve_wait_idle(int seconds);
 /* Puts an open context into the pool (the one opened at the start). */

@@ -189,9 +189,19 @@ int serve_main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	unsigned flags = ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
-	struct MHD_Daemon *d = serve_http_start(flags, (struct sockaddr *)&ss, key, cert, idle, 1024, route);
-	if (!d) {
+	/* plain HTTP: the socket is ours, so that a TLS handshake always gets an answer */
+	int own = !config->tls;
+	if (own && serve_accept_listen(&ss) < 0) {
 		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': %s\n", listen_spec, strerror(errno));
+		goto out;
+	}
+	struct MHD_Daemon *d = serve_http_start(flags | (own ? MHD_USE_NO_LISTEN_SOCKET : 0), own ? NULL : (struct sockaddr *)&ss,
+						key, cert, idle, 1024, route);
+	if (!d || (own && serve_accept_start(d, idle))) {
+		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': %s\n", listen_spec, strerror(errno));
+		if (d)
+			MHD_stop_daemon(d);
+		serve_accept_stop();
 		goto out;
 	}
 	char hostpart[256];
@@ -202,13 +212,14 @@ int serve_main(int argc, char **argv)
 	} else {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, hostpart, sizeof(hostpart));
 	}
-	snprintf(config->listen, sizeof(config->listen), "%s:%d", hostpart, bound_port(d, &ss));
+	snprintf(config->listen, sizeof(config->listen), "%s:%d", hostpart, own ? serve_accept_port() : bound_port(d, &ss));
 	fprintf(stderr, "ecrlite serve: listening on %s://%s (state %s, %s)\n", config->tls ? "https" : "http",
 		config->listen, home, config->no_auth ? "no auth" : "SigV4 and registry tokens required");
 	serve_scan_attach(ctx);
 	serve_pool_give(ctx); /* the first request reuses it */
 	ctx = NULL;
 	if (serve_scan_start(scan_workers)) {
+		serve_accept_stop();
 		MHD_stop_daemon(d);
 		serve_scan_stop();
 		serve_pool_drain();
@@ -218,7 +229,10 @@ int serve_main(int argc, char **argv)
 	sigwait(&stop, &sig);
 	fprintf(stderr, "ecrlite serve: %s: stopping once the requests in flight are answered\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
-	MHD_quiesce_daemon(d); /* no new connections */
+	if (own)
+		serve_accept_stop(); /* no new connections */
+	else
+		MHD_quiesce_daemon(d);
 	int left = serve_wait_idle(STOP_GRACE);
 	if (left)
 		fprintf(stderr, "ecrlite serve: %d requests still running after %d s: closing them\n", left, STOP_GRACE);

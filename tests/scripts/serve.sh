@@ -455,12 +455,23 @@ made=$(L describe-repositories --query 'repositories[].repositoryName' --output 
 # ---- the log: one line per request, operation and status ----
 grep -qE '^POST DescribeRepositories 200 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for DescribeRepositories"
 grep -qE '^POST DescribeRepositories 403 [0-9.]+ ms$' "$tmp/main.log" && ok || bad "no log line for the unsigned request"
-# a TLS handshake on the plain port (skopeo and podman try https first): libmicrohttpd's
-# refusal is one line of the log, without the HTML page it quotes
+# a TLS handshake on the plain port (docker, skopeo and podman try https first): an
+# HTTP 400 they fall back on, one line of the log; also for a ClientHello holding a LF
+# byte, which libmicrohttpd alone closed without a word (docker's CLI then failed)
 curl -sk -o /dev/null "https://${E#http://}/v2/"
 sleep 0.2
-grep -qx 'ecrlite serve: libmicrohttpd: Error processing request (HTTP response code is 400). Closing connection.' "$tmp/main.log" &&
-	! grep -q '<html>' "$tmp/main.log" && ok || bad "the https probe's log line: $(grep -i 'processing\|html' "$tmp/main.log" | head -2)"
+grep -qx 'ecrlite serve: a TLS handshake on this plain-HTTP port: answered 400 (clients then use http)' "$tmp/main.log" &&
+	! grep -q '<html>' "$tmp/main.log" && ok || bad "the https probe's log line: $(grep -i 'handshake\|html' "$tmp/main.log" | head -2)"
+got=$(python3 - "${E#http://}" <<'PY'
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host, int(port)))
+s.sendall(b"\x16\x03\x01\x00\x2f\x01\x00\x00\x2b\x03\x03" + b"\n" * 32 + b"\x00\x00\x02\x13\x01\x01\x00")
+s.settimeout(5)
+print(s.recv(64).split(b"\r\n")[0].decode())
+PY
+)
+[ "$got" = "HTTP/1.1 400 Bad Request" ] && ok || bad "a ClientHello holding LF bytes: '$got'"
 
 # ---- start-up refusals ----
 "$bin/ecrlite" serve --listen 0.0.0.0:0 --no-auth 2> "$tmp/err" & p=$!; pids+=("$p")
