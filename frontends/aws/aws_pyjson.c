@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aws.h"
+#include "../lib/fe_json.h"
 
 struct pj {
 	const char *s;     /* the document */
@@ -219,32 +220,7 @@ static void put_string(FILE *f, const char *s, size_t n)
 
 void aws_pyfloat(double d, char *buf, size_t n)
 {
-	if (isinf(d)) {
-		snprintf(buf, n, "%s", d > 0 ? "Infinity" : "-Infinity");
-		return;
-	}
-	/* Python's repr: the fewest digits that read back as d, written out in full for a
-	 * decimal exponent from -4 to 15 (10.0, 100.0, 0.0001; %g would say 1e+01) and in
-	 * scientific notation with a two-digit exponent past that (1e+16, 1e-05) */
-	char sci[40];
-	int p = 1;
-	for (; p < 17; p++) {
-		snprintf(sci, sizeof(sci), "%.*e", p - 1, d);
-		if (strtod(sci, NULL) == d)
-			break;
-	}
-	snprintf(sci, sizeof(sci), "%.*e", p - 1, d);
-	char *e = strchr(sci, 'e');
-	int exp = atoi(e + 1);
-	if (exp < -4 || exp >= 16) {
-		*e = '\0';
-		snprintf(buf, n, "%se%c%02d", sci, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-		return;
-	}
-	int dec = p - 1 - exp; /* 0 to 20 here */
-	snprintf(buf, n, "%.*f", dec < 0 ? 0 : dec > 20 ? 20 : dec, d);
-	if (!strchr(buf, '.') && strlen(buf) + 3 <= n)
-		strcat(buf, ".0"); /* Python writes 3.0 as "3.0" */
+	fe_pyfloat(d, buf, n);
 }
 
 static void put_real(FILE *f, double d)

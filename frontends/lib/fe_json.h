@@ -17,4 +17,8 @@ json_t *fe_json_path_parent(json_t *o, const char *path);
  * an object, an empty object first. 0, or -1 when o is not an object or memory ran out. */
 int fe_json_path_set_new(json_t *o, const char *path, json_t *v);
 
+/* d as Python's repr writes a float ("100.0", "1e-05", "Infinity"), which the CLI's
+ * outputs and jmespath.py's messages show. */
+void fe_pyfloat(double d, char *buf, size_t n);
+
 #endif

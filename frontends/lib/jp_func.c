@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "fe_json.h"
 #include "jp_int.h"
 
 enum {                   /* argument type masks */
@@ -27,14 +29,127 @@ struct fdef {
 	fn_t fn;             /* implementation */
 };
 
-static json_t *fail_type(struct jp_ctx *c, const char *fn, json_t *v, const char *expected)
+/* Python's repr of v into b (jmespath.py's messages show values the way Python does) */
+static void py_repr(struct buf *b, json_t *v)
 {
-	char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	char num[40];
+	size_t i;
+	json_t *e;
+	const char *k;
+	switch (json_typeof(v)) {
+	case JSON_NULL: ecr_buf_addstr(b, "None"); return;
+	case JSON_TRUE: ecr_buf_addstr(b, "True"); return;
+	case JSON_FALSE: ecr_buf_addstr(b, "False"); return;
+	case JSON_INTEGER: ecr_buf_printf(b, "%lld", (long long)json_integer_value(v)); return;
+	case JSON_REAL: fe_pyfloat(json_real_value(v), num, sizeof(num)); ecr_buf_addstr(b, num); return;
+	case JSON_STRING: {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v);
+		char q = memchr(s, '\'', n) && !memchr(s, '"', n) ? '"' : '\'';
+		ecr_buf_add(b, &q, 1);
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '\\' || c == (unsigned char)q)
+				ecr_buf_printf(b, "\\%c", c);
+			else if (c == '\n')
+				ecr_buf_addstr(b, "\\n");
+			else if (c == '\r')
+				ecr_buf_addstr(b, "\\r");
+			else if (c == '\t')
+				ecr_buf_addstr(b, "\\t");
+			else if (c < 0x20 || c == 0x7f)
+				ecr_buf_printf(b, "\\x%02x", c);
+			else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] < 0xA0)
+				ecr_buf_printf(b, "\\x%02x", (unsigned char)s[++i] & 0xff); /* a C1 control */
+			else
+				ecr_buf_add(b, &s[i], 1);
+		}
+		ecr_buf_add(b, &q, 1);
+		return;
+	}
+	case JSON_ARRAY:
+		ecr_buf_addstr(b, "[");
+		json_array_foreach(v, i, e) {
+			if (i)
+				ecr_buf_addstr(b, ", ");
+			py_repr(b, e);
+		}
+		ecr_buf_addstr(b, "]");
+		return;
+	case JSON_OBJECT: {
+		int first = 1;
+		ecr_buf_addstr(b, "{");
+		json_object_foreach(v, k, e) {
+			json_t *key = json_string(k);
+			if (!first)
+				ecr_buf_addstr(b, ", ");
+			first = 0;
+			py_repr(b, key);
+			ecr_buf_addstr(b, ": ");
+			py_repr(b, e);
+			json_decref(key);
+		}
+		ecr_buf_addstr(b, "}");
+		return;
+	}
+	}
+}
+
+/* Python's type() name of v, as jmespath.py's element checks report it */
+static const char *py_type(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "dict";
+	case JSON_ARRAY: return "list";
+	case JSON_STRING: return "str";
+	case JSON_INTEGER: return "int";
+	case JSON_REAL: return "float";
+	case JSON_TRUE: case JSON_FALSE: return "bool";
+	default: return "NoneType";
+	}
+}
+
+/* jmespath.py's JMESPathTypeError: the value as str() shows it (a string bare, the rest
+ * as repr), received: the type name given */
+static json_t *fail_type_as(struct jp_ctx *c, const char *fn, json_t *v, const char *expected, const char *received)
+{
+	struct buf b;
+	ecr_buf_init(&b, 1 << 20);
+	if (json_is_string(v))
+		ecr_buf_addstr(&b, json_string_value(v));
+	else
+		py_repr(&b, v);
 	jp_set_err(c->err, "invalid-type", "In function %s(), invalid type for value: %s, expected one of: %s, received: \"%s\"", fn,
-		d ? d : "?", expected, jp_type_name(v));
-	free(d);
+		b.data ? b.data : "", expected, received);
+	ecr_buf_release(&b);
 	c->failed = 1;
 	return NULL;
+}
+
+static json_t *fail_type(struct jp_ctx *c, const char *fn, json_t *v, const char *expected)
+{
+	return fail_type_as(c, fn, v, expected, jp_type_name(v));
+}
+
+/* jmespath.py's check of a list that must hold numbers or strings, all alike (max, min,
+ * sort): the first element decides, and the first one that differs is named with its
+ * Python type. -1 with the error set. */
+static int alike_check(struct jp_ctx *c, const char *fn, json_t *arr, const char *want)
+{
+	json_t *first = json_array_get(arr, 0), *e;
+	size_t i;
+	if (!first)
+		return 0;
+	if (!json_is_number(first) && !json_is_string(first)) {
+		fail_type_as(c, fn, first, want, py_type(first));
+		return -1;
+	}
+	json_array_foreach(arr, i, e)
+		if (!(json_is_string(first) ? json_is_string(e) : json_is_number(e))) {
+			fail_type_as(c, fn, e, want, py_type(e));
+			return -1;
+		}
+	return 0;
 }
 
 static size_t utf8_len(const char *s, size_t n)
@@ -202,11 +317,9 @@ static json_t *minmax(struct jp_ctx *c, struct arg *a, const char *fn, int want)
 {
 	size_t i;
 	json_t *e, *best = NULL;
+	if (alike_check(c, fn, a[0].v, "['array-number', 'array-string']"))
+		return NULL;
 	json_array_foreach(a[0].v, i, e) {
-		if (!json_is_number(e) && !json_is_string(e))
-			return fail_type(c, fn, a[0].v, "['array-number', 'array-string']");
-		if (best && !same_kind(best, e))
-			return fail_type(c, fn, a[0].v, "['array-number', 'array-string']");
 		if (!best || cmp_values(e, best) * want > 0)
 			best = e;
 	}
@@ -339,11 +452,11 @@ static json_t *f_sort(struct jp_ctx *c, struct arg *a, int n, json_t *cur)
 	size_t k = json_array_size(a[0].v), i;
 	struct sortent *v = calloc(k + 1, sizeof(*v));
 	json_t *e;
+	if (alike_check(c, "sort", a[0].v, "['array-string', 'array-number']")) {
+		free(v);
+		return NULL;
+	}
 	json_array_foreach(a[0].v, i, e) {
-		if ((!json_is_number(e) && !json_is_string(e)) || (i && !same_kind(v[0].key, e))) {
-			free(v);
-			return fail_type(c, "sort", a[0].v, "['array-number', 'array-string']");
-		}
 		v[i].key = v[i].val = e;
 		v[i].pos = i;
 	}
@@ -550,13 +663,37 @@ json_t *jp_call(struct jp_ctx *c, const struct jp_node *n, json_t *v)
 		if (!t)
 			t = f->types[0];
 		if (!type_ok(a[i].v, a[i].ref, t)) {
+			/* the types as jmespath.py's signature lists them, where its order is not
+			 * type_list's or the list is checked past the top level */
+			static const struct { const char *fn; const char *types; } sig[] = {
+				{"contains", "['array', 'string']"}, {"max", "['array-number', 'array-string']"},
+				{"min", "['array-number', 'array-string']"}, {"reverse", "['array', 'string']"},
+				{"sort", "['array-string', 'array-number']"},
+			};
 			char want[200];
 			type_list(t, want, sizeof(want));
-			if (a[i].ref)
+			for (size_t k = 0; k < sizeof(sig) / sizeof(sig[0]); k++)
+				if (i == 0 && !strcmp(sig[k].fn, f->name))
+					snprintf(want, sizeof(want), "%s", sig[k].types);
+			if (a[i].ref) {
 				jp_set_err(c->err, "invalid-type", "In function %s(), invalid type for value: <expression>, expected one of: %s, received: \"expref\"",
 					f->name, want), c->failed = 1;
-			else
+			} else if ((t & (A_ARR_NUM | A_ARR_STR)) && json_is_array(a[i].v)) {
+				/* a list of the wrong elements: jmespath.py names the first such
+				 * element and its Python type */
+				json_t *e = NULL;
+				for (size_t k = 0; k < json_array_size(a[i].v) && !e; k++) {
+					json_t *x = json_array_get(a[i].v, k);
+					if ((t & A_ARR_NUM) ? !json_is_number(x) : !json_is_string(x))
+						e = x;
+				}
+				if (e)
+					fail_type_as(c, f->name, e, want, py_type(e));
+				else
+					fail_type(c, f->name, a[i].v, want);
+			} else {
 				fail_type(c, f->name, a[i].v, want);
+			}
 			goto out;
 		}
 	}

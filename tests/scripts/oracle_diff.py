@@ -208,6 +208,11 @@ cases.append(["ecr", "describe-repositories", "--query", "repositories[0].imageS
 cases += [["ecr", "describe-registry", "--query", q] for q in (
     "a[?b==]c", "{a: b, }", "a | | b", "a[1:2:3:4]", "a[]b", "a.b.", "@@", "a[1:x]", "{a: b c}", "@(a)", '"f"(a)',
     "a[1:2:3", "a[0](b)", "length(@,)")]
+# function type errors as jmespath.py words them: the value as Python prints it, a list's
+# first wrong element with its Python type, the signature's own list of types
+cases += [["ecr", "list-images", "--repository-name", "app", "--query", q] for q in (
+    "join(', ', imageIds)", "sum(imageIds[].imageTag)", "max(imageIds)", 'sort(`[1, "a"]`)', "contains(`1`, 'x')",
+    "length(imageIds[0].nope)", "keys(imageIds[0].imageTag)", "min(`{\"a\": [1.0, null, true]}`)")]
 # floats as Python writes them: in full from 1e-4 to 1e16 (a CVSS score of 10.0 is 10.0, not 1e+01)
 for fmt in FMTS:
     cases.append(["ecr", "describe-registry", "--output", fmt, "--query",
