@@ -174,22 +174,28 @@ char *ecr_lifecycle_text(const struct ecr_lc_policy *p)
 	return json_dumps(p->doc, JSON_COMPACT);
 }
 
-/* A tagPatternList string: '*' matches any run of characters. */
+/* A tagPatternList string: '*' matches any run of characters. Greedy, going back only
+ * to the last '*' (linear in practice, never exponential in the wildcards). */
 static int glob(const char *pat, const char *s)
 {
-	for (; *pat; pat++, s++) {
+	const char *star = NULL, *resume = s;
+	while (*s) {
 		if (*pat == '*') {
-			for (;; s++) {
-				if (glob(pat + 1, s))
-					return 1;
-				if (!*s)
-					return 0;
-			}
-		}
-		if (*pat != *s)
+			star = pat++;
+			resume = s;
+		} else if (*pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
 			return 0;
+		}
 	}
-	return !*s;
+	while (*pat == '*')
+		pat++;
+	return !*pat;
 }
 
 /* Whether an image with these tags fits the rule's tag requirements (the user guide:

@@ -3,6 +3,7 @@
  * IAM policy document of the kind ECR takes, and kept as ECR answers with it: re-written
  * in the style of Jackson's default pretty printer (the CLI's own example of
  * set-repository-policy shows it). ecrlite enforces no policy: it has no principals. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,22 +91,28 @@ static int strings(json_t *v)
 	return 1;
 }
 
-/* "ecr:Set*" and the like: IAM's action wildcards (* and ?), case-insensitive. */
+/* "ecr:Set*" and the like: IAM's action wildcards (* and ?), case-insensitive. Greedy,
+ * going back only to the last '*': a policy of many wildcards costs no more than a few. */
 static int action_match(const char *pat, const char *name)
 {
-	for (; *pat; pat++, name++) {
+	const char *star = NULL, *resume = name;
+	while (*name) {
 		if (*pat == '*') {
-			for (const char *n = name;; n++) {
-				if (action_match(pat + 1, n))
-					return 1;
-				if (!*n)
-					return 0;
-			}
-		}
-		if (!*name || (*pat != '?' && (*pat | 32) != (*name | 32)))
+			star = pat++;
+			resume = name;
+		} else if (*pat && (*pat == '?' || tolower((unsigned char)*pat) == tolower((unsigned char)*name))) {
+			pat++;
+			name++;
+		} else if (star) {
+			pat = star + 1;
+			name = ++resume;
+		} else {
 			return 0;
+		}
 	}
-	return !*name;
+	while (*pat == '*')
+		pat++;
+	return !*pat;
 }
 
 static int covers(json_t *actions, const char *name)

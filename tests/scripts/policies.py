@@ -111,6 +111,12 @@ def repository_policies():
     fails("InvalidParameterException", "use force", "set-repository-policy", "--repository-name", "pol", "--policy-text", deny)
     r = ok("set-repository-policy", "--repository-name", "pol", "--policy-text", deny, "--force")
     check("forced", json.loads(r["policyText"]) == json.loads(deny), r)
+    # many wildcards cost no more than a few (no backtracking blow-up)
+    t0 = time.time()
+    many = json.dumps({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "e" + "*e" * 4000 + "x"}]})
+    ok("set-repository-policy", "--repository-name", "pol", "--policy-text", many)
+    check("a policy of 4000 wildcards is quick", time.time() - t0 < 2, time.time() - t0)
+    ok("set-repository-policy", "--repository-name", "pol", "--policy-text", deny, "--force")
     r = ok("delete-repository-policy", "--repository-name", "pol")
     check("delete-repository-policy answers with the policy", json.loads(r["policyText"]) == json.loads(deny), r)
     fails("RepositoryPolicyNotFoundException", "Repository policy does not exist", "get-repository-policy",
@@ -345,6 +351,15 @@ def lifecycle_previews():
                      "imageDigest=" + got[-1]["imageDigest"])
             check("preview %d: imageIds" % k, one["previewResults"] == [got[-1]], one)
     check("previews changed no image", images_of("lc") == imgs)
+    # four wildcards against long tags: quick (no backtracking blow-up)
+    ok("create-repository", "--repository-name", "lc-glob")
+    for i, (archive, _, at) in enumerate(LC_IMAGES[:4]):
+        push("lc-glob", archive, "a" * 250 + str(i), at)
+    t0 = time.time()
+    ok("start-lifecycle-policy-preview", "--repository-name", "lc-glob", "--lifecycle-policy-text", lifecycle_doc(
+        rule(1, "tagged", "imageCountMoreThan", 1, {"description": "x" * 80}, tagPatternList=["*a*a*a*b"])))
+    check("a pattern of four wildcards over long tags is quick", time.time() - t0 < 2, time.time() - t0)
+    ok("delete-repository", "--repository-name", "lc-glob", "--force")
     # the repository's own policy when no text is given (put, it ran: nothing is left to expire)
     ok("put-lifecycle-policy", "--repository-name", "lc", "--lifecycle-policy-text", lifecycle_doc(
         rule(1, "any", "imageCountMoreThan", 2, {"description": "keep two, whatever their tags"})))
