@@ -255,9 +255,13 @@ int op_put_image_tag_mutability(struct ecr_ctx *ctx, json_t *req, json_t **out, 
 /* Finds the repository an ARN names (in this context's region). */
 static int repo_by_arn(struct ecr_ctx *ctx, const char *arn, struct ecr_repo *r, struct ecr_err *err)
 {
-	char region[64], account[32], name[300];
-	if (sscanf(arn, "arn:aws:ecr:%63[^:]:%31[^:]:repository/%299s", region, account, name) != 3)
+	char region[64], account[32];
+	int at = -1;
+	/* the name is all the rest: "repository/web junk" names 'web junk', never 'web' */
+	if (sscanf(arn, "arn:aws:ecr:%63[^:]:%31[^:]:repository/%n", region, account, &at) != 2 || at < 0 || !arn[at] ||
+	    strlen(arn + at) > 256)
 		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'");
+	const char *name = arn + at;
 	if (strcmp(region, ctx->region))
 		return ecr_err_set(err, ECR_E_INVALID_PARAMETER, "Invalid parameter at 'resourceArn' failed to satisfy constraint: 'ARN region %s does not match request region %s'", region, ctx->region);
 	return ecr_repo_load_name(ctx, account, name, r, err);

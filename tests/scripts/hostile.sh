@@ -108,6 +108,12 @@ out=$(echo '{"repositoryNames": ["rr"]}' | "$bin/aws" ecr describe-repositories 
 "$bin/aws" ecr tag-resource --resource-arn "arn:aws:ecr:us-east-2:000000000000:repository/rr" --tags '[{"Key": "a\u0000b", "Value": "v"}]' > "$tmp/out" 2> "$tmp/err"; rc=$?
 [ $rc = 254 ] && grep -q "Member must not contain NUL characters" "$tmp/err" && ok || bad "tag key with \\u0000: exit $rc $(cat "$tmp/err")"
 
+# an ARN is its whole text: "repository/rr junk" names 'rr junk', never the repository rr
+"$bin/aws" ecr tag-resource --resource-arn "arn:aws:ecr:us-east-2:000000000000:repository/rr junk" --tags Key=k,Value=v > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 254 ] && grep -q "RepositoryNotFoundException.*The repository with name 'rr junk' does not exist" "$tmp/err" &&
+	[ "$("$bin/aws" ecr list-tags-for-resource --resource-arn arn:aws:ecr:us-east-2:000000000000:repository/rr --query 'length(tags[?Key==`k`])')" = 0 ] &&
+	ok || bad "an ARN with text after the name: exit $rc $(cat "$tmp/err")"
+
 # bytes that are not UTF-8 in argv or a script read as the real clients read them (one
 # U+FFFD each, Python and .NET), never as a value that vanishes from the request
 "$bin/aws" ecr create-repository --repository-name $'a\xff' > "$tmp/out" 2> "$tmp/err"; rc=$?
