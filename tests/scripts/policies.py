@@ -412,6 +412,19 @@ def lifecycle_apply():
         again, _, _ = preview_pages(repo)
         check("apply %d: nothing left to expire" % k, again == [], again)
         ok("delete-repository", "--repository-name", repo, "--force")
+    # an image index's platform images (untagged) are never expired while the index is there
+    idx = os.path.join(tmp, "index.tar")
+    subprocess.run(["/usr/bin/python3", os.path.join(top, "tests/scripts/make_index_archive.py"),
+                    os.path.join(images, "alpine-3.19.oci.tar"), idx, "multi"], check=True, capture_output=True)
+    ok("create-repository", "--repository-name", "ap-index")
+    p = run([os.path.join(bindir, "ecrlite"), "push", idx, "ap-index:multi"], now="2026-11-01T12:00:00Z")
+    check("push an index", p.returncode == 0, p.stderr)
+    before = images_of("ap-index")
+    check("the index's platform images are untagged images", len(before) == 4 and sum(1 for i in before if not i[1]) == 3, before)
+    ok("put-lifecycle-policy", "--repository-name", "ap-index", "--lifecycle-policy-text", lifecycle_doc(
+        rule(1, "untagged", "imageCountMoreThan", 1, {"description": "untagged: all but the newest"})))
+    check("an index's images are not expired", sorted(images_of("ap-index")) == sorted(before))
+    ok("delete-repository", "--repository-name", "ap-index", "--force")
     # pushes: the policy runs after each, with the push's own clock
     rules = [{"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
                                                "countNumber": 3}, "action": {"type": "expire"}},
