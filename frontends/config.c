@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "timefmt.h"
@@ -55,15 +56,25 @@ char *fe_ini_value(const char *path, const char *section, const char *key)
 			while (*name == ' ')
 				name++;
 			size_t n = strlen(name);
-			while (n && name[n - 1] == ' ')
+			while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
 				name[--n] = '\0';
+			/* botocore splits "profile   NAME" on its whitespace */
+			if (!strncmp(name, "profile", 7) && (name[7] == ' ' || name[7] == '\t')) {
+				char *rest = name + 7;
+				while (*rest == ' ' || *rest == '\t')
+					rest++;
+				memmove(name + 8, rest, strlen(rest) + 1);
+				name[7] = ' ';
+			}
 			in = !strcmp(name, section);
 			continue;
 		}
 		if (!in || *p == '#' || *p == ';')
 			continue;
-		char *eq = strchr(p, '=');
-		if (!eq)
+		/* Python's configparser (botocore's): '=' or ':' ends the key, keys are
+		 * case-insensitive, a value loses the whitespace around it */
+		char *eq = p + strcspn(p, "=:");
+		if (!*eq)
 			continue;
 		char *k = p, *v = eq + 1;
 		*eq = '\0';
@@ -72,7 +83,10 @@ char *fe_ini_value(const char *path, const char *section, const char *key)
 			k[--kn] = '\0';
 		while (*v == ' ' || *v == '\t')
 			v++;
-		if (!strcmp(k, key)) {
+		size_t vn = strlen(v);
+		while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+			v[--vn] = '\0';
+		if (!strcasecmp(k, key)) {
 			free(val);
 			val = strdup(v);
 		}

@@ -20,7 +20,7 @@ extern int unit_failed;
 	X(test_wanted_rows) X(test_fstree_error) X(test_str_whole) X(test_pkg_owned) X(test_lang_wants) X(test_lang_python) X(test_lang_node) X(test_lang_java) X(test_lang_go) \
 	X(test_pwsh_sessions) X(test_ops_table) X(test_err_rows) X(test_pages_rows) X(test_pages_merge) \
 	X(test_model_walk) X(test_model_map) X(test_path_rows) X(test_utf8_repair) X(test_cmdlet_rows) X(test_err_model_rows) \
-	X(test_upload_nospace) X(test_vulndb_threads) X(test_manifest_negotiate) X(test_manifest_convert)
+	X(test_upload_nospace) X(test_vulndb_threads) X(test_config_ini) X(test_manifest_negotiate) X(test_manifest_convert)
 #define DECL(t) void t(void);
 TESTS(DECL)
 #undef DECL
