@@ -67,6 +67,13 @@ struct creds {
 	char *token;   /* session token, or NULL */
 };
 
+/* A section's session token: botocore reads aws_security_token, then aws_session_token */
+static char *ini_token(const char *path, const char *section)
+{
+	char *t = fe_ini_value(path, section, "aws_security_token");
+	return t ? t : fe_ini_value(path, section, "aws_session_token");
+}
+
 /* aws_access_key_id … of a profile: the credentials file, then the config file */
 static int profile_creds(const struct fe_remote *r, const char *profile, struct creds *c)
 {
@@ -79,7 +86,7 @@ static int profile_creds(const struct fe_remote *r, const char *profile, struct 
 	}
 	c->key = fe_ini_value(cf, profile, "aws_access_key_id");
 	c->secret = fe_ini_value(cf, profile, "aws_secret_access_key");
-	c->token = fe_ini_value(cf, profile, "aws_session_token");
+	c->token = ini_token(cf, profile);
 	if (!c->key || !c->secret) {
 		/* the config file may hold them too, under [profile NAME] */
 		const char *cfg = getenv("AWS_CONFIG_FILE");
@@ -93,8 +100,10 @@ static int profile_creds(const struct fe_remote *r, const char *profile, struct 
 			snprintf(section, sizeof(section), "default");
 		free(c->key);
 		free(c->secret);
+		free(c->token);
 		c->key = fe_ini_value(cfg, section, "aws_access_key_id");
 		c->secret = fe_ini_value(cfg, section, "aws_secret_access_key");
+		c->token = ini_token(cfg, section); /* the token goes with the keys it came with */
 	}
 	return c->key && c->secret ? 0 : -1;
 }
@@ -125,8 +134,8 @@ static int get_creds(const struct fe_remote *r, struct creds *c)
 		return profile_creds(r, r->profile, c);
 	if (!env_creds(c))
 		return 0;
-	const char *profile = r->profile ? r->profile : getenv("AWS_PROFILE");
-	return profile_creds(r, profile && *profile ? profile : "default", c);
+	/* the profile as the region's: given, $AWS_PROFILE, $AWS_DEFAULT_PROFILE, default */
+	return profile_creds(r, fe_profile(r->profile), c);
 }
 
 static void creds_free(struct creds *c)

@@ -255,6 +255,11 @@ AWS_ACCESS_KEY_ID=AKIDCI AWS_SECRET_ACCESS_KEY=cisecret R describe-repositories 
 err_is token-missing 254 "An error occurred (UnrecognizedClientException) when calling the DescribeRepositories operation: The security token included in the request is invalid."
 AWS_ACCESS_KEY_ID=AKIDCI AWS_SECRET_ACCESS_KEY=cisecret AWS_SESSION_TOKEN=citoken R describe-repositories > /dev/null 2> "$tmp/err" \
 	&& ok || bad "session token: $(cat "$tmp/err")"
+# ecrlite's own client with a config-file profile holding keys and a token (and a space
+# after the secret, as a paste leaves one): the token goes with them, the space does not
+printf '[profile citmp]\naws_access_key_id = AKIDCI\naws_secret_access_key = cisecret \naws_session_token = citoken\n' > "$tmp/ci.config"
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$tmp/ci.config" AWS_DEFAULT_PROFILE=citmp \
+	"$bin/aws" --endpoint-url "$E" ecr describe-repositories > /dev/null 2> "$tmp/err" && ok || bad "config-file profile with a session token: $(cat "$tmp/err")"
 # dates, malformed headers and wire-level cases, signed by hand (python's hmac)
 python3 - "$E" > "$tmp/wire.out" 2>&1 <<'EOF'
 import datetime, hashlib, hmac, http.client, json, socket, sys, urllib.parse
