@@ -66,9 +66,57 @@ static int word_char(char c)
 
 static int lex_at(struct lx *l, const char *s, size_t *pi, int sub);
 
+/* A PowerShell number literal: decimal (5, 2.5, 1e3), hex (0x1F; an [int] when it fits
+ * 32 bits, 0xFFFFFFFF being -1, else a [long]), either with a multiplier (1kb, 2.5MB);
+ * into *out (new reference) when out is given. 0 when s is one, -1 when not. */
+static int num_literal(const char *s, json_t **out)
+{
+	static const char *const mult[] = {"kb", "mb", "gb", "tb", "pb"};
+	size_t n = strlen(s);
+	long double m = 1;
+	for (size_t i = 0; i < 5; i++)
+		if (n > 2 && !strcasecmp(s + n - 2, mult[i])) {
+			n -= 2;
+			for (size_t k = 0; k <= i; k++)
+				m *= 1024;
+			break;
+		}
+	char *t = strndup(s, n), *end;
+	int neg = t[0] == '-', rc = -1;
+	const char *d = t + neg;
+	if ((d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) && d[2] && strspn(d + 2, "0123456789abcdefABCDEF") == strlen(d + 2)) {
+		if (strlen(d + 2) <= 16) {
+			unsigned long long u = strtoull(d + 2, NULL, 16);
+			long long v = u <= 0xFFFFFFFFULL ? (long long)(int)(unsigned int)u : (long long)u;
+			if (out)
+				*out = json_integer((json_int_t)((neg ? -v : v) * (long long)m));
+			rc = 0;
+		}
+	} else if (isdigit((unsigned char)d[0]) || (d[0] == '.' && isdigit((unsigned char)d[1]))) {
+		long long v = strtoll(t, &end, 10);
+		if (!*end) {
+			if (out)
+				*out = json_integer((json_int_t)(v * (long long)m));
+			rc = 0;
+		} else if (strchr(".eE", *end)) {
+			double x = strtod(t, &end);
+			if (!*end) {
+				if (out)
+					*out = json_real((double)(x * m));
+				rc = 0;
+			}
+		}
+	}
+	free(t);
+	return rc;
+}
+
 /* The sign of a number's exponent (1e-5, 2.5E+3): part of the number, not an operator */
 static int exp_sign(const char *s, size_t st, size_t i)
 {
+	size_t d = st + (s[st] == '-');
+	if (s[d] == '0' && (s[d + 1] == 'x' || s[d + 1] == 'X'))
+		return 0; /* 0x1E-5 is 0x1E minus 5 */
 	return (s[i] == '-' || s[i] == '+') && i >= st + 2 && (s[i - 1] == 'e' || s[i - 1] == 'E') &&
 	       (isdigit((unsigned char)s[i - 2]) || s[i - 2] == '.') && isdigit((unsigned char)s[i + 1]);
 }
@@ -238,11 +286,8 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
 			       !(s[i] == '-' && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '$' || s[i + 1] == '(')))))
 				i++;
 			char *t = strndup(s + st, i - st);
-			char *end;
-			strtoll(t, &end, 10);
-			if (*end && strchr(".eE", *end)) /* 2.5, 1e3: a [double]; 1..5 stays a word (a range) */
-				strtod(t, &end);
-			add(l, *end ? K_WORD : K_NUM, t, strlen(t), space);
+			/* 2.5, 1e3, 0x1F, 1kb: a number; 1..5 stays a word (a range) */
+			add(l, num_literal(t, NULL) ? K_WORD : K_NUM, t, strlen(t), space);
 			free(t);
 		} else {
 			while (word_char(s[i]))
@@ -448,7 +493,8 @@ static struct node *primary_in(struct ps *p)
 	switch (t->t) {
 	case K_NUM:
 		x = mk(X_LIT, NULL);
-		x->v = strpbrk(t->s, ".eE") ? json_real(strtod(t->s, NULL)) : json_integer(strtoll(t->s, NULL, 10));
+		if (num_literal(t->s, &x->v))
+			x->v = json_integer(0); /* the lexer made it K_NUM only when it is one */
 		nx(p);
 		break;
 	case K_STR:

@@ -81,3 +81,5 @@ $k = 5; "$(1+1) $($k-1) $($k*2) $(2*3+1) $($k%3) $(10-2-3)"; $k+=2; $k++; $k
 Write-Output 1+1 2024-01-01
 # a number's exponent may have a sign; a double past 15 digits shows .NET's capital E
 "$(1e-5) $(2.5e-3 * 2) $(1e+3) $(1e16) $(5-1e-2) $(1.5E-3 - 1)"
+# hex literals (an [int] while they fit 32 bits) and the kb..pb multipliers
+"$(0x10) $(0x1E-5) $(0xFFFFFFFF) $(0x100000000) $(1kb) $(1.5KB) $(2mb) $((1kb).GetType().Name) $((1.5kb).GetType().Name)"
