@@ -63,14 +63,16 @@ void fe_pyfloat(double d, char *buf, size_t n)
 	/* Python's repr: the fewest digits that read back as d, written out in full for a
 	 * decimal exponent from -4 to 15 (10.0, 100.0, 0.0001; %g would say 1e+01) and in
 	 * scientific notation with a two-digit exponent past that (1e+16, 1e-05) */
-	char sci[40];
+	/* the precision goes in as an unsigned char so that gcc (-O1, -Wformat-truncation=2)
+	 * can bound what %.*e writes: at most 17 digits are ever asked for */
+	char sci[272];
 	int p = 1;
 	for (; p < 17; p++) {
-		snprintf(sci, sizeof(sci), "%.*e", p - 1, d);
+		snprintf(sci, sizeof(sci), "%.*e", (unsigned char)(p - 1), d);
 		if (strtod(sci, NULL) == d)
 			break;
 	}
-	snprintf(sci, sizeof(sci), "%.*e", p - 1, d);
+	snprintf(sci, sizeof(sci), "%.*e", (unsigned char)(p - 1), d);
 	char *e = strchr(sci, 'e');
 	int exp = atoi(e + 1);
 	if (exp < -4 || exp >= 16) {
