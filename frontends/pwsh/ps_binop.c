@@ -485,8 +485,11 @@ const struct ps_op ps_ops[] = {
 	{"replace", NULL, NULL, PS_OP_CASEABLE, 3, op_replace},
 	{"split", NULL, NULL, PS_OP_CASEABLE, 3, op_split},
 	{"join", NULL, NULL, 0, 3, op_join},
-	{"f", NULL, NULL, 0, 3, op_format},
-	{"and", NULL, NULL, PS_OP_AND, 2, op_and},
+	/* PowerShell's precedence (about_Operator_Precedence): -f above * / %, the
+	 * comparisons below + -, and -and with -or on one level, left to right
+	 * ($true -or $true -and $false is False; "{0}" -f 1 + 1 is "11") */
+	{"f", NULL, NULL, 0, 6, op_format},
+	{"and", NULL, NULL, PS_OP_AND, 1, op_and},
 	{"or", NULL, NULL, PS_OP_OR, 1, op_or},
 	{"+", NULL, NULL, PS_OP_ARITH, 4, op_add},
 	{"-", NULL, NULL, PS_OP_ARITH, 4, op_sub},

@@ -83,3 +83,5 @@ Write-Output 1+1 2024-01-01
 "$(1e-5) $(2.5e-3 * 2) $(1e+3) $(1e16) $(5-1e-2) $(1.5E-3 - 1)"
 # hex literals (an [int] while they fit 32 bits) and the kb..pb multipliers
 "$(0x10) $(0x1E-5) $(0xFFFFFFFF) $(0x100000000) $(1kb) $(1.5KB) $(2mb) $((1kb).GetType().Name) $((1.5kb).GetType().Name)"
+# precedence: -and and -or on one level, left to right; -f above the arithmetic
+"$($true -or $true -and $false) $($false -and $false -or $true) $("{0}" -f 1 + 1) $("{0}" -f 2 * 3) $("{0}" -f 1..3)"
