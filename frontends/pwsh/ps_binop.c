@@ -271,6 +271,12 @@ static json_t *arith(struct ps_sess *s, char op, json_t *a, json_t *b)
 	}
 	double x = json_is_number(a) ? json_number_value(a) : json_is_string(a) ? atof(json_string_value(a)) : 0;
 	double y = json_is_number(b) ? json_number_value(b) : json_is_string(b) ? atof(json_string_value(b)) : 0;
+	if ((op == '/' || op == '%') && y == 0 && !json_is_real(a) && !json_is_real(b)) {
+		/* whole numbers: .NET's DivideByZeroException, which PowerShell raises */
+		ps_raise(s, "RuntimeException", "System.Management.Automation.RuntimeException", "System.DivideByZeroException", 1,
+			 "%s", "Attempted to divide by zero.");
+		return json_null();
+	}
 	double r = op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : op == '/' ? (y ? x / y : 0) :
 		   (y ? x - y * (double)(long long)(x / y) : 0);
 	if (json_is_integer(a) && (json_is_integer(b) || json_is_null(b)) && (op != '/' || r == (double)(long long)r))

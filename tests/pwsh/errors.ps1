@@ -52,3 +52,6 @@ $row = [pscustomobject]@{ Repository = 'web'; Critical = 2 }
 if ("CVE-2024-1234" -match 'CVE-(\d+)-(\d+)') { "year $($Matches[1]) number $($Matches[2]) of $($Matches.Count)" }
 @("a1", "b") -match '\d'
 "still $($Matches[0])"
+# whole numbers divided by zero: .NET's DivideByZeroException (never a quiet 0)
+try { 10 / 0 } catch { "divide: " + $_.Exception.Message }
+try { 7 % 0 } catch { "modulo: " + $_.Exception.Message }
