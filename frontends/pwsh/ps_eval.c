@@ -160,6 +160,37 @@ out:
 	return r;
 }
 
+/* The element at index i of an array, the character at i of a string (code points; a
+ * [char] shows as its one-letter string), a scalar at 0; negative from the end; NULL
+ * when out of range. A new reference. */
+static json_t *index_one(json_t *a, json_int_t i)
+{
+	if (json_is_string(a)) {
+		const unsigned char *t = (const unsigned char *)json_string_value(a);
+		size_t len = json_string_length(a), n = 0;
+		for (size_t k = 0; k < len; k++)
+			n += (t[k] & 0xC0) != 0x80;
+		if (i < 0)
+			i += (json_int_t)n;
+		if (i < 0 || i >= (json_int_t)n)
+			return NULL;
+		size_t k = 0;
+		for (json_int_t c = -1; k < len; k++)
+			if ((t[k] & 0xC0) != 0x80 && ++c == i)
+				break;
+		size_t e = k + 1;
+		while (e < len && (t[e] & 0xC0) == 0x80)
+			e++;
+		return json_stringn((const char *)t + k, e - k);
+	}
+	json_int_t n = json_is_array(a) ? (json_int_t)json_array_size(a) : 1;
+	if (i < 0)
+		i += n;
+	if (i < 0 || i >= n)
+		return NULL;
+	return json_incref(json_is_array(a) ? json_array_get(a, (size_t)i) : a);
+}
+
 json_t *ps_eval(struct node *x, struct ps_sess *s)
 {
 	json_t *a, *b, *r;
@@ -246,7 +277,21 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 			return NULL;
 		}
 		r = json_null();
-		if (json_is_integer(b) && json_is_object(a) &&
+		if (json_is_array(b) && !json_is_object(a)) {
+			/* $a[0..1], $a[0, 2]: each index's element, those out of range left out */
+			json_t *out = json_array(), *ix;
+			size_t k;
+			json_array_foreach(b, k, ix) {
+				json_t *e = json_is_integer(ix) ? index_one(a, json_integer_value(ix)) : NULL;
+				if (e)
+					json_array_append_new(out, e);
+			}
+			r = out;
+		} else if (json_is_integer(b) && json_is_string(a)) {
+			json_t *e = index_one(a, json_integer_value(b)); /* "abc"[1]: a [char] */
+			if (e)
+				r = e;
+		} else if (json_is_integer(b) && json_is_object(a) &&
 		    (json_object_get(a, PS_HASH_KEY) || json_object_get(a, PS_DICT_KEY))) {
 			char k[32]; /* $Matches[1]: a hashtable's key, not a position */
 			snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(b));

@@ -85,3 +85,5 @@ Write-Output 1+1 2024-01-01
 "$(0x10) $(0x1E-5) $(0xFFFFFFFF) $(0x100000000) $(1kb) $(1.5KB) $(2mb) $((1kb).GetType().Name) $((1.5kb).GetType().Name)"
 # precedence: -and and -or on one level, left to right; -f above the arithmetic
 "$($true -or $true -and $false) $($false -and $false -or $true) $("{0}" -f 1 + 1) $("{0}" -f 2 * 3) $("{0}" -f 1..3)"
+# indexing a string gives its characters; an array of indexes (a range) gives a slice
+$w = "héllo"; "$($w[1]) $($w[-1]) [$($w[9])] $(("a","b","c")[0..1] -join '') $(@(1,2,3)[0,5,-1] -join ',') $((@(1,2,3)[0,5]).Count)"
