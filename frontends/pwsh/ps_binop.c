@@ -269,13 +269,27 @@ static json_t *arith(struct ps_sess *s, char op, json_t *a, json_t *b)
 			json_array_append(r, b);
 		return r;
 	}
+	/* a number and a string that is not one: PowerShell's conversion error, never 0 */
+	if (json_is_number(a) && json_is_string(b)) {
+		const char *t = json_string_value(b);
+		char *end;
+		strtod(t, &end);
+		while (*end == ' ')
+			end++;
+		if (end == t || *end) {
+			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
+				 "Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
+				 t, json_is_integer(a) ? "System.Int32" : "System.Double", t);
+			return NULL; /* the statement fails: an assignment keeps its old value */
+		}
+	}
 	double x = json_is_number(a) ? json_number_value(a) : json_is_string(a) ? atof(json_string_value(a)) : 0;
 	double y = json_is_number(b) ? json_number_value(b) : json_is_string(b) ? atof(json_string_value(b)) : 0;
 	if ((op == '/' || op == '%') && y == 0 && !json_is_real(a) && !json_is_real(b)) {
 		/* whole numbers: .NET's DivideByZeroException, which PowerShell raises */
 		ps_raise(s, "RuntimeException", "System.Management.Automation.RuntimeException", "System.DivideByZeroException", 1,
 			 "%s", "Attempted to divide by zero.");
-		return json_null();
+		return NULL;
 	}
 	double r = op == '+' ? x + y : op == '-' ? x - y : op == '*' ? x * y : op == '/' ? (y ? x / y : 0) :
 		   (y ? x - y * (double)(long long)(x / y) : 0);

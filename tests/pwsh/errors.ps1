@@ -55,3 +55,7 @@ if ("CVE-2024-1234" -match 'CVE-(\d+)-(\d+)') { "year $($Matches[1]) number $($M
 # whole numbers divided by zero: .NET's DivideByZeroException (never a quiet 0)
 try { 10 / 0 } catch { "divide: " + $_.Exception.Message }
 try { 7 % 0 } catch { "modulo: " + $_.Exception.Message }
+# a number and a string that is no number: the conversion error, and an assignment keeps
+# its value when its right side fails
+try { 1 + 2 + "a" } catch { "convert: " + $_.Exception.Message }
+$kept = 4; try { $kept = 1 / 0 } catch { }; "kept $kept"
