@@ -711,6 +711,14 @@ static int prec(const char *op)
 static struct node *binary(struct ps *p, int minp)
 {
 	struct node *l = unary(p);
+	/* PowerShell operators this subset does not have: said so, not "Unexpected token" */
+	static const char *const missing[] = {"band", "bor", "bxor", "bnot", "shl", "shr", "xor", "as", "is", "isnot", NULL};
+	if (l && cur(p)->t == K_DASH && !is_binop(cur(p)->s))
+		for (const char *const *m = missing; *m; m++)
+			if (!strcasecmp(cur(p)->s, *m)) {
+				ps_node_free(l);
+				return perr(p, "not supported yet: the operator '-%s'", cur(p)->s);
+			}
 	while (l && ((cur(p)->t == K_DASH && is_binop(cur(p)->s)) || is_arith(cur(p))) && prec(cur(p)->s) >= minp) {
 		char *op = strdup(cur(p)->s);
 		for (char *c = op; *c; c++)

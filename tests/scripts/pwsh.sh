@@ -58,6 +58,9 @@ ps '"unclosed' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "ParserError: The string is missing the terminator" "$tmp/err" && ok || bad "parse error: $rc"
 ps 'filter f { $_ }' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: the 'filter' statement" "$tmp/err" && ok || bad "refusal: $(cat "$tmp/err")"
+# an operator PowerShell has and this subset lacks is named, not "Unexpected token"
+ps '7 -band 3' > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: the operator '-band'" "$tmp/err" && ok || bad "operator refusal: $rc $(cat "$tmp/err")"
 ps '"a".PadLeft(3)' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -qx "InvalidOperation: Method invocation failed because \[System.String\] does not contain a method named 'PadLeft'." "$tmp/err" && ok || bad "unknown method: $(cat "$tmp/err")"
 [ "$(echo '1 + 1' | "$bin/ecrlite" pwsh -Command -)" = 2 ] && ok || bad "-Command -"
