@@ -148,7 +148,8 @@ int ecr_lifecycle_parse(const char *text, struct ecr_lc_policy *out, struct ecr_
 			}
 		}
 	}
-	qsort(out->rules, (size_t)out->nrules, sizeof(*out->rules), by_priority);
+	if (out->nrules) /* qsort takes no NULL, even for no elements */
+		qsort(out->rules, (size_t)out->nrules, sizeof(*out->rules), by_priority);
 	for (int k = 0; k < out->nrules; k++) {
 		if (k && out->rules[k].priority == out->rules[k - 1].priority) {
 			ecr_lifecycle_release(out);
@@ -298,7 +299,8 @@ int ecr_lifecycle_evaluate(struct ecr_ctx *ctx, const struct ecr_repo *r, const 
 	ecr_state_done(st);
 	if (rc < 0)
 		goto out;
-	qsort(imgs, n, sizeof(*imgs), youngest_first);
+	if (n) /* imgs is NULL for a repository without images */
+		qsort(imgs, n, sizeof(*imgs), youngest_first);
 	double now = ecr_ctx_now(ctx);
 	/* rules in priority order; an image is expired by at most one rule, and never by a
 	 * rule after one whose tag requirements it meets; a rule still counts the images
@@ -325,7 +327,8 @@ int ecr_lifecycle_evaluate(struct ecr_ctx *ctx, const struct ecr_repo *r, const 
 	for (size_t i = 0; i < n; i++)
 		if (imgs[i].expired_by)
 			hit[nhit++] = &imgs[i];
-	qsort(hit, nhit, sizeof(*hit), result_order);
+	if (nhit)
+		qsort(hit, nhit, sizeof(*hit), result_order);
 	results = json_array();
 	ids = json_array();
 	for (size_t i = 0; i < nhit; i++) {
