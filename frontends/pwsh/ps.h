@@ -13,6 +13,8 @@ enum ps_type {
 	PT_STRINGS,    /* string[] */
 	PT_BOOL,       /* bool? */
 	PT_INT,        /* int? */
+	PT_LONG,       /* long? (UploadLayerPart's byte positions) */
+	PT_BLOB,       /* byte[] taking what Base64StreamParameterConverter takes; sent base64 */
 	PT_SWITCH,     /* switch */
 	PT_OBJECTS,    /* model objects from hashtables (ImageIdentifier[], Tag[], rules) */
 	PT_IGNORED,    /* accepted and ignored (credentials, PowerShell common parameters) */
@@ -30,7 +32,7 @@ struct ps_param {
 struct ps_cmdlet {
 	const char *name;      /* Verb-ECRNoun */
 	const char *op;        /* core operation */
-	const char *select;    /* default -Select */
+	const char *select;    /* default -Select; "": no output by default */
 	int impact;            /* 0 no ShouldProcess, 1 Medium, 2 High */
 	const char *target;    /* parameter whose value names the confirmation target */
 	int passthru;          /* has -PassThru (= -Select '^<passthru_param>') */

@@ -75,6 +75,60 @@ static const struct ps_param p_get_repocfg[] = {
 	{"RepositoryName", "RepositoryNames", "repositoryNames", PT_STRINGS, 0, 1}, END,
 };
 
+/* the layer-upload API (docker's push and pull, one call each) */
+static const struct ps_param p_layer_availability[] = {
+	{"LayerDigest", "LayerDigests", "layerDigests", PT_STRINGS, 0, 1}, REG, REPON, END,
+};
+static const struct ps_param p_layer_upload[] = {REG, REPO0, END};
+/* LayerPartBlob is byte[] with Base64StreamParameterConverter: a string (its UTF-8
+ * bytes), lines of text, bytes; PT_BLOB sends them base64-encoded, as botocore does */
+static const struct ps_param p_layer_part[] = {
+	{"LayerPartBlob", "LayerPartBytes", "layerPartBlob", PT_BLOB, 0, 1},
+	{"PartFirstByte", NULL, "partFirstByte", PT_LONG, -1, 1},
+	{"PartLastByte", NULL, "partLastByte", PT_LONG, -1, 1},
+	REG, REPON, {"UploadId", NULL, "uploadId", PT_STRING, -1, 1}, END,
+};
+static const struct ps_param p_layer_complete[] = {
+	{"LayerDigest", "LayerDigests", "layerDigests", PT_STRINGS, 0, 1}, REG, REPON,
+	{"UploadId", NULL, "uploadId", PT_STRING, -1, 1}, END,
+};
+static const struct ps_param p_download_url[] = {
+	{"LayerDigest", NULL, "layerDigest", PT_STRING, -1, 1}, REG, REPO0, END,
+};
+static const struct ps_param p_auth_token[] = {{"RegistryId", "RegistryIds", "registryIds", PT_STRINGS, 0, 0}, END};
+
+/* permissions and lifecycle policies */
+static const struct ps_param p_repo_only[] = {REG, REPO0, END};
+static const struct ps_param p_set_repo_policy[] = {
+	/* the API's force: renamed as on Remove-ECRRepository, -Force being the confirmation switch */
+	{"OverridePolicy", NULL, "force", PT_BOOL, -1, 0},
+	{"PolicyText", NULL, "policyText", PT_STRING, 0, 1}, REG, REPON, END,
+};
+static const struct ps_param p_none[] = {END};
+static const struct ps_param p_write_reg_policy[] = {{"PolicyText", NULL, "policyText", PT_STRING, 0, 1}, END};
+static const struct ps_param p_write_lifecycle[] = {
+	{"LifecyclePolicyText", NULL, "lifecyclePolicyText", PT_STRING, 0, 1}, REG, REPON, END,
+};
+static const struct ps_param p_start_preview[] = {
+	{"LifecyclePolicyText", NULL, "lifecyclePolicyText", PT_STRING, -1, 0}, REG, REPO0, END,
+};
+static const struct ps_param p_get_preview[] = {
+	{"ImageId", "ImageIds", "imageIds", PT_OBJECTS, -1, 0}, REG, REPO0,
+	{"Filter_TagStatus", NULL, "filter.tagStatus", PT_STRING, -1, 0}, PAGE, END,
+};
+
+/* tags, tag mutability, the registry */
+static const struct ps_param p_tag[] = {
+	{"ResourceArn", NULL, "resourceArn", PT_STRING, 0, 1}, {"Tag", "Tags", "tags", PT_OBJECTS, -1, 1}, END,
+};
+static const struct ps_param p_untag[] = {
+	{"ResourceArn", NULL, "resourceArn", PT_STRING, 0, 1}, {"TagKey", "TagKeys", "tagKeys", PT_STRINGS, -1, 1}, END,
+};
+static const struct ps_param p_list_tags[] = {{"ResourceArn", NULL, "resourceArn", PT_STRING, 0, 1}, END};
+static const struct ps_param p_tag_mutability[] = {
+	{"ImageTagMutability", NULL, "imageTagMutability", PT_STRING, -1, 1}, REG, REPO0, END,
+};
+
 /* ecrlite's own operations (OP_EXT rows, not in AWS.Tools.ECR): ECRLite nouns, so no
  * name can clash with a cmdlet the module has or gains */
 static const struct ps_param p_push[] = {
@@ -91,28 +145,53 @@ static const struct ps_param p_image_inventory[] = {
 	{"Platform", NULL, "platform", PT_STRING, -1, 0}, {"NoCache", NULL, "noCache", PT_SWITCH, -1, 0}, REG, END,
 };
 
-/* Sorted by name (case-insensitively). */
+/* Sorted by name (case-insensitively). The rows follow the module's generated files
+ * (modules/AWSPowerShell/Cmdlets/ECR/Basic/<Cmdlet>-Cmdlet.cs); a select of "" is the
+ * default of Add-/Remove-ECRResourceTag, whose responses have nothing to show: no
+ * output unless -Select '*' asks for the response. */
 static const struct ps_cmdlet cmdlets[] = {
+	{"Add-ECRResourceTag", "TagResource", "", 1, "ResourceArn", 0, NULL, p_tag},
+	{"Complete-ECRLayerUpload", "CompleteLayerUpload", "*", 1, "UploadId", 1, "LayerDigest", p_layer_complete},
+	{"Get-ECRAuthorizationToken", "GetAuthorizationToken", "AuthorizationData", 0, NULL, 0, NULL, p_auth_token},
+	{"Get-ECRDownloadUrlForLayer", "GetDownloadUrlForLayer", "*", 0, NULL, 0, NULL, p_download_url},
 	{"Get-ECRImage", "ListImages", "ImageIds", 0, NULL, 1, "RepositoryName", p_get_image},
 	{"Get-ECRImageBatch", "BatchGetImage", "*", 0, NULL, 1, "ImageId", p_get_batch},
 	{"Get-ECRImageMetadata", "DescribeImages", "ImageDetails", 0, NULL, 1, "RepositoryName", p_get_metadata},
 	{"Get-ECRImageScanFinding", "DescribeImageScanFindings", "*", 0, NULL, 1, "RepositoryName", p_get_findings},
+	{"Get-ECRLayerAvailabilityBatch", "BatchCheckLayerAvailability", "*", 0, NULL, 0, NULL, p_layer_availability},
+	{"Get-ECRLifecyclePolicy", "GetLifecyclePolicy", "*", 0, NULL, 1, "RepositoryName", p_repo_only},
+	{"Get-ECRLifecyclePolicyPreview", "GetLifecyclePolicyPreview", "*", 0, NULL, 0, NULL, p_get_preview},
 	{"Get-ECRLiteImageInventory", "GetImageInventory", "*", 0, NULL, 0, NULL, p_image_inventory},
 	{"Get-ECRLiteRootfsInventory", "GetRootfsInventory", "*", 0, NULL, 0, NULL, p_rootfs_inventory},
 	{"Get-ECRLiteVulnerabilitySource", "DescribeVulnerabilitySources", "Sources", 0, NULL, 0, NULL, p_feed_sources},
+	{"Get-ECRRegistry", "DescribeRegistry", "*", 0, NULL, 0, NULL, p_none},
+	{"Get-ECRRegistryPolicy", "GetRegistryPolicy", "*", 0, NULL, 0, NULL, p_none},
 	{"Get-ECRRegistryScanningConfiguration", "GetRegistryScanningConfiguration", "*", 0, NULL, 0, NULL, p_get_regcfg},
 	{"Get-ECRRepository", "DescribeRepositories", "Repositories", 0, NULL, 1, "RepositoryName", p_get_repo},
+	{"Get-ECRRepositoryPolicy", "GetRepositoryPolicy", "*", 0, NULL, 0, NULL, p_repo_only},
 	{"Get-ECRRepositoryScanningConfigurationBatch", "BatchGetRepositoryScanningConfiguration", "*", 0, NULL, 1,
 	 "RepositoryName", p_get_repocfg},
+	{"Get-ECRResourceTag", "ListTagsForResource", "Tags", 0, NULL, 0, NULL, p_list_tags},
 	{"Import-ECRLiteVulnerabilityFeed", "ImportVulnerabilityFeeds", "*", 0, NULL, 0, NULL, p_import_feeds},
 	{"New-ECRRepository", "CreateRepository", "Repository", 1, "RepositoryName", 0, NULL, p_new_repo},
 	{"Push-ECRLiteImage", "Push", "*", 0, NULL, 0, NULL, p_push},
 	{"Remove-ECRImageBatch", "BatchDeleteImage", "*", 2, "ImageId", 0, NULL, p_remove_batch},
+	{"Remove-ECRLifecyclePolicy", "DeleteLifecyclePolicy", "*", 2, "RepositoryName", 0, NULL, p_repo_only},
+	{"Remove-ECRRegistryPolicy", "DeleteRegistryPolicy", "*", 2, NULL, 0, NULL, p_none},
 	{"Remove-ECRRepository", "DeleteRepository", "Repository", 2, "RepositoryName", 1, "RepositoryName", p_remove_repo},
+	{"Remove-ECRRepositoryPolicy", "DeleteRepositoryPolicy", "*", 2, "RepositoryName", 0, NULL, p_repo_only},
+	{"Remove-ECRResourceTag", "UntagResource", "", 2, "ResourceArn", 0, NULL, p_untag},
+	{"Send-ECRLayerPart", "UploadLayerPart", "*", 1, "RepositoryName", 1, "LayerPartBlob", p_layer_part},
+	{"Set-ECRRepositoryPolicy", "SetRepositoryPolicy", "*", 1, "RepositoryName", 1, "PolicyText", p_set_repo_policy},
 	{"Start-ECRImageScan", "StartImageScan", "*", 1, "RepositoryName", 1, "RepositoryName", p_start_scan},
+	{"Start-ECRLayerUpload", "InitiateLayerUpload", "*", 1, "RepositoryName", 0, NULL, p_layer_upload},
+	{"Start-ECRLifecyclePolicyPreview", "StartLifecyclePolicyPreview", "*", 1, "RepositoryName", 0, NULL, p_start_preview},
 	{"Write-ECRImage", "PutImage", "Image", 1, "ImageManifest", 0, NULL, p_write_image},
 	{"Write-ECRImageScanningConfiguration", "PutImageScanningConfiguration", "*", 1, "RepositoryName", 1,
 	 "RepositoryName", p_write_scancfg},
+	{"Write-ECRImageTagMutability", "PutImageTagMutability", "*", 1, "RepositoryName", 0, NULL, p_tag_mutability},
+	{"Write-ECRLifecyclePolicy", "PutLifecyclePolicy", "*", 1, "RepositoryName", 0, NULL, p_write_lifecycle},
+	{"Write-ECRRegistryPolicy", "PutRegistryPolicy", "*", 1, "PolicyText", 0, NULL, p_write_reg_policy},
 	{"Write-ECRRegistryScanningConfiguration", "PutRegistryScanningConfiguration", "RegistryScanningConfiguration", 1,
 	 NULL, 0, NULL, p_write_regcfg},
 };

@@ -15,7 +15,11 @@
  * cmdlet table: mandatory parameters bare, positional names in brackets. */
 static int cmdlet_usage(const char *name)
 {
-	static const char *const types[] = {"String", "String[]", "Boolean", "Int32", "SwitchParameter", "Object[]", ""};
+	static const char *const types[] = {
+		[PT_STRING] = "String", [PT_STRINGS] = "String[]", [PT_BOOL] = "Boolean", [PT_INT] = "Int32",
+		[PT_LONG] = "Int64", [PT_BLOB] = "Byte[]", [PT_SWITCH] = "SwitchParameter", [PT_OBJECTS] = "Object[]",
+		[PT_IGNORED] = "",
+	};
 	const struct ps_cmdlet *c = ps_cmdlet_find(name);
 	printf("usage: %s", c->name);
 	for (const struct ps_param *p = c->params; p && p->name; p++) {

@@ -2,6 +2,7 @@
  * from the bound values, confirmation, the call (with the module's auto-iteration),
  * -Select, and the objects emitted for display. */
 #include <math.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,8 @@ static const char *type_word(enum ps_type t)
 	case PT_STRINGS: return "System.String[]";
 	case PT_BOOL: return "System.Nullable`1[System.Boolean]";
 	case PT_INT: return "System.Nullable`1[System.Int32]";
+	case PT_LONG: return "System.Nullable`1[System.Int64]";
+	case PT_BLOB: return "System.Byte[]";
 	case PT_OBJECTS: return "System.Object[]";
 	default: return "System.String";
 	}
@@ -122,6 +125,70 @@ static void as_text(json_t **v)
 		*v = json_string(t);
 		free(t);
 	}
+}
+
+/* A LayerPartBlob value as AWS.Tools' Base64StreamParameterConverter takes it (its
+ * MemoryStreamParameterConverter.TransformToByteArray): a string is its UTF-8 bytes,
+ * strings are lines each ended by a newline (StreamWriter.WriteLine on Linux), a byte[]
+ * ([System.IO.File]::ReadAllBytes, here an array of numbers 0-255) its bytes; anything
+ * else is refused in the converter's words. The bytes go to the core base64-encoded,
+ * as the aws frontend sends fileb:// bytes: the JSON protocol's blob. */
+static int to_blob(struct inv *in, const struct ps_param *p, json_t **v)
+{
+	struct buf b;
+	const char *bad = NULL;
+	int full = 0;
+	if (json_is_null(*v))
+		return 0;
+	ecr_buf_init(&b, (size_t)64 << 20); /* a part is at most 20971520 bytes (the model's max) */
+	if (json_is_string(*v)) {
+		full |= ecr_buf_add(&b, json_string_value(*v), json_string_length(*v));
+	} else if (json_is_array(*v) && json_array_size(*v)) {
+		size_t i, strings = 0, bytes = 0;
+		json_t *e;
+		json_array_foreach(*v, i, e) {
+			strings += json_is_string(e);
+			bytes += json_is_integer(e) && json_integer_value(e) >= 0 && json_integer_value(e) <= 255;
+		}
+		json_array_foreach(*v, i, e) {
+			if (strings == json_array_size(*v)) {
+				full |= ecr_buf_add(&b, json_string_value(e), json_string_length(e));
+				full |= ecr_buf_add(&b, "\n", 1);
+			} else if (bytes == json_array_size(*v)) {
+				unsigned char c = (unsigned char)json_integer_value(e);
+				full |= ecr_buf_add(&b, &c, 1);
+			}
+		}
+		if (strings != json_array_size(*v) && bytes != json_array_size(*v))
+			bad = "System.Object[]";
+	} else if (json_is_array(*v)) {
+		/* @(): an empty part, as an empty string[] gives */
+	} else {
+		bad = json_is_integer(*v) ? "System.Int32" : json_is_real(*v) ? "System.Double" :
+		      json_is_boolean(*v) ? "System.Boolean" : ps_type_name(*v) ? ps_type_name(*v) :
+		      ps_is_date(*v) ? "System.DateTime" : "System.Collections.Hashtable";
+	}
+	if (bad) {
+		ecr_buf_release(&b);
+		return fail(in, "Cannot process argument transformation on parameter '%s'. Cannot perform Base64 conversion for type %s",
+			    p->name, bad);
+	}
+	if (full) { /* past the cap (three times the model's largest part) or out of memory */
+		ecr_buf_release(&b);
+		return fail(in, "Cannot process argument transformation on parameter '%s'. The value is larger than ecrlite takes for a layer part (64 MiB).", p->name);
+	}
+	size_t n = b.len;
+	char *b64 = malloc(4 * ((n + 2) / 3) + 1);
+	if (!b64) {
+		ecr_buf_release(&b);
+		return fail_as(in, PS_E_INVALID_OP, NULL, "out of memory");
+	}
+	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)(b.data ? b.data : ""), (int)n);
+	ecr_buf_release(&b);
+	json_decref(*v);
+	*v = json_string(b64);
+	free(b64);
+	return 0;
 }
 
 static int convert(struct inv *in, const struct ps_param *p, json_t **v)
@@ -147,6 +214,7 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 		return fail(in, "Cannot process argument transformation on parameter '%s'. Cannot convert value \"%s\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
 			    p->name, json_is_string(*v) ? "System.String" : "System.Object[]");
 	case PT_INT:
+	case PT_LONG:
 		if (json_is_integer(*v))
 			return 0;
 		if (json_is_real(*v)) { /* [int]2.5 is 2: .NET rounds half to even, as nearbyint */
@@ -163,10 +231,13 @@ static int convert(struct inv *in, const struct ps_param *p, json_t **v)
 				*v = json_integer(n);
 				return 0;
 			}
-			return fail(in, "Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.Int32\". Error: \"The input string '%s' was not in a correct format.\"",
-				    p->name, json_string_value(*v), json_string_value(*v));
+			return fail(in, "Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
+				    p->name, json_string_value(*v), p->type == PT_LONG ? "System.Int64" : "System.Int32",
+				    json_string_value(*v));
 		}
 		return fail(in, "Cannot bind parameter '%s' to the target. Cannot convert the value to type \"%s\".", p->name, type_word(p->type));
+	case PT_BLOB:
+		return to_blob(in, p, v);
 	case PT_STRING:
 		if (as_text(v), !json_is_string(*v) && !json_is_null(*v))
 			return fail(in, "Cannot convert 'System.Object[]' to the type 'System.String' required by parameter '%s'. Specified method is not supported.", p->name);
@@ -428,7 +499,7 @@ static int bind_input(struct inv *in, json_t *obj)
 		if (p->position != 0 || bound_value(in, p))
 			continue;
 		const char *t = ps_type_name(obj);
-		int ok = (json_is_string(obj) && (p->type == PT_STRING || p->type == PT_STRINGS)) ||
+		int ok = (json_is_string(obj) && (p->type == PT_STRING || p->type == PT_STRINGS || p->type == PT_BLOB)) ||
 			 (t && p->type == PT_OBJECTS && !strcmp(t, "Amazon.ECR.Model.ImageIdentifier") && !strcmp(p->name, "ImageId"));
 		if (!ok)
 			continue;
@@ -614,7 +685,8 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			rc = 1;
 			break;
 		}
-		if (!sel_param && apply_select(sel, resp, m ? m->output : -1, o)) {
+		/* a default select of "": the module's delegate returns null, nothing is written */
+		if (!sel_param && (*sel || has_select) && apply_select(sel, resp, m ? m->output : -1, o)) {
 			json_decref(resp);
 			fail_as(in, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			rc = 1;

@@ -8,6 +8,7 @@
 
 #include "../config.h"
 #include "ps_lang.h"
+#include "buf.h"
 #include "str.h"
 
 /* what a row asks of its arguments */
@@ -140,6 +141,54 @@ static json_t *date_parse(struct ps_sess *s, json_t **args, int n)
 	return r;
 }
 
+/* [System.IO.File]::ReadAllBytes(path): the bytes, as numbers 0-255 (the shell has no
+ * byte[] of its own; Send-ECRLayerPart's -LayerPartBlob takes them so), and
+ * ReadAllText(path): the file as one string. Errors as .NET words them. */
+static json_t *file_read(struct ps_sess *s, json_t **args, int bytes)
+{
+	const char *path = json_string_value(args[0]);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1,
+			 "Exception calling \"%s\" with \"1\" argument(s): \"Could not find file '%s'.\"",
+			 bytes ? "ReadAllBytes" : "ReadAllText", path);
+		return NULL;
+	}
+	json_t *r = bytes ? json_array() : NULL;
+	struct buf text;
+	char chunk[65536];
+	size_t n;
+	int full = 0;
+	ecr_buf_init(&text, (size_t)256 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		for (size_t i = 0; bytes && i < n; i++)
+			json_array_append_new(r, json_integer((unsigned char)chunk[i]));
+		if (!bytes)
+			full |= ecr_buf_add(&text, chunk, n);
+	}
+	fclose(f);
+	if (!bytes) {
+		r = full ? NULL : json_stringn(text.data ? text.data : "", text.len);
+		ecr_buf_release(&text);
+		if (!r)
+			ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1,
+				 "Exception calling \"ReadAllText\" with \"1\" argument(s): \"'%s' is not UTF-8 text or too large.\"", path);
+	}
+	return r;
+}
+
+static json_t *file_read_all_bytes(struct ps_sess *s, json_t **args, int n)
+{
+	(void)n;
+	return file_read(s, args, 1);
+}
+
+static json_t *file_read_all_text(struct ps_sess *s, json_t **args, int n)
+{
+	(void)n;
+	return file_read(s, args, 0);
+}
+
 static const struct member members[] = {
 	{"Math", "Round", -1, NUMS, math_round},
 	{"Math", "Floor", 1, NUMS, math_floor},
@@ -157,6 +206,8 @@ static const struct member members[] = {
 	{"DateTime", "UtcNow", 0, ANY, date_utc_now},
 	{"DateTime", "Today", 0, ANY, date_today},
 	{"DateTime", "Parse", 1, STRING1, date_parse},
+	{"IO.File", "ReadAllBytes", 1, STRING1, file_read_all_bytes},
+	{"IO.File", "ReadAllText", 1, STRING1, file_read_all_text},
 };
 
 /* [math] or [System.Math] */
