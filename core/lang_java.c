@@ -34,14 +34,27 @@ static int is_archive_name(const char *name)
 	return 0;
 }
 
-/* the entry's bytes, at most cap; NULL (and why) when it is bigger or unreadable */
-static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, size_t *len, const char **why)
+static const char BUDGET[] = "passes the scan's memory budget";
+
+/* The entry's bytes, at most cap; NULL (and why) when it is bigger or unreadable.
+ * held (NULL: nothing charged): the scan's budget for an entry whose size is not known
+ * before its data, asked for every allocation. A streamed zip learns the size of an
+ * entry written with a data descriptor (`jar` and ZipOutputStream write deflated
+ * entries so) only after the data: without this, such nested archives were held and
+ * never charged, whatever the budget said. */
+static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, struct ecr_langpkgs *held, size_t *len,
+			const char **why)
 {
-	if (archive_entry_size_is_set(e) && (archive_entry_size(e) < 0 || (unsigned long long)archive_entry_size(e) > cap)) {
+	int sized = archive_entry_size_is_set(e);
+	if (sized && (archive_entry_size(e) < 0 || (unsigned long long)archive_entry_size(e) > cap)) {
 		*why = "over the cap";
 		return NULL;
 	}
-	size_t alloc = archive_entry_size_is_set(e) ? (size_t)archive_entry_size(e) + 1 : 65536, n = 0;
+	size_t alloc = sized ? (size_t)archive_entry_size(e) + 1 : 65536, n = 0;
+	if (!sized && held && held->hold && held->hold(held->hold_ud, alloc)) {
+		*why = BUDGET;
+		return NULL;
+	}
 	char *buf = malloc(alloc);
 	if (!buf) {
 		*why = "out of memory";
@@ -52,6 +65,11 @@ static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, 
 			if (alloc > cap) {
 				free(buf);
 				*why = "over the cap";
+				return NULL;
+			}
+			if (!sized && held && held->hold && held->hold(held->hold_ud, alloc)) {
+				free(buf);
+				*why = BUDGET;
 				return NULL;
 			}
 			char *b = realloc(buf, alloc * 2);
@@ -231,7 +249,7 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 		const char *why = NULL;
 		size_t len = 0;
 		if (!strcmp(base, "pom.properties")) {
-			char *b = read_entry(a, e, ECR_LANG_ENTRY_MAX, &len, &why);
+			char *b = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, &len, &why);
 			if (!b) {
 				ecr_langpkgs_warn(out, "%s: %s %s; skipped", path, name, why);
 				continue;
@@ -248,7 +266,7 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 			ecr_langpkgs_add(out, ECR_LANG_JAVA, full, c.version, path);
 			own |= names_archive(path, c.artifact);
 		} else if (!strcmp(name, "META-INF/MANIFEST.MF") && !mf) {
-			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, &mflen, &why);
+			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, &mflen, &why);
 		} else if (is_archive_name(base)) {
 			if (depth + 1 >= ECR_LANG_JAR_DEPTH) {
 				ecr_langpkgs_warn(out, "%s: %s is nested deeper than %d archives; skipped", path, name,
@@ -257,10 +275,14 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 			}
 			if (out->hold && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
 			    archive_entry_size(e) <= ECR_LANG_NESTED_MAX && out->hold(out->hold_ud, (size_t)archive_entry_size(e))) {
-				ecr_langpkgs_warn(out, "%s: nested archive %s passes the scan's memory budget; skipped", path, name);
+				ecr_langpkgs_warn(out, "%s: nested archive %s %s; skipped", path, name, BUDGET);
 				continue;
 			}
-			char *b = read_entry(a, e, ECR_LANG_NESTED_MAX, &len, &why);
+			char *b = read_entry(a, e, ECR_LANG_NESTED_MAX, out, &len, &why);
+			if (!b && why == BUDGET) {
+				ecr_langpkgs_warn(out, "%s: nested archive %s %s; skipped", path, name, BUDGET);
+				continue;
+			}
 			if (!b) {
 				ecr_langpkgs_warn(out, "%s: nested archive %s %s (cap %u MiB); skipped", path, name, why,
 						  ECR_LANG_NESTED_MAX >> 20);

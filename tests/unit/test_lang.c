@@ -129,6 +129,41 @@ static void java(const char *file, struct ecr_langpkgs *p)
 	free(b);
 }
 
+/* a file handed out in 1000-byte reads, as a layer's tar entry streams */
+struct stream_src {
+	char *data;
+	size_t n, at;
+};
+
+static long stream_read(void *ud, char *buf, size_t n, const char **why)
+{
+	struct stream_src *s = ud;
+	(void)why;
+	size_t k = s->n - s->at < n ? s->n - s->at : n;
+	if (k > 1000)
+		k = 1000;
+	memcpy(buf, s->data + s->at, k);
+	s->at += k;
+	return (long)k;
+}
+
+/* a spent budget refuses everything; a budget of *ud bytes takes what fits */
+static int refuse_hold(void *ud, size_t n)
+{
+	(void)ud;
+	(void)n;
+	return -1;
+}
+
+static int take_hold(void *ud, size_t n)
+{
+	size_t *left = ud;
+	if (n > *left)
+		return -1;
+	*left -= n;
+	return 0;
+}
+
 void test_lang_java(void)
 {
 	struct ecr_langpkgs p = {0};
@@ -169,6 +204,29 @@ void test_lang_java(void)
 	CHECK(p.n == 0);
 	CHECK(warned(&p, "/srv/notzip.jar: not a readable zip archive"));
 	ecr_langpkgs_release(&p);
+
+	/* streamed, a nested jar whose size comes only after its data (a data descriptor,
+	 * as `jar` writes deflated entries) is still charged to the scan's budget */
+	struct stream_src s = {0};
+	size_t n = 0;
+	s.data = slurp("tests/fixtures/lang/stream.war", &n);
+	s.n = n;
+	CHECK(s.data != NULL);
+	p.hold = refuse_hold;
+	ecr_lang_java_stream("/srv/stream.war", stream_read, &s, (long long)n, &p);
+	CHECK(p.n == 0);
+	CHECK(warned(&p, "/srv/stream.war: nested archive WEB-INF/lib/app.jar passes the scan's memory budget; skipped"));
+	ecr_langpkgs_release(&p);
+	s.at = 0;
+	size_t left = 1u << 20;
+	p.hold = take_hold;
+	p.hold_ud = &left;
+	ecr_lang_java_stream("/srv/stream.war", stream_read, &s, (long long)n, &p);
+	CHECK(p.n == 1);
+	CHECK_STR(pkg(&p, 0), "com.example:app 1.2.3 /srv/stream.war/WEB-INF/lib/app.jar");
+	CHECK(left < 1u << 20); /* what was held was charged */
+	ecr_langpkgs_release(&p);
+	free(s.data);
 }
 
 /* a little-endian ELF64 with a code segment [0, 0x1000) and a data segment
