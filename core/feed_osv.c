@@ -87,6 +87,13 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 	const char *mod = json_string_value(json_object_get(rec, "modified"));
 	if (mod && ecr_time_parse(mod, &modified))
 		modified = -1;
+	/* OSV: "withdrawn" is when the entry stopped being a vulnerability (PYSEC-2023-73:
+	 * CVE-2023-31655 is the redis server's, not redis-py's). Such a record only takes
+	 * its old rows away, as a re-import does; one withdrawn at a time still to come
+	 * stands until then. A date that does not parse counts as withdrawn. */
+	const char *wd = json_string_value(json_object_get(rec, "withdrawn"));
+	double wd_at;
+	int withdrawn = wd && *wd && (ecr_time_parse(wd, &wd_at) || wd_at <= ecr_ctx_now(f->ctx));
 	json_t *ids = names(rec), *forgotten = json_object();
 	json_array_foreach(aff, i, a) {
 		const char *ecosys = json_string_value(json_object_get(json_object_get(a, "package"), "ecosystem"));
@@ -120,6 +127,8 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 					goto out;
 			json_object_set_new(forgotten, srcname, json_true());
 		}
+		if (withdrawn)
+			continue;
 		/* the record's own CVSS vectors, once per id and source */
 		json_array_foreach(ids, k, nm) {
 			size_t si;

@@ -65,6 +65,21 @@ for name, want in [("truncated.json", "invalid JSON at line"), ("wrong-type-stat
     ok(p.returncode == 1 and name in p.stderr and want in p.stderr, "bad feed %s: exit %d, %s" % (name, p.returncode, p.stderr.strip()))
     ok(run(ecrlite, "vulndb", "status", "--output", "json").stdout == before, "bad feed %s changed the data" % name)
 
+# --- OSV "withdrawn": an entry withdrawn by now gives no rows, one withdrawn later does
+# (the schema: the time it "should be considered to have been withdrawn"); in a state
+# of its own, with the clock fixed between the two dates
+wpath = os.path.join(tmp, "osv-withdrawn.json")
+with open(wpath, "w") as fh:
+    json.dump([{"id": "PYSEC-0000-%d" % i, "modified": "2024-01-01T00:00:00Z", "withdrawn": when,
+                "affected": [{"package": {"ecosystem": "PyPI", "name": "pkg%d" % i},
+                              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}
+               for i, when in ((1, "2024-02-01T00:00:00Z"), (2, "2030-02-01T00:00:00Z"))], fh)
+wx = {"ECRLITE_HOME": os.path.join(tmp, "state-withdrawn"), "ECRLITE_NOW": "2026-12-01T10:00:00Z"}
+run(ecrlite, "vulndb", "import", wpath, extra=wx)
+st = json.loads(run(ecrlite, "vulndb", "status", "--output", "json", extra=wx).stdout)
+ok([(x["name"], x["records"]) for x in st["sources"]] == [("osv:PyPI", 1)],
+   "withdrawn OSV entries: only the one not yet withdrawn is a record: %s" % st["sources"])
+
 # --- an image no feed covers says so --------------------------------------------------
 run(aws, "ecr", "create-repository", "--repository-name", "img")
 run(ecrlite, "push", os.path.join(shared, "images/alpine-3.18.docker.tar"), "img:a318")
