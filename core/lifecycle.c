@@ -361,20 +361,25 @@ out:
 
 int ecr_lifecycle_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, long long id, struct ecr_err *err)
 {
-	int gone = 0, rc = ecr_lifecycle_apply(ctx, r, id, &gone, err);
+	int gone = 0, rc = ecr_lifecycle_apply(ctx, r, id, &gone, NULL, err);
 	return rc < 0 ? rc : !gone;
 }
 
-int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long watch, int *watch_expired_out,
-			struct ecr_err *err)
+int ecr_lifecycle_not_found(const struct ecr_repo *r, struct ecr_err *err)
 {
-	struct ecr_lc_policy p;
-	json_t *results = NULL, *ids = NULL, *id;
+	return ecr_err_set(err, ECR_E_LIFECYCLE_POLICY_NOT_FOUND,
+			   "Lifecycle policy does not exist for the repository with name '%s' in the registry with id '%s'",
+			   r->name, r->account);
+}
+
+int ecr_lifecycle_load(struct ecr_ctx *ctx, const struct ecr_repo *r, struct ecr_lc_policy *out, char **text_out,
+		       struct ecr_err *err)
+{
 	char *text = NULL;
-	size_t i;
 	int rc;
-	if (watch_expired_out)
-		*watch_expired_out = 0;
+	memset(out, 0, sizeof(*out));
+	if (text_out)
+		*text_out = NULL;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT lifecycle_policy FROM repository WHERE id = ?", err);
 	if (!st)
 		return ECR_E_STATE;
@@ -386,20 +391,36 @@ int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long
 	if (rc < 0 || !text)
 		return rc < 0 ? rc : 0;
 	/* a stored policy passed these checks when it was put */
-	rc = ecr_lifecycle_parse(text, &p, err);
-	free(text);
-	if (rc)
+	rc = ecr_lifecycle_parse(text, out, err);
+	if (!rc && text_out)
+		*text_out = text;
+	else
+		free(text);
+	return rc ? rc : 1;
+}
+
+int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long watch, int *watch_expired_out,
+			json_t **expired_out, struct ecr_err *err)
+{
+	struct ecr_lc_policy p;
+	json_t *results = NULL, *ids = NULL, *id;
+	size_t i;
+	int rc;
+	if (watch_expired_out)
+		*watch_expired_out = 0;
+	if (expired_out)
+		*expired_out = NULL;
+	if ((rc = ecr_lifecycle_load(ctx, r, &p, NULL, err)) <= 0)
 		return rc;
 	rc = ecr_lifecycle_evaluate(ctx, r, &p, &results, &ids, err);
 	ecr_lifecycle_release(&p);
-	json_decref(results);
 	if (rc)
 		return rc;
 	/* an image goes with its tags and scans (ON DELETE CASCADE), as BatchDeleteImage's */
-	st = ecr_state_prepare(ctx->db, "DELETE FROM image WHERE id = ?", err);
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "DELETE FROM image WHERE id = ?", err);
 	if (!st) {
-		json_decref(ids);
-		return ECR_E_STATE;
+		rc = ECR_E_STATE;
+		goto out;
 	}
 	json_array_foreach(ids, i, id) {
 		if (watch && json_integer_value(id) == watch && watch_expired_out)
@@ -412,15 +433,23 @@ int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long
 		}
 	}
 	ecr_state_done(st);
-	json_decref(ids);
 	if (rc)
-		return rc;
+		goto out;
 	st = ecr_state_prepare(ctx->db, "UPDATE repository SET lifecycle_evaluated_at = ? WHERE id = ?", err);
-	if (!st)
-		return ECR_E_STATE;
+	if (!st) {
+		rc = ECR_E_STATE;
+		goto out;
+	}
 	sqlite3_bind_double(st, 1, ecr_ctx_now(ctx));
 	sqlite3_bind_int64(st, 2, r->id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(ctx->db, err);
 	ecr_state_done(st);
+	if (!rc && expired_out) {
+		*expired_out = results;
+		results = NULL;
+	}
+out:
+	json_decref(results);
+	json_decref(ids);
 	return rc;
 }

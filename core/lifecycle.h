@@ -37,12 +37,20 @@ char *ecr_lifecycle_text(const struct ecr_lc_policy *p);
  * ids_out is not NULL it gets their image ids, in the same order (a new list of integers). */
 int ecr_lifecycle_evaluate(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_lc_policy *p,
 			   json_t **results_out, json_t **ids_out, struct ecr_err *err);
+/* LifecyclePolicyNotFoundException for r, in moto's words (README). */
+int ecr_lifecycle_not_found(const struct ecr_repo *r, struct ecr_err *err);
+/* r's stored policy, parsed into out (release it), and its text into *text_out (may be
+ * NULL; caller frees): 1, or 0 when r has none (out empty), < 0 on error. */
+int ecr_lifecycle_load(struct ecr_ctx *ctx, const struct ecr_repo *r, struct ecr_lc_policy *out, char **text_out,
+		       struct ecr_err *err);
 /* Runs r's stored lifecycle policy, if it has one, inside the caller's write transaction:
  * deletes the images it expires and records lastEvaluatedAt. *watch_expired_out (may be
  * NULL) says whether image id watch (0: none) was one of them, so that a push does not
- * go on to scan an image its repository's policy just expired. */
+ * go on to scan an image its repository's policy just expired. *expired_out (may be
+ * NULL) gets those images as ecr_lifecycle_evaluate's results (new reference; NULL when
+ * r has no policy). */
 int ecr_lifecycle_apply(struct ecr_ctx *ctx, const struct ecr_repo *r, long long watch, int *watch_expired_out,
-			struct ecr_err *err);
+			json_t **expired_out, struct ecr_err *err);
 /* ecr_lifecycle_apply after a push of image id into r (a new image or a tag moved): the
  * one call every push path makes (PutImage, `ecrlite push`, the registry's manifest PUT).
  * Returns whether the image is still there (1), 0 when the policy expired it, < 0 on error. */

@@ -26,6 +26,7 @@ struct op_row {
 /* THE operations list, sorted by name (ecr_call bsearches it): one line per row gives
  * both the op_<name> prototype and the table row (core/ops.c), so the two never drift. */
 #define ECR_OPS(X) \
+	X(ApplyLifecyclePolicies, apply_lifecycle_policies, OP_EXT | OP_OWN_TXN) /* ecrlite's: a short transaction per repository */ \
 	X(BatchCheckLayerAvailability, batch_check_layer_availability, OP_READ) \
 	X(BatchDeleteImage, batch_delete_image, OP_WRITE) \
 	X(BatchGetImage, batch_get_image, OP_WRITE) /* records lastRecordedPullTime */ \

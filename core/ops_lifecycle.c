@@ -45,9 +45,7 @@ static int read_policy(struct ecr_ctx *ctx, const struct ecr_repo *r, json_t **t
 
 static int missing(const struct ecr_repo *r, struct ecr_err *err)
 {
-	return ecr_err_set(err, ECR_E_LIFECYCLE_POLICY_NOT_FOUND,
-			   "Lifecycle policy does not exist for the repository with name '%s' in the registry with id '%s'",
-			   r->name, r->account);
+	return ecr_lifecycle_not_found(r, err);
 }
 
 /* lastEvaluatedAt: epoch seconds; 0 for a policy never evaluated, as ECR gives it */
@@ -80,7 +78,7 @@ int op_put_lifecycle_policy(struct ecr_ctx *ctx, json_t *req, json_t **out, stru
 	ecr_state_done(st);
 	/* applied at once, in this transaction (ECR: "within 24 hours"; README) */
 	if (!rc)
-		rc = ecr_lifecycle_apply(ctx, &r, 0, NULL, err);
+		rc = ecr_lifecycle_apply(ctx, &r, 0, NULL, NULL, err);
 	if (!rc)
 		*out = json_pack("{s:s, s:s, s:s}", "registryId", r.account, "repositoryName", r.name,
 				 "lifecyclePolicyText", text);

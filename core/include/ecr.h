@@ -130,8 +130,9 @@ const char *ecr_severity_name(int rank);
  * ecr_call like the rest: Push {archive, repositoryName, imageTag?},
  * ImportVulnerabilityFeeds {paths}, DescribeVulnerabilitySources {},
  * GetImageInventory {repositoryName, imageId, platform?, noCache?}, RematchImage
- * {repositoryName, imageId} and GetRootfsInventory {path}. GetRootfsInventory needs no
- * state: ecr_call takes a NULL ctx for it. */
+ * {repositoryName, imageId}, ApplyLifecyclePolicies {repositoryNames?, registryId?} and
+ * GetRootfsInventory {path}. GetRootfsInventory needs no state: ecr_call takes a NULL
+ * ctx for it. */
 /* Called as an import reads: the file (or archive member) and the records taken so far. */
 typedef void (*ecr_progress_fn)(void *ud, const char *what, long long records);
 /* Where ImportVulnerabilityFeeds reports its progress (NULL: nowhere). */

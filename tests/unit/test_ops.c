@@ -19,8 +19,8 @@ void test_ops_table(void)
 	}
 	CHECK(n > 20);
 	/* GetImageInventory, GetRootfsInventory, RematchImage, Push, ImportVulnerabilityFeeds,
-	 * DescribeVulnerabilitySources */
-	CHECK(own == 6);
+	 * DescribeVulnerabilitySources, ApplyLifecyclePolicies */
+	CHECK(own == 7);
 	CHECK(!ecr_op_supported("NoSuchOperation"));
 	/* what reads this host's files is never offered to a server's remote callers */
 	CHECK(!ecr_op_remote_ok("Push") && !ecr_op_remote_ok("ImportVulnerabilityFeeds") &&
