@@ -17,6 +17,9 @@ _ecrlite() {
 		else COMPREPLY=($(compgen -W "--scan --wait --dry-run CRITICAL HIGH MEDIUM LOW INFORMATIONAL UNDEFINED" -- "$cur")); fi ;;
 	pwsh) COMPREPLY=($(compgen -W "-Command -File -NoProfile -NonInteractive" -- "$cur") $(compgen -f -- "$cur")) ;;
 	rematch) COMPREPLY=($(compgen -W "--all --region" -- "$cur")) ;;
+	lifecycle) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "run" -- "$cur"))
+		else COMPREPLY=($(compgen -W "--region --output" -- "$cur")); fi ;;
+	serve) COMPREPLY=($(compgen -W "--listen --tls-cert --tls-key --credentials --no-auth --region --idle-timeout --scan-workers --lifecycle-interval --quiet --help" -- "$cur")) ;;
 	push|inventory) COMPREPLY=($(compgen -W "--region --output --no-cache --rootfs" -- "$cur") $(compgen -f -- "$cur")) ;;
 	esac
 }

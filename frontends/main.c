@@ -30,6 +30,7 @@ static const struct entry entries[] = {
 	{"help", cmd_help, "this list"},
 	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
 	{"jp", cli_jp, "jp EXPRESSION [FILE]: JMESPath over JSON, as aws --query evaluates it"},
+	{"lifecycle", cli_lifecycle, "lifecycle run [REPOSITORY…]: the lifecycle policies run now, expiring what their rules select"},
 	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module"},
 	{"pwsh", ps_main, "pwsh [-Command '…' | -File f.ps1]: PowerShell-style shell and scripts with the AWS.Tools.ECR cmdlets (also links named after them)"},
 	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},

@@ -13,6 +13,7 @@ int cli_cvss(int argc, char **argv);
 int cli_vulndb(int argc, char **argv);
 int cli_jp(int argc, char **argv);
 int cli_rematch(int argc, char **argv);
+int cli_lifecycle(int argc, char **argv);
 /* cli.c: helpers shared by the commands */
 json_t *cli_image_request(const char *ref);
 int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err);

@@ -1,5 +1,5 @@
 /* What the server's own files share (serve_main.c, serve_accept.c, serve_conf.c, serve_http.c,
- * serve_api.c, serve_scan.c, serve_tls.c); the protocol handlers of other areas need
+ * serve_api.c, serve_scan.c, serve_lifecycle.c, serve_tls.c); the protocol handlers of other areas need
  * only serve.h. The files call downwards only: serve_main → serve_http, the handlers →
  * serve_http → serve_conf; serve_http reaches the handlers through the route function
  * serve_main gives it. */
@@ -56,6 +56,12 @@ int serve_scan_start(int n);
 void serve_scan_stop(void);
 /* Puts a request context in the queued scan mode, its scans waking the workers. */
 void serve_scan_attach(struct ecr_ctx *ctx);
+
+/* The lifecycle thread (serve_lifecycle.c): the stored lifecycle policies run shortly
+ * after the start and every seconds after (0: no thread). 0, or -1 with the reason printed. */
+int serve_lifecycle_start(unsigned seconds);
+/* Lets a run in progress finish, then joins the thread (a no-op when none was started). */
+void serve_lifecycle_stop(void);
 
 /* Checks the TLS pair (PEM text, file names for the message) before the server starts:
  * a certificate, an unencrypted private key, and the key belonging to it. 0, or -1

@@ -31,6 +31,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ecrlite serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
 		   "                     [--credentials FILE | --no-auth] [--region REGION] [--quiet]\n"
+		   "                     [--scan-workers N] [--lifecycle-interval SECONDS]\n"
 		   "  --listen        address to listen on (default 127.0.0.1:5000; port 0 picks a free one)\n"
 		   "  --credentials   keys requests are signed with, ~/.aws/credentials format\n"
 		   "                  (default $ECRLITE_HOME/credentials)\n"
@@ -38,7 +39,21 @@ static void usage(FILE *f)
 		   "  --region        region of requests that name none (default us-east-1)\n"
 		   "  --idle-timeout  seconds before an idle connection is closed (default 60)\n"
 		   "  --scan-workers  threads running queued scans, 0 to 16 (default 2)\n"
+		   "  --lifecycle-interval\n"
+		   "                  seconds between runs of the lifecycle policies (default 3600), the\n"
+		   "                  first 5 s after the start; 0: they run only at puts and pushes\n"
 		   "  --quiet         no line per request on stderr\n");
+}
+
+/* A whole number of seconds, 0 to a year (a longer wait is a typo, not a schedule). */
+static int seconds(const char *v, long *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 0 || n > 366L * 86400)
+		return 0;
+	*out = n;
+	return 1;
 }
 
 /* HOST:PORT, [V6]:PORT, HOST (port 5000) or :PORT (127.0.0.1) → a socket address */
@@ -97,6 +112,7 @@ int serve_main(int argc, char **argv)
 	const char *listen_spec = "127.0.0.1:5000", *cert_file = NULL, *key_file = NULL, *cred_file = NULL;
 	unsigned idle = 60;
 	int scan_workers = 2;
+	long lifecycle_interval = 3600; /* ECR runs policies "within 24 hours"; an hour is closer */
 	char *key = NULL, *cert = NULL, *home = NULL, path[4096];
 	struct ecr_ctx *ctx = NULL;
 	struct ecr_err err;
@@ -118,6 +134,8 @@ int serve_main(int argc, char **argv)
 			idle = (unsigned)atoi(v);
 		else if (!strcmp(a, "--scan-workers") && v && atoi(v) >= 0 && atoi(v) <= 16)
 			scan_workers = atoi(v);
+		else if (!strcmp(a, "--lifecycle-interval") && v && seconds(v, &lifecycle_interval))
+			;
 		else if ((takes = 0), !strcmp(a, "--no-auth"))
 			config->no_auth = 1;
 		else if (!strcmp(a, "--quiet"))
@@ -218,10 +236,11 @@ int serve_main(int argc, char **argv)
 	serve_scan_attach(ctx);
 	serve_pool_give(ctx); /* the first request reuses it */
 	ctx = NULL;
-	if (serve_scan_start(scan_workers)) {
+	if (serve_scan_start(scan_workers) || serve_lifecycle_start((unsigned)lifecycle_interval)) {
 		serve_accept_stop();
 		MHD_stop_daemon(d);
 		serve_scan_stop();
+		serve_lifecycle_stop();
 		serve_pool_drain();
 		goto out;
 	}
@@ -237,6 +256,7 @@ int serve_main(int argc, char **argv)
 	if (left)
 		fprintf(stderr, "ecrlite serve: %d requests still running after %d s: closing them\n", left, STOP_GRACE);
 	serve_scan_stop(); /* a scan being run finishes; queued ones wait in the state */
+	serve_lifecycle_stop(); /* a run in progress finishes: a repository takes milliseconds */
 	MHD_stop_daemon(d);
 	serve_pool_drain();
 	fprintf(stderr, "ecrlite serve: stopped\n");
