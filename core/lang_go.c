@@ -280,6 +280,50 @@ static void modinfo(const char *s, size_t n, const char *path, struct ecr_langpk
 		add(out, path, pm, pml, pv, pvl);
 }
 
+static size_t digits(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
+/* A pre-release toolchain tag without its "go" ("1.21rc2", "1.19beta1", "1.20.1rc3")
+ * as SemVer, the way the Go vulnerability database writes stdlib versions (x/vuln's
+ * GoTagToSemver: "1.21.0-rc.2"), in out; its length, or 0 for any other form (a
+ * release, "1.19.8", is left as it is). Kept as Go writes it, such a tag is no version
+ * to the Go ordering and sorts below every range's bound: every stdlib advisory took
+ * it in. */
+static size_t prerelease(const char *v, size_t n, char *out, size_t cap)
+{
+	size_t a = digits(v, n), b, c = 0, at;
+	if (!a || a == n || v[a] != '.' || !(b = digits(v + a + 1, n - a - 1)))
+		return 0;
+	at = a + 1 + b;
+	if (at < n && v[at] == '.') {
+		if (!(c = digits(v + at + 1, n - at - 1)))
+			return 0;
+		at += 1 + c;
+	}
+	size_t kl = n - at >= 4 && !memcmp(v + at, "beta", 4) ? 4 : n - at >= 2 && !memcmp(v + at, "rc", 2) ? 2 : 0;
+	size_t dl = kl ? digits(v + at + kl, n - at - kl) : 0;
+	if (!kl || !dl || at + kl + dl != n)
+		return 0;
+	/* X.Y[.Z] + ".0" when Z is missing + "-" + kind + "." + number + NUL */
+	if (at + 2 + 1 + kl + 1 + dl + 1 > cap)
+		return 0;
+	size_t o = 0;
+	memcpy(out, v, at), o = at;
+	if (!c)
+		memcpy(out + o, ".0", 2), o += 2;
+	out[o++] = '-';
+	memcpy(out + o, v + at, kl), o += kl;
+	out[o++] = '.';
+	memcpy(out + o, v + at + kl, dl), o += dl;
+	out[o] = '\0';
+	return o;
+}
+
 void ecr_goscan_finish(struct ecr_goscan *g, const char *path, struct ecr_langpkgs *out)
 {
 	int ok = g->state == 2 && g->info && complete(g) == 1;
@@ -307,7 +351,12 @@ void ecr_goscan_finish(struct ecr_goscan *g, const char *path, struct ecr_langpk
 		size_t l = 2;
 		while (l < vl && ver[l] != ' ' && !(l + 3 <= vl && !memcmp(ver + l, "-X:", 3)))
 			l++;
-		add(out, path, "stdlib", 6, ver + 2, l - 2);
+		char semver[64];
+		size_t sl = prerelease(ver + 2, l - 2, semver, sizeof(semver));
+		if (sl)
+			add(out, path, "stdlib", 6, semver, sl);
+		else
+			add(out, path, "stdlib", 6, ver + 2, l - 2);
 	}
 	modinfo(mi, (size_t)ml, path, out);
 	free(g->info);

@@ -302,6 +302,28 @@ void test_lang_go(void)
 	}
 	ecr_langpkgs_release(&p);
 
+	/* a pre-release toolchain: "go1.21rc2" is 1.21.0-rc.2 as the Go vulnerability
+	 * database writes stdlib versions (x/vuln's GoTagToSemver), not an invalid version
+	 * that every stdlib range would take in; and it orders below 1.21.0 */
+	static const struct {
+		const char *tag, *want;
+	} tags[] = {
+		{"go1.21rc2", "stdlib 1.21.0-rc.2 /usr/bin/r"},
+		{"go1.19beta1 X:boringcrypto", "stdlib 1.19.0-beta.1 /usr/bin/r"},
+		{"go1.20.1rc3", "stdlib 1.20.1-rc.3 /usr/bin/r"},
+		{"go1.19.8", "stdlib 1.19.8 /usr/bin/r"},
+	};
+	for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+		size_t rn = make_elf(f, tags[t].tag, mod, (size_t)l + 16, 0);
+		ecr_lang_go("/usr/bin/r", (const char *)f, rn, &p);
+		ecr_langpkgs_sort(&p);
+		CHECK(p.n == 5);
+		CHECK_STR(pkg(&p, 4), tags[t].want);
+		ecr_langpkgs_release(&p);
+	}
+	CHECK(ecr_vercmp_go("1.21.0-rc.2", "1.21.0") < 0 && ecr_vercmp_go("1.21.0-rc.2", "1.20.12") > 0);
+	make_elf(f, "go1.21.3 X:boringcrypto", mod, (size_t)l + 16, 1);
+
 	/* a truncated ELF (the magic and half a header) */
 	ecr_lang_go("/usr/bin/t", (const char *)f, 40, &p);
 	CHECK(p.n == 0 && warned(&p, "/usr/bin/t: truncated ELF file; skipped"));
