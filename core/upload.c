@@ -338,7 +338,8 @@ int ecr_upload_size(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *i
 		return rc;
 	rc = load(ctx, r, id, &s, err);
 	ecr_state_rollback(ctx->db);
-	*size = s.size;
+	if (!rc) /* a session load did not find has no size to give */
+		*size = s.size;
 	return rc;
 }
 
