@@ -238,6 +238,7 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 {
 	struct archive_entry *e;
 	char *mf = NULL;
+	const char *mf_why = NULL; /* why the manifest could not be read */
 	size_t mflen = 0;
 	int own = 0, r;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
@@ -267,6 +268,7 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 			own |= names_archive(path, c.artifact);
 		} else if (!strcmp(name, "META-INF/MANIFEST.MF") && !mf) {
 			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, &mflen, &why);
+			mf_why = mf ? NULL : why;
 		} else if (is_archive_name(base)) {
 			if (depth + 1 >= ECR_LANG_JAR_DEPTH) {
 				ecr_langpkgs_warn(out, "%s: %s is nested deeper than %d archives; skipped", path, name,
@@ -301,6 +303,8 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 				  archive_error_string(a) ? archive_error_string(a) : "fatal error");
 	if (!own && mf)
 		manifest(mf, mflen, path, out);
+	else if (!own && mf_why) /* the fallback was needed: a jar left out says why */
+		ecr_langpkgs_warn(out, "%s: META-INF/MANIFEST.MF %s; skipped", path, mf_why);
 	free(mf);
 }
 

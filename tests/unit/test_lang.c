@@ -200,6 +200,11 @@ void test_lang_java(void)
 	CHECK(warned(&p, "META-INF/maven/example/nopom/pom.properties lacks groupId, artifactId or version"));
 	ecr_langpkgs_release(&p);
 
+	java("bigmf.jar", &p); /* the only metadata past the entry cap: said, not silent */
+	CHECK(p.n == 0);
+	CHECK(warned(&p, "/srv/bigmf.jar: META-INF/MANIFEST.MF over the cap; skipped"));
+	ecr_langpkgs_release(&p);
+
 	java("notzip.jar", &p);
 	CHECK(p.n == 0);
 	CHECK(warned(&p, "/srv/notzip.jar: not a readable zip archive"));
