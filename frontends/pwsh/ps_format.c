@@ -102,6 +102,21 @@ static int props(json_t *o, const char **out, int max)
 	return n;
 }
 
+/* A table cell of text with line breaks (a policy document): its first line and "…",
+ * in a column as wide as the whole text, as PowerShell 7 shows one without -Wrap
+ * (PowerShell issue #24846 shows both, the width as a bug still open). */
+static int table_cell(char *buf)
+{
+	int w = width(buf);
+	char *nl = strchr(buf, '\n');
+	if (nl) {
+		if (nl > buf && nl[-1] == '\r')
+			nl--;
+		strcpy(nl, "…"); /* "…" is 3 bytes, never more than the line break and what follows */
+	}
+	return w;
+}
+
 void ps_table(FILE *f, json_t *items, const char **cols, int nc)
 {
 	int w[64];
@@ -114,13 +129,14 @@ void ps_table(FILE *f, json_t *items, const char **cols, int nc)
 		json_t *it = json_array_get(items, r);
 		cells[r] = calloc((size_t)nc + 1, sizeof(char *));
 		for (int c = 0; c < nc; c++) {
-			char buf[4096];
+			char buf[65536];
 			json_t *v = ps_prop(it, cols[c]);
 			num[c] &= v == NULL || json_is_null(v) || json_is_number(v);
 			ps_cell(v, buf, sizeof(buf));
+			int cw = table_cell(buf);
 			cells[r][c] = strdup(buf);
-			if (width(buf) > w[c])
-				w[c] = width(buf);
+			if (cw > w[c])
+				w[c] = cw;
 		}
 	}
 	fprintf(f, "\n");
@@ -166,9 +182,17 @@ void ps_list(FILE *f, json_t *items, const char **cols, int nc)
 	json_array_foreach(items, i, it) {
 		fprintf(f, "\n");
 		for (int c = 0; c < nc; c++) {
-			char buf[4096];
+			char buf[65536];
 			ps_cell(ps_prop(it, cols[c]), buf, sizeof(buf));
-			fprintf(f, "%s%*s : %s\n", cols[c], w - width(cols[c]), "", buf);
+			/* a value of several lines: the lines after the first under the first, as
+			 * PowerShell's ListWriter writes them */
+			char *line = buf, *nl;
+			fprintf(f, "%s%*s : ", cols[c], w - width(cols[c]), "");
+			while ((nl = strchr(line, '\n'))) {
+				fprintf(f, "%.*s\n%*s", (int)(nl - line - (nl > line && nl[-1] == '\r')), line, w + 3, "");
+				line = nl + 1;
+			}
+			fprintf(f, "%s\n", line);
 		}
 	}
 	fprintf(f, "\n");
@@ -228,6 +252,11 @@ static void show_group(FILE *f, json_t *group)
 	}
 	const char *cols[64];
 	int nc = props(first, cols, 64);
+	if (nc == 0)
+		return; /* a response without members (TagResourceResponse): the module's format
+			 * file has no view for it (FormatGenerator skips a type without columns),
+			 * so PowerShell would list the inherited ResponseMetadata, ContentLength and
+			 * HttpStatusCode, which ecrlite's objects do not have: nothing to show */
 	if (nc <= 4)
 		ps_table(f, group, cols, nc);
 	else

@@ -398,8 +398,13 @@ static int confirm(struct inv *in, int force, int whatif, int interactive_ok)
 		snprintf(target, sizeof(target), "%s", json_string_value(tv));
 	else if (tv)
 		snprintf(target, sizeof(target), "values bound to the parameter %s", tp->name);
+	/* the host writes these at once: what the statements before displayed goes first,
+	 * as Write-Host does */
+	if (in->s && in->s->out && (whatif || (c->impact >= 2 && !force && interactive_ok && isatty(0))))
+		ps_out_flush(in->s->out);
 	if (whatif) {
 		printf("What if: Performing the operation \"%s (%s)\" on target \"%s\".\n", c->name, c->op, target);
+		fflush(stdout);
 		return 2;
 	}
 	if (c->impact < 2 || force)

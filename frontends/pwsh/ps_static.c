@@ -159,14 +159,24 @@ static json_t *file_read(struct ps_sess *s, json_t **args, int bytes)
 	char chunk[65536];
 	size_t n;
 	int full = 0;
-	ecr_buf_init(&text, (size_t)256 << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		for (size_t i = 0; bytes && i < n; i++)
+	size_t total = 0;
+	ecr_buf_init(&text, PS_MAX_STRING);
+	while (!full && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		/* a byte is a JSON number here (tens of bytes each): files past 32 MiB, more
+		 * than a layer part can be (20 MiB), are refused rather than held */
+		full |= bytes && (total += n) > ((size_t)32 << 20);
+		for (size_t i = 0; bytes && !full && i < n; i++)
 			json_array_append_new(r, json_integer((unsigned char)chunk[i]));
 		if (!bytes)
 			full |= ecr_buf_add(&text, chunk, n);
 	}
 	fclose(f);
+	if (bytes && full) {
+		json_decref(r);
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1,
+			 "Exception calling \"ReadAllBytes\" with \"1\" argument(s): \"'%s' is larger than ecrlite reads into an array (32 MiB).\"", path);
+		return NULL;
+	}
 	if (!bytes) {
 		r = full ? NULL : json_stringn(text.data ? text.data : "", text.len);
 		ecr_buf_release(&text);
