@@ -132,6 +132,27 @@ else
 	echo "pwsh: ../shared/images is absent; the cmdlet pipeline checks are skipped"
 fi
 
+# the layer, policy and tag cmdlets against the aws frontend on the same state: an
+# upload chained by property name (UploadId, then RegistryId/RepositoryName/UploadId of
+# the part's answer), bytes as a string and as ReadAllBytes numbers
+"$bin/aws" ecr create-repository --repository-name up >/dev/null
+printf 'bytes \000\377 here' > "$tmp/part"
+d=sha256:$(sha256sum < "$tmp/part" | cut -d' ' -f1)
+got=$(ps "Start-ECRLayerUpload up | Send-ECRLayerPart -LayerPartBlob ([System.IO.File]::ReadAllBytes('$tmp/part')) -RepositoryName up -PartFirstByte 0 -PartLastByte 12 | Complete-ECRLayerUpload -LayerDigest $d -Select LayerDigest" 2>&1)
+want=$("$bin/aws" ecr batch-check-layer-availability --repository-name up --layer-digests "$d" --query 'layers[0].[layerDigest,layerAvailability,layerSize]' --output text)
+[ "$got" = "$d" ] && [ "$want" = "$(printf '%s\tAVAILABLE\t13' "$d")" ] && ok || bad "layer upload chain: $got / $want"
+h=sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 # of "hello"
+got=$(ps "Start-ECRLayerUpload up | Send-ECRLayerPart 'hello' -RepositoryName up -PartFirstByte 0 -PartLastByte 4 | Complete-ECRLayerUpload $h -Select LayerDigest" 2>&1)
+[ "$got" = "$h" ] && [ "$("$bin/aws" ecr batch-check-layer-availability --repository-name up --layer-digests $h --query 'layers[0].layerSize' --output text)" = 5 ] && ok || bad "a string part: $got"
+arn=$("$bin/aws" ecr describe-repositories --repository-names up --query 'repositories[0].repositoryArn' --output text)
+ps "Add-ECRResourceTag $arn -Tag @{Key='a'; Value='1'}, @{Key='b'; Value='2'}; Remove-ECRResourceTag $arn -TagKey a -Force" > "$tmp/out" 2>&1
+[ ! -s "$tmp/out" ] && [ "$("$bin/aws" ecr list-tags-for-resource --resource-arn "$arn" --query 'tags[].[Key,Value]' --output text)" = "$(printf 'b\t2')" ] && ok || bad "tags: $(cat "$tmp/out")"
+"$bin/aws" ecr set-repository-policy --repository-name up --policy-text '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}' >/dev/null
+[ "$(ps '(Get-ECRRepositoryPolicy up).PolicyText')" = "$("$bin/aws" ecr get-repository-policy --repository-name up --query policyText --output text)" ] && ok || bad "repository policy text"
+ps 'Remove-ECRRepositoryPolicy up' 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "Remove-ECRRepositoryPolicy: PowerShell is in NonInteractive mode" "$tmp/err" &&
+	"$bin/aws" ecr get-repository-policy --repository-name up >/dev/null 2>&1 && ok || bad "Remove-ECRRepositoryPolicy is High: $rc $(cat "$tmp/err")"
+
 # the interactive shell through a pseudo-terminal: variables last the session, a
 # continuation prompt for an open brace, Tab completes cmdlets and their parameters,
 # history is written to the state directory
