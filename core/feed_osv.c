@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "state.h"
 #include "str.h"
 #include "timefmt.h"
 #include "vulndb_int.h"
@@ -70,6 +71,44 @@ static json_t *names(json_t *rec)
 	return out;
 }
 
+/* Rows are filed under CVE ids, and several records may name one CVE in one source
+ * (GO-2024-2687 and GHSA-4v7x-pqxf-cx7m: stdlib and x/net, and net/http). Each row
+ * carries the record that wrote it (advisory.record, advisory_cvss.record), so that a
+ * record imported again takes away its own old rows only; forgetting by CVE alone, the
+ * record imported last left the CVE with its packages alone, and which one that was
+ * depended on the order of the files. Rows written before the column (NULL) go as
+ * before. */
+static int run(struct feed *f, const char *sql, long long src, const char *vuln, const char *record,
+	       struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, sql, err);
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_int64(st, 1, src);
+	sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, record, -1, SQLITE_STATIC);
+	int rc = ecr_state_step(st, err);
+	ecr_state_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int forget_record(struct feed *f, long long src, const char *vuln, const char *record, struct ecr_err *err)
+{
+	int rc = run(f, "DELETE FROM advisory WHERE source_id = ?1 AND vuln_id = ?2 AND (record IS NULL OR record = ?3)",
+		     src, vuln, record, err);
+	return rc ? rc : run(f, "DELETE FROM advisory_cvss WHERE source_id = ?1 AND vuln_id = ?2 AND (record IS NULL OR record = ?3)",
+			     src, vuln, record, err);
+}
+
+/* the rows just written (the record's forget left no other untagged ones) are its own */
+static int tag_record(struct feed *f, long long src, const char *vuln, const char *record, struct ecr_err *err)
+{
+	int rc = run(f, "UPDATE advisory SET record = ?3 WHERE source_id = ?1 AND vuln_id = ?2 AND record IS NULL", src, vuln,
+		     record, err);
+	return rc ? rc : run(f, "UPDATE advisory_cvss SET record = ?3 WHERE source_id = ?1 AND vuln_id = ?2 AND record IS NULL",
+			     src, vuln, record, err);
+}
+
 int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 {
 	const char *id = json_string_value(json_object_get(rec, "id"));
@@ -123,9 +162,9 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 		/* the record's old rows go once, before its first new row in this source */
 		if (!json_object_get(forgotten, srcname)) {
 			json_array_foreach(ids, k, nm)
-				if ((rc = feed_forget(f, src, json_string_value(nm), err)))
+				if ((rc = forget_record(f, src, json_string_value(nm), id, err)))
 					goto out;
-			json_object_set_new(forgotten, srcname, json_true());
+			json_object_set_new(forgotten, srcname, json_integer(src));
 		}
 		if (withdrawn)
 			continue;
@@ -185,6 +224,15 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 					goto out;
 			}
 		}
+	}
+	if (!rc) {
+		const char *sn;
+		json_t *sv, *nm;
+		size_t k;
+		json_object_foreach(forgotten, sn, sv)
+			json_array_foreach(ids, k, nm)
+				if ((rc = tag_record(f, json_integer_value(sv), json_string_value(nm), id, err)))
+					goto out;
 	}
 out:
 	json_decref(ids);

@@ -130,6 +130,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE lifecycle_preview(repo_id INTEGER PRIMARY KEY REFERENCES repository(id)"
 	" ON DELETE CASCADE, policy TEXT NOT NULL, status TEXT NOT NULL, results TEXT NOT NULL,"
 	" started_at REAL NOT NULL);",
+	/* 12: the OSV record that wrote an advisory row or vector (core/feed_osv.c): one imported again replaces only its own, not another's under the same CVE */
+	"ALTER TABLE advisory ADD COLUMN record TEXT; ALTER TABLE advisory_cvss ADD COLUMN record TEXT;",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

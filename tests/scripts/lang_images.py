@@ -539,6 +539,20 @@ else:
        "go: stdlib from each binary: %s" % sorted(lp))
     rows = check_findings("go", [("Go", n, v) for n, v, _ in lp], digests, {"GOBINARY"})
     ok({r[0] for r in rows} == {"CVE-2023-39326", "CVE-2023-45288"}, "go: the spec's two stdlib CVEs: %s" % rows)
+    # two records under one CVE in one source: GO-2024-2687 (stdlib, x/net) and
+    # GHSA-4v7x-pqxf-cx7m (net/http). Imported again (new bytes: the importer would skip
+    # unchanged files), GO's first, each replaces only its own rows: stdlib keeps its
+    # CVE-2023-45288 whatever the order
+    order = []
+    for f in ("GO-2024-2687.json", "GHSA-4v7x-pqxf-cx7m.json"):
+        order.append(os.path.join(tmp, "again-" + f))
+        with open(order[-1], "w") as fh:
+            json.dump(json.load(open(os.path.join(OSV, "Go", f))), fh, indent=1)
+    run("vulndb", "import", *order)
+    push("go-order", [layer(bins)])
+    rows = check_findings("go-order", [("Go", n, v) for n, v, _ in lp], digests, {"GOBINARY"})
+    ok({r[0] for r in rows} == {"CVE-2023-39326", "CVE-2023-45288"},
+       "go: GO-2024-2687's rows kept when GHSA-4v7x-pqxf-cx7m comes after it: %s" % rows)
     # the same binaries installed by dpkg: owned, so left out
     push("go-owned", [layer(dpkg_owned(gos) + bins)])
     ok(inventory("go-owned")["languagePackages"] == [], "go owned by dpkg: left out")
