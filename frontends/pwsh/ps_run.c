@@ -598,6 +598,25 @@ static int page_call(void *arg, const char *op, json_t *req, json_t **resp_out)
 	return ecr_call(pc->ctx, pc->in->c->op, req, resp_out, pc->e) ? service_error(pc->in, pc->e) : 0;
 }
 
+/* An enum parameter (ImageTagMutability, Filter_TagStatus, ScanType) is an SDK
+ * ConstantClass: a string converts to the known value of any case (FindValue's
+ * OrdinalIgnoreCase map: "immutable" goes as IMMUTABLE), other strings pass through. */
+static json_t *constant_class(const struct ecr_op_model *m, const char *path, json_t *v)
+{
+	int shape = m ? m->input : -1;
+	char buf[128];
+	if (!json_is_string(v) || ecr_str_ncopy(buf, sizeof(buf), path, strlen(path)))
+		return json_incref(v);
+	for (char *seg = strtok(buf, "."); seg && shape >= 0; seg = strtok(NULL, ".")) {
+		const struct ecr_member *mm = ecr_model_member(&ecr_shapes[shape], seg);
+		shape = mm ? mm->shape : -1;
+	}
+	for (const char *const *e = shape >= 0 ? ecr_shapes[shape].enums : NULL; e && *e; e++)
+		if (!strcasecmp(*e, json_string_value(v)))
+			return json_string(*e);
+	return json_incref(v);
+}
+
 static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 {
 	const struct ps_cmdlet *c = in->c;
@@ -616,7 +635,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			char top[128];
 			ecr_str_ncopy(top, sizeof(top), p->path, strcspn(p->path, ".")); /* the table's paths fit */
 			const struct ecr_member *mm = m && m->input >= 0 ? ecr_model_member(&ecr_shapes[m->input], top) : NULL;
-			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : json_incref(v);
+			json_t *conv = (p->type == PT_OBJECTS && mm) ? to_model(v, mm->shape) : constant_class(m, p->path, v);
 			fe_json_path_set_new(req, p->path, conv);
 			break;
 		}

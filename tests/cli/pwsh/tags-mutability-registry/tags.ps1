@@ -9,7 +9,8 @@ Get-ECRResourceTag $arn -Select *
 Get-ECRResourceTag $arn | Measure-Object | Select-Object -ExpandProperty Count
 $arn | Add-ECRResourceTag -Tag @{Key='piped'; Value='by value'} -Select '^ResourceArn'
 Get-ECRResourceTag -ResourceArn $arn
-Write-ECRImageTagMutability web -ImageTagMutability IMMUTABLE
+# a ConstantClass parameter takes its value in any case (the SDK's FindValue)
+Write-ECRImageTagMutability web -ImageTagMutability immutable
 (Get-ECRRepository web).ImageTagMutability
 Get-ECRRegistry | Select-Object -ExpandProperty ReplicationConfiguration
 $t = Get-ECRAuthorizationToken
