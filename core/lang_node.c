@@ -38,6 +38,10 @@ void ecr_lang_node(const char *path, const char *data, size_t n, struct ecr_lang
 		ecr_langpkgs_warn(out, "%s: package.json over %u MiB not read", path, ECR_LANG_META_MAX >> 20);
 		return;
 	}
+	/* a UTF-8 byte order mark, as some published packages carry: Node's require() and
+	 * npm strip it (stripBOM) and install the package; JSON itself does not allow it */
+	if (n >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		data += 3, n -= 3;
 	json_error_t e;
 	json_t *j = json_loadb(data, n, JSON_DECODE_ANY, &e);
 	if (!j || !json_is_object(j)) {

@@ -107,7 +107,12 @@ void test_lang_node(void)
 	ecr_lang_node("/app/node_modules/x/package.json", bad, strlen(bad), &p);
 	const char *badname = "{\"name\": \"../../etc\", \"version\": \"1.0.0\"}";
 	ecr_lang_node("/app/node_modules/y/package.json", badname, strlen(badname), &p);
-	CHECK(p.n == 1);
+	/* a UTF-8 byte order mark, which Node's require() and npm strip (stripBOM) */
+	const char *bom = "\xef\xbb\xbf{\"name\": \"bom\", \"version\": \"1.0.0\"}";
+	ecr_lang_node("/app/node_modules/bom/package.json", bom, strlen(bom), &p);
+	ecr_langpkgs_sort(&p);
+	CHECK(p.n == 2);
+	CHECK_STR(pkg(&p, 1), "bom 1.0.0 /app/node_modules/bom/package.json");
 	CHECK_STR(pkg(&p, 0), "@babel/core 7.1.0 /app/node_modules/@babel/core/package.json");
 	CHECK(warned(&p, "/app/node_modules/x/package.json: not a JSON object"));
 	CHECK(warned(&p, "/app/node_modules/y/package.json: package.json without a valid name"));
