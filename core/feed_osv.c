@@ -194,6 +194,11 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 				const char *type = json_string_value(json_object_get(r, "type"));
 				if (!type || !strcmp(type, "GIT"))
 					continue; /* commit ranges name no package version */
+				/* events that are no list would give no row: the record's ranges vanish */
+				if (!json_is_array(json_object_get(r, "events"))) {
+					rc = feed_bad(f, err, "record %s at $.affected[%zu].ranges[%zu].events: want a list", id, i, ri);
+					goto out;
+				}
 				const char *intro = NULL;
 				int open = 0;
 				size_t ei;

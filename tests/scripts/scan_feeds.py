@@ -58,6 +58,7 @@ for name, want in [("truncated.json", "invalid JSON at line"), ("wrong-type-stat
                    ("wrong-type-secfixes.json", "secfixes[\"1.2.4-r1\"]: want a list"),
                    ("unrecognized.json", "unrecognized feed format"), ("osv-wrong-type.json", "$.affected: want a list"),
                    ("osv-record-without-id.json", "an OSV record at $.id: want a string"),
+                   ("osv-events-not-list.json", "record GHSA-0000-0000-0001 at $.affected[0].ranges[0].events: want a list"),
                    ("truncated-nvd.json.gz", "invalid JSON")]:
     path = os.path.join(fixtures, "bad", name)
     # a good document first in the same import: it must not land either
