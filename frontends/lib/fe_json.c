@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "fe_json.h"
 
 json_t *fe_json_path(json_t *o, const char *path)
@@ -84,4 +85,55 @@ void fe_pyfloat(double d, char *buf, size_t n)
 	snprintf(buf, n, "%.*f", dec < 0 ? 0 : dec > 20 ? 20 : dec, d);
 	if (!strchr(buf, '.') && strlen(buf) + 3 <= n)
 		strcat(buf, ".0"); /* Python writes 3.0 as "3.0" */
+}
+
+/* a string or key as jansson escapes it: only the numbers are written here */
+static int put_string(struct buf *b, const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	int rc = t ? ecr_buf_addstr(b, t) : -1;
+	free(t);
+	json_decref(j);
+	return rc;
+}
+
+static int put(struct buf *b, const json_t *v)
+{
+	char num[64];
+	size_t i;
+	const char *k;
+	int rc = 0;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		void *it = json_object_iter((json_t *)v);
+		rc = ecr_buf_add(b, "{", 1);
+		for (i = 0; !rc && it; i++, it = json_object_iter_next((json_t *)v, it)) {
+			k = json_object_iter_key(it);
+			rc = (i && ecr_buf_add(b, ",", 1)) || put_string(b, k, json_object_iter_key_len(it)) ||
+			     ecr_buf_add(b, ":", 1) || put(b, json_object_iter_value(it));
+		}
+		return rc || ecr_buf_add(b, "}", 1);
+	}
+	case JSON_ARRAY:
+		rc = ecr_buf_add(b, "[", 1);
+		for (i = 0; !rc && i < json_array_size(v); i++)
+			rc = (i && ecr_buf_add(b, ",", 1)) || put(b, json_array_get(v, i));
+		return rc || ecr_buf_add(b, "]", 1);
+	case JSON_STRING: return put_string(b, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER: return ecr_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case JSON_REAL: fe_pyfloat(json_real_value(v), num, sizeof(num)); return ecr_buf_addstr(b, num);
+	case JSON_TRUE: return ecr_buf_addstr(b, "true");
+	case JSON_FALSE: return ecr_buf_addstr(b, "false");
+	default: return ecr_buf_addstr(b, "null");
+	}
+}
+
+char *fe_json_compact(const json_t *v, size_t max)
+{
+	struct buf b;
+	ecr_buf_init(&b, max);
+	if (put(&b, v))
+		return NULL; /* the buffer is freed on failure */
+	return ecr_buf_detach(&b);
 }

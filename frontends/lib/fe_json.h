@@ -21,4 +21,10 @@ int fe_json_path_set_new(json_t *o, const char *path, json_t *v);
  * outputs and jmespath.py's messages show. */
 void fe_pyfloat(double d, char *buf, size_t n);
 
+/* v as compact JSON (json_dumps' JSON_COMPACT | JSON_ENCODE_ANY, members in their order),
+ * but each real in the fewest digits that read back as it (fe_pyfloat: 0.1, 9.8), where
+ * jansson writes 17 (0.10000000000000001, 9.8000000000000007). NULL when memory ran out or
+ * the text would pass max bytes; free() it. */
+char *fe_json_compact(const json_t *v, size_t max);
+
 #endif

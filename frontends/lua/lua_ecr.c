@@ -327,9 +327,13 @@ static int l_json_encode(lua_State *L)
 {
 	luaL_checkany(L, 1);
 	json_t *j = lecr_to_json(L, 1, -1, "json.encode", 1);
-	char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	/* the fewest digits that read back (9.8, not jansson's 9.8000000000000007), as
+	 * Lua's own %.14g would not guarantee; bounded by the Lua state's memory cap */
+	char *s = fe_json_compact(j, lecr_memory_limit() ? lecr_memory_limit() : (size_t)-1 / 2);
 	json_decref(j);
-	lua_pushstring(L, s ? s : "null");
+	if (!s)
+		return luaL_error(L, "not enough memory"); /* as Lua says it */
+	lua_pushstring(L, s);
 	free(s);
 	return 1;
 }

@@ -20,6 +20,12 @@ bad() { echo "FAIL lua: $*"; fail=$((fail + 1)); }
 
 out=$("$bin/ecrlite" lua "$top/tests/lua/roundtrip.lua" 2>&1) && [ "$out" = "roundtrip ok" ] && ok || bad "roundtrip: $out"
 
+# json.encode writes a real in the fewest digits that read back as it (Python's repr is
+# the reference: the same shortest round trip), not jansson's 17 (9.8000000000000007)
+out=$("$bin/ecrlite" lua -e 'print(ecr.json.encode({9.8, 0.1, 0.30000000000000004, 1e300, 3.0, -2.5e-7, 7}))')
+want=$(python3 -c 'import json; print(json.dumps([9.8, 0.1, 0.30000000000000004, 1e300, 3.0, -2.5e-7, 7], separators=(",", ":")))')
+[ "$out" = "$want" ] && ok || bad "json.encode reals: $out, want $want"
+
 # arg table as lua.c sets it; script errors: traceback with file and line, exit 1
 printf 'print(arg[0], arg[1], arg[2], #arg, select("#", ...))\n' > "$tmp/args.lua"
 [ "$("$bin/ecrlite" lua "$tmp/args.lua" a b)" = "$tmp/args.lua	a	b	2	2" ] && ok || bad "arg table"
