@@ -12,6 +12,7 @@ struct acc {
 	struct ecr_view *v;      /* the image */
 	json_t *pkgs;            /* the packages, as JSON objects */
 	json_t *warnings;        /* res.databaseWarnings */
+	size_t nwarn;            /* language warnings taken into it */
 	char file[4100];         /* the file being taken, "/" + its real path */
 };
 
@@ -53,10 +54,19 @@ static void one_file(void *ud, const struct ecr_fsnode *node)
 			json_array_append_new(a->pkgs, o);
 		free(path);
 	}
+	/* each file's list is capped (lang.c), but a layer of a million bad files would
+	 * still be a million lines: the image's first 100 say enough, as a file's do */
 	size_t i;
 	json_t *w;
-	json_array_foreach(p->lang.warnings, i, w)
-		json_array_append(a->warnings, w);
+	json_array_foreach(p->lang.warnings, i, w) {
+		if (a->nwarn < 100)
+			json_array_append(a->warnings, w);
+		else if (a->nwarn == 100)
+			json_array_append_new(a->warnings, json_string("further language-package warnings left out"));
+		else
+			break;
+		a->nwarn++;
+	}
 }
 
 static const char *str(json_t *o, const char *k)
@@ -144,7 +154,7 @@ static void python_dups(json_t *pkgs)
 
 int ecr_langinv_read(struct ecr_view *v, json_t *res, struct ecr_err *err)
 {
-	struct acc a = {v, json_array(), json_object_get(res, "databaseWarnings"), ""};
+	struct acc a = {v, json_array(), json_object_get(res, "databaseWarnings"), 0, ""};
 	json_t **all = NULL, *out = NULL;
 	int rc = 0;
 	if (!a.pkgs || !json_is_array(a.warnings)) {

@@ -490,6 +490,18 @@ else:
     ok(got == {("aiohttp", "3.8.4"), ("Werkzeug", "3.1.5")},
        "python: the last layer decides (whiteout, replaced version): %s" % sorted(got))
 
+# many unreadable metadata files: a warning each, but the first 100 say enough (a layer
+# of a million would be a million lines); the packages that read are all there
+bad = [F("srv/many/node_modules/bad%03d/package.json" % i, b"{") for i in range(150)]
+good = [F("srv/many/node_modules/good%d/package.json" % i, b'{"name": "good%d", "version": "1.0.0"}' % i) for i in range(3)]
+push("many-bad", [layer(sorted(bad + good, key=lambda e: e[1]))])
+inv = inventory("many-bad")
+lw = [w for w in inv["warnings"] if "package.json" in w or "language-package" in w]
+ok(len(lw) == 101 and "left out" in lw[-1] and
+   sorted(p["name"] for p in inv["languagePackages"]) == ["good0", "good1", "good2"],
+   "150 bad package.json files: 100 warnings and a note, the 3 good packages: %d warnings, last %s, %s" %
+   (len(lw), lw[-1:], [p["name"] for p in inv["languagePackages"]]))
+
 # 4. Java: log4j's jars and their symlinks; a war holding a jar
 j = deb("liblog4j2-java")
 if j is None:
