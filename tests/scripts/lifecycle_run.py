@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -192,6 +193,35 @@ def local():
     p = st.lifecycle("run", "withindex")
     check("an index's untagged images are not expired", p.returncode == 0 and st.images("withindex") == idx_before and
           sum(1 for t, _ in idx_before.values() if not t) == 3, p.stdout + p.stderr)
+    # without names, every region's policies run; a repository whose stored policy cannot
+    # be read is a failure of its own (exit 1, named) and the others still run
+    other = dict(base_env, ECRLITE_HOME=st.home, ECRLITE_NOW=PUT_AT, AWS_DEFAULT_REGION="eu-west-1")
+    for argv in (["aws", "ecr", "create-repository", "--repository-name", "elsewhere"],
+                 ["ecrlite", "push", shared("alpine-3.18.docker.tar"), "elsewhere:v1"],
+                 ["aws", "ecr", "put-lifecycle-policy", "--repository-name", "elsewhere", "--lifecycle-policy-text",
+                  json.dumps({"rules": RULES})]):
+        e = dict(other, ECRLITE_NOW="2026-11-01T12:00:00Z") if argv[0] == "ecrlite" else other
+        p = subprocess.run([os.path.join(bindir, argv[0]), *argv[1:]], env=e, capture_output=True, text=True)
+        check("eu-west-1: %s" % " ".join(argv[:3]), p.returncode == 0, p.stderr)
+    st.aws("create-repository", "--repository-name", "broken")
+    st.push(shared("alpine-3.18.docker.tar"), "broken:v1", "2026-11-01T12:00:00Z")
+    st.aws("put-lifecycle-policy", "--repository-name", "broken", "--lifecycle-policy-text", json.dumps({"rules": RULES}))
+    st.aws("create-repository", "--repository-name", "zz-after")  # runs after 'broken' (by name)
+    st.push(shared("alpine-3.18.docker.tar"), "zz-after:v1", "2026-11-01T12:00:00Z")
+    st.aws("put-lifecycle-policy", "--repository-name", "zz-after", "--lifecycle-policy-text", json.dumps({"rules": RULES}))
+    db = sqlite3.connect(os.path.join(st.home, "ecrlite.db"))
+    db.execute("UPDATE repository SET lifecycle_policy = 'not a policy' WHERE name = 'broken'")
+    db.commit()
+    db.close()
+    p = st.lifecycle("run")
+    check("a broken policy fails alone", p.returncode == 1 and
+          "ecrlite: lifecycle run failed: broken: InvalidParameterException: " in p.stderr and
+          "expired elsewhere@" in p.stdout and "expired zz-after@" in p.stdout, repr((p.stdout, p.stderr)))
+    p = subprocess.run([os.path.join(bindir, "aws"), "ecr", "describe-images", "--repository-name", "elsewhere"],
+                       env=other, capture_output=True, text=True)
+    check("eu-west-1's due image is gone", p.returncode == 0 and json.loads(p.stdout)["imageDetails"] == [], p.stdout)
+    check("the broken repository keeps its image", len(st.images("broken")) == 1)
+    st.aws("delete-repository", "--repository-name", "broken", "--force")
     # Lua reaches the row as every row (generic, one function per op)
     st.aws("create-repository", "--repository-name", "fromlua")
     st.push(shared("alpine-3.18.docker.tar"), "fromlua:v1", "2026-11-01T12:00:00Z")
