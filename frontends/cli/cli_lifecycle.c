@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "ecr.h"
 #include "cli.h"
+
+#define TAGS_MAX (1 << 20) /* an image's tags, listed (ECR allows 1000 of up to 300 bytes) */
 
 static int usage(void)
 {
@@ -24,14 +27,16 @@ static int print_text(json_t *out)
 	long long n = 0;
 	json_array_foreach(json_object_get(out, "repositories"), i, repo) {
 		json_array_foreach(json_object_get(repo, "expiredImages"), k, img) {
-			char tags[1024] = "untagged";
-			size_t len = 0;
+			struct buf tags;
+			int whole = 1;
+			ecr_buf_init(&tags, TAGS_MAX);
 			json_array_foreach(json_object_get(img, "imageTags"), t, tag)
-				len += (size_t)snprintf(tags + len, len < sizeof(tags) ? sizeof(tags) - len : 0, "%s%s",
-							t ? "," : "", json_string_value(tag));
+				whole = whole && !ecr_buf_printf(&tags, "%s%s", t ? "," : "", json_string_value(tag));
 			printf("expired %s@%s (%s; rule %lld)\n", json_string_value(json_object_get(repo, "repositoryName")),
-			       json_string_value(json_object_get(img, "imageDigest")), tags,
+			       json_string_value(json_object_get(img, "imageDigest")),
+			       !whole ? "too many tags to list" : tags.data ? tags.data : "untagged",
 			       (long long)json_integer_value(json_object_get(img, "appliedRulePriority")));
+			ecr_buf_release(&tags);
 			n++;
 		}
 	}

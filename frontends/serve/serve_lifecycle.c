@@ -6,15 +6,16 @@
  * transaction to one repository, so requests wait at most that long for it. */
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "serve.h"
 #include "serve_int.h"
 
 /* the first run comes this soon after the start (or after one interval, if shorter):
  * late enough that the server answers its first requests first */
 #define FIRST_RUN_S 5
+#define LINE_MAX_REPOS 4096 /* the log line's list of repositories; past it the count alone */
 
 static pthread_t thread;
 static int started;    /* the thread is running (joined at the stop) */
@@ -42,21 +43,24 @@ static int nap(unsigned seconds)
  * (app 2, web 1) 4.1 ms". Failures are always told. */
 static void report(json_t *out, double ms)
 {
-	char what[1024] = "";
-	size_t len = 0, i;
+	struct buf what;
+	size_t i;
 	long long n = 0;
+	int whole = 1;
 	json_t *repo, *f;
+	ecr_buf_init(&what, LINE_MAX_REPOS);
 	json_array_foreach(json_object_get(out, "repositories"), i, repo) {
 		size_t k = json_array_size(json_object_get(repo, "expiredImages"));
 		if (!k)
 			continue;
 		n += (long long)k;
-		len += (size_t)snprintf(what + len, len < sizeof(what) ? sizeof(what) - len : 0, "%s%s %zu", len ? ", " : "",
-					json_string_value(json_object_get(repo, "repositoryName")), k);
+		whole = whole && !ecr_buf_printf(&what, "%s%s %zu", what.len ? ", " : "",
+						 json_string_value(json_object_get(repo, "repositoryName")), k);
 	}
 	if (n && !serve_config()->quiet)
 		fprintf(stderr, "lifecycle ApplyLifecyclePolicies expired %lld image%s (%s) %.1f ms\n", n, n == 1 ? "" : "s",
-			what, ms);
+			whole ? what.data : "too many repositories to list", ms);
+	ecr_buf_release(&what);
 	json_array_foreach(json_object_get(out, "failures"), i, f)
 		fprintf(stderr, "ecrlite serve: lifecycle: %s: %s: %s\n", json_string_value(json_object_get(f, "repositoryName")),
 			json_string_value(json_object_get(f, "failureCode")),
