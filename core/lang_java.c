@@ -37,11 +37,13 @@ static int is_archive_name(const char *name)
 static const char BUDGET[] = "passes the scan's memory budget";
 
 /* The entry's bytes, at most cap; NULL (and why) when it is bigger or unreadable.
- * held (NULL: nothing charged): the scan's budget for an entry whose size is not known
- * before its data, asked for every allocation. A streamed zip learns the size of an
- * entry written with a data descriptor (`jar` and ZipOutputStream write deflated
- * entries so) only after the data: without this, such nested archives were held and
- * never charged, whatever the budget said. */
+ * held (NULL: nothing charged): the scan's budget, asked for every allocation past
+ * the size the headers claim (the caller charged that much), and for the first one
+ * when there is no claim. A streamed zip learns the size of an entry written with a
+ * data descriptor (`jar` and ZipOutputStream write deflated entries so) only after
+ * the data, and headers may lie (100 bytes claimed, a megabyte inflated: libarchive
+ * says so only at the end): without this such nested archives were held up to the cap
+ * and never charged, whatever the budget said. */
 static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, struct ecr_langpkgs *held, size_t *len,
 			const char **why)
 {
@@ -67,7 +69,7 @@ static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, 
 				*why = "over the cap";
 				return NULL;
 			}
-			if (!sized && held && held->hold && held->hold(held->hold_ud, alloc)) {
+			if (held && held->hold && held->hold(held->hold_ud, alloc)) {
 				free(buf);
 				*why = BUDGET;
 				return NULL;

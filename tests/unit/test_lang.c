@@ -210,6 +210,16 @@ void test_lang_java(void)
 	CHECK(warned(&p, "/srv/bigmf.jar: META-INF/MANIFEST.MF over the cap; skipped"));
 	ecr_langpkgs_release(&p);
 
+	/* a nested jar whose headers claim 100 bytes and inflate to a megabyte: the bytes
+	 * past the claim are charged too, so a 64 KiB budget stops it */
+	size_t room = 64u << 10;
+	p.hold = take_hold;
+	p.hold_ud = &room;
+	java("liar.jar", &p);
+	CHECK(p.n == 0);
+	CHECK(warned(&p, "/srv/liar.jar: nested archive lib/inner.jar passes the scan's memory budget; skipped"));
+	ecr_langpkgs_release(&p);
+
 	java("notzip.jar", &p);
 	CHECK(p.n == 0);
 	CHECK(warned(&p, "/srv/notzip.jar: not a readable zip archive"));
