@@ -6,6 +6,9 @@ $preview = Get-ECRLifecyclePolicyPreview web
 "$($preview.Status): $($preview.Summary.ExpiringImageTotalCount) to expire"
 Get-ECRLifecyclePolicyPreview web -Select PreviewResults | Format-Table ImageTags, ImagePushedAt, AppliedRulePriority
 (Get-ECRLifecyclePolicyPreview web -Select PreviewResults).Action.Type
+# pages of one result: the cmdlet iterates (one response a page) unless -NoAutoIteration
+(Get-ECRLifecyclePolicyPreview web -MaxResult 1).Count
+(Get-ECRLifecyclePolicyPreview web -MaxResult 1 -NoAutoIteration -Select PreviewResults).ImageTags
 Write-ECRLifecyclePolicy -RepositoryName web -LifecyclePolicyText $rules | Format-List
 Get-ECRImage web | Select-Object -ExpandProperty ImageTag
 Get-ECRLifecyclePolicy web | Format-Table RepositoryName, LastEvaluatedAt
