@@ -35,6 +35,7 @@ static int is_archive_name(const char *name)
 }
 
 static const char BUDGET[] = "passes the scan's memory budget";
+static const char INFLATED[] = "inflates past the archive's cap";
 
 /* The entry's bytes, at most cap; NULL (and why) when it is bigger or unreadable.
  * held (NULL: nothing charged): the scan's budget, asked for every allocation past
@@ -44,8 +45,8 @@ static const char BUDGET[] = "passes the scan's memory budget";
  * the data, and headers may lie (100 bytes claimed, a megabyte inflated: libarchive
  * says so only at the end): without this such nested archives were held up to the cap
  * and never charged, whatever the budget said. */
-static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, struct ecr_langpkgs *held, size_t *len,
-			const char **why)
+static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, struct ecr_langpkgs *held,
+			unsigned long long *inflated, size_t *len, const char **why)
 {
 	int sized = archive_entry_size_is_set(e);
 	if (sized && (archive_entry_size(e) < 0 || (unsigned long long)archive_entry_size(e) > cap)) {
@@ -91,6 +92,14 @@ static char *read_entry(struct archive *a, struct archive_entry *e, size_t cap, 
 		}
 		if (r == 0)
 			break;
+		/* every byte the walk inflates out of one outer archive, nested ones included,
+		 * counts against ECR_LANG_JAR_MAX: a kilobyte of deflated '#' is a megabyte of
+		 * work, and a few hundred kilobytes of such entries were minutes of a scan */
+		if (*inflated > ECR_LANG_JAR_MAX || (*inflated += (unsigned long long)r) > ECR_LANG_JAR_MAX) {
+			free(buf);
+			*why = INFLATED;
+			return NULL;
+		}
 		n += (size_t)r;
 		if (n > cap) {
 			free(buf);
@@ -233,10 +242,12 @@ static int names_archive(const char *path, const char *artifact)
 	return !strncmp(base, artifact, l) && (base[l] == '.' || base[l] == '-');
 }
 
-static void walk(const char *path, const char *data, size_t n, int depth, struct ecr_langpkgs *out);
+static void walk(const char *path, const char *data, size_t n, int depth, unsigned long long *inflated,
+		 struct ecr_langpkgs *out);
 
 /* The entries of an open zip: pom.properties, MANIFEST.MF, archives inside. */
-static void walk_archive(struct archive *a, const char *path, int depth, struct ecr_langpkgs *out)
+static void walk_archive(struct archive *a, const char *path, int depth, unsigned long long *inflated,
+			 struct ecr_langpkgs *out)
 {
 	struct archive_entry *e;
 	char *mf = NULL;
@@ -252,7 +263,9 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 		const char *why = NULL;
 		size_t len = 0;
 		if (!strcmp(base, "pom.properties")) {
-			char *b = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, &len, &why);
+			char *b = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, inflated, &len, &why);
+			if (!b && why == INFLATED)
+				break;
 			if (!b) {
 				ecr_langpkgs_warn(out, "%s: %s %s; skipped", path, name, why);
 				continue;
@@ -269,7 +282,9 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 			ecr_langpkgs_add(out, ECR_LANG_JAVA, full, c.version, path);
 			own |= names_archive(path, c.artifact);
 		} else if (!strcmp(name, "META-INF/MANIFEST.MF") && !mf) {
-			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, &mflen, &why);
+			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, inflated, &mflen, &why);
+			if (!mf && why == INFLATED)
+				break;
 			mf_why = mf ? NULL : why;
 		} else if (is_archive_name(base)) {
 			if (depth + 1 >= ECR_LANG_JAR_DEPTH) {
@@ -282,7 +297,9 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 				ecr_langpkgs_warn(out, "%s: nested archive %s %s; skipped", path, name, BUDGET);
 				continue;
 			}
-			char *b = read_entry(a, e, ECR_LANG_NESTED_MAX, out, &len, &why);
+			char *b = read_entry(a, e, ECR_LANG_NESTED_MAX, out, inflated, &len, &why);
+			if (!b && why == INFLATED)
+				break;
 			if (!b && why == BUDGET) {
 				ecr_langpkgs_warn(out, "%s: nested archive %s %s; skipped", path, name, BUDGET);
 				continue;
@@ -294,13 +311,17 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 			}
 			char *inner = ecr_str_fmt("%s/%s", path, name);
 			if (inner) {
-				walk(inner, b, len, depth + 1, out);
+				walk(inner, b, len, depth + 1, inflated, out);
 				free(inner);
 			}
 			free(b);
 		}
 	}
-	if (r == ARCHIVE_FATAL)
+	/* said once, where it happened: the archives around it stop at their next read */
+	if (*inflated > ECR_LANG_JAR_MAX && *inflated != ~0ULL) {
+		ecr_langpkgs_warn(out, "%s: its entries inflate past %u MiB; the rest skipped", path, ECR_LANG_JAR_MAX >> 20);
+		*inflated = ~0ULL;
+	} else if (r == ARCHIVE_FATAL)
 		ecr_langpkgs_warn(out, "%s: corrupt zip archive (%s); the rest skipped", path,
 				  archive_error_string(a) ? archive_error_string(a) : "fatal error");
 	if (!own && mf)
@@ -310,7 +331,8 @@ static void walk_archive(struct archive *a, const char *path, int depth, struct 
 	free(mf);
 }
 
-static void walk(const char *path, const char *data, size_t n, int depth, struct ecr_langpkgs *out)
+static void walk(const char *path, const char *data, size_t n, int depth, unsigned long long *inflated,
+		 struct ecr_langpkgs *out)
 {
 	struct archive *a = archive_read_new();
 	if (!a)
@@ -322,7 +344,7 @@ static void walk(const char *path, const char *data, size_t n, int depth, struct
 		archive_read_free(a);
 		return;
 	}
-	walk_archive(a, path, depth, out);
+	walk_archive(a, path, depth, inflated, out);
 	archive_read_free(a);
 }
 
@@ -375,7 +397,7 @@ void ecr_lang_java_stream(const char *path, ecr_lang_read_fn read, void *ud, lon
 		ecr_langpkgs_warn(out, "%s: not a readable zip archive (%s); skipped", path,
 				  archive_error_string(a) ? archive_error_string(a) : "unknown format");
 	else
-		walk_archive(a, path, 0, out);
+		walk_archive(a, path, 0, &(unsigned long long){0}, out);
 	archive_read_free(a);
 	free(s);
 }
@@ -386,5 +408,5 @@ void ecr_lang_java(const char *path, const char *data, size_t n, struct ecr_lang
 		ecr_langpkgs_warn(out, "%s: archive over %u MiB not read; skipped", path, ECR_LANG_JAR_MAX >> 20);
 		return;
 	}
-	walk(path, data, n, 0, out);
+	walk(path, data, n, 0, &(unsigned long long){0}, out);
 }

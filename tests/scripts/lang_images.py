@@ -502,6 +502,21 @@ ok(len(lw) == 101 and "left out" in lw[-1] and
    "150 bad package.json files: 100 warnings and a note, the 3 good packages: %d warnings, last %s, %s" %
    (len(lw), lw[-1:], [p["name"] for p in inv["languagePackages"]]))
 
+# a jar of 300 pom.properties, each padded to a megabyte with a '#' comment (a kilobyte
+# deflated): what its entries inflate to is capped like the archive itself (256 MiB), not
+# 300 MiB of work per such few-hundred-kilobyte jar; the scan says so and completes
+bomb = io.BytesIO()
+with zipfile.ZipFile(bomb, "w") as z:
+    for i in range(300):
+        text = b"groupId=x\nartifactId=a%03d\nversion=1\n#" % i
+        z.writestr(zipfile.ZipInfo("p%03d/pom.properties" % i, (2024, 1, 1, 0, 0, 0)),
+                   text + b"#" * ((1 << 20) - 1 - len(text)), zipfile.ZIP_DEFLATED)
+push("inflate", [layer([F("srv/bomb.jar", bomb.getvalue())])])
+inv = inventory("inflate")
+n = len(inv["languagePackages"])
+ok(any("/srv/bomb.jar: its entries inflate past 256 MiB; the rest skipped" in w for w in inv["warnings"]) and
+   200 < n < 300, "a jar whose entries inflate past 256 MiB says so: %d packages, %s" % (n, inv["warnings"][-3:]))
+
 # 4. Java: log4j's jars and their symlinks; a war holding a jar
 j = deb("liblog4j2-java")
 if j is None:
