@@ -37,6 +37,7 @@ struct op_row {
 	X(DeleteRegistryPolicy, delete_registry_policy, OP_WRITE) \
 	X(DeleteRepository, delete_repository, OP_WRITE) \
 	X(DeleteRepositoryPolicy, delete_repository_policy, OP_WRITE) \
+	X(DescribeImageReplicationStatus, describe_image_replication_status, OP_READ) \
 	X(DescribeImageScanFindings, describe_image_scan_findings, OP_READ) \
 	X(DescribeImages, describe_images, OP_READ) \
 	X(DescribeRegistry, describe_registry, OP_READ) \
@@ -62,6 +63,7 @@ struct op_row {
 	X(PutLifecyclePolicy, put_lifecycle_policy, OP_WRITE) \
 	X(PutRegistryPolicy, put_registry_policy, OP_WRITE) \
 	X(PutRegistryScanningConfiguration, put_registry_scanning_configuration, OP_WRITE) \
+	X(PutReplicationConfiguration, put_replication_configuration, OP_WRITE) \
 	X(RematchImage, rematch_image, OP_WRITE | OP_EXT) /* ecrlite's: new findings without a scan */ \
 	X(SetRepositoryPolicy, set_repository_policy, OP_WRITE) \
 	X(StartImageScan, start_image_scan, OP_WRITE) \

@@ -8,6 +8,7 @@
 #include "lifecycle.h"
 #include "manifest.h"
 #include "onpush.h"
+#include "replication.h"
 #include "ops.h"
 #include "scan.h"
 #include "state.h"
@@ -437,8 +438,16 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 		json_decref(img);
 		return kept;
 	}
+	/* then the registry's replication, in this transaction too (README "Replication") */
+	struct ecr_repl_copies *copies = NULL;
+	if (kept && (rc = ecr_replication_after_push(ctx, &r, &ref, &copies, err))) {
+		json_decref(img);
+		return rc;
+	}
 	*out = json_pack("{s:o}", "image", img);
 	if (kept)
 		json_decref(ecr_onpush_scan(ctx, &r, &ref, 0));
+	ecr_replication_scan(ctx, copies, 0);
+	free(copies);
 	return 0;
 }

@@ -325,11 +325,3 @@ int op_list_tags_for_resource(struct ecr_ctx *ctx, json_t *req, json_t **out, st
 	*out = json_pack("{s:o}", "tags", tags);
 	return 0;
 }
-
-int op_describe_registry(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err *err)
-{
-	(void)err;
-	*out = json_pack("{s:s, s:{s:[]}}", "registryId", ecr_ctx_registry(ctx, req),
-			 "replicationConfiguration", "rules");
-	return 0;
-}

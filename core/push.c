@@ -5,6 +5,7 @@
 #include "archive.h"
 #include "lifecycle.h"
 #include "onpush.h"
+#include "replication.h"
 #include "image.h"
 #include "manifest.h"
 #include "push.h"
@@ -387,6 +388,7 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	struct ecr_image_ref child_ref[MAX_CHILDREN];
 	int ncreated = 0, rc;
 	struct ecr_txn t = {0};
+	struct ecr_repl_copies *copies = NULL;
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
@@ -452,11 +454,15 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 		rc = kept;
 		goto fail;
 	}
+	/* then the registry's replication, in the same transaction (README "Replication") */
+	if (ch != ECR_IMAGE_UNCHANGED && kept && (rc = ecr_replication_after_push(ctx, &r, &ref, &copies, err)))
+		goto fail;
 	if ((rc = ecr_txn_commit(&t, NULL, err)))
 		goto fail;
 	json_t *scan = NULL;
 	if (ch != ECR_IMAGE_UNCHANGED && kept)
 		scan = ecr_onpush_scan(ctx, &r, &ref, 1);
+	ecr_replication_scan(ctx, copies, 1);
 	long long size = -p.config_bytes;
 	for (int i = 0; i < p.nblobs; i++)
 		size += p.blobs[i]->w.size;
@@ -472,6 +478,7 @@ fail:
 	for (int i = 0; i < ncreated; i++)
 		ecr_blob_remove(ctx, created[i]);
 out:
+	free(copies);
 	free(p.manifest);
 	for (int i = 0; i < p.nchildren; i++)
 		free(p.children[i].bytes);

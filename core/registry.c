@@ -8,6 +8,7 @@
 #include "manifest.h"
 #include "lifecycle.h"
 #include "onpush.h"
+#include "replication.h"
 #include "registry.h"
 #include "state.h"
 
@@ -200,12 +201,20 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 	int kept = 1;
 	if (!rc && ch != ECR_IMAGE_UNCHANGED && (kept = ecr_lifecycle_after_push(ctx, r, ref.id, err)) < 0)
 		rc = kept;
-	if ((rc = end(ctx, rc, err)))
+	/* then the registry's replication, in the same transaction (README "Replication") */
+	struct ecr_repl_copies *copies = NULL;
+	if (!rc && ch != ECR_IMAGE_UNCHANGED && kept)
+		rc = ecr_replication_after_push(ctx, r, &ref, &copies, err);
+	if ((rc = end(ctx, rc, err))) {
+		free(copies);
 		return rc;
+	}
 	snprintf(digest_out, ECR_DIGEST_LEN + 1, "%s", ref.digest);
 	/* a new image or a tag moved onto one: scan on push, as `ecrlite push` does */
 	if (ch != ECR_IMAGE_UNCHANGED && kept)
 		json_decref(ecr_onpush_scan(ctx, r, &ref, 1));
+	ecr_replication_scan(ctx, copies, 1);
+	free(copies);
 	return 0;
 }
 

@@ -132,6 +132,15 @@ static const char *const migrations[] = {
 	" started_at REAL NOT NULL);",
 	/* 12: the OSV record that wrote an advisory row or vector (core/feed_osv.c): one imported again replaces only its own, not another's under the same CVE */
 	"ALTER TABLE advisory ADD COLUMN record TEXT; ALTER TABLE advisory_cvss ADD COLUMN record TEXT;",
+	/* 13: registry replication (core/replication.c): a registry's rules per region, as
+	 * PutReplicationConfiguration was given them (JSON), and what each push after them did
+	 * for each destination of an image (DescribeImageReplicationStatus); an image's go
+	 * with it */
+	"CREATE TABLE replication_config(account TEXT NOT NULL, region TEXT NOT NULL, rules TEXT NOT NULL,"
+	" PRIMARY KEY(account, region));"
+	"CREATE TABLE image_replication(image_id INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,"
+	" region TEXT NOT NULL, registry_id TEXT NOT NULL, status TEXT NOT NULL, failure_code TEXT,"
+	" PRIMARY KEY(image_id, region, registry_id));",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

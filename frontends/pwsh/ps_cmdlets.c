@@ -71,6 +71,17 @@ static const struct ps_param p_get_regcfg[] = {END};
 static const struct ps_param p_write_regcfg[] = {
 	{"ScanType", NULL, "scanType", PT_STRING, -1, 0}, {"Rule", "Rules", "rules", PT_OBJECTS, -1, 0}, END,
 };
+/* replication (core/ops_replication.c) */
+static const struct ps_param p_get_repl_status[] = {
+	REPO0,
+	{"ImageId_ImageDigest", NULL, "imageId.imageDigest", PT_STRING, -1, 0},
+	{"ImageId_ImageTag", NULL, "imageId.imageTag", PT_STRING, -1, 0},
+	REG, END,
+};
+static const struct ps_param p_write_repl[] = {
+	{"ReplicationConfiguration_Rule", "ReplicationConfiguration_Rules", "replicationConfiguration.rules", PT_OBJECTS, -1, 0},
+	END,
+};
 static const struct ps_param p_get_repocfg[] = {
 	{"RepositoryName", "RepositoryNames", "repositoryNames", PT_STRINGS, 0, 1}, END,
 };
@@ -157,6 +168,7 @@ static const struct ps_cmdlet cmdlets[] = {
 	{"Get-ECRImage", "ListImages", "ImageIds", 0, NULL, 1, "RepositoryName", p_get_image},
 	{"Get-ECRImageBatch", "BatchGetImage", "*", 0, NULL, 1, "ImageId", p_get_batch},
 	{"Get-ECRImageMetadata", "DescribeImages", "ImageDetails", 0, NULL, 1, "RepositoryName", p_get_metadata},
+	{"Get-ECRImageReplicationStatus", "DescribeImageReplicationStatus", "*", 0, NULL, 0, NULL, p_get_repl_status},
 	{"Get-ECRImageScanFinding", "DescribeImageScanFindings", "*", 0, NULL, 1, "RepositoryName", p_get_findings},
 	{"Get-ECRLayerAvailabilityBatch", "BatchCheckLayerAvailability", "*", 0, NULL, 0, NULL, p_layer_availability},
 	{"Get-ECRLifecyclePolicy", "GetLifecyclePolicy", "*", 0, NULL, 1, "RepositoryName", p_repo_only},
@@ -194,6 +206,8 @@ static const struct ps_cmdlet cmdlets[] = {
 	{"Write-ECRRegistryPolicy", "PutRegistryPolicy", "*", 1, "PolicyText", 0, NULL, p_write_reg_policy},
 	{"Write-ECRRegistryScanningConfiguration", "PutRegistryScanningConfiguration", "RegistryScanningConfiguration", 1,
 	 NULL, 0, NULL, p_write_regcfg},
+	{"Write-ECRReplicationConfiguration", "PutReplicationConfiguration", "ReplicationConfiguration", 1, NULL, 0,
+	 NULL, p_write_repl},
 };
 
 #define ROLE(name, aliases, type, role, when) {{name, aliases, NULL, type, -1, 0}, role, when}
