@@ -203,17 +203,24 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 				int open = 0;
 				size_t ei;
 				json_t *ev;
+				/* the schema's evaluation walk: an introduced opens a range (inside one,
+				 * it moves no bound: the first stands), a fixed or last_affected closes
+				 * the open one; with none open it closes nothing (a second fixed is a
+				 * later branch's, not a range from the first introduced again) */
 				json_array_foreach(json_object_get(r, "events"), ei, ev) {
 					const char *v;
 					if ((v = json_string_value(json_object_get(ev, "introduced")))) {
-						intro = strcmp(v, "0") ? v : NULL;
+						if (!open)
+							intro = strcmp(v, "0") ? v : NULL;
 						open = 1;
 					} else if ((v = json_string_value(json_object_get(ev, "fixed")))) {
-						if ((rc = feed_advisory(f, src, eco, pkg, vid, "resolved", intro, v, NULL, NULL, sev, desc, err)))
+						if (open &&
+						    (rc = feed_advisory(f, src, eco, pkg, vid, "resolved", intro, v, NULL, NULL, sev, desc, err)))
 							goto out;
 						open = 0;
 					} else if ((v = json_string_value(json_object_get(ev, "last_affected")))) {
-						if ((rc = feed_advisory(f, src, eco, pkg, vid, "resolved", intro, NULL, v, NULL, sev, desc, err)))
+						if (open &&
+						    (rc = feed_advisory(f, src, eco, pkg, vid, "resolved", intro, NULL, v, NULL, sev, desc, err)))
 							goto out;
 						open = 0;
 					}

@@ -502,6 +502,31 @@ ok(len(lw) == 101 and "left out" in lw[-1] and
    "150 bad package.json files: 100 warnings and a note, the 3 good packages: %d warnings, last %s, %s" %
    (len(lw), lw[-1:], [p["name"] for p in inv["languagePackages"]]))
 
+# OSV events read as the schema's evaluation reads them (docs/schema.md "Evaluation"):
+# a second fixed with no introduced between closes nothing more (1.7.0 is past the fix
+# at 1.5.0), and a second introduced inside an open range moves no bound (1.5.0 is in
+# from 1.0.0). The verdicts come from affected() above, the same walk over the events
+evt_recs = [
+    {"id": "GHSA-0000-evts-0001", "modified": "2024-01-01T00:00:00Z", "aliases": ["CVE-2099-1001"],
+     "affected": [{"package": {"ecosystem": "npm", "name": "evt-double-fix"},
+                   "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "1.5.0"},
+                                                            {"fixed": "2.0.0"}]}]}]},
+    {"id": "GHSA-0000-evts-0002", "modified": "2024-01-01T00:00:00Z", "aliases": ["CVE-2099-1002"],
+     "affected": [{"package": {"ecosystem": "npm", "name": "evt-double-intro"},
+                   "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"introduced": "2.0.0"},
+                                                            {"fixed": "3.0.0"}]}]}]}]
+evt_pkgs = [("evt-double-fix", "1.7.0"), ("evt-double-intro", "1.5.0")]
+with open(os.path.join(tmp, "osv-events.json"), "w") as fh:
+    json.dump(evt_recs, fh)
+run("vulndb", "import", os.path.join(tmp, "osv-events.json"))
+push("events", [layer([F("srv/e/node_modules/%s/package.json" % n, json.dumps({"name": n, "version": v}).encode())
+                       for n, v in evt_pkgs])])
+status, rows = findings("events")
+want = {(vuln_ids(r).pop(), n) for r in evt_recs for n, v in evt_pkgs
+        if r["affected"][0]["package"]["name"] == n and affected(r["affected"][0], "npm", v)}
+ok(status == "COMPLETE" and {(r[0], r[1]) for r in rows} == want == {("CVE-2099-1002", "evt-double-intro")},
+   "OSV events evaluated in order: findings %s, the events say %s" % (sorted({(r[0], r[1]) for r in rows}), sorted(want)))
+
 # a jar of 300 pom.properties, each padded to a megabyte with a '#' comment (a kilobyte
 # deflated): what its entries inflate to is capped like the archive itself (256 MiB), not
 # 300 MiB of work per such few-hundred-kilobyte jar; the scan says so and completes
