@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include <fnmatch.h>
 #include <regex.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +300,271 @@ static json_t *arith(struct ps_sess *s, char op, json_t *a, json_t *b)
 	return json_real(r);
 }
 
+/* The bitwise operators as PowerShell's binder runs them (Binders.cs BinaryBitwiseOp,
+ * Shift; NumericOps.cs DoubleOps): integers stay integers ([int] with [int] gives an
+ * [int], a [long] on either side a [long]); a double on either side rounds both half
+ * to even into 64 bits; a string becomes the number its text is (Parser.ScanNumber:
+ * trimmed, "" is 0, "0x10" and "1kb" as literals) or fails as the conversion to the
+ * other side's type fails. */
+struct num {
+	int real;     /* d holds it, else i */
+	json_int_t i; /* an integer (null and booleans are 0 and 1) */
+	double d;     /* a double */
+};
+
+static const char *int_type(json_int_t v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX ? "System.Int32" : "System.Int64";
+}
+
+/* the type a string converts to when it meets other: other's, else [int] */
+static const char *num_type(json_t *other)
+{
+	return json_is_integer(other) ? int_type(json_integer_value(other)) : json_is_real(other) ? "System.Double" : "System.Int32";
+}
+
+/* 1: *out is v's number; 0: v is no number (an array, an object); -1: an error was raised */
+static int operand(struct ps_sess *s, json_t *v, json_t *other, struct num *out)
+{
+	*out = (struct num){0, 0, 0};
+	switch (json_typeof(v)) {
+	case JSON_NULL: return 1;
+	case JSON_TRUE: out->i = 1; return 1;
+	case JSON_FALSE: return 1;
+	case JSON_INTEGER: out->i = json_integer_value(v); return 1;
+	case JSON_REAL: out->real = 1, out->d = json_real_value(v); return 1;
+	case JSON_STRING: {
+		const char *t = json_string_value(v);
+		while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+			t++;
+		size_t n = strlen(t);
+		while (n && strchr(" \t\n\r", t[n - 1]))
+			n--;
+		char *trim = strndup(t, n);
+		json_t *num = NULL;
+		int rc = 1;
+		if (!n) {
+			out->i = 0;
+		} else if (!ps_num_literal(trim, &num)) {
+			if (json_is_real(num))
+				out->real = 1, out->d = json_real_value(num);
+			else
+				out->i = json_integer_value(num);
+		} else {
+			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
+				 "Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
+				 trim, num_type(other), trim);
+			rc = -1;
+		}
+		json_decref(num);
+		free(trim);
+		return rc;
+	}
+	default: return 0;
+	}
+}
+
+/* a value as a conversion error quotes it: its ToString(), an array's being its type */
+static char *quoted(json_t *v)
+{
+	return json_is_array(v) ? strdup("System.Object[]") : ps_to_string(v);
+}
+
+/* CallImplicitOp's failure: neither side is a number and v has no such operator */
+static json_t *no_operator(struct ps_sess *s, json_t *v, const char *method)
+{
+	ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "Method invocation failed because [%s] does not contain a method named '%s'.",
+		 ps_net_type(v), method);
+	return NULL;
+}
+
+/* What the subset cannot hold: PowerShell's [ulong] results past [long]'s range */
+static json_t *too_wide(struct ps_sess *s, unsigned long long u)
+{
+	ps_raise(s, "NotSupported", PS_E_RUNTIME, NULL, 1, "not supported yet: the UInt64 result %llu (the subset's integers are 64-bit signed)", u);
+	return NULL;
+}
+
+/* DoubleOps.ConvertToUlong: a negative double as [long], others as [ulong], rounded */
+static int dbl_bits(struct ps_sess *s, double v, unsigned long long *out)
+{
+	double r = nearbyint(v);
+	int fits = v < 0 ? r >= -9223372036854775808.0 : r < 18446744073709551616.0;
+	if (!fits) {
+		json_t *jv = json_real(v);
+		char *t = ps_to_string(jv);
+		json_decref(jv);
+		ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
+			 "Cannot convert value \"%s\" to type \"%s\". Error: \"Value was either too large or too small for %s.\"",
+			 t, v < 0 ? "System.Int64" : "System.UInt64", v < 0 ? "an Int64" : "a UInt64");
+		free(t);
+		return -1;
+	}
+	*out = v < 0 ? (unsigned long long)(long long)r : (unsigned long long)r;
+	return 0;
+}
+
+static json_t *bitwise(struct ps_sess *s, char op, json_t *a, json_t *b)
+{
+	static const char *const method[] = {"op_BitwiseAnd", "op_BitwiseOr", "op_ExclusiveOr"};
+	const char *m = method[op == '&' ? 0 : op == '|' ? 1 : 2];
+	struct num x, y;
+	if (json_is_null(a) && json_is_null(b))
+		return json_integer(0);
+	int ka = operand(s, a, b, &x);
+	if (ka < 0)
+		return NULL;
+	int kb = operand(s, b, a, &y);
+	if (kb < 0)
+		return NULL;
+	if (!ka || !kb)
+		return no_operator(s, ka ? b : a, m);
+	if (x.real || y.real) {
+		unsigned long long l, r;
+		double dx = x.real ? x.d : (double)x.i, dy = y.real ? y.d : (double)y.i;
+		if (dbl_bits(s, dx, &l) || dbl_bits(s, dy, &r))
+			return NULL;
+		unsigned long long u = op == '&' ? l & r : op == '|' ? l | r : l ^ r;
+		if (dx < 0 || dy < 0) /* a negative operand: a signed result */
+			return json_integer((json_int_t)(long long)u);
+		return u > INT64_MAX ? too_wide(s, u) : json_integer((json_int_t)u);
+	}
+	return json_integer(op == '&' ? x.i & y.i : op == '|' ? x.i | y.i : x.i ^ y.i);
+}
+
+/* The shift count: converted to [int] (LanguagePrimitives), then masked by the shift */
+static int shift_count(struct ps_sess *s, json_t *v, json_t *target, int *out)
+{
+	struct num c;
+	int k = operand(s, v, target, &c);
+	if (k < 0)
+		return -1;
+	if (!k) {
+		char *t = quoted(v);
+		ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1, "Cannot convert the \"%s\" value of type \"%s\" to type \"System.Int32\".",
+			 t, ps_net_type(v));
+		free(t);
+		return -1;
+	}
+	double r = c.real ? nearbyint(c.d) : (double)c.i;
+	if (r < -2147483648.0 || r > 2147483647.0) {
+		char *t = ps_to_string(v);
+		ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
+			 "Cannot convert value \"%s\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"", t);
+		free(t);
+		return -1;
+	}
+	*out = (int)r;
+	return 0;
+}
+
+static json_t *shift(struct ps_sess *s, int left, json_t *a, json_t *b)
+{
+	struct num x;
+	int c;
+	if (json_is_null(a))
+		return json_integer(0);
+	if (!json_is_number(a) && !json_is_string(a)) /* booleans too: not numeric to Shift */
+		return no_operator(s, a, left ? "op_LeftShift" : "op_RightShift");
+	if (operand(s, a, b, &x) < 0 || shift_count(s, b, a, &c) < 0)
+		return NULL;
+	if (x.real) { /* DoubleOps: the narrowest of [int] [uint] [long] that holds it */
+		double v = x.d, r = nearbyint(v);
+		if (v >= -2147483648.0 && v <= 2147483647.0) {
+			int32_t i = (int32_t)r;
+			return json_integer(left ? (int32_t)((uint32_t)i << (c & 31)) : i >> (c & 31));
+		}
+		if (v >= 0 && v <= 4294967295.0) {
+			uint32_t u = (uint32_t)r;
+			return json_integer(left ? (uint32_t)(u << (c & 31)) : u >> (c & 31));
+		}
+		if (v >= -9223372036854775808.0 && v < 9223372036854775808.0) {
+			long long l = (long long)r;
+			return json_integer(left ? (long long)((unsigned long long)l << (c & 63)) : l >> (c & 63));
+		}
+		if (v >= 0 && v < 18446744073709551616.0) {
+			unsigned long long u = (unsigned long long)r;
+			u = left ? u << (c & 63) : u >> (c & 63);
+			return u > INT64_MAX ? too_wide(s, u) : json_integer((json_int_t)u);
+		}
+		json_t *jv = json_real(v);
+		char *t = ps_to_string(jv);
+		json_decref(jv);
+		ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1, "Cannot convert the \"%s\" value of type \"System.Double\" to type \"System.UInt64\".", t);
+		free(t);
+		return NULL;
+	}
+	if (x.i >= INT32_MIN && x.i <= INT32_MAX) { /* an [int]: 32 bits, the count masked to 5 */
+		int32_t i = (int32_t)x.i;
+		return json_integer(left ? (int32_t)((uint32_t)i << (c & 31)) : i >> (c & 31));
+	}
+	return json_integer(left ? (json_int_t)((unsigned long long)x.i << (c & 63)) : x.i >> (c & 63));
+}
+
+json_t *ps_bnot(struct ps_sess *s, json_t *v)
+{
+	struct num x;
+	int k = operand(s, v, NULL, &x);
+	if (k < 0)
+		return NULL;
+	if (!k) {
+		char *t = quoted(v);
+		ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1, "Cannot convert the \"%s\" value of type \"%s\" to type \"System.Int32\".",
+			 t, ps_net_type(v));
+		free(t);
+		return NULL;
+	}
+	if (json_is_null(v))
+		return json_integer(-1);
+	if (!x.real)
+		return json_integer(~x.i);
+	double d = x.d, r = nearbyint(d); /* DoubleOps.BNot: the narrowest type that holds it */
+	if (d >= -2147483648.0 && d <= 2147483647.0)
+		return json_integer(~(int32_t)r);
+	if (d >= 0 && d <= 4294967295.0)
+		return json_integer((uint32_t) ~(uint32_t)r);
+	if (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+		return json_integer(~(long long)r);
+	if (d >= 0 && d < 18446744073709551616.0)
+		return json_integer((json_int_t) ~(unsigned long long)r);
+	json_t *jv = json_real(d);
+	char *t = ps_to_string(jv);
+	json_decref(jv);
+	ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1, "Cannot convert the \"%s\" value of type \"System.Double\" to type \"System.UInt64\".", t);
+	free(t);
+	return NULL;
+}
+
+static json_t *op_band(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return bitwise(s, '&', a, b);
+}
+
+static json_t *op_bor(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return bitwise(s, '|', a, b);
+}
+
+static json_t *op_bxor(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return bitwise(s, '^', a, b);
+}
+
+static json_t *op_shl(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return shift(s, 1, a, b);
+}
+
+static json_t *op_shr(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)cs;
+	return shift(s, 0, a, b);
+}
+
 /* -contains/-notcontains (the collection on the left) and -in/-notin (on the right) */
 static json_t *containment(json_t *coll, json_t *item, int cs, int negate)
 {
@@ -505,6 +772,15 @@ const struct ps_op ps_ops[] = {
 	{"replace", NULL, NULL, PS_OP_CASEABLE, 3, op_replace},
 	{"split", NULL, NULL, PS_OP_CASEABLE, 3, op_split},
 	{"join", NULL, NULL, 0, 3, op_join},
+	/* PowerShell's parser (token.cs TokenFlags) puts -shl and -shr with the comparisons
+	 * and -band -bor -bxor on their own level between them and -and -or -xor;
+	 * about_Operator_Precedence lists -shl -shr with -band, which the parser does not do
+	 * (1 -shl 2 -eq 4 is True) */
+	{"shl", NULL, NULL, 0, 3, op_shl},
+	{"shr", NULL, NULL, 0, 3, op_shr},
+	{"band", NULL, NULL, 0, 2, op_band},
+	{"bor", NULL, NULL, 0, 2, op_bor},
+	{"bxor", NULL, NULL, 0, 2, op_bxor},
 	/* PowerShell's precedence (about_Operator_Precedence): -f above * / %, the
 	 * comparisons below + -, and -and with -or on one level, left to right
 	 * ($true -or $true -and $false is False; "{0}" -f 1 + 1 is "11") */

@@ -1,5 +1,6 @@
 /* PowerShell's conversions of any value to a string ("$v", -join, comparisons) and
- * to a truth value (if, -and, Where-Object). */
+ * to a truth value (if, -and, Where-Object), and what a value's type is (GetType). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,3 +98,33 @@ int ps_truthy(json_t *v)
 	}
 }
 
+
+/* The subset holds one 64-bit integer where .NET has Int32 and Int64: it reads as an
+ * [int] while it fits 32 bits (as a literal of that value is one) and as a [long] past
+ * that (README, pwsh) */
+const char *ps_net_type(json_t *v)
+{
+	const char *t = ps_type_name(v);
+	if (t)
+		return t;
+	switch (json_typeof(v)) {
+	case JSON_STRING: return "System.String";
+	case JSON_INTEGER: {
+		json_int_t i = json_integer_value(v);
+		return i >= INT32_MIN && i <= INT32_MAX ? "System.Int32" : "System.Int64";
+	}
+	case JSON_REAL: return "System.Double";
+	case JSON_TRUE:
+	case JSON_FALSE: return "System.Boolean";
+	case JSON_ARRAY: return "System.Object[]";
+	case JSON_NULL: return "System.Object";
+	default:
+		if (json_object_get(v, PS_HASH_KEY))
+			return "System.Collections.Hashtable";
+		if (json_object_get(v, PS_DICT_KEY))
+			return "System.Collections.Generic.Dictionary`2[System.String,System.Int32]";
+		if (json_object_get(v, PS_BLOCK_KEY))
+			return "System.Management.Automation.ScriptBlock";
+		return "System.Management.Automation.PSCustomObject";
+	}
+}

@@ -321,6 +321,13 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 		r = json_boolean(!ps_truthy(a));
 		json_decref(a);
 		return r;
+	case X_BNOT:
+		a = ps_eval(x->kid[0], s);
+		if (!a)
+			return NULL;
+		r = ps_bnot(s, a);
+		json_decref(a);
+		return r;
 	case X_BLOCK:
 		return json_pack("{s:I}", PS_BLOCK_KEY, (json_int_t)(intptr_t)x);
 	default:

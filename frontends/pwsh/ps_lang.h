@@ -23,7 +23,8 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 	  X_SWITCH,   /* s: "wildcard", "regex" or NULL; kid 0: the value; then condition, body
 			 pairs (a condition X_ARG "default" is the default clause) */
 	  X_STATIC,   /* s: "type::member"; kids: the arguments of a call */
-	  X_REDIR };  /* the last kids of an X_PIPE: s "1>", "2>>", "2&1", "*>" …; kid 0 the target */
+	  X_REDIR,    /* the last kids of an X_PIPE: s "1>", "2>>", "2&1", "*>" …; kid 0 the target */
+	  X_BNOT };   /* -bnot: kid 0 the value */
 
 struct ps_op;
 struct node {
@@ -108,7 +109,7 @@ struct ps_op {
 	const char *param;  /* PS_OP_CMP: Where-Object's parameter ("EQ", "NotLike") */
 	const char *cparam; /* PS_OP_CMP: its case-sensitive one ("CEQ") */
 	int flags;          /* PS_OP_… */
-	int prec;           /* binding: 1 -or, 2 -and, 3 the rest, 4 + -, 5 * / % */
+	int prec;           /* binding: 1 -and -or -xor, 2 -band -bor -bxor, 3 comparisons, 4 + -, 5 * / %, 6 -f */
 	/* a op b (new reference; NULL or $null after an error was raised); cs: -c… */
 	json_t *(*fn)(struct ps_sess *s, json_t *a, json_t *b, int cs);
 };
@@ -119,6 +120,13 @@ const struct ps_op *ps_op_find(const char *name, int *cs);
 /* a op b by the operator's name, for callers that hold a name ("like", "join", "eq") */
 json_t *ps_binop(struct ps_sess *s, const char *op, json_t *a, json_t *b);
 int ps_compare(json_t *a, json_t *b);  /* as -eq: <0, 0, >0, or 2: not comparable */
+json_t *ps_bnot(struct ps_sess *s, json_t *v); /* -bnot v (new reference); NULL after an error */
+/* ps_parse.c: a PowerShell number literal ("5", "0x1F", "2.5", "1kb") into *out (new
+ * reference) when out is given; 0 when s is one, -1 when not */
+int ps_num_literal(const char *s, json_t **out);
+
+/* ps_conv.c: v.GetType().FullName (static storage) */
+const char *ps_net_type(json_t *v);
 
 /* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
  * blocks as {"\001block": node}. NULL means an error was reported. */

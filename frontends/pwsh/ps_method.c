@@ -12,28 +12,6 @@
 
 #include "ps_lang.h"
 
-/* .NET's name of a value's type */
-static const char *net_type(json_t *v)
-{
-	const char *t = ps_type_name(v);
-	if (t)
-		return t;
-	switch (json_typeof(v)) {
-	case JSON_STRING: return "System.String";
-	case JSON_INTEGER: return "System.Int32";
-	case JSON_REAL: return "System.Double";
-	case JSON_TRUE:
-	case JSON_FALSE: return "System.Boolean";
-	case JSON_ARRAY: return "System.Object[]";
-	default:
-		if (json_object_get(v, PS_HASH_KEY))
-			return "System.Collections.Hashtable";
-		if (json_object_get(v, PS_BLOCK_KEY))
-			return "System.Management.Automation.ScriptBlock";
-		return "System.Management.Automation.PSCustomObject";
-	}
-}
-
 static json_t *fail(struct ps_sess *s, const char *fmt, const char *a, const char *b)
 {
 	ps_raise(s, "InvalidOperation", "System.Management.Automation.RuntimeException", NULL, 1, fmt, a, b);
@@ -133,7 +111,7 @@ static json_t *call(struct ps_sess *s, json_t *v, const char *m, json_t **args, 
 		return r;
 	}
 	if (!strcasecmp(m, "GetType")) {
-		const char *full = net_type(v), *dot = strrchr(full, '.');
+		const char *full = ps_net_type(v), *dot = strrchr(full, '.');
 		return json_pack("{s:s, s:s, s:s}", PS_TYPE_KEY, "System.RuntimeType", "FullName", full, "Name", dot ? dot + 1 : full);
 	}
 	if (json_is_object(v) && (json_object_get(v, PS_HASH_KEY) || json_object_get(v, PS_DICT_KEY))) {
@@ -193,7 +171,7 @@ static json_t *call(struct ps_sess *s, json_t *v, const char *m, json_t **args, 
 		    ps_is_date(v) ? ps_date_method(v, m, args, n) : NULL;
 	if (!r && !ps_error_pending(s)) {
 		char t[300];
-		snprintf(t, sizeof(t), "[%s]", net_type(v));
+		snprintf(t, sizeof(t), "[%s]", ps_net_type(v));
 		return fail(s, "Method invocation failed because %s does not contain a method named '%s'.", t, m);
 	}
 	return r;

@@ -68,8 +68,9 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub);
 
 /* A PowerShell number literal: decimal (5, 2.5, 1e3), hex (0x1F; an [int] when it fits
  * 32 bits, 0xFFFFFFFF being -1, else a [long]), either with a multiplier (1kb, 2.5MB);
- * into *out (new reference) when out is given. 0 when s is one, -1 when not. */
-static int num_literal(const char *s, json_t **out)
+ * into *out (new reference) when out is given. 0 when s is one, -1 when not. The
+ * operators read numeric strings by it too, as PowerShell's Parser.ScanNumber does. */
+int ps_num_literal(const char *s, json_t **out)
 {
 	static const char *const mult[] = {"kb", "mb", "gb", "tb", "pb"};
 	size_t n = strlen(s);
@@ -287,7 +288,7 @@ static int lex_at(struct lx *l, const char *s, size_t *pi, int sub)
 				i++;
 			char *t = strndup(s + st, i - st);
 			/* 2.5, 1e3, 0x1F, 1kb: a number; 1..5 stays a word (a range) */
-			add(l, num_literal(t, NULL) ? K_WORD : K_NUM, t, strlen(t), space);
+			add(l, ps_num_literal(t, NULL) ? K_WORD : K_NUM, t, strlen(t), space);
 			free(t);
 		} else {
 			while (word_char(s[i]))
@@ -493,7 +494,7 @@ static struct node *primary_in(struct ps *p)
 	switch (t->t) {
 	case K_NUM:
 		x = mk(X_LIT, NULL);
-		if (num_literal(t->s, &x->v))
+		if (ps_num_literal(t->s, &x->v))
 			x->v = json_integer(0); /* the lexer made it K_NUM only when it is one */
 		nx(p);
 		break;
@@ -676,6 +677,18 @@ static struct node *unary(struct ps *p)
 		push(x, in);
 		return x;
 	}
+	if (cur(p)->t == K_DASH && !strcasecmp(cur(p)->s, "bnot")) {
+		/* -bnot, right to left as -not (about_Operator_Precedence) */
+		nx(p);
+		p->depth++;
+		struct node *in = unary(p);
+		p->depth--;
+		if (!in)
+			return NULL;
+		struct node *x = mk(X_BNOT, NULL);
+		push(x, in);
+		return x;
+	}
 	struct node *x = primary(p);
 	/* a comma list in an expression: an array */
 	if (x && cur(p)->t == K_COMMA && !p->no_comma) {
@@ -712,7 +725,7 @@ static struct node *binary(struct ps *p, int minp)
 {
 	struct node *l = unary(p);
 	/* PowerShell operators this subset does not have: said so, not "Unexpected token" */
-	static const char *const missing[] = {"band", "bor", "bxor", "bnot", "shl", "shr", "xor", "as", "is", "isnot", NULL};
+	static const char *const missing[] = {"xor", "as", "is", "isnot", NULL};
 	if (l && cur(p)->t == K_DASH && !is_binop(cur(p)->s))
 		for (const char *const *m = missing; *m; m++)
 			if (!strcasecmp(cur(p)->s, *m)) {

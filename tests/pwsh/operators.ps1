@@ -1,0 +1,14 @@
+# The bitwise operators against PowerShell 7's answers (about_Arithmetic_Operators' examples;
+# the binder's rules in Binders.cs and NumericOps.cs; precedence as token.cs has it)
+"$(10 -band 3) $(10 -bor 3) $(10 -bxor 3) $(-bnot 10) $(102 -shl 2) $(102 -shr 1) $(21 -shl 1)"
+# an [int] shifts in 32 bits, its count masked to 5 bits; a [long] in 64, masked to 6
+"$(1 -shl 31) $(1 -shl 32) $(1 -shl 33) $(-8 -shr 1) $(0x7fffffff -shl 1) $(3000000000 -shl 1) $(3000000000 -shl 64) $(-1 -shr 40)"
+# [int] with [int] stays an [int]; a [long] on either side widens (0xffffffff is the [int] -1)
+"$((5 -band 3).GetType().Name) $(5000000000 -band 0xffffffff) $((5000000000 -bor 1).GetType().Name) $((-bnot 0).GetType().Name) $(-bnot 5000000000)"
+# a string is the number its text is: hex, trimmed, "" is 0, multipliers
+"$('0x10' -band 0xff) $('12' -band 4) $(' 12 ' -bor 1) $('' -bor 5) $(7 -band '3') $('1kb' -shr 2) $(-bnot '7') $('6' -bxor '3')"
+# doubles round half to even; $null is 0 (-bnot $null is -1), $true is 1
+"$(2.5 -band 3) $(3.5 -band 7) $(-1.5 -band 7) $(2.5 -shl 1) $(-bnot 2.5) $($null -bor 5) $($null -band $null) $($true -bor 2) $(-bnot $null) $($null -shl 3)"
+# precedence: -band -bor -bxor below the comparisons, -shl -shr with them, -bnot unary
+"$(1 -eq 1 -band 0) $(1 -shl 2 -eq 4) $(6 -band 3 -bor 8) $(-bnot 5 + 1) $(2 + 1 -shl 1) $(-bnot -bnot 9) $(1 -band 1 -and 0)"
+$flags = 0; $flags = $flags -bor 4; $flags = $flags -bor 1; "flags $flags $(($flags -band 4) -ne 0) $(($flags -band 2) -ne 0)"
