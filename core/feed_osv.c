@@ -168,16 +168,21 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 		}
 		if (withdrawn)
 			continue;
-		/* the record's own CVSS vectors, once per id and source */
+		/* the record's own CVSS vectors, once per id and source: the top-level list,
+		 * and the affected entry's own (OSV 1.5: a record gives one or the other, so a
+		 * record scoring per package had its findings unscored, UNTRIAGED) */
 		json_array_foreach(ids, k, nm) {
-			size_t si;
-			json_t *sv;
-			json_array_foreach(json_object_get(rec, "severity"), si, sv) {
-				const char *t = json_string_value(json_object_get(sv, "type"));
-				const char *vec = json_string_value(json_object_get(sv, "score"));
-				if (t && vec && (!strcmp(t, "CVSS_V3") || !strcmp(t, "CVSS_V2") || !strcmp(t, "CVSS_V4")) &&
-				    (rc = feed_cvss(f, src, json_string_value(nm), vec, err)))
-					goto out;
+			json_t *lists[] = {json_object_get(rec, "severity"), json_object_get(a, "severity")};
+			for (int li = 0; li < 2; li++) {
+				size_t si;
+				json_t *sv;
+				json_array_foreach(lists[li], si, sv) {
+					const char *t = json_string_value(json_object_get(sv, "type"));
+					const char *vec = json_string_value(json_object_get(sv, "score"));
+					if (t && vec && (!strcmp(t, "CVSS_V3") || !strcmp(t, "CVSS_V2") || !strcmp(t, "CVSS_V4")) &&
+					    (rc = feed_cvss(f, src, json_string_value(nm), vec, err)))
+						goto out;
+				}
 			}
 		}
 		const char *sev = severity_of(rec, a);

@@ -527,6 +527,23 @@ want = {(vuln_ids(r).pop(), n) for r in evt_recs for n, v in evt_pkgs
 ok(status == "COMPLETE" and {(r[0], r[1]) for r in rows} == want == {("CVE-2099-1002", "evt-double-intro")},
    "OSV events evaluated in order: findings %s, the events say %s" % (sorted({(r[0], r[1]) for r in rows}), sorted(want)))
 
+# a CVSS vector given per affected package (affected[].severity, OSV 1.5: then the record
+# has no top-level severity) scores the finding as a top-level one does
+sev_vec = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
+sev_rec = {"id": "GHSA-0000-evts-0003", "modified": "2024-01-01T00:00:00Z", "aliases": ["CVE-2099-1003"],
+           "affected": [{"package": {"ecosystem": "npm", "name": "evt-pkg-severity"},
+                         "severity": [{"type": "CVSS_V3", "score": sev_vec}],
+                         "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "2.0.0"}]}]}]}
+with open(os.path.join(tmp, "osv-pkg-severity.json"), "w") as fh:
+    json.dump(sev_rec, fh)
+run("vulndb", "import", os.path.join(tmp, "osv-pkg-severity.json"))
+push("pkgsev", [layer([F("srv/s/node_modules/evt-pkg-severity/package.json",
+                         b'{"name": "evt-pkg-severity", "version": "1.0.0"}')])])
+status, rows = findings("pkgsev")
+ok([(r[0], r[7], float(r[8]) if r[8] else None) for r in rows] ==
+   [("CVE-2099-1003", band(cvss3_base(sev_vec)), cvss3_base(sev_vec))],
+   "affected[].severity: the finding scored by its vector: %s" % rows)
+
 # a jar of 300 pom.properties, each padded to a megabyte with a '#' comment (a kilobyte
 # deflated): what its entries inflate to is capped like the archive itself (256 MiB), not
 # 300 MiB of work per such few-hundred-kilobyte jar; the scan says so and completes
