@@ -438,7 +438,8 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 		json_decref(img);
 		return kept;
 	}
-	/* then the registry's replication, in this transaction too (README "Replication") */
+	/* then the registry's replication, in this transaction too (README "Replication");
+	 * the copies' scans after the commit, each in its destination's region */
 	struct ecr_repl_copies *copies = NULL;
 	if (kept && (rc = ecr_replication_after_push(ctx, &r, &ref, &copies, err))) {
 		json_decref(img);
@@ -447,7 +448,9 @@ int op_put_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ecr_err 
 	*out = json_pack("{s:o}", "image", img);
 	if (kept)
 		json_decref(ecr_onpush_scan(ctx, &r, &ref, 0));
-	ecr_replication_scan(ctx, copies, 0);
-	free(copies);
-	return 0;
+	if ((rc = ecr_replication_scan_after_commit(ctx, copies, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "ops.h"
 #include "replication.h"
 #include "state.h"
+#include "txn.h"
 
 struct dest {
 	char region[32];  /* destination region */
@@ -260,4 +261,26 @@ void ecr_replication_scan(struct ecr_ctx *ctx, const struct ecr_repl_copies *c, 
 		json_decref(ecr_onpush_scan(ctx, &c->v[i].repo, &c->v[i].ref, own_txn));
 		memcpy(ctx->region, home, sizeof(home));
 	}
+}
+
+static void scan_committed(struct ecr_ctx *ctx, void *arg, json_t **result_out)
+{
+	(void)result_out; /* the source's scan status stays the answer */
+	ecr_replication_scan(ctx, arg, 1);
+	free(arg);
+}
+
+static void scan_aborted(struct ecr_ctx *ctx, void *arg)
+{
+	(void)ctx;
+	free(arg);
+}
+
+int ecr_replication_scan_after_commit(struct ecr_ctx *ctx, struct ecr_repl_copies *c, struct ecr_err *err)
+{
+	if (c && ecr_txn_hook(ctx, scan_committed, scan_aborted, c, err)) {
+		free(c);
+		return ECR_E_INTERNAL;
+	}
+	return 0;
 }

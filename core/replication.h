@@ -37,7 +37,11 @@ int ecr_replication_rules(struct ecr_ctx *ctx, const char *account, json_t **out
 int ecr_replication_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref,
 			       struct ecr_repl_copies **out, struct ecr_err *err);
 /* Scan on push for each copy, as its repository and registry are configured (onpush.h;
- * own_txn as there). c may be NULL. */
+ * own_txn as there), with the context in the copy's region. c may be NULL. */
 void ecr_replication_scan(struct ecr_ctx *ctx, const struct ecr_repl_copies *c, int own_txn);
+/* The same, after the commit of the unit of work open on ctx (txn.h; PutImage's, which
+ * ecr_call commits), each scan in a unit of work of its own. Takes c (NULL: nothing to
+ * do); it is freed then, or when the unit of work rolls back, or here on failure. */
+int ecr_replication_scan_after_commit(struct ecr_ctx *ctx, struct ecr_repl_copies *c, struct ecr_err *err);
 
 #endif

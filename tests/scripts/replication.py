@@ -209,7 +209,8 @@ def replicate():
 
     # the destination's scanning configuration decides its scan on push
     ok("put-registry-scanning-configuration", "--region", "us-west-2", "--scan-type", "BASIC", "--rules",
-       json.dumps([{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "prod-scan*", "filterType": "WILDCARD"}]}]))
+       json.dumps([{"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "prod-scan*", "filterType": "WILDCARD"},
+                                                                           {"filter": "prod-before", "filterType": "WILDCARD"}]}]))
     ok("create-repository", "--repository-name", "prod-scan")
     push(ALPINE, "prod-scan:v1")
     src = ok("describe-images", "--repository-name", "prod-scan")["imageDetails"][0]
@@ -255,6 +256,13 @@ def index_and_put_image(endpoint):
     c.put_image(repositoryName="prod-put", imageManifest=bodies[A_DIGEST], imageTag="second")
     got = west.describe_images(repositoryName="prod-put")["imageDetails"]
     check("PutImage replicates", [(d["imageDigest"], sorted(d["imageTags"])) for d in got] == [(A_DIGEST, ["first", "second"])], got)
+    # PutImage of a new tag on the image pushed before the configuration: now copied, and
+    # scanned on push there (us-west-2 scans prod-before), not at the source
+    c.put_image(repositoryName="prod-before", imageManifest=bodies[A_DIGEST], imageTag="later")
+    got = west.describe_images(repositoryName="prod-before")["imageDetails"]
+    src = c.describe_images(repositoryName="prod-before")["imageDetails"]
+    check("PutImage's copy scanned on push there", [(d["imageDigest"], d["imageTags"]) for d in got] == [(A_DIGEST, ["later"])]
+          and got[0].get("imageScanStatus", {}).get("status") in ("COMPLETE", "IN_PROGRESS") and "imageScanStatus" not in src[0], (got, src))
     # the registry's manifest PUT (what docker and skopeo push with) of an index over both
     index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
         {"mediaType": A_TYPE, "digest": A_DIGEST, "size": len(bodies[A_DIGEST].encode()), "platform": {"os": "linux", "architecture": "amd64"}},
