@@ -565,6 +565,13 @@ static json_t *op_shr(struct ps_sess *s, json_t *a, json_t *b, int cs)
 	return shift(s, 0, a, b);
 }
 
+/* -xor: both sides evaluated (nothing short-circuits it) and taken as booleans */
+static json_t *op_xor(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	(void)s, (void)cs;
+	return json_boolean(ps_truthy(a) != ps_truthy(b));
+}
+
 /* -contains/-notcontains (the collection on the left) and -in/-notin (on the right) */
 static json_t *containment(json_t *coll, json_t *item, int cs, int negate)
 {
@@ -782,11 +789,12 @@ const struct ps_op ps_ops[] = {
 	{"bor", NULL, NULL, 0, 2, op_bor},
 	{"bxor", NULL, NULL, 0, 2, op_bxor},
 	/* PowerShell's precedence (about_Operator_Precedence): -f above * / %, the
-	 * comparisons below + -, and -and with -or on one level, left to right
+	 * comparisons below + -, and -and -or -xor on one level, left to right
 	 * ($true -or $true -and $false is False; "{0}" -f 1 + 1 is "11") */
 	{"f", NULL, NULL, 0, 6, op_format},
 	{"and", NULL, NULL, PS_OP_AND, 1, op_and},
 	{"or", NULL, NULL, PS_OP_OR, 1, op_or},
+	{"xor", NULL, NULL, 0, 1, op_xor},
 	{"+", NULL, NULL, PS_OP_ARITH, 4, op_add},
 	{"-", NULL, NULL, PS_OP_ARITH, 4, op_sub},
 	{"*", NULL, NULL, PS_OP_ARITH, 5, op_mul},

@@ -725,7 +725,7 @@ static struct node *binary(struct ps *p, int minp)
 {
 	struct node *l = unary(p);
 	/* PowerShell operators this subset does not have: said so, not "Unexpected token" */
-	static const char *const missing[] = {"xor", "as", "is", "isnot", NULL};
+	static const char *const missing[] = {"as", "is", "isnot", NULL};
 	if (l && cur(p)->t == K_DASH && !is_binop(cur(p)->s))
 		for (const char *const *m = missing; *m; m++)
 			if (!strcasecmp(cur(p)->s, *m)) {

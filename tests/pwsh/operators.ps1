@@ -1,4 +1,4 @@
-# The bitwise operators against PowerShell 7's answers (about_Arithmetic_Operators' examples;
+# The bitwise operators and -xor against PowerShell 7's answers (about_Arithmetic_Operators' examples;
 # the binder's rules in Binders.cs and NumericOps.cs; precedence as token.cs has it)
 "$(10 -band 3) $(10 -bor 3) $(10 -bxor 3) $(-bnot 10) $(102 -shl 2) $(102 -shr 1) $(21 -shl 1)"
 # an [int] shifts in 32 bits, its count masked to 5 bits; a [long] in 64, masked to 6
@@ -12,3 +12,5 @@
 # precedence: -band -bor -bxor below the comparisons, -shl -shr with them, -bnot unary
 "$(1 -eq 1 -band 0) $(1 -shl 2 -eq 4) $(6 -band 3 -bor 8) $(-bnot 5 + 1) $(2 + 1 -shl 1) $(-bnot -bnot 9) $(1 -band 1 -and 0)"
 $flags = 0; $flags = $flags -bor 4; $flags = $flags -bor 1; "flags $flags $(($flags -band 4) -ne 0) $(($flags -band 2) -ne 0)"
+# -xor: both sides as booleans, on one level with -and and -or, left to right
+"$($true -xor $false) $($true -xor $true) $(1 -xor '') $('a' -xor 0) $($false -xor $true -and $false) $($true -or $false -xor $true) $(@() -xor @(0))"
