@@ -174,8 +174,12 @@ static void manifest_attr(const char *data, size_t n, const char *key, char *out
 			for (;;) {
 				while (o == 0 && vl && *v == ' ')
 					v++, vl--;
-				if (o + vl >= FIELD_MAX)
+				if (o + vl >= FIELD_MAX) {
+					/* too long to keep, as pom.properties values are: no value (the
+					 * next key is asked), not its first lines as if they were it */
+					out[0] = '\0';
 					return;
+				}
 				memcpy(out + o, v, vl);
 				o += vl;
 				/* a line starting with one space continues this one */

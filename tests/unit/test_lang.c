@@ -220,6 +220,11 @@ void test_lang_java(void)
 	CHECK(warned(&p, "/srv/liar.jar: nested archive lib/inner.jar passes the scan's memory budget; skipped"));
 	ecr_langpkgs_release(&p);
 
+	java("longtitle.jar", &p); /* a title past the 255 kept is none: the next title key */
+	CHECK(p.n == 1);
+	CHECK_STR(pkg(&p, 0), "org.example:short 1.0 /srv/longtitle.jar");
+	ecr_langpkgs_release(&p);
+
 	java("notzip.jar", &p);
 	CHECK(p.n == 0);
 	CHECK(warned(&p, "/srv/notzip.jar: not a readable zip archive"));
