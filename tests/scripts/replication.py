@@ -328,6 +328,18 @@ def real_cli(endpoint):
                                                                                    (mine.returncode, mine.stdout, mine.stderr)))
 
 
+def lua_calls():
+    """Lua's generic calls reach the same rows: a copy seen through ecr.describe_image_replication_status"""
+    code = ("local ok, e = pcall(ecr.put_replication_configuration, {replicationConfiguration={rules={{destinations="
+            "{{region='us-east-2', registryId='%s'}}}}}}); print(ok, e.code)\n"
+            "local s = ecr.describe_image_replication_status{repositoryName='prod-app', imageId={imageTag='v1'}}\n"
+            "for _, x in ipairs(s.replicationStatuses) do print(x.region, x.registryId, x.status) end\n"
+            "print(#ecr.describe_registry().replicationConfiguration.rules)" % ME)
+    p = run([os.path.join(bindir, "ecrlite"), "lua", "-e", code])
+    check("lua replication calls", p.returncode == 0 and p.stdout == "false\tInvalidParameterException\n"
+          "us-west-2\t%s\tCOMPLETE\nus-east-2\t%s\tCOMPLETE\n%d\n" % (ME, OTHER, len(RULES)), repr((p.returncode, p.stdout, p.stderr)))
+
+
 def cleared():
     ok("put-replication-configuration", "--replication-configuration", config())
     ok("create-repository", "--repository-name", "prod-after")
@@ -339,6 +351,7 @@ def cleared():
 try:
     validation()
     replicate()
+    lua_calls()
     if os.path.exists("/usr/bin/aws"):
         endpoint = start_server()
         check("serve starts", endpoint is not None)
