@@ -572,6 +572,50 @@ static json_t *op_xor(struct ps_sess *s, json_t *a, json_t *b, int cs)
 	return json_boolean(ps_truthy(a) != ps_truthy(b));
 }
 
+/* The right side of -is -isnot -as: a type literal's value ([int]), or what converts to
+ * a type (a name: 'int'); anything else fails as ConvertTo<Type> does */
+static int rhs_type(struct ps_sess *s, json_t *b, char *full, size_t n)
+{
+	const char *t = ps_type_name(b);
+	if (t && !strcmp(t, "System.RuntimeType") && json_is_string(ps_prop(b, "FullName"))) {
+		snprintf(full, n, "%s", json_string_value(ps_prop(b, "FullName")));
+		return 0;
+	}
+	if (json_is_string(b) && ps_type_lookup(json_string_value(b), full, n))
+		return 0;
+	char *q = quoted(b);
+	ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1, "Cannot convert the \"%s\" value of type \"%s\" to type \"System.Type\".", q,
+		 ps_net_type(b));
+	free(q);
+	return -1;
+}
+
+/* -is, -isnot (TypeOps.IsInstance): the left side as it is, a collection included */
+static json_t *op_is(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	char full[200];
+	(void)cs;
+	return rhs_type(s, b, full, sizeof(full)) ? NULL : json_boolean(ps_is_instance(a, full));
+}
+
+static json_t *op_isnot(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	char full[200];
+	(void)cs;
+	return rhs_type(s, b, full, sizeof(full)) ? NULL : json_boolean(!ps_is_instance(a, full));
+}
+
+/* -as (TypeOps.AsOperator): the cast's conversion, $null instead of its error */
+static json_t *op_as(struct ps_sess *s, json_t *a, json_t *b, int cs)
+{
+	char full[200], why[600];
+	(void)cs;
+	if (rhs_type(s, b, full, sizeof(full)))
+		return NULL;
+	json_t *r = ps_convert(full, a, why, sizeof(why));
+	return r ? r : json_null();
+}
+
 /* -contains/-notcontains (the collection on the left) and -in/-notin (on the right) */
 static json_t *containment(json_t *coll, json_t *item, int cs, int negate)
 {
@@ -788,6 +832,9 @@ const struct ps_op ps_ops[] = {
 	{"band", NULL, NULL, 0, 2, op_band},
 	{"bor", NULL, NULL, 0, 2, op_bor},
 	{"bxor", NULL, NULL, 0, 2, op_bxor},
+	{"is", NULL, NULL, 0, 3, op_is},
+	{"isnot", NULL, NULL, 0, 3, op_isnot},
+	{"as", NULL, NULL, 0, 3, op_as},
 	/* PowerShell's precedence (about_Operator_Precedence): -f above * / %, the
 	 * comparisons below + -, and -and -or -xor on one level, left to right
 	 * ($true -or $true -and $false is False; "{0}" -f 1 + 1 is "11") */

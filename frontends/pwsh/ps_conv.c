@@ -1,9 +1,12 @@
-/* PowerShell's conversions of any value to a string ("$v", -join, comparisons) and
- * to a truth value (if, -and, Where-Object), and what a value's type is (GetType). */
+/* PowerShell's conversions of any value to a string ("$v", -join, comparisons), to a
+ * truth value (if, -and, Where-Object) and to the types a script names (casts, -as),
+ * and what a value's type is (GetType, -is). */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ps_lang.h"
 
@@ -99,9 +102,58 @@ int ps_truthy(json_t *v)
 }
 
 
+/* The types a script can name: PowerShell's accelerators and the .NET names behind
+ * them (about_Type_Accelerators; [pscustomobject] and [psobject] are one type,
+ * PSObject), plus the SDK types the cmdlets return (Amazon.ECR.Model.*, from the model) */
+static const struct {
+	const char *names; /* lower case, comma-separated: accelerators and the full name */
+	const char *full;  /* the .NET full name */
+} types[] = {
+	{"int,int32,system.int32", "System.Int32"},
+	{"long,int64,system.int64", "System.Int64"},
+	{"double,system.double", "System.Double"},
+	{"string,system.string", "System.String"},
+	{"bool,boolean,system.boolean", "System.Boolean"},
+	{"array,system.array", "System.Array"},
+	{"hashtable,system.collections.hashtable", "System.Collections.Hashtable"},
+	{"datetime,system.datetime", "System.DateTime"},
+	{"timespan,system.timespan", "System.TimeSpan"},
+	{"pscustomobject,psobject,system.management.automation.psobject", "System.Management.Automation.PSObject"},
+	{"scriptblock,system.management.automation.scriptblock", "System.Management.Automation.ScriptBlock"},
+	{"object,system.object", "System.Object"},
+};
+
+int ps_type_lookup(const char *name, char *full, size_t n)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		for (const char *p = types[i].names; *p;) {
+			size_t k = strcspn(p, ",");
+			if (k == len && !strncasecmp(p, name, len)) {
+				snprintf(full, n, "%s", types[i].full);
+				return 1;
+			}
+			p += k + (p[k] == ',');
+		}
+	static const char sdk[] = "Amazon.ECR.Model.";
+	if (!strncasecmp(name, sdk, sizeof(sdk) - 1))
+		for (int i = 0; i < ecr_nshapes; i++)
+			if (ecr_shapes[i].type == ECR_T_STRUCT && !strcasecmp(ecr_shapes[i].name, name + sizeof(sdk) - 1)) {
+				snprintf(full, n, "%s%s", sdk, ecr_shapes[i].name);
+				return 1;
+			}
+	return 0;
+}
+
+json_t *ps_type_value(const char *full)
+{
+	const char *dot = strrchr(full, '.');
+	return json_pack("{s:s, s:s, s:s}", PS_TYPE_KEY, "System.RuntimeType", "FullName", full, "Name", dot ? dot + 1 : full);
+}
+
 /* The subset holds one 64-bit integer where .NET has Int32 and Int64: it reads as an
  * [int] while it fits 32 bits (as a literal of that value is one) and as a [long] past
- * that (README, pwsh) */
+ * that (README, pwsh: [long]5 -is [long] is False here) */
 const char *ps_net_type(json_t *v)
 {
 	const char *t = ps_type_name(v);
@@ -127,4 +179,114 @@ const char *ps_net_type(json_t *v)
 			return "System.Management.Automation.ScriptBlock";
 		return "System.Management.Automation.PSCustomObject";
 	}
+}
+
+/* TypeOps.IsInstance: $null is an instance of nothing, everything else of [object];
+ * [psobject] ([pscustomobject]) holds for what PowerShell has wrapped in a PSObject:
+ * custom objects and cmdlet output (the SDK objects) */
+int ps_is_instance(json_t *v, const char *full)
+{
+	if (!v || json_is_null(v))
+		return 0;
+	if (!strcmp(full, "System.Object"))
+		return 1;
+	if (!strcmp(full, "System.Array"))
+		return json_is_array(v);
+	const char *t = ps_net_type(v);
+	if (!strcmp(full, "System.Management.Automation.PSObject"))
+		return !strcmp(t, "System.Management.Automation.PSCustomObject") || !strncmp(t, "Amazon.ECR.Model.", 17);
+	return !strcasecmp(t, full);
+}
+
+/* a value as a conversion error quotes it: its ToString(), an array's being its type */
+static char *conv_text(json_t *v)
+{
+	return json_is_array(v) ? strdup("System.Object[]") : ps_to_string(v);
+}
+
+/* [int] [long] [double]: a number, a boolean or a numeric string; .NET rounds half to
+ * even (nearbyint's default) and refuses what the type cannot hold */
+static json_t *to_number(const char *full, json_t *v, char *why, size_t n)
+{
+	double d = 0;
+	int ok = 1;
+	if (json_is_number(v)) {
+		d = json_number_value(v);
+	} else if (json_is_boolean(v)) {
+		d = json_is_true(v);
+	} else if (json_is_string(v)) {
+		char *end;
+		const char *t = json_string_value(v);
+		d = strtod(t, &end);
+		while (*end == ' ')
+			end++;
+		ok = end != t && !*end;
+	} else if (!json_is_null(v)) {
+		ok = 0;
+	}
+	char *t = conv_text(v);
+	if (!ok) {
+		if (json_is_string(v))
+			snprintf(why, n, "Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
+				 t, full, t);
+		else
+			snprintf(why, n, "Cannot convert the \"%s\" value of type \"%s\" to type \"%s\".", t, ps_net_type(v), full);
+		free(t);
+		return NULL;
+	}
+	if (!strcmp(full, "System.Double")) {
+		free(t);
+		return json_real(d);
+	}
+	double r = nearbyint(d);
+	int is32 = !strcmp(full, "System.Int32");
+	if (is32 ? !(r >= -2147483648.0 && r <= 2147483647.0) : !(r >= -9223372036854775808.0 && r < 9223372036854775808.0)) {
+		snprintf(why, n, "Cannot convert value \"%s\" to type \"%s\". Error: \"Value was either too large or too small for an %s.\"",
+			 t, full, is32 ? "Int32" : "Int64");
+		free(t);
+		return NULL;
+	}
+	free(t);
+	if (json_is_integer(v))
+		return json_integer(json_integer_value(v)); /* exact past 2^53, where a double is not */
+	return json_integer((json_int_t)r);
+}
+
+json_t *ps_convert(const char *full, json_t *v, char *why, size_t n)
+{
+	if (!strcmp(full, "System.String")) {
+		char *t = ps_to_string(v);
+		json_t *r = json_string(t);
+		free(t);
+		return r;
+	}
+	if (!strcmp(full, "System.Boolean"))
+		return json_boolean(ps_truthy(v));
+	if (!strcmp(full, "System.Int32") || !strcmp(full, "System.Int64") || !strcmp(full, "System.Double"))
+		return to_number(full, v, why, n);
+	if (!strcmp(full, "System.DateTime")) {
+		json_t *r = ps_is_date(v) ? json_incref(v) : json_is_string(v) ? ps_date_parse(json_string_value(v)) :
+			    json_is_number(v) ? ps_date_new(json_number_value(v), 1) : NULL;
+		if (!r) {
+			char *t = ps_to_string(v);
+			snprintf(why, n, "Cannot convert value \"%s\" to type \"System.DateTime\". Error: \"String '%s' was not recognized as a valid DateTime.\"", t, t);
+			free(t);
+		}
+		return r;
+	}
+	if (!strcmp(full, "System.Array")) {
+		json_t *r = json_is_array(v) ? json_incref(v) : json_array();
+		if (!json_is_array(v) && !json_is_null(v))
+			json_array_append(r, v);
+		return r;
+	}
+	if (!strcmp(full, "System.Object") || !strcmp(full, "System.Management.Automation.PSObject"))
+		return json_incref(v); /* PowerShell wraps the value; the subset has nothing to wrap */
+	if (ps_is_instance(v, full))
+		return json_incref(v);
+	/* a hashtable to an SDK type (its setters), and the like: not in the subset */
+	char *t = conv_text(v);
+	snprintf(why, n, "Cannot convert the \"%s\" value of type \"%s\" to type \"%s\".", t, ps_net_type(v), full);
+	free(t);
+	return NULL;
 }

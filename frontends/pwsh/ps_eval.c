@@ -59,55 +59,12 @@ static json_t *cast(struct ps_sess *s, const char *type, json_t *v)
 			return v; /* hashtables here keep their order already */
 		r = json_deep_copy(v);
 		json_object_del(r, PS_HASH_KEY);
-	} else if (!strcmp(type, "string")) {
-		char *t = ps_to_string(v);
-		r = json_string(t);
-		free(t);
-	} else if (!strcmp(type, "bool")) {
-		r = json_boolean(ps_truthy(v));
-	} else if (!strcmp(type, "datetime")) {
-		r = ps_is_date(v) ? json_incref(v) : json_is_string(v) ? ps_date_parse(json_string_value(v)) :
-		    json_is_number(v) ? ps_date_new(json_number_value(v), 1) : NULL;
-		if (!r) {
-			char *t = ps_to_string(v);
-			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
-				 "Cannot convert value \"%s\" to type \"System.DateTime\". Error: \"String '%s' was not recognized as a valid DateTime.\"", t, t);
-			free(t);
-			json_decref(v);
-			return NULL;
-		}
-	} else if (!strcmp(type, "array")) {
-		r = json_is_array(v) ? json_incref(v) : json_array();
-		if (!json_is_array(v) && !json_is_null(v))
-			json_array_append(r, v);
-	} else { /* int, long, double: .NET rounds half to even, as nearbyint does by default */
-		double d = 0;
-		int ok = 1;
-		if (json_is_number(v)) {
-			d = json_number_value(v);
-		} else if (json_is_boolean(v)) {
-			d = json_is_true(v);
-		} else if (json_is_string(v)) {
-			char *end;
-			const char *t = json_string_value(v);
-			d = strtod(t, &end);
-			while (*end == ' ')
-				end++;
-			ok = end != t && !*end;
-		} else if (!json_is_null(v)) {
-			ok = 0;
-		}
-		if (!ok) {
-			char *t = ps_to_string(v);
-			const char *net = !strcmp(type, "double") ? "System.Double" : !strcmp(type, "long") ? "System.Int64" : "System.Int32";
-			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1,
-				 "Cannot convert value \"%s\" to type \"%s\". Error: \"The input string '%s' was not in a correct format.\"",
-				 t, net, t);
-			free(t);
-			json_decref(v);
-			return NULL;
-		}
-		r = !strcmp(type, "double") ? json_real(d) : json_integer((json_int_t)nearbyint(d));
+	} else {
+		char full[160], why[600];
+		ps_type_lookup(type, full, sizeof(full)); /* the parser let only known types through */
+		r = ps_convert(full, v, why, sizeof(why));
+		if (!r)
+			ps_raise(s, "InvalidArgument", PS_E_RUNTIME, NULL, 1, "%s", why);
 	}
 	json_decref(v);
 	return r;
@@ -328,6 +285,8 @@ json_t *ps_eval(struct node *x, struct ps_sess *s)
 		r = ps_bnot(s, a);
 		json_decref(a);
 		return r;
+	case X_TYPE:
+		return ps_type_value(x->s);
 	case X_BLOCK:
 		return json_pack("{s:I}", PS_BLOCK_KEY, (json_int_t)(intptr_t)x);
 	default:

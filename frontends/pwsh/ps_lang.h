@@ -24,7 +24,8 @@ enum nk { X_LIT, X_DSTR, X_VAR, X_MEMBER, X_SUB, X_ARRAY, X_HASH, X_BIN, X_NOT, 
 			 pairs (a condition X_ARG "default" is the default clause) */
 	  X_STATIC,   /* s: "type::member"; kids: the arguments of a call */
 	  X_REDIR,    /* the last kids of an X_PIPE: s "1>", "2>>", "2&1", "*>" …; kid 0 the target */
-	  X_BNOT };   /* -bnot: kid 0 the value */
+	  X_BNOT,     /* -bnot: kid 0 the value */
+	  X_TYPE };   /* a type literal ([int] with no value after it): s the .NET full name */
 
 struct ps_op;
 struct node {
@@ -125,8 +126,16 @@ json_t *ps_bnot(struct ps_sess *s, json_t *v); /* -bnot v (new reference); NULL 
  * reference) when out is given; 0 when s is one, -1 when not */
 int ps_num_literal(const char *s, json_t **out);
 
-/* ps_conv.c: v.GetType().FullName (static storage) */
-const char *ps_net_type(json_t *v);
+/* ps_conv.c: the types the subset knows by name ([int], [Amazon.ECR.Model.Repository]) */
+/* name as a type literal writes it ("int", "System.Int32", case-insensitive) to its .NET
+ * full name in full; 1 when known */
+int ps_type_lookup(const char *name, char *full, size_t n);
+json_t *ps_type_value(const char *full);        /* the System.RuntimeType value of [full] */
+const char *ps_net_type(json_t *v);             /* v.GetType().FullName; static storage */
+int ps_is_instance(json_t *v, const char *full); /* v -is [full] */
+/* v converted to [full] as a cast converts it (new reference; v borrowed), or NULL with
+ * PowerShell's message for the failure in why */
+json_t *ps_convert(const char *full, json_t *v, char *why, size_t n);
 
 /* ps_eval.c: values are jansson values; PowerShell objects as in ps_obj.c, script
  * blocks as {"\001block": node}. NULL means an error was reported. */

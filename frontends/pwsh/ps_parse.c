@@ -407,6 +407,7 @@ static struct node *expr(struct ps *p);
 static struct node *unary(struct ps *p);
 static char *type_name(struct ps *p);
 static int is_redirect(struct tok *t);
+static int is_arith(struct tok *t);
 static int call_args(struct ps *p, struct node *m);
 
 /* an operator after '-': the one operator table's rows (ps_binop.c), not + - * / % */
@@ -485,6 +486,22 @@ static struct node *primary(struct ps *p)
 	p->no_comma = no_comma;
 	p->depth--;
 	return x;
+}
+
+/* A token a value can begin with: after [type] it makes a cast, not a type literal */
+static int starts_value(struct tok *t)
+{
+	switch (t->t) {
+	case K_VAR: case K_NUM: case K_STR: case K_DSTR: case K_DBEG: case K_LP: case K_LB:
+	case K_ATLP: case K_ATLB: case K_DOLLP: case K_LBRACK: case K_NOT:
+		return 1;
+	case K_WORD:
+		return !is_arith(t) && !is_redirect(t);
+	case K_DASH:
+		return !strcasecmp(t->s, "not") || !strcasecmp(t->s, "bnot");
+	default:
+		return 0;
+	}
 }
 
 static struct node *primary_in(struct ps *p)
@@ -608,6 +625,13 @@ static struct node *primary_in(struct ps *p)
 			}
 			break;
 		}
+		char full[200];
+		if (ty && !starts_value(cur(p)) && ps_type_lookup(ty, full, sizeof(full))) {
+			/* [int] with no value after it: the type itself ($x -is [int], [int].Name) */
+			free(ty);
+			x = mk(X_TYPE, full);
+			break;
+		}
 		int known = 0;
 		for (const char *const *c = casts; ty && *c; c++)
 			known |= !strcasecmp(ty, *c);
@@ -724,14 +748,6 @@ static int prec(const char *op)
 static struct node *binary(struct ps *p, int minp)
 {
 	struct node *l = unary(p);
-	/* PowerShell operators this subset does not have: said so, not "Unexpected token" */
-	static const char *const missing[] = {"as", "is", "isnot", NULL};
-	if (l && cur(p)->t == K_DASH && !is_binop(cur(p)->s))
-		for (const char *const *m = missing; *m; m++)
-			if (!strcasecmp(cur(p)->s, *m)) {
-				ps_node_free(l);
-				return perr(p, "not supported yet: the operator '-%s'", cur(p)->s);
-			}
 	while (l && ((cur(p)->t == K_DASH && is_binop(cur(p)->s)) || is_arith(cur(p))) && prec(cur(p)->s) >= minp) {
 		char *op = strdup(cur(p)->s);
 		for (char *c = op; *c; c++)

@@ -58,7 +58,7 @@ ps '"unclosed' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "ParserError: The string is missing the terminator" "$tmp/err" && ok || bad "parse error: $rc"
 ps 'filter f { $_ }' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "not supported yet: the 'filter' statement" "$tmp/err" && ok || bad "refusal: $(cat "$tmp/err")"
-# the bitwise operators and -xor (operators.ps1), their errors as pwsh 7 words them
+# the bitwise, -xor and type operators (operators.ps1), their errors as pwsh 7 words them
 out=$("$bin/ecrlite" pwsh -File "$top/tests/pwsh/operators.ps1" 2>&1)
 [ "$out" = "$(cat "$top/tests/pwsh/operators.expected")" ] && ok || bad "operators.ps1: $(diff <(printf '%s\n' "$out") "$top/tests/pwsh/operators.expected")"
 while IFS='|' read -r expr want; do
@@ -74,14 +74,19 @@ $true -shl 1|InvalidOperation: Method invocation failed because [System.Boolean]
 -bnot @(1, 2)|InvalidArgument: Cannot convert the "System.Object[]" value of type "System.Object[]" to type "System.Int32".
 $true -xor (1/0)|RuntimeException: Attempted to divide by zero.
 1 -shl 3000000000|InvalidArgument: Cannot convert value "3000000000" to type "System.Int32". Error: "Value was either too large or too small for an Int32."
+[int]3000000000|InvalidArgument: Cannot convert value "3000000000" to type "System.Int32". Error: "Value was either too large or too small for an Int32."
+5 -is 5|InvalidArgument: Cannot convert the "5" value of type "System.Int32" to type "System.Type".
 CASES
 # a failed operator leaves the variable as it was; -bnot is unary only
 [ "$(ps '$x = 7; $x = $x -band "q"; $x' 2>/dev/null)" = 7 ] && ok || bad "a failed -band assigned"
 ps '5 -bnot 3' > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "ParserError: Unexpected token" "$tmp/err" && ok || bad "binary -bnot: $rc $(cat "$tmp/err")"
-# an operator PowerShell has and this subset lacks is named, not "Unexpected token"
-ps '5 -is [int]' > /dev/null 2> "$tmp/err"; rc=$?
-[ $rc = 1 ] && grep -q "not supported yet: the operator '-is'" "$tmp/err" && ok || bad "operator refusal: $rc $(cat "$tmp/err")"
+# -is and -as on cmdlet output: the SDK types by their .NET names (a registry of its own)
+out=$(ECRLITE_HOME=$tmp/ops ps 'New-ECRRepository -RepositoryName ops-is -Force | Out-Null; $r = Get-ECRRepository -RepositoryName ops-is
+"$($r -is [Amazon.ECR.Model.Repository]) $($r -is [pscustomobject]) $($r -isnot [Amazon.ECR.Model.Image]) $($r.ImageScanningConfiguration -is [Amazon.ECR.Model.ImageScanningConfiguration]) $($null -eq ($r -as [Amazon.ECR.Model.Image])) $(($r -as [Amazon.ECR.Model.Repository]).RepositoryName) $($r.CreatedAt -is [datetime])"' 2>&1)
+[ "$out" = "True True True True True ops-is True" ] && ok || bad "-is on cmdlet output: $out"
+ps '$x -is [Amazon.ECR.Model.Nope]' > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "not supported yet: the type literal or cast '\[Amazon.ECR.Model.Nope\]'" "$tmp/err" && ok || bad "unknown type: $rc $(cat "$tmp/err")"
 ps '"a".PadLeft(3)' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -qx "InvalidOperation: Method invocation failed because \[System.String\] does not contain a method named 'PadLeft'." "$tmp/err" && ok || bad "unknown method: $(cat "$tmp/err")"
 [ "$(echo '1 + 1' | "$bin/ecrlite" pwsh -Command -)" = 2 ] && ok || bad "-Command -"
