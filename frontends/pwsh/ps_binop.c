@@ -370,11 +370,19 @@ static char *quoted(json_t *v)
 	return json_is_array(v) ? strdup("System.Object[]") : ps_to_string(v);
 }
 
-/* CallImplicitOp's failure: neither side is a number and v has no such operator */
-static json_t *no_operator(struct ps_sess *s, json_t *v, const char *method)
+/* ParserOps.ImplicitOp, where an operand no number conversion fits ends up: the
+ * operator is looked for on the left side's type, or the right's when the left is a
+ * primitive (a number, a boolean) or $null; two primitives have none */
+static json_t *no_operator(struct ps_sess *s, json_t *a, json_t *b, const char *method, const char *op)
 {
-	ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "Method invocation failed because [%s] does not contain a method named '%s'.",
-		 ps_net_type(v), method);
+	int pa = json_is_null(a) || json_is_boolean(a) || json_is_number(a);
+	int pb = json_is_null(b) || json_is_boolean(b) || json_is_number(b);
+	if (pa && pb)
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "The operation '[%s] %s [%s]' is not defined.",
+			 json_is_null(a) ? "$null" : ps_net_type(a), op, json_is_null(b) ? "$null" : ps_net_type(b));
+	else
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "Method invocation failed because [%s] does not contain a method named '%s'.",
+			 ps_net_type(pa ? b : a), method);
 	return NULL;
 }
 
@@ -406,8 +414,8 @@ static int dbl_bits(struct ps_sess *s, double v, unsigned long long *out)
 
 static json_t *bitwise(struct ps_sess *s, char op, json_t *a, json_t *b)
 {
-	static const char *const method[] = {"op_BitwiseAnd", "op_BitwiseOr", "op_ExclusiveOr"};
-	const char *m = method[op == '&' ? 0 : op == '|' ? 1 : 2];
+	static const char *const method[] = {"op_BitwiseAnd", "op_BitwiseOr", "op_ExclusiveOr"}, *const text[] = {"-band", "-bor", "-bxor"};
+	int k = op == '&' ? 0 : op == '|' ? 1 : 2;
 	struct num x, y;
 	if (json_is_null(a) && json_is_null(b))
 		return json_integer(0);
@@ -418,7 +426,7 @@ static json_t *bitwise(struct ps_sess *s, char op, json_t *a, json_t *b)
 	if (kb < 0)
 		return NULL;
 	if (!ka || !kb)
-		return no_operator(s, ka ? b : a, m);
+		return no_operator(s, a, b, method[k], text[k]);
 	if (x.real || y.real) {
 		unsigned long long l, r;
 		double dx = x.real ? x.d : (double)x.i, dy = y.real ? y.d : (double)y.i;
@@ -464,8 +472,16 @@ static json_t *shift(struct ps_sess *s, int left, json_t *a, json_t *b)
 	int c;
 	if (json_is_null(a))
 		return json_integer(0);
+	if (json_is_string(b)) { /* a string on either side is its number first (BinaryNumericStringOp) */
+		struct num n;
+		if (operand(s, b, a, &n) < 0)
+			return NULL;
+		json_t *nb = n.real ? json_real(n.d) : json_integer(n.i), *r = shift(s, left, a, nb);
+		json_decref(nb);
+		return r;
+	}
 	if (!json_is_number(a) && !json_is_string(a)) /* booleans too: not numeric to Shift */
-		return no_operator(s, a, left ? "op_LeftShift" : "op_RightShift");
+		return no_operator(s, a, b, left ? "op_LeftShift" : "op_RightShift", left ? "-shl" : "-shr");
 	if (operand(s, a, b, &x) < 0 || shift_count(s, b, a, &c) < 0)
 		return NULL;
 	if (x.real) { /* DoubleOps: the narrowest of [int] [uint] [long] that holds it */

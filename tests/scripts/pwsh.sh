@@ -70,7 +70,8 @@ done <<'CASES'
 1 -shl 'x'|InvalidArgument: Cannot convert value "x" to type "System.Int32". Error: "The input string 'x' was not in a correct format."
 @(1, 2) -band 1|InvalidOperation: Method invocation failed because [System.Object[]] does not contain a method named 'op_BitwiseAnd'.
 1 -bxor @{}|InvalidOperation: Method invocation failed because [System.Collections.Hashtable] does not contain a method named 'op_ExclusiveOr'.
-$true -shl 1|InvalidOperation: Method invocation failed because [System.Boolean] does not contain a method named 'op_LeftShift'.
+$true -shl '1'|InvalidOperation: The operation '[System.Boolean] -shl [System.Int32]' is not defined.
+(Get-Date) -shr 1|InvalidOperation: Method invocation failed because [System.DateTime] does not contain a method named 'op_RightShift'.
 -bnot @(1, 2)|InvalidArgument: Cannot convert the "System.Object[]" value of type "System.Object[]" to type "System.Int32".
 $true -xor (1/0)|RuntimeException: Attempted to divide by zero.
 1 -shl 3000000000|InvalidArgument: Cannot convert value "3000000000" to type "System.Int32". Error: "Value was either too large or too small for an Int32."
