@@ -9,6 +9,7 @@
 #include "validate.h"
 
 #define MAX_REPORTED 10 /* the service stops listing after a handful */
+#define VALUE_SHOWN 512 /* bytes of a value a message shows (ecr_err's message holds 1024) */
 
 struct vctx {
 	struct buf msg;  /* "Value … ; Value …" */
@@ -123,17 +124,22 @@ static void problem(struct vctx *v, const char *path, json_t *val, const char *f
 	va_end(ap);
 	if (v->count > 1)
 		ecr_buf_addstr(&v->msg, "; ");
-	if (!val)
+	if (!val) {
 		ecr_buf_printf(&v->msg, "Value null at '%s' failed to satisfy constraint: %s", path, what);
-	else if (json_is_string(val))
-		ecr_buf_printf(&v->msg, "Value '%s' at '%s' failed to satisfy constraint: %s",
-			       json_string_value(val), path, what);
-	else {
-		char *d = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
-		ecr_buf_printf(&v->msg, "Value '%s' at '%s' failed to satisfy constraint: %s",
-			       d ? d : "?", path, what);
-		free(d);
+		return;
 	}
+	char *d = json_is_string(val) ? NULL : json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+	const char *text = json_is_string(val) ? json_string_value(val) : d ? d : "?";
+	/* a long value is cut (at a character's start) so that the path and the constraint,
+	 * what the user needs, still fit the exception's message: 26 destinations made a
+	 * message that ended inside the value */
+	int n = (int)strlen(text), cut = n > VALUE_SHOWN;
+	if (cut)
+		for (n = VALUE_SHOWN; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80; n--)
+			;
+	ecr_buf_printf(&v->msg, "Value '%.*s%s' at '%s' failed to satisfy constraint: %s", n, text, cut ? "..." : "",
+		       path, what);
+	free(d);
 }
 
 static void check_enum(struct vctx *v, const struct ecr_shape *sh, json_t *val, const char *path)

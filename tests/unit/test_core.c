@@ -48,6 +48,33 @@ void test_validate_messages(void)
 	}
 }
 
+/* a value too long to show whole is cut, never the path or the constraint after it */
+void test_validate_long_value(void)
+{
+	json_t *dest = json_array();
+	for (int i = 0; i < 26; i++)
+		json_array_append_new(dest, json_pack("{s:s, s:s}", "region", "us-west-2", "registryId", "000000000001"));
+	json_t *req = json_pack("{s:{s:[{s:o}]}}", "replicationConfiguration", "rules", "destinations", dest);
+	struct ecr_err err = {0};
+	CHECK(ecr_validate(input_of("PutReplicationConfiguration"), req, &err) == ECR_E_VALIDATION);
+	const char *tail = "...' at 'replicationConfiguration.rules.1.member.destinations' failed to satisfy constraint: "
+			   "Member must have length less than or equal to 25";
+	size_t n = strlen(err.message), t = strlen(tail);
+	CHECK(n > t && !strcmp(err.message + n - t, tail));
+	CHECK(!strncmp(err.message, "1 validation error detected: Value '[{\"region\":", 47));
+	json_decref(req);
+	/* a multi-byte character is not split by the cut */
+	char name[700];
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memcpy(name + 511, "\xc3\xa9", 2); /* é across the 512-byte mark */
+	req = json_pack("{s:s}", "repositoryName", name);
+	CHECK(ecr_validate(input_of("CreateRepository"), req, &err) == ECR_E_VALIDATION);
+	CHECK(strstr(err.message, "aaa...' at 'repositoryName'") != NULL);
+	CHECK(strstr(err.message, "\xc3") == NULL);
+	json_decref(req);
+}
+
 void test_validate_ok(void)
 {
 	static const char *const ok[] = {

@@ -13,7 +13,7 @@ extern int unit_failed;
 
 #define TESTS(X) \
 	X(test_validate_threads) /* first: its threads compile the patterns */ \
-	X(test_validate_messages) X(test_validate_ok) X(test_timefmt_parse) X(test_timefmt_iso) \
+	X(test_validate_messages) X(test_validate_long_value) X(test_validate_ok) X(test_timefmt_parse) X(test_timefmt_iso) \
 	X(test_digest_sha256) X(test_state_roundtrip) X(test_token_roundtrip) \
 	X(test_scanwork_queue) X(test_scanwork_threads) X(test_scanwork_recover) \
 	X(test_sigv4_vectors) X(test_sigv4_parse) X(test_sigv4_query) X(test_scan_filter) X(test_platform_name) \
