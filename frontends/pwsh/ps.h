@@ -29,6 +29,7 @@ struct ps_param {
 	int mandatory;         /* Mandatory = true */
 };
 
+struct ps_out;
 struct ps_cmdlet {
 	const char *name;      /* Verb-ECRNoun */
 	const char *op;        /* core operation */
@@ -38,7 +39,13 @@ struct ps_cmdlet {
 	int passthru;          /* has -PassThru (= -Select '^<passthru_param>') */
 	const char *passthru_param; /* what -PassThru selects */
 	const struct ps_param *params; /* its own parameters, NULL-terminated */
+	/* a cmdlet the module writes by hand (Get-ECRLoginCommand): makes the objects from
+	 * each response instead of -Select; 0, or -1 with the .NET message in why */
+	int (*emit)(json_t *resp, struct ps_out *o, char *why, size_t wn);
 };
+
+/* ps_login.c: Get-ECRLoginCommand's PSObjects from a GetAuthorizationToken response */
+int ps_emit_login(json_t *resp, struct ps_out *o, char *why, size_t wn);
 
 /* What a parameter that sets no request member does. */
 enum ps_role {
@@ -92,7 +99,6 @@ struct ps_arg {
 	int has_value;       /* a value was given */
 };
 
-struct ps_out;
 struct ps_sess;
 /* ps_run.c: binds and runs one ECR cmdlet (once, or once per pipeline input object),
  * emitting into out; 0 or 1 (PowerShell's $?). Its errors are the session's. */

@@ -709,6 +709,17 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			rc = 1;
 			break;
 		}
+		char why[300];
+		if (c->emit) { /* the module's own objects; -Select has nothing to pick from */
+			if (c->emit(resp, o, why, sizeof(why))) {
+				json_decref(resp);
+				fail_as(in, PS_E_INVALID_OP, "System.FormatException", "%s", why);
+				rc = 1;
+				break;
+			}
+			json_decref(resp);
+			continue;
+		}
 		/* a default select of "": the module's delegate returns null, nothing is written */
 		if (!sel_param && (*sel || has_select) && apply_select(sel, resp, m ? m->output : -1, o)) {
 			json_decref(resp);

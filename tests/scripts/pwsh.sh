@@ -253,5 +253,21 @@ kill $eppid 2>/dev/null
 # the endpoint's repositories never reached the local registry
 "$bin/aws" ecr describe-repositories --repository-names remote-a >/dev/null 2>&1 && bad "endpoint answers leaked into the local state" || ok
 
+# Get-ECRLoginCommand (the module's hand-written cmdlet): the password is the one
+# get-login-password prints, the command is docker's, each registry id its endpoint
+pw=$("$bin/aws" ecr get-login-password)
+out=$(ps '$l = Get-ECRLoginCommand; $l.Username; $l.Password; $l.Endpoint -eq $l.ProxyEndpoint; $l.Command; $l.ExpiresAt -is [datetime]')
+want="AWS
+$pw
+True
+docker login --username AWS --password $pw https://000000000000.dkr.ecr.us-east-2.amazonaws.com
+True"
+[ "$out" = "$want" ] && ok || bad "Get-ECRLoginCommand: $out"
+out=$(ps "'111111111111','222222222222' | Get-ECRLoginCommand | ForEach-Object { \$_.ProxyEndpoint }")
+[ "$out" = "https://111111111111.dkr.ecr.us-east-2.amazonaws.com
+https://222222222222.dkr.ecr.us-east-2.amazonaws.com" ] && ok || bad "Get-ECRLoginCommand by pipeline: $out"
+ps 'Get-ECRLoginCommand -Force' > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q "A parameter cannot be found that matches parameter name 'Force'" "$tmp/err" && ok || bad "Get-ECRLoginCommand -Force: $rc $(cat "$tmp/err")"
+
 echo "pwsh: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -15,7 +15,9 @@
 
 /* AWS.Tools' renames that keep no alias of the model's name */
 static const char *const renames[][2] = {{"Remove-ECRRepository", "IgnoreExistingImages"},
-					 {"Set-ECRRepositoryPolicy", "OverridePolicy"}};
+					 {"Set-ECRRepositoryPolicy", "OverridePolicy"},
+					 /* hand-written (GetECRLoginCommandCmdlet.cs): RegistryId, no alias */
+					 {"Get-ECRLoginCommand", "RegistryId"}};
 
 static int renamed(const char *cmdlet, const char *param)
 {
