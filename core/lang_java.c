@@ -14,6 +14,7 @@
  * Anything past a cap, or not a zip, is skipped with a warning; what was read before
  * a corrupt entry stays. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -255,7 +256,8 @@ static void walk_archive(struct archive *a, const char *path, int depth, unsigne
 {
 	struct archive_entry *e;
 	char *mf = NULL;
-	const char *mf_why = NULL; /* why the manifest could not be read */
+	char mf_why[160] = ""; /* why the manifest could not be read: a copy, as the reason may
+				* be libarchive's error text, which its next call frees */
 	size_t mflen = 0;
 	int own = 0, r;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
@@ -289,7 +291,7 @@ static void walk_archive(struct archive *a, const char *path, int depth, unsigne
 			mf = read_entry(a, e, ECR_LANG_ENTRY_MAX, NULL, inflated, &mflen, &why);
 			if (!mf && why == INFLATED)
 				break;
-			mf_why = mf ? NULL : why;
+			snprintf(mf_why, sizeof(mf_why), "%s", mf ? "" : why);
 		} else if (is_archive_name(base)) {
 			if (depth + 1 >= ECR_LANG_JAR_DEPTH) {
 				ecr_langpkgs_warn(out, "%s: %s is nested deeper than %d archives; skipped", path, name,
@@ -330,7 +332,7 @@ static void walk_archive(struct archive *a, const char *path, int depth, unsigne
 				  archive_error_string(a) ? archive_error_string(a) : "fatal error");
 	if (!own && mf)
 		manifest(mf, mflen, path, out);
-	else if (!own && mf_why) /* the fallback was needed: a jar left out says why */
+	else if (!own && *mf_why) /* the fallback was needed: a jar left out says why */
 		ecr_langpkgs_warn(out, "%s: META-INF/MANIFEST.MF %s; skipped", path, mf_why);
 	free(mf);
 }
