@@ -71,8 +71,13 @@ int cli_lifecycle(int argc, char **argv)
 		else if (argv[i][0] == '-') {
 			rc = usage();
 			goto out;
-		} else
-			json_array_append_new(names, json_string(argv[i]));
+		} else if (json_array_append_new(names, json_string(argv[i]))) {
+			/* refused, never dropped: a list emptied by a dropped name would run every
+			 * policy in the state instead of the one named (json_string takes only UTF-8) */
+			fprintf(stderr, "ecrlite: lifecycle run failed: argument %d (a repository name) is not UTF-8\n", i + 1);
+			rc = 1;
+			goto out;
+		}
 	}
 	if (json_array_size(names))
 		json_object_set(req, "repositoryNames", names);

@@ -174,6 +174,11 @@ def local():
           "RepositoryNotFoundException: The repository with name 'nope' does not exist" in p.stderr, p.stderr)
     p = st.lifecycle("frobnicate")
     check("a usage error exits 2", p.returncode == 2 and "usage: ecrlite lifecycle run" in p.stderr, p.stderr)
+    # a name that is no UTF-8 is refused, never dropped: without it the list was empty and
+    # every policy in the state ran (young's v1, due at 2027-01-01, was expired)
+    p = st.run([os.path.join(bindir, "ecrlite"), "lifecycle", "run", b"\xff"], "2027-01-01T00:00:00Z")
+    check("a name that is not UTF-8 fails and runs nothing", p.returncode == 1 and "not UTF-8" in p.stderr and
+          len(st.images("young")) == 1, repr((p.returncode, p.stdout, p.stderr)))
     # --output json: the row's answer
     p = st.lifecycle("run", "--output", "json", "young", now="2027-01-01T00:00:00Z")
     out = json.loads(p.stdout) if p.returncode == 0 else {}
