@@ -590,9 +590,13 @@ static json_t *op_xor(struct ps_sess *s, json_t *a, json_t *b, int cs)
 
 /* The right side of -is -isnot -as: a type literal's value ([int]), or what converts to
  * a type (a name: 'int'); anything else fails as ConvertTo<Type> does */
-static int rhs_type(struct ps_sess *s, json_t *b, char *full, size_t n)
+static int rhs_type(struct ps_sess *s, json_t *b, char *full, size_t n, const char *op)
 {
 	const char *t = ps_type_name(b);
+	if (json_is_null(b)) { /* ConvertTo<Type>($null) is null: IsOperatorRequiresType */
+		ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1, "The right operand of '%s' must be a type.", op);
+		return -1;
+	}
 	if (t && !strcmp(t, "System.RuntimeType") && json_is_string(ps_prop(b, "FullName"))) {
 		snprintf(full, n, "%s", json_string_value(ps_prop(b, "FullName")));
 		return 0;
@@ -611,14 +615,14 @@ static json_t *op_is(struct ps_sess *s, json_t *a, json_t *b, int cs)
 {
 	char full[200];
 	(void)cs;
-	return rhs_type(s, b, full, sizeof(full)) ? NULL : json_boolean(ps_is_instance(a, full));
+	return rhs_type(s, b, full, sizeof(full), "-is") ? NULL : json_boolean(ps_is_instance(a, full));
 }
 
 static json_t *op_isnot(struct ps_sess *s, json_t *a, json_t *b, int cs)
 {
 	char full[200];
 	(void)cs;
-	return rhs_type(s, b, full, sizeof(full)) ? NULL : json_boolean(!ps_is_instance(a, full));
+	return rhs_type(s, b, full, sizeof(full), "-is") ? NULL : json_boolean(!ps_is_instance(a, full)); /* the same resource */
 }
 
 /* -as (TypeOps.AsOperator): the cast's conversion, $null instead of its error */
@@ -626,7 +630,7 @@ static json_t *op_as(struct ps_sess *s, json_t *a, json_t *b, int cs)
 {
 	char full[200], why[600];
 	(void)cs;
-	if (rhs_type(s, b, full, sizeof(full)))
+	if (rhs_type(s, b, full, sizeof(full), "-as"))
 		return NULL;
 	json_t *r = ps_convert(full, a, why, sizeof(why));
 	return r ? r : json_null();

@@ -77,6 +77,8 @@ $true -xor (1/0)|RuntimeException: Attempted to divide by zero.
 1 -shl 3000000000|InvalidArgument: Cannot convert value "3000000000" to type "System.Int32". Error: "Value was either too large or too small for an Int32."
 [int]3000000000|InvalidArgument: Cannot convert value "3000000000" to type "System.Int32". Error: "Value was either too large or too small for an Int32."
 5 -is 5|InvalidArgument: Cannot convert the "5" value of type "System.Int32" to type "System.Type".
+5 -is $null|InvalidOperation: The right operand of '-is' must be a type.
+'a' -as $null|InvalidOperation: The right operand of '-as' must be a type.
 CASES
 # a failed operator leaves the variable as it was; -bnot is unary only
 [ "$(ps '$x = 7; $x = $x -band "q"; $x' 2>/dev/null)" = 7 ] && ok || bad "a failed -band assigned"
