@@ -60,12 +60,23 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 	if (sqlite3_create_function(ctx->db, "ecr_pep503", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, pep503_sql, NULL,
 				    NULL) != SQLITE_OK)
 		return ecr_state_fail(ctx->db, err);
-	sqlite3_stmt *q = ecr_state_prepare(ctx->db,
-		"SELECT vuln_id, status, introduced, fixed, last_affected, versions, severity, description FROM advisory"
-		" WHERE ecosystem = ?1 AND (package = ?2 OR (?1 = 'pypi' AND ecr_pep503(package) = ?3))"
-		" ORDER BY vuln_id", err);
-	if (!q)
+	/* An exact name is an index search on (ecosystem, package); PyPI names meet after
+	 * PEP 503 on the record's side too, which no index has, so only PyPI's statement
+	 * reads its whole ecosystem. One statement with an OR for all read every row of the
+	 * ecosystem for every package: 3000 node packages against 30000 npm records were
+	 * 7 s of a scan. */
+#define COLS "SELECT vuln_id, status, introduced, fixed, last_affected, versions, severity, description FROM advisory"
+	sqlite3_stmt *exact = ecr_state_prepare(ctx->db, COLS " WHERE ecosystem = ?1 AND package = ?2 ORDER BY vuln_id", err);
+	if (!exact)
 		return ECR_E_STATE;
+	sqlite3_stmt *pypi = ecr_state_prepare(ctx->db,
+		COLS " WHERE ecosystem = ?1 AND (package = ?2 OR ecr_pep503(package) = ?3) ORDER BY vuln_id", err);
+#undef COLS
+	if (!pypi) {
+		ecr_state_done(exact);
+		return ECR_E_STATE;
+	}
+	sqlite3_stmt *q = exact;
 	json_t *found = json_object();
 	int rc = 0;
 	size_t i;
@@ -88,6 +99,7 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 			break;
 		}
 		ecr_pypi_normalize(name, norm);
+		q = strcmp(ECOS[e].key, "pypi") ? exact : pypi;
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, ECOS[e].key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
@@ -130,7 +142,8 @@ int ecr_match_lang(struct ecr_ctx *ctx, json_t *pkgs, json_t **out, struct ecr_e
 			break;
 		rc = 0;
 	}
-	ecr_state_done(q);
+	ecr_state_done(exact);
+	ecr_state_done(pypi);
 	if (rc < 0) {
 		json_decref(found);
 		return rc;
