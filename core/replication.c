@@ -251,15 +251,20 @@ fail:
 
 void ecr_replication_scan(struct ecr_ctx *ctx, const struct ecr_repl_copies *c, int own_txn)
 {
-	char home[sizeof(ctx->region)];
+	char home[sizeof(ctx->region)], account[sizeof(ctx->account)];
 	if (!c)
 		return;
 	memcpy(home, ctx->region, sizeof(home));
-	/* in the destination's region: its registry's scanning configuration applies */
+	memcpy(account, ctx->account, sizeof(account));
+	/* in the destination's region (its registry's scanning configuration applies) and as
+	 * the destination's registry: the scan event names the account and ARN of the
+	 * repository scanned (event.c takes both from the context), not the source's */
 	for (int i = 0; i < c->n; i++) {
 		memcpy(ctx->region, c->v[i].region, sizeof(c->v[i].region));
+		snprintf(ctx->account, sizeof(ctx->account), "%s", c->v[i].repo.account);
 		json_decref(ecr_onpush_scan(ctx, &c->v[i].repo, &c->v[i].ref, own_txn));
 		memcpy(ctx->region, home, sizeof(home));
+		memcpy(ctx->account, account, sizeof(account));
 	}
 }
 

@@ -218,6 +218,17 @@ def replicate():
     other = ok("describe-images", "--repository-name", "prod-scan", "--registry-id", OTHER)["imageDetails"][0]
     check("scanned on push where the registry says so", "imageScanStatus" in dst and "imageScanStatus" not in src
           and "imageScanStatus" not in other, (src, dst, other))
+    # a copy scanned in the other registry: its scan event is that registry's (account and
+    # ARN), not the source's, which scanned nothing
+    ok("create-repository", "--repository-name", "prod-acct")
+    ok("create-repository", "--repository-name", "prod-acct", "--registry-id", OTHER, "--image-scanning-configuration",
+       "scanOnPush=true")
+    push(ALPINE, "prod-acct:v1")
+    with open(os.path.join(env["ECRLITE_HOME"], "events.jsonl")) as f:
+        evs = [e for e in map(json.loads, f) if e["detail-type"] == "ECR Image Scan"
+               and e["detail"]["repository-name"] == "prod-acct"]
+    check("the cross-account copy's scan event is the destination's", [(e["account"], e["region"], e["resources"]) for e in evs]
+          == [(OTHER, "us-east-2", ["arn:aws:ecr:us-east-2:%s:repository/prod-acct" % OTHER])], evs)
     # a copy is not replicated further: us-west-2's own rules would send it back
     ok("put-replication-configuration", "--region", "us-west-2", "--replication-configuration",
        config({"destinations": [dest("ap-south-1", ME)]}))
