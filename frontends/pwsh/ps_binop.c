@@ -852,8 +852,8 @@ const struct ps_op ps_ops[] = {
 	{"band", NULL, NULL, 0, 2, op_band},
 	{"bor", NULL, NULL, 0, 2, op_bor},
 	{"bxor", NULL, NULL, 0, 2, op_bxor},
-	{"is", NULL, NULL, 0, 3, op_is},
-	{"isnot", NULL, NULL, 0, 3, op_isnot},
+	{"is", "Is", NULL, PS_OP_CMP, 3, op_is},
+	{"isnot", "IsNot", NULL, PS_OP_CMP, 3, op_isnot},
 	{"as", NULL, NULL, 0, 3, op_as},
 	/* PowerShell's precedence (about_Operator_Precedence): -f above * / %, the
 	 * comparisons below + -, and -and -or -xor on one level, left to right

@@ -169,13 +169,14 @@ static json_t *resolve_props(struct ps_sess *s, json_t *props, json_t *sample)
 /* --- the commands ------------------------------------------------------------------ */
 
 /* Where-Object's simplified syntax: one parameter per comparison row of the operator
- * table (ps_ops): -EQ … -NotIn, then the case-sensitive -CEQ … -CNotIn. The i-th of
+ * table (ps_ops): -EQ … -NotIn -Is -IsNot, then the case-sensitive -CEQ … -CNotIn (the
+ * type tests have none). The i-th of
  * them (its row and spelling into *op_out and *cs_out), NULL past the last. */
 static const char *where_op(int i, const struct ps_op **op_out, int *cs_out)
 {
 	for (int pass = 0; pass < 2; pass++)
 		for (const struct ps_op *o = ps_ops; o->name; o++)
-			if ((o->flags & PS_OP_CMP) && !i--) {
+			if ((o->flags & PS_OP_CMP) && (!pass || o->cparam) && !i--) {
 				*op_out = o;
 				*cs_out = pass;
 				return pass ? o->cparam : o->param;
@@ -206,6 +207,8 @@ static int where_object(struct call *c)
 			if (op) {
 				r = op->fn(c->s, v, arg(c, opname), cs);
 				json_decref(v);
+				if (!r) /* -Is with no type: the operator's error ends the command */
+					return 1;
 			} else if (flag(c, "Not")) { /* Where-Object -Not Prop: where it is false */
 				r = json_boolean(!ps_truthy(v));
 				json_decref(v);

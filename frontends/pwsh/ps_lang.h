@@ -108,7 +108,7 @@ enum {
 struct ps_op {
 	const char *name;   /* as written after '-' (lower case), or the arithmetic sign */
 	const char *param;  /* PS_OP_CMP: Where-Object's parameter ("EQ", "NotLike") */
-	const char *cparam; /* PS_OP_CMP: its case-sensitive one ("CEQ") */
+	const char *cparam; /* PS_OP_CMP: its case-sensitive one ("CEQ"), NULL for -Is -IsNot */
 	int flags;          /* PS_OP_… */
 	int prec;           /* binding: 1 -and -or -xor, 2 -band -bor -bxor, 3 comparisons, 4 + -, 5 * / %, 6 -f */
 	/* a op b (new reference; NULL or $null after an error was raised); cs: -c… */

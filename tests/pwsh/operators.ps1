@@ -22,3 +22,6 @@ $flags = 0; $flags = $flags -bor 4; $flags = $flags -bor 1; "flags $flags $(($fl
 $n = '42' -as [int]; if ($n -is [int]) { "number $($n + 1)" }
 # -as and -is sit with the comparisons: left to right among them
 "$('5' -as [int] -eq 5) $(5 -is [int] -eq $true)"
+# Where-Object's -Is and -IsNot (the simplified syntax; no case-sensitive spellings)
+$rows = [pscustomobject]@{ V = 1 }, [pscustomobject]@{ V = 'a' }, [pscustomobject]@{ V = 2.5 }
+"$(($rows | Where-Object V -Is [string]).V) $(($rows | Where-Object V -IsNot [int]).V -join ',') $(@($rows | Where-Object V -Is double).Count)"
