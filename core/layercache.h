@@ -10,7 +10,7 @@
 #include "ctx.h"
 #include "layer.h"
 
-#define ECR_SCANNER_VERSION "ecrlite-inventory-4" /* bump to invalidate every cache */
+#define ECR_SCANNER_VERSION "ecrlite-inventory-5" /* bump to invalidate every cache */
 
 /* A layer from the cache: 1 with *out filled, 0 when absent or malformed (read it
  * again), or a negative state error with err filled: a failing state is never "not
