@@ -1,6 +1,7 @@
 /* PowerShell's conversions of any value to a string ("$v", -join, comparisons), to a
  * truth value (if, -and, Where-Object) and to the types a script names (casts, -as),
  * and what a value's type is (GetType, -is). */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -217,6 +218,15 @@ static json_t *to_number(const char *full, json_t *v, char *why, size_t n)
 	} else if (json_is_string(v)) {
 		char *end;
 		const char *t = json_string_value(v);
+		errno = 0;
+		long long whole = strtoll(t, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (end != t && !*end && !errno && strcmp(full, "System.Double")) {
+			/* digits alone: exact, where a double would round past 2^53 */
+			if (!strcmp(full, "System.Int64") || (whole >= INT32_MIN && whole <= INT32_MAX))
+				return json_integer((json_int_t)whole);
+		}
 		d = strtod(t, &end);
 		while (*end == ' ')
 			end++;

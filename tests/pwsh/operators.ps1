@@ -25,3 +25,5 @@ $n = '42' -as [int]; if ($n -is [int]) { "number $($n + 1)" }
 # Where-Object's -Is and -IsNot (the simplified syntax; no case-sensitive spellings)
 $rows = [pscustomobject]@{ V = 1 }, [pscustomobject]@{ V = 'a' }, [pscustomobject]@{ V = 2.5 }
 "$(($rows | Where-Object V -Is [string]).V) $(($rows | Where-Object V -IsNot [int]).V -join ',') $(@($rows | Where-Object V -Is double).Count)"
+# digits convert exactly, past where a double would round (2^53)
+"$([long]'9007199254740993') $('9223372036854775807' -as [long])"
