@@ -225,9 +225,15 @@ int ecr_replication_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, co
 			if ((rc = ecr_state_exec(ctx->db, "ROLLBACK TO replicate", err)))
 				goto fail;
 		}
+		/* the image's status there, and the same for each image an index of it names:
+		 * they were copied (or undone) with it, and `ecrlite push` of an index archive
+		 * gives them no push of their own, as the registry's by-digest pushes would */
 		if ((rc = ecr_state_exec(ctx->db, "RELEASE replicate", err)) ||
 		    (rc = exec_bound(ctx,
-			"INSERT INTO image_replication(image_id, region, registry_id, status, failure_code) VALUES(?, ?, ?, ?, ?)"
+			"INSERT INTO image_replication(image_id, region, registry_id, status, failure_code)"
+			" SELECT id, ?2, ?3, ?4, ?5 FROM (SELECT ?1 AS id UNION SELECT i.id FROM manifest_ref mr"
+			" JOIN image i ON i.digest = mr.digest AND i.repo_id = (SELECT repo_id FROM image WHERE id = ?1)"
+			" WHERE mr.manifest = (SELECT digest FROM image WHERE id = ?1)) WHERE true"
 			" ON CONFLICT(image_id, region, registry_id) DO UPDATE SET status = excluded.status,"
 			" failure_code = excluded.failure_code", ref->id, d[i].region, d[i].account,
 			code[0] ? "FAILED" : "COMPLETE", code[0] ? code : NULL, err)))

@@ -203,6 +203,25 @@ def replicate():
     check("the other destination moved", images_in("prod-imm", "--region", "us-west-2") == {A_DIGEST: ([], A_TYPE), S_DIGEST: (["t"], S_TYPE)})
     check("the source moved", images_in("prod-imm") == {A_DIGEST: ([], A_TYPE), S_DIGEST: (["t"], S_TYPE)})
 
+    # `ecrlite push` of an index archive: the index and its images are copied, and each of
+    # its images says so in its own statuses, as the registry's pushes of them (by digest,
+    # each a push of its own) would
+    idx = os.path.join(tmp, "index.tar")
+    subprocess.run(["/usr/bin/python3", os.path.join(top, "tests/scripts/make_index_archive.py"), ALPINE, idx, "multi"],
+                   check=True, capture_output=True)
+    with tarfile.open(idx) as t:
+        top_digest = json.load(t.extractfile("index.json"))["manifests"][0]["digest"]
+        kids = [m["digest"] for m in json.load(t.extractfile("blobs/sha256/" + top_digest.split(":")[1]))["manifests"]]
+    ok("create-repository", "--repository-name", "prod-multi")
+    push(idx, "prod-multi:multi")
+    check("the index and its images copied", set(images_in("prod-multi", "--region", "us-west-2") or {}) == {top_digest, *kids},
+          images_in("prod-multi", "--region", "us-west-2"))
+    both = {("us-west-2", ME): ("COMPLETE", None), ("us-east-2", OTHER): ("COMPLETE", None)}
+    for k in kids:
+        out = ok("describe-image-replication-status", "--repository-name", "prod-multi", "--image-id", "imageDigest=" + k)
+        got = {(s["region"], s["registryId"]): (s["status"], s.get("failureCode")) for s in (out or {}).get("replicationStatuses", [])}
+        check("an index's image has its statuses", got == both, (k, got))
+
     # deletions are not replicated
     ok("batch-delete-image", "--repository-name", "prod-app", "--image-ids", "imageDigest=" + A_DIGEST)
     check("deleted at the source only", A_DIGEST not in images_in("prod-app") and A_DIGEST in images_in("prod-app", "--region", "us-west-2"))
