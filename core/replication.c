@@ -227,7 +227,9 @@ int ecr_replication_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, co
 		}
 		/* the image's status there, and the same for each image an index of it names:
 		 * they were copied (or undone) with it, and `ecrlite push` of an index archive
-		 * gives them no push of their own, as the registry's by-digest pushes would */
+		 * gives them no push of their own, as the registry's by-digest pushes would.
+		 * A refused index leaves an image's own earlier status alone: that image may be
+		 * there already, copied by its own push */
 		if ((rc = ecr_state_exec(ctx->db, "RELEASE replicate", err)) ||
 		    (rc = exec_bound(ctx,
 			"INSERT INTO image_replication(image_id, region, registry_id, status, failure_code)"
@@ -235,7 +237,8 @@ int ecr_replication_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, co
 			" JOIN image i ON i.digest = mr.digest AND i.repo_id = (SELECT repo_id FROM image WHERE id = ?1)"
 			" WHERE mr.manifest = (SELECT digest FROM image WHERE id = ?1)) WHERE true"
 			" ON CONFLICT(image_id, region, registry_id) DO UPDATE SET status = excluded.status,"
-			" failure_code = excluded.failure_code", ref->id, d[i].region, d[i].account,
+			" failure_code = excluded.failure_code WHERE excluded.status = 'COMPLETE' OR image_replication.image_id = ?1",
+			ref->id, d[i].region, d[i].account,
 			code[0] ? "FAILED" : "COMPLETE", code[0] ? code : NULL, err)))
 			goto fail;
 		if (code[0] || ch == ECR_IMAGE_UNCHANGED || !kept)

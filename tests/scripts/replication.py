@@ -202,6 +202,22 @@ def replicate():
           images_in("prod-imm", "--registry-id", OTHER))
     check("the other destination moved", images_in("prod-imm", "--region", "us-west-2") == {A_DIGEST: ([], A_TYPE), S_DIGEST: (["t"], S_TYPE)})
     check("the source moved", images_in("prod-imm") == {A_DIGEST: ([], A_TYPE), S_DIGEST: (["t"], S_TYPE)})
+    # an index over both, tagged t too: refused there again; its images keep what their own
+    # pushes did there (alpine is in that registry, copied by its push), the index is FAILED
+    bodies = {}
+    for archive, digest in ((ALPINE, A_DIGEST), (SCRATCH, S_DIGEST)):
+        with tarfile.open(archive) as t:
+            bodies[digest] = t.extractfile("blobs/sha256/" + digest.split(":")[1]).read()
+    index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+        {"mediaType": mt, "digest": d, "size": len(bodies[d]), "platform": {"os": "linux", "architecture": arch}}
+        for d, mt, arch in ((A_DIGEST, A_TYPE, "amd64"), (S_DIGEST, S_TYPE, "arm64"))]})
+    ok("put-image", "--repository-name", "prod-imm", "--image-tag", "t", "--image-manifest", index)
+    check("the refused index is FAILED there", statuses("prod-imm", "t") == {
+        ("us-west-2", ME): ("COMPLETE", None), ("us-east-2", OTHER): ("FAILED", "ImageTagAlreadyExistsException")},
+        statuses("prod-imm", "t"))
+    out = ok("describe-image-replication-status", "--repository-name", "prod-imm", "--image-id", "imageDigest=" + A_DIGEST)
+    check("an image the index names keeps its own COMPLETE", {(s["region"], s["registryId"]): s["status"] for s in
+          out["replicationStatuses"]} == {("us-west-2", ME): "COMPLETE", ("us-east-2", OTHER): "COMPLETE"}, out)
 
     # `ecrlite push` of an index archive: the index and its images are copied, and each of
     # its images says so in its own statuses, as the registry's pushes of them (by digest,
