@@ -12,6 +12,8 @@
 #include "state.h"
 #include "txn.h"
 
+#define MAX_DEPTH 8 /* indexes of indexes followed this deep (ecrlite's bound) */
+
 struct dest {
 	char region[32];  /* destination region */
 	char account[16]; /* destination registry id */
@@ -97,6 +99,19 @@ static int exec_bound(struct ecr_ctx *ctx, const char *sql, long long id, const 
 	return rc < 0 ? rc : 0;
 }
 
+/* 1 when digest is an image of repository repo_id, 0 when not, < 0 on a state error. */
+static int image_in(struct ecr_ctx *ctx, long long repo_id, const char *digest, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM image WHERE repo_id = ? AND digest = ?", err);
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_int64(st, 1, repo_id);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	int rc = ecr_state_step(st, err);
+	ecr_state_done(st);
+	return rc < 0 ? rc : rc > 0;
+}
+
 /* Manifest digest, an image of source repository src_id, into dst with tag (NULL:
  * untagged): an index's manifests first (as a client pushes them), then the blobs
  * linked, then the bytes as they were pushed, through ecr_image_put as any push (tag
@@ -121,21 +136,35 @@ static int copy_manifest(struct ecr_ctx *ctx, long long src_id, const struct ecr
 	}
 	sqlite3_bind_int64(st, 1, src_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	/* a kid dropped for want of memory would fail the copy as a missing manifest */
 	while ((rc = ecr_state_step(st, err)) > 0)
-		json_array_append_new(kids, json_string((const char *)sqlite3_column_text(st, 0)));
+		if (json_array_append_new(kids, json_string((const char *)sqlite3_column_text(st, 0)))) {
+			rc = ecr_err_oom(err);
+			break;
+		}
 	ecr_state_done(st);
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	/* an index names image manifests; one that names an index is not followed deeper */
+	/* an index names image manifests, or indexes (the source took an index of indexes,
+	 * so the destination must too: each level's manifests are there before it, or its
+	 * put fails ReferencedImagesNotFoundException). The digests make the references a
+	 * DAG; one already an image there is passed over (it has all it names, as any image
+	 * there has), so each manifest is copied once however many indexes name it, and
+	 * the depth bounds only the C stack */
 	json_array_foreach(kids, i, k) {
 		struct ecr_image_ref kref;
 		enum ecr_image_change kch;
-		if (depth > 0)
+		if (depth >= MAX_DEPTH)
 			break;
+		if ((rc = image_in(ctx, dst->id, json_string_value(k), err)) < 0)
+			goto out;
+		if (rc)
+			continue;
 		if ((rc = copy_manifest(ctx, src_id, dst, json_string_value(k), NULL, depth + 1, &kref, &kch, err)))
 			goto out;
 	}
+	rc = 0;
 	if ((rc = exec_bound(ctx,
 		"INSERT OR IGNORE INTO repo_blob(repo_id, digest) SELECT ?1, digest FROM manifest_layer WHERE manifest = ?2"
 		" UNION SELECT ?1, config_digest FROM manifest WHERE digest = ?2 AND config_digest IS NOT NULL"

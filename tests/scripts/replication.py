@@ -107,6 +107,17 @@ A_DIGEST, A_TYPE = archive_manifest(ALPINE)
 S_DIGEST, S_TYPE = archive_manifest(SCRATCH)
 
 
+def index_of(*entries):
+    """an OCI image index naming (digest, media type, manifest bytes, platform or None) each"""
+    return json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+        dict({"mediaType": mt, "digest": d, "size": len(b)}, **({"platform": p} if p else {})) for d, mt, b, p in entries]})
+
+
+def manifest_bytes(archive, digest):
+    with tarfile.open(archive) as t:
+        return t.extractfile("blobs/sha256/" + digest.split(":")[1]).read()
+
+
 def validation():
     r = ok("describe-registry")
     check("no configuration at first", r == {"registryId": ME, "replicationConfiguration": {"rules": []}}, r)
@@ -142,6 +153,14 @@ def replicate():
     # pushed before the configuration: never replicated
     ok("create-repository", "--repository-name", "prod-before")
     push(ALPINE, "prod-before:old")
+    # and an index over two images, all three pushed before it
+    inner = index_of((A_DIGEST, A_TYPE, manifest_bytes(ALPINE, A_DIGEST), {"os": "linux", "architecture": "amd64"}),
+                     (S_DIGEST, S_TYPE, manifest_bytes(SCRATCH, S_DIGEST), {"os": "linux", "architecture": "arm64"}))
+    inner_digest = "sha256:" + hashlib.sha256(inner.encode()).hexdigest()
+    ok("create-repository", "--repository-name", "prod-nest")
+    push(ALPINE, "prod-nest:a")
+    push(SCRATCH, "prod-nest:s")
+    ok("put-image", "--repository-name", "prod-nest", "--image-manifest", inner)
     r = ok("put-replication-configuration", "--replication-configuration", json.dumps({"rules": RULES}))
     check("put answers with the configuration", r == {"replicationConfiguration": {"rules": RULES}}, r)
     r = ok("describe-registry")
@@ -149,6 +168,16 @@ def replicate():
     check("another region has its own (none)", ok("describe-registry", "--region", "us-west-2")["replicationConfiguration"] == {"rules": []})
     check("an image pushed before is not replicated", images_in("prod-before", "--region", "us-west-2") is None
           and statuses("prod-before", "old") == {})
+
+    # an index naming that index, pushed now: copied with everything under it, however deep
+    outer = index_of((inner_digest, "application/vnd.oci.image.index.v1+json", inner.encode(), None))
+    ok("put-image", "--repository-name", "prod-nest", "--image-tag", "nest", "--image-manifest", outer)
+    check("an index of an index is copied", statuses("prod-nest", "nest") == {("us-west-2", ME): ("COMPLETE", None),
+                                                                             ("us-east-2", OTHER): ("COMPLETE", None)},
+          statuses("prod-nest", "nest"))
+    outer_digest = "sha256:" + hashlib.sha256(outer.encode()).hexdigest()
+    check("with the index and the images it names", set(images_in("prod-nest", "--region", "us-west-2") or {}) ==
+          {outer_digest, inner_digest, A_DIGEST, S_DIGEST}, images_in("prod-nest", "--region", "us-west-2"))
 
     # a matching repository: same digest, tag and media type in the other region and registry
     ok("create-repository", "--repository-name", "prod-app")
