@@ -254,17 +254,19 @@ int ecr_replication_after_push(struct ecr_ctx *ctx, const struct ecr_repo *r, co
 			if ((rc = ecr_state_exec(ctx->db, "ROLLBACK TO replicate", err)))
 				goto fail;
 		}
-		/* the image's status there, and the same for each image an index of it names:
+		/* the image's status there, and the same for each image an index of it names
+		 * (at any depth; UNION ends the walk, the digests making a DAG):
 		 * they were copied (or undone) with it, and `ecrlite push` of an index archive
 		 * gives them no push of their own, as the registry's by-digest pushes would.
 		 * A refused index leaves an image's own earlier status alone: that image may be
 		 * there already, copied by its own push */
 		if ((rc = ecr_state_exec(ctx->db, "RELEASE replicate", err)) ||
 		    (rc = exec_bound(ctx,
-			"INSERT INTO image_replication(image_id, region, registry_id, status, failure_code)"
-			" SELECT id, ?2, ?3, ?4, ?5 FROM (SELECT ?1 AS id UNION SELECT i.id FROM manifest_ref mr"
-			" JOIN image i ON i.digest = mr.digest AND i.repo_id = (SELECT repo_id FROM image WHERE id = ?1)"
-			" WHERE mr.manifest = (SELECT digest FROM image WHERE id = ?1)) WHERE true"
+			"WITH RECURSIVE under(digest) AS (SELECT digest FROM image WHERE id = ?1"
+			" UNION SELECT mr.digest FROM manifest_ref mr JOIN under u ON mr.manifest = u.digest)"
+			" INSERT INTO image_replication(image_id, region, registry_id, status, failure_code)"
+			" SELECT i.id, ?2, ?3, ?4, ?5 FROM under u JOIN image i ON i.digest = u.digest"
+			" AND i.repo_id = (SELECT repo_id FROM image WHERE id = ?1) WHERE true"
 			" ON CONFLICT(image_id, region, registry_id) DO UPDATE SET status = excluded.status,"
 			" failure_code = excluded.failure_code WHERE excluded.status = 'COMPLETE' OR image_replication.image_id = ?1",
 			ref->id, d[i].region, d[i].account,

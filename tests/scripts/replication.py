@@ -178,6 +178,10 @@ def replicate():
     outer_digest = "sha256:" + hashlib.sha256(outer.encode()).hexdigest()
     check("with the index and the images it names", set(images_in("prod-nest", "--region", "us-west-2") or {}) ==
           {outer_digest, inner_digest, A_DIGEST, S_DIGEST}, images_in("prod-nest", "--region", "us-west-2"))
+    for d in (inner_digest, A_DIGEST, S_DIGEST):
+        out = ok("describe-image-replication-status", "--repository-name", "prod-nest", "--image-id", "imageDigest=" + d)
+        check("each manifest under it has its statuses", sorted(s["status"] for s in out["replicationStatuses"]) ==
+              ["COMPLETE", "COMPLETE"], (d, out))
 
     # a matching repository: same digest, tag and media type in the other region and registry
     ok("create-repository", "--repository-name", "prod-app")
