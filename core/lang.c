@@ -83,11 +83,16 @@ void ecr_langpkgs_warn(struct ecr_langpkgs *p, const char *fmt, ...)
 	va_end(ap);
 	if (!p->warnings)
 		p->warnings = json_array();
-	/* a hostile layer could hold a million bad files: the first 100 warnings say enough */
+	/* a hostile layer could hold a million bad files: the first 100 warnings say enough;
+	 * one more line stands for the rest and keeps the last of them, since an archive's
+	 * closing word ("its entries inflate past …; the rest skipped", "corrupt zip
+	 * archive") comes after its entries' own and was the one left out */
 	if (json_array_size(p->warnings) < 100)
 		json_array_append_new(p->warnings, json_string(buf));
 	else if (json_array_size(p->warnings) == 100)
-		json_array_append_new(p->warnings, json_string("further language-package warnings left out"));
+		json_array_append_new(p->warnings, json_sprintf("further language-package warnings left out; the last: %s", buf));
+	else
+		json_array_set_new(p->warnings, 100, json_sprintf("further language-package warnings left out; the last: %s", buf));
 }
 
 void ecr_langpkgs_add(struct ecr_langpkgs *p, enum ecr_lang_kind k, const char *name, const char *version,

@@ -76,8 +76,23 @@ void test_lang_wants(void)
 	}
 }
 
+/* past a file's first 100 warnings one line stands for the rest, and it keeps the last:
+ * an archive's closing word ("the rest skipped") comes after its entries' */
+static void warn_cap(void)
+{
+	struct ecr_langpkgs p = {0};
+	for (int i = 0; i < 150; i++)
+		ecr_langpkgs_warn(&p, "/srv/x.jar: w%d", i);
+	CHECK(json_array_size(p.warnings) == 101);
+	CHECK_STR(json_string_value(json_array_get(p.warnings, 99)), "/srv/x.jar: w99");
+	CHECK_STR(json_string_value(json_array_get(p.warnings, 100)),
+		  "further language-package warnings left out; the last: /srv/x.jar: w149");
+	ecr_langpkgs_release(&p);
+}
+
 void test_lang_python(void)
 {
+	warn_cap();
 	struct ecr_langpkgs p = {0};
 	const char *m = "Metadata-Version: 2.1\r\nName: Werkzeug\r\nVersion: 2.2.2\r\nSummary: The comprehensive\r\n"
 			"  WSGI web application library.\r\n\r\nVersion: 9.9 (the body does not count)\r\n";
