@@ -427,6 +427,27 @@ def cleared():
           and statuses("prod-after", "v1") == {})
 
 
+def state_failure():
+    """a state error inside the copy fails the push whole: no image at the source, no
+    repository created there, no blob file left (a trigger makes the status row fail)"""
+    import sqlite3
+    ok("put-replication-configuration", "--replication-configuration", config({"destinations": [WEST]}))
+    ok("create-repository", "--repository-name", "boom")
+    blobs = os.path.join(env["ECRLITE_HOME"], "blobs")
+    before = sorted(os.path.join(d, f) for d, _, fs in os.walk(blobs) for f in fs)
+    db = sqlite3.connect(os.path.join(env["ECRLITE_HOME"], "ecrlite.db"))
+    db.execute("CREATE TRIGGER boom BEFORE INSERT ON image_replication BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    db.commit()
+    p = run([os.path.join(bindir, "ecrlite"), "push", os.path.join(images, "debian-bookworm-layered.oci.tar"), "boom:v1"])
+    db.execute("DROP TRIGGER boom")
+    db.commit()
+    db.close()
+    check("a state error in the copy fails the push", p.returncode == 1 and "boom" in p.stderr, p.stderr)
+    check("nothing of it stays", images_in("boom") == {} and images_in("boom", "--region", "us-west-2") is None and
+          sorted(os.path.join(d, f) for d, _, fs in os.walk(blobs) for f in fs) == before, images_in("boom"))
+    ok("put-replication-configuration", "--replication-configuration", config())
+
+
 try:
     validation()
     replicate()
@@ -440,6 +461,7 @@ try:
     else:
         print("replication: /usr/bin/aws is missing; the serve checks are skipped")
     cleared()
+    state_failure()
 finally:
     if server:
         server.send_signal(signal.SIGTERM)
