@@ -44,6 +44,9 @@ static const struct ecr_err_info table[] = {
 	{ECR_E_LAYER_ALREADY_EXISTS, "LayerAlreadyExistsException", 254, 400, "ResourceExists", 0},
 	{ECR_E_EMPTY_UPLOAD, "EmptyUploadException", 254, 400, "InvalidData", 0},
 	{ECR_E_LAYER_INACCESSIBLE, "LayerInaccessibleException", 254, 400, "PermissionDenied", 0},
+	{ECR_E_PULL_THROUGH_RULE_EXISTS, "PullThroughCacheRuleAlreadyExistsException", 254, 400, "ResourceExists", 0},
+	{ECR_E_PULL_THROUGH_RULE_NOT_FOUND, "PullThroughCacheRuleNotFoundException", 254, 400, "ObjectNotFound", 0},
+	{ECR_E_UNSUPPORTED_UPSTREAM_REGISTRY, "UnsupportedUpstreamRegistryException", 254, 400, "InvalidArgument", 0},
 	{ECR_E_LIBRARY, "MissingLibraryException", 127, 500, "ResourceUnavailable", 1},
 };
 

@@ -32,14 +32,17 @@ struct op_row {
 	X(BatchGetImage, batch_get_image, OP_WRITE) /* records lastRecordedPullTime */ \
 	X(BatchGetRepositoryScanningConfiguration, batch_get_repository_scanning_configuration, OP_READ) \
 	X(CompleteLayerUpload, complete_layer_upload, OP_WRITE) \
+	X(CreatePullThroughCacheRule, create_pull_through_cache_rule, OP_WRITE) \
 	X(CreateRepository, create_repository, OP_WRITE) \
 	X(DeleteLifecyclePolicy, delete_lifecycle_policy, OP_WRITE) \
+	X(DeletePullThroughCacheRule, delete_pull_through_cache_rule, OP_WRITE) \
 	X(DeleteRegistryPolicy, delete_registry_policy, OP_WRITE) \
 	X(DeleteRepository, delete_repository, OP_WRITE) \
 	X(DeleteRepositoryPolicy, delete_repository_policy, OP_WRITE) \
 	X(DescribeImageReplicationStatus, describe_image_replication_status, OP_READ) \
 	X(DescribeImageScanFindings, describe_image_scan_findings, OP_READ) \
 	X(DescribeImages, describe_images, OP_READ) \
+	X(DescribePullThroughCacheRules, describe_pull_through_cache_rules, OP_READ) \
 	X(DescribeRegistry, describe_registry, OP_READ) \
 	X(DescribeRepositories, describe_repositories, OP_READ) \
 	X(DescribeVulnerabilitySources, describe_vulnerability_sources, OP_READ | OP_EXT) /* ecrlite's: the feeds */ \

@@ -141,6 +141,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE image_replication(image_id INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,"
 	" region TEXT NOT NULL, registry_id TEXT NOT NULL, status TEXT NOT NULL, failure_code TEXT,"
 	" PRIMARY KEY(image_id, region, registry_id));",
+	/* 14: pull through cache rules (core/ops_pullthrough.c): one row per rule of a
+	 * registry in a region; id orders DescribePullThroughCacheRules and keys its tokens */
+	"CREATE TABLE pull_through_rule(id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
+	" prefix TEXT NOT NULL, upstream TEXT NOT NULL, created_at REAL NOT NULL, UNIQUE(account, region, prefix));",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"

@@ -41,6 +41,10 @@ enum ecr_code {
 	ECR_E_LAYER_ALREADY_EXISTS = -44,
 	ECR_E_EMPTY_UPLOAD = -45,
 	ECR_E_LAYER_INACCESSIBLE = -46,
+	/* pull through cache rules (core/ops_pullthrough.c) */
+	ECR_E_PULL_THROUGH_RULE_EXISTS = -50,
+	ECR_E_PULL_THROUGH_RULE_NOT_FOUND = -51,
+	ECR_E_UNSUPPORTED_UPSTREAM_REGISTRY = -52,
 	ECR_E_LIBRARY = -27,               /* a lazily loaded library is missing: frontends exit 127 */
 };
 

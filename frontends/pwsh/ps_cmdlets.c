@@ -86,6 +86,19 @@ static const struct ps_param p_get_repocfg[] = {
 	{"RepositoryName", "RepositoryNames", "repositoryNames", PT_STRINGS, 0, 1}, END,
 };
 
+/* pull through cache rules (core/ops_pullthrough.c): the model's members only (the
+ * module's later CredentialArn, UpstreamRegistry... set members this model lacks) */
+static const struct ps_param p_new_ptc[] = {
+	{"EcrRepositoryPrefix", NULL, "ecrRepositoryPrefix", PT_STRING, -1, 1}, REG,
+	{"UpstreamRegistryUrl", NULL, "upstreamRegistryUrl", PT_STRING, -1, 1}, END,
+};
+static const struct ps_param p_get_ptc[] = {
+	{"EcrRepositoryPrefix", "EcrRepositoryPrefixes", "ecrRepositoryPrefixes", PT_STRINGS, -1, 0}, REG, PAGE, END,
+};
+static const struct ps_param p_remove_ptc[] = {
+	{"EcrRepositoryPrefix", NULL, "ecrRepositoryPrefix", PT_STRING, -1, 1}, REG, END,
+};
+
 /* the layer-upload API (docker's push and pull, one call each) */
 static const struct ps_param p_layer_availability[] = {
 	{"LayerDigest", "LayerDigests", "layerDigests", PT_STRINGS, 0, 1}, REG, REPON, END,
@@ -182,6 +195,7 @@ static const struct ps_cmdlet cmdlets[] = {
 	 * RegistryId takes pipeline input but no position: slot 0 here gives it both, so a
 	 * positional id binds, which the module would refuse */
 	{"Get-ECRLoginCommand", "GetAuthorizationToken", "*", 0, NULL, 0, NULL, p_login, ps_emit_login},
+	{"Get-ECRPullThroughCacheRule", "DescribePullThroughCacheRules", "PullThroughCacheRules", 0, NULL, 0, NULL, p_get_ptc, NULL},
 	{"Get-ECRRegistry", "DescribeRegistry", "*", 0, NULL, 0, NULL, p_none, NULL},
 	{"Get-ECRRegistryPolicy", "GetRegistryPolicy", "*", 0, NULL, 0, NULL, p_none, NULL},
 	{"Get-ECRRegistryScanningConfiguration", "GetRegistryScanningConfiguration", "*", 0, NULL, 0, NULL, p_get_regcfg, NULL},
@@ -191,10 +205,13 @@ static const struct ps_cmdlet cmdlets[] = {
 	 "RepositoryName", p_get_repocfg, NULL},
 	{"Get-ECRResourceTag", "ListTagsForResource", "Tags", 0, NULL, 0, NULL, p_list_tags, NULL},
 	{"Import-ECRLiteVulnerabilityFeed", "ImportVulnerabilityFeeds", "*", 0, NULL, 0, NULL, p_import_feeds, NULL},
+	/* the module's New- and Remove- confirm with no target (resourceIdentifiersText empty) */
+	{"New-ECRPullThroughCacheRule", "CreatePullThroughCacheRule", "*", 1, NULL, 0, NULL, p_new_ptc, NULL},
 	{"New-ECRRepository", "CreateRepository", "Repository", 1, "RepositoryName", 0, NULL, p_new_repo, NULL},
 	{"Push-ECRLiteImage", "Push", "*", 0, NULL, 0, NULL, p_push, NULL},
 	{"Remove-ECRImageBatch", "BatchDeleteImage", "*", 2, "ImageId", 0, NULL, p_remove_batch, NULL},
 	{"Remove-ECRLifecyclePolicy", "DeleteLifecyclePolicy", "*", 2, "RepositoryName", 0, NULL, p_repo_only, NULL},
+	{"Remove-ECRPullThroughCacheRule", "DeletePullThroughCacheRule", "*", 2, NULL, 0, NULL, p_remove_ptc, NULL},
 	{"Remove-ECRRegistryPolicy", "DeleteRegistryPolicy", "*", 2, NULL, 0, NULL, p_none, NULL},
 	{"Remove-ECRRepository", "DeleteRepository", "Repository", 2, "RepositoryName", 1, "RepositoryName", p_remove_repo, NULL},
 	{"Remove-ECRRepositoryPolicy", "DeleteRepositoryPolicy", "*", 2, "RepositoryName", 0, NULL, p_repo_only, NULL},

@@ -110,11 +110,12 @@ grep -q "(RepositoryPolicyNotFoundException) when calling the GetRepositoryPolic
 same_write set-repository-policy app app2 set-repository-policy --repository-name @ --policy-text '{"Version":"2012-10-17","Statement":[]}'
 same get-repository-policy get-repository-policy --repository-name app --output text
 same_write delete-repository-policy app app2 delete-repository-policy --repository-name @
-# what ecrlite lacks says so, without telling a caller who already came through
-# --endpoint-url to use --endpoint-url
-R describe-pull-through-cache-rules 2> "$tmp/r.err" >/dev/null
-[ $? = 254 ] && grep -q "(UnsupportedOperationException) when calling the DescribePullThroughCacheRules operation: ecrlite does not implement DescribePullThroughCacheRules (README, Deviations)$" \
-	"$tmp/r.err" && ok || bad "an operation ecrlite lacks, through the server: $(cat "$tmp/r.err")"
+# pull through cache rules (Terraform's aws_ecr_pull_through_cache_rule) are rows now,
+# no longer UnsupportedOperationException: a missing one is its NotFoundException
+R describe-pull-through-cache-rules --ecr-repository-prefixes nope 2> "$tmp/r.err" >/dev/null
+[ $? = 254 ] && grep -q "(PullThroughCacheRuleNotFoundException) when calling the DescribePullThroughCacheRules operation: The pull through cache rule with Amazon ECR repository prefix 'nope' does not exist in the registry with id '000000000000'$" \
+	"$tmp/r.err" && ok || bad "describe-pull-through-cache-rules of none, through the server: $(cat "$tmp/r.err")"
+same describe-pull-through-cache-rules describe-pull-through-cache-rules
 
 if [ -n "$images" ]; then
 	"$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" "$data/nvd" >/dev/null
