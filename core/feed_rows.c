@@ -109,23 +109,6 @@ int feed_source(struct feed *f, const char *name, const char *format, int replac
 	return 0;
 }
 
-int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *err)
-{
-	static const char *const sql[] = {"DELETE FROM advisory WHERE source_id = ? AND vuln_id = ?",
-					  "DELETE FROM advisory_cvss WHERE source_id = ? AND vuln_id = ?"};
-	int rc = 0;
-	for (int i = 0; i < 2 && !rc; i++) {
-		sqlite3_stmt *st = ecr_state_prepare(f->ctx->db, sql[i], err);
-		if (!st)
-			return ECR_E_STATE;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, vuln, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ecr_state_fail(f->ctx->db, err);
-		ecr_state_done(st);
-	}
-	return rc;
-}
-
 int feed_cvss(struct feed *f, long long source, const char *vuln, const char *vector, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(f->ctx->db,

@@ -26,8 +26,6 @@ struct feed {
  * updated: the feed's own time, or <0 for the file's. */
 int feed_source(struct feed *f, const char *name, const char *format, int replace, double updated,
 		long long *id, struct ecr_err *err);
-/* Removes source id's rows for vuln (record-style re-import of one record). */
-int feed_forget(struct feed *f, long long id, const char *vuln, struct ecr_err *err);
 /* Removes source id's rows for one package of one ecosystem (a one-package record). */
 int feed_forget_package(struct feed *f, long long id, const char *eco, const char *pkg, struct ecr_err *err);
 int feed_advisory(struct feed *f, long long source, const char *eco, const char *pkg, const char *vuln,
