@@ -66,7 +66,25 @@ static void ecosystems(json_t *os, json_t *keys, const char **uri_style)
 		*uri_style = "ubuntu";
 		json_array_append_new(keys, json_sprintf("ubuntu:%s", ver));
 	} else if (ver) {
-		json_array_append_new(keys, json_sprintf("%s:%s", id, ver));
+		/* OSV names some releases otherwise than os-release does: AlmaLinux and Rocky by
+		 * major version only ("AlmaLinux:9", "Rocky Linux:9" for VERSION_ID 9.3), Rocky
+		 * and Photon by a longer name; without this their records never matched */
+		static const struct {
+			const char *id, *eco; /* os-release ID, OSV's ecosystem (lower case) */
+			int major;            /* the major version only */
+		} renames[] = {
+			{"almalinux", "almalinux", 1},
+			{"rocky", "rocky linux", 1},
+			{"photon", "photon os", 0},
+		};
+		const char *eco = id;
+		int major = 0;
+		for (size_t i = 0; i < sizeof(renames) / sizeof(renames[0]); i++)
+			if (!strcmp(id, renames[i].id)) {
+				eco = renames[i].eco;
+				major = renames[i].major;
+			}
+		json_array_append_new(keys, json_sprintf("%s:%.*s", eco, major ? (int)strcspn(ver, ".") : (int)strlen(ver), ver));
 	}
 }
 
@@ -155,7 +173,7 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 		/* one statement for every release: a key not given is NULL, which matches nothing */
 		q = ecr_state_prepare(ctx->db,
 			"SELECT a.vuln_id, a.status, a.introduced, a.fixed, a.last_affected, a.versions, a.severity, a.description"
-			" FROM advisory a WHERE a.package = ?1 AND a.ecosystem IN (?2, ?3) ORDER BY a.vuln_id", err);
+			" FROM advisory a WHERE a.package IN (?1, ?4) AND a.ecosystem IN (?2, ?3) ORDER BY a.vuln_id", err);
 		if (!q) {
 			rc = ECR_E_STATE;
 			goto out;
@@ -185,6 +203,13 @@ int ecr_match(struct ecr_ctx *ctx, json_t *inv, json_t **out, struct ecr_err *er
 			continue;
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+		/* rpm advisories name binary packages too: OSV's AlmaLinux and Rocky records list
+		 * krb5-libs, mariadb-server (no source krb5), so the binary name is asked as well;
+		 * a finding is per binary either way. Debian and Alpine name sources only. */
+		if (!strcmp(fmt, "rpm") && bin && (!key || strcmp(bin, key)))
+			sqlite3_bind_text(q, 4, bin, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(q, 4);
 		while ((rc = ecr_state_step(q, err)) > 0) {
 #define COL(n) ((const char *)sqlite3_column_text(q, n))
 			if (!ecr_advisory_affects(cmp, v, COL(1), COL(2), COL(3), COL(4), COL(5), undetermined))
