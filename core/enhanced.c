@@ -62,7 +62,7 @@ static int os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vuln
 	if (!cmp || !src || !v)
 		return 0;
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT fixed FROM advisory WHERE vuln_id = ? AND package = ? AND ecosystem = ? AND fixed IS NOT NULL", err);
+		"SELECT fixed FROM advisory WHERE vuln_id = ?1 AND package IN (?2, ?4) AND ecosystem = ?3 AND fixed IS NOT NULL", err);
 	if (!st)
 		return ECR_E_STATE;
 	char *best = NULL;
@@ -74,6 +74,12 @@ static int os_fix(struct ecr_ctx *ctx, json_t *keys, json_t *p, const char *vuln
 		sqlite3_bind_text(st, 1, vuln, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, src, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, json_string_value(k), -1, SQLITE_TRANSIENT);
+		/* rpm rows may name the binary package (match.c asks both) */
+		const char *bin = json_string_value(json_object_get(p, "name"));
+		if (!strcmp(fmt, "rpm") && bin)
+			sqlite3_bind_text(st, 4, bin, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 4);
 		while ((rc = ecr_state_step(st, err)) > 0) {
 			const char *fx = (const char *)sqlite3_column_text(st, 0);
 			if (fx && strcmp(fx, "0") && cmp(v, fx) < 0 && (!best || cmp(fx, best) < 0)) {

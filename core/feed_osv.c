@@ -4,11 +4,13 @@
  * ecosystem family ("osv:Alpine"); a record re-imported replaces its old rows. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "state.h"
 #include "str.h"
 #include "timefmt.h"
+#include "vercmp.h"
 #include "vulndb_int.h"
 
 /* "Alpine:v3.18" → "alpine:v3.18", "Debian:12" → "debian:12", "Ubuntu:22.04:LTS" →
@@ -134,6 +136,7 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 	double wd_at;
 	int withdrawn = wd && *wd && (ecr_time_parse(wd, &wd_at) || wd_at <= ecr_ctx_now(f->ctx));
 	json_t *ids = names(rec), *forgotten = json_object();
+	char *pynorm = NULL; /* a PyPI name in its PEP 503 form */
 	json_array_foreach(aff, i, a) {
 		const char *ecosys = json_string_value(json_object_get(json_object_get(a, "package"), "ecosystem"));
 		const char *pkg = json_string_value(json_object_get(json_object_get(a, "package"), "name"));
@@ -152,6 +155,18 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 		}
 		_Static_assert(sizeof(srcname) >= sizeof("osv:") + sizeof(eco), "srcname holds any family");
 		norm_eco(ecosys, eco, sizeof(eco));
+		/* PyPI names are stored in PEP 503's form ("Werkzeug", "zope.interface" as
+		 * werkzeug, zope-interface), so that a scan meets them by the index on
+		 * (ecosystem, package) instead of normalising every PyPI row per package */
+		if (!strcmp(eco, "pypi")) {
+			free(pynorm);
+			if (!(pynorm = malloc(strlen(pkg) + 1))) {
+				rc = ecr_err_oom(err);
+				break;
+			}
+			ecr_pypi_normalize(pkg, pynorm);
+			pkg = pynorm;
+		}
 		char family[sizeof(eco)];
 		ecr_str_ncopy(family, sizeof(family), ecosys, strcspn(ecosys, ":")); /* fits: shorter than ecosys */
 		snprintf(srcname, sizeof(srcname), "osv:%s", family);
@@ -252,6 +267,7 @@ int feed_osv(struct feed *f, json_t *rec, struct ecr_err *err)
 					goto out;
 	}
 out:
+	free(pynorm);
 	json_decref(ids);
 	json_decref(forgotten);
 	return rc;

@@ -145,6 +145,11 @@ static const char *const migrations[] = {
 	 * registry in a region; id orders DescribePullThroughCacheRules and keys its tokens */
 	"CREATE TABLE pull_through_rule(id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
 	" prefix TEXT NOT NULL, upstream TEXT NOT NULL, created_at REAL NOT NULL, UNIQUE(account, region, prefix));",
+	/* 15: PyPI advisory rows name their package in PEP 503's form, as feed_osv.c now
+	 * stores them (core/match_lang.c meets them by the index): lower case, each run of
+	 * '-', '_' and '.' one '-' (runs of up to 8 here; no real name has a longer one) */
+	"UPDATE advisory SET package = replace(replace(replace(replace(replace(lower(package), '_', '-'), '.', '-'),"
+	" '--', '-'), '--', '-'), '--', '-') WHERE ecosystem = 'pypi';",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"
