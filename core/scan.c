@@ -281,10 +281,11 @@ static int store(struct ecr_ctx *ctx, long long id, const char *claim, const cha
 /* The image a claimed scan is about: its row id, digest and repository name. 0 when
  * the claim is gone. */
 static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, struct ecr_image_ref *ref,
-			 char *repo, size_t repo_n, char *account, size_t account_n, struct ecr_err *err)
+			 char *repo, size_t repo_n, char *account, size_t account_n, char *region, size_t region_n,
+			 struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT i.id, i.digest, r.name, r.account FROM scan s JOIN image i ON i.id = s.image_id"
+		"SELECT i.id, i.digest, r.name, r.account, r.region FROM scan s JOIN image i ON i.id = s.image_id"
 		" JOIN repository r ON r.id = i.repo_id WHERE s.id = ? AND s.claim = ? AND s.status = 'IN_PROGRESS'", err);
 	int found = 0;
 	if (!st)
@@ -297,6 +298,7 @@ static int claimed_image(struct ecr_ctx *ctx, long long id, const char *claim, s
 		snprintf(ref->digest, sizeof(ref->digest), "%s", (const char *)sqlite3_column_text(st, 1));
 		snprintf(repo, repo_n, "%s", (const char *)sqlite3_column_text(st, 2));
 		snprintf(account, account_n, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(region, region_n, "%s", (const char *)sqlite3_column_text(st, 4));
 	}
 	ecr_state_done(st);
 	return found;
@@ -330,18 +332,44 @@ static void complete_text(json_t *inv, json_t *m, char *desc, size_t n)
 			 ECR_SCAN_OK_TEXT, id ? id : "?", version ? " " : "", version ? version : "");
 }
 
+static int scan_run(struct ecr_ctx *ctx, long long id, const char *claim, const struct ecr_image_ref *claimed,
+		    const char *repo, const char *account, json_t **status_out, struct ecr_err *err);
+
 int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err)
 {
-	struct ecr_err why = {0};
 	struct ecr_image_ref ref;
-	json_t *inv = NULL, *m = NULL, *pending = NULL, *enh = NULL;
-	const char *status;
-	char desc[1200], repo[260], account[32];
+	char repo[260], account[sizeof(ctx->account)], region[sizeof(ctx->region)];
+	char own_account[sizeof(ctx->account)], own_region[sizeof(ctx->region)];
 	int rc;
 	if (status_out)
 		*status_out = NULL;
-	if ((rc = claimed_image(ctx, id, claim, &ref, repo, sizeof(repo), account, sizeof(account), err)) <= 0)
+	if ((rc = claimed_image(ctx, id, claim, &ref, repo, sizeof(repo), account, sizeof(account), region,
+				sizeof(region), err)) <= 0)
 		return rc;
+	/* The scan runs as its repository's registry and region, whoever runs it: a server's
+	 * scan worker has the server's default region and account, and the registry scanning
+	 * configuration it reads, the enhanced result and the scan event (its account, region
+	 * and ARN) are the image's. A push into us-west-2 through `ecrlite serve` was scanned
+	 * under us-east-1's configuration and its event said us-east-1. */
+	memcpy(own_account, ctx->account, sizeof(own_account));
+	memcpy(own_region, ctx->region, sizeof(own_region));
+	memcpy(ctx->account, account, sizeof(ctx->account));
+	memcpy(ctx->region, region, sizeof(ctx->region));
+	rc = scan_run(ctx, id, claim, &ref, repo, account, status_out, err);
+	memcpy(ctx->account, own_account, sizeof(ctx->account));
+	memcpy(ctx->region, own_region, sizeof(ctx->region));
+	return rc;
+}
+
+static int scan_run(struct ecr_ctx *ctx, long long id, const char *claim, const struct ecr_image_ref *claimed,
+		    const char *repo, const char *account, json_t **status_out, struct ecr_err *err)
+{
+	struct ecr_err why = {0};
+	struct ecr_image_ref ref = *claimed;
+	json_t *inv = NULL, *m = NULL, *pending = NULL, *enh = NULL;
+	const char *status;
+	char desc[1200];
+	int rc;
 	/* the long part: no transaction is open, so writers never wait for it */
 	rc = ecr_inventory_read(ctx, ref.digest, 0, &pending, &inv, &why);
 	if (rc) {

@@ -4,8 +4,10 @@ errors, each compared with `ecrlite aws` run locally on the same state.
 usage: serve_boto3.py BIN ENDPOINT REPO TAG   (REPO holds >= 2 images, TAG is scanned)"""
 import datetime
 import json
+import os
 import subprocess
 import sys
+import time
 
 import boto3
 import botocore.exceptions
@@ -149,6 +151,32 @@ ecr.delete_repository(repositoryName=tf)
 other = boto3.client("ecr", endpoint_url=endpoint, region_name="eu-west-1",
                      aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 check("regions apart", other.describe_repositories()["repositories"] == [])
+
+# a scan the server's worker runs is its repository's region's: an image of eu-west-1
+# scanned on request, its scan event (seen by a hook) names eu-west-1 and its ARN, not the
+# server's default region
+home = os.environ["ECRLITE_HOME"]
+image = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/images/alpine-3.19.oci.tar")
+if os.path.exists(image):
+    other.create_repository(repositoryName="regional")
+    subprocess.run([bin_ + "/ecrlite", "push", image, "regional:v1"], check=True, capture_output=True,
+                   env=dict(os.environ, AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-1"))
+    os.makedirs(os.path.join(home, "hooks"), exist_ok=True)
+    hook, log = os.path.join(home, "hooks", "50-region.lua"), os.path.join(home, "region-hook.log")
+    with open(hook, "w") as f:
+        f.write('local ev = ...\nlocal f = assert(io.open(%r, "a"))\n'
+                'f:write(ev.region, " ", ev.account, " ", ev.resources[1], "\\n")\nf:close()\n' % log)
+    other.start_image_scan(repositoryName="regional", imageId={"imageTag": "v1"})
+    other.get_waiter("image_scan_complete").wait(repositoryName="regional", imageId={"imageTag": "v1"},
+                                                 WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    for _ in range(50):  # the hook runs after the result's commit
+        if os.path.exists(log):
+            break
+        time.sleep(0.1)
+    seen = open(log).read() if os.path.exists(log) else ""
+    os.unlink(hook)
+    check("a worker's scan event is its repository's region's", seen ==
+          "eu-west-1 000000000000 arn:aws:ecr:eu-west-1:000000000000:repository/regional\n", seen)
 
 print("serve-boto3: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
