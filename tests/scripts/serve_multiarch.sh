@@ -240,5 +240,62 @@ for id in imageTag=multi "imageDigest=$LIST"; do
 done
 laws ecr start-image-scan --repository-name scanned --image-id imageTag=multi > "$tmp/f" 2>&1; rc=$?
 [ $rc = 254 ] && grep -q "UnsupportedImageTypeException" "$tmp/f" && ok || bad "local start-image-scan of the list: $rc $(cat "$tmp/f")"
+
+# ---- docker manifest create/annotate/push --insecure, on a daemon of our own: the
+# CLI reads each platform image by tag (a Docker v2 schema 2 client: the registry
+# serves the OCI images converted, as ECR does) and pushes a Docker manifest list
+if command -v dockerd >/dev/null && [ -x /usr/bin/docker ]; then
+	dk=$tmp/dk; mkdir -p "$dk"
+	dockerd --iptables=false --ip6tables=false --bridge=none --data-root "$dk/root" --exec-root "$dk/exec" \
+		--pidfile "$dk/pid" -H "unix://$dk/sock" > "$dk/log" 2>&1 &
+	dpid=$!
+	export DOCKER_HOST=unix://$dk/sock DOCKER_CONFIG=$dk/cfg
+	for _ in $(seq 100); do /usr/bin/docker version >/dev/null 2>&1 && break; sleep 0.2; done
+	if /usr/bin/docker version >/dev/null 2>&1; then
+		printf '%s\n' "$PW" | /usr/bin/docker login --username AWS --password-stdin "$R" >/dev/null 2>&1 && ok || bad "docker login"
+		# the platform images as Docker v2 schema 2 (what `docker push` makes; the CLI
+		# names the digests it reads by tag, and ECR converts an OCI image by tag only)
+		for a in amd64 arm64; do
+			src=oci-archive:$images/alpine-3.19.oci.tar; [ $a = arm64 ] && src=oci-archive:$tmp/alpine-arm64.oci.tar
+			skopeo copy -q --format v2s2 --dest-tls-verify=false --digestfile "$tmp/d-$a" "$src" "docker://$R/dmulti:$a" 2> "$tmp/err" &&
+				ok || bad "skopeo push v2s2 $a: $(cat "$tmp/err")"
+		done
+		DAMD=$(cat "$tmp/d-amd64") DARM=$(cat "$tmp/d-arm64")
+		/usr/bin/docker manifest create --insecure "$R/dmulti:multi" "$R/dmulti:amd64" "$R/dmulti:arm64" > "$tmp/out" 2>&1 &&
+			/usr/bin/docker manifest annotate "$R/dmulti:multi" "$R/dmulti:arm64" --os linux --arch arm64 --variant v8 > "$tmp/out" 2>&1 &&
+			/usr/bin/docker manifest inspect "$R/dmulti:multi" > "$tmp/dlocal" 2>&1 &&
+			/usr/bin/docker manifest push --insecure "$R/dmulti:multi" > "$tmp/out" 2>&1 && ok || bad "docker manifest create/annotate/push: $(cat "$tmp/out")"
+		DL=$(tail -1 "$tmp/out") # the CLI prints the list's digest last
+		skopeo inspect --raw --tls-verify=false "docker://$R/dmulti:multi" > "$tmp/draw" 2> "$tmp/err" || bad "skopeo inspect --raw of docker's list: $(cat "$tmp/err")"
+		[ "$(sha "$tmp/draw")" = "$DL" ] && cmp -s <(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])))' "$tmp/draw") \
+			<(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])))' "$tmp/dlocal") &&
+			ok || bad "docker's list as served: $(sha "$tmp/draw"), docker pushed $DL"
+		python3 - "$tmp/draw" "$DAMD" "$DARM" <<'EOF2' && ok || bad "docker's list: $(cat "$tmp/draw")"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["mediaType"] == "application/vnd.docker.distribution.manifest.list.v2+json", m
+got = [(x["digest"], x["platform"]) for x in m["manifests"]]
+assert got == [(sys.argv[2], {"architecture": "amd64", "os": "linux"}),
+               (sys.argv[3], {"architecture": "arm64", "os": "linux", "variant": "v8"})], got
+EOF2
+		t=$(laws ecr describe-images --repository-name dmulti --image-ids imageTag=multi --query 'imageDetails[0].[imageDigest,imageManifestMediaType]' --output text)
+		[ "$t" = "$DL	application/vnd.docker.distribution.manifest.list.v2+json" ] && ok || bad "describe-images of docker's list: $t"
+		# docker pull --platform: the arm64 image, its config (the image id) as pushed
+		ARMCFG=$(skopeo inspect --raw "oci-archive:$tmp/alpine-arm64.oci.tar" | python3 -c 'import json,sys; print(json.load(sys.stdin)["config"]["digest"])')
+		/usr/bin/docker pull -q --platform linux/arm64 "$R/dmulti:multi" > "$tmp/out" 2>&1 || bad "docker pull --platform linux/arm64: $(cat "$tmp/out")"
+		got=$(/usr/bin/docker image inspect --format '{{.Id}} {{.Architecture}} {{.RepoDigests}}' "$R/dmulti:multi" 2>&1)
+		[ "$got" = "$ARMCFG arm64 [$R/dmulti@$DL]" ] && ok || bad "docker pull --platform linux/arm64: $got, want $ARMCFG arm64 $DL"
+		# the list names the v2s2 images; deleting one is refused while it is there
+		/usr/bin/aws --endpoint-url "$E" ecr batch-delete-image --repository-name dmulti --image-ids "imageDigest=$DAMD" \
+			--query 'failures[0].failureCode' --output text > "$tmp/out" 2>&1
+		[ "$(cat "$tmp/out")" = ImageReferencedByManifestList ] && ok || bad "batch-delete-image of an image docker's list names: $(cat "$tmp/out")"
+	else
+		echo "serve-multiarch: dockerd could not start here ($(tail -1 "$dk/log")); docker part skipped"
+	fi
+	kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null; dpid=
+	unset DOCKER_HOST DOCKER_CONFIG
+else
+	echo "serve-multiarch: docker not installed; its part skipped"
+fi
 echo "serve-multiarch: $pass passed, $fail failed"
 [ $fail = 0 ]
