@@ -297,5 +297,28 @@ EOF2
 else
 	echo "serve-multiarch: docker not installed; its part skipped"
 fi
+
+# ---- podman's Docker manifest list (--format v2s2) and skopeo copy --all from
+# repository to repository: each list arrives as the client made it
+laws ecr create-repository --repository-name v2list >/dev/null
+laws ecr create-repository --repository-name copied >/dev/null
+for a in amd64 arm64; do
+	src=oci-archive:$images/alpine-3.19.oci.tar; [ $a = arm64 ] && src=oci-archive:$tmp/alpine-arm64.oci.tar
+	skopeo copy -q --format v2s2 --dest-tls-verify=false --digestfile "$tmp/d-$a" "$src" "docker://$R/v2list:$a" 2> "$tmp/err" || bad "skopeo push v2s2 $a: $(cat "$tmp/err")"
+done
+podman manifest create ml-v2 >/dev/null && podman manifest add --tls-verify=false ml-v2 "docker://$R/v2list:amd64" >/dev/null &&
+	podman manifest add --tls-verify=false ml-v2 "docker://$R/v2list:arm64" >/dev/null &&
+	podman manifest push --all --format v2s2 --tls-verify=false --digestfile "$tmp/d" ml-v2 "docker://$R/v2list:multi" > "$tmp/err" 2>&1 &&
+	ok || bad "podman manifest push --format v2s2: $(cat "$tmp/err")"
+V2L=$(cat "$tmp/d")
+skopeo inspect --raw --tls-verify=false "docker://$R/v2list:multi" > "$tmp/v2raw"
+[ "$(sha "$tmp/v2raw")" = "$V2L" ] && [ "$(jq1 "$tmp/v2raw" 'd["mediaType"]')" = application/vnd.docker.distribution.manifest.list.v2+json ] &&
+	ok || bad "podman's v2s2 list as served: $(sha "$tmp/v2raw") $V2L $(cat "$tmp/v2raw")"
+t=$(raws ecr describe-images --repository-name v2list --image-ids imageTag=multi --query 'imageDetails[0].imageManifestMediaType' --output text)
+[ "$t" = application/vnd.docker.distribution.manifest.list.v2+json ] && ok || bad "describe-images of podman's v2s2 list: $t"
+skopeo copy -q --all --src-tls-verify=false --dest-tls-verify=false --digestfile "$tmp/d" "docker://$R/scanned:multi" "docker://$R/copied:multi" 2> "$tmp/err" &&
+	[ "$(cat "$tmp/d")" = "$LIST" ] && ok || bad "skopeo copy --all between repositories: $(cat "$tmp/d" "$tmp/err")"
+n=$(laws ecr list-images --repository-name copied --query 'length(imageIds)' --output text)
+[ "$n" = 3 ] && ok || bad "copied: $n images"
 echo "serve-multiarch: $pass passed, $fail failed"
 [ $fail = 0 ]
