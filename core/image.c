@@ -39,7 +39,10 @@ static int blob_known(struct ecr_ctx *ctx, long long repo_id, const char *digest
 	return ok;
 }
 
-/* A manifest this repository holds as an image (what an index may name). */
+/* A manifest this repository holds as an image (what an index may name); *size
+ * becomes the larger of itself and that image's size: ECR's imageSizeInBytes of a
+ * manifest list is "the max size of all manifests in the list" (ImageDetail), not
+ * their sum, which counted a layer the platforms share once per platform. */
 static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *digest, long long *size,
 		       struct ecr_err *err)
 {
@@ -51,8 +54,8 @@ static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *diges
 	sqlite3_bind_int64(st, 1, repo_id);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	ok = ecr_state_step(st, err); /* 1 known, 0 not, < 0 the state failed */
-	if (ok > 0 && size)
-		*size += sqlite3_column_int64(st, 0);
+	if (ok > 0 && size && sqlite3_column_int64(st, 0) > *size)
+		*size = sqlite3_column_int64(st, 0);
 	ecr_state_done(st);
 	return ok;
 }

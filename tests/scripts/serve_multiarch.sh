@@ -127,7 +127,8 @@ import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
 assert a == b, (a, b)
 EOF2
-python3 - "$tmp/di-remote" "$LIST" "$LT" "$AMD" "$ARM" "$(stat -c %s "$tmp/raw")" <<'EOF2' && ok || bad "describe-images of the list: $(cat "$tmp/di-remote")"
+LSIZE=$(skopeo inspect --raw "oci-archive:$images/alpine-3.19.oci.tar" | python3 -c 'import json,sys; print(sum(l["size"] for l in json.load(sys.stdin)["layers"]))')
+python3 - "$tmp/di-remote" "$LIST" "$LT" "$AMD" "$ARM" "$LSIZE" <<'EOF2' && ok || bad "describe-images of the list: $(cat "$tmp/di-remote")"
 import json, sys
 d = {x["imageDigest"]: x for x in json.load(open(sys.argv[1]))["imageDetails"]}
 lst, lt, amd, arm, size = sys.argv[2:7]
@@ -135,6 +136,11 @@ assert set(d) == {lst, amd, arm}, sorted(d)
 assert d[lst]["imageManifestMediaType"] == lt, d[lst]
 assert d[lst]["imageTags"] == ["multi"], d[lst]
 assert d[amd]["imageTags"] == ["amd64"] and d[arm]["imageTags"] == ["arm64"], d
+# ImageDetail: "If the image is a manifest list, this will be the max size of all
+# manifests in the list" (the two are the same layer, so equal sizes; not their sum)
+lsize = int(sys.argv[6])
+assert d[amd]["imageSizeInBytes"] == d[arm]["imageSizeInBytes"] == lsize, (d, lsize)
+assert d[lst]["imageSizeInBytes"] == lsize, (d[lst], lsize)
 for x in (amd, arm):
     assert d[x]["imageManifestMediaType"] == "application/vnd.oci.image.manifest.v1+json", d[x]
     assert d[x]["artifactMediaType"] == "application/vnd.oci.image.config.v1+json", d[x]
