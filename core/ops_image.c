@@ -188,23 +188,29 @@ static json_t *not_found(json_t *id)
 
 /* An ImageFailure for an image that an index of the repository still names. ECR keeps
  * an index's manifests while the index is there: BatchDeleteImage refuses the child by
- * digest, and by its last tag (aws/containers-roadmap#1567), with this code and reason. */
-static json_t *referenced(json_t *id)
+ * digest, and by its last tag (aws/containers-roadmap#1567), with this code and reason.
+ * The reason names the indexes, as ECR's does ("Requested image referenced by manifest
+ * list: [sha256:…]", the user guide's OCI-signature deletion example), so a cleanup
+ * script can delete them first; before, the reason stopped at "list". */
+static json_t *referenced(json_t *id, const char *indexes)
 {
+	char reason[1200];
+	snprintf(reason, sizeof(reason), "Requested image referenced by manifest list: [%s]", indexes);
 	return json_pack("{s:O, s:s, s:s}", "imageId", id, "failureCode", "ImageReferencedByManifestList",
-			 "failureReason", "Requested image referenced by manifest list");
+			 "failureReason", reason);
 }
 
 /* 1 when deleting ref (by digest, or by tag: when tag is its last one) would take an
- * image that another image of repository r, an index, names; 0 when not; < 0 on error. */
+ * image that another image of repository r, an index, names, with those indexes'
+ * digests (", "-joined, as many as fit) in by; 0 when not; < 0 on error. */
 static int index_keeps(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct ecr_image_ref *ref, const char *tag,
-		       struct ecr_err *err)
+		       char *by, size_t by_n, struct ecr_err *err)
 {
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT 1 FROM manifest_ref m JOIN image i ON i.digest = m.manifest"
+		"SELECT DISTINCT m.manifest FROM manifest_ref m JOIN image i ON i.digest = m.manifest"
 		" WHERE i.repo_id = ?1 AND m.digest = ?2 AND i.id <> ?3"
 		" AND NOT EXISTS (SELECT 1 FROM image_tag t WHERE t.image_id = ?3 AND ?4 IS NOT NULL AND t.tag <> ?4)"
-		" LIMIT 1", err);
+		" ORDER BY m.manifest", err);
 	if (!st)
 		return ECR_E_STATE;
 	sqlite3_bind_int64(st, 1, r->id);
@@ -212,9 +218,20 @@ static int index_keeps(struct ecr_ctx *ctx, const struct ecr_repo *r, const stru
 	sqlite3_bind_int64(st, 3, ref->id);
 	if (tag)
 		sqlite3_bind_text(st, 4, tag, -1, SQLITE_STATIC);
-	int rc = ecr_state_step(st, err);
+	int rc, found = 0;
+	by[0] = 0;
+	while ((rc = ecr_state_step(st, err)) > 0) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+		size_t used = strlen(by), dn = strlen(d);
+		if (used + dn + 3 < by_n) {
+			if (found)
+				memcpy(by + used, ", ", 2), used += 2;
+			memcpy(by + used, d, dn + 1);
+		}
+		found = 1;
+	}
 	ecr_state_done(st);
-	return rc;
+	return rc < 0 ? rc : found;
 }
 
 /* Runs sql with ?1 = a and ?2 = b (text, when not NULL) or t (when b is NULL and t >= 0). */
@@ -363,11 +380,12 @@ int op_batch_delete_image(struct ecr_ctx *ctx, json_t *req, json_t **out, struct
 		if (rc)
 			break;
 		const char *t = str(id, "imageTag");
-		if ((rc = index_keeps(ctx, &r, &ref, t, err)) < 0)
+		char by[1024];
+		if ((rc = index_keeps(ctx, &r, &ref, t, by, sizeof(by), err)) < 0)
 			break;
 		if (rc) {
 			rc = 0;
-			json_array_append_new(failures, referenced(id));
+			json_array_append_new(failures, referenced(id, by));
 			continue;
 		}
 		if (t) {

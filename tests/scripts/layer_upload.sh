@@ -178,9 +178,9 @@ EOF
 	for t in plat plat2; do aws ecr put-image --repository-name multi --image-manifest "file://$tmp/amd.json" --image-tag $t >/dev/null; done
 	del() { aws ecr batch-delete-image --repository-name multi --image-ids "$1" --query '[imageIds[].imageTag, failures[].[failureCode, failureReason]]' --output text; }
 	[ "$(del imageTag=plat)" = plat ] && ok || bad "delete of one of two tags of an index's manifest"
-	out=$(del imageTag=plat2); [ "$out" = "ImageReferencedByManifestList	Requested image referenced by manifest list" ] && ok ||
+	out=$(del imageTag=plat2); [ "$out" = "ImageReferencedByManifestList	Requested image referenced by manifest list: [$(j index)]" ] && ok ||
 		bad "delete of the last tag of an index's manifest: $out"
-	[ "$(del "imageDigest=$(j arm64)")" = "ImageReferencedByManifestList	Requested image referenced by manifest list" ] && ok ||
+	[ "$(del "imageDigest=$(j arm64)")" = "ImageReferencedByManifestList	Requested image referenced by manifest list: [$(j index)]" ] && ok ||
 		bad "delete by digest of an index's manifest: $(del "imageDigest=$(j arm64)")"
 	del "imageDigest=$(j index)" > /dev/null
 	[ "$(del "imageDigest=$(j arm64)")" = "" ] && ok || bad "delete of a manifest once its index is gone: $(del "imageDigest=$(j arm64)")"
