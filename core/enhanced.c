@@ -594,17 +594,13 @@ int ecr_enhanced_describe(struct ecr_ctx *ctx, const struct ecr_repo *r, const s
 	json_object_set_new(isf, "findingSeverityCounts", counts);
 	json_object_set_new(isf, "enhancedFindings", page);
 	json_object_set_new(resp, "imageScanFindings", isf);
-	if ((long long)total > after + limit) {
-		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, after + limit, err);
-		if (!t) {
-			json_decref(findings);
-			json_decref(resp);
-			return err->code;
-		}
-		json_object_set_new(resp, "nextToken", json_string(t));
-		free(t);
-	}
+	rc = (long long)total > after + limit
+			 ? ecr_token_set(ctx, resp, "DescribeImageScanFindings", scope, after + limit, err) : 0;
 	json_decref(findings);
+	if (rc) {
+		json_decref(resp);
+		return rc;
+	}
 	*out = resp;
 	return 0;
 }

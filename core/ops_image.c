@@ -38,14 +38,7 @@ static int page_start(struct ecr_ctx *ctx, const char *op, const struct ecr_repo
 static int page_end(struct ecr_ctx *ctx, const char *op, const char *scope, json_t *out,
 		    long long next_offset, int more, struct ecr_err *err)
 {
-	if (more) {
-		char *t = ecr_token_make(ctx, op, scope, next_offset, err);
-		if (!t)
-			return err ? err->code : ECR_E_INTERNAL;
-		json_object_set_new(out, "nextToken", json_string(t));
-		free(t);
-	}
-	return 0;
+	return more ? ecr_token_set(ctx, out, op, scope, next_offset, err) : 0;
 }
 
 /* tagStatus filter as SQL over the image row "i". */

@@ -260,16 +260,10 @@ int op_get_lifecycle_policy_preview(struct ecr_ctx *ctx, json_t *req, json_t **o
 		rc = ecr_err_oom(err);
 		goto out;
 	}
-	if (more) {
-		char *t = ecr_token_make(ctx, "GetLifecyclePolicyPreview", scope, offset + limit, err);
-		if (!t) {
-			json_decref(*out);
-			*out = NULL;
-			rc = err ? err->code : ECR_E_INTERNAL;
-			goto out;
-		}
-		json_object_set_new(*out, "nextToken", json_string(t));
-		free(t);
+	if (more && (rc = ecr_token_set(ctx, *out, "GetLifecyclePolicyPreview", scope, offset + limit, err))) {
+		json_decref(*out);
+		*out = NULL;
+		goto out;
 	}
 	rc = 0;
 out:

@@ -189,15 +189,10 @@ int op_describe_pull_through_cache_rules(struct ecr_ctx *ctx, json_t *req, json_
 	}
 	if (!(*out = json_pack("{s:o}", "pullThroughCacheRules", list)))
 		return ecr_err_oom(err);
-	if (more) {
-		char *t = ecr_token_make(ctx, "DescribePullThroughCacheRules", scope, last, err);
-		if (!t) {
-			json_decref(*out);
-			*out = NULL;
-			return err->code;
-		}
-		json_object_set_new(*out, "nextToken", json_string(t));
-		free(t);
+	if (more && (rc = ecr_token_set(ctx, *out, "DescribePullThroughCacheRules", scope, last, err))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
 	}
 	return 0;
 }

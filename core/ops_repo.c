@@ -168,15 +168,10 @@ int op_describe_repositories(struct ecr_ctx *ctx, json_t *req, json_t **out, str
 		return rc;
 	}
 	*out = json_pack("{s:o}", "repositories", list);
-	if (more) {
-		char *t = ecr_token_make(ctx, "DescribeRepositories", scope, last, err);
-		if (!t) {
-			json_decref(*out);
-			*out = NULL;
-			return err->code;
-		}
-		json_object_set_new(*out, "nextToken", json_string(t));
-		free(t);
+	if (more && (rc = ecr_token_set(ctx, *out, "DescribeRepositories", scope, last, err))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
 	}
 	return 0;
 }

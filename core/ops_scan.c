@@ -141,14 +141,9 @@ int op_describe_image_scan_findings(struct ecr_ctx *ctx, json_t *req, json_t **o
 	}
 	json_object_set_new(isf, "findings", findings);
 	json_object_set_new(resp, "imageScanFindings", isf);
-	if (more) {
-		char *t = ecr_token_make(ctx, "DescribeImageScanFindings", scope, last, err);
-		if (!t) {
-			json_decref(resp);
-			return err->code;
-		}
-		json_object_set_new(resp, "nextToken", json_string(t));
-		free(t);
+	if (more && (rc = ecr_token_set(ctx, resp, "DescribeImageScanFindings", scope, last, err))) {
+		json_decref(resp);
+		return rc;
 	}
 	*out = resp;
 	return 0;

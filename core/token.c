@@ -48,6 +48,17 @@ char *ecr_token_make(struct ecr_ctx *ctx, const char *op, const char *scope, lon
 	return out;
 }
 
+int ecr_token_set(struct ecr_ctx *ctx, json_t *out, const char *op, const char *scope, long long key,
+		  struct ecr_err *err)
+{
+	char *t = ecr_token_make(ctx, op, scope, key, err);
+	if (!t)
+		return err && err->code ? err->code : ECR_E_INTERNAL;
+	int rc = json_object_set_new(out, "nextToken", json_string(t)) ? ecr_err_oom(err) : 0;
+	free(t);
+	return rc;
+}
+
 int ecr_token_read(struct ecr_ctx *ctx, const char *op, const char *scope, const char *tok,
 		   long long *key, struct ecr_err *err)
 {
