@@ -5,11 +5,11 @@ real AWS CLI (/usr/bin/aws --endpoint-url). Lifecycle expectations are computed 
 from the images' own push times and tags, never taken from ecrlite.
 usage: policies.py BIN"""
 import datetime
+import importlib.util
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +18,9 @@ import time
 # tests/scripts holds a jmespath.py of its own: botocore must import the real one
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 bindir = os.path.abspath(sys.argv[1])
+_spec = importlib.util.spec_from_file_location("servelib", os.path.join(os.path.dirname(os.path.abspath(__file__)), "servelib.py"))
+servelib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(servelib)
 top = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
 images = os.path.join(top, "../shared/images")
 tmp = tempfile.mkdtemp(prefix="policies-")
@@ -478,23 +481,8 @@ def lua_calls():
 
 def start_server():
     global server
-    log = open(os.path.join(tmp, "serve.log"), "w+")
-    os.makedirs(env["ECRLITE_HOME"], exist_ok=True)
-    with open(os.path.join(env["ECRLITE_HOME"], "credentials"), "w") as f:
-        f.write("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n")
-    server = subprocess.Popen([os.path.join(bindir, "ecrlite"), "serve", "--listen", "127.0.0.1:0"], env=env,
-                              stderr=log, stdout=subprocess.DEVNULL)
-    for _ in range(200):
-        log.seek(0)
-        m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read())
-        if m:
-            return m.group(1)
-        if server.poll() is not None:
-            break
-        time.sleep(0.05)
-    log.seek(0)
-    print("policies: the server did not start: %s" % log.read())
-    return None
+    server, endpoint = servelib.start(bindir, env, tmp, "policies")
+    return endpoint
 
 
 def remote(endpoint):
@@ -570,7 +558,6 @@ def remote(endpoint):
     check("boto3 put_image runs the policy", now_left == [(old, "back")], now_left)
     # and the registry's manifest PUT (what docker, skopeo and crane push with) of the image
     # the put kept and PutImage then expired: back, and the policy expires the other
-    import base64
     import urllib.request
     auth = c.get_authorization_token()["authorizationData"][0]["authorizationToken"]
     req = urllib.request.Request("%s/v2/remote-lc/manifests/reg" % endpoint, data=first_body.encode(), method="PUT",
@@ -614,12 +601,7 @@ try:
     else:
         print("policies: /usr/bin/aws is missing; the serve checks are skipped")
 finally:
-    if server:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    servelib.stop(server)
     shutil.rmtree(tmp, ignore_errors=True)
 print("policies: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

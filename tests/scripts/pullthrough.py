@@ -4,23 +4,23 @@ Lua's generic calls, and `ecrlite serve`'s JSON API driven by boto3 and the real
 (/usr/bin/aws --endpoint-url), whose outputs must equal ecrlite's local aws. The
 expected rules are the ones this script created, in the order it created them.
 usage: pullthrough.py BIN"""
-import base64
 import datetime
+import importlib.util
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
 # tests/scripts holds a jmespath.py of its own: botocore must import the real one
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 bindir = os.path.abspath(sys.argv[1])
+_spec = importlib.util.spec_from_file_location("servelib", os.path.join(os.path.dirname(os.path.abspath(__file__)), "servelib.py"))
+servelib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(servelib)
 tmp = tempfile.mkdtemp(prefix="pullthrough-")
 NOW = "2026-11-28T12:00:00Z"
 ACCOUNT = "000000000000"
@@ -266,22 +266,8 @@ def lua_calls():
 
 def start_server():
     global server
-    log = open(os.path.join(tmp, "serve.log"), "w+")
-    with open(os.path.join(env["ECRLITE_HOME"], "credentials"), "w") as f:
-        f.write("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n")
-    server = subprocess.Popen([os.path.join(bindir, "ecrlite"), "serve", "--listen", "127.0.0.1:0"], env=env,
-                              stderr=log, stdout=subprocess.DEVNULL)
-    for _ in range(200):
-        log.seek(0)
-        m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read())
-        if m:
-            return m.group(1)
-        if server.poll() is not None:
-            break
-        time.sleep(0.05)
-    log.seek(0)
-    print("pullthrough: the server did not start: %s" % log.read())
-    return None
+    server, endpoint = servelib.start(bindir, env, tmp, "pullthrough")
+    return endpoint
 
 
 def remote(endpoint):
@@ -379,12 +365,7 @@ try:
     else:
         print("pullthrough: /usr/bin/aws is missing; the serve checks are skipped")
 finally:
-    if server:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    servelib.stop(server)
     shutil.rmtree(tmp, ignore_errors=True)
 print("pullthrough: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

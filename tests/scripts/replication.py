@@ -6,20 +6,21 @@ and registries of one state, DescribeImageReplicationStatus, and the real CLI th
 media types come from the archives the test pushes, never from ecrlite.
 usage: replication.py BIN"""
 import hashlib
+import importlib.util
 import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 
 # tests/scripts holds a jmespath.py of its own: botocore must import the real one
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 bindir = os.path.abspath(sys.argv[1])
+_spec = importlib.util.spec_from_file_location("servelib", os.path.join(os.path.dirname(os.path.abspath(__file__)), "servelib.py"))
+servelib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(servelib)
 top = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
 images = os.path.join(top, "../shared/images")
 tmp = tempfile.mkdtemp(prefix="replication-")
@@ -367,23 +368,8 @@ def index_and_put_image(endpoint):
 
 def start_server():
     global server
-    log = open(os.path.join(tmp, "serve.log"), "w+")
-    os.makedirs(env["ECRLITE_HOME"], exist_ok=True)
-    with open(os.path.join(env["ECRLITE_HOME"], "credentials"), "w") as f:
-        f.write("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n")
-    server = subprocess.Popen([os.path.join(bindir, "ecrlite"), "serve", "--listen", "127.0.0.1:0"], env=env,
-                              stderr=log, stdout=subprocess.DEVNULL)
-    for _ in range(200):
-        log.seek(0)
-        m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read())
-        if m:
-            return m.group(1)
-        if server.poll() is not None:
-            break
-        time.sleep(0.05)
-    log.seek(0)
-    print("replication: the server did not start: %s" % log.read())
-    return None
+    server, endpoint = servelib.start(bindir, env, tmp, "replication")
+    return endpoint
 
 
 def real_cli(endpoint):
@@ -463,12 +449,7 @@ try:
     cleared()
     state_failure()
 finally:
-    if server:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    servelib.stop(server)
     shutil.rmtree(tmp, ignore_errors=True)
 print("replication: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
