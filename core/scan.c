@@ -335,6 +335,22 @@ static void complete_text(json_t *inv, json_t *m, char *desc, size_t n)
 static int scan_run(struct ecr_ctx *ctx, long long id, const char *claim, const struct ecr_image_ref *claimed,
 		    const char *repo, const char *account, json_t **status_out, struct ecr_err *err);
 
+/* ctx acts as registry account in region (saving its own into save_account and
+ * save_region, each the size of ctx's, when given): a scan's configuration, result and
+ * event are its image's registry's, whoever runs it. */
+static void as_registry(struct ecr_ctx *ctx, const char *account, const char *region, char *save_account,
+			char *save_region)
+{
+	if (save_account)
+		memcpy(save_account, ctx->account, sizeof(ctx->account));
+	if (save_region)
+		memcpy(save_region, ctx->region, sizeof(ctx->region));
+	if (account != ctx->account)
+		memmove(ctx->account, account, sizeof(ctx->account));
+	if (region != ctx->region)
+		memmove(ctx->region, region, sizeof(ctx->region));
+}
+
 int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **status_out, struct ecr_err *err)
 {
 	struct ecr_image_ref ref;
@@ -351,13 +367,9 @@ int ecr_scan_run(struct ecr_ctx *ctx, long long id, const char *claim, json_t **
 	 * configuration it reads, the enhanced result and the scan event (its account, region
 	 * and ARN) are the image's. A push into us-west-2 through `ecrlite serve` was scanned
 	 * under us-east-1's configuration and its event said us-east-1. */
-	memcpy(own_account, ctx->account, sizeof(own_account));
-	memcpy(own_region, ctx->region, sizeof(own_region));
-	memcpy(ctx->account, account, sizeof(ctx->account));
-	memcpy(ctx->region, region, sizeof(ctx->region));
+	as_registry(ctx, account, region, own_account, own_region);
 	rc = scan_run(ctx, id, claim, &ref, repo, account, status_out, err);
-	memcpy(ctx->account, own_account, sizeof(ctx->account));
-	memcpy(ctx->region, own_region, sizeof(ctx->region));
+	as_registry(ctx, own_account, own_region, NULL, NULL);
 	return rc;
 }
 
@@ -478,7 +490,12 @@ int ecr_scan_rematch(struct ecr_ctx *ctx, const struct ecr_repo *r, const struct
 	ecr_state_done(st);
 	if (rc || (rc = store_findings(ctx, sqlite3_last_insert_rowid(ctx->db), m, err)))
 		goto out;
-	if ((rc = scan_event(ctx, r->name, ref, "COMPLETE", json_object_get(m, "counts"), NULL, err)))
+	/* the event is the repository's registry's: RematchImage with another registryId */
+	char own_account[sizeof(ctx->account)];
+	as_registry(ctx, r->account, ctx->region, own_account, NULL);
+	rc = scan_event(ctx, r->name, ref, "COMPLETE", json_object_get(m, "counts"), NULL, err);
+	as_registry(ctx, own_account, ctx->region, NULL, NULL);
+	if (rc)
 		goto out;
 	if (status_out)
 		*status_out = json_pack("{s:s, s:s}", "status", "COMPLETE", "description", desc);

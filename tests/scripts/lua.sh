@@ -134,5 +134,16 @@ if cc -shared -fPIC $(pkg-config --cflags lua5.4) -o "$tmp/cmod.so" "$tmp/cmod.c
 else
 	bad "C module did not build: $(cat "$tmp/cc.err")"
 fi
+# RematchImage of another registry's image (registryId): its event is that registry's,
+# as the scan's own was (it said the caller's account before)
+s2=$tmp/other
+ECRLITE_HOME=$s2 ECRLITE_ACCOUNT_ID=222222222222 "$bin/aws" ecr create-repository --repository-name alp >/dev/null
+ECRLITE_HOME=$s2 "$bin/ecrlite" vulndb import "$data/alpine-secdb/v3.19-main.subset.json" >/dev/null
+ECRLITE_HOME=$s2 ECRLITE_ACCOUNT_ID=222222222222 "$bin/ecrlite" push "$IMAGES/alpine-3.19.oci.tar" alp:v1 >/dev/null
+ECRLITE_HOME=$s2 ECRLITE_ACCOUNT_ID=222222222222 "$bin/aws" ecr start-image-scan --repository-name alp --image-id imageTag=v1 >/dev/null
+out=$(ECRLITE_HOME=$s2 "$bin/ecrlite" lua -e 'local m = ecr.rematch_image{registryId = "222222222222", repositoryName = "alp", imageId = {imageTag = "v1"}}; print(m.registryId, m.imageScanStatus.status)' 2>&1)
+ev=$(tail -1 "$s2/events.jsonl" | python3 -c 'import json, sys; e = json.load(sys.stdin); print(e["account"], e["resources"][0])')
+[ "$out" = "$(printf '222222222222\tCOMPLETE')" ] && [ "$(wc -l < "$s2/events.jsonl")" = 2 ] &&
+	[ "$ev" = "222222222222 arn:aws:ecr:us-east-2:222222222222:repository/alp" ] && ok || bad "rematch of another registry's image: $out; event $ev"
 echo "lua: $pass passed, $fail failed"
 [ $fail = 0 ]
