@@ -6,6 +6,7 @@
  * transaction to one repository, so requests wait at most that long for it. */
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
@@ -38,10 +39,23 @@ static int nap(unsigned seconds)
 	return stop;
 }
 
+/* A repository of the run as the log names it: its name in the server's own registry
+ * and region, else "registry/region/name" (the run covers every registry and region the
+ * state holds, and two regions can each have an "app"). */
+static int name_repo(struct buf *b, const struct ecr_ctx *ctx, json_t *entry, const char *sep)
+{
+	const char *acct = json_string_value(json_object_get(entry, "registryId"));
+	const char *region = json_string_value(json_object_get(entry, "region"));
+	const char *name = json_string_value(json_object_get(entry, "repositoryName"));
+	if (acct && region && (strcmp(acct, ecr_ctx_account(ctx)) || strcmp(region, ecr_ctx_region(ctx))))
+		return ecr_buf_printf(b, "%s%s/%s/%s", sep, acct, region, name);
+	return ecr_buf_printf(b, "%s%s", sep, name);
+}
+
 /* The run's log line, when it expired something, in the request lines' shape (what, the
  * operation, the outcome, the time): "lifecycle ApplyLifecyclePolicies expired 3 images
  * (app 2, web 1) 4.1 ms". Failures are always told. */
-static void report(json_t *out, double ms)
+static void report(const struct ecr_ctx *ctx, json_t *out, double ms)
 {
 	struct buf what;
 	size_t i;
@@ -54,17 +68,20 @@ static void report(json_t *out, double ms)
 		if (!k)
 			continue;
 		n += (long long)k;
-		whole = whole && !ecr_buf_printf(&what, "%s%s %zu", what.len ? ", " : "",
-						 json_string_value(json_object_get(repo, "repositoryName")), k);
+		whole = whole && !name_repo(&what, ctx, repo, what.len ? ", " : "") && !ecr_buf_printf(&what, " %zu", k);
 	}
 	if (n && !serve_config()->quiet)
 		fprintf(stderr, "lifecycle ApplyLifecyclePolicies expired %lld image%s (%s) %.1f ms\n", n, n == 1 ? "" : "s",
 			whole ? what.data : "too many repositories to list", ms);
 	ecr_buf_release(&what);
-	json_array_foreach(json_object_get(out, "failures"), i, f)
-		fprintf(stderr, "ecrlite serve: lifecycle: %s: %s: %s\n", json_string_value(json_object_get(f, "repositoryName")),
+	json_array_foreach(json_object_get(out, "failures"), i, f) {
+		ecr_buf_init(&what, 1024);
+		name_repo(&what, ctx, f, "");
+		fprintf(stderr, "ecrlite serve: lifecycle: %s: %s: %s\n", what.data ? what.data : "?",
 			json_string_value(json_object_get(f, "failureCode")),
 			json_string_value(json_object_get(f, "failureReason")));
+		ecr_buf_release(&what);
+	}
 }
 
 static void *loop(void *arg)
@@ -82,7 +99,7 @@ static void *loop(void *arg)
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		report(out, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		report(ctx, out, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 		json_decref(out);
 	}
 	ecr_ctx_free(ctx);
@@ -101,8 +118,11 @@ int serve_lifecycle_start(unsigned seconds)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&wake, &ca);
 	pthread_condattr_destroy(&ca);
-	if (ecr_ctx_open(&ctx, &serve_config()->opts, &err)) {
+	/* the server's region: the log names repositories of other regions in full */
+	if (ecr_ctx_open(&ctx, &serve_config()->opts, &err) ||
+	    (serve_config()->region && ecr_ctx_set_region(ctx, serve_config()->region, &err))) {
 		fprintf(stderr, "ecrlite serve: error: lifecycle: %s\n", err.message);
+		ecr_ctx_free(ctx);
 		return -1;
 	}
 	if (pthread_create(&thread, NULL, loop, ctx)) {

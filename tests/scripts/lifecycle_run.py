@@ -287,12 +287,22 @@ def served_fixed_clock():
     before = st.images("idle")
     st.aws("put-lifecycle-policy", "--repository-name", "idle", "--lifecycle-policy-text", json.dumps({"rules": RULES}))
     want = due(before, RULES, LATER)
+    # a due image of the same repository name in another region: the log names it in full
+    other = dict(base_env, ECRLITE_HOME=st.home, ECRLITE_NOW=PUT_AT, AWS_DEFAULT_REGION="eu-west-1")
+    for argv in (["aws", "ecr", "create-repository", "--repository-name", "idle"],
+                 ["ecrlite", "push", shared("alpine-3.18.docker.tar"), "idle:v1"],
+                 ["aws", "ecr", "put-lifecycle-policy", "--repository-name", "idle", "--lifecycle-policy-text",
+                  json.dumps({"rules": RULES})]):
+        e = dict(other, ECRLITE_NOW="2026-11-01T12:00:00Z") if argv[0] == "ecrlite" else other
+        p = subprocess.run([os.path.join(bindir, argv[0]), *argv[1:]], env=e, capture_output=True, text=True)
+        check("served, eu-west-1: %s" % " ".join(argv[:3]), p.returncode == 0, p.stderr)
     proc, log = start(st, LATER, "--lifecycle-interval", "0")
     if proc:
         time.sleep(2)
         check("--lifecycle-interval 0: nothing runs", st.images("idle") == before)
         stop(proc, log, "--lifecycle-interval 0")
-    proc, log = start(st, LATER, "--lifecycle-interval", "1")
+    # the server's region is the CLI's here: its repositories go by their names alone
+    proc, log = start(st, LATER, "--lifecycle-interval", "1", "--region", "us-east-2")
     if not proc:
         return
     gone = wait_until(lambda: set(st.images("idle", False)) == set(before) - want, 15)
@@ -305,7 +315,8 @@ def served_fixed_clock():
     text = stop(proc, log, "--lifecycle-interval 1")
     runs = [l for l in text.splitlines() if l.startswith("lifecycle ")]
     check("served: one log line, for the run that expired something",
-          len(runs) == 1 and re.fullmatch(r"lifecycle ApplyLifecyclePolicies expired 3 images \(idle 3\) \d+\.\d ms", runs[0]),
+          len(runs) == 1 and re.fullmatch(r"lifecycle ApplyLifecyclePolicies expired 4 images "
+                                          r"\(000000000000/eu-west-1/idle 1, idle 3\) \d+\.\d ms", runs[0]),
           text)
 
 
@@ -329,7 +340,8 @@ def served_real_clock():
     check("real clock: the image expires once due, with no push or put", gone)
     check("real clock: not before it was due", t_gone >= t_push + DAY, "%.1f s early" % (t_push + DAY - t_gone))
     text = stop(proc, log, "real clock")
-    check("real clock: the run is in the log", "lifecycle ApplyLifecyclePolicies expired 1 image (soon 1)" in text, text)
+    # (the server's region is us-east-1, the repository's us-east-2: named in full)
+    check("real clock: the run is in the log", "lifecycle ApplyLifecyclePolicies expired 1 image (000000000000/us-east-2/soon 1)" in text, text)
 
 
 def main():
