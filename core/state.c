@@ -150,6 +150,11 @@ static const char *const migrations[] = {
 	 * '-', '_' and '.' one '-' (runs of up to 8 here; no real name has a longer one) */
 	"UPDATE advisory SET package = replace(replace(replace(replace(replace(lower(package), '_', '-'), '.', '-'),"
 	" '--', '-'), '--', '-'), '--', '-') WHERE ecosystem = 'pypi';",
+	/* 16: an index's image_size is the largest of the images it names (core/image.c, as
+	 * ECR's ImageDetail says); indexes stored before held their sum */
+	"UPDATE manifest SET image_size = (SELECT coalesce(max(c.image_size), 0) FROM manifest_ref r"
+	" JOIN manifest c ON c.digest = r.digest WHERE r.manifest = manifest.digest)"
+	" WHERE digest IN (SELECT manifest FROM manifest_ref);",
 };
 
 /* How long a statement waits for another connection's lock before "database is locked"
