@@ -306,6 +306,71 @@ out:
 
 /* ---- the operation ---- */
 
+/* AWS JSON 1.1 reads the body into the model's types before any constraint is looked
+ * at: a member of the wrong JSON type is the protocol's SerializationException
+ * (serve.md §1.2), as the service's deserializer says it, not a ValidationException.
+ * The first one found is named (the deserializer stops there); a null is an absent
+ * member, left to validation. */
+struct wrong_type {
+	char msg[512];                   /* the exception's message */
+};
+
+static int type_visit(void *ud, const struct ecr_walk_node *nd)
+{
+	static const char *const names[] = {[ECR_T_STRUCT] = "Structure", [ECR_T_LIST] = "List", [ECR_T_MAP] = "Map",
+					    [ECR_T_STRING] = "String", [ECR_T_INTEGER] = "Integer", [ECR_T_LONG] = "Long",
+					    [ECR_T_BOOLEAN] = "Boolean", [ECR_T_TIMESTAMP] = "Timestamp",
+					    [ECR_T_BLOB] = "Blob", [ECR_T_DOUBLE] = "Double"};
+	struct wrong_type *w = ud;
+	json_t *v = nd->value;
+	int fits = 1;
+	if (!v || json_is_null(v))
+		return 1;
+	switch (nd->sh->type) {
+	case ECR_T_STRUCT:
+	case ECR_T_MAP:
+		fits = json_is_object(v);
+		break;
+	case ECR_T_LIST:
+		fits = json_is_array(v);
+		break;
+	case ECR_T_STRING:
+	case ECR_T_BLOB:
+		fits = json_is_string(v);
+		break;
+	case ECR_T_INTEGER:
+	case ECR_T_LONG:
+		fits = json_is_integer(v);
+		break;
+	case ECR_T_BOOLEAN:
+		fits = json_is_boolean(v);
+		break;
+	case ECR_T_TIMESTAMP:
+	case ECR_T_DOUBLE:
+		fits = json_is_number(v);
+		break;
+	}
+	if (fits)
+		return 0;
+	if (json_is_object(v))
+		snprintf(w->msg, sizeof(w->msg), "Start of structure or map found where not expected at '%.400s'", nd->path);
+	else if (json_is_array(v))
+		snprintf(w->msg, sizeof(w->msg), "Start of list found where not expected at '%.400s'", nd->path);
+	else
+		snprintf(w->msg, sizeof(w->msg), "%s cannot be converted to %s at '%.400s'",
+			 json_is_string(v) ? "STRING_VALUE" : json_is_boolean(v) ? "BOOLEAN_VALUE" : "NUMBER_VALUE",
+			 names[nd->sh->type], nd->path);
+	return -1;
+}
+
+/* 0, or -1 with w->msg set: req's first member of the wrong JSON type for op's input */
+static int wrong_type(const char *op, json_t *req, struct wrong_type *w)
+{
+	const struct ecr_op_model *m = ecr_model_op(op);
+	const struct ecr_walk_visitor walk = {type_visit, w, ECR_WALK_VALUE_ORDER, "%s.%zu.member", 1};
+	return m && m->input >= 0 && req && ecr_model_walk(m->input, req, &walk) < 0 ? -1 : 0;
+}
+
 static void on_end(struct serve_req *r)
 {
 	struct api_req *a = r->hdata;
@@ -334,6 +399,12 @@ static void on_end(struct serve_req *r)
 			answer(r, 400, "SerializationException", NULL, NULL);
 			return;
 		}
+	}
+	struct wrong_type w;
+	if (wrong_type(a->op, req, &w)) {
+		json_decref(req);
+		answer(r, 400, "SerializationException", w.msg, NULL);
+		return;
 	}
 	struct ecr_ctx *ctx = serve_ctx(r, &err);
 	if (!ctx || (region[0] && ecr_ctx_set_region(ctx, region, &err))) {
