@@ -281,35 +281,46 @@ static void do_tags(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 	json_decref(tags);
 }
 
-/* Range: bytes=A-B, A-, -N (one range). 1 when given and satisfiable, 0 when absent,
- * -1 when it cannot be served. */
+/* Range: bytes=A-B, A-, -N. 1 when satisfiable, -1 when not (416), 0 when absent or
+ * to be ignored: RFC 9110 §14.2 lets a server ignore Range, and says to ignore one it
+ * cannot parse or whose unit it does not know; several ranges are ignored too (served
+ * whole, 200), since 416 would tell the client that none of them exists. */
 static int parse_range(const char *h, long long size, long long *off, long long *len)
 {
 	long long a = -1, b = -1;
 	char *end;
-	if (!h)
+	if (!h || strncmp(h, "bytes=", 6) || strchr(h, ','))
 		return 0;
-	if (strncmp(h, "bytes=", 6) || strchr(h, ','))
-		return -1;
 	h += 6;
 	if (*h == '-') {
+		if (h[1] < '0' || h[1] > '9')
+			return 0;
 		long long k = strtoll(h + 1, &end, 10);
-		if (*end || k <= 0)
-			return -1;
+		if (*end || k < 0)
+			return 0;
+		if (k == 0 || size == 0)
+			return -1; /* a suffix of nothing */
 		a = k > size ? 0 : size - k;
 		b = size - 1;
 	} else {
+		if (*h < '0' || *h > '9')
+			return 0;
 		a = strtoll(h, &end, 10);
-		if (*end != '-' || a < 0)
+		if (*end != '-')
+			return 0;
+		end++;
+		if (*end) {
+			if (*end < '0' || *end > '9')
+				return 0;
+			b = strtoll(end, &end, 10);
+			if (*end || b < a)
+				return 0;
+		}
+		if (a >= size)
 			return -1;
-		b = end[1] ? strtoll(end + 1, &end, 10) : size - 1;
-		if (*end || b < a)
-			return -1;
-		if (b >= size)
+		if (b < 0 || b >= size)
 			b = size - 1;
 	}
-	if (a >= size)
-		return -1;
 	*off = a;
 	*len = b - a + 1;
 	return 1;
