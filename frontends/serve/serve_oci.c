@@ -493,6 +493,11 @@ static void upload_end(struct serve_req *r)
 			core_error(r, o, &err);
 			return;
 		}
+	} else if (!o->digest[0] && ecr_upload_size(ctx, &o->repo, o->ref, &size, &err)) {
+		/* an empty PATCH appends nothing: its Range is what the session holds, and a
+		 * session that does not exist is 404 as for a PATCH with bytes */
+		core_error(r, o, &err);
+		return;
 	}
 	if (!o->digest[0]) {
 		upload_accepted(r, o, o->ref, size, 202);
