@@ -203,6 +203,16 @@ static int name_ok(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._/-") == n;
 }
 
+/* The spec's tag grammar, [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (serve.md §4.1). ECR's API
+ * takes up to 300 characters of anything, but its registry answered 400 to a tag with
+ * '+' (bazel-contrib/rules_oci#720): a registry path's tag is the spec's. */
+static int tag_ok(const char *s)
+{
+	static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	size_t n = strlen(s);
+	return n >= 1 && n <= 128 && s[0] != '.' && s[0] != '-' && strspn(s, more) == n;
+}
+
 /* ---- auth ---- */
 
 /* 0 when the request may go on (ctx's region and *account set); else answered. */
@@ -735,6 +745,12 @@ void serve_oci_handle(struct serve_req *r)
 		return;
 	}
 	case K_MANIFEST:
+		if (!strchr(o->ref, ':') && !tag_ok(o->ref)) {
+			/* TAG_INVALID: the code ECR answers a refused tag with (serve.md §4.8) */
+			oci_error(r, 400, "TAG_INVALID", "invalid tag: a tag is [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}",
+				  json_pack("{s:s}", "tag", o->ref));
+			return;
+		}
 		if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) {
 			do_manifest_get(r, ctx, o);
 		} else if (!strcmp(r->method, "DELETE")) {
