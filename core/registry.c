@@ -161,6 +161,23 @@ int ecr_registry_manifest_get(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 	return rc;
 }
 
+/* 1 when the client's Content-Type and the body's own mediaType are both manifest types
+ * and differ: one of them is wrong, and storing it would serve the body under a type
+ * that is not its own. The image spec makes mediaType the manifest's type, and the
+ * distribution spec has the client send it as Content-Type; distribution refuses it
+ * (MANIFEST_INVALID) as well. A Content-Type that is not a manifest type (none,
+ * application/json, octet-stream) says nothing and is left to the body. */
+static int ctype_conflicts(const char *body, size_t n, const char *mt)
+{
+	if (!mt || !ecr_manifest_type_known(mt))
+		return 0;
+	json_t *j = json_loadb(body, n, 0, NULL);
+	const char *own = json_string_value(json_object_get(j, "mediaType"));
+	int bad = own && ecr_manifest_type_known(own) && strcmp(own, mt);
+	json_decref(j);
+	return bad;
+}
+
 int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference, const char *body,
 			      size_t n, const char *ctype, char digest_out[ECR_DIGEST_LEN + 1],
 			      char subject_out[ECR_DIGEST_LEN + 1], struct ecr_err *err)
@@ -177,6 +194,13 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 	 * cut one could be a type we accept) */
 	if (ctype && !(mt = strndup(ctype, strcspn(ctype, " ;"))))
 		return ecr_err_oom(err);
+	if (ctype_conflicts(body, n, mt)) {
+		ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+			    "Invalid parameter at 'imageManifestMediaType': the manifest's mediaType does not match the Content-Type '%.200s'",
+			    mt);
+		free(mt);
+		return err->code;
+	}
 	int rc = ecr_state_begin(ctx->db, 1, err);
 	if (rc) {
 		free(mt);
