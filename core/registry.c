@@ -243,20 +243,23 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 }
 
 int ecr_registry_manifest_delete(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference,
-				 struct ecr_err *err)
+				 int *referenced, struct ecr_err *err)
 {
 	json_t *resp = NULL;
 	json_t *req = json_pack("{s:s, s:s, s:[{s:s}]}", "registryId", r->account, "repositoryName", r->name, "imageIds",
 				is_digest_ref(reference) ? "imageDigest" : "imageTag", reference);
+	*referenced = 0;
 	int rc = ecr_call(ctx, "BatchDeleteImage", req, &resp, err);
 	json_decref(req);
 	if (rc)
 		return rc;
 	json_t *f = json_array_get(json_object_get(resp, "failures"), 0);
-	if (f)
-		rc = ecr_err_set(err, !strcmp(json_string_value(json_object_get(f, "failureCode")), "ImageNotFound")
-					      ? ECR_E_IMAGE_NOT_FOUND : ECR_E_INVALID_PARAMETER,
+	if (f) {
+		const char *code = json_string_value(json_object_get(f, "failureCode"));
+		*referenced = code && !strcmp(code, "ImageReferencedByManifestList");
+		rc = ecr_err_set(err, code && !strcmp(code, "ImageNotFound") ? ECR_E_IMAGE_NOT_FOUND : ECR_E_INVALID_PARAMETER,
 				 "%s", json_string_value(json_object_get(f, "failureReason")));
+	}
 	json_decref(resp);
 	return rc;
 }

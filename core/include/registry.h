@@ -64,9 +64,11 @@ int ecr_registry_manifest_put(struct ecr_ctx *ctx, const struct ecr_repo *r, con
 			      size_t n, const char *ctype, char digest_out[ECR_DIGEST_LEN + 1],
 			      char subject_out[ECR_DIGEST_LEN + 1], struct ecr_err *err);
 /* Deletes by digest (the image and its tags) or by tag (the tag), as BatchDeleteImage.
- * ImageNotFoundException when there is nothing to delete. */
+ * ImageNotFoundException when there is nothing to delete; an image that an index of
+ * the repository references is kept (BatchDeleteImage's ImageReferencedByManifestList):
+ * InvalidParameterException with ECR's reason, and *referenced set to 1. */
 int ecr_registry_manifest_delete(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *reference,
-				 struct ecr_err *err);
+				 int *referenced, struct ecr_err *err);
 /* Tags of r in lexical order after last (NULL: from the start), at most n (n < 0: all);
  * *more is 1 when tags remain. *tags_out: new JSON array. */
 int ecr_registry_tags(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *last, long long n,

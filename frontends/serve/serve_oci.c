@@ -417,8 +417,20 @@ static void do_manifest_delete(struct serve_req *r, struct ecr_ctx *ctx, struct 
 		oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
 		return;
 	}
-	if (ecr_registry_manifest_delete(ctx, &o->repo, o->ref, &err)) {
-		core_error(r, o, &err);
+	int referenced;
+	if (ecr_registry_manifest_delete(ctx, &o->repo, o->ref, &referenced, &err)) {
+		/* A platform image an index names: ECR's BatchDeleteImage keeps it
+		 * (ImageReferencedByManifestList), and ECR's registry API is authorised and run
+		 * as the ECR operations (serve.md §3.3), so its DELETE keeps it too. The spec has
+		 * no code for it: end-9's 400/405 mean "deletion is not supported", which would
+		 * tell a client to stop trying, and 403 reads as a permission problem. 409
+		 * Conflict is HTTP's "the resource's current state forbids it" (RFC 9110
+		 * §15.5.10): deleting the index first makes it succeed. DENIED is the spec's
+		 * code for a refused operation; the message is ECR's, naming the indexes. */
+		if (referenced)
+			oci_error(r, 409, "DENIED", err.message, json_pack("{s:s}", "digest", o->ref));
+		else
+			core_error(r, o, &err);
 		return;
 	}
 	common_headers(r);
