@@ -393,7 +393,10 @@ static void on_end(struct serve_req *r)
 	}
 	if (a->body.len) {
 		json_error_t je;
-		req = json_loadb(a->body.data, a->body.len, 0, &je);
+		/* a \u0000 is valid JSON (botocore sends one as given): the model's validation
+		 * refuses it by the member's pattern or by name, as for the local CLI. ecrlite's
+		 * own rows check their input without the model, so they never see one. */
+		req = json_loadb(a->body.data, a->body.len, ecr_model_op(a->op) ? JSON_ALLOW_NUL : 0, &je);
 		if (!json_is_object(req)) {
 			json_decref(req);
 			answer(r, 400, "SerializationException", NULL, NULL);

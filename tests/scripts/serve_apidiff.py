@@ -109,6 +109,17 @@ def local_batch(cases):
     return [tuple(x) for x in json.loads(p.stdout)]
 
 
+def local_cli(op, req):
+    """(code or "ok", message) of `aws ecr OP --cli-input-json` locally: the path that
+    reads JSON as the wire carries it, a \\u0000 too (Lua's decoder refuses one)"""
+    p = subprocess.run([os.path.join(bindir, "aws"), "ecr", snake(op).replace("_", "-"), "--cli-input-json",
+                        json.dumps(req, default=b64), "--output", "json"], env=env, capture_output=True, text=True)
+    if p.returncode == 0:
+        return "ok", p.stdout
+    m = re.fullmatch(r"\nAn error occurred \((\w+)\) when calling the \w+ operation: (.*)\n", p.stderr, re.S)
+    return (m.group(1), m.group(2)) if m else ("cli", p.stderr)
+
+
 # ---- the state ----
 sh(os.path.join(bindir, "ecrlite"), "vulndb", "import", os.path.join(shared, "data/alpine-secdb/v3.19-main.subset.json"))
 aws = os.path.join(bindir, "aws")
@@ -147,12 +158,15 @@ def boto(op, req):
 # ---- requests signed by hand ----
 def sign(headers, body, secret="secret", key="AKIDEXAMPLE", region=REGION, service="ecr", amz=None, signed=None,
          scope_date=None):
-    """the Authorization value for POST / with headers (name -> value), SigV4 as serve.md §2.2-2.3"""
-    signed = signed or sorted(k.lower() for k in headers)
+    """the Authorization value for POST / with headers (a dict, or (name, value) pairs: a
+    name twice is one header of both values), SigV4 as serve.md §2.2-2.3"""
+    pairs = list(headers.items()) if isinstance(headers, dict) else headers
+    signed = signed or sorted({k.lower() for k, _ in pairs})
     lower = {}
-    for k, v in headers.items():
+    for k, v in pairs:
         lower.setdefault(k.lower(), []).append(" ".join(str(v).split()))
-    creq = "POST\n/\n\n%s\n%s\n%s" % ("".join("%s:%s\n" % (h, ",".join(lower[h])) for h in signed), ";".join(signed),
+    creq = "POST\n/\n\n%s\n%s\n%s" % ("".join("%s:%s\n" % (h, ",".join(lower.get(h, [""]))) for h in signed),
+                                      ";".join(signed),
                                       hashlib.sha256(body).hexdigest())
     d = scope_date or amz[:8]
     scope = "%s/%s/%s/aws4_request" % (d, region, service)
@@ -168,9 +182,10 @@ def amz_date(offset=0):
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() + offset))
 
 
-def raw(op, body=b"{}", headers=None, method="POST", path="/", auth=True, sign_kw=None, extra=None):
+def raw(op, body=b"{}", headers=None, method="POST", path="/", auth=True, sign_kw=None, extra=None, again=()):
     """(status, body as parsed JSON or text, response headers) of a request built here;
-    headers replace the defaults (None values drop one), extra are added unsigned"""
+    headers replace the defaults (None values drop one), extra are added unsigned, again
+    are (name, value) pairs sent and signed after the others (a name twice)"""
     if isinstance(body, (dict, list)):
         body = json.dumps(body).encode()
     h = {"Host": host, "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": amz_date()}
@@ -184,10 +199,10 @@ def raw(op, body=b"{}", headers=None, method="POST", path="/", auth=True, sign_k
     if auth:
         kw = dict(sign_kw or {})
         kw.setdefault("amz", h.get("X-Amz-Date") or amz_date())
-        h["Authorization"] = sign(h, body, **kw) if auth is True else auth
+        h["Authorization"] = sign(list(h.items()) + list(again), body, **kw) if auth is True else auth
     c = http.client.HTTPConnection(host, timeout=60)
     c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    for k, v in list(h.items()) + list((extra or {}).items()):
+    for k, v in list(h.items()) + list(again) + list((extra or {}).items()):
         c.putheader(k, v)
     c.putheader("Content-Length", str(len(body)))
     c.endheaders(body)
@@ -322,6 +337,8 @@ def breaking(shape_name, value):
             out.append(("min length", "a" * (lo - 1)))
         if hi is not None and hi < 100000:
             out.append(("max length", "a" * (hi + 1)))
+        # a JSON \u0000 inside: the core refuses it by its pattern or by name
+        out.append(("NUL", "a\u0000" + "a" * max(0, lo - 2)))
         if "pattern" in s:
             for cand in ("NOT VALID!", "a b", "\u2603", "!"):
                 v = cand * max(1, -(-lo // len(cand)))
@@ -367,7 +384,8 @@ for op, req in VALID:
             cases.append((op, "%s: %s" % (m, what), dict(req, **{m: v})))
 # each broken request once locally, once served (the local answers first: a request the
 # core took would change the state both see alike)
-want = local_batch([(op, req) for op, _, req in cases])
+want = local_batch([(op, req) for op, what, req in cases if not what.endswith("NUL")])
+want = [local_cli(op, req) if what.endswith("NUL") else want.pop(0) for op, what, req in cases]
 for (op, what, req), (lcode, lmsg) in zip(cases, want):
     st, code, msg = boto(op, req)
     if lcode == "ok":
@@ -441,6 +459,263 @@ for op, req in [("DescribeRepositories", {"repositoryNames": ["app"]}), ("ListIm
         got = raw(op, extra)
         check("%s: an unknown member (%s) ignored" % (op, where), got[0] == plain[0] == 200 and got[1] == plain[1],
               (got[:2], plain[:2]))
+
+
+# ---- paginators: every one to its end with small pages, the items equal to the state's
+# (the local CLI's listing, which pages through the core itself) ----
+def local_json(*args):
+    return json.loads(sh(aws, "ecr", *args, "--output", "json"))
+
+
+# ---- waiters: each to success, and to failure where the state can fail ----
+try:
+    ecr.get_waiter("image_scan_complete").wait(repositoryName="app", imageId={"imageTag": "alpine"},
+                                              WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
+    check("waiter image_scan_complete: success", True)
+except botocore.exceptions.WaiterError as e:
+    check("waiter image_scan_complete: success", False, e)
+ecr.start_image_scan(repositoryName="app", imageId={"imageTag": "broken"})
+try:
+    ecr.get_waiter("image_scan_complete").wait(repositoryName="app", imageId={"imageTag": "broken"},
+                                              WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
+    check("waiter image_scan_complete: failure", False, "no error")
+except botocore.exceptions.WaiterError as e:
+    check("waiter image_scan_complete: failure", "terminal failure state" in str(e) and
+          e.last_response["imageScanStatus"]["status"] == "FAILED", (str(e), e.last_response))
+try:  # never scanned: the model's waiter has no acceptor for the error, so it stops on it
+    ecr.get_waiter("image_scan_complete").wait(repositoryName="app", imageId={"imageTag": "a318"},
+                                              WaiterConfig={"Delay": 0.2, "MaxAttempts": 3})
+    check("waiter image_scan_complete: no scan", False, "no error")
+except botocore.exceptions.WaiterError as e:
+    check("waiter image_scan_complete: no scan", e.last_response["Error"]["Code"] == "ScanNotFoundException" and
+          e.last_response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.last_response)
+ecr.start_lifecycle_policy_preview(repositoryName="app", lifecyclePolicyText=PREVIEW)
+try:
+    ecr.get_waiter("lifecycle_policy_preview_complete").wait(repositoryName="app",
+                                                            WaiterConfig={"Delay": 0.2, "MaxAttempts": 20})
+    check("waiter lifecycle_policy_preview_complete: success", True)
+except botocore.exceptions.WaiterError as e:
+    check("waiter lifecycle_policy_preview_complete: success", False, e)
+try:  # a repository with no preview: LifecyclePolicyPreviewNotFoundException stops it
+    ecr.get_waiter("lifecycle_policy_preview_complete").wait(repositoryName="page/r0",
+                                                            WaiterConfig={"Delay": 0.2, "MaxAttempts": 3})
+    check("waiter lifecycle_policy_preview_complete: no preview", False, "no error")
+except botocore.exceptions.WaiterError as e:
+    check("waiter lifecycle_policy_preview_complete: no preview",
+          e.last_response["Error"]["Code"] == "LifecyclePolicyPreviewNotFoundException", e.last_response)
+for i in range(4):
+    ecr.create_pull_through_cache_rule(ecrRepositoryPrefix="ptc%d" % i, upstreamRegistryUrl="public.ecr.aws")
+
+PAGED = [
+    ("describe_repositories", {}, 3, lambda p: p["repositories"], lambda x: x["repositoryArn"],
+     ("describe-repositories",)),
+    ("list_images", {"repositoryName": "app"}, 2, lambda p: p["imageIds"], lambda x: (x.get("imageTag"), x["imageDigest"]),
+     ("list-images", "--repository-name", "app")),
+    ("describe_images", {"repositoryName": "app"}, 2, lambda p: p["imageDetails"],
+     lambda x: (x["imageDigest"], sorted(x.get("imageTags", []))), ("describe-images", "--repository-name", "app")),
+    ("describe_image_scan_findings", {"repositoryName": "app", "imageId": {"imageTag": "alpine"}}, 2,
+     lambda p: p["imageScanFindings"]["findings"], lambda x: (x["name"], json.dumps(x["attributes"])),
+     ("describe-image-scan-findings", "--repository-name", "app", "--image-id", "imageTag=alpine")),
+    ("get_lifecycle_policy_preview", {"repositoryName": "app"}, 2, lambda p: p["previewResults"],
+     lambda x: (x["imageDigest"], sorted(x.get("imageTags", []))),
+     ("get-lifecycle-policy-preview", "--repository-name", "app")),
+    ("describe_pull_through_cache_rules", {}, 1, lambda p: p["pullThroughCacheRules"], lambda x: x["ecrRepositoryPrefix"],
+     ("describe-pull-through-cache-rules",)),
+]
+check("every paginator of the model is driven", sorted(snake(op) for op in json.load(
+    open(os.path.join(MODEL, "paginators-1.json")))["pagination"]) == sorted(p[0] for p in PAGED))
+for name, req, size, items, key, argv in PAGED:
+    pages = list(ecr.get_paginator(name).paginate(**req, PaginationConfig={"PageSize": size}))
+    got = [key(x) for p in pages for x in items(p)]
+    want = [key(x) for x in items(local_json(*argv))]
+    check("paginator %s: every item once, in order" % name, got == want and len(want) > size, (got, want))
+    check("paginator %s: pages of %d" % (name, size), len(pages) == -(-len(want) // size) and
+          all(len(items(p)) == size for p in pages[:-1]), [len(items(p)) for p in pages])
+    # a token is the paging's own: the last page has none, and a token given back is taken
+    check("paginator %s: the last page has no token" % name, "nextToken" not in pages[-1], pages[-1].get("nextToken"))
+
+
+# ---- dispatch failures (serve.md §1.2), and the error answer's form (§1.5) ----
+def expect(what, resp, status, typ, msg):
+    st, t, m = err_of(resp)
+    check(what, (st, t, m) == (status, typ, msg), (st, t, m))
+    if typ:
+        check(what + ": JSON 1.1 error form", resp[2].get("content-type") == "application/x-amz-json-1.1" and
+              len(resp[2].get("x-amzn-requestid", "")) == 36, resp[2])
+
+
+def unknown(target):
+    return (404, "UnknownOperationException", "Unknown operation: %s" % target)
+
+
+expect("no X-Amz-Target", raw(None), *unknown(""))
+for target in ("Nope", ".DescribeRepositories", "describeRepositories", "DynamoDB_20120810.ListTables",
+               PREFIX + "DescribeRepositories", PREFIX + ".DescribeRepositories.x", PREFIX + ".", PREFIX,
+               # ecrlite's own rows that read this host's files are not served (ecr_op_remote_ok)
+               "Push", "ImportVulnerabilityFeeds", "GetRootfsInventory"):
+    if target[0].isupper() and not target.startswith(("Amazon", "Dynamo")):
+        target = PREFIX + "." + target
+    expect("X-Amz-Target %s" % target, raw(target, headers={"X-Amz-Target": target}), *unknown(target))
+# the answer comes after the signature's check: an unsigned unknown operation is refused for that
+expect("unsigned, unknown operation", raw("Nope", auth=False), 403, "MissingAuthenticationTokenException",
+       "Missing Authentication Token")
+# ecrlite's own rows a remote caller may use are served
+st, b, _ = raw("DescribeVulnerabilitySources")
+check("DescribeVulnerabilitySources (ecrlite's) served", st == 200 and isinstance(b, dict), (st, b))
+# ecrlite's own rows check their input without the model: a \u0000 never reaches them
+expect("a \\u0000 to ecrlite's own row", raw("GetImageInventory", b'{"repositoryName": "app\\u0000x", "imageId": '
+                                            b'{"imageTag": "alpine"}}'), 400, "SerializationException", None)
+for what, body in (("not JSON", b"{not json"), ("an array", b"[1]"), ("a string", b'"x"'), ("null", b"null"),
+                   ("a number", b"1"), ("trailing bytes", b"{} x"), ("not UTF-8", b'{"repositoryNames": ["\xff"]}'),
+                   ("two objects", b"{}{}")):
+    expect("a body that is %s" % what, raw("DescribeRepositories", body), 400, "SerializationException", None)
+st, b, _ = raw("DescribeRepositories", b"")
+check("an empty body is {}", st == 200 and len(b["repositories"]) == len(local_json("describe-repositories")["repositories"]),
+      (st, b))
+expect("an empty body is {}: required members missing", raw("DescribeImages", b""), 400, "ValidationException",
+       "1 validation error detected: Value null at 'repositoryName' failed to satisfy constraint: Member must not be null")
+# any JSON layout: compact, spaced, members in any order, escapes
+st, b, _ = raw("DescribeImages", b'\n{ "filter" : {"tagStatus":"TAGGED"} ,\t"repositoryName":"\\u0061pp" }\n')
+check("any JSON layout", st == 200 and len(b["imageDetails"]) > 0, (st, b))
+for ct in ("application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json",
+           "application/x-amz-json-1.1; charset=utf-8"):
+    st, b, _ = raw("DescribeRepositories", headers={"Content-Type": ct})
+    check("Content-Type %s taken" % ct, st == 200, (st, b))
+for method, path in (("GET", "/"), ("PUT", "/"), ("DELETE", "/"), ("POST", "/x"), ("POST", "/?a=b")):
+    resp = raw("DescribeRepositories", method=method, path=path, auth=False)
+    if "?" in path:  # the query is not the path: the signature is asked for first
+        expect("POST /?a=b unsigned", resp, 403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+        continue
+    expect("%s %s" % (method, path), resp, 404, "UnknownOperationException",
+           "Unknown operation: %s %s (the ECR API is POST /, the registry /v2/)" % (method, path))
+MAX = 32 << 20
+big = b'{"repositoryNames": ["' + b"a" * (MAX + 10) + b'"]}'
+expect("a body over the cap (Content-Length)", raw("DescribeRepositories", big, auth="AWS4-HMAC-SHA256 x"), 413,
+       "SerializationException", "the request body is over the %d bytes ecrlite takes" % MAX)
+c = http.client.HTTPConnection(host, timeout=60)
+c.putrequest("POST", "/", skip_host=True, skip_accept_encoding=True)
+for k, v in (("Host", host), ("X-Amz-Target", PREFIX + ".DescribeRepositories"), ("Transfer-Encoding", "chunked"),
+             ("Content-Type", "application/x-amz-json-1.1")):
+    c.putheader(k, v)
+c.endheaders()
+for off in range(0, len(big), 1 << 20):
+    part = big[off:off + (1 << 20)]
+    c.send(b"%x\r\n%s\r\n" % (len(part), part))
+c.send(b"0\r\n\r\n")
+r = c.getresponse()
+b = json.loads(r.read())
+c.close()
+check("a body over the cap (chunked)", (r.status, b.get("__type"), b.get("message")) == (
+    413, "SerializationException", "the request body is over the %d bytes ecrlite takes" % MAX), (r.status, b))
+
+
+# ---- SigV4 (serve.md §2): as the real CLI signs, and built by hand ----
+cli_env = dict(env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
+for what, extra in (("", {}), (" with a session token (the key has none: ignored, §2.6)", {"AWS_SESSION_TOKEN": "tok"})):
+    p = subprocess.run(["/usr/bin/aws", "--endpoint-url", endpoint, "ecr", "describe-repositories", "--output", "json"],
+                       env=dict(cli_env, **extra), capture_output=True, text=True)
+    check("the AWS CLI's signature%s" % what, p.returncode == 0 and json.loads(p.stdout) == local_json(
+        "describe-repositories"), (p.returncode, p.stderr))
+OK = (200, None, None)
+
+
+def sig(what, resp, want):
+    st, t, m = err_of(resp)
+    if want == OK:
+        check("sigv4 %s" % what, st == 200, (st, t, m))
+    elif isinstance(want[2], re.Pattern):
+        check("sigv4 %s" % what, (st, t) == want[:2] and want[2].fullmatch(m or ""), (st, t, m))
+    else:
+        check("sigv4 %s" % what, (st, t, m) == want, (st, t, m))
+
+
+BAD_SIG = (400, "InvalidSignatureException", "The request signature we calculated does not match the signature you "
+           "provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+sig("as signed here", raw("DescribeRepositories"), OK)
+sig("header names in mixed case", raw("DescribeRepositories", headers={
+    "CONTENT-TYPE": "application/x-amz-json-1.1", "x-AMZ-date": amz_date(), "x-amz-TARGET": PREFIX + ".DescribeRepositories"}),
+    OK)
+sig("repeated spaces and tabs in a signed value", raw("DescribeRepositories", headers={
+    "User-Agent": "a  b \t c    d", "X-Amz-Target": PREFIX + ".DescribeRepositories"}), OK)
+sig("a header twice, signed (values joined by ',')", raw("DescribeRepositories", headers={"X-Extra": "one  1"},
+                                                       again=[("x-extra", "two   2")]), OK)
+sig("extra signed headers", raw("DescribeRepositories", headers={
+    "User-Agent": "apidiff/1", "amz-sdk-invocation-id": "b6e6f5b6-0000-4000-8000-000000000000",
+    "amz-sdk-request": "attempt=1", "X-Amz-Content-Sha256": hashlib.sha256(b"{}").hexdigest()}), OK)
+sig("unsigned extra headers", raw("DescribeRepositories", extra={"amz-sdk-request": "attempt=1", "X-Whatever": "x"}), OK)
+sig("a signed header that is not sent", raw("DescribeRepositories", sign_kw={
+    "signed": ["content-type", "host", "x-amz-date", "x-amz-target", "x-missing"]}), BAD_SIG)
+sig("an unsigned x-amz-target", raw("DescribeRepositories", sign_kw={"signed": ["content-type", "host", "x-amz-date"]}), OK)
+sig("a wrong x-amz-content-sha256", raw("DescribeRepositories", headers={"X-Amz-Content-Sha256": "0" * 64}),
+    (400, "InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed."))
+sig("host not signed", raw("DescribeRepositories", sign_kw={"signed": ["content-type", "x-amz-date", "x-amz-target"]}),
+    (400, "InvalidSignatureException", "The request signature must sign the 'host' header and either 'x-amz-date' or 'date'."))
+sig("X-Amz-Security-Token signed, the key has none", raw("DescribeRepositories", headers={"X-Amz-Security-Token": "t"}), OK)
+sig("X-Amz-Security-Token unsigned, the key has none", raw("DescribeRepositories", extra={"X-Amz-Security-Token": "t"}), OK)
+# a Date header instead of X-Amz-Date: the string to sign has its ISO 8601 form
+now = time.time()
+rfc = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now))
+sig("Date, no X-Amz-Date", raw("DescribeRepositories", headers={"X-Amz-Date": None, "Date": rfc},
+                               sign_kw={"amz": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))}), OK)
+sig("a Date that is not RFC 7231's", raw("DescribeRepositories", headers={"X-Amz-Date": None, "Date": "yesterday"},
+                                         sign_kw={"amz": amz_date()}),
+    (400, "IncompleteSignatureException",
+     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."))
+sig("X-Amz-Date and Date: X-Amz-Date counts", raw("DescribeRepositories", headers={
+    "Date": "Mon, 01 Jan 2001 00:00:00 GMT"}), OK)
+# the 15 minutes either side, to the second: the date exactly 15 minutes off is in the
+# window (ECR: "earlier than now - 15 min" is refused); sent just after a second began,
+# and sent again when the server's clock had moved on (its message says its now)
+EXPIRED = re.compile(r"Signature expired: (\d{8}T\d{6}Z) is now earlier than (\d{8}T\d{6}Z) \((\d{8}T\d{6}Z) - 15 min\.\)")
+FUTURE = re.compile(r"Signature not yet current: (\d{8}T\d{6}Z) is still later than (\d{8}T\d{6}Z) \((\d{8}T\d{6}Z) \+ 15 min\.\)")
+
+
+def parse_amz(v):
+    return datetime.datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+for off, pat in ((-900, EXPIRED), (900, FUTURE)):
+    for attempt in range(5):
+        time.sleep(1.02 - time.time() % 1)
+        sent = int(time.time())
+        resp = raw("DescribeRepositories", headers={"X-Amz-Date": amz_date(off - (time.time() - sent))})
+        st, t, m = err_of(resp)
+        moved = st != 200 and pat.fullmatch(m or "") and parse_amz(pat.fullmatch(m).group(3)) != sent
+        if not moved:
+            break
+    check("sigv4 a date exactly %+d s off is taken" % off, st == 200, (st, t, m))
+    for past in (1, 60):
+        d = off + (past if off > 0 else -past)
+        st, t, m = err_of(raw("DescribeRepositories", headers={"X-Amz-Date": amz_date(d)}))
+        g = pat.fullmatch(m or "")
+        check("sigv4 a date %+d s off is refused" % d, st == 400 and t == "InvalidSignatureException" and g and
+              parse_amz(g.group(2)) == parse_amz(g.group(3)) + off and
+              abs(parse_amz(g.group(1)) - (parse_amz(g.group(3)) + d)) <= 2, (st, t, m))
+sig("a region in the scope", raw("DescribeRepositories", sign_kw={"region": "eu-west-1"}), OK)
+st, b, _ = raw("DescribeRepositories", sign_kw={"region": "eu-west-1"})
+check("the scope's region is the registry's", [x["repositoryArn"].split(":")[3] for x in b["repositories"]] in ([], ["eu-west-1"] * len(b["repositories"])), b)
+sig("a region no scope could name", raw("DescribeRepositories", sign_kw={"region": "US_EAST_2"}),
+    (400, "InvalidSignatureException", "Credential should be scoped to a valid region. "))
+sig("a service other than ecr", raw("DescribeRepositories", sign_kw={"service": "s3"}),
+    (400, "InvalidSignatureException", "Credential should be scoped to correct service: 'ecr'. "))
+sig("a scope date that is not the request's", raw("DescribeRepositories", sign_kw={"scope_date": "20200101"}),
+    (400, "InvalidSignatureException", re.compile(
+        r"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20200101' != '\d{8}', from '\d{8}T\d{6}Z'\.")))
+sig("a key the server does not know", raw("DescribeRepositories", sign_kw={"key": "AKIDUNKNOWN"}),
+    (400, "UnrecognizedClientException", "The security token included in the request is invalid."))
+sig("a wrong secret", raw("DescribeRepositories", sign_kw={"secret": "wrong"}), BAD_SIG)
+sig("unsigned", raw("DescribeRepositories", auth=False),
+    (403, "MissingAuthenticationTokenException", "Missing Authentication Token"))
+good = sign({"Host": host, "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": amz_date(),
+             "X-Amz-Target": PREFIX + ".DescribeRepositories"}, b"{}", amz=amz_date())
+sig("no spaces after the commas", raw("DescribeRepositories", auth=good.replace(", ", ",")), OK)
+sig("a wrong algorithm", raw("DescribeRepositories", auth=good.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")),
+    (400, "IncompleteSignatureException", "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'"))
+sig("a wrong terminator", raw("DescribeRepositories", auth=good.replace("aws4_request", "aws4_requesx")),
+    (400, "IncompleteSignatureException",
+     "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4_requesx'."))
+sig("no Signature", raw("DescribeRepositories", auth=good.split(", Signature=")[0]),
+    (400, "IncompleteSignatureException", "Authorization header requires 'Signature' parameter."))
 
 servelib.stop(server)
 shutil.rmtree(tmp, ignore_errors=True)
