@@ -695,6 +695,14 @@ void serve_oci_handle(struct serve_req *r)
 	}
 	if (authorize(r, ctx, o, account))
 		return;
+	/* the read-only routes: another method would be answered as a GET (a DELETE of
+	 * tags/list listing the tags); 405 as the spec's UNSUPPORTED, as distribution does */
+	if ((o->kind == K_BASE || o->kind == K_CATALOG || o->kind == K_TAGS || o->kind == K_REFERRERS) &&
+	    strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		serve_add_header(r, "Allow", "GET, HEAD");
+		oci_error(r, 405, "UNSUPPORTED", "method not allowed here: GET or HEAD", NULL);
+		return;
+	}
 	if (o->kind == K_BASE) {
 		common_headers(r);
 		serve_respond(r, 200, "application/json; charset=utf-8", "{}", 2);
