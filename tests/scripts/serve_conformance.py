@@ -81,6 +81,12 @@ DIVERGE = {
     "tags-n2-last": "distribution 2.8.2 known wrong: last ignored (serve.md §7.2)",
     "tags-n0": "distribution 2.8.2 known wrong: n ignored (serve.md §7.2)",
     # referrers: not in distribution 2.8.2 (serve.md §7.2)
+    "artifact-config-type": "distribution 2.8.2 has no referrers API",
+    "referrers-config-type": "distribution 2.8.2 has no referrers API",
+    "referrers-filter-none": "distribution 2.8.2 has no referrers API",
+    "index-with-subject": "distribution 2.8.2 has no referrers API",
+    "referrers-of-index": "distribution 2.8.2 has no referrers API",
+    "referrers-after-delete": "distribution 2.8.2 has no referrers API",
     "referrers-missing": "distribution 2.8.2 has no referrers API (serve.md §7.2)",
     "referrers": "distribution 2.8.2 has no referrers API",
     "referrers-filter": "distribution 2.8.2 has no referrers API",
@@ -518,6 +524,30 @@ def scenario_referrers(reg, T, subject, out):
     a3["subject"]["digest"] = ZERO
     a3 = json.dumps(a3).encode()
     out.append(("artifact-subject-missing", reg.req("PUT", "/v2/%s/manifests/%s" % (T, sha(a3)), a3, {"Content-Type": MT_OCI})))
+    # no artifactType: the descriptor's is the config's mediaType (spec, Listing Referrers)
+    cfg = b'{"kind":"example"}'
+    push_blob(reg, T, cfg)
+    a4 = json.dumps({"schemaVersion": 2, "mediaType": MT_OCI,
+                     "config": {"mediaType": "application/vnd.example.config+json", "size": len(cfg), "digest": sha(cfg)},
+                     "layers": [{"mediaType": MT_EMPTY, "size": 2, "digest": sha(emp)}],
+                     "subject": {"mediaType": MT_OCI, "size": len(a1), "digest": sha(a1)}}).encode()
+    out.append(("artifact-config-type", reg.req("PUT", "/v2/%s/manifests/%s" % (T, sha(a4)), a4, {"Content-Type": MT_OCI})))
+    out.append(("referrers-config-type", reg.req("GET", "/v2/%s/referrers/%s" % (T, sha(a1)))))
+    out.append(("referrers-filter-none", reg.req("GET", "/v2/%s/referrers/%s?artifactType=application/none"
+                                                % (T, sha(subject)))))
+    # an index can be a subject too; its referrer is an index with a subject
+    idx = json.dumps({"schemaVersion": 2, "mediaType": MT_IDX, "manifests": [
+        {"mediaType": MT_OCI, "size": len(subject), "digest": sha(subject)}]}).encode()
+    reg.req("PUT", "/v2/%s/manifests/idx" % T, idx, {"Content-Type": MT_IDX})
+    ref_idx = json.dumps({"schemaVersion": 2, "mediaType": MT_IDX, "artifactType": "application/vnd.example.set",
+                          "manifests": [{"mediaType": MT_OCI, "size": len(a1), "digest": sha(a1)}],
+                          "subject": {"mediaType": MT_IDX, "size": len(idx), "digest": sha(idx)}}).encode()
+    out.append(("index-with-subject", reg.req("PUT", "/v2/%s/manifests/%s" % (T, sha(ref_idx)), ref_idx,
+                                              {"Content-Type": MT_IDX})))
+    out.append(("referrers-of-index", reg.req("GET", "/v2/%s/referrers/%s" % (T, sha(idx)))))
+    # a deleted referrer is no longer listed
+    out.append(("delete-referrer", reg.req("DELETE", "/v2/%s/manifests/%s" % (T, sha(a2)))))
+    out.append(("referrers-after-delete", reg.req("GET", "/v2/%s/referrers/%s" % (T, sha(subject)))))
     return a1, a2
 
 
@@ -846,6 +876,21 @@ def conformance(out, repos):
     check("referrers-filter", [m["annotations"]["note"] for m in x.json()["manifests"]] == ["two"], "the sbom only", x)
     st("referrers-bad-digest", 400, "DIGEST_INVALID")
     st("artifact-subject-missing", 201, oci_subject=ZERO)
+    st("artifact-config-type", 201, oci_subject=True)
+    x = st("referrers-config-type", 200, content_type=MT_IDX)
+    check("referrers-config-type", [m.get("artifactType") for m in x.json()["manifests"]]
+          == ["application/vnd.example.config+json"], "the config's mediaType", x)
+    x = st("referrers-filter-none", 200, content_type=MT_IDX, oci_filters_applied="artifactType")
+    check("referrers-filter-none", x.json()["manifests"] == [], "nothing of that type", x)
+    st("index-with-subject", 201, oci_subject=True)
+    x = st("referrers-of-index", 200, content_type=MT_IDX)
+    ms = x.json()["manifests"]
+    check("referrers-of-index", len(ms) == 1 and ms[0]["mediaType"] == MT_IDX and
+          ms[0]["artifactType"] == "application/vnd.example.set", "the index referring to it", x)
+    st("delete-referrer", 202)
+    x = st("referrers-after-delete", 200)
+    check("referrers-after-delete", [m["annotations"]["note"] for m in x.json()["manifests"]] == ["one"],
+          "the deleted referrer is gone", x)
     # deletes
     x = st("delete-referenced", 409, "DENIED")
     msg = x.json()["errors"][0]["message"] if x.code else ""
