@@ -153,6 +153,10 @@ DIVERGE = {
     "accept-star": "serve.md §4.3: the stored type; distribution 404s OCI not named",
     "accept-json": "serve.md §4.3: the stored type; distribution 404s OCI not named",
     "referrers-post": "distribution 2.8.2 has no referrers route (404 text)",
+    # Content-Range 0-99 on 50 bytes: distribution appends the 50; the spec's code for
+    # a length that is not the content's is SIZE_INVALID (serve.md §4.8)
+    "chunk-length-mismatch": "spec: SIZE_INVALID (serve.md §4.8); distribution appends",
+    "chunk-length-mismatch-get": "follows from chunk-length-mismatch",
     "manifest-too-big": "serve.md §4.5: 413 SIZE_INVALID over 4 MiB",
     # distribution ignores a monolithic POST's body, so never sees that it is wrong
     "mono-post-wrong-digest": "distribution ignores the body of POST ?digest= (serve.md §4.4)",
@@ -230,6 +234,32 @@ class Reg:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+
+def req_raw(hostport, data, read_continue=False):
+    """one request written as bytes on a fresh connection; (status line of the 100 when
+    read_continue, the final response); the body (after the headers) is sent only after
+    a 100 Continue when read_continue"""
+    host, port = hostport.split(":")
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    head, _, body = data.partition(b"\r\n\r\n")
+    interim = None
+    if read_continue:
+        sock.sendall(head + b"\r\n\r\n")
+        interim = sock.recv(4096).split(b"\r\n")[0].decode()
+        sock.sendall(body)
+    else:
+        sock.sendall(data)
+    r = http.client.HTTPResponse(sock, method=data.split(b" ")[0].decode())
+    r.begin()
+    payload = r.read()
+    hs = {k.lower(): v for k, v in r.getheaders()}
+    sock.close()
+    return interim, Resp(r.status, hs, payload)
+
+
+def chunked(parts):
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
 
 
 def sha(b):
@@ -575,6 +605,35 @@ def scenario_misc(reg, A, T, out):
                                     headers={"Accept": MT_S2 + ";q=0.5, " + MT_OCI + ";q=0.9"})))
 
 
+def scenario_wire(reg, A, out):
+    """what real clients put on the wire: docker's streamed PATCH in chunked transfer
+    coding, curl's Expect: 100-continue, a Content-Range whose length is not the body's"""
+    data = blob_bytes("wire", 3000)
+    hp = reg.hostport
+    loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
+    _, r = req_raw(hp, b"PATCH %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/octet-stream\r\n"
+                   b"Transfer-Encoding: chunked\r\n\r\n%s" % (loc.encode(), hp.encode(),
+                                                                chunked([data[:1000], data[1000:]])))
+    out.append(("patch-chunked-coding", r))
+    loc = upath(r.h("location") or loc)
+    _, r = req_raw(hp, b"PUT %s HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+                   % (with_digest(loc, sha(data)).encode(), hp.encode(), chunked([])))
+    out.append(("put-chunked-coding-empty", r))
+    data2 = blob_bytes("wire2", 2000)
+    loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
+    interim, r = req_raw(hp, b"PUT %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/octet-stream\r\n"
+                         b"Content-Length: %d\r\nExpect: 100-continue\r\n\r\n%s"
+                         % (with_digest(loc, sha(data2)).encode(), hp.encode(), len(data2), data2), True)
+    out.append(("expect-continue", r))
+    out.append(("expect-continue-interim", Resp(int(interim.split(" ")[1]) if interim else 0, {}, b"")))
+    loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
+    out.append(("chunk-length-mismatch", reg.req("PATCH", loc, data[:50], {"Content-Type": "application/octet-stream",
+                                                                           "Content-Range": "0-99"})))
+    # on the same connection: the refused body was not taken as the next request, and
+    # the session holds nothing of it
+    out.append(("chunk-length-mismatch-get", reg.req("GET", loc)))
+
+
 def run_all(reg, repos):
     out = []
     A, B, M, T = repos["a"], repos["b"], repos["m"], repos["t"]
@@ -587,6 +646,7 @@ def run_all(reg, repos):
     scenario_referrers(reg, T, subject, out)
     scenario_delete(reg, M, s2, oci, idx, out)
     scenario_misc(reg, A, T, out)
+    scenario_wire(reg, A, out)
     return out
 
 
@@ -907,6 +967,13 @@ def conformance(out, repos):
     st("delete-malformed", 400, "DIGEST_INVALID")
     st("blob-delete", 405, "UNSUPPORTED")
     st("blob-after-delete", 200)
+    # the wire
+    st("patch-chunked-coding", 202, range="0-2999")
+    st("put-chunked-coding-empty", 201, docker_content_digest=sha(blob_bytes("wire", 3000)))
+    st("expect-continue", 201, docker_content_digest=sha(blob_bytes("wire2", 2000)))
+    st("expect-continue-interim", 100)
+    st("chunk-length-mismatch", 400, "SIZE_INVALID")
+    st("chunk-length-mismatch-get", 204, range="0-0")
     # methods a route does not take: 405 UNSUPPORTED, never answered as a GET
     st("base-head", 200)
     for label in ("tags-post", "tags-delete", "referrers-post", "catalog-post", "manifest-post", "blob-put"):
