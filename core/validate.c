@@ -197,16 +197,22 @@ static int check(void *ud, const struct ecr_walk_node *nd)
 			return 0;
 		}
 		const char *s = json_string_value(val);
-		long long n = (long long)json_string_length(val);
+		size_t bytes = json_string_length(val);
+		/* a length is in characters, as the service counts it (Smithy's length trait:
+		 * Unicode scalar values), not UTF-8 bytes: 200 'é' are 200, not 400. jansson's
+		 * strings are valid UTF-8, so the characters are the bytes that start one. */
+		long long n = 0;
+		for (size_t i = 0; i < bytes; i++)
+			n += ((unsigned char)s[i] & 0xc0) != 0x80;
 		if (sh->has_min && n < sh->min)
 			problem(v, path, val, "Member must have length greater than or equal to %lld", sh->min);
 		if (sh->has_max && n > sh->max)
 			problem(v, path, val, "Member must have length less than or equal to %lld", sh->max);
 		/* a NUL (JSON \u0000) would cut the C string every later step sees: it never
 		 * satisfies a pattern, and where there is none it is refused by name */
-		if (sh->pattern && (strlen(s) != (size_t)n || !ecr_validate_pattern(nd->shape, s)))
+		if (sh->pattern && (strlen(s) != bytes || !ecr_validate_pattern(nd->shape, s)))
 			problem(v, path, val, "Member must satisfy regular expression pattern: %s", sh->pattern);
-		else if (!sh->pattern && strlen(s) != (size_t)n)
+		else if (!sh->pattern && strlen(s) != bytes)
 			problem(v, path, val, "Member must not contain NUL characters");
 		if (sh->enums)
 			check_enum(v, sh, val, path);

@@ -112,8 +112,11 @@ def local_batch(cases):
 def local_cli(op, req):
     """(code or "ok", message) of `aws ecr OP --cli-input-json` locally: the path that
     reads JSON as the wire carries it, a \\u0000 too (Lua's decoder refuses one)"""
+    path = os.path.join(tmp, "input.json")
+    with open(path, "w") as f:
+        json.dump(req, f, default=b64)
     p = subprocess.run([os.path.join(bindir, "aws"), "ecr", snake(op).replace("_", "-"), "--cli-input-json",
-                        json.dumps(req, default=b64), "--output", "json"], env=env, capture_output=True, text=True)
+                        "file://" + path, "--output", "json"], env=env, capture_output=True, text=True)
     if p.returncode == 0:
         return "ok", p.stdout
     m = re.fullmatch(r"\nAn error occurred \((\w+)\) when calling the \w+ operation: (.*)\n", p.stderr, re.S)
@@ -204,7 +207,8 @@ def raw(op, body=b"{}", headers=None, method="POST", path="/", auth=True, sign_k
     c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
     for k, v in list(h.items()) + list(again) + list((extra or {}).items()):
         c.putheader(k, v)
-    c.putheader("Content-Length", str(len(body)))
+    if not any(k.lower() == "content-length" for k in h):
+        c.putheader("Content-Length", str(len(body)))
     c.endheaders(body)
     r = c.getresponse()
     text = r.read().decode("utf-8", "replace")
@@ -393,6 +397,27 @@ for (op, what, req), (lcode, lmsg) in zip(cases, want):
         continue
     check("%s %s: served = local" % (op, what), (code, msg) == (lcode, lmsg), ((code, msg), (lcode, lmsg)))
     check("%s %s: status 400" % (op, what), st == 400, st)
+
+# lengths are in characters, not UTF-8 bytes: 'é' is one (a policy of 16,000 of them is
+# 32 KB, under the 30,720 characters of LifecyclePolicyText)
+def lc_text(description):
+    return json.dumps({"rules": [{"rulePriority": 1, "description": description, "selection": {
+        "tagStatus": "tagged", "tagPrefixList": ["zz"], "countType": "imageCountMoreThan", "countNumber": 1},
+        "action": {"type": "expire"}}]}, ensure_ascii=False)
+
+
+for what, text, want in (("16,000 'é' (32 KB) taken", lc_text("\u00e9" * 16000), "ok"),
+                         ("31,000 'é' refused", lc_text("\u00e9" * 31000), "ValidationException"),
+                         ("under 100 characters, over 100 bytes, refused", "\u00e9" * 60, "ValidationException")):
+    req = {"repositoryName": "page/r1", "lifecyclePolicyText": text}
+    loc = local_cli("PutLifecyclePolicy", req)
+    st, code, msg = boto("PutLifecyclePolicy", req)
+    check("PutLifecyclePolicy %s: locally" % what, loc[0] == want, loc[:1] + (loc[1][:200],))
+    check("PutLifecyclePolicy %s: served = local" % what, code == want and (want == "ok" or (st, msg) == (400, loc[1])),
+          (st, code, str(msg)[:200]))
+    if want == "ValidationException":
+        check("PutLifecyclePolicy %s: a length" % what, "Member must have length" in loc[1], loc[1][-200:])
+boto("DeleteLifecyclePolicy", {"repositoryName": "page/r1"})
 
 # ---- wrong JSON types: the protocol's SerializationException (serve.md §1.2), before
 # any constraint is looked at; botocore sends a scalar of the wrong type as it is given,
@@ -616,6 +641,21 @@ for what, extra in (("", {}), (" with a session token (the key has none: ignored
                        env=dict(cli_env, **extra), capture_output=True, text=True)
     check("the AWS CLI's signature%s" % what, p.returncode == 0 and json.loads(p.stdout) == local_json(
         "describe-repositories"), (p.returncode, p.stderr))
+# the real CLI through the server prints what ecrlite's aws prints locally, errors too
+for argv in (("describe-images", "--repository-name", "NOT VALID"), ("describe-images", "--repository-name", "nosuch"),
+             ("create-repository", "--repository-name", "app"),
+             ("describe-image-scan-findings", "--repository-name", "app", "--image-id", "imageTag=a318"),
+             ("get-lifecycle-policy", "--repository-name", "page/r1"),
+             ("put-image-tag-mutability", "--repository-name", "app", "--image-tag-mutability", "SOMETIMES"),
+             ("list-images", "--repository-name", "app", "--filter", "tagStatus=MAYBE"),
+             ("batch-get-image", "--repository-name", "app", "--image-ids", "imageTag=nosuch", "imageDigest=sha256:x"),
+             ("describe-repositories", "--repository-names", "a" * 300)):
+    real = subprocess.run(["/usr/bin/aws", "--endpoint-url", endpoint, "ecr", *argv], env=cli_env, capture_output=True,
+                          text=True)
+    mine = subprocess.run([aws, "ecr", *argv], env=env, capture_output=True, text=True)
+    check("the AWS CLI through the server = local: %s" % " ".join(argv)[:60],
+          (real.returncode, real.stdout, real.stderr) == (mine.returncode, mine.stdout, mine.stderr),
+          ((real.returncode, real.stdout, real.stderr), (mine.returncode, mine.stdout, mine.stderr)))
 OK = (200, None, None)
 
 
@@ -716,6 +756,49 @@ sig("a wrong terminator", raw("DescribeRepositories", auth=good.replace("aws4_re
      "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4_requesx'."))
 sig("no Signature", raw("DescribeRepositories", auth=good.split(", Signature=")[0]),
     (400, "IncompleteSignatureException", "Authorization header requires 'Signature' parameter."))
+
+sig("the parts in another order", raw("DescribeRepositories", auth="AWS4-HMAC-SHA256 " + ", ".join(
+    reversed(good[len("AWS4-HMAC-SHA256 "):].split(", ")))), OK)
+sig("an X-Amz-Date not in ISO 8601 basic format", raw("DescribeRepositories", headers={
+    "X-Amz-Date": "2026-12-04T21:00:00Z"}, sign_kw={"amz": "20261204T210000Z"}),
+    (400, "IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got '2026-12-04T21:00:00Z'. "
+     "See http://en.wikipedia.org/wiki/ISO_8601"))
+# what the JS v3 SDK signs (serve.md §1.1)
+sig("the JS v3 SDK's signed set", raw("DescribeRepositories", headers={
+    "amz-sdk-invocation-id": "0b7e2d2e-8f5e-4a55-9f43-5b1f4e6a1a01", "amz-sdk-request": "attempt=1; max=3",
+    "Content-Length": "2", "X-Amz-Content-Sha256": hashlib.sha256(b"{}").hexdigest(),
+    "X-Amz-User-Agent": "aws-sdk-js/3.0.0"}), OK)
+
+# a key configured with a session token (its own server: the credentials are read at start)
+tokfile = os.path.join(tmp, "token-credentials")
+with open(tokfile, "w") as f:
+    f.write("[tok]\naws_access_key_id = AKIDTOK\naws_secret_access_key = toksecret\naws_session_token = the-token\n")
+tlog = open(os.path.join(tmp, "token-serve.log"), "w+")
+tproc = subprocess.Popen([ecrlite, "serve", "--listen", "127.0.0.1:0", "--credentials", tokfile], env=env, stderr=tlog,
+                         stdout=subprocess.DEVNULL)
+thost = None
+for _ in range(200):
+    tlog.seek(0)
+    m = re.search(r"listening on http://(127\.0\.0\.1:\d+)", tlog.read())
+    if m or tproc.poll() is not None:
+        thost = m and m.group(1)
+        break
+    time.sleep(0.05)
+check("a server with a token key starts", thost, open(tlog.name).read())
+if thost:
+    host, main_host = thost, host
+    TK = {"key": "AKIDTOK", "secret": "toksecret"}
+    BAD_TOKEN = (400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+    sig("the token, signed", raw("DescribeRepositories", headers={"X-Amz-Security-Token": "the-token"}, sign_kw=TK), OK)
+    sig("the token, unsigned", raw("DescribeRepositories", extra={"X-Amz-Security-Token": "the-token"}, sign_kw=TK),
+        BAD_TOKEN)
+    sig("another token", raw("DescribeRepositories", headers={"X-Amz-Security-Token": "other"}, sign_kw=TK), BAD_TOKEN)
+    sig("no token", raw("DescribeRepositories", sign_kw=TK), BAD_TOKEN)
+    tok = boto3.client("ecr", endpoint_url="http://" + thost, region_name=REGION, aws_access_key_id="AKIDTOK",
+                       aws_secret_access_key="toksecret", aws_session_token="the-token", config=cfg)
+    check("boto3 with the session token", tok.describe_repositories()["ResponseMetadata"]["HTTPStatusCode"] == 200)
+    host = main_host
+servelib.stop(tproc)
 
 servelib.stop(server)
 shutil.rmtree(tmp, ignore_errors=True)
