@@ -200,14 +200,7 @@ def local():
           sum(1 for t, _ in idx_before.values() if not t) == 3, p.stdout + p.stderr)
     # without names, every region's policies run; a repository whose stored policy cannot
     # be read is a failure of its own (exit 1, named) and the others still run
-    other = dict(base_env, ECRLITE_HOME=st.home, ECRLITE_NOW=PUT_AT, AWS_DEFAULT_REGION="eu-west-1")
-    for argv in (["aws", "ecr", "create-repository", "--repository-name", "elsewhere"],
-                 ["ecrlite", "push", shared("alpine-3.18.docker.tar"), "elsewhere:v1"],
-                 ["aws", "ecr", "put-lifecycle-policy", "--repository-name", "elsewhere", "--lifecycle-policy-text",
-                  json.dumps({"rules": RULES})]):
-        e = dict(other, ECRLITE_NOW="2026-11-01T12:00:00Z") if argv[0] == "ecrlite" else other
-        p = subprocess.run([os.path.join(bindir, argv[0]), *argv[1:]], env=e, capture_output=True, text=True)
-        check("eu-west-1: %s" % " ".join(argv[:3]), p.returncode == 0, p.stderr)
+    other = in_eu_west_1(st, "elsewhere")
     st.aws("create-repository", "--repository-name", "broken")
     st.push(shared("alpine-3.18.docker.tar"), "broken:v1", "2026-11-01T12:00:00Z")
     st.aws("put-lifecycle-policy", "--repository-name", "broken", "--lifecycle-policy-text", json.dumps({"rules": RULES}))
@@ -236,6 +229,20 @@ def local():
                 'print(#r.repositories, #r.repositories[1].expiredImages, r.repositories[1].expiredImages[1].imageTags[1])'],
                LATER)
     check("lua ecr.apply_lifecycle_policies", p.stdout == "1\t1\tv1\n" and st.images("fromlua") == {}, p.stdout + p.stderr)
+
+
+def in_eu_west_1(st, name):
+    """Repository name in eu-west-1 of st, its one image pushed on 2026-11-01 and RULES
+    put on it; the environment of that region (a dict)."""
+    other = dict(base_env, ECRLITE_HOME=st.home, ECRLITE_NOW=PUT_AT, AWS_DEFAULT_REGION="eu-west-1")
+    for argv in (["aws", "ecr", "create-repository", "--repository-name", name],
+                 ["ecrlite", "push", shared("alpine-3.18.docker.tar"), name + ":v1"],
+                 ["aws", "ecr", "put-lifecycle-policy", "--repository-name", name, "--lifecycle-policy-text",
+                  json.dumps({"rules": RULES})]):
+        e = dict(other, ECRLITE_NOW="2026-11-01T12:00:00Z") if argv[0] == "ecrlite" else other
+        p = subprocess.run([os.path.join(bindir, argv[0]), *argv[1:]], env=e, capture_output=True, text=True)
+        check("eu-west-1 %s: %s" % (name, " ".join(argv[:3])), p.returncode == 0, p.stderr)
+    return other
 
 
 def start(st, now, *args):
@@ -288,14 +295,7 @@ def served_fixed_clock():
     st.aws("put-lifecycle-policy", "--repository-name", "idle", "--lifecycle-policy-text", json.dumps({"rules": RULES}))
     want = due(before, RULES, LATER)
     # a due image of the same repository name in another region: the log names it in full
-    other = dict(base_env, ECRLITE_HOME=st.home, ECRLITE_NOW=PUT_AT, AWS_DEFAULT_REGION="eu-west-1")
-    for argv in (["aws", "ecr", "create-repository", "--repository-name", "idle"],
-                 ["ecrlite", "push", shared("alpine-3.18.docker.tar"), "idle:v1"],
-                 ["aws", "ecr", "put-lifecycle-policy", "--repository-name", "idle", "--lifecycle-policy-text",
-                  json.dumps({"rules": RULES})]):
-        e = dict(other, ECRLITE_NOW="2026-11-01T12:00:00Z") if argv[0] == "ecrlite" else other
-        p = subprocess.run([os.path.join(bindir, argv[0]), *argv[1:]], env=e, capture_output=True, text=True)
-        check("served, eu-west-1: %s" % " ".join(argv[:3]), p.returncode == 0, p.stderr)
+    in_eu_west_1(st, "idle")
     proc, log = start(st, LATER, "--lifecycle-interval", "0")
     if proc:
         time.sleep(2)
