@@ -372,8 +372,30 @@ def breaking(shape_name, value):
     return out
 
 
+# the optional members of structure and list type too, in requests that carry them
+FULL = [
+    ("CreateRepository", {"repositoryName": "full", "tags": [{"Key": "k", "Value": "v"}], "imageTagMutability": "MUTABLE",
+                          "imageScanningConfiguration": {"scanOnPush": True},
+                          "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:x"}}),
+    ("DescribeImages", {"repositoryName": "app", "filter": {"tagStatus": "TAGGED"}, "maxResults": 5}),
+    ("ListImages", {"repositoryName": "app", "filter": {"tagStatus": "TAGGED"}, "maxResults": 5}),
+    ("DescribeImageScanFindings", {"repositoryName": "app", "imageId": {"imageDigest": "sha256:" + "0" * 64},
+                                   "maxResults": 5}),
+    ("GetLifecyclePolicyPreview", {"repositoryName": "app", "imageIds": [{"imageTag": "alpine"}],
+                                   "filter": {"tagStatus": "TAGGED"}}),
+    ("BatchGetImage", {"repositoryName": "app", "imageIds": [{"imageTag": "alpine"}],
+                       "acceptedMediaTypes": ["application/vnd.oci.image.manifest.v1+json"]}),
+    ("PutRegistryScanningConfiguration", {"scanType": "BASIC", "rules": [{"scanFrequency": "SCAN_ON_PUSH",
+                                          "repositoryFilters": [{"filter": "app*", "filterType": "WILDCARD"}]}]}),
+    ("PutReplicationConfiguration", {"replicationConfiguration": {"rules": [{
+        "destinations": [{"region": "eu-west-1", "registryId": ACCOUNT}],
+        "repositoryFilters": [{"filter": "app", "filterType": "PREFIX_MATCH"}]}]}}),
+    ("StartLifecyclePolicyPreview", {"repositoryName": "app", "lifecyclePolicyText": PREVIEW}),
+    ("DescribeRepositories", {"maxResults": 5}),
+    ("BatchGetRepositoryScanningConfiguration", {"repositoryNames": ["app", "page/r0"]}),
+]
 cases = []
-for op, req in VALID:
+for op, req in VALID + FULL:
     inp = shapes[model["operations"][op]["input"]["shape"]]
     for m in inp.get("required", []):
         cases.append((op, "%s missing" % m, {k: v for k, v in req.items() if k != m}))
@@ -388,8 +410,11 @@ for op, req in VALID:
             cases.append((op, "%s: %s" % (m, what), dict(req, **{m: v})))
 # each broken request once locally, once served (the local answers first: a request the
 # core took would change the state both see alike)
-want = local_batch([(op, req) for op, what, req in cases if not what.endswith("NUL")])
-want = [local_cli(op, req) if what.endswith("NUL") else want.pop(0) for op, what, req in cases]
+# (through the local CLI where Lua cannot carry the request as sent: a \u0000, and a
+# message that shows structures, whose members a Lua table does not keep in order)
+by_cli = [what.endswith("NUL") or what.endswith("list too long") for op, what, req in cases]
+want = local_batch([(op, req) for (op, what, req), cli in zip(cases, by_cli) if not cli])
+want = [local_cli(op, req) if cli else want.pop(0) for (op, what, req), cli in zip(cases, by_cli)]
 for (op, what, req), (lcode, lmsg) in zip(cases, want):
     st, code, msg = boto(op, req)
     if lcode == "ok":
@@ -718,19 +743,22 @@ for off, pat in ((-900, EXPIRED), (900, FUTURE)):
     for attempt in range(5):
         time.sleep(1.02 - time.time() % 1)
         sent = int(time.time())
-        resp = raw("DescribeRepositories", headers={"X-Amz-Date": amz_date(off - (time.time() - sent))})
+        resp = raw("DescribeRepositories", headers={"X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ",
+                                                                                 time.gmtime(sent + off))})
         st, t, m = err_of(resp)
         moved = st != 200 and pat.fullmatch(m or "") and parse_amz(pat.fullmatch(m).group(3)) != sent
         if not moved:
             break
     check("sigv4 a date exactly %+d s off is taken" % off, st == 200, (st, t, m))
-    for past in (1, 60):
+    # past the window: by 1 s behind (the server's clock can only be later than ours), by
+    # 2 s ahead (the request may take a second to arrive), and by a minute
+    for past in ((1, 60) if off < 0 else (2, 60)):
         d = off + (past if off > 0 else -past)
         st, t, m = err_of(raw("DescribeRepositories", headers={"X-Amz-Date": amz_date(d)}))
         g = pat.fullmatch(m or "")
         check("sigv4 a date %+d s off is refused" % d, st == 400 and t == "InvalidSignatureException" and g and
               parse_amz(g.group(2)) == parse_amz(g.group(3)) + off and
-              abs(parse_amz(g.group(1)) - (parse_amz(g.group(3)) + d)) <= 2, (st, t, m))
+              abs(parse_amz(g.group(1)) - (parse_amz(g.group(3)) + d)) <= 5, (st, t, m))
 sig("a region in the scope", raw("DescribeRepositories", sign_kw={"region": "eu-west-1"}), OK)
 st, b, _ = raw("DescribeRepositories", sign_kw={"region": "eu-west-1"})
 check("the scope's region is the registry's", [x["repositoryArn"].split(":")[3] for x in b["repositories"]] in ([], ["eu-west-1"] * len(b["repositories"])), b)
