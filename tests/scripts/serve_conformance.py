@@ -157,6 +157,14 @@ DIVERGE = {
     # a length that is not the content's is SIZE_INVALID (serve.md §4.8)
     "chunk-length-mismatch": "spec: SIZE_INVALID (serve.md §4.8); distribution appends",
     "chunk-length-mismatch-get": "follows from chunk-length-mismatch",
+    # a foreign (Windows base) or non-distributable layer named by URL and never pushed:
+    # distribution 2.8.2 with no validation.manifests.urls.allow refuses it with 500
+    # UNKNOWN (its errMissingURL/errInvalidURL are not registry errors); ecrlite with
+    # 400 MANIFEST_BLOB_UNKNOWN. Whether ECR stores such a manifest is not settled
+    # (REPORT.md); observed, not asserted, with urls
+    "put-foreign-layer": "distribution answers 500 for a URL layer; ECR's answer unverified",
+    "put-foreign-layer-no-urls": "distribution answers 500 (errMissingURL); the spec's code is MANIFEST_BLOB_UNKNOWN",
+    "put-nondistributable": "distribution answers 500 for a URL layer; ECR's answer unverified",
     "manifest-too-big": "serve.md §4.5: 413 SIZE_INVALID over 4 MiB",
     # distribution ignores a monolithic POST's body, so never sees that it is wrong
     "mono-post-wrong-digest": "distribution ignores the body of POST ?digest= (serve.md §4.4)",
@@ -411,6 +419,8 @@ def scenario_mount(reg, A, B, missing, out):
     out.append(("other-repo-head", reg.req("HEAD", "/v2/%s/blobs/%s" % (B, d))))
     out.append(("mount-missing-blob", reg.req("POST", "/v2/%s/blobs/uploads/?mount=%s&from=%s" % (B, ZERO, A))))
     out.append(("mount-missing-from", reg.req("POST", "/v2/%s/blobs/uploads/?mount=%s&from=conf/nowhere" % (B, d))))
+    out.append(("mount-bad-digest", reg.req("POST", "/v2/%s/blobs/uploads/?mount=sha256:zz&from=%s" % (B, A))))
+    out.append(("mount-bad-from", reg.req("POST", "/v2/%s/blobs/uploads/?mount=%s&from=Bad//Name" % (B, d))))
     out.append(("mount-without-from", reg.req("POST", "/v2/%s/blobs/uploads/?mount=%s" % (B, d))))
     out.append(("mount", reg.req("POST", "/v2/%s/blobs/uploads/?mount=%s&from=%s" % (B, d, A))))
     out.append(("mounted-head", reg.req("HEAD", "/v2/%s/blobs/%s" % (B, d))))
@@ -485,6 +495,29 @@ def scenario_manifests(reg, M, out):
     big = json.dumps({"schemaVersion": 2, "mediaType": MT_OCI, "config": json.loads(oci)["config"], "layers": [],
                       "annotations": {"pad": "x" * (4 * 1024 * 1024)}}).encode()
     out.append(("manifest-too-big", reg.req("PUT", "/v2/%s/manifests/big" % M, big, {"Content-Type": MT_OCI})))
+    # a Windows image's foreign layer: named by URL, never pushed (ECR stores Windows
+    # images; docker pushes their base layers' descriptors only)
+    fl = json.loads(s2)
+    fl["layers"].insert(0, {"mediaType": "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+                            "size": 12345, "digest": "sha256:" + "1" * 64,
+                            "urls": ["https://mcr.microsoft.com/v2/windows/servercore/blobs/sha256:" + "1" * 64]})
+    out.append(("put-foreign-layer", reg.req("PUT", "/v2/%s/manifests/win" % M, json.dumps(fl).encode(),
+                                             {"Content-Type": MT_S2})))
+    fl["layers"][0].pop("urls")
+    out.append(("put-foreign-layer-no-urls", reg.req("PUT", "/v2/%s/manifests/win2" % M, json.dumps(fl).encode(),
+                                                     {"Content-Type": MT_S2})))
+    nd = json.loads(oci)
+    nd["layers"].insert(0, {"mediaType": "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+                            "size": 12345, "digest": "sha256:" + "2" * 64,
+                            "urls": ["https://example.com/layer"]})
+    out.append(("put-nondistributable", reg.req("PUT", "/v2/%s/manifests/nd" % M, json.dumps(nd).encode(),
+                                                {"Content-Type": MT_OCI})))
+    # schema 1 (signed): neither stored nor converted by ecrlite
+    v1 = json.dumps({"schemaVersion": 1, "name": M, "tag": "v1", "architecture": "amd64", "fsLayers": [],
+                     "history": [], "signatures": []}).encode()
+    out.append(("put-schema1", reg.req("PUT", "/v2/%s/manifests/v1" % M, v1,
+                                       {"Content-Type": "application/vnd.docker.distribution.manifest.v1+prettyjws"})))
+    out.append(("blob-of-manifest", reg.req("HEAD", "/v2/%s/blobs/%s" % (M, sha(s2)))))
     # a tag outside the spec's grammar
     out.append(("tag-invalid-get", reg.req("GET", "/v2/%s/manifests/bad+tag" % M, headers=acc_all)))
     out.append(("tag-invalid-put", reg.req("PUT", "/v2/%s/manifests/bad+tag" % M, oci, {"Content-Type": MT_OCI})))
@@ -864,6 +897,8 @@ def conformance(out, repos):
     for label in ("mount-missing-blob", "mount-missing-from", "mount-without-from"):
         st(label, 202, range="0-0", docker_upload_uuid=True, location=True)
     md = sha(blob_bytes("mount", 1200))
+    for label in ("mount-bad-digest", "mount-bad-from"):
+        st(label, 202, range="0-0", location=True)
     st("mount", 201, location="http://" + HOSTPORT + "/v2/%s/blobs/%s" % (B, md), docker_content_digest=md)
     st("mounted-head", 200, content_length="1200")
     st("missing-repo-mount", 404, "NAME_UNKNOWN")
@@ -902,6 +937,9 @@ def conformance(out, repos):
     st("put-malformed-digest-ref", 400, "DIGEST_INVALID")
     st("get-malformed-digest-ref", 400, "DIGEST_INVALID")
     st("put-index-unknown", 400, "MANIFEST_BLOB_UNKNOWN")
+    st("put-foreign-layer-no-urls", 400, "MANIFEST_BLOB_UNKNOWN")
+    st("put-schema1", 400, "MANIFEST_INVALID")
+    st("blob-of-manifest", 404)
     st("manifest-too-big", 413, "SIZE_INVALID")
     st("tag-invalid-get", 400, "TAG_INVALID")
     st("tag-invalid-put", 400, "TAG_INVALID")
