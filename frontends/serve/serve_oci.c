@@ -36,6 +36,7 @@ struct oci_req {
 	int writing;                     /* w is open */
 	int failed;                      /* an answer was sent early (the body is dropped) */
 	char digest[ECR_DIGEST_LEN + 1]; /* PUT/POST ?digest= to finish with */
+	long long range_len;             /* a PATCH's Content-Range length, -1 without one */
 	struct buf body;                 /* a manifest PUT's bytes */
 };
 
@@ -511,6 +512,13 @@ static void upload_end(struct serve_req *r)
 	if (o->writing) {
 		size = o->w.size;
 		o->writing = 0;
+		if (o->range_len >= 0 && size - o->w.start != o->range_len) {
+			/* a body in chunked coding has no Content-Length to check up front: the
+			 * part is kept only if it is the Content-Range the client declared */
+			ecr_upload_abort(&o->w);
+			oci_error(r, 400, "SIZE_INVALID", "Content-Range and the body's length disagree", NULL);
+			return;
+		}
 		if (ecr_upload_close(ctx, &o->w, 1, &err)) {
 			core_error(r, o, &err);
 			return;
@@ -645,6 +653,7 @@ static void do_upload(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *
 				return;
 			}
 			first = a;
+			o->range_len = b - a + 1;
 		}
 		o->digest[0] = '\0';
 		upload_take_body(r, ctx, o, first);
@@ -685,6 +694,7 @@ void serve_oci_handle(struct serve_req *r)
 		return;
 	}
 	o->w.fd = -1;
+	o->range_len = -1;
 	r->hdata = o;
 	r->on_free = oci_free;
 	o->kind = parse_path(r->path, o);

@@ -65,6 +65,7 @@ DIVERGE = {
     "chunk-put": "follows from chunk-retried/chunk-overlap being appended by distribution",
     # sha512: distribution accepts the algorithm (go-digest); ECR's digests are sha256
     # only (ImageDigest, LayerDigest patterns), so DIGEST_INVALID
+    "blob-head-sha512": "ECR: sha256 only, 400 DIGEST_INVALID for a digest it cannot hold; distribution 404",
     "put-sha512-blob": "follows from put-sha512 (distribution stored the bytes)",
     "put-sha512": "ECR: sha256 digests only (model LayerDigest); the spec lets a registry refuse an algorithm with DIGEST_INVALID",
     # ECR has no blob DELETE on its registry API: layers go with BatchDeleteImage;
@@ -157,6 +158,9 @@ DIVERGE = {
     # a length that is not the content's is SIZE_INVALID (serve.md §4.8)
     "chunk-length-mismatch": "spec: SIZE_INVALID (serve.md §4.8); distribution appends",
     "chunk-length-mismatch-get": "follows from chunk-length-mismatch",
+    "chunk-coding-length-mismatch": "spec: SIZE_INVALID (serve.md §4.8); distribution appends",
+    "chunk-coding-length-mismatch-get": "follows from chunk-coding-length-mismatch",
+    "chunk-coding-range": "follows from chunk-coding-length-mismatch (distribution's session holds 50 bytes)",
     # a foreign (Windows base) or non-distributable layer named by URL and never pushed:
     # distribution 2.8.2 with no validation.manifests.urls.allow refuses it with 500
     # UNKNOWN (its errMissingURL/errInvalidURL are not registry errors); ecrlite with
@@ -326,6 +330,7 @@ def scenario_blobs(reg, A, out):
     out.append(("range-other-unit", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "items=0-9"})))
     out.append(("range-head", reg.req("HEAD", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "bytes=100-199"})))
     out.append(("blob-bad-digest", reg.req("GET", "/v2/%s/blobs/sha256:zz" % A)))
+    out.append(("blob-head-sha512", reg.req("HEAD", "/v2/%s/blobs/sha512:%s" % (A, hashlib.sha512(blob_bytes("blobs", 3000)).hexdigest()))))
     other = blob_bytes("mono-wrong", 100)
     out.append(("mono-post-wrong-digest", reg.req("POST", "/v2/%s/blobs/uploads/?digest=%s" % (A, ZERO), other,
                                                   {"Content-Type": "application/octet-stream"})))
@@ -396,6 +401,7 @@ def scenario_uploads(reg, A, repos_b, out):
     loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
     out.append(("cancel", reg.req("DELETE", loc)))
     out.append(("cancel-get", reg.req("GET", loc)))
+    out.append(("cancel-again", reg.req("DELETE", loc)))
     out.append(("upload-unknown-get", reg.req("GET", "/v2/%s/blobs/uploads/00000000-0000-4000-8000-000000000000" % A)))
     # wrong, malformed and unsupported digests
     data = blob_bytes("digests", 1000)
@@ -665,6 +671,15 @@ def scenario_wire(reg, A, out):
     # on the same connection: the refused body was not taken as the next request, and
     # the session holds nothing of it
     out.append(("chunk-length-mismatch-get", reg.req("GET", loc)))
+    # the same in chunked transfer coding: no Content-Length to compare before the body
+    loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
+    _, r = req_raw(hp, b"PATCH %s HTTP/1.1\r\nHost: %s\r\nContent-Range: 0-99\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+                   % (loc.encode(), hp.encode(), chunked([data[:50]])))
+    out.append(("chunk-coding-length-mismatch", r))
+    out.append(("chunk-coding-length-mismatch-get", reg.req("GET", loc)))
+    _, r = req_raw(hp, b"PATCH %s HTTP/1.1\r\nHost: %s\r\nContent-Range: 0-49\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+                   % (loc.encode(), hp.encode(), chunked([data[:20], data[20:50]])))
+    out.append(("chunk-coding-range", r))
 
 
 def run_all(reg, repos):
@@ -852,6 +867,7 @@ def conformance(out, repos):
     x = st("range-head", 206, content_range="bytes 100-199/3000", content_length="100")
     check("range-head", not x.body, "HEAD has no body")
     st("blob-bad-digest", 400, "DIGEST_INVALID")
+    st("blob-head-sha512", 400)
     st("mono-post-wrong-digest", 400, "DIGEST_INVALID")
     st("mono-post-bad-digest", 400, "DIGEST_INVALID")
     # uploads
@@ -884,6 +900,7 @@ def conformance(out, repos):
     st("cancel", 204)
     st("cancel-get", 404, "BLOB_UPLOAD_UNKNOWN")
     st("upload-unknown-get", 404, "BLOB_UPLOAD_UNKNOWN")
+    st("cancel-again", 404, "BLOB_UPLOAD_UNKNOWN")
     st("put-wrong-digest", 400, "DIGEST_INVALID")
     st("put-malformed-digest", 400, "DIGEST_INVALID")
     st("put-sha512", 400, "DIGEST_INVALID")
@@ -1012,6 +1029,9 @@ def conformance(out, repos):
     st("expect-continue-interim", 100)
     st("chunk-length-mismatch", 400, "SIZE_INVALID")
     st("chunk-length-mismatch-get", 204, range="0-0")
+    st("chunk-coding-length-mismatch", 400, "SIZE_INVALID")
+    st("chunk-coding-length-mismatch-get", 204, range="0-0")
+    st("chunk-coding-range", 202, range="0-49")
     # methods a route does not take: 405 UNSUPPORTED, never answered as a GET
     st("base-head", 200)
     for label in ("tags-post", "tags-delete", "referrers-post", "catalog-post", "manifest-post", "blob-put"):
