@@ -169,6 +169,12 @@ DIVERGE = {
     "put-foreign-layer": "distribution answers 500 for a URL layer; ECR's answer unverified",
     "put-foreign-layer-no-urls": "distribution answers 500 (errMissingURL); the spec's code is MANIFEST_BLOB_UNKNOWN",
     "put-nondistributable": "distribution answers 500 for a URL layer; ECR's answer unverified",
+    # an index not accepted: no conversion for indexes (serve.md §4.3 names schema 2 <->
+    # OCI images), the stored bytes under their own type, which the client checks;
+    # distribution 404s ("OCI index found, but accept header does not support...")
+    "accept-index-as-list": "serve.md §4.3: indexes are not converted; the stored type is served",
+    "accept-list-as-index": "serve.md §4.3: indexes are not converted; the stored type is served",
+    "delete-referenced-after": "follows from delete-referenced (distribution deleted it then)",
     "manifest-too-big": "serve.md §4.5: 413 SIZE_INVALID over 4 MiB",
     # distribution ignores a monolithic POST's body, so never sees that it is wrong
     "mono-post-wrong-digest": "distribution ignores the body of POST ?digest= (serve.md §4.4)",
@@ -495,6 +501,11 @@ def scenario_manifests(reg, M, out):
     out.append(("put-list", reg.req("PUT", "/v2/%s/manifests/lst" % M, lst, {"Content-Type": MT_LIST})))
     out.append(("get-index", reg.req("GET", "/v2/%s/manifests/idx" % M, headers=acc_all)))
     out.append(("get-list", reg.req("GET", "/v2/%s/manifests/lst" % M, headers=acc_all)))
+    out.append(("head-index", reg.req("HEAD", "/v2/%s/manifests/idx" % M, headers=acc_all)))
+    out.append(("head-list-by-digest", reg.req("HEAD", "/v2/%s/manifests/%s" % (M, sha(lst)), headers=acc_all)))
+    out.append(("accept-index-as-list", reg.req("GET", "/v2/%s/manifests/idx" % M, headers={"Accept": MT_LIST})))
+    out.append(("accept-list-as-index", reg.req("GET", "/v2/%s/manifests/lst" % M, headers={"Accept": MT_IDX})))
+    out.append(("put-list-again", reg.req("PUT", "/v2/%s/manifests/lst" % M, lst, {"Content-Type": MT_LIST})))
     bad_idx = json.dumps({"schemaVersion": 2, "mediaType": MT_IDX, "manifests": [
         {"mediaType": MT_OCI, "size": 10, "digest": ZERO}]}).encode()
     out.append(("put-index-unknown", reg.req("PUT", "/v2/%s/manifests/badidx" % M, bad_idx, {"Content-Type": MT_IDX})))
@@ -540,6 +551,10 @@ def scenario_delete(reg, M, s2, oci, idx, out):
     # image, the image is deleted"): refused too while the index names it
     out.append(("delete-referenced-tag", reg.req("DELETE", "/v2/%s/manifests/oci" % M)))
     out.append(("delete-index", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, sha(idx)))))
+    lst = reg.req("HEAD", "/v2/%s/manifests/lst" % M, headers={"Accept": MT_LIST}).h("docker-content-digest")
+    out.append(("delete-list", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, lst))))
+    out.append(("delete-referenced-after", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, sha(s2)))))
+    out.append(("delete-referenced-after-get", reg.req("HEAD", "/v2/%s/manifests/%s" % (M, sha(s2)), headers={"Accept": MT_S2})))
     out.append(("delete-tag", reg.req("DELETE", "/v2/%s/manifests/oci" % M)))
     out.append(("delete-tag-after", reg.req("GET", "/v2/%s/manifests/oci" % M, headers={"Accept": MT_OCI})))
     out.append(("delete-index-after", reg.req("GET", "/v2/%s/manifests/idx" % M, headers={"Accept": MT_IDX})))
@@ -954,6 +969,14 @@ def conformance(out, repos):
     st("put-malformed-digest-ref", 400, "DIGEST_INVALID")
     st("get-malformed-digest-ref", 400, "DIGEST_INVALID")
     st("put-index-unknown", 400, "MANIFEST_BLOB_UNKNOWN")
+    x = st("head-index", 200, content_type=MT_IDX, docker_content_digest=r["get-index"].h("docker-content-digest"),
+           content_length=r["get-index"].h("content-length"))
+    check("head-index", not x.body, "HEAD has no body")
+    st("head-list-by-digest", 200, content_type=MT_LIST, docker_content_digest=r["get-list"].h("docker-content-digest"))
+    # indexes are not converted (serve.md §4.3: schema 2 <-> OCI images only): stored
+    st("accept-index-as-list", 200, content_type=MT_IDX)
+    st("accept-list-as-index", 200, content_type=MT_LIST)
+    st("put-list-again", 201, docker_content_digest=r["get-list"].h("docker-content-digest"))
     st("put-foreign-layer-no-urls", 400, "MANIFEST_BLOB_UNKNOWN")
     st("put-schema1", 400, "MANIFEST_INVALID")
     st("blob-of-manifest", 404)
@@ -1016,6 +1039,10 @@ def conformance(out, repos):
     st("delete-tag", 202)
     st("delete-tag-after", 404, "MANIFEST_UNKNOWN")
     st("delete-index", 202)
+    st("delete-list", 202)
+    # both indexes gone: the platform image may go
+    st("delete-referenced-after", 202)
+    st("delete-referenced-after-get", 404)
     st("delete-index-after", 404, "MANIFEST_UNKNOWN")
     st("delete-index-again", 404, "MANIFEST_UNKNOWN")
     st("delete-unknown-digest", 404, "MANIFEST_UNKNOWN")
