@@ -98,6 +98,8 @@ DIVERGE = {
     "delete-referenced-tag": "ECR keeps an image that an index references (ImageReferencedByManifestList)",
     "delete-tag": "ECR untags (BatchDeleteImage); distribution refuses a tag delete",
     "delete-tag-after": "follows from delete-tag",
+    "delete-tag-digest-after": "follows from delete-tag",
+    "tags-after-delete": "follows from delete-tag",
     # an index's platform image: ECR refuses (ImageReferencedByManifestList), see
     # do_manifest_delete in frontends/serve/serve_oci.c
     "delete-referenced": "ECR keeps an image that an index references (ImageReferencedByManifestList)",
@@ -557,6 +559,8 @@ def scenario_delete(reg, M, s2, oci, idx, out):
     out.append(("delete-referenced-after-get", reg.req("HEAD", "/v2/%s/manifests/%s" % (M, sha(s2)), headers={"Accept": MT_S2})))
     out.append(("delete-tag", reg.req("DELETE", "/v2/%s/manifests/oci" % M)))
     out.append(("delete-tag-after", reg.req("GET", "/v2/%s/manifests/oci" % M, headers={"Accept": MT_OCI})))
+    out.append(("delete-tag-digest-after", reg.req("HEAD", "/v2/%s/manifests/%s" % (M, sha(oci)), headers={"Accept": MT_OCI})))
+    out.append(("tags-after-delete", reg.req("GET", "/v2/%s/tags/list" % M)))
     out.append(("delete-index-after", reg.req("GET", "/v2/%s/manifests/idx" % M, headers={"Accept": MT_IDX})))
     out.append(("delete-index-again", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, sha(idx)))))
     out.append(("delete-unknown-digest", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, ZERO))))
@@ -1038,6 +1042,11 @@ def conformance(out, repos):
     st("delete-referenced-tag", 409, "DENIED")
     st("delete-tag", 202)
     st("delete-tag-after", 404, "MANIFEST_UNKNOWN")
+    # ECR (BatchDeleteImage): "When you remove the last tag from an image, the image is
+    # deleted from your repository"
+    st("delete-tag-digest-after", 404)
+    x = st("tags-after-delete", 200)
+    check("tags-after-delete", x.json()["tags"] == [], "no tag left (oci untagged, s2, idx, lst deleted)", x)
     st("delete-index", 202)
     st("delete-list", 202)
     # both indexes gone: the platform image may go
