@@ -1,8 +1,15 @@
 -- rescan: scan every image again whose last scan is more than a day old (or that was
--- never scanned), within ECR's one-scan-per-image-per-day quota.
+-- never scanned), within ECR's one-scan-per-image-per-day quota. An image index is not
+-- scanned (StartImageScan refuses one, as ECR does): the images it names are.
 --   ecrlite lua rescan [--dry-run]
 local ecr = require "ecr"
 local M = {}
+
+-- the media types StartImageScan refuses as UnsupportedImageTypeException
+local INDEX_TYPES = {
+  ["application/vnd.oci.image.index.v1+json"] = true,
+  ["application/vnd.docker.distribution.manifest.list.v2+json"] = true,
+}
 
 function M.run(opts)
   opts = opts or {}
@@ -14,12 +21,14 @@ function M.run(opts)
     return 0, 0, 0
   end
   local now = opts.now or ecr.now()
-  local started, skipped, fresh = 0, 0, 0
+  local started, skipped, fresh, indexes = 0, 0, 0, 0
   for repo in ecr.paginate("describe_repositories", {}) do
     for img in ecr.paginate("describe_images", {repositoryName = repo.repositoryName}) do
       local done = img.imageScanFindingsSummary and img.imageScanFindingsSummary.imageScanCompletedAt
       local label = repo.repositoryName .. "@" .. img.imageDigest:sub(1, 19)
-      if done and now - done < 86400 then
+      if INDEX_TYPES[img.imageManifestMediaType] then
+        indexes = indexes + 1
+      elseif done and now - done < 86400 then
         fresh = fresh + 1
       elseif opts.dry_run then
         print("would scan " .. label)
@@ -39,7 +48,9 @@ function M.run(opts)
       end
     end
   end
-  print(string.format("rescan: %d scanned, %d within the daily quota, %d already fresh", started, skipped, fresh))
+  print(string.format("rescan: %d scanned, %d within the daily quota, %d already fresh", started, skipped, fresh)
+        .. (indexes > 0 and string.format(", %d image %s not scanned (their images are)", indexes,
+                                          indexes == 1 and "index" or "indexes") or ""))
   return started, skipped, fresh
 end
 
