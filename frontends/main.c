@@ -57,7 +57,7 @@ static int cmd_help(int argc, char **argv)
 	printf("usage: ecrlite COMMAND [ARGS…]\n\ncommands:\n");
 	for (size_t i = 0; i < NENTRIES; i++)
 		printf("  %-10s %s\n", entries[i].name, entries[i].help);
-	printf("\nThe state lives in $ECRLITE_HOME (default ~/.local/share/ecrlite).\n"
+	printf("\nThe state lives in $ECRLITE_HOME (default $XDG_DATA_HOME/ecrlite, else ~/.local/share/ecrlite).\n"
 	       "ecrlite's aws: 'ecrlite aws ecr …', or its link named aws (libexec/ecrlite/aws once installed).\n"
 	       "More: man ecrlite, and 'aws ecr help'.\n");
 	return 0;

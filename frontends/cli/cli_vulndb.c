@@ -17,7 +17,7 @@ static void progress(void *ud, const char *what, long long records)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ecrlite vulndb import PATH...   (files, directories, zips; gzip/xz/bzip2 too)\n"
+	fprintf(stderr, "usage: ecrlite vulndb import PATH...   (files, directories, zips; gzip/xz/bzip2/zstd too)\n"
 			"       ecrlite vulndb status [--output text|json]\n");
 	return 2;
 }

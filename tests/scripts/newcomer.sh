@@ -42,6 +42,27 @@ if make -s -C "$top" install BUILD="$(dirname "$bin")" PREFIX="$tmp/prefix" > "$
 else
 	bad "make install failed: $(cat "$tmp/install.out")"
 fi
+# README, --help and the manual agree: every option `serve --help` lists is in README's
+# synopsis of serve, with the default --help gives; every command of `ecrlite help` has
+# an entry in the manual; vercmp's orderings are the same in its usage, README and the manual
+readme=$top/README.md man=$top/doc/ecrlite.1
+synopsis=$(sed -n '/^## Serving/,/^One HTTP server/p' "$readme")
+shelp=$("$bin/ecrlite" serve --help)
+for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$shelp" | sort -u); do
+	[ "$opt" = --help ] && continue
+	grep -qE -- "[[ ]$opt[] ]" <<<"$synopsis" && ok || bad "serve --help's $opt is not in README's synopsis"
+done
+# '  --opt  text (default V…' (V up to ';' or ')'), README's '[--opt V]'
+while read -r opt def; do
+	case $def in \$*) grep -qF -- "$def" "$readme" && ok || bad "serve $opt: README lacks its default $def";;
+	*) grep -qF -- "[$opt $def]" <<<"$synopsis" && ok || bad "serve $opt: README's synopsis does not give its default $def";; esac
+done < <(tr '\n' ' ' <<<"$shelp" | sed 's/  \+--/\n--/g' | sed -n 's/^\(--[a-z-]*\) .*(default \([^;)]*\)[;)].*/\1 \2/p')
+for c in $(sed -n '/^commands:/,/^$/s/^  \([a-z_]*\) .*/\1/p' <<<"$help"); do
+	grep -q "^\.B[IR]* \"\?$c\b" "$man" && ok || bad "command $c has no entry in doc/ecrlite.1"
+done
+kinds=$("$bin/ecrlite" vercmp 2>&1 | sed -n '1s/^usage: ecrlite vercmp \([a-z|]*\) .*/\1/p')
+all=$(grep -o '^    ecrlite vercmp [a-z|]*' "$readme" | sed 's/.* //' | tr '\n' '|' | sed 's/|$//')
+[ -n "$kinds" ] && [ "$all" = "$kinds" ] && grep -qF "vercmp $kinds" "$man" && ok || bad "vercmp orderings: usage '$kinds', README '$all', manual $(grep -o 'vercmp [a-z|]*' "$man")"
 # plurals
 "$bin/aws" ecr create-repository --repository-name one >/dev/null
 if [ -f "$top/samples/alpine-3.19.oci.tar" ]; then
