@@ -25,14 +25,22 @@
 #include "lazy_mhd.h"
 #include "serve_int.h"
 
-/* connections waiting for their first byte, at most: as many as the daemon takes */
-#define WAITING_MAX 1024
+/* connections waiting for their first byte, at most: as many as the daemon takes. Past
+ * it the one waiting longest is closed, so that clients which connect and say nothing
+ * cannot keep everyone else out for the idle timeout (they did: every new connection was
+ * closed unanswered while 1024 silent ones waited their 60 s). */
+#define WAITING_MAX SERVE_CONNS_MAX
 
 struct waiting {
 	int fd;                      /* the accepted connection */
 	struct sockaddr_storage sa;  /* its peer */
 	socklen_t len;               /* sa's length */
+	int cut;                     /* shut down to make room */
+	struct waiting *prev, *next; /* the waiting list, oldest first */
 };
+
+static pthread_mutex_t waiting_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct waiting *waiting_head, *waiting_tail;
 
 static int listen_fd = -1;
 static int stop_fd = -1;               /* an eventfd, readable once stopping */
@@ -40,6 +48,75 @@ static struct MHD_Daemon *daemon_mhd;  /* where connections go */
 static unsigned wait_ms;               /* how long a connection may stay silent */
 static pthread_t acceptor;
 static atomic_int nwaiting;
+
+/* Under waiting_lock. The fd stays open until its thread unlinks it, so shutting one down
+ * here never reaches another connection. */
+static void waiting_unlink(struct waiting *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		waiting_head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		waiting_tail = w->prev;
+}
+
+static void waiting_evict_oldest(void)
+{
+	pthread_mutex_lock(&waiting_lock);
+	for (struct waiting *w = waiting_head; w; w = w->next)
+		if (!w->cut) {
+			w->cut = 1;
+			shutdown(w->fd, SHUT_RDWR); /* its poll wakes: it sees no byte and closes */
+			break;
+		}
+	pthread_mutex_unlock(&waiting_lock);
+}
+
+/* What a client past the connection cap is told, rather than a bare close: every
+ * connection is serving a request (an idle or slow one is closed to make room first). */
+static void answer_full(int fd)
+{
+	static const char msg[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+				  "Retry-After: 1\r\nContent-Length: 56\r\nConnection: close\r\n\r\n"
+				  "ecrlite serve: all 1024 connections are serving requests\n";
+	char buf[16384];
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0) /* as answer_tls: no reset first */
+		;
+	if (send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL) > 0)
+		shutdown(fd, SHUT_WR);
+}
+
+/* Room for one more connection in the daemon, under admit_lock: the connection waiting
+ * longest for a request is closed when all are taken, and its slot awaited (MHD frees it
+ * once the connection's thread has ended); 0 when there is none to close or it does not
+ * free. Admissions go one at a time so that the count cannot overshoot: libmicrohttpd
+ * 0.9.75 refusing a connection at its own limit ("Server reached connection limit")
+ * deadlocked every connection thread on one of its mutexes (1100 connections at once:
+ * 1088 threads stuck, the stop never ended). */
+static pthread_mutex_t admit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int room(void)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(daemon_mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return serve_conns() < SERVE_CONNS_MAX && (!i || i->num_connections < SERVE_CONNS_MAX + 32);
+}
+
+static int make_room(void)
+{
+	if (room())
+		return 1;
+	if (!serve_conns_evict())
+		return 0;
+	for (int i = 0; i < 200; i++) { /* 2 s at most */
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		if (room())
+			return 1;
+	}
+	return 0;
+}
 
 int serve_accept_listen(const struct sockaddr_storage *ss)
 {
@@ -94,16 +171,33 @@ static void *wait_first_byte(void *p)
 	int n;
 	while ((n = poll(pf, 2, (int)wait_ms)) < 0 && errno == EINTR)
 		;
-	if (n > 0 && !(pf[1].revents & POLLIN) && recv(w->fd, &c, 1, MSG_PEEK) == 1) {
+	int ok = n > 0 && !(pf[1].revents & POLLIN) && recv(w->fd, &c, 1, MSG_PEEK) == 1;
+	pthread_mutex_lock(&waiting_lock);
+	waiting_unlink(w);
+	pthread_mutex_unlock(&waiting_lock);
+	if (ok) {
 		if (c == 0x16) {
 			answer_tls(w->fd);
 			close(w->fd);
 		} else {
-			/* libmicrohttpd closes the socket itself when it refuses it (its connection limit) */
-			MHD_add_connection(daemon_mhd, w->fd, (struct sockaddr *)&w->sa, w->len);
+			pthread_mutex_lock(&admit_lock);
+			if (!make_room()) {
+				pthread_mutex_unlock(&admit_lock);
+				answer_full(w->fd);
+				close(w->fd);
+			} else {
+				/* libmicrohttpd closes the socket itself when it refuses it; its limit is
+				 * above ours. The daemon's thread starts (and counts) the connection a
+				 * moment after this returns: the next admission waits for that, so
+				 * that it sees the count with this one in it */
+				unsigned long before = serve_conns_started();
+				if (MHD_add_connection(daemon_mhd, w->fd, (struct sockaddr *)&w->sa, w->len) == MHD_YES)
+					serve_conns_wait_started(before, 200);
+				pthread_mutex_unlock(&admit_lock);
+			}
 		}
 	} else {
-		close(w->fd); /* silent past the idle timeout, gone, or the server is stopping */
+		close(w->fd); /* silent past the idle timeout, gone, cut, or the server is stopping */
 	}
 	free(w);
 	atomic_fetch_sub(&nwaiting, 1);
@@ -137,7 +231,24 @@ static void *accept_loop(void *unused)
 			break; /* the socket was shut down: stopping */
 		}
 		pthread_t t;
-		if (atomic_fetch_add(&nwaiting, 1) >= WAITING_MAX || pthread_create(&t, &attr, wait_first_byte, w)) {
+		if (atomic_load(&nwaiting) >= WAITING_MAX)
+			waiting_evict_oldest(); /* this one waits instead; the count may pass the cap
+						   until the evicted thread has gone, by a few */
+		w->cut = 0;
+		w->next = NULL;
+		pthread_mutex_lock(&waiting_lock);
+		w->prev = waiting_tail;
+		if (waiting_tail)
+			waiting_tail->next = w;
+		else
+			waiting_head = w;
+		waiting_tail = w;
+		pthread_mutex_unlock(&waiting_lock);
+		atomic_fetch_add(&nwaiting, 1);
+		if (pthread_create(&t, &attr, wait_first_byte, w)) {
+			pthread_mutex_lock(&waiting_lock);
+			waiting_unlink(w);
+			pthread_mutex_unlock(&waiting_lock);
 			atomic_fetch_sub(&nwaiting, 1);
 			close(w->fd);
 			free(w);

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lazy_mhd.h"
@@ -26,6 +28,8 @@ struct keep {
 	char s[];            /* the string */
 };
 
+struct slot;
+
 struct serve_int {
 	struct MHD_Connection *conn; /* MHD's connection */
 	struct timespec t0;          /* when the headers were in */
@@ -34,6 +38,12 @@ struct serve_int {
 	int routed;                  /* the handler has been called */
 	int failed;                  /* on_body said stop: the rest of the body is dropped */
 	int final;                   /* the body is all in (MHD's last call for this request) */
+	int first;                   /* in MHD's first call (headers in, no body read): an answer
+					queued now goes at once, and MHD closes the connection
+					after it without reading the body */
+	uint64_t dropped;            /* body bytes read and dropped after an early answer */
+	int refused;                 /* refusal() said no: where the body ends is not known */
+	struct slot *slot;           /* the connection's (serve_http.c's list), or NULL */
 	struct MHD_Response *early;  /* an answer given before the body was read: MHD takes
 					a response only once the request is whole, so it waits */
 	struct hdr *hdrs;            /* headers for the coming answer, newest first */
@@ -112,14 +122,33 @@ static void flight(int d)
 	pthread_mutex_unlock(&flight_lock);
 }
 
+static void cut_stalled(int seconds);
+
+/* A request whose body has not moved for this long at a stop is cut rather than waited
+ * for: its client has stalled (or is slow on purpose), and waiting for it held the stop
+ * for the whole grace, or until the idle timeout (60 s) ended it. */
+#define STALL_AT_STOP 3
+
 int serve_wait_idle(int seconds)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += seconds;
+	struct timespec end, until;
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += seconds;
 	pthread_mutex_lock(&flight_lock);
-	while (in_flight && pthread_cond_timedwait(&flight_cond, &flight_lock, &until) != ETIMEDOUT)
-		;
+	while (in_flight) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		if (until.tv_sec > end.tv_sec || (until.tv_sec == end.tv_sec && until.tv_nsec >= end.tv_nsec))
+			break;
+		until.tv_sec += 1; /* a look at the stalled bodies each second */
+		if (until.tv_sec > end.tv_sec || (until.tv_sec == end.tv_sec && until.tv_nsec > end.tv_nsec))
+			until = end;
+		pthread_cond_timedwait(&flight_cond, &flight_lock, &until);
+		if (in_flight) {
+			pthread_mutex_unlock(&flight_lock);
+			cut_stalled(STALL_AT_STOP);
+			pthread_mutex_lock(&flight_lock);
+		}
+	}
 	int left = in_flight;
 	pthread_mutex_unlock(&flight_lock);
 	return left;
@@ -277,6 +306,25 @@ static int has_body(struct serve_req *r)
 	return (cl && strcmp(cl, "0")) || te;
 }
 
+/* After an early answer (a refusal, a cap passed mid-body), the rest of the body is read
+ * and dropped so that the client sees the answer: closing over a body still coming makes
+ * the kernel send a reset, which can reach the client before the answer does. At most
+ * this much: past it the connection is closed (a chunked body has no end the server
+ * knows of, and reading one for ever held the connection for ever). */
+#define DROP_MAX ((uint64_t)64 << 20)
+
+/* 1 when an answer given before the body should wait for the body (read and dropped);
+ * 0 when it goes at once: the client waits for "100 Continue" and so sends no body
+ * (RFC 9110 §10.1.1), or it says its body is larger than DROP_MAX. */
+static int drop_body(struct serve_req *r)
+{
+	const char *ex = serve_header(r, "Expect");
+	if (ex && !strcasecmp(ex, "100-continue"))
+		return 0;
+	int64_t cl = serve_content_length(r);
+	return !(cl > (int64_t)DROP_MAX);
+}
+
 static int queue(struct serve_req *r, int status, const char *ctype, struct MHD_Response *resp)
 {
 	if (!resp)
@@ -284,7 +332,12 @@ static int queue(struct serve_req *r, int status, const char *ctype, struct MHD_
 	if (ctype)
 		MHD_add_response_header(resp, "Content-Type", ctype);
 	add_headers(r->in->hdrs, resp);
-	if (!r->in->final && has_body(r)) {
+	if (r->in->first && (r->in->refused || !has_body(r) || !drop_body(r)))
+		/* said before the body is read (a refusal) to a client waiting for "100 Continue",
+		 * or whose body is too large to read and drop: MHD closes the connection after
+		 * the answer without reading the body */
+		MHD_add_response_header(resp, "Connection", "close");
+	else if (!r->in->final && has_body(r)) {
 		/* the rest of the body is read and dropped, then this answer goes */
 		r->in->early = resp;
 		r->in->answered = 1;
@@ -381,6 +434,277 @@ static void req_free(struct serve_req *r)
 	free(r);
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* ---- the connections: who holds one, and since when ---- */
+
+/* One connection MHD holds (MHD_OPTION_NOTIFY_CONNECTION): whether a request is being
+ * served on it, and since when it is not. A connection that is not busy is waiting for a
+ * request's headers: a keep-alive connection between requests, or a client sending its
+ * headers. MHD's idle timeout is an inactivity timer, so a client that sends a header
+ * byte every few seconds (slowloris) never reaches it and would hold its connection, and
+ * 1024 of them every connection, for good: serve_conns_reap and serve_conns_evict cut
+ * such connections (serve_accept.c calls them). */
+struct slot {
+	int fd;              /* the connection's socket (MHD closes it after CLOSED) */
+	int busy;            /* a request's headers are in and it is not over yet */
+	int cut;             /* shut down by us: MHD closes it soon */
+	atomic_int body;     /* its request's body is still arriving */
+	atomic_long io;      /* when body bytes last came (CLOCK_MONOTONIC seconds) */
+	struct timespec since; /* when it stopped being busy (or was accepted) */
+	struct slot *prev, *next; /* the list, least recently busy first */
+};
+
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slots_cond = PTHREAD_COND_INITIALIZER; /* a connection STARTED */
+static struct slot *slots_head, *slots_tail;
+static int nslots;
+static unsigned long nstarted; /* STARTED notices so far */
+
+static void slot_unlink(struct slot *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		slots_head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		slots_tail = s->prev;
+	s->prev = s->next = NULL;
+}
+
+static void slot_append(struct slot *s)
+{
+	s->prev = slots_tail;
+	s->next = NULL;
+	if (slots_tail)
+		slots_tail->next = s;
+	else
+		slots_head = s;
+	slots_tail = s;
+}
+
+/* MHD calls CLOSED before it closes the socket, so a registered fd is never a newer
+ * connection's: shutting one down under slots_lock cannot hit the wrong client. */
+static void notify_cb(void *cls, struct MHD_Connection *conn, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *i = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct slot *s = calloc(1, sizeof(*s));
+		if (!s || !i) { /* not tracked: it only escapes the reaper */
+			free(s);
+			*socket_context = NULL;
+			return;
+		}
+		s->fd = i->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &s->since);
+		pthread_mutex_lock(&slots_lock);
+		slot_append(s);
+		nslots++;
+		nstarted++;
+		pthread_cond_broadcast(&slots_cond);
+		pthread_mutex_unlock(&slots_lock);
+		*socket_context = s;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct slot *s = *socket_context;
+		pthread_mutex_lock(&slots_lock);
+		slot_unlink(s);
+		nslots--;
+		pthread_mutex_unlock(&slots_lock);
+		free(s);
+		*socket_context = NULL;
+	}
+}
+
+static struct slot *slot_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return i ? i->socket_context : NULL;
+}
+
+static void slot_busy(struct MHD_Connection *conn, int busy)
+{
+	struct slot *s = slot_of(conn);
+	if (!s)
+		return;
+	pthread_mutex_lock(&slots_lock);
+	s->busy = busy;
+	if (!busy) { /* waiting for the next request from now: the end of the list */
+		clock_gettime(CLOCK_MONOTONIC, &s->since);
+		slot_unlink(s);
+		slot_append(s);
+	}
+	pthread_mutex_unlock(&slots_lock);
+}
+
+int serve_conns(void)
+{
+	pthread_mutex_lock(&slots_lock);
+	int n = nslots;
+	pthread_mutex_unlock(&slots_lock);
+	return n;
+}
+
+unsigned long serve_conns_started(void)
+{
+	pthread_mutex_lock(&slots_lock);
+	unsigned long n = nstarted;
+	pthread_mutex_unlock(&slots_lock);
+	return n;
+}
+
+int serve_conns_wait_started(unsigned long before, int ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&slots_lock);
+	while (nstarted == before && pthread_cond_timedwait(&slots_cond, &slots_lock, &until) != ETIMEDOUT)
+		;
+	int seen = nstarted != before;
+	pthread_mutex_unlock(&slots_lock);
+	return seen;
+}
+
+static void cut(struct slot *s)
+{
+	s->cut = 1;
+	shutdown(s->fd, SHUT_RDWR); /* its thread's poll wakes, MHD closes the connection */
+}
+
+static long mono_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec;
+}
+
+static void slot_body(struct slot *s, int on)
+{
+	if (!s)
+		return;
+	atomic_store(&s->io, mono_seconds());
+	atomic_store(&s->body, on);
+}
+
+static void cut_stalled(int seconds)
+{
+	long now = mono_seconds();
+	pthread_mutex_lock(&slots_lock);
+	for (struct slot *s = slots_head; s; s = s->next)
+		if (s->busy && !s->cut && atomic_load(&s->body) && now - atomic_load(&s->io) >= seconds)
+			cut(s);
+	pthread_mutex_unlock(&slots_lock);
+}
+
+static int serve_conns_reap(unsigned seconds)
+{
+	struct timespec now;
+	int n = 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&slots_lock);
+	for (struct slot *s = slots_head; s; s = s->next)
+		if (!s->busy && !s->cut && now.tv_sec - s->since.tv_sec >= (time_t)seconds) {
+			cut(s);
+			n++;
+		}
+	pthread_mutex_unlock(&slots_lock);
+	return n;
+}
+
+int serve_conns_evict(void)
+{
+	int n = 0;
+	pthread_mutex_lock(&slots_lock);
+	for (struct slot *s = slots_head; s && !n; s = s->next)
+		if (!s->busy && !s->cut) {
+			cut(s);
+			n = 1;
+		}
+	pthread_mutex_unlock(&slots_lock);
+	return n;
+}
+
+/* ---- what is refused before any handler sees the request ---- */
+
+/* MHD's percent-decoding (path and query) but for %00: a NUL would cut the C string the
+ * handlers see, so "/v2/app/tags/list%00junk" would be served as app's tag list. Left as
+ * the three characters, it matches no route, repository name or digest. */
+static size_t unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+	(void)cls;
+	(void)conn;
+	for (const char *p = s; *p; p++) {
+		int hi, lo;
+		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0 && (hi || lo)) {
+			*w++ = (char)(hi * 16 + lo);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+struct cl_seen {
+	const char *first;   /* the first Content-Length value */
+	int differ;          /* another one differs from it */
+};
+
+static enum MHD_Result cl_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct cl_seen *c = cls;
+	(void)kind;
+	if (strcasecmp(key, "Content-Length"))
+		return MHD_YES;
+	if (!c->first)
+		c->first = value ? value : "";
+	else if (strcmp(c->first, value ? value : ""))
+		c->differ = 1;
+	return MHD_YES;
+}
+
+/* The request shapes a proxy in front and this server could read differently (request
+ * smuggling, RFC 9112 §6.3, §11.2), and expectations it cannot meet: answered here with
+ * the connection closed after, since where the body ends is not known. MHD takes the first
+ * of two Content-Lengths and prefers chunked over Content-Length without a word. NULL when
+ * the request may go on; else the status in *status. */
+static const char *refusal(struct MHD_Connection *conn, int *status)
+{
+	struct cl_seen c = {NULL, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, cl_one, &c);
+	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+	const char *ex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+	*status = 400;
+	if (header_bytes(conn) > HEADER_MAX) {
+		*status = 431;
+		return "request headers over 65536 bytes\n";
+	}
+	if (c.differ)
+		return "two Content-Length headers that differ\n";
+	if (te && c.first)
+		return "both Transfer-Encoding and Content-Length\n";
+	if (te && strcasecmp(te, "chunked")) {
+		*status = 501;
+		return "only Transfer-Encoding: chunked is taken\n";
+	}
+	if (ex && strcasecmp(ex, "100-continue")) {
+		*status = 417;
+		return "only Expect: 100-continue is met\n";
+	}
+	return NULL;
+}
+
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				 const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -396,30 +720,53 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		r->in->conn = conn;
 		clock_gettime(CLOCK_MONOTONIC, &r->in->t0);
 		r->method = method;
+		/* absolute-form ("GET http://host/v2/ HTTP/1.1", RFC 9112 §3.2.2, which a server
+		 * must accept): the path is what follows the authority */
+		if (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8)) {
+			const char *p = strchr(strstr(url, "//") + 2, '/');
+			url = p ? p : "/";
+		}
 		r->path = url;
 		*con_cls = r;
 		flight(1);
-		/* the handler is called at the next call, not now: MHD closes the connection
-		 * after an answer queued on this first call, keep-alive or not */
+		slot_busy(conn, 1);
+		r->in->slot = slot_of(conn);
+		slot_body(r->in->slot, has_body(r));
+		int status;
+		const char *why = refusal(conn, &status);
+		r->in->first = 1;
+		if (why) {
+			r->in->routed = 1;
+			r->in->refused = 1;
+			serve_respond(r, status, "text/plain; charset=utf-8", why, strlen(why));
+		} else if (has_body(r)) {
+			/* routed now, so that a refusal (a cap, an unknown repository) goes before
+			 * MHD sends "100 Continue", or before a body too large to drop is read */
+			r->in->routed = 1;
+			route(r);
+		}
+		r->in->first = 0;
+		/* otherwise the handler is called at the next call, not now: MHD closes the
+		 * connection after an answer queued on this first call, keep-alive or not */
 		return MHD_YES;
 	}
 	if (!r->in->routed) {
 		r->in->routed = 1;
-		if (header_bytes(conn) > HEADER_MAX) {
-			static const char msg[] = "request headers over 65536 bytes\n";
-			serve_respond(r, 431, "text/plain; charset=utf-8", msg, sizeof(msg) - 1);
-		} else {
-			route(r);
-		}
+		route(r);
 	}
 	if (*upload_data_size) {
+		if (r->in->slot)
+			atomic_store(&r->in->slot->io, mono_seconds());
 		if (!r->in->answered && !r->in->failed && r->on_body &&
 		    r->on_body(r, upload_data, *upload_data_size))
 			r->in->failed = 1;
+		if (r->in->early && (r->in->dropped += *upload_data_size) > DROP_MAX)
+			return MHD_NO; /* closes the connection; the answer is lost with it */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	r->in->final = 1;
+	slot_body(r->in->slot, 0);
 	if (r->in->early) {
 		MHD_queue_response(r->in->conn, (unsigned)r->in->status, r->in->early);
 		MHD_destroy_response(r->in->early);
@@ -439,7 +786,6 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct serve_req *r = *con_cls;
 	(void)cls;
-	(void)conn;
 	if (!r)
 		return;
 	struct timespec t1;
@@ -451,6 +797,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
 	req_free(r);
 	*con_cls = NULL;
+	slot_busy(conn, 0);
 	flight(-1);
 }
 
@@ -474,11 +821,40 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "ecrlite serve: libmicrohttpd: %s\n", msg);
 }
 
+/* The reaper: once a second, the connections whose request headers are overdue. */
+static pthread_t reaper;
+static int reaper_on;
+static atomic_int reaper_stop;
+static unsigned header_timeout;
+
+static void *reap_loop(void *unused)
+{
+	(void)unused;
+	while (!atomic_load(&reaper_stop)) {
+		nanosleep(&(struct timespec){1, 0}, NULL);
+		serve_conns_reap(header_timeout);
+	}
+	return NULL;
+}
+
+void serve_http_stop(struct MHD_Daemon *d)
+{
+	if (reaper_on) {
+		atomic_store(&reaper_stop, 1);
+		pthread_join(reaper, NULL);
+		reaper_on = 0;
+	}
+	MHD_stop_daemon(d);
+}
+
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
 				    unsigned timeout, unsigned max_conns, serve_route_fn router)
 {
 	route = router;
-	flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	header_timeout = timeout;
+	/* poll, not select: select refuses a socket numbered FD_SETSIZE (1024) or above, so with
+	 * the state's and the blobs' descriptors open the daemon took about 1010 connections */
+	flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (key)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem tls[] = {
@@ -486,10 +862,12 @@ struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr,
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert},
 		{MHD_OPTION_END, 0, NULL},
 	};
-	return MHD_start_daemon(flags, 0, NULL, NULL, access_cb, NULL,
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, NULL,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, as the manual asks */
 				MHD_OPTION_SOCK_ADDR, addr,
 				MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+				MHD_OPTION_NOTIFY_CONNECTION, notify_cb, NULL,
+				MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 				MHD_OPTION_CONNECTION_LIMIT, max_conns,
 				/* per connection: headers and the read buffer. Upload pieces arrive in blocks of
@@ -498,4 +876,7 @@ struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(1024 * 1024),
 				MHD_OPTION_ARRAY, tls,
 				MHD_OPTION_END);
+	if (d && timeout)
+		reaper_on = !pthread_create(&reaper, NULL, reap_loop, NULL);
+	return d;
 }

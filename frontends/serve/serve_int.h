@@ -11,11 +11,28 @@
 
 struct MHD_Daemon;
 
+/* Connections served at once, at most (README's caps). */
+#define SERVE_CONNS_MAX 1024
+
 /* Starts the daemon: a thread per connection, idle connections closed after timeout
  * seconds, at most max_conns at once; TLS when key and cert (PEM text) are given.
- * route is called for each request once its headers are in (serve.h's handle()). */
+ * route is called for each request once its headers are in (serve.h's handle()).
+ * A connection whose request headers are not in timeout seconds after it was accepted
+ * (or after its last request) is closed too, trickling or not. */
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
 				    unsigned timeout, unsigned max_conns, serve_route_fn route);
+/* Stops the daemon serve_http_start started (and its reaper of slow connections). */
+void serve_http_stop(struct MHD_Daemon *d);
+/* Connections the daemon holds now. */
+int serve_conns(void);
+/* Connections the daemon has started so far; serve_conns_wait_started waits at most ms
+ * milliseconds for that count to pass before: 1 when it did. (MHD_add_connection hands a
+ * socket to the daemon's thread, which starts it a moment later.) */
+unsigned long serve_conns_started(void);
+int serve_conns_wait_started(unsigned long before, int ms);
+/* Closes the connection waiting longest for a request's headers (an idle keep-alive
+ * connection, or a slow client's): 1, or 0 when every connection is serving a request. */
+int serve_conns_evict(void);
 /* The plain-HTTP listener (serve_accept.c), which answers a TLS handshake itself and
  * hands every other connection to the daemon (started with MHD_USE_NO_LISTEN_SOCKET).
  * serve_accept_listen binds and listens: the socket, or -1 with errno. */

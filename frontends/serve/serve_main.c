@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "../config.h"
 #include "lazy_mhd.h"
@@ -198,6 +199,13 @@ int serve_main(int argc, char **argv)
 		fprintf(stderr, "ecrlite serve: error: this libmicrohttpd has no TLS support\n");
 		goto out;
 	}
+	/* SERVE_CONNS_MAX sockets and the state's and blobs' descriptors besides: the common
+	 * soft limit of 1024 descriptors would run out first, and accept fail (EMFILE) */
+	struct rlimit rl;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 4096 && rl.rlim_max > rl.rlim_cur) {
+		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	/* SIGINT/SIGTERM are taken by sigwait below: blocked here, so every thread MHD
 	 * starts inherits the mask and only this thread sees them */
 	sigset_t stop;
@@ -214,11 +222,15 @@ int serve_main(int argc, char **argv)
 		goto out;
 	}
 	struct MHD_Daemon *d = serve_http_start(flags | (own ? MHD_USE_NO_LISTEN_SOCKET : 0), own ? NULL : (struct sockaddr *)&ss,
-						key, cert, idle, 1024, route);
+						/* our accept loop keeps to SERVE_CONNS_MAX (closing idle ones to make
+						 * room); libmicrohttpd's own limit is above it, since it frees a slot
+						 * a moment after its CLOSED notice, and a refused socket is closed
+						 * unanswered */
+						key, cert, idle, own ? SERVE_CONNS_MAX + 64 : SERVE_CONNS_MAX, route);
 	if (!d || (own && serve_accept_start(d, idle))) {
 		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': %s\n", listen_spec, strerror(errno));
 		if (d)
-			MHD_stop_daemon(d);
+			serve_http_stop(d);
 		serve_accept_stop();
 		goto out;
 	}
@@ -238,7 +250,7 @@ int serve_main(int argc, char **argv)
 	ctx = NULL;
 	if (serve_scan_start(scan_workers) || serve_lifecycle_start((unsigned)lifecycle_interval)) {
 		serve_accept_stop();
-		MHD_stop_daemon(d);
+		serve_http_stop(d);
 		serve_scan_stop();
 		serve_lifecycle_stop();
 		serve_pool_drain();
@@ -257,7 +269,7 @@ int serve_main(int argc, char **argv)
 		fprintf(stderr, "ecrlite serve: %d requests still running after %d s: closing them\n", left, STOP_GRACE);
 	serve_scan_stop(); /* a scan being run finishes; queued ones wait in the state */
 	serve_lifecycle_stop(); /* a run in progress finishes: a repository takes milliseconds */
-	MHD_stop_daemon(d);
+	serve_http_stop(d);
 	serve_pool_drain();
 	fprintf(stderr, "ecrlite serve: stopped\n");
 	rc = 0;
