@@ -55,6 +55,7 @@ step pullthrough /usr/bin/python3 tests/scripts/pullthrough.py "$bin"
 step lifecycle-run /usr/bin/python3 tests/scripts/lifecycle_run.py "$bin"
 step serve tests/scripts/serve.sh "$bin"
 step serve-apidiff /usr/bin/python3 tests/scripts/serve_apidiff.py "$bin"
+step serve-hostile /usr/bin/python3 tests/scripts/serve_hostile.py "$bin"
 step serve-tls tests/scripts/serve_tls.sh "$bin"
 echo "all: $total_pass passed, $total_fail failed"
 [ $total_fail = 0 ]
