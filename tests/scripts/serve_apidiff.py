@@ -423,6 +423,56 @@ for (op, what, req), (lcode, lmsg) in zip(cases, want):
     check("%s %s: served = local" % (op, what), (code, msg) == (lcode, lmsg), ((code, msg), (lcode, lmsg)))
     check("%s %s: status 400" % (op, what), st == 400, st)
 
+# ---- the core's own refusals (valid requests the state refuses): served = local, each
+# the model's exception shape by name (boto3 raises its modeled class), HTTP 400 ----
+OTHER = "111122223333"
+ERRS = [
+    ("DescribeImages", {"repositoryName": "nosuch"}, "RepositoryNotFoundException"),
+    ("DescribeImages", {"repositoryName": "app", "registryId": OTHER}, "RepositoryNotFoundException"),
+    ("DescribeImages", {"repositoryName": "app", "imageIds": [{"imageTag": "nosuch"}]}, "ImageNotFoundException"),
+    ("CreateRepository", {"repositoryName": "app"}, "RepositoryAlreadyExistsException"),
+    ("DeleteRepository", {"repositoryName": "app"}, "RepositoryNotEmptyException"),
+    ("DescribeImageScanFindings", {"repositoryName": "app", "imageId": {"imageTag": "a318"}}, "ScanNotFoundException"),
+    ("GetLifecyclePolicy", {"repositoryName": "page/r2"}, "LifecyclePolicyNotFoundException"),
+    ("GetLifecyclePolicyPreview", {"repositoryName": "page/r2"}, "LifecyclePolicyPreviewNotFoundException"),
+    ("GetRepositoryPolicy", {"repositoryName": "page/r2"}, "RepositoryPolicyNotFoundException"),
+    ("GetRegistryPolicy", {}, "RegistryPolicyNotFoundException"),
+    ("DeletePullThroughCacheRule", {"ecrRepositoryPrefix": "nosuch"}, "PullThroughCacheRuleNotFoundException"),
+    ("CreatePullThroughCacheRule", {"ecrRepositoryPrefix": "up", "upstreamRegistryUrl": "registry.example.com"},
+     "UnsupportedUpstreamRegistryException"),
+    ("PutImage", {"repositoryName": "app", "imageManifest": manifest, "imageTag": "alpine"}, "ImageAlreadyExistsException"),
+    ("PutImage", {"repositoryName": "page/r2", "imageManifest": manifest, "imageTag": "x"}, "LayersNotFoundException"),
+    ("PutImage", {"repositoryName": "app", "imageManifest": manifest, "imageTag": "x", "imageDigest": "sha256:" + "1" * 64},
+     "ImageDigestDoesNotMatchException"),
+    ("PutImage", {"repositoryName": "app", "imageManifest": "{not a manifest"}, "InvalidParameterException"),
+    ("StartImageScan", {"repositoryName": "app", "imageId": {"imageTag": "scratch-list"}}, "ImageNotFoundException"),
+    ("UploadLayerPart", {"repositoryName": "app", "uploadId": "00000000-0000-4000-8000-000000000000", "partFirstByte": 0,
+                         "partLastByte": 0, "layerPartBlob": b"x"}, "UploadNotFoundException"),
+    ("CompleteLayerUpload", {"repositoryName": "app", "uploadId": "00000000-0000-4000-8000-000000000000",
+                             "layerDigests": ["sha256:" + "0" * 64]}, "UploadNotFoundException"),
+    ("TagResource", {"resourceArn": ARN, "tags": [{"Key": "aws:x", "Value": "v"}]}, "InvalidTagParameterException"),
+    ("TagResource", {"resourceArn": ARN, "tags": [{"Key": "k%d" % i, "Value": "v"} for i in range(51)]},
+     "TooManyTagsException"),
+    ("ListTagsForResource", {"resourceArn": ARN.replace("/app", "/nosuch")}, "RepositoryNotFoundException"),
+    ("GetDownloadUrlForLayer", {"repositoryName": "app", "layerDigest": "sha256:" + "0" * 64},
+     "LayersNotFoundException"),
+    ("SetRepositoryPolicy", {"repositoryName": "app", "policyText": "{}"}, "InvalidParameterException"),
+    ("DescribeRepositories", {"repositoryNames": ["app"], "maxResults": 1}, "InvalidParameterException"),
+    ("DescribeRepositories", {"nextToken": "not-a-token"}, "InvalidParameterException"),
+]
+exceptions = {n for n, sh_ in shapes.items() if sh_.get("exception")}
+want = local_batch([(op, req) for op, req, _ in ERRS])
+for (op, req, code), (lcode, lmsg) in zip(ERRS, want):
+    try:
+        getattr(ecr, snake(op))(**req)
+        check("%s %s: refused" % (op, code), False, "no error")
+        continue
+    except botocore.exceptions.ClientError as e:
+        got = (e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], e.response["Error"]["Message"])
+        modeled = type(e) is getattr(ecr.exceptions, code, None)
+    check("%s %s: served = local" % (op, code), got == (400, lcode, lmsg) and lcode == code, (got, (lcode, lmsg)))
+    check("%s %s: the model's exception, raised as its class" % (op, code), code in exceptions and modeled, code)
+
 # lengths are in characters, not UTF-8 bytes: 'é' is one (a policy of 16,000 of them is
 # 32 KB, under the 30,720 characters of LifecyclePolicyText)
 def lc_text(description):
@@ -674,7 +724,17 @@ for argv in (("describe-images", "--repository-name", "NOT VALID"), ("describe-i
              ("put-image-tag-mutability", "--repository-name", "app", "--image-tag-mutability", "SOMETIMES"),
              ("list-images", "--repository-name", "app", "--filter", "tagStatus=MAYBE"),
              ("batch-get-image", "--repository-name", "app", "--image-ids", "imageTag=nosuch", "imageDigest=sha256:x"),
-             ("describe-repositories", "--repository-names", "a" * 300)):
+             ("describe-repositories", "--repository-names", "a" * 300),
+             # the CLI's own paging over the server's pages, each paginator
+             ("describe-repositories", "--page-size", "2", "--max-items", "5"),
+             ("list-images", "--repository-name", "app", "--page-size", "1"),
+             ("describe-pull-through-cache-rules", "--page-size", "1", "--max-items", "3"),
+             ("get-lifecycle-policy-preview", "--repository-name", "app", "--page-size", "1", "--max-items", "2"),
+             ("describe-images", "--repository-name", "app", "--page-size", "3", "--query", "imageDetails[].imageDigest"),
+             ("describe-image-scan-findings", "--repository-name", "app", "--image-id", "imageTag=alpine", "--page-size",
+              "2", "--max-items", "3", "--output", "text"),
+             ("wait", "lifecycle-policy-preview-complete", "--repository-name", "app"),
+             ("wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=broken")):
     real = subprocess.run(["/usr/bin/aws", "--endpoint-url", endpoint, "ecr", *argv], env=cli_env, capture_output=True,
                           text=True)
     mine = subprocess.run([aws, "ecr", *argv], env=env, capture_output=True, text=True)
