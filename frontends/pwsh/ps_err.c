@@ -233,10 +233,11 @@ int ps_error_pending(struct ps_sess *s)
 }
 
 /* Past the caps (README "Caps"): .NET's out-of-memory errors, as PowerShell shows
- * them, instead of a result cut short. Returns $null (the error is raised). */
+ * them, instead of a result cut short. Returns NULL, no value: the statement fails
+ * ($? false, pwsh -Command exits 1) as a terminating error does in PowerShell. */
 json_t *ps_too_big(struct ps_sess *s, int array)
 {
 	ps_raise(s, "OperationStopped", "System.OutOfMemoryException", NULL, 1, "%s",
 		 array ? "Array dimensions exceeded supported range." : "Exception of type 'System.OutOfMemoryException' was thrown.");
-	return json_null();
+	return NULL;
 }

@@ -645,7 +645,10 @@ json_t *ps_run_statements(struct node *st, struct ps_sess *s, int display)
 					json_decref(v);
 					v = nv;
 				}
-				ps_var_set(s, x->s, v);
+				if (v) /* a failed $x += … (a cap, a division by zero) keeps $x, $? false */
+					ps_var_set(s, x->s, v);
+				else
+					s->last_ok = 0;
 				json_decref(v);
 			}
 			break;

@@ -155,7 +155,7 @@ json_t *ps_format_op(struct ps_sess *s, json_t *fmt_value, json_t *args)
 				free(fmt);
 				ps_raise(s, "InvalidOperation", PS_E_RUNTIME, NULL, 1,
 					 "Error formatting a string: Input string was not in a correct format..");
-				return json_null();
+				return NULL; /* the statement fails, as a FormatException does */
 			}
 			/* the whole format string: a cut one is another format */
 			char *spec = *e == ':' ? strndup(e + 1, (size_t)(close - e - 1)) : NULL;

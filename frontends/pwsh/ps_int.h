@@ -73,7 +73,7 @@ struct ps_redirect ps_redirect_warnings(struct ps_sess *s, struct ps_redirect r)
 void ps_warning(struct ps_sess *s, const char *text);   /* "WARNING: text", or where 3> says */
 void ps_error_action(struct ps_sess *s, const char *a); /* the running command's -ErrorAction (NULL: none) */
 int ps_error_stop_requested(struct ps_sess *s);         /* an error met Stop since the last call */
-json_t *ps_too_big(struct ps_sess *s, int array);       /* a cap passed: OutOfMemoryException; $null */
+json_t *ps_too_big(struct ps_sess *s, int array);       /* a cap passed: OutOfMemoryException; NULL */
 
 /* ps_csv.c: items as CSV lines, appended to out (see there) */
 void ps_csv(json_t *items, const char *delim, char quotes, int type_info, int header, json_t *out);

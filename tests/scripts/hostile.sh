@@ -135,17 +135,23 @@ endpoint file://localhost/etc/passwd "An HTTP Client raised an unhandled excepti
 endpoint gopher://127.0.0.1/ "An HTTP Client raised an unhandled exception: Not supported URL scheme gopher"
 endpoint notaurl 'Bad value for --endpoint-url "notaurl": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/'
 
-# pwsh: values past the caps are PowerShell's own errors, never a value cut short
+# pwsh: values past the caps are PowerShell's own errors, never a value cut short; the
+# statement fails, so -Command exits 1 (they gave $null and exit 0)
 ps_err() { # command expected-first-line
-	"$bin/ecrlite" pwsh -Command "$1" > "$tmp/out" 2> "$tmp/err"
-	[ "$(head -1 "$tmp/err")" = "$2" ] && ok || bad "pwsh '$1': $(head -2 "$tmp/err") / $(head -2 "$tmp/out")"
+	"$bin/ecrlite" pwsh -Command "$1" > "$tmp/out" 2> "$tmp/err"; local rc=$?
+	[ $rc = 1 ] && [ "$(head -1 "$tmp/err")" = "$2" ] && ok || bad "pwsh '$1': exit $rc $(head -2 "$tmp/err") / $(head -2 "$tmp/out")"
 }
 ps_err "('{0,2000000000}' -f 1).Length" "InvalidOperation: Error formatting a string: Input string was not in a correct format.."
 ps_err "('x' * 2000000000).Length" "OperationStopped: Exception of type 'System.OutOfMemoryException' was thrown."
 ps_err "(('x' * 1000) * 100000).Length" "OperationStopped: Exception of type 'System.OutOfMemoryException' was thrown."
-ps_err '$s = "x" * 40000000; $s += $s; $s.Length' "OperationStopped: Exception of type 'System.OutOfMemoryException' was thrown."
+ps_err '$s = "x" * 40000000; $s += $s' "OperationStopped: Exception of type 'System.OutOfMemoryException' was thrown."
 ps_err '(1..2000000000).Count' "OperationStopped: Array dimensions exceeded supported range."
 ps_err '(@(1, 2) * 600000).Count' "OperationStopped: Array dimensions exceeded supported range."
+ps_err '$r = 1..2000000' "OperationStopped: Array dimensions exceeded supported range."
+out=$("$bin/ecrlite" pwsh -Command '$r = 5; $r = 1..2000000; "$? $r"' 2>/dev/null)
+[ "$out" = "False 5" ] && ok || bad "pwsh: past a cap \$? is False and the assignment keeps its value: $out"
+out=$("$bin/ecrlite" pwsh -Command '$s = "x" * 40000000; $s += $s; "$? $($s.Length)"; $d = 4; $d /= 0; "$? $d"' 2>/dev/null)
+[ "$out" = "$(printf 'False 40000000\nFalse 4')" ] && ok || bad "pwsh: a failed += or /= keeps the value, \$? False: $out"
 out=$("$bin/ecrlite" pwsh -Command 'try { $r = 1..2000000; "not caught" } catch [System.OutOfMemoryException] { "caught" }' 2>&1)
 [ "$out" = caught ] && ok || bad "pwsh: the cap's error is catchable: $out"
 # up to the caps the values are whole (and repetition is linear: this took minutes)
