@@ -195,13 +195,26 @@ static enum kind parse_path(const char *path, struct oci_req *o)
 	return K_NONE;
 }
 
-/* ECR's RepositoryName: 2–256 of [a-z0-9._/-], components joined by single slashes. */
+/* ECR's RepositoryName, 2–256 characters of
+ * (?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)* (serve.md §4.1): every
+ * separator, slash included, between two of [a-z0-9]. A name outside it is NAME_INVALID,
+ * not NAME_UNKNOWN ("a..b", "ab-", "a/-b" could never be created). */
 static int name_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (n < 2 || n > 256 || s[0] == '/' || s[n - 1] == '/' || strstr(s, "//"))
+	int after_alnum = 0; /* the previous character is one of [a-z0-9] */
+	if (n < 2 || n > 256)
 		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._/-") == n;
+	for (const char *p = s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+			after_alnum = 1;
+			continue;
+		}
+		if (!after_alnum || !strchr("._-/", *p))
+			return 0;
+		after_alnum = 0;
+	}
+	return after_alnum;
 }
 
 /* The spec's tag grammar, [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (serve.md §4.1). ECR's API

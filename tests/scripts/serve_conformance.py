@@ -115,6 +115,15 @@ DIVERGE = {
     # distribution's router: 404 text for a name outside its grammar, 301 to the
     # cleaned path for a double slash; the spec's answer is 400 NAME_INVALID
     "name-upper": "spec: NAME_INVALID; distribution's router answers 404 text",
+    "name-ecr-0": "ECR's RepositoryName is stricter than the spec's <name> (serve.md §4.1)",
+    "name-ecr-1": "ECR's RepositoryName is stricter than the spec's <name> (serve.md §4.1)",
+    "name-ecr-2": "distribution's router: 404 text; the spec's NAME_INVALID",
+    "name-ecr-3": "distribution's router: 404 text; the spec's NAME_INVALID",
+    "name-ecr-4": "distribution's router: 404 text; the spec's NAME_INVALID",
+    "name-ecr-5": "distribution's router: 404 text; the spec's NAME_INVALID",
+    "name-ecr-6": "distribution's router: 404 text; the spec's NAME_INVALID",
+    "name-ecr-7": "distribution's router: 301 to the cleaned path; the spec's NAME_INVALID",
+    "name-257": "ECR: at most 256 characters (serve.md §4.1); distribution takes 255 per component",
     "name-double-slash": "spec: NAME_INVALID; distribution redirects to the cleaned path",
     # several ranges: RFC 9110 lets a server ignore Range (ecrlite: 200, whole) or
     # answer multipart/byteranges (distribution, Go's ServeContent): both right
@@ -644,6 +653,11 @@ def scenario_names(reg, A, out):
     out.append(("name-upper", reg.req("GET", "/v2/Conf/A/tags/list")))
     out.append(("name-one-char", reg.req("GET", "/v2/a/tags/list")))
     out.append(("name-double-slash", reg.req("POST", "/v2/conf//a/blobs/uploads/")))
+    # outside ECR's RepositoryName, though the spec's grammar takes the first two
+    for i, n in enumerate(["a__b", "a--b", "a..b", "ab-", "-ab", "a/-b", "a./b", "conf/a/"]):
+        out.append(("name-ecr-%d" % i, reg.req("GET", "/v2/%s/tags/list" % n)))
+    out.append(("name-257", reg.req("GET", "/v2/%s/tags/list" % ("a" * 257))))
+    out.append(("name-valid-unknown", reg.req("GET", "/v2/a.b-c_d/e/tags/list")))
 
 
 def scenario_misc(reg, A, T, out):
@@ -860,6 +874,10 @@ def conformance(out, repos):
     st("name-upper", 400, "NAME_INVALID")
     st("name-one-char", 400, "NAME_INVALID")
     st("name-double-slash", 400, "NAME_INVALID")
+    for i in range(8):
+        st("name-ecr-%d" % i, 400, "NAME_INVALID")
+    st("name-257", 400, "NAME_INVALID")
+    st("name-valid-unknown", 404, "NAME_UNKNOWN")
     # blobs
     blob = blob_bytes("blobs", 3000)
     d = sha(blob)
