@@ -312,6 +312,31 @@ def keep_body(http_response, **kw):
     last_body["b"] = http_response.content
 
 
+def shape_problems(shape_name, v, path, out):
+    """what in v (a JSON answer) its model shape does not allow: a type, an enum value, a
+    member the model lacks (strict SDKs - Go's, JS v3's - read by the model)"""
+    sh_ = shapes[shape_name]
+    t = sh_["type"]
+    ok = {"structure": dict, "map": dict, "list": list, "string": str, "blob": str, "boolean": bool,
+          "integer": int, "long": int, "timestamp": (int, float), "double": (int, float), "float": (int, float)}[t]
+    if not isinstance(v, ok) or (t in ("integer", "long", "timestamp", "double", "float") and isinstance(v, bool)):
+        out.append("%s: %r is not a %s" % (path, v, t))
+    elif t == "structure":
+        for k, x in v.items():
+            if k not in sh_["members"]:
+                out.append("%s.%s: not a member of %s" % (path, k, shape_name))
+            else:
+                shape_problems(sh_["members"][k]["shape"], x, "%s.%s" % (path, k), out)
+    elif t == "list":
+        for i, x in enumerate(v):
+            shape_problems(sh_["member"]["shape"], x, "%s[%d]" % (path, i), out)
+    elif t == "map":
+        for k, x in v.items():
+            shape_problems(sh_["value"]["shape"], x, "%s.%s" % (path, k), out)
+    elif t == "string" and "enum" in sh_ and v not in sh_["enum"]:
+        out.append("%s: %r is not one of %s" % (path, v, sh_["enum"]))
+
+
 ecr.meta.events.register("after-call.ecr", keep_body)
 upload = None
 for op, req in VALID:
@@ -321,6 +346,10 @@ for op, req in VALID:
     check("%s: a valid request" % op, st == 200 and code == "ok", (st, code, r))
     if op == "InitiateLayerUpload" and code == "ok":
         upload = r["uploadId"]
+    if code == "ok":
+        bad = []
+        shape_problems(model["operations"][op]["output"]["shape"], json.loads(last_body["b"]), op, bad)
+        check("%s: the answer is the model's output shape" % op, not bad, bad)
     if op in READ_ONLY and code == "ok":
         served = json.loads(last_body["b"])
         (lcode, lout), = local_batch([(op, req)])
@@ -622,6 +651,26 @@ PAGED = [
     ("describe_pull_through_cache_rules", {}, 1, lambda p: p["pullThroughCacheRules"], lambda x: x["ecrRepositoryPrefix"],
      ("describe-pull-through-cache-rules",)),
 ]
+# answers with more in them than the minimal requests had: scan results, failures,
+# replication rules and statuses
+ecr.put_replication_configuration(replicationConfiguration={"rules": [{"destinations": [
+    {"region": "eu-west-1", "registryId": ACCOUNT}], "repositoryFilters": [{"filter": "rep", "filterType": "PREFIX_MATCH"}]}]})
+ecr.create_repository(repositoryName="rep")
+sh(ecrlite, "push", os.path.join(images, "alpine-3.19.oci.tar"), "rep:v1")
+for op, req in (("DescribeImages", {"repositoryName": "app"}), ("DescribeRegistry", {}),
+                ("DescribeImageReplicationStatus", {"repositoryName": "rep", "imageId": {"imageTag": "v1"}}),
+                ("BatchGetImage", {"repositoryName": "app", "imageIds": [{"imageTag": "alpine"}, {"imageTag": "nosuch"},
+                                                                         {"imageDigest": "sha256:" + "0" * 64}]}),
+                ("BatchDeleteImage", {"repositoryName": "app", "imageIds": [{"imageTag": "nosuch"}]}),
+                ("BatchCheckLayerAvailability", {"repositoryName": "app", "layerDigests": [LAYER, "sha256:" + "0" * 64]}),
+                ("BatchGetRepositoryScanningConfiguration", {"repositoryNames": ["app", "nosuch"]}),
+                ("DescribeImageScanFindings", {"repositoryName": "app", "imageId": {"imageTag": "broken"}})):
+    st, b, _ = raw(op, req)
+    bad = []
+    shape_problems(model["operations"][op]["output"]["shape"], b, op, bad)
+    check("%s (%s): the answer is the model's output shape" % (op, json.dumps(req)[:50]), st == 200 and not bad, (st, b, bad))
+ecr.put_replication_configuration(replicationConfiguration={"rules": []})
+
 check("every paginator of the model is driven", sorted(snake(op) for op in json.load(
     open(os.path.join(MODEL, "paginators-1.json")))["pagination"]) == sorted(p[0] for p in PAGED))
 for name, req, size, items, key, argv in PAGED:
@@ -631,6 +680,11 @@ for name, req, size, items, key, argv in PAGED:
     check("paginator %s: every item once, in order" % name, got == want and len(want) > size, (got, want))
     check("paginator %s: pages of %d" % (name, size), len(pages) == -(-len(want) // size) and
           all(len(items(p)) == size for p in pages[:-1]), [len(items(p)) for p in pages])
+    op = "".join(w.capitalize() for w in name.split("_"))
+    st, first, _ = raw(op, dict(req, maxResults=size))
+    bad = []
+    shape_problems(model["operations"][op]["output"]["shape"], first, op, bad)
+    check("%s with items: the answer is the model's output shape" % op, st == 200 and not bad, (st, bad))
     # a token is the paging's own: the last page has none, and a token given back is taken
     check("paginator %s: the last page has no token" % name, "nextToken" not in pages[-1], pages[-1].get("nextToken"))
 
