@@ -1,4 +1,6 @@
-/* The plain-HTTP server's listening socket, ours rather than libmicrohttpd's.
+/* The server's listening socket, ours rather than libmicrohttpd's: connections wait
+ * here for their first byte, and are handed to the daemon only when it has room for them
+ * (make_room below), on plain HTTP and on TLS alike. On plain HTTP, besides:
  *
  * docker, skopeo and podman try TLS first on a registry port and fall back to http when
  * the answer is an HTTP response. libmicrohttpd 0.9.75 answers such a ClientHello with
@@ -176,14 +178,15 @@ static void *wait_first_byte(void *p)
 	waiting_unlink(w);
 	pthread_mutex_unlock(&waiting_lock);
 	if (ok) {
-		if (c == 0x16) {
+		if (c == 0x16 && !serve_config()->tls) {
 			answer_tls(w->fd);
 			close(w->fd);
 		} else {
 			pthread_mutex_lock(&admit_lock);
 			if (!make_room()) {
 				pthread_mutex_unlock(&admit_lock);
-				answer_full(w->fd);
+				if (!serve_config()->tls) /* a TLS client could not read it: closed */
+					answer_full(w->fd);
 				close(w->fd);
 			} else {
 				/* libmicrohttpd closes the socket itself when it refuses it; its limit is

@@ -215,8 +215,11 @@ int serve_main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	unsigned flags = ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0;
-	/* plain HTTP: the socket is ours, so that a TLS handshake always gets an answer */
-	int own = !config->tls;
+	/* the socket is ours: on plain HTTP so that a TLS handshake always gets an answer, and
+	 * on both so that the connection cap closes idle connections to make room (with
+	 * libmicrohttpd's own listener a flood of 1100 silent TLS connections refused every
+	 * new one until the idle timeout) */
+	int own = 1;
 	if (own && serve_accept_listen(&ss) < 0) {
 		fprintf(stderr, "ecrlite serve: error: cannot listen on '%s': %s\n", listen_spec, strerror(errno));
 		goto out;

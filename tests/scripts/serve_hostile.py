@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import sqlite3
 import subprocess
 import sys
@@ -42,7 +43,7 @@ home = os.path.join(top, "state")
 starts = 0
 
 
-def start(*extra):
+def start(*extra, scheme="http"):
     global starts
     starts += 1
     log = open(os.path.join(top, "serve%d.log" % starts), "w+")
@@ -52,7 +53,7 @@ def start(*extra):
                             env=env, stderr=log, stdout=subprocess.DEVNULL)
     for _ in range(200):
         log.seek(0)
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", log.read())
+        m = re.search(r"listening on %s://127\.0\.0\.1:(\d+)" % scheme, log.read())
         if m:
             return proc, int(m.group(1))
         if proc.poll() is not None:
@@ -422,6 +423,43 @@ dbs = [f for f in os.listdir(home) if f.endswith(".db")]
 check("state db", dbs == ["ecrlite.db"], dbs)
 ic = sqlite3.connect(os.path.join(home, "ecrlite.db")).execute("PRAGMA integrity_check").fetchall()
 check("integrity_check", ic == [("ok",)], ic)
+
+# --- TLS: 1100 connections stalled in their handshake beside a TLS client ---
+if shutil.which("openssl"):
+    key, cert = os.path.join(top, "key.pem"), os.path.join(top, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    proc, port = start("--idle-timeout", "4", "--tls-cert", cert, "--tls-key", key, scheme="https")
+    tls = ssl.create_default_context(cafile=cert)
+
+    def tls_get():
+        try:
+            with tls.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                                 server_hostname="127.0.0.1") as c:
+                c.sendall(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                return c.recv(100)
+        except OSError as e:
+            return repr(e).encode()
+    socks = []
+    for i in range(N):
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        c.sendall(b"\x16")
+        socks.append(c)
+    time.sleep(1)
+    answers = []
+    for k in range(3):
+        r, dt = timed(tls_get)
+        answers.append((code(r), round(dt, 1)))
+    check("TLS client beside 1100 stalled handshakes", all(a == 200 and dt < 5 for a, dt in answers), answers)
+    for c in socks:
+        c.close()
+    t = time.time()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(30)
+    check("TLS server stops", proc.returncode == 0 and time.time() - t < 15, proc.returncode)
+else:
+    print("serve-hostile: no openssl: the TLS flood is not checked")
 
 shutil.rmtree(top, ignore_errors=True)
 print("serve-hostile: %d passed, %d failed" % (passed, failed))
