@@ -305,6 +305,32 @@ static void do_tags(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 	json_decref(tags);
 }
 
+/* 1 when If-None-Match names etag (weakly, as RFC 9110 §13.1.2 compares) or is "*".
+ * A server that sends ETags MUST evaluate the preconditions it receives (RFC 9110
+ * §13.2.1); the tags here are quoted digests, so no comma hides inside one. */
+static int none_match(struct serve_req *r, const char *etag)
+{
+	const char *h = serve_header_all(r, "If-None-Match");
+	size_t el = strlen(etag);
+	for (const char *p = h; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t len = strcspn(p, ",");
+		const char *t = p;
+		p += len;
+		while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+			len--;
+		if (len == 1 && *t == '*')
+			return 1;
+		if (len > 2 && !strncmp(t, "W/", 2)) {
+			t += 2;
+			len -= 2;
+		}
+		if (len == el && !strncmp(t, etag, el))
+			return 1;
+	}
+	return 0;
+}
+
 /* Range: bytes=A-B, A-, -N. 1 when satisfiable, -1 when not (416), 0 when absent or
  * to be ignored: RFC 9110 §14.2 lets a server ignore Range, and says to ignore one it
  * cannot parse or whose unit it does not know; several ranges are ignored too (served
@@ -382,6 +408,12 @@ static void do_blob(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 	snprintf(hdr, sizeof(hdr), "\"%s\"", o->ref);
 	serve_add_header(r, "ETag", hdr);
 	serve_add_header(r, "Cache-Control", "max-age=31536000");
+	if (none_match(r, hdr)) {
+		/* before Range: a 304 has no range (RFC 9110 §13.2.2); the blob's size is
+		 * its Content-Length, as in a 200 (RFC 9110 §8.6), and no byte is sent */
+		serve_respond_fd(r, 304, NULL, fd, 0, (uint64_t)size);
+		return;
+	}
 	int rg = parse_range(serve_header(r, "Range"), size, &off, &len);
 	if (rg < 0) {
 		close(fd);
@@ -418,6 +450,13 @@ static void do_manifest_get(struct serve_req *r, struct ecr_ctx *ctx, struct oci
 	serve_add_header(r, "Docker-Content-Digest", m.digest);
 	snprintf(etag, sizeof(etag), "\"%s\"", m.digest);
 	serve_add_header(r, "ETag", etag);
+	if (none_match(r, etag)) {
+		/* the bytes are given so that Content-Length is the 200's, as RFC 9110 §8.6
+		 * requires of one in a 304 (the HTTP layer sends none of the body) */
+		serve_respond(r, 304, NULL, m.body, m.len);
+		ecr_registry_manifest_release(&m);
+		return;
+	}
 	/* the stored bytes with their own type, or by tag ECR's conversion (schema 2 <->
 	 * OCI) for a client that does not accept the stored type */
 	serve_respond(r, 200, m.media_type, m.body, m.len);

@@ -186,6 +186,11 @@ DIVERGE = {
     "accept-index-as-list": "serve.md §4.3: indexes are not converted; the stored type is served",
     "accept-list-as-index": "serve.md §4.3: indexes are not converted; the stored type is served",
     "delete-referenced-after": "follows from delete-referenced (distribution deleted it then)",
+    # a 304's Content-Length: distribution sends none, ecrlite the 200's (RFC 9110 §8.6
+    # allows both); and distribution leaves Docker-Content-Digest out of a manifest's 304
+    "manifest-if-none-match": "RFC 9110 §8.6: a 304 may carry the 200's Content-Length",
+    "blob-if-none-match": "RFC 9110 §8.6: a 304 may carry the 200's Content-Length",
+    "blob-if-none-match-star": "RFC 9110 §8.6: a 304 may carry the 200's Content-Length",
     "manifest-too-big": "serve.md §4.5: 413 SIZE_INVALID over 4 MiB",
     # distribution ignores a monolithic POST's body, so never sees that it is wrong
     "mono-post-wrong-digest": "distribution ignores the body of POST ?digest= (serve.md §4.4)",
@@ -671,6 +676,15 @@ def scenario_misc(reg, A, T, out):
     out.append(("referrers-post", reg.req("POST", "/v2/%s/referrers/%s" % (T, ZERO))))
     out.append(("catalog-post", reg.req("POST", "/v2/_catalog")))
     out.append(("unknown-route", reg.req("GET", "/v2/%s/nothing/here" % A)))
+    m = reg.req("HEAD", "/v2/%s/manifests/a" % T, headers={"Accept": MT_OCI})
+    etag = '"%s"' % m.h("docker-content-digest")
+    out.append(("manifest-if-none-match", reg.req("GET", "/v2/%s/manifests/a" % T,
+                                                  headers={"Accept": MT_OCI, "If-None-Match": etag})))
+    out.append(("manifest-if-none-match-other", reg.req("GET", "/v2/%s/manifests/a" % T,
+                                                        headers={"Accept": MT_OCI, "If-None-Match": '"sha256:00"'})))
+    d = sha(blob_bytes("blobs", 3000))
+    out.append(("blob-if-none-match", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"If-None-Match": '"%s"' % d})))
+    out.append(("blob-if-none-match-star", reg.req("HEAD", "/v2/%s/blobs/%s" % (A, d), headers={"If-None-Match": "*"})))
     out.append(("accept-star", reg.req("GET", "/v2/%s/manifests/a" % T, headers={"Accept": "*/*"})))
     out.append(("accept-json", reg.req("GET", "/v2/%s/manifests/a" % T, headers={"Accept": "application/json"})))
     out.append(("accept-q", reg.req("GET", "/v2/%s/manifests/a" % T,
@@ -1092,6 +1106,13 @@ def conformance(out, repos):
         st(label, 405, "UNSUPPORTED")
     st("uploads-get-noid", 404, "BLOB_UPLOAD_UNKNOWN")
     st("unknown-route", 404)
+    # If-None-Match with the ETag sent (the quoted digest): 304, no body (RFC 9110 §13.1.2)
+    # and a Content-Length only if it is the 200's (RFC 9110 §8.6)
+    for label, n in (("manifest-if-none-match", r["accept-q"].h("content-length")), ("blob-if-none-match", "3000"),
+                     ("blob-if-none-match-star", "3000")):
+        x = st(label, 304, docker_content_digest=True)
+        check(label, not x.body and x.h("content-length") in (None, n), "no body, Content-Length none or %s" % n, x)
+    st("manifest-if-none-match-other", 200, content_type=MT_OCI)
     for label in ("accept-star", "accept-json", "accept-q"):
         st(label, 200, content_type=MT_OCI)
 
