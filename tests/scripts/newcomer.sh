@@ -57,12 +57,31 @@ while read -r opt def; do
 	case $def in \$*) grep -qF -- "$def" "$readme" && ok || bad "serve $opt: README lacks its default $def";;
 	*) grep -qF -- "[$opt $def]" <<<"$synopsis" && ok || bad "serve $opt: README's synopsis does not give its default $def";; esac
 done < <(tr '\n' ' ' <<<"$shelp" | sed 's/  \+--/\n--/g' | sed -n 's/^\(--[a-z-]*\) .*(default \([^;)]*\)[;)].*/\1 \2/p')
+# the manual's serve entry gives the same default as --help for each option it names
+while read -r opt def; do
+	mopt=$(sed 's/-/\\-/g' <<<"$opt")
+	grep -qxF ".B $mopt" "$man" || continue
+	grep -xF -A3 ".B $mopt" "$man" | grep -q "default $def\b" && ok || bad "serve $opt: doc/ecrlite.1 does not give its default $def"
+done < <(tr '\n' ' ' <<<"$shelp" | sed 's/  \+--/\n--/g' | sed -n 's/^\(--[a-z-]*\) .*(default \([0-9][0-9]*\)[;)].*/\1 \2/p')
 for c in $(sed -n '/^commands:/,/^$/s/^  \([a-z_]*\) .*/\1/p' <<<"$help"); do
 	grep -q "^\.B[IR]* \"\?$c\b" "$man" && ok || bad "command $c has no entry in doc/ecrlite.1"
 done
 kinds=$("$bin/ecrlite" vercmp 2>&1 | sed -n '1s/^usage: ecrlite vercmp \([a-z|]*\) .*/\1/p')
 all=$(grep -o '^    ecrlite vercmp [a-z|]*' "$readme" | sed 's/.* //' | tr '\n' '|' | sed 's/|$//')
 [ -n "$kinds" ] && [ "$all" = "$kinds" ] && grep -qF "vercmp $kinds" "$man" && ok || bad "vercmp orderings: usage '$kinds', README '$all', manual $(grep -o 'vercmp [a-z|]*' "$man")"
+# README's Layout names every source file of core/ and frontends/ (globs such as
+# vercmp_*.c count), every folder of frontends/ and every top-level folder
+layout=$(sed -n '/^## Layout/,/^## /p' "$readme")
+words=$(tr -s ' \n' '\n\n' <<<"$layout" | sed 's/[`,;:()]//g' | grep -E '\.c$|\.sh$|/$' | sort -u)
+for f in "$top"/core/*.c "$top"/frontends/*.c; do
+	b=$(basename "$f") hit=
+	while read -r w; do [[ $b == $w ]] && { hit=1; break; }; done <<<"$words"
+	[ -n "$hit" ] && ok || bad "README's Layout does not name $(basename "$(dirname "$f")")/$b"
+done
+for d in "$top"/frontends/*/ "$top"/*/; do
+	b=$(basename "$d")/
+	[ "$b" = build/ ] || grep -qxF -- "$b" <<<"$words" && ok || bad "README's Layout does not name the folder $b"
+done
 # plurals
 "$bin/aws" ecr create-repository --repository-name one >/dev/null
 if [ -f "$top/samples/alpine-3.19.oci.tar" ]; then
