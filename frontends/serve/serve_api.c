@@ -21,11 +21,45 @@
 #define MAX_BODY (32u << 20)
 #define SKEW (15 * 60) /* ECR's window for X-Amz-Date, either way */
 
+struct kept {
+	struct kept *next;
+	char s[];                /* a header's value, trimmed */
+};
+
 struct api_req {
 	struct buf body;         /* the JSON body, as it arrives */
 	char *op;                /* the operation named by X-Amz-Target (for the log too) */
 	int too_big;             /* the body passed MAX_BODY */
+	struct kept *kept;       /* hdr()'s copies */
+	struct buf joined;       /* lookup()'s answer, remade on each call */
 };
+
+static int ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A request header's value without the whitespace HTTP puts outside it (RFC 9110 §5.5:
+ * libmicrohttpd drops the leading, keeps the trailing), NULL when absent: a client's
+ * "X-Amz-Date: 20261204T120000Z " is that date, its X-Amz-Target that operation. */
+static const char *hdr(struct serve_req *r, const char *name)
+{
+	struct api_req *a = r->hdata;
+	const char *v = serve_header(r, name);
+	size_t n = v ? strlen(v) : 0;
+	if (!n || !ows(v[n - 1]))
+		return v;
+	while (n && ows(v[n - 1]))
+		n--;
+	struct kept *k = malloc(sizeof(*k) + n + 1);
+	if (!k)
+		return v; /* untrimmed: a check that reads it fails, as without memory */
+	memcpy(k->s, v, n);
+	k->s[n] = '\0';
+	k->next = a->kept;
+	a->kept = k;
+	return k->s;
+}
 
 static void request_id(char out[37])
 {
@@ -74,6 +108,11 @@ static void on_free(struct serve_req *r)
 	if (!a)
 		return;
 	ecr_buf_release(&a->body);
+	ecr_buf_release(&a->joined);
+	for (struct kept *k = a->kept, *next; k; k = next) {
+		next = k->next;
+		free(k);
+	}
 	free(a->op);
 	free(a);
 	r->hdata = NULL;
@@ -81,9 +120,42 @@ static void on_free(struct serve_req *r)
 
 /* ---- SigV4, as the service front door checks it (serve.md §2.5) ---- */
 
+/* a signed header's value as SigV4 canonicalizes it (serve.md §2.2, botocore's
+ * canonical_headers): every occurrence trimmed on its own, then joined by ',' (an empty
+ * one too: "" and "b" are ",b"); the signer collapses the inner runs of whitespace.
+ * Joining first and trimming after kept the space of "a " in "a ,b". */
+struct joining {
+	const char *name;        /* the lowercase name wanted */
+	struct buf *out;         /* the values so far */
+	int n;                   /* occurrences seen */
+	int failed;              /* out's cap or memory ran out */
+};
+
+static void join_one(void *ud, const char *name, const char *value)
+{
+	struct joining *j = ud;
+	if (j->failed || strcasecmp(name, j->name))
+		return;
+	size_t b = 0, e = strlen(value);
+	while (b < e && ows(value[b]))
+		b++;
+	while (e > b && ows(value[e - 1]))
+		e--;
+	if ((j->n++ && ecr_buf_add(j->out, ",", 1)) || ecr_buf_add(j->out, value + b, e - b))
+		j->failed = 1;
+}
+
 static const char *lookup(void *ud, const char *lname)
 {
-	return serve_header_all(ud, lname);
+	struct serve_req *r = ud;
+	struct api_req *a = r->hdata;
+	ecr_buf_release(&a->joined);
+	ecr_buf_init(&a->joined, 1 << 16); /* the server's whole header block is 64 KiB */
+	struct joining j = {lname, &a->joined, 0, 0};
+	serve_header_each(r, join_one, &j);
+	if (!j.n || j.failed)
+		return NULL; /* absent: the signature fails, as for a header not sent */
+	return a->joined.data ? a->joined.data : "";
 }
 
 static void fmt_amz(time_t t, char out[17])
@@ -151,7 +223,7 @@ static const char *const bad_signature =
  * never both. */
 static int check_auth(struct serve_req *r, const char *body, size_t n, char *region_out, size_t rn)
 {
-	const char *h = serve_header(r, "Authorization"), *qalg = serve_query(r, "X-Amz-Algorithm");
+	const char *h = hdr(r, "Authorization"), *qalg = serve_query(r, "X-Amz-Algorithm");
 	char msg[2048], now_s[17], lim_s[17], date_s[17], amz_q[17], from_date[17], sh[1030], ph[65], sig[65];
 	struct ecr_sigv4_auth a;
 	struct qargs q = {0};
@@ -181,9 +253,9 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 	snprintf(region_out, rn, "%s", a.region);
 	if (!enforce) /* --no-auth: any signature passes, its region still picks the region */
 		return 0;
-	const char *amz = presigned ? amz_q : serve_header(r, "X-Amz-Date");
+	const char *amz = presigned ? amz_q : hdr(r, "X-Amz-Date");
 	if (!amz) { /* an RFC 7231 Date header instead, as SigV4 allows */
-		const char *d = serve_header(r, "Date");
+		const char *d = hdr(r, "Date");
 		struct tm tm;
 		memset(&tm, 0, sizeof(tm));
 		const char *end = d ? strptime(d, "%a, %d %b %Y %H:%M:%S GMT", &tm) : NULL;
@@ -249,7 +321,7 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 		return -1;
 	}
 	if (token) { /* a key configured with a session token takes only requests that sign it */
-		const char *t2 = presigned ? serve_query(r, "X-Amz-Security-Token") : serve_header(r, "X-Amz-Security-Token");
+		const char *t2 = presigned ? serve_query(r, "X-Amz-Security-Token") : hdr(r, "X-Amz-Security-Token");
 		if (!t2 || strcmp(t2, token) || (!presigned && !strstr(sh, ";x-amz-security-token;"))) {
 			answer(r, 400, "UnrecognizedClientException", "The security token included in the request is invalid.", NULL);
 			return -1;
@@ -257,7 +329,7 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 	}
 	/* the payload hash: the body's sha256, or UNSIGNED-PAYLOAD when the client says so
 	 * in a signed x-amz-content-sha256 (botocore's payload_signing_enabled=False) */
-	const char *claimed = serve_header(r, "X-Amz-Content-Sha256");
+	const char *claimed = hdr(r, "X-Amz-Content-Sha256");
 	if (claimed && !strcmp(claimed, ECR_SIGV4_UNSIGNED_PAYLOAD)) {
 		if (!strstr(sh, ";x-amz-content-sha256;")) {
 			answer(r, 400, "InvalidSignatureException",
@@ -384,7 +456,7 @@ static void on_end(struct serve_req *r)
 	}
 	if (check_auth(r, a->body.data, a->body.len, region, sizeof(region)))
 		return;
-	const char *target = serve_header(r, "X-Amz-Target");
+	const char *target = hdr(r, "X-Amz-Target");
 	/* ecrlite's own rows that read this host's files stay local (ecr_op_remote_ok) */
 	if (!a->op || (!ecr_model_op(a->op) && (!ecr_op_supported(a->op) || !ecr_op_remote_ok(a->op)))) {
 		snprintf(msg, sizeof(msg), "Unknown operation: %s", target ? target : "");
@@ -443,12 +515,13 @@ void serve_api_handle(struct serve_req *r)
 		return;
 	}
 	ecr_buf_init(&a->body, MAX_BODY);
-	const char *target = serve_header(r, "X-Amz-Target");
+	ecr_buf_init(&a->joined, 1 << 16);
+	r->hdata = a;
+	const char *target = hdr(r, "X-Amz-Target");
 	size_t pl = strlen(ecr_target_prefix);
 	if (target && !strncmp(target, ecr_target_prefix, pl) && target[pl] == '.' && target[pl + 1] &&
 	    strlen(target + pl + 1) < 128)
 		a->op = strdup(target + pl + 1);
-	r->hdata = a;
 	r->op = a->op;
 	r->on_body = on_body;
 	r->on_end = on_end;

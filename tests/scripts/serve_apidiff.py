@@ -818,6 +818,25 @@ sig("repeated spaces and tabs in a signed value", raw("DescribeRepositories", he
     "User-Agent": "a  b \t c    d", "X-Amz-Target": PREFIX + ".DescribeRepositories"}), OK)
 sig("a header twice, signed (values joined by ',')", raw("DescribeRepositories", headers={"X-Extra": "one  1"},
                                                        again=[("x-extra", "two   2")]), OK)
+# each occurrence is trimmed on its own before the join (serve.md §2.2), an empty one kept
+sig("a header twice, spaces around each value", raw("DescribeRepositories", headers={"X-Extra": "a   "},
+                                                    again=[("X-Extra", "  b  ")]), OK)
+sig("a header twice, tabs around each value", raw("DescribeRepositories", headers={"X-Extra": "a\t"},
+                                                  again=[("X-Extra", "\tb")]), OK)
+sig("a header twice, the first empty", raw("DescribeRepositories", headers={"X-Extra": ""}, again=[("X-Extra", "b")]), OK)
+sig("a header twice, the second empty", raw("DescribeRepositories", headers={"X-Extra": "a"}, again=[("X-Extra", "")]), OK)
+sig("a signed header that is empty", raw("DescribeRepositories", headers={"X-Empty": ""}), OK)
+# the whitespace after a value is not the value's (RFC 9110 §5.5)
+d = amz_date()
+sig("whitespace after X-Amz-Date", raw("DescribeRepositories", headers={"X-Amz-Date": d + "  "}, sign_kw={"amz": d}), OK)
+sig("whitespace after X-Amz-Target", raw("DescribeRepositories", headers={
+    "X-Amz-Target": PREFIX + ".DescribeRepositories \t"}), OK)
+sig("whitespace after X-Amz-Content-Sha256", raw("DescribeRepositories", headers={
+    "X-Amz-Content-Sha256": hashlib.sha256(b"{}").hexdigest() + " "}), OK)
+h_ = {"Host": host, "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": d,
+      "X-Amz-Target": PREFIX + ".DescribeRepositories"}
+sig("whitespace after Authorization", raw("DescribeRepositories", headers={"X-Amz-Date": d},
+                                          auth=sign(h_, b"{}", amz=d) + "   "), OK)
 sig("extra signed headers", raw("DescribeRepositories", headers={
     "User-Agent": "apidiff/1", "amz-sdk-invocation-id": "b6e6f5b6-0000-4000-8000-000000000000",
     "amz-sdk-request": "attempt=1", "X-Amz-Content-Sha256": hashlib.sha256(b"{}").hexdigest()}), OK)
@@ -934,6 +953,8 @@ if thost:
     sig("the token, signed", raw("DescribeRepositories", headers={"X-Amz-Security-Token": "the-token"}, sign_kw=TK), OK)
     sig("the token, unsigned", raw("DescribeRepositories", extra={"X-Amz-Security-Token": "the-token"}, sign_kw=TK),
         BAD_TOKEN)
+    sig("the token, signed, whitespace after it", raw("DescribeRepositories", headers={
+        "X-Amz-Security-Token": "the-token  "}, sign_kw=TK), OK)
     sig("another token", raw("DescribeRepositories", headers={"X-Amz-Security-Token": "other"}, sign_kw=TK), BAD_TOKEN)
     sig("no token", raw("DescribeRepositories", sign_kw=TK), BAD_TOKEN)
     tok = boto3.client("ecr", endpoint_url="http://" + thost, region_name=REGION, aws_access_key_id="AKIDTOK",
