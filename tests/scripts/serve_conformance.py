@@ -191,6 +191,9 @@ DIVERGE = {
     "manifest-if-none-match": "RFC 9110 §8.6: a 304 may carry the 200's Content-Length",
     "blob-if-none-match": "RFC 9110 §8.6: a 304 may carry the 200's Content-Length",
     "blob-if-none-match-star": "RFC 9110 §8.6: a 304 may carry the 200's Content-Length",
+    "digest-upper": "spec: DIGEST_INVALID (hex is lowercase); distribution answers 500",
+    "tag-129": "ECR: 400 on a tag outside the grammar (serve.md §4.1)",
+    "tag-leading-dot": "ECR: 400 on a tag outside the grammar (serve.md §4.1)",
     "manifest-too-big": "serve.md §4.5: 413 SIZE_INVALID over 4 MiB",
     # distribution ignores a monolithic POST's body, so never sees that it is wrong
     "mono-post-wrong-digest": "distribution ignores the body of POST ?digest= (serve.md §4.4)",
@@ -675,6 +678,16 @@ def scenario_misc(reg, A, T, out):
     out.append(("uploads-get-noid", reg.req("GET", "/v2/%s/blobs/uploads/" % A)))
     out.append(("referrers-post", reg.req("POST", "/v2/%s/referrers/%s" % (T, ZERO))))
     out.append(("catalog-post", reg.req("POST", "/v2/_catalog")))
+    # a POST without ?digest= that carries bytes: not an upload of them, and not read as
+    # the next request on the connection either
+    r = reg.req("POST", "/v2/%s/blobs/uploads/" % A, b"GET /v2/ HTTP/1.1\r\n\r\n" + b"x" * 100,
+                {"Content-Type": "application/octet-stream"})
+    out.append(("post-body-no-digest", r))
+    out.append(("post-body-no-digest-next", reg.req("GET", upath(r.h("location") or "/v2/"))))
+    out.append(("tag-128", reg.req("HEAD", "/v2/%s/manifests/%s" % (T, "t" * 128), headers={"Accept": MT_OCI})))
+    out.append(("tag-129", reg.req("HEAD", "/v2/%s/manifests/%s" % (T, "t" * 129), headers={"Accept": MT_OCI})))
+    out.append(("tag-leading-dot", reg.req("GET", "/v2/%s/manifests/.a" % T, headers={"Accept": MT_OCI})))
+    out.append(("digest-upper", reg.req("GET", "/v2/%s/manifests/sha256:%s" % (T, "A" * 64), headers={"Accept": MT_OCI})))
     out.append(("unknown-route", reg.req("GET", "/v2/%s/nothing/here" % A)))
     m = reg.req("HEAD", "/v2/%s/manifests/a" % T, headers={"Accept": MT_OCI})
     etag = '"%s"' % m.h("docker-content-digest")
@@ -1105,6 +1118,12 @@ def conformance(out, repos):
     for label in ("tags-post", "tags-delete", "referrers-post", "catalog-post", "manifest-post", "blob-put"):
         st(label, 405, "UNSUPPORTED")
     st("uploads-get-noid", 404, "BLOB_UPLOAD_UNKNOWN")
+    st("post-body-no-digest", 202, range="0-0")
+    st("post-body-no-digest-next", 204, range="0-0")
+    st("tag-128", 404)
+    st("tag-129", 400)
+    st("tag-leading-dot", 400, "TAG_INVALID")
+    st("digest-upper", 400, "DIGEST_INVALID")
     st("unknown-route", 404)
     # If-None-Match with the ETag sent (the quoted digest): 304, no body (RFC 9110 §13.1.2)
     # and a Content-Length only if it is the 200's (RFC 9110 §8.6)
