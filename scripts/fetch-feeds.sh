@@ -14,8 +14,11 @@ get debian-tracker.json https://security-tracker.debian.org/tracker/data/json
 for v in v3.18 v3.19 v3.20 v3.21; do
 	for r in main community; do get "alpine-$v-$r.json" "https://secdb.alpinelinux.org/$v/$r.json"; done
 done
-# OSV: one zip of records per ecosystem.
-for e in Alpine Debian Ubuntu; do get "osv-$e.zip" "https://osv-vulnerabilities.storage.googleapis.com/$e/all.zip"; done
+# OSV: one zip of records per ecosystem: the distributions, and the language ecosystems
+# enhanced scanning matches (PyPI, npm, Go, Maven)
+for e in Alpine Debian Ubuntu AlmaLinux "Rocky Linux" PyPI npm Go Maven; do
+	get "osv-${e// /-}.zip" "https://osv-vulnerabilities.storage.googleapis.com/${e// /%20}/all.zip"
+done
 # NVD: the 2.0 API pages CVSS scores and descriptions (paged; an API key raises the rate limit).
 start=0
 while :; do
