@@ -613,15 +613,44 @@ static struct node *primary_in(struct ps *p)
 		static const char *const casts[] = {"pscustomobject", "ordered", "int", "long", "double", "string", "bool", "array", "datetime", NULL};
 		char *ty = type_name(p);
 		if (ty && cur(p)->t == K_WORD && !cur(p)->space && !strncmp(cur(p)->s, "::", 2) && cur(p)->s[2]) {
-			/* [math]::Round(…), [datetime]::Now: a static member, called or read */
-			char name[300];
-			snprintf(name, sizeof(name), "%s::%s", ty, cur(p)->s + 2);
+			/* [math]::Round(…), [datetime]::Now: a static member, called or read. The
+			 * word runs on over dots ([datetime]::Now.Year): what follows the first
+			 * one are members of the static's value, the last one called if '(' follows */
+			char name[300], *rest = NULL;
+			const char *w = cur(p)->s + 2, *dot = strchr(w, '.');
+			size_t tn = strlen(ty), mn = dot ? (size_t)(dot - w) : strlen(w);
+			if (tn + 2 + mn >= sizeof(name)) { /* a cut name would be another member */
+				free(ty);
+				return perr(p, "not supported yet: a static member name over %s bytes", "300");
+			}
+			memcpy(name, ty, tn);
+			memcpy(name + tn, "::", 2);
+			memcpy(name + tn + 2, w, mn);
+			name[tn + 2 + mn] = '\0';
 			free(ty);
+			if (dot && (!dot[1] || strstr(dot, "..") || dot[strlen(dot) - 1] == '.'))
+				return perr(p, "Missing property name after reference operator.%s", "");
+			if (dot)
+				rest = strdup(dot + 1);
 			x = mk(X_STATIC, name);
 			nx(p);
-			if (cur(p)->t == K_LP && !cur(p)->space && !call_args(p, x)) {
-				ps_node_free(x);
-				return NULL;
+			struct node *last = x;
+			for (char *seg = rest, *next; seg; seg = next) {
+				next = strchr(seg, '.');
+				if (next)
+					*next++ = '\0';
+				last = mk(X_MEMBER, seg);
+				push(last, x);
+				x = last;
+			}
+			free(rest);
+			if (cur(p)->t == K_LP && !cur(p)->space) {
+				if (last != x || last->k == X_MEMBER)
+					last->k = X_METHOD;
+				if (!call_args(p, last)) {
+					ps_node_free(x);
+					return NULL;
+				}
 			}
 			break;
 		}

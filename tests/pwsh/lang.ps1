@@ -87,3 +87,5 @@ Write-Output 1+1 2024-01-01
 "$($true -or $true -and $false) $($false -and $false -or $true) $("{0}" -f 1 + 1) $("{0}" -f 2 * 3) $("{0}" -f 1..3)"
 # indexing a string gives its characters; an array of indexes (a range) gives a slice
 $w = "héllo"; "$($w[1]) $($w[-1]) [$($w[9])] $(("a","b","c")[0..1] -join '') $(@(1,2,3)[0,5,-1] -join ',') $((@(1,2,3)[0,5]).Count)"
+# a static property's members and methods: the word after :: runs on over dots
+"$([string]::Empty.Length) $([datetime]::Parse('2024-05-06').AddDays(1).DayOfWeek) $([datetime]::UtcNow.Kind) $(([datetime]::Now.Year) -gt 1969) $([datetime]::Today.AddHours(5).Hour)"
