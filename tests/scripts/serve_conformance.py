@@ -897,6 +897,14 @@ def conformance(out, repos):
         check(label, ok, "want %s %s %s" % (status, code or "", headers), x)
         return x
 
+    # serve.md §4.2: Docker-Distribution-Api-Version on every answer, errors included
+    lacking = [l for l, x in out if x.status != 100 and x.h("docker-distribution-api-version") != "registry/2.0"]
+    check("api-version", not lacking, "Docker-Distribution-Api-Version: registry/2.0 on every answer; lacking: %s"
+          % lacking[:10])
+    # an error's body is the spec's {"errors": [{"code": …}]} (§7.1 Pull: "a 400 body
+    # must be OCI error JSON"), whatever the route
+    not_json = [l for l, x in out if x.status >= 400 and x.body and not x.code]
+    check("error-bodies", not not_json, "OCI error JSON in every error body; not: %s" % not_json[:10])
     st("base", 200)
     st("name-upper", 400, "NAME_INVALID")
     st("name-one-char", 400, "NAME_INVALID")
