@@ -9,6 +9,7 @@ by hand; every paginator to its end over more items than a page; both waiters; t
 dispatch failures (serve.md §1.2) and SigV4 as botocore signs and as built by hand
 (§2). One server over a fresh state.
 usage: serve_apidiff.py BIN"""
+import atexit
 import base64
 import datetime
 import hashlib
@@ -140,6 +141,7 @@ for i in range(5):
     sh(aws, "ecr", "put-image", "--repository-name", "app", "--image-tag", "t%d" % i, "--image-manifest", manifest)
 
 server, endpoint = servelib.start(bindir, env, tmp, "serve-apidiff")
+atexit.register(servelib.stop, server)  # a check that raises leaves no server behind
 if not endpoint:
     print("serve-apidiff: 0 passed, 1 failed")
     sys.exit(1)
@@ -765,7 +767,11 @@ check("a body over the cap (chunked)", (r.status, b.get("__type"), b.get("messag
 
 # ---- SigV4 (serve.md §2): as the real CLI signs, and built by hand ----
 cli_env = dict(env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
-for what, extra in (("", {}), (" with a session token (the key has none: ignored, §2.6)", {"AWS_SESSION_TOKEN": "tok"})):
+have_cli = os.path.exists("/usr/bin/aws")
+if not have_cli:
+    print("serve-apidiff: /usr/bin/aws is missing; the real CLI's cases are skipped")
+for what, extra in (("", {}), (" with a session token (the key has none: ignored, §2.6)", {"AWS_SESSION_TOKEN": "tok"})
+                    ) if have_cli else ():
     p = subprocess.run(["/usr/bin/aws", "--endpoint-url", endpoint, "ecr", "describe-repositories", "--output", "json"],
                        env=dict(cli_env, **extra), capture_output=True, text=True)
     check("the AWS CLI's signature%s" % what, p.returncode == 0 and json.loads(p.stdout) == local_json(
@@ -788,7 +794,8 @@ for argv in (("describe-images", "--repository-name", "NOT VALID"), ("describe-i
              ("describe-image-scan-findings", "--repository-name", "app", "--image-id", "imageTag=alpine", "--page-size",
               "2", "--max-items", "3", "--output", "text"),
              ("wait", "lifecycle-policy-preview-complete", "--repository-name", "app"),
-             ("wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=broken")):
+             ("wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=broken")
+             ) if have_cli else ():
     real = subprocess.run(["/usr/bin/aws", "--endpoint-url", endpoint, "ecr", *argv], env=cli_env, capture_output=True,
                           text=True)
     mine = subprocess.run([aws, "ecr", *argv], env=env, capture_output=True, text=True)
@@ -937,6 +944,7 @@ with open(tokfile, "w") as f:
 tlog = open(os.path.join(tmp, "token-serve.log"), "w+")
 tproc = subprocess.Popen([ecrlite, "serve", "--listen", "127.0.0.1:0", "--credentials", tokfile], env=env, stderr=tlog,
                          stdout=subprocess.DEVNULL)
+atexit.register(servelib.stop, tproc)
 thost = None
 for _ in range(200):
     tlog.seek(0)
