@@ -564,7 +564,8 @@ def scenario_delete(reg, M, s2, oci, idx, out):
     # DELETE of a platform image an index references. ECR's BatchDeleteImage answers
     # ImageReferencedByManifestList for it; ECR's registry API is authorised as the
     # ECR operations (serve.md §3.3), so its DELETE runs BatchDeleteImage and refuses
-    # as well. ecrlite answers 409 ... see the conformance check below.
+    # as well: 409 DENIED with ECR's reason (why 409 and not the spec's 400/405: the
+    # comment in do_manifest_delete, frontends/serve/serve_oci.c).
     out.append(("delete-referenced", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, sha(s2)))))
     # the last tag of an image is the image (ECR: "When you remove the last tag from an
     # image, the image is deleted"): refused too while the index names it
