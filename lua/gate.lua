@@ -34,6 +34,16 @@ function M.check(repo, image_id, threshold, opts)
   if not scan then
     -- --wait: the model's waiter as it is (delay, attempts); else one look
     scan, why, status = ecr.wait_scan(repo, image_id, {max_attempts = not opts.wait and 1 or nil})
+    if not scan and status == "TIMEOUT" and not opts.wait then
+      -- one look is no wait: say what that look found (no scan, or one still running)
+      local ok, r = pcall(ecr.describe_image_scan_findings, {repositoryName = repo, imageId = ecr.image_id(image_id),
+                                                             maxResults = 1})
+      if ok then
+        why, status = "the scan has not completed (--wait waits for it)", r.imageScanStatus.status
+      elseif type(r) == "table" and r.code == "ScanNotFoundException" then
+        why, status = "the image has not been scanned (--scan starts a scan)", "NONE"
+      end
+    end
   end
   if not scan then return nil, why, status end
   -- COMPLETE, but no imported data covered the image's OS: no verdict either way

@@ -73,6 +73,10 @@ rm -rf "$ECRLITE_HOME/hooks"
 "$bin/ecrlite" push "$IMAGES/debian-bookworm-layered.oci.tar" gated:deb >/dev/null
 "$bin/ecrlite" push "$IMAGES/alpine-3.19.oci.tar" gated:alp >/dev/null
 "$bin/ecrlite" push "$IMAGES/alpine-3.18.docker.tar" gated:a318 >/dev/null
+# before any scan: no verdict, and the reason says there is no scan (it said TIMEOUT,
+# max attempts exceeded, after one look)
+"$bin/ecrlite" lua gate gated:deb HIGH > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -qx "gate: gated:deb: no usable scan (NONE): the image has not been scanned (--scan starts a scan)" "$tmp/err" && ok || bad "gate before a scan: $rc $(cat "$tmp/out" "$tmp/err")"
 "$bin/ecrlite" lua gate gated:deb HIGH --scan > "$tmp/out"; rc=$?
 [ $rc = 1 ] && grep -q "gate: FAIL" "$tmp/out" && grep -q "CVE-2099-0003" "$tmp/out" && ok || bad "gate deb HIGH: $rc $(cat "$tmp/out")"
 "$bin/ecrlite" lua gate gated:deb CRITICAL > "$tmp/out"; rc=$?
