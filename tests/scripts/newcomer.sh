@@ -69,6 +69,10 @@ done
 kinds=$("$bin/ecrlite" vercmp 2>&1 | sed -n '1s/^usage: ecrlite vercmp \([a-z|]*\) .*/\1/p')
 all=$(grep -o '^    ecrlite vercmp [a-z|]*' "$readme" | sed 's/.* //' | tr '\n' '|' | sed 's/|$//')
 [ -n "$kinds" ] && [ "$all" = "$kinds" ] && grep -qF "vercmp $kinds" "$man" && ok || bad "vercmp orderings: usage '$kinds', README '$all', manual $(grep -o 'vercmp [a-z|]*' "$man")"
+# every ECRLITE_ variable README names has an entry in the manual's ENVIRONMENT
+for v in $(grep -o 'ECRLITE_[A-Z_]*[A-Z]' "$readme" | sort -u); do
+	sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$man" | grep -q "^\.B[R]* .*\b$v\b" && ok || bad "$v has no entry in doc/ecrlite.1's ENVIRONMENT"
+done
 # README's Layout names every source file of core/ and frontends/ (globs such as
 # vercmp_*.c count), every folder of frontends/ and every top-level folder
 layout=$(sed -n '/^## Layout/,/^## /p' "$readme")
