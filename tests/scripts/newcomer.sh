@@ -69,6 +69,11 @@ done
 kinds=$("$bin/ecrlite" vercmp 2>&1 | sed -n '1s/^usage: ecrlite vercmp \([a-z|]*\) .*/\1/p')
 all=$(grep -o '^    ecrlite vercmp [a-z|]*' "$readme" | sed 's/.* //' | tr '\n' '|' | sed 's/|$//')
 [ -n "$kinds" ] && [ "$all" = "$kinds" ] && grep -qF "vercmp $kinds" "$man" && ok || bad "vercmp orderings: usage '$kinds', README '$all', manual $(grep -o 'vercmp [a-z|]*' "$man")"
+# every `ecrlite COMMAND` README writes is a command `ecrlite help` lists
+cmds=$(sed -n '/^commands:/,/^$/s/^  \([a-z_]*\) .*/\1/p' <<<"$help")
+for c in $(grep -o '`ecrlite [a-z_]*' "$readme" | awk '{print $2}' | sort -u); do
+	grep -qx "$c" <<<"$cmds" && ok || bad "README writes 'ecrlite $c', which ecrlite help does not list"
+done
 # every ECRLITE_ variable README names has an entry in the manual's ENVIRONMENT
 for v in $(grep -o 'ECRLITE_[A-Z_]*[A-Z]' "$readme" | sort -u); do
 	sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$man" | grep -q "^\.B[R]* .*\b$v\b" && ok || bad "$v has no entry in doc/ecrlite.1's ENVIRONMENT"
