@@ -43,6 +43,13 @@ struct serve_int {
 					after it without reading the body */
 	uint64_t dropped;            /* body bytes read and dropped after an early answer */
 	int refused;                 /* refusal() said no: where the body ends is not known */
+	const char *held;            /* serve_req_held's answer when the budget is out, or NULL */
+	int held_status;             /* its status */
+	const char *held_ctype;      /* its Content-Type */
+	const char *held_hname;      /* a header to go with it, or NULL */
+	const char *held_hvalue;     /* its value */
+	uint64_t seen;               /* body bytes arrived */
+	uint64_t charged;            /* of them, counted against held_bytes */
 	struct slot *slot;           /* the connection's (serve_http.c's list), or NULL */
 	struct MHD_Response *early;  /* an answer given before the body was read: MHD takes
 					a response only once the request is whole, so it waits */
@@ -325,6 +332,42 @@ static int drop_body(struct serve_req *r)
 	return !(cl > (int64_t)DROP_MAX);
 }
 
+/* Request bodies held in memory by their handlers (serve_req_held), past each one's first
+ * HELD_FREE bytes, at most HELD_MAX in all. The API takes bodies of 32 MiB and the
+ * registry manifests of 4 MiB, each held whole until it is parsed: 4 API bodies of 30 MiB
+ * held 130 MB (301 MB at the parse), so 1024 connections could hold 32 GiB. Parsing takes
+ * about 1.4 times the body again, not counted here: 128 MiB held (12 such bodies at once:
+ * 4 held, 8 throttled) peaked at 375 MB; 256 MiB at 630 MB. */
+#define HELD_FREE ((uint64_t)256 << 10)
+#define HELD_MAX ((uint64_t)128 << 20)
+static atomic_uint_fast64_t held_bytes;
+
+void serve_req_held(struct serve_req *r, int status, const char *ctype, const char *answer, const char *hname,
+		    const char *hvalue)
+{
+	r->in->held_hname = hname;
+	r->in->held_hvalue = hvalue;
+	r->in->held = answer;
+	r->in->held_status = status;
+	r->in->held_ctype = ctype;
+}
+
+/* Counts n more body bytes of a held request: 0, or -1 when they would pass HELD_MAX. */
+static int held_charge(struct serve_req *r, size_t n)
+{
+	uint64_t before = r->in->seen;
+	r->in->seen += n;
+	uint64_t add = (r->in->seen > HELD_FREE ? r->in->seen - HELD_FREE : 0) - (before > HELD_FREE ? before - HELD_FREE : 0);
+	if (!add)
+		return 0;
+	if (atomic_fetch_add(&held_bytes, add) + add > HELD_MAX) {
+		atomic_fetch_sub(&held_bytes, add);
+		return -1;
+	}
+	r->in->charged += add;
+	return 0;
+}
+
 static int queue(struct serve_req *r, int status, const char *ctype, struct MHD_Response *resp)
 {
 	if (!resp)
@@ -413,6 +456,7 @@ static size_t header_bytes(struct MHD_Connection *conn)
 
 static void req_free(struct serve_req *r)
 {
+	atomic_fetch_sub(&held_bytes, r->in->charged);
 	if (r->in->early) /* the client went away before its body was read */
 		MHD_destroy_response(r->in->early);
 	if (r->on_free)
@@ -757,6 +801,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	if (*upload_data_size) {
 		if (r->in->slot)
 			atomic_store(&r->in->slot->io, mono_seconds());
+		if (r->in->held && !r->in->answered && !r->in->failed && held_charge(r, *upload_data_size)) {
+			/* the server's memory for held bodies is taken: this one is told to retry */
+			r->in->failed = 1;
+			if (r->in->held_hname)
+				serve_add_header(r, r->in->held_hname, r->in->held_hvalue);
+			serve_respond(r, r->in->held_status, r->in->held_ctype, r->in->held, strlen(r->in->held));
+		}
 		if (!r->in->answered && !r->in->failed && r->on_body &&
 		    r->on_body(r, upload_data, *upload_data_size))
 			r->in->failed = 1;

@@ -21,6 +21,13 @@ struct MHD_Daemon;
  * (or after its last request) is closed too, trickling or not. */
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
 				    unsigned timeout, unsigned max_conns, serve_route_fn route);
+/* Marks r as a request whose handler holds its body in memory until it is whole: past
+ * its first 256 KiB, its body counts against the server's 128 MiB for such bodies, and a
+ * piece that would pass that is answered status, ctype, answer (static text) and the
+ * header hname: hvalue (unless hname is NULL) instead, the rest dropped. Call before the
+ * handler (the router does). */
+void serve_req_held(struct serve_req *r, int status, const char *ctype, const char *answer, const char *hname,
+		    const char *hvalue);
 /* Stops the daemon serve_http_start started (and its reaper of slow connections). */
 void serve_http_stop(struct MHD_Daemon *d);
 /* Connections the daemon holds now. */

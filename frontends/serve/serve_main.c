@@ -22,10 +22,21 @@
  * so the HTTP layer calls the handlers without knowing them (they call it). */
 static void route(struct serve_req *r)
 {
-	if (!strncmp(r->path, "/v2/", 4) || !strcmp(r->path, "/v2"))
+	/* the bodies the handlers hold whole (manifests, the API's JSON) share a budget; past
+	 * it the answer each protocol's clients retry on: ECR's throttling (botocore and the
+	 * CLI retry it with backoff), the registry's 429 */
+	if (!strncmp(r->path, "/v2/", 4) || !strcmp(r->path, "/v2")) {
+		if (strstr(r->path, "/manifests/"))
+			serve_req_held(r, 429, "application/json; charset=utf-8",
+				       "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"the server is holding "
+				       "as many request bodies as it can: retry\"}]}",
+				       "Docker-Distribution-Api-Version", "registry/2.0");
 		serve_oci_handle(r);
-	else
+	} else {
+		serve_req_held(r, 400, "application/x-amz-json-1.1",
+			       "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", NULL, NULL);
 		serve_api_handle(r);
+	}
 }
 
 static void usage(FILE *f)
