@@ -32,7 +32,7 @@ static int one(const char *v)
 
 int cli_cvss(int argc, char **argv)
 {
-	if (argc < 1) {
+	if (argc < 1 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) { /* no vector either */
 		fprintf(stderr, "usage: ecrlite cvss VECTOR...   (CVSS v2, v3.0, v3.1)\n"
 				"       ecrlite cvss -           (one vector a line on stdin)\n");
 		return 2;

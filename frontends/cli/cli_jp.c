@@ -11,7 +11,9 @@ int cli_jp(int argc, char **argv)
 {
 	json_error_t je;
 	struct jp_error err = {{0}, {0}};
-	if (argc < 1 || argc > 2) {
+	/* --help or -h is no JMESPath expression: the usage, as every other command gives it
+	 * (it waited for JSON on stdin) */
+	if (argc < 1 || argc > 2 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
 		fprintf(stderr, "usage: ecrlite jp EXPRESSION [FILE]   (JSON on stdin without FILE)\n");
 		return 2;
 	}
