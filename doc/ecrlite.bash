@@ -12,7 +12,7 @@ _ecrlite() {
 		COMPREPLY=($(COMP_LINE=$COMP_LINE COMP_POINT=$COMP_POINT "$self" aws_completer)) ;;
 	vulndb) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "import status" -- "$cur"))
 		else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
-	vercmp) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "dpkg apk rpm" -- "$cur")) ;;
+	vercmp) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "dpkg apk rpm pypi npm go maven" -- "$cur")) ;;
 	lua) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "gate report rescan -e -l -i" -- "$cur") $(compgen -f -X '!*.lua' -- "$cur"))
 		else COMPREPLY=($(compgen -W "--scan --wait --dry-run CRITICAL HIGH MEDIUM LOW INFORMATIONAL UNDEFINED" -- "$cur")); fi ;;
 	pwsh) COMPREPLY=($(compgen -W "-Command -File -NoProfile -NonInteractive" -- "$cur") $(compgen -f -- "$cur")) ;;
@@ -20,7 +20,7 @@ _ecrlite() {
 	lifecycle) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "run" -- "$cur"))
 		else COMPREPLY=($(compgen -W "--region --output" -- "$cur")); fi ;;
 	serve) COMPREPLY=($(compgen -W "--listen --tls-cert --tls-key --credentials --no-auth --region --idle-timeout --scan-workers --lifecycle-interval --quiet --help" -- "$cur")) ;;
-	push|inventory) COMPREPLY=($(compgen -W "--region --output --no-cache --rootfs" -- "$cur") $(compgen -f -- "$cur")) ;;
+	push|inventory) COMPREPLY=($(compgen -W "--region --output --no-cache --platform --rootfs" -- "$cur") $(compgen -f -- "$cur")) ;;
 	esac
 }
 complete -F _ecrlite ecrlite

@@ -79,6 +79,20 @@ for c in $cmds; do
 	case $c in aws|aws_completer|help|version) continue;; esac
 	timeout 10 "$bin/ecrlite" "$c" --help < /dev/null 2>&1 | grep -q "^usage: ecrlite $c" && ok || bad "ecrlite $c --help gives no usage line"
 done
+# bash completion offers what the usage lines list: each option of a command's usage,
+# and vercmp's orderings
+compl() { bash -c 'source "$1/doc/ecrlite.bash"; PATH=$2:$PATH; shift 2; COMP_WORDS=(ecrlite "$@" ""); COMP_CWORD=$(($# + 1)); _ecrlite; echo "${COMPREPLY[*]}"' _ "$top" "$bin" "$@"; }
+for c in push inventory rematch serve; do
+	words=" $(compl "$c") "
+	for opt in $("$bin/ecrlite" "$c" --help 2>&1 < /dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		[[ $words == *" $opt "* ]] && ok || bad "bash completion of ecrlite $c lacks $opt"
+	done
+done
+words=" $(compl lifecycle run) "
+for opt in $("$bin/ecrlite" lifecycle --help 2>&1 < /dev/null | sed -n 1p | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	[[ $words == *" $opt "* ]] && ok || bad "bash completion of ecrlite lifecycle run lacks $opt"
+done
+[ "$(compl vercmp | tr ' ' '|')" = "$kinds" ] && ok || bad "bash completion of vercmp: $(compl vercmp), usage $kinds"
 # every ECRLITE_ variable README names has an entry in the manual's ENVIRONMENT
 for v in $(grep -o 'ECRLITE_[A-Z_]*[A-Z]' "$readme" | sort -u); do
 	sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$man" | grep -q "^\.B[R]* .*\b$v\b" && ok || bad "$v has no entry in doc/ecrlite.1's ENVIRONMENT"
