@@ -13,7 +13,7 @@ _ecrlite() {
 	vulndb) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "import status" -- "$cur"))
 		else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
 	vercmp) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "dpkg apk rpm pypi npm go maven" -- "$cur")) ;;
-	lua) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "gate report rescan -e -l -i" -- "$cur") $(compgen -f -X '!*.lua' -- "$cur"))
+	lua) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "gate report rescan -e -l -i -v" -- "$cur") $(compgen -f -X '!*.lua' -- "$cur"))
 		else COMPREPLY=($(compgen -W "--scan --wait --dry-run CRITICAL HIGH MEDIUM LOW INFORMATIONAL UNDEFINED" -- "$cur")); fi ;;
 	pwsh) COMPREPLY=($(compgen -W "-Command -File -NoProfile -NonInteractive" -- "$cur") $(compgen -f -- "$cur")) ;;
 	rematch) COMPREPLY=($(compgen -W "--all --region" -- "$cur")) ;;

@@ -92,6 +92,12 @@ words=" $(compl lifecycle run) "
 for opt in $("$bin/ecrlite" lifecycle --help 2>&1 < /dev/null | sed -n 1p | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	[[ $words == *" $opt "* ]] && ok || bad "bash completion of ecrlite lifecycle run lacks $opt"
 done
+for c in lua pwsh; do
+	words=" $(compl "$c") "
+	for opt in $("$bin/ecrlite" "$c" --help 2>&1 < /dev/null | sed -n 1p | grep -o -- ' \[-[A-Za-z]*\| -[A-Z][A-Za-z]*' | tr -d ' [' | sort -u); do
+		[[ $words == *" $opt "* ]] && ok || bad "bash completion of ecrlite $c lacks $opt"
+	done
+done
 [ "$(compl vercmp | tr ' ' '|')" = "$kinds" ] && ok || bad "bash completion of vercmp: $(compl vercmp), usage $kinds"
 # every ECRLITE_ variable README names has an entry in the manual's ENVIRONMENT
 for v in $(grep -o 'ECRLITE_[A-Z_]*[A-Z]' "$readme" | sort -u); do
