@@ -2,6 +2,7 @@
  * life serve.h describes, the state-context pool, and the log line. Which handler a
  * request goes to is the router's choice (given to serve_http_start). */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -454,8 +455,14 @@ static size_t header_bytes(struct MHD_Connection *conn)
 	return n;
 }
 
+/* A request that brought a body this large (held in memory by its handler) gives the
+ * memory back to the system when it is over: glibc keeps a thread arena's freed pages, so
+ * after 10 API bodies of 30 MiB VmRSS stayed at 148 MB with nothing running. */
+#define TRIM_AFTER ((uint64_t)8 << 20)
+
 static void req_free(struct serve_req *r)
 {
+	int trim = r->in->held && r->in->seen >= TRIM_AFTER;
 	atomic_fetch_sub(&held_bytes, r->in->charged);
 	if (r->in->early) /* the client went away before its body was read */
 		MHD_destroy_response(r->in->early);
@@ -476,6 +483,8 @@ static void req_free(struct serve_req *r)
 	free(r->in->base);
 	free(r->in);
 	free(r);
+	if (trim)
+		malloc_trim(0);
 }
 
 static int hexval(char c)

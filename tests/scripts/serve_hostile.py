@@ -334,6 +334,10 @@ check("held API bodies past the budget throttled", throttled >= 4 and
       throttled + answers.count(b"ValidationException") == 10, answers)
 check("held API bodies bounded", held["rss"] - after_json["rss"] < 260,
       "VmRSS %d MB with 10 bodies of 30 MiB held (before %d MB)" % (held["rss"], after_json["rss"]))
+time.sleep(0.5)
+released = status(pid)
+check("held API bodies' memory given back", released["rss"] - after_json["rss"] < 60,
+      "VmRSS %d MB after (before %d MB)" % (released["rss"], after_json["rss"]))
 opened = []
 for i in range(600):
     r = req("POST", "/v2/app/blobs/uploads/")
@@ -431,8 +435,9 @@ except OSError:
     gone = True
 check("stalled PATCH closed by the idle timeout", gone and time.time() - t < 12, "%.1fs" % (time.time() - t))
 s.close()
-print("serve-hostile: baseline %s; after the JSON caps %s; 10 API bodies of 30 MiB held: %s; "
-      "256 MiB PATCH in %.1fs, VmHWM %d MB, peak RSS %d MB" % (base, after_json, held, upload_s, st["hwm"], peak))
+print("serve-hostile: baseline %s; after the JSON caps %s; 10 API bodies of 30 MiB held: %s, after: %s; "
+      "256 MiB PATCH in %.1fs, VmHWM %d MB, peak RSS %d MB" % (base, after_json, held, released, upload_s, st["hwm"],
+                                                               peak))
 
 # --- the stop, with slow clients and a stalled upload connected (idle timeout 60 s) ---
 proc.send_signal(signal.SIGTERM)
