@@ -119,7 +119,10 @@ int ecr_authtoken_url_query(struct ecr_ctx *ctx, const char *account, const char
 	/* a URL without its signature would be refused when used: fail now, with why */
 	if ((rc = mac(ctx, "download-url", msg, m, err)))
 		return rc;
-	snprintf(out, n, "X-Ecrlite-Expires=%lld&X-Ecrlite-Signature=%s", exp, m);
+	/* the registry and region ride along, signed: the server's own defaults need not be
+	 * the caller's (a URL got in us-east-2 answered 401 from a us-east-1 server) */
+	snprintf(out, n, "X-Ecrlite-Registry=%s&X-Ecrlite-Region=%s&X-Ecrlite-Expires=%lld&X-Ecrlite-Signature=%s",
+		 account, region, exp, m);
 	return 0;
 }
 

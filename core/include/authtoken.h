@@ -30,7 +30,8 @@ enum ecr_auth_result ecr_authtoken_verify(struct ecr_ctx *ctx, const char *passw
 /* Checks the user and password of an HTTP Basic "Authorization" value (user AWS). */
 enum ecr_auth_result ecr_authtoken_verify_basic(struct ecr_ctx *ctx, const char *header, char account[16],
 						char region[32]);
-/* The query "X-Ecrlite-Expires=…&X-Ecrlite-Signature=…" that lets a plain GET fetch
+/* The query "X-Ecrlite-Registry=…&X-Ecrlite-Region=…&X-Ecrlite-Expires=…&
+ * X-Ecrlite-Signature=…" (all four signed) that lets a plain GET fetch
  * blob digest of repository repo (account, region) until now + ECR_DOWNLOAD_URL_SECONDS;
  * 0, or negative with err filled when the state's secret cannot be read. */
 int ecr_authtoken_url_query(struct ecr_ctx *ctx, const char *account, const char *region, const char *repo,

@@ -239,9 +239,15 @@ static int authorize(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o
 		return 0;
 	/* GetDownloadUrlForLayer's URL: a plain GET of one blob, for an hour */
 	const char *exp = serve_query(r, "X-Ecrlite-Expires"), *sig = serve_query(r, "X-Ecrlite-Signature");
-	if (o->kind == K_BLOB && exp && sig && !strcmp(r->method, "GET") &&
-	    ecr_authtoken_url_ok(ctx, account, ecr_ctx_region(ctx), o->name, o->ref, exp, sig))
+	const char *url_acct = serve_query(r, "X-Ecrlite-Registry"), *url_region = serve_query(r, "X-Ecrlite-Region");
+	/* the URL's registry and region are the signed call's, which need not be the server's */
+	if (o->kind == K_BLOB && exp && sig && url_acct && url_region && !strcmp(r->method, "GET") &&
+	    strlen(url_acct) == 12 && strspn(url_acct, "0123456789") == 12 &&
+	    ecr_authtoken_url_ok(ctx, url_acct, url_region, o->name, o->ref, exp, sig) &&
+	    !ecr_ctx_set_region(ctx, url_region, &err)) {
+		snprintf(account, 16, "%s", url_acct);
 		return 0;
+	}
 	enum ecr_auth_result a = ecr_authtoken_verify_basic(ctx, serve_header(r, "Authorization"), acc, reg);
 	if (a == ECR_AUTH_EXPIRED) {
 		oci_error(r, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.", NULL);

@@ -971,6 +971,28 @@ if thost:
     host = main_host
 servelib.stop(tproc)
 
+# ---- GetDownloadUrlForLayer: the URL fetches the layer for whoever holds it, in the
+# caller's region (us-east-2) though the server's default is us-east-1; the registry and
+# region it carries are signed
+import hashlib  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+layer = json.loads(manifest)["layers"][0]["digest"]
+url = ecr.get_download_url_for_layer(repositoryName="app", layerDigest=layer)["downloadUrl"]
+try:
+    got = "sha256:" + hashlib.sha256(urllib.request.urlopen(url, timeout=30).read()).hexdigest()
+except urllib.error.HTTPError as e:
+    got = "HTTP %d" % e.code
+check("the download URL of a us-east-2 layer fetches it", got == layer, "%s: %s" % (url, got))
+for what, bad in (("another region", url.replace("X-Ecrlite-Region=us-east-2", "X-Ecrlite-Region=us-east-1")),
+                  ("another registry", re.sub(r"X-Ecrlite-Registry=\d{12}", "X-Ecrlite-Registry=111122223333", url)),
+                  ("no region", re.sub(r"X-Ecrlite-Region=[^&]*&", "", url))):
+    try:
+        code = urllib.request.urlopen(bad, timeout=30).status
+    except urllib.error.HTTPError as e:
+        code = e.code
+    check("a download URL with %s is refused" % what, bad != url and code == 401, "%s: %s" % (bad, code))
+
 servelib.stop(server)
 shutil.rmtree(tmp, ignore_errors=True)
 print("serve-apidiff: %d passed, %d failed" % (passed, failed))
