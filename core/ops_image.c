@@ -104,6 +104,11 @@ int op_describe_images(struct ecr_ctx *ctx, json_t *req, json_t **out, struct ec
 	int rc = ecr_repo_load(ctx, req, &r, err);
 	if (rc)
 		return rc;
+	/* the model: maxResults and nextToken "cannot be used when you specify images with
+	 * imageIds" (answered as DescribeRepositories and GetLifecyclePolicyPreview answer it) */
+	if (ids && (json_object_get(req, "maxResults") || str(req, "nextToken")))
+		return ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+				   "Invalid parameter at 'maxResults' failed to satisfy constraint: 'maxResults and nextToken cannot be used with imageIds'");
 	json_t *details = json_array();
 	if (ids) {
 		size_t i;

@@ -44,8 +44,12 @@ int op_upload_layer_part(struct ecr_ctx *ctx, json_t *req, json_t **out, struct 
 	int rc = ecr_repo_load(ctx, req, &r, err);
 	if (rc)
 		return rc;
+	/* base64 comes in fours: anything else is not base64, whatever its size */
+	if (bl % 4)
+		return ecr_err_set(err, ECR_E_INVALID_PARAMETER,
+				   "Invalid parameter at 'layerPartBlob' failed to satisfy constraint: 'must be base64'");
 	/* the model caps the decoded blob at 20 MiB; refuse a larger one before decoding */
-	if (bl % 4 || bl / 4 * 3 > (size_t)ECR_UPLOAD_PART_MAX + 2)
+	if (bl / 4 * 3 > (size_t)ECR_UPLOAD_PART_MAX + 2)
 		return ecr_err_set(err, ECR_E_INVALID_PARAMETER,
 				   "Invalid parameter at 'layerPartBlob' failed to satisfy constraint: 'must be base64 of at most %lld bytes'",
 				   ECR_UPLOAD_PART_MAX);

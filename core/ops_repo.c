@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "repo.h"
 #include "state.h"
+#include "str.h"
 #include "token.h"
 
 #define MAX_TAGS 50        /* ECR's limit on tags per resource */
@@ -29,11 +30,12 @@ static int put_tags(struct ecr_ctx *ctx, long long id, json_t *tags, struct ecr_
 		return ECR_E_STATE;
 	json_array_foreach(tags, i, t) {
 		const char *k = str(t, "Key"), *v = str(t, "Value");
-		if (!k || !*k || strlen(k) > 128 || !strncmp(k, "aws:", 4)) {
+		/* lengths in characters, as AWS counts a tag's (1-128 and 0-256 Unicode characters) */
+		if (!k || !*k || ecr_str_chars(k, strlen(k)) > 128 || !strncmp(k, "aws:", 4)) {
 			rc = ecr_err_set(err, ECR_E_INVALID_TAG_PARAMETER, "Invalid parameter at 'tags' failed to satisfy constraint: 'Tag key must be 1-128 characters and must not start with aws:'");
 			break;
 		}
-		if (!v || strlen(v) > 256) {
+		if (!v || ecr_str_chars(v, strlen(v)) > 256) {
 			rc = ecr_err_set(err, ECR_E_INVALID_TAG_PARAMETER, "Invalid parameter at 'tags' failed to satisfy constraint: 'Tag value must be 0-256 characters'");
 			break;
 		}

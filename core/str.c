@@ -50,3 +50,12 @@ char *ecr_str_fmt(const char *fmt, ...)
 	va_end(ap);
 	return s;
 }
+
+size_t ecr_str_chars(const char *s, size_t bytes)
+{
+	size_t n = 0;
+	/* every character has one byte that is not a continuation byte (10xxxxxx) */
+	for (size_t i = 0; i < bytes; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "model.h"
+#include "str.h"
 #include "validate.h"
 
 #define MAX_REPORTED 10 /* the service stops listing after a handful */
@@ -199,11 +200,9 @@ static int check(void *ud, const struct ecr_walk_node *nd)
 		const char *s = json_string_value(val);
 		size_t bytes = json_string_length(val);
 		/* a length is in characters, as the service counts it (Smithy's length trait:
-		 * Unicode scalar values), not UTF-8 bytes: 200 'é' are 200, not 400. jansson's
-		 * strings are valid UTF-8, so the characters are the bytes that start one. */
-		long long n = 0;
-		for (size_t i = 0; i < bytes; i++)
-			n += ((unsigned char)s[i] & 0xc0) != 0x80;
+		 * Unicode scalar values), not UTF-8 bytes: 200 'é' are 200, not 400 (jansson's
+		 * strings are valid UTF-8) */
+		long long n = (long long)ecr_str_chars(s, bytes);
 		if (sh->has_min && n < sh->min)
 			problem(v, path, val, "Member must have length greater than or equal to %lld", sh->min);
 		if (sh->has_max && n > sh->max)

@@ -14,6 +14,9 @@ int ecr_str_ncopy(char *out, size_t size, const char *s, size_t n);
 int ecr_str_join(char *out, size_t size, const char *a, const char *sep, const char *b);
 /* printf into a new string sized to fit (caller frees); NULL when memory ran out. */
 char *ecr_str_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The characters of UTF-8 text s (bytes long): the length AWS counts for a string
+ * (Smithy's length trait, Python's len()), not its bytes; 200 'é' are 200. */
+size_t ecr_str_chars(const char *s, size_t bytes);
 /* At most max: the length a message quotes of an input (a message is not the data). */
 static inline int ecr_str_quote(size_t n, size_t max)
 {

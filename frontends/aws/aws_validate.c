@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws.h"
+#include "str.h"
 
 /* Python's str() of a JSON value, as the messages print it. */
 static void pyrepr(struct buf *b, json_t *v, int top)
@@ -140,9 +141,10 @@ static int check(void *ud, const struct ecr_walk_node *n)
 	case ECR_T_STRING:
 		if (!json_is_string(v))
 			bad_type(out, name, v, "<class 'str'>");
-		else if (sh->has_min && (long long)json_string_length(v) < sh->min)
+		/* botocore's len(): characters, not UTF-8 bytes */
+		else if (sh->has_min && (long long)ecr_str_chars(json_string_value(v), json_string_length(v)) < sh->min)
 			line(out, "Invalid length for parameter %s, value: %lld, valid min length: %lld", name,
-			     (long long)json_string_length(v), sh->min);
+			     (long long)ecr_str_chars(json_string_value(v), json_string_length(v)), sh->min);
 		return 0;
 	case ECR_T_INTEGER:
 	case ECR_T_LONG:

@@ -518,6 +518,15 @@ for what, text, want in (("16,000 'é' (32 KB) taken", lc_text("\u00e9" * 16000)
     req = {"repositoryName": "page/r1", "lifecyclePolicyText": text}
     loc = local_cli("PutLifecyclePolicy", req)
     st, code, msg = boto("PutLifecyclePolicy", req)
+    if len(text.encode()) >= 100 > len(text):
+        # under the minimum in characters: the CLI itself refuses it, as the real one does
+        # (botocore's len()), and the server answers what the service would
+        check("PutLifecyclePolicy %s: locally, the CLI's own check" % what, loc == ("cli", (
+            "\nParameter validation failed:\nInvalid length for parameter lifecyclePolicyText, value: %d, "
+            "valid min length: 100\n" % len(text))), loc)
+        check("PutLifecyclePolicy %s: served" % what, (st, code) == (400, want) and
+              "Member must have length greater than or equal to 100" in msg, (st, code, str(msg)[-200:]))
+        continue
     check("PutLifecyclePolicy %s: locally" % what, loc[0] == want, loc[:1] + (loc[1][:200],))
     check("PutLifecyclePolicy %s: served = local" % what, code == want and (want == "ok" or (st, msg) == (400, loc[1])),
           (st, code, str(msg)[:200]))
@@ -970,6 +979,29 @@ if thost:
     check("boto3 with the session token", tok.describe_repositories()["ResponseMetadata"]["HTTPStatusCode"] == 200)
     host = main_host
 servelib.stop(tproc)
+
+# ---- refusals the model's documentation states (apidiff review): DescribeImages's
+# imageIds with maxResults or nextToken, as DescribeRepositories refuses repositoryNames
+# with them; UploadLayerPart's layerPartBlob that is not base64 is named so, not a size
+IDS_PAGED = "Invalid parameter at 'maxResults' failed to satisfy constraint: 'maxResults and nextToken cannot be used with imageIds'"
+for extra_member in ({"maxResults": 5}, {"nextToken": "abc"}):
+    expect("DescribeImages imageIds with %s" % list(extra_member)[0],
+           raw("DescribeImages", {"repositoryName": "app", "imageIds": [{"imageTag": "alpine"}], **extra_member}),
+           400, "InvalidParameterException", IDS_PAGED)
+up = raw("InitiateLayerUpload", {"repositoryName": "app"})[1]["uploadId"]
+for blob in ("YWJ", "YW Jj"):
+    expect("UploadLayerPart of %r" % blob, raw("UploadLayerPart", {
+        "repositoryName": "app", "uploadId": up, "partFirstByte": 0, "partLastByte": 1, "layerPartBlob": blob}),
+        400, "InvalidParameterException", "Invalid parameter at 'layerPartBlob' failed to satisfy constraint: 'must be base64'")
+# tag keys and values are counted in characters: 128 'é' is a key, 129 is not
+TAGS_KEY = "Invalid parameter at 'tags' failed to satisfy constraint: 'Tag key must be 1-128 characters and must not start with aws:'"
+TAGS_VALUE = "Invalid parameter at 'tags' failed to satisfy constraint: 'Tag value must be 0-256 characters'"
+ARN = "arn:aws:ecr:%s:000000000000:repository/app" % REGION
+check("a tag key of 128 'é'", raw("TagResource", {"resourceArn": ARN, "tags": [{"Key": "é" * 128, "Value": "é" * 256}]})[0] == 200)
+expect("a tag key of 129 'é'", raw("TagResource", {"resourceArn": ARN, "tags": [{"Key": "é" * 129, "Value": "v"}]}),
+       400, "InvalidTagParameterException", TAGS_KEY)
+expect("a tag value of 257 'é'", raw("TagResource", {"resourceArn": ARN, "tags": [{"Key": "k", "Value": "é" * 257}]}),
+       400, "InvalidTagParameterException", TAGS_VALUE)
 
 # ---- GetDownloadUrlForLayer: the URL fetches the layer for whoever holds it, in the
 # caller's region (us-east-2) though the server's default is us-east-1; the registry and
