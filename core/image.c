@@ -60,6 +60,20 @@ static int image_known(struct ecr_ctx *ctx, long long repo_id, const char *diges
 	return ok;
 }
 
+long long ecr_image_size(struct ecr_ctx *ctx, const char *digest)
+{
+	struct ecr_err err = {0};
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT image_size FROM manifest WHERE digest = ?", &err);
+	long long size = -1;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	if (ecr_state_step(st, &err) > 0)
+		size = sqlite3_column_int64(st, 0);
+	ecr_state_done(st);
+	return size;
+}
+
 static int step_done(struct ecr_ctx *ctx, sqlite3_stmt *st, struct ecr_err *err)
 {
 	int rc = sqlite3_step(st);

@@ -41,6 +41,9 @@ json_t *ecr_image_id_json(const char *digest, const char *tag);
 /* "{imageDigest:'…', imageTag:'…'}" as ECR's messages print an identifier. */
 void ecr_image_id_text(json_t *image_id, char *out, size_t n);
 /* ImageDetail for one image (new reference). */
+/* The imageSizeInBytes DescribeImages reports for manifest digest (an index: its
+ * largest image's), or -1 when it is not stored or the state fails. */
+long long ecr_image_size(struct ecr_ctx *ctx, const char *digest);
 int ecr_image_detail(struct ecr_ctx *ctx, const struct ecr_repo *r, long long image_id, json_t **out,
 		     struct ecr_err *err);
 

@@ -463,9 +463,14 @@ int ecr_push(struct ecr_ctx *ctx, const char *path, const char *repository, cons
 	if (ch != ECR_IMAGE_UNCHANGED && kept)
 		scan = ecr_onpush_scan(ctx, &r, &ref, 1);
 	ecr_replication_scan(ctx, copies, 1);
-	long long size = -p.config_bytes;
-	for (int i = 0; i < p.nblobs; i++)
-		size += p.blobs[i]->w.size;
+	/* the size describe-images reports (an index's is its largest image's, not the sum
+	 * of every blob pushed; a layer two platforms share is one) */
+	long long size = ecr_image_size(ctx, ref.digest);
+	if (size < 0) {
+		size = -p.config_bytes;
+		for (int i = 0; i < p.nblobs; i++)
+			size += p.blobs[i]->w.size;
+	}
 	*out = json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:s, s:b, s:b}", "repositoryName", r.name,
 			 "imageId", "imageDigest", ref.digest, "imageTag", tag, "layers", p.nblobs - p.nconfigs,
 			 "imageSizeInBytes", (json_int_t)size, "imageManifestMediaType", p.media_type,

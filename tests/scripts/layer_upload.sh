@@ -164,6 +164,8 @@ EOF
 	size() { aws ecr describe-images --repository-name multi --image-ids imageDigest="$1" --query 'imageDetails[0].imageSizeInBytes' --output text; }
 	want=$(for k in amd64 arm64 attestation; do size "$(j $k)"; done | sort -n | tail -1)
 	[ "$(size "$(j index)")" = "$want" ] && ok || bad "the index's size: $(size "$(j index)"), want $want"
+	pushed=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["imageSizeInBytes"])')
+	[ "$pushed" = "$want" ] && ok || bad "the push's imageSizeInBytes of an index: $pushed, describe-images says $want"
 	python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE manifest SET image_size = image_size * 3 WHERE digest = ?", (sys.argv[2],)); c.commit(); c.execute("PRAGMA user_version = 15")' \
 		"$ECRLITE_HOME/ecrlite.db" "$(j index)"
 	[ "$(size "$(j index)")" = "$want" ] && ok || bad "an old state's index size, after the migration: $(size "$(j index)"), want $want"
