@@ -67,8 +67,14 @@ json_t *ecr_onpush_scan(struct ecr_ctx *ctx, const struct ecr_repo *r, const str
 		return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
 	if (!on)
 		return NULL;
-	if (!is_index)
-		return scan_one(ctx, ref, own_txn);
+	if (!is_index) {
+		/* an artifact pushed on its own (a Helm chart, a signature, an attestation) is
+		 * not scanned on push, as ECR scans images only; a state error still says so */
+		int can = ecr_scan_scannable(ctx, ref->digest, &err);
+		if (can < 0)
+			return json_pack("{s:s, s:s}", "status", "FAILED", "description", err.message);
+		return can ? scan_one(ctx, ref, own_txn) : NULL;
+	}
 	json_t *first = NULL;
 	for (int i = 0; i < nkids; i++) {
 		json_t *s = scan_one(ctx, &kids[i], own_txn);

@@ -30,22 +30,11 @@ int op_start_image_scan(struct ecr_ctx *ctx, json_t *req, json_t **out, struct e
 				   " continuously, never on request");
 	/* ECR scans the platform images an index names (on push), never the index itself:
 	 * StartImageScan of an OCI index or Docker manifest list is UnsupportedImageType-
-	 * Exception in ECR's words. Before, it was queued and answered IN_PROGRESS for a
-	 * manifest that has no layers to read. */
-	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT media_type FROM manifest WHERE digest = ?", err);
-	if (!st)
-		return ECR_E_STATE;
-	sqlite3_bind_text(st, 1, ref.digest, -1, SQLITE_STATIC);
-	char mt[160] = "";
-	if ((rc = ecr_state_step(st, err)) > 0)
-		snprintf(mt, sizeof(mt), "%s", (const char *)sqlite3_column_text(st, 0));
-	ecr_state_done(st);
-	if (rc < 0)
-		return rc;
-	if (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST))
-		return ecr_err_set(err, ECR_E_UNSUPPORTED_IMAGE,
-				   "An artifact with media type '%s' cannot be scanned. For more information, see the"
-				   " Amazon ECR documentation.", mt);
+	 * Exception in ECR's words, and so is an artifact (a Helm chart, a buildx
+	 * attestation, a signature). Before, an index was queued and answered IN_PROGRESS
+	 * for a manifest that has no layers to read, and an attestation ended FAILED. */
+	if ((rc = ecr_scan_scannable(ctx, ref.digest, err)) <= 0)
+		return rc ? rc : err->code;
 	if ((rc = ecr_scan_quota(ctx, ref.id, err)))
 		return rc;
 	/* Only queued here, in this short transaction; the scan reads and matches after

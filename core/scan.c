@@ -5,6 +5,7 @@
 #include "enhanced.h"
 #include "event.h"
 #include "inventory.h"
+#include "manifest.h"
 #include "match.h"
 #include "scan.h"
 #include "scancfg.h"
@@ -334,6 +335,43 @@ static void complete_text(json_t *inv, json_t *m, char *desc, size_t n)
 
 static int scan_run(struct ecr_ctx *ctx, long long id, const char *claim, const struct ecr_image_ref *claimed,
 		    const char *repo, const char *account, json_t **status_out, struct ecr_err *err);
+
+static int cannot_scan(struct ecr_err *err, const char *mt)
+{
+	ecr_err_set(err, ECR_E_UNSUPPORTED_IMAGE,
+		    "An artifact with media type '%s' cannot be scanned. For more information, see the Amazon ECR"
+		    " documentation.", mt);
+	return 0;
+}
+
+int ecr_scan_scannable(struct ecr_ctx *ctx, const char *digest, struct ecr_err *err)
+{
+	/* the manifest's type and its config's (artifactMediaType), then each layer's: what
+	 * is no image has no filesystem to read, and its scan could only end FAILED ("a
+	 * corrupt layer") */
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT media_type, coalesce(artifact_media_type, ''), 0 FROM manifest WHERE digest = ?1"
+		" UNION ALL SELECT media_type, '', 1 FROM manifest_layer WHERE manifest = ?1", err);
+	int rc, ok = 1;
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	while (ok && (rc = ecr_state_step(st, err)) > 0) {
+		const char *mt = (const char *)sqlite3_column_text(st, 0), *cfg = (const char *)sqlite3_column_text(st, 1);
+		size_t n = strlen(mt);
+		if (sqlite3_column_int(st, 2)) {
+			/* a layer of JSON (…+json, …/json) is metadata, not a filesystem */
+			if (n >= 4 && !strcmp(mt + n - 4, "json"))
+				ok = cannot_scan(err, mt);
+		} else if (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST)) {
+			ok = cannot_scan(err, mt);
+		} else if (*cfg && strcmp(cfg, ECR_MT_OCI_CONFIG) && strcmp(cfg, ECR_MT_DOCKER_CONFIG)) {
+			ok = cannot_scan(err, cfg);
+		}
+	}
+	ecr_state_done(st);
+	return ok ? (rc < 0 ? rc : 1) : 0;
+}
 
 /* ctx acts as registry account in region (saving its own into save_account and
  * save_region, each the size of ctx's, when given): a scan's configuration, result and
