@@ -672,15 +672,30 @@ static int serve_conns_reap(unsigned seconds)
 	return n;
 }
 
+/* With every connection serving a request, one whose body has brought nothing for this
+ * long is cut for a new client: a body trickled a byte at a time just under the idle
+ * timeout (1024 of them) otherwise kept every new client out with 503s. */
+#define STALL_EVICT 5
+
 int serve_conns_evict(void)
 {
+	struct slot *stalled = NULL;
+	long now = mono_seconds();
 	int n = 0;
 	pthread_mutex_lock(&slots_lock);
-	for (struct slot *s = slots_head; s && !n; s = s->next)
+	for (struct slot *s = slots_head; s && !n; s = s->next) {
 		if (!s->busy && !s->cut) {
 			cut(s);
 			n = 1;
+		} else if (s->busy && !s->cut && atomic_load(&s->body) && now - atomic_load(&s->io) >= STALL_EVICT &&
+			   (!stalled || atomic_load(&s->io) < atomic_load(&stalled->io))) {
+			stalled = s; /* the one stalled longest, if no idle one is found */
 		}
+	}
+	if (!n && stalled) {
+		cut(stalled);
+		n = 1;
+	}
 	pthread_mutex_unlock(&slots_lock);
 	return n;
 }
