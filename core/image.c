@@ -151,12 +151,33 @@ static int store_manifest(struct ecr_ctx *ctx, const char *digest, const char *b
 }
 
 /* The repository may serve the blobs its images name (a registry GET of any of them). */
+/* Whether the store holds blob digest at all (1, 0, or < 0 when the state fails). */
+static int blob_stored(struct ecr_ctx *ctx, const char *digest, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db, "SELECT 1 FROM blob WHERE digest = ?", err);
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	int ok = ecr_state_step(st, err);
+	ecr_state_done(st);
+	return ok;
+}
+
 static int link_blobs(struct ecr_ctx *ctx, long long repo_id, const struct ecr_manifest *m, struct ecr_err *err)
 {
 	for (int i = -1; i < m->nlayers; i++) {
 		const char *d = i < 0 ? m->config.digest : m->layers[i].digest;
 		if (!*d)
 			continue;
+		/* an external layer the store does not hold is the client's to fetch */
+		int held = i < 0 || !m->layers[i].has_urls || !ecr_manifest_layer_external(m->layers[i].media_type)
+				   ? 1
+				   : blob_stored(ctx, d, err);
+		if (held <= 0) {
+			if (held < 0)
+				return held;
+			continue;
+		}
 		int rc = ecr_image_link_blob(ctx, repo_id, d, err);
 		if (rc)
 			return rc;
@@ -204,7 +225,11 @@ int ecr_image_put(struct ecr_ctx *ctx, const struct ecr_repo *r, const char *byt
 				ecr_manifest_release(&m);
 				return ok;
 			}
-			if (ok)
+			/* a foreign or non-distributable layer (a Windows base layer) with urls is
+			 * fetched from them and need not be pushed, as docker leaves it out and ECR
+			 * takes the image without it */
+			if (ok || (!m.is_index && i >= 0 && m.layers[i].has_urls &&
+				   ecr_manifest_layer_external(m.layers[i].media_type)))
 				continue;
 			nmissing++;
 			/* a message: the digests that fit (it quotes them, it is not the data) */

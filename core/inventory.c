@@ -13,6 +13,7 @@
 #include "inventory_int.h"
 #include "langinv.h"
 #include "layercache.h"
+#include "manifest.h"
 #include "state.h"
 
 /* The OS and the packages of the applied tree (new reference in *out). */
@@ -259,7 +260,10 @@ int ecr_inventory_read(struct ecr_ctx *ctx, const char *digest, int fresh, json_
 	if (ecr_budget_init(&pool.budget, ECR_SCAN_PKGDB_BUDGET))
 		return ecr_err_set(err, ECR_E_INTERNAL, "out of memory");
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT digest FROM manifest_layer WHERE manifest = ? ORDER BY idx", err);
+		/* an external layer the store does not hold (a Windows base layer) is not read:
+		 * its files are the base OS's, and the client fetched it from elsewhere */
+		"SELECT digest FROM manifest_layer WHERE manifest = ? AND (NOT " ECR_SQL_LAYER_EXTERNAL
+		" OR EXISTS(SELECT 1 FROM blob b WHERE b.digest = manifest_layer.digest)) ORDER BY idx", err);
 	if (!st) {
 		rc = ECR_E_STATE;
 		goto out;

@@ -43,6 +43,7 @@ static int descriptor(json_t *j, struct ecr_descriptor *d, const char *what, str
 	snprintf(d->media_type, sizeof(d->media_type), "%s", mt ? mt : "");
 	snprintf(d->digest, sizeof(d->digest), "%s", dg);
 	d->size = json_integer_value(sz);
+	d->has_urls = json_array_size(json_object_get(j, "urls")) > 0;
 	return 0;
 }
 
@@ -159,6 +160,13 @@ void ecr_manifest_release(struct ecr_manifest *m)
 	free(m->refs);
 	m->refs = NULL;
 	m->nrefs = 0;
+}
+
+int ecr_manifest_layer_external(const char *media_type)
+{
+	/* application/vnd.docker.image.rootfs.foreign.diff.tar.gzip,
+	 * application/vnd.oci.image.layer.nondistributable.v1.tar(+gzip|+zstd) */
+	return strstr(media_type, ".foreign.") || strstr(media_type, ".nondistributable.");
 }
 
 long long ecr_manifest_image_size(const struct ecr_manifest *m)

@@ -21,6 +21,7 @@ struct ecr_descriptor {
 	char media_type[160];            /* mediaType */
 	char digest[ECR_DIGEST_LEN + 1]; /* digest */
 	long long size;                  /* size in bytes */
+	int has_urls;                    /* a non-empty "urls" list (where else to fetch it) */
 };
 
 #define ECR_MANIFEST_MAX (4u << 20)   /* ECR's PutImage imageManifest cap, 4 MiB */
@@ -64,5 +65,11 @@ int ecr_manifest_convert(const char *body, size_t n, const char *to, char **out,
 			 struct ecr_err *err);
 /* The total of layer sizes: ECR's imageSizeInBytes. */
 long long ecr_manifest_image_size(const struct ecr_manifest *m);
+/* A layer a registry need not hold: Docker's foreign layers and OCI's non-distributable
+ * ones (Windows base layers), which clients fetch from the descriptor's urls (without
+ * urls, nobody could: such a layer must be pushed like any other). */
+int ecr_manifest_layer_external(const char *media_type);
+/* The same test in SQL, on a column named media_type. */
+#define ECR_SQL_LAYER_EXTERNAL "(media_type LIKE '%.foreign.%' OR media_type LIKE '%.nondistributable.%')"
 
 #endif

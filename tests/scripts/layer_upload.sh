@@ -216,6 +216,24 @@ EOF
 	d=$(aws ecr describe-images --repository-name conv --query 'imageDetails[0].imageDigest' --output text)
 	[ "$(aws ecr batch-get-image --repository-name conv --image-ids "imageDigest=$d" --accepted-media-types $dv2 \
 		--query 'failures[0].failureCode' --output text)" = UnsupportedImageType ] && ok || bad "by digest, no conversion"
+
+	# a Windows-style image: a non-distributable base layer named by URL, never pushed.
+	# PutImage stores it (ECR stores Windows images, whose base layers docker leaves out),
+	# and its scan reads the layers the store holds: the same result as without it
+	aws ecr create-repository --repository-name win >/dev/null
+	"$bin/ecrlite" push "$images/alpine-3.19.oci.tar" win:base >/dev/null
+	m=$(aws ecr batch-get-image --repository-name win --image-ids imageTag=base --query 'images[0].imageManifest' --output text)
+	m=$(python3 -c 'import json, sys; m = json.loads(sys.argv[1]); m["layers"].insert(0, {
+    "mediaType": "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", "size": 1234,
+    "digest": "sha256:" + "ab" * 32, "urls": ["https://example.com/base-layer"]}); print(json.dumps(m))' "$m")
+	aws ecr put-image --repository-name win --image-tag ext --image-manifest "$m" > "$tmp/out" 2>&1 && ok || bad "put-image with an external layer: $(cat "$tmp/out")"
+	for t in base ext; do aws ecr start-image-scan --repository-name win --image-id imageTag=$t >/dev/null; done
+	st() { aws ecr describe-image-scan-findings --repository-name win --image-id imageTag=$1 --output json \
+		--query '[imageScanStatus, imageScanFindings.findingSeverityCounts, length(imageScanFindings.findings)]'; }
+	[ "$(st ext)" = "$(st base)" ] && [[ "$(st ext)" == *'"COMPLETE"'* ]] && ok || bad "the scan with an external layer: $(st ext), without: $(st base)"
+	# without urls no client could fetch it: the layer must be pushed (LayersNotFoundException)
+	m=$(python3 -c 'import json, sys; m = json.loads(sys.argv[1]); del m["layers"][0]["urls"]; print(json.dumps(m))' "$m")
+	expect_err "an external layer without urls" LayersNotFoundException aws ecr put-image --repository-name win --image-tag nourl --image-manifest "$m"
 fi
 echo "layer-upload: $pass passed, $fail failed"
 [ $fail = 0 ]

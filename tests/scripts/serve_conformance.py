@@ -175,11 +175,14 @@ DIVERGE = {
     # a foreign (Windows base) or non-distributable layer named by URL and never pushed:
     # distribution 2.8.2 with no validation.manifests.urls.allow refuses it with 500
     # UNKNOWN (its errMissingURL/errInvalidURL are not registry errors); ecrlite with
-    # 400 MANIFEST_BLOB_UNKNOWN. Whether ECR stores such a manifest is not settled
-    # (REPORT.md); observed, not asserted, with urls
-    "put-foreign-layer": "distribution answers 500 for a URL layer; ECR's answer unverified",
+    # 400 MANIFEST_BLOB_UNKNOWN without urls; with urls it is stored, as ECR stores
+    # Windows images whose base layers docker never pushes
+    "put-foreign-layer": "distribution answers 500 for a URL layer; ECR stores Windows images",
     "put-foreign-layer-no-urls": "distribution answers 500 (errMissingURL); the spec's code is MANIFEST_BLOB_UNKNOWN",
-    "put-nondistributable": "distribution answers 500 for a URL layer; ECR's answer unverified",
+    "put-nondistributable": "distribution answers 500 for a URL layer; ECR stores Windows images",
+    "blob-foreign": "follows from put-foreign-layer",
+    "delete-win": "follows from put-foreign-layer (and delete-tag)",
+    "delete-nd": "follows from put-nondistributable (and delete-tag)",
     # an index not accepted: no conversion for indexes (serve.md §4.3 names schema 2 <->
     # OCI images), the stored bytes under their own type, which the client checks;
     # distribution 404s ("OCI index found, but accept header does not support...")
@@ -539,6 +542,7 @@ def scenario_manifests(reg, M, out):
                             "urls": ["https://mcr.microsoft.com/v2/windows/servercore/blobs/sha256:" + "1" * 64]})
     out.append(("put-foreign-layer", reg.req("PUT", "/v2/%s/manifests/win" % M, json.dumps(fl).encode(),
                                              {"Content-Type": MT_S2})))
+    out.append(("blob-foreign", reg.req("HEAD", "/v2/%s/blobs/sha256:%s" % (M, "1" * 64))))
     fl["layers"][0].pop("urls")
     out.append(("put-foreign-layer-no-urls", reg.req("PUT", "/v2/%s/manifests/win2" % M, json.dumps(fl).encode(),
                                                      {"Content-Type": MT_S2})))
@@ -578,6 +582,8 @@ def scenario_delete(reg, M, s2, oci, idx, out):
     out.append(("delete-tag", reg.req("DELETE", "/v2/%s/manifests/oci" % M)))
     out.append(("delete-tag-after", reg.req("GET", "/v2/%s/manifests/oci" % M, headers={"Accept": MT_OCI})))
     out.append(("delete-tag-digest-after", reg.req("HEAD", "/v2/%s/manifests/%s" % (M, sha(oci)), headers={"Accept": MT_OCI})))
+    out.append(("delete-win", reg.req("DELETE", "/v2/%s/manifests/win" % M)))
+    out.append(("delete-nd", reg.req("DELETE", "/v2/%s/manifests/nd" % M)))
     out.append(("tags-after-delete", reg.req("GET", "/v2/%s/tags/list" % M)))
     out.append(("delete-index-after", reg.req("GET", "/v2/%s/manifests/idx" % M, headers={"Accept": MT_IDX})))
     out.append(("delete-index-again", reg.req("DELETE", "/v2/%s/manifests/%s" % (M, sha(idx)))))
@@ -1035,6 +1041,11 @@ def conformance(out, repos):
     st("accept-index-as-list", 200, content_type=MT_IDX)
     st("accept-list-as-index", 200, content_type=MT_LIST)
     st("put-list-again", 201, docker_content_digest=r["get-list"].h("docker-content-digest"))
+    # a layer named by URL and never pushed: stored (a Windows image), the layer itself
+    # is the client's to fetch from its urls (the registry holds no such blob)
+    st("put-foreign-layer", 201)
+    st("put-nondistributable", 201)
+    st("blob-foreign", 404)
     st("put-foreign-layer-no-urls", 400, "MANIFEST_BLOB_UNKNOWN")
     st("put-schema1", 400, "MANIFEST_INVALID")
     st("blob-of-manifest", 404)
@@ -1099,6 +1110,8 @@ def conformance(out, repos):
     # ECR (BatchDeleteImage): "When you remove the last tag from an image, the image is
     # deleted from your repository"
     st("delete-tag-digest-after", 404)
+    st("delete-win", 202)
+    st("delete-nd", 202)
     x = st("tags-after-delete", 200)
     check("tags-after-delete", x.json()["tags"] == [], "no tag left (oci untagged, s2, idx, lst deleted)", x)
     st("delete-index", 202)
