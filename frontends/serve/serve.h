@@ -4,14 +4,19 @@
  * types, so they need not care that the library is loaded lazily.
  *
  * A request's life, for a handler:
- *   1. handle(r) is called once the headers are in. It either answers at once with
+ *   1. handle(r) is called once the headers are in (for a request with a body, before
+ *      any of it is read or "100 Continue" is sent). It either answers at once with
  *      serve_respond*() (GET, HEAD, DELETE, errors), or sets r->on_body and r->on_end
- *      (and r->hdata) to take a body.
+ *      (and r->hdata) to take a body. An answer here to a request with a body goes at
+ *      once, body unread and the connection closed after, when the client waits for
+ *      "100 Continue" or declares more than 64 MiB; otherwise the body is read and
+ *      dropped first, so that the client, still sending, sees the answer.
  *   2. on_body(r, chunk, n) is called for each piece of the body as it arrives (MHD's
  *      upload_data: pieces of a few KiB to the connection buffer's size), so a 1 GB
  *      layer streams to disk in bounded memory. It may answer early (an error): the
- *      rest of the body is then not read, and MHD closes the connection after the
- *      answer. An answer from handle() or on_end() keeps the connection alive.
+ *      rest of the body is then read and dropped, at most 64 MiB of it (past that the
+ *      connection is closed, the answer with it), and the answer sent. Answers keep the
+ *      connection alive, but for those said before an unread body.
  *   3. on_end(r) is called once the whole body has arrived; it must answer.
  *   4. on_free(r) is called when the request is over, answered or not (a client that
  *      went away mid-upload): free r->hdata there, remove temp files.
