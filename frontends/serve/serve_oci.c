@@ -21,14 +21,13 @@
 #include "manifest.h"
 #include "registry.h"
 #include "serve.h"
+#include "serve_parse.h"
 
 #define ERR_JSON "application/json; charset=utf-8"
 
-enum kind { K_BASE, K_CATALOG, K_TAGS, K_MANIFEST, K_BLOB, K_UPLOAD, K_REFERRERS, K_NONE };
-
 /* One /v2/ request's state while its body arrives. */
 struct oci_req {
-	enum kind kind;
+	enum serve_oci_kind kind;
 	char name[260];                  /* repository */
 	char ref[300];                   /* tag, digest or upload id */
 	struct ecr_repo repo;            /* the repository, loaded */
@@ -148,85 +147,6 @@ static void blob_created(struct serve_req *r, struct oci_req *o, const char *dig
 
 /* ---- paths ---- */
 
-/* /v2/<name>/<what>… with <name> holding slashes: the kind is read from the right. */
-static enum kind parse_path(const char *path, struct oci_req *o)
-{
-	const char *p = path + 3; /* after "/v2" */
-	if (!*p || !strcmp(p, "/"))
-		return K_BASE;
-	p++;
-	if (!strcmp(p, "_catalog"))
-		return K_CATALOG;
-	size_t n = strlen(p);
-	struct {
-		const char *suffix;  /* what ends the path */
-		enum kind k;
-		int has_ref;         /* a last component follows the suffix */
-	} tab[] = {
-		{"/tags/list", K_TAGS, 0},
-		{"/blobs/uploads/", K_UPLOAD, 1},
-		{"/blobs/uploads", K_UPLOAD, 0},
-		{"/manifests/", K_MANIFEST, 1},
-		{"/blobs/", K_BLOB, 1},
-		{"/referrers/", K_REFERRERS, 1},
-	};
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		size_t sl = strlen(tab[i].suffix);
-		const char *at = NULL;
-		if (!tab[i].has_ref) {
-			if (n > sl && !strcmp(p + n - sl, tab[i].suffix))
-				at = p + n - sl;
-		} else {
-			/* the last component: no slash in it */
-			const char *last = strrchr(p, '/');
-			if (last && last - p + 1 >= (long)sl && !strncmp(last + 1 - sl, tab[i].suffix, sl))
-				at = last + 1 - sl;
-			if (at && tab[i].k == K_BLOB && !strcmp(at + sl, "uploads"))
-				at = NULL; /* "/blobs/uploads" is the row above */
-		}
-		if (!at || at == p || (size_t)(at - p) >= sizeof(o->name))
-			continue;
-		snprintf(o->name, sizeof(o->name), "%.*s", (int)(at - p), p);
-		snprintf(o->ref, sizeof(o->ref), "%s", tab[i].has_ref ? at + sl : "");
-		if (strlen(at + sl) >= sizeof(o->ref))
-			return K_NONE;
-		return tab[i].k;
-	}
-	return K_NONE;
-}
-
-/* ECR's RepositoryName, 2–256 characters of
- * (?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)* (serve.md §4.1): every
- * separator, slash included, between two of [a-z0-9]. A name outside it is NAME_INVALID,
- * not NAME_UNKNOWN ("a..b", "ab-", "a/-b" could never be created). */
-static int name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	int after_alnum = 0; /* the previous character is one of [a-z0-9] */
-	if (n < 2 || n > 256)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
-			after_alnum = 1;
-			continue;
-		}
-		if (!after_alnum || !strchr("._-/", *p))
-			return 0;
-		after_alnum = 0;
-	}
-	return after_alnum;
-}
-
-/* The spec's tag grammar, [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127} (serve.md §4.1). ECR's API
- * takes up to 300 characters of anything, but its registry answered 400 to a tag with
- * '+' (bazel-contrib/rules_oci#720): a registry path's tag is the spec's. */
-static int tag_ok(const char *s)
-{
-	static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
-	size_t n = strlen(s);
-	return n >= 1 && n <= 128 && s[0] != '.' && s[0] != '-' && strspn(s, more) == n;
-}
-
 /* ---- auth ---- */
 
 /* 0 when the request may go on (ctx's region and *account set); else answered. */
@@ -311,76 +231,13 @@ static void do_tags(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 	json_decref(tags);
 }
 
-/* 1 when If-None-Match names etag (weakly, as RFC 9110 §13.1.2 compares) or is "*".
- * A server that sends ETags MUST evaluate the preconditions it receives (RFC 9110
- * §13.2.1); the tags here are quoted digests, so no comma hides inside one. */
+/* If-None-Match names the etag (RFC 9110 §13.1.2: a server that sends ETags evaluates
+ * the preconditions it receives) */
 static int none_match(struct serve_req *r, const char *etag)
 {
-	const char *h = serve_header_all(r, "If-None-Match");
-	size_t el = strlen(etag);
-	for (const char *p = h; p && *p;) {
-		p += strspn(p, " \t,");
-		size_t len = strcspn(p, ",");
-		const char *t = p;
-		p += len;
-		while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-			len--;
-		if (len == 1 && *t == '*')
-			return 1;
-		if (len > 2 && !strncmp(t, "W/", 2)) {
-			t += 2;
-			len -= 2;
-		}
-		if (len == el && !strncmp(t, etag, el))
-			return 1;
-	}
-	return 0;
+	return serve_oci_etag_match(serve_header_all(r, "If-None-Match"), etag);
 }
 
-/* Range: bytes=A-B, A-, -N. 1 when satisfiable, -1 when not (416), 0 when absent or
- * to be ignored: RFC 9110 §14.2 lets a server ignore Range, and says to ignore one it
- * cannot parse or whose unit it does not know; several ranges are ignored too (served
- * whole, 200), since 416 would tell the client that none of them exists. */
-static int parse_range(const char *h, long long size, long long *off, long long *len)
-{
-	long long a = -1, b = -1;
-	char *end;
-	if (!h || strncmp(h, "bytes=", 6) || strchr(h, ','))
-		return 0;
-	h += 6;
-	if (*h == '-') {
-		if (h[1] < '0' || h[1] > '9')
-			return 0;
-		long long k = strtoll(h + 1, &end, 10);
-		if (*end || k < 0)
-			return 0;
-		if (k == 0 || size == 0)
-			return -1; /* a suffix of nothing */
-		a = k > size ? 0 : size - k;
-		b = size - 1;
-	} else {
-		if (*h < '0' || *h > '9')
-			return 0;
-		a = strtoll(h, &end, 10);
-		if (*end != '-')
-			return 0;
-		end++;
-		if (*end) {
-			if (*end < '0' || *end > '9')
-				return 0;
-			b = strtoll(end, &end, 10);
-			if (*end || b < a)
-				return 0;
-		}
-		if (a >= size)
-			return -1;
-		if (b < 0 || b >= size)
-			b = size - 1;
-	}
-	*off = a;
-	*len = b - a + 1;
-	return 1;
-}
 
 static void do_blob(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 {
@@ -420,7 +277,7 @@ static void do_blob(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 		serve_respond_fd(r, 304, NULL, fd, 0, (uint64_t)size);
 		return;
 	}
-	int rg = parse_range(serve_header(r, "Range"), size, &off, &len);
+	int rg = serve_oci_range(serve_header(r, "Range"), size, &off, &len);
 	if (rg < 0) {
 		close(fd);
 		snprintf(hdr, sizeof(hdr), "bytes */%lld", size);
@@ -651,7 +508,7 @@ static void do_upload(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *
 			return;
 		}
 		const char *mount = serve_query(r, "mount"), *from = serve_query(r, "from");
-		if (mount && from && ecr_digest_valid(mount) && name_ok(from) &&
+		if (mount && from && ecr_digest_valid(mount) && serve_oci_name_ok(from) &&
 		    !ecr_registry_mount(ctx, &o->repo, from, mount, &err)) {
 			blob_created(r, o, mount);
 			return;
@@ -698,10 +555,7 @@ static void do_upload(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *
 		const char *cr = serve_header(r, "Content-Range");
 		if (cr) {
 			long long a, b;
-			char tail;
-			if (!strncmp(cr, "bytes ", 6))
-				cr += 6;
-			if (sscanf(cr, "%lld-%lld%c", &a, &b, &tail) != 2 || a < 0 || b < a) {
+			if (serve_oci_content_range(cr, &a, &b)) {
 				oci_error(r, 416, "BLOB_UPLOAD_INVALID", "Content-Range must be <start>-<end>", NULL);
 				return;
 			}
@@ -755,7 +609,7 @@ void serve_oci_handle(struct serve_req *r)
 	o->range_len = -1;
 	r->hdata = o;
 	r->on_free = oci_free;
-	o->kind = parse_path(r->path, o);
+	o->kind = serve_oci_path(r->path, o->name, sizeof(o->name), o->ref, sizeof(o->ref));
 	struct ecr_ctx *ctx = serve_ctx(r, &err);
 	if (!ctx) {
 		oci_error(r, 500, "UNKNOWN", err.message, NULL);
@@ -792,7 +646,7 @@ void serve_oci_handle(struct serve_req *r)
 		oci_error(r, 404, "NAME_UNKNOWN", "no such registry route", NULL);
 		return;
 	}
-	if (!name_ok(o->name)) {
+	if (!serve_oci_name_ok(o->name)) {
 		oci_error(r, 400, "NAME_INVALID", "invalid repository name", json_pack("{s:s}", "name", o->name));
 		return;
 	}
@@ -833,7 +687,7 @@ void serve_oci_handle(struct serve_req *r)
 		return;
 	}
 	case K_MANIFEST:
-		if (!strchr(o->ref, ':') && !tag_ok(o->ref)) {
+		if (!strchr(o->ref, ':') && !serve_oci_tag_ok(o->ref)) {
 			/* TAG_INVALID: the code ECR answers a refused tag with (serve.md §4.8) */
 			oci_error(r, 400, "TAG_INVALID", "invalid tag: a tag is [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}",
 				  json_pack("{s:s}", "tag", o->ref));

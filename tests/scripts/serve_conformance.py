@@ -138,6 +138,7 @@ DIVERGE = {
     # header and appends; ecrlite refuses the chunk (416, end-5's failure), since
     # appending bytes the client placed elsewhere corrupts the blob
     "chunk-bad-range": "ecrlite refuses a malformed Content-Range (end-5: 416)",
+    **{"chunk-bad-range-%d" % i: "ecrlite refuses a malformed Content-Range (416)" for i in range(6)},
     # a session id distribution cannot decode: BLOB_UPLOAD_INVALID; the spec's code
     # for "no such upload session" is BLOB_UPLOAD_UNKNOWN (serve.md §4.8)
     "upload-unknown-get": "spec: BLOB_UPLOAD_UNKNOWN (serve.md §4.8)",
@@ -420,6 +421,9 @@ def scenario_uploads(reg, A, repos_b, out):
     # Content-Range that disagrees with the body's length
     loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
     out.append(("chunk-bad-range", reg.req("PATCH", loc, c1, dict(ct, **{"Content-Range": "junk"}))))
+    # signs, spaces and numbers past any size are no Content-Range either (sscanf took them)
+    for i, v in enumerate(("+0-1499", "0-+1499", "-0-1499", "0-99999999999999999999", "0x0-1499", "0 - 1499")):
+        out.append(("chunk-bad-range-%d" % i, reg.req("PATCH", loc, c1, dict(ct, **{"Content-Range": v}))))
     # the last chunk in the PUT's body
     loc = upath(reg.req("POST", "/v2/%s/blobs/uploads/" % A).h("location"))
     r = reg.req("PATCH", loc, c1, dict(ct, **{"Content-Range": "0-1499"}))
@@ -972,6 +976,8 @@ def conformance(out, repos):
     st("chunk-put", 201, docker_content_digest=cd)
     st("chunk-blob", 200, content_length="4000")
     st("chunk-bad-range", 416, "BLOB_UPLOAD_INVALID")
+    for i in range(6):
+        st("chunk-bad-range-%d" % i, 416, "BLOB_UPLOAD_INVALID")
     st("chunk-put-again", 404, "BLOB_UPLOAD_UNKNOWN")
     st("session-other-repo", 404, "BLOB_UPLOAD_UNKNOWN")
     st("put-no-digest", 400, "DIGEST_INVALID")
