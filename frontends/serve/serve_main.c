@@ -43,7 +43,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ecrlite serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
 		   "                     [--credentials FILE | --no-auth] [--region REGION] [--quiet]\n"
-		   "                     [--scan-workers N] [--lifecycle-interval SECONDS]\n"
+		   "                     [--idle-timeout SECONDS] [--scan-workers N]\n"
+		   "                     [--lifecycle-interval SECONDS]\n"
 		   "  --listen        address to listen on (default 127.0.0.1:5000; port 0 picks a free one)\n"
 		   "  --credentials   keys requests are signed with, ~/.aws/credentials format\n"
 		   "                  (default $ECRLITE_HOME/credentials)\n"
@@ -58,15 +59,43 @@ static void usage(FILE *f)
 		   "  --quiet         no line per request on stderr\n");
 }
 
-/* A whole number of seconds, 0 to a year (a longer wait is a typo, not a schedule). */
-static int seconds(const char *v, long *out)
+/* All of v a whole number from min to max: 1 and *out, else 0 (atoi read "5x" as 5). */
+static int whole(const char *v, long min, long max, long *out)
 {
 	char *end;
+	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 0 || n > 366L * 86400)
+	if (!*v || *end || errno || n < min || n > max)
 		return 0;
 	*out = n;
 	return 1;
+}
+
+/* The options taking a number, with what a value must be (told when it is not). */
+static const struct {
+	const char *name;
+	long min, max;
+	const char *want;
+} numeric[] = {
+	{"--idle-timeout", 1, 366L * 86400, "whole seconds, 1 or more"},
+	{"--scan-workers", 0, 16, "0 to 16"},
+	/* a longer wait than a year is a typo, not a schedule */
+	{"--lifecycle-interval", 0, 366L * 86400, "whole seconds, 0 to a year"},
+};
+
+/* 1 and *out when a is one of numeric[] and v a value it takes; -1 when v is not
+ * (told); 0 when a is none of them or has no value. */
+static int numeric_option(const char *a, const char *v, long *out)
+{
+	for (size_t i = 0; v && i < sizeof(numeric) / sizeof(numeric[0]); i++) {
+		if (strcmp(a, numeric[i].name))
+			continue;
+		if (whole(v, numeric[i].min, numeric[i].max, out))
+			return 1;
+		fprintf(stderr, "ecrlite serve: error: invalid value '%s' for %s: want %s\n", v, a, numeric[i].want);
+		return -1;
+	}
+	return 0;
 }
 
 /* HOST:PORT, [V6]:PORT, HOST (port 5000) or :PORT (127.0.0.1) → a socket address */
@@ -132,7 +161,8 @@ int serve_main(int argc, char **argv)
 	int rc = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int takes = 1;
+		int takes = 1, num;
+		long n;
 		if (!strcmp(a, "--listen") && v)
 			listen_spec = v;
 		else if (!strcmp(a, "--tls-cert") && v)
@@ -143,13 +173,18 @@ int serve_main(int argc, char **argv)
 			cred_file = v;
 		else if (!strcmp(a, "--region") && v)
 			config->region = v;
-		else if (!strcmp(a, "--idle-timeout") && v && atoi(v) > 0)
-			idle = (unsigned)atoi(v);
-		else if (!strcmp(a, "--scan-workers") && v && atoi(v) >= 0 && atoi(v) <= 16)
-			scan_workers = atoi(v);
-		else if (!strcmp(a, "--lifecycle-interval") && v && seconds(v, &lifecycle_interval))
-			;
-		else if ((takes = 0), !strcmp(a, "--no-auth"))
+		else if ((num = numeric_option(a, v, &n)) != 0) {
+			if (num < 0) {
+				usage(stderr); /* after the line that says what is wrong */
+				return 2;
+			}
+			if (!strcmp(a, "--idle-timeout"))
+				idle = (unsigned)n;
+			else if (!strcmp(a, "--scan-workers"))
+				scan_workers = (int)n;
+			else
+				lifecycle_interval = n;
+		} else if ((takes = 0), !strcmp(a, "--no-auth"))
 			config->no_auth = 1;
 		else if (!strcmp(a, "--quiet"))
 			config->quiet = 1;
@@ -157,8 +192,14 @@ int serve_main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "ecrlite serve: error: %s '%s'\n",
-				!strncmp(a, "--", 2) && !v && strcmp(a, "--no-auth") ? "missing value for" : "unknown argument", a);
+			/* a known option at the end of the line lacks its value; anything else is unknown */
+			static const char *const valued[] = {"--listen", "--tls-cert", "--tls-key", "--credentials",
+							     "--region", "--idle-timeout", "--scan-workers",
+							     "--lifecycle-interval"};
+			int known = 0;
+			for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+				known |= !strcmp(a, valued[k]);
+			fprintf(stderr, "ecrlite serve: error: %s '%s'\n", known && !v ? "missing value for" : "unknown argument", a);
 			usage(stderr);
 			return 2;
 		}

@@ -29,6 +29,18 @@ mkdir -p "$ECRLITE_HOME"
 printf '[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n\n[ci]\naws_access_key_id=AKIDCI\naws_secret_access_key=cisecret\naws_session_token=citoken\n' \
 	> "$ECRLITE_HOME/credentials"
 
+# usage errors: exit 2 and one line saying which option and what it wants (a value past
+# a range was "unknown argument", and "5x" was taken as 5)
+for c in "--scan-workers 17|invalid value '17' for --scan-workers: want 0 to 16" \
+	"--scan-workers 5x|invalid value '5x' for --scan-workers: want 0 to 16" \
+	"--idle-timeout 0|invalid value '0' for --idle-timeout: want whole seconds, 1 or more" \
+	"--lifecycle-interval 99999999999|invalid value '99999999999' for --lifecycle-interval: want whole seconds, 0 to a year" \
+	"--region|missing value for '--region'" "--bogus|unknown argument '--bogus'"; do
+	"$bin/ecrlite" serve ${c%%|*} > "$tmp/out" 2> "$tmp/err"; rc=$?
+	[ $rc = 2 ] && [ "$(head -1 "$tmp/err")" = "ecrlite serve: error: ${c#*|}" ] && grep -q "^usage: ecrlite serve" "$tmp/err" &&
+		ok || bad "serve ${c%%|*}: exit $rc, $(cat "$tmp/err")"
+done
+
 # start_server NAME ARGS…: runs `ecrlite serve --listen 127.0.0.1:0 ARGS…` with its log in
 # $tmp/NAME.log; sets PORT and SPID once it listens
 start_server() {
