@@ -176,15 +176,31 @@ static const char *keep(struct serve_req *r, const char *s, size_t n)
 	return k->s;
 }
 
+/* A field value's length without the whitespace that may end it: libmicrohttpd drops
+ * the leading OWS but keeps the trailing (RFC 9110 §5.5: neither is part of the value). */
+static size_t trimmed(const char *v)
+{
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 const char *serve_header(struct serve_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->in->conn, MHD_HEADER_KIND, name);
+	const char *v = MHD_lookup_connection_value(r->in->conn, MHD_HEADER_KIND, name);
+	size_t n = v ? trimmed(v) : 0;
+	if (!v || !v[n])
+		return v;
+	const char *t = keep(r, v, n);
+	return t ? t : v; /* untrimmed without memory: a check that reads it fails */
 }
 
 struct join {
 	const char *name;    /* header wanted */
 	char *acc;           /* values so far, "," between */
 	size_t len;          /* bytes in acc */
+	int nvalues;         /* how many joined (an empty first one still takes a comma) */
 	int oom;             /* an allocation failed */
 };
 
@@ -194,14 +210,14 @@ static enum MHD_Result join_one(void *cls, enum MHD_ValueKind kind, const char *
 	(void)kind;
 	if (strcasecmp(key, j->name) || j->oom)
 		return MHD_YES;
-	size_t n = value ? strlen(value) : 0;
+	size_t n = value ? trimmed(value) : 0;
 	char *p = realloc(j->acc, j->len + n + 2);
 	if (!p) {
 		j->oom = 1;
 		return MHD_YES;
 	}
 	j->acc = p;
-	if (j->len)
+	if (j->nvalues++)
 		j->acc[j->len++] = ',';
 	memcpy(j->acc + j->len, value ? value : "", n);
 	j->len += n;
@@ -211,7 +227,7 @@ static enum MHD_Result join_one(void *cls, enum MHD_ValueKind kind, const char *
 
 const char *serve_header_all(struct serve_req *r, const char *name)
 {
-	struct join j = {name, NULL, 0, 0};
+	struct join j = {name, NULL, 0, 0, 0};
 	MHD_get_connection_values(r->in->conn, MHD_HEADER_KIND, join_one, &j);
 	const char *out = j.acc && !j.oom ? keep(r, j.acc, j.len) : NULL;
 	free(j.acc);

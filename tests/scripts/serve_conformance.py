@@ -350,6 +350,8 @@ def scenario_blobs(reg, A, out):
     out.append(("blob-head", reg.req("HEAD", "/v2/%s/blobs/%s" % (A, d))))
     out.append(("blob-get", reg.req("GET", "/v2/%s/blobs/%s" % (A, d))))
     out.append(("range-valid", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "bytes=100-199"})))
+    # whitespace after a field value is not part of it (RFC 9110 §5.5): the same range
+    out.append(("range-valid-ows", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "bytes=100-199 \t"})))
     out.append(("range-open", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "bytes=2990-"})))
     out.append(("range-suffix", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "bytes=-10"})))
     out.append(("range-past-end", reg.req("GET", "/v2/%s/blobs/%s" % (A, d), headers={"Range": "bytes=2990-9999"})))
@@ -488,6 +490,9 @@ def scenario_manifests(reg, M, out):
     out.append(("put-s2", reg.req("PUT", "/v2/%s/manifests/s2" % M, s2, {"Content-Type": MT_S2})))
     out.append(("put-oci", reg.req("PUT", "/v2/%s/manifests/oci" % M, oci, {"Content-Type": MT_OCI})))
     out.append(("put-oci-by-digest", reg.req("PUT", "/v2/%s/manifests/%s" % (M, sha(oci)), oci, {"Content-Type": MT_OCI})))
+    # whitespace after a field value is not part of it (RFC 9110 §5.5)
+    out.append(("put-oci-type-ows", reg.req("PUT", "/v2/%s/manifests/%s" % (M, sha(oci)), oci,
+                                            {"Content-Type": MT_OCI + "  \t"})))
     acc_all = {"Accept": [MT_S2, MT_LIST, MT_OCI, MT_IDX]}
     out.append(("get-s2", reg.req("GET", "/v2/%s/manifests/s2" % M, headers=acc_all)))
     out.append(("head-s2", reg.req("HEAD", "/v2/%s/manifests/s2" % M, headers=acc_all)))
@@ -936,6 +941,8 @@ def conformance(out, repos):
     check("blob-get", x.body == blob, "the bytes pushed")
     x = st("range-valid", 206, content_range="bytes 100-199/3000", content_length="100")
     check("range-valid", x.body == blob[100:200], "bytes 100-199")
+    x = st("range-valid-ows", 206, content_range="bytes 100-199/3000", content_length="100")
+    check("range-valid-ows", x.body == blob[100:200], "bytes 100-199")
     x = st("range-open", 206, content_range="bytes 2990-2999/3000")
     check("range-open", x.body == blob[2990:], "the last 10 bytes")
     x = st("range-suffix", 206, content_range="bytes 2990-2999/3000")
@@ -1009,7 +1016,7 @@ def conformance(out, repos):
     st("missing-repo-manifest-put", 404, "NAME_UNKNOWN")
     # manifests
     for label, mt in [("put-s2", MT_S2), ("put-oci", MT_OCI), ("put-oci-by-digest", MT_OCI), ("put-index", MT_IDX),
-                      ("put-list", MT_LIST)]:
+                      ("put-list", MT_LIST), ("put-oci-type-ows", MT_OCI)]:
         x = st(label, 201, docker_content_digest=True, location=True)
         check(label, (x.h("location") or "").endswith("/v2/%s/manifests/%s" % (M, x.h("docker-content-digest"))),
               "Location by digest", x)
