@@ -1,6 +1,8 @@
 -- rescan: scan every image again whose last scan is more than a day old (or that was
 -- never scanned), within ECR's one-scan-per-image-per-day quota. An image index is not
--- scanned (StartImageScan refuses one, as ECR does): the images it names are.
+-- scanned (StartImageScan refuses one, as ECR does): the images it names are. Nor is an
+-- artifact (a buildx attestation, a signature, a Helm chart): StartImageScan refuses it
+-- as UnsupportedImageTypeException, and it is counted as passed over.
 --   ecrlite lua rescan [--dry-run]
 local ecr = require "ecr"
 local M = {}
@@ -21,7 +23,7 @@ function M.run(opts)
     return 0, 0, 0
   end
   local now = opts.now or ecr.now()
-  local started, skipped, fresh, indexes = 0, 0, 0, 0
+  local started, skipped, fresh, indexes, artifacts = 0, 0, 0, 0, 0
   for repo in ecr.paginate("describe_repositories", {}) do
     for img in ecr.paginate("describe_images", {repositoryName = repo.repositoryName}) do
       local done = img.imageScanFindingsSummary and img.imageScanFindingsSummary.imageScanCompletedAt
@@ -42,6 +44,8 @@ function M.run(opts)
         elseif type(err) == "table" and err.code == "LimitExceededException" then
           print("quota: " .. label .. " was scanned less than a day ago")
           skipped = skipped + 1
+        elseif type(err) == "table" and err.code == "UnsupportedImageTypeException" then
+          artifacts = artifacts + 1
         else
           error(err, 0)
         end
@@ -50,7 +54,9 @@ function M.run(opts)
   end
   print(string.format("rescan: %d scanned, %d within the daily quota, %d already fresh", started, skipped, fresh)
         .. (indexes > 0 and string.format(", %d image %s not scanned (their images are)", indexes,
-                                          indexes == 1 and "index" or "indexes") or ""))
+                                          indexes == 1 and "index" or "indexes") or "")
+        .. (artifacts > 0 and string.format(", %d artifact%s not scanned (no image)", artifacts,
+                                            artifacts == 1 and "" or "s") or ""))
   return started, skipped, fresh
 end
 
