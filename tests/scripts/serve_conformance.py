@@ -13,6 +13,7 @@ Two parts over the same request sequences:
 Usage: serve_conformance.py BINDIR [--probe]   (--probe: print every answer of both)."""
 import hashlib
 import http.client
+import importlib.util
 import json
 import os
 import re
@@ -27,6 +28,11 @@ import time
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/bin")
 PROBE = "--probe" in sys.argv
 SUITE = "serve-conformance"
+# the server's start and stop (loaded by path, as the other suites load it)
+_spec = importlib.util.spec_from_file_location("servelib", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                        "servelib.py"))
+servelib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(servelib)
 
 MT_S2 = "application/vnd.docker.distribution.manifest.v2+json"
 MT_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -792,19 +798,11 @@ def start_ecrlite(tmp, repos):
     for name in repos:
         subprocess.run([os.path.join(BIN, "aws"), "ecr", "create-repository", "--repository-name", name], env=env,
                        stdout=subprocess.DEVNULL, check=True)
-    log = open(os.path.join(tmp, "ecrlite.log"), "w+")
-    proc = subprocess.Popen([os.path.join(BIN, "ecrlite"), "serve", "--listen", "127.0.0.1:0", "--no-auth", "--quiet"],
-                            env=env, stderr=log, stdout=subprocess.DEVNULL)
-    for _ in range(200):
-        log.seek(0)
-        m = re.search(r"listening on http://(127\.0\.0\.1:\d+)", log.read())
-        if m:
-            return proc, m.group(1)
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    log.seek(0)
-    raise SystemExit("%s: ecrlite serve did not start: %s" % (SUITE, log.read()))
+    proc, url = servelib.start(BIN, env, tmp, SUITE, ("--no-auth", "--quiet"), credentials=False)
+    if not url:
+        servelib.stop(proc)
+        raise SystemExit(1)
+    return proc, url[len("http://"):]
 
 
 def start_cncf(tmp):
