@@ -350,7 +350,10 @@ check("held API bodies bounded", held["rss"] - after_json["rss"] < 260,
       "VmRSS %d MB with 10 bodies of 30 MiB held (before %d MB)" % (held["rss"], after_json["rss"]))
 time.sleep(0.5)
 released = status(pid)
-check("held API bodies' memory given back", released["rss"] - after_json["rss"] < 60,
+# glibc gives the pages back (malloc_trim); ASan's allocator keeps them in quarantine and
+# its own pools, so under `make asan` the check would measure the sanitizer
+under_asan = "libasan" in open("/proc/%d/maps" % pid).read()
+check("held API bodies' memory given back", under_asan or released["rss"] - after_json["rss"] < 60,
       "VmRSS %d MB after (before %d MB)" % (released["rss"], after_json["rss"]))
 opened = []
 for i in range(600):
