@@ -56,7 +56,7 @@ int cli_inventory(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(output, "json")) {
-		char *s = json_dumps(resp, JSON_INDENT(2));
+		char *s = json_dumps(resp, JSON_INDENT(4));
 		printf("%s\n", s);
 		free(s);
 		goto out;

@@ -71,7 +71,7 @@ int cli_vulndb(int argc, char **argv)
 			goto out;
 		}
 		if (json) {
-			char *s = json_dumps(out, JSON_INDENT(2));
+			char *s = json_dumps(out, JSON_INDENT(4));
 			printf("%s\n", s);
 			free(s);
 			goto out;
