@@ -346,31 +346,44 @@ static int cannot_scan(struct ecr_err *err, const char *mt)
 
 int ecr_scan_scannable(struct ecr_ctx *ctx, const char *digest, struct ecr_err *err)
 {
-	/* the manifest's type and its config's (artifactMediaType), then each layer's: what
-	 * is no image has no filesystem to read, and its scan could only end FAILED ("a
-	 * corrupt layer") */
+	/* the manifest's type and its config's (artifactMediaType): ECR scans the artifact
+	 * types of an image (a Docker or OCI image config), and refuses StartImageScan of
+	 * anything else in these words, as it does an index */
 	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
-		"SELECT media_type, coalesce(artifact_media_type, ''), 0 FROM manifest WHERE digest = ?1"
-		" UNION ALL SELECT media_type, '', 1 FROM manifest_layer WHERE manifest = ?1", err);
+		"SELECT media_type, coalesce(artifact_media_type, '') FROM manifest WHERE digest = ?", err);
 	int rc, ok = 1;
 	if (!st)
 		return ECR_E_STATE;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	while (ok && (rc = ecr_state_step(st, err)) > 0) {
+	if ((rc = ecr_state_step(st, err)) > 0) {
 		const char *mt = (const char *)sqlite3_column_text(st, 0), *cfg = (const char *)sqlite3_column_text(st, 1);
-		size_t n = strlen(mt);
-		if (sqlite3_column_int(st, 2)) {
-			/* a layer of JSON (…+json, …/json) is metadata, not a filesystem */
-			if (n >= 4 && !strcmp(mt + n - 4, "json"))
-				ok = cannot_scan(err, mt);
-		} else if (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST)) {
+		if (!strcmp(mt, ECR_MT_OCI_INDEX) || !strcmp(mt, ECR_MT_DOCKER_LIST))
 			ok = cannot_scan(err, mt);
-		} else if (*cfg && strcmp(cfg, ECR_MT_OCI_CONFIG) && strcmp(cfg, ECR_MT_DOCKER_CONFIG)) {
+		else if (*cfg && strcmp(cfg, ECR_MT_OCI_CONFIG) && strcmp(cfg, ECR_MT_DOCKER_CONFIG))
 			ok = cannot_scan(err, cfg);
-		}
 	}
 	ecr_state_done(st);
 	return ok ? (rc < 0 ? rc : 1) : 0;
+}
+
+/* A layer of image digest that is JSON (…+json, …/json: a buildx attestation's in-toto
+ * statement, a signature, an SBOM) into mt, 1; 0 when none; negative when the state
+ * fails. Such a manifest has an image's config, so ECR takes its StartImageScan, and
+ * the scan fails (moby/buildkit#3499: buildx's attestations show FAILED in ECR): here
+ * it fails saying why, not as a corrupt layer. */
+static int json_layer(struct ecr_ctx *ctx, const char *digest, char *mt, size_t n, struct ecr_err *err)
+{
+	sqlite3_stmt *st = ecr_state_prepare(ctx->db,
+		"SELECT media_type FROM manifest_layer WHERE manifest = ? AND (media_type LIKE '%+json'"
+		" OR media_type LIKE '%/json') ORDER BY idx LIMIT 1", err);
+	if (!st)
+		return ECR_E_STATE;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	int rc = ecr_state_step(st, err);
+	if (rc > 0)
+		snprintf(mt, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	ecr_state_done(st);
+	return rc;
 }
 
 /* ctx acts as registry account in region (saving its own into save_account and
@@ -421,8 +434,12 @@ static int scan_run(struct ecr_ctx *ctx, long long id, const char *claim, const 
 	char desc[1200];
 	int rc;
 	/* the long part: no transaction is open, so writers never wait for it */
-	rc = ecr_inventory_read(ctx, ref.digest, 0, &pending, &inv, &why);
-	if (rc) {
+	char jmt[160];
+	if ((rc = json_layer(ctx, ref.digest, jmt, sizeof(jmt), &why)) > 0) {
+		status = "FAILED";
+		snprintf(desc, sizeof(desc), "UnsupportedImageError: a layer of media type '%s' is no filesystem (an"
+			 " attestation, a signature or an SBOM is not an image to scan)", jmt);
+	} else if (rc < 0 || (rc = ecr_inventory_read(ctx, ref.digest, 0, &pending, &inv, &why))) {
 		/* a layer we refuse, or the state failing under us: FAILED with why, never
 		 * IN_PROGRESS forever */
 		status = "FAILED";

@@ -12,10 +12,11 @@
 /* ECR_SCAN_NO_DATA_TEXT, which frontends recognise, is in ecr.h. */
 #define ECR_SCAN_UNSUPPORTED_TEXT "The operating system and/or package manager are not supported."
 
-/* Whether manifest digest is an image a scan can read: 1 yes; 0 not, with
+/* Whether ECR takes a scan of manifest digest: 1 yes; 0 not, with
  * UnsupportedImageTypeException in err naming the media type that makes it so (an index
- * or list, an artifact whose config is not an image's, a layer of JSON: a buildx
- * attestation, a signature, an SBOM); negative when the state fails. */
+ * or list, an artifact whose config is not an image's: a Helm chart); negative when the
+ * state fails. A manifest with an image's config and JSON layers (a buildx attestation)
+ * is taken, and its scan ends FAILED saying so, as in ECR. */
 int ecr_scan_scannable(struct ecr_ctx *ctx, const char *digest, struct ecr_err *err);
 /* LimitExceededException when the image was scanned less than a day ago (scans that
  * died unfinished do not count). */

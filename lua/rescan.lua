@@ -1,8 +1,8 @@
 -- rescan: scan every image again whose last scan is more than a day old (or that was
 -- never scanned), within ECR's one-scan-per-image-per-day quota. An image index is not
 -- scanned (StartImageScan refuses one, as ECR does): the images it names are. Nor is an
--- artifact (a buildx attestation, a signature, a Helm chart): StartImageScan refuses it
--- as UnsupportedImageTypeException, and it is counted as passed over.
+-- artifact whose config is not an image's (a Helm chart): StartImageScan refuses it as
+-- UnsupportedImageTypeException, and it is counted as passed over.
 --   ecrlite lua rescan [--dry-run]
 local ecr = require "ecr"
 local M = {}
