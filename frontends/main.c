@@ -18,29 +18,54 @@ struct entry {
 	const char *name;                      /* argv[0] basename or ecrlite subcommand */
 	int (*fn)(int argc, char **argv);      /* gets the arguments after the name */
 	const char *help;                      /* one line for `ecrlite help` */
+	const char *usage;                     /* `ecrlite NAME --help`, or NULL: NAME reads its own */
 };
 
 static int cmd_help(int argc, char **argv);
 
 /* Sorted by name. */
 static const struct entry entries[] = {
-	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry"},
-	{"aws_completer", aws_completer_main, "bash completion for aws (complete -C 'ecrlite aws_completer' aws)"},
-	{"cvss", cli_cvss, "cvss VECTOR…: CVSS v2/v3.0/v3.1 base, temporal and environmental scores"},
-	{"help", cmd_help, "this list"},
-	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image"},
-	{"jp", cli_jp, "jp EXPRESSION [FILE]: JMESPath over JSON, as aws --query evaluates it"},
-	{"lifecycle", cli_lifecycle, "lifecycle run [REPOSITORY…]: the lifecycle policies run now, expiring what their rules select"},
-	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module"},
-	{"pwsh", ps_main, "pwsh [-Command '…' | -File f.ps1]: PowerShell-style shell and scripts with the AWS.Tools.ECR cmdlets (also links named after them)"},
-	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository"},
-	{"rematch", cli_rematch, "rematch --all | REPOSITORY[:TAG|@DIGEST]…: new findings after new vulnerability data, without a scan"},
-	{"serve", serve_main, "serve [--listen HOST:PORT] [--no-auth]: the ECR API and the registry over HTTP"},
-	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm|pypi|npm|go|maven A B: prints <, = or > in that ordering"},
-	{"version", cli_version, "print the version"},
-	{"vulndb", cli_vulndb, "vulndb import PATH… | vulndb status: vulnerability feeds, offline"},
+	{"aws", aws_main, "aws ecr …: the AWS CLI v2's argv and output, on the local registry", NULL},
+	{"aws_completer", aws_completer_main, "bash completion for aws (complete -C 'ecrlite aws_completer' aws)", NULL},
+	{"cvss", cli_cvss, "cvss VECTOR…: CVSS v2/v3.0/v3.1 base, temporal and environmental scores", cli_cvss_usage},
+	{"help", cmd_help, "this list", NULL},
+	{"inventory", cli_inventory, "inventory REPOSITORY[:TAG|@DIGEST]: the OS and installed packages of an image", cli_inventory_usage},
+	{"jp", cli_jp, "jp EXPRESSION [FILE]: JMESPath over JSON, as aws --query evaluates it", cli_jp_usage},
+	{"lifecycle", cli_lifecycle, "lifecycle run [REPOSITORY…]: the lifecycle policies run now, expiring what their rules select", cli_lifecycle_usage},
+	{"lua", lecr_main, "lua [SCRIPT [ARGS…] | -e CODE | -l MODULE | -i]: Lua 5.4 with the ecr module", NULL},
+	{"pwsh", ps_main, "pwsh [-Command '…' | -File f.ps1]: PowerShell-style shell and scripts with the AWS.Tools.ECR cmdlets (also links named after them)", NULL},
+	{"push", cli_push, "push ARCHIVE REPOSITORY[:TAG]: a docker save tarball or OCI archive/layout into a repository", cli_push_usage},
+	{"rematch", cli_rematch, "rematch --all | REPOSITORY[:TAG|@DIGEST]…: new findings after new vulnerability data, without a scan", cli_rematch_usage},
+	{"serve", serve_main, "serve [--listen HOST:PORT] [--no-auth]: the ECR API and the registry over HTTP", NULL},
+	{"vercmp", cli_vercmp, "vercmp dpkg|apk|rpm|pypi|npm|go|maven A B: prints <, = or > in that ordering", cli_vercmp_usage},
+	{"version", cli_version, "print the version", NULL},
+	{"vulndb", cli_vulndb, "vulndb import PATH… | vulndb status: vulnerability feeds, offline", cli_vulndb_usage},
 };
 #define NENTRIES (sizeof(entries) / sizeof(entries[0]))
+
+/* --help or -h anywhere among a command's arguments asks for its usage: on stdout with
+ * exit 0, as GNU tools and git do, so that `ecrlite push --help | less` works; the
+ * commands print the same text on stderr with exit 2 for a wrong argument. No argument
+ * of these commands can be spelled -h or --help (no version, vector, path or name
+ * starting with '-' is taken). */
+static int wants_help(const struct entry *e, int argc, char **argv)
+{
+	if (!e->usage)
+		return 0;
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+static int run(const struct entry *e, int argc, char **argv)
+{
+	if (wants_help(e, argc, argv)) {
+		fputs(e->usage, stdout);
+		return 0;
+	}
+	return e->fn(argc, argv);
+}
 
 static const struct entry *find(const char *name)
 {
@@ -76,7 +101,7 @@ int main(int argc, char **argv)
 	if (!e && ps_cmdlet_find(base)) {
 		rc = ps_link_main(base, argc - 1, argv + 1);
 	} else if (e) {
-		rc = e->fn(argc - 1, argv + 1);
+		rc = run(e, argc - 1, argv + 1);
 	} else if (argc < 2) {
 		cmd_help(0, NULL);
 		rc = 2;
@@ -92,7 +117,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "--version")) {
 		rc = cli_version(argc - 2, argv + 2);
 	} else if ((e = find(argv[1]))) {
-		rc = e->fn(argc - 2, argv + 2);
+		rc = run(e, argc - 2, argv + 2);
 	} else {
 		fprintf(stderr, "ecrlite: error: unknown command '%s' (see 'ecrlite help')\n", argv[1]);
 		rc = 2;

@@ -22,6 +22,12 @@ int cli_open(struct ecr_ctx **ctx, const char *region, struct ecr_err *err)
 	return rc;
 }
 
+int cli_usage(const char *usage)
+{
+	fputs(usage, stderr);
+	return 2;
+}
+
 int cli_fail(const char *what, const struct ecr_err *err)
 {
 	fe_exit_if_fatal(err);

@@ -30,13 +30,14 @@ static int one(const char *v)
 	return 0;
 }
 
+const char cli_cvss_usage[] =
+	"usage: ecrlite cvss VECTOR...   (CVSS v2, v3.0, v3.1)\n"
+	"       ecrlite cvss -           (one vector a line on stdin)\n";
+
 int cli_cvss(int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) { /* no vector either */
-		fprintf(stderr, "usage: ecrlite cvss VECTOR...   (CVSS v2, v3.0, v3.1)\n"
-				"       ecrlite cvss -           (one vector a line on stdin)\n");
-		return 2;
-	}
+	if (argc < 1)
+		return cli_usage(cli_cvss_usage);
 	int rc = 0;
 	if (argc == 1 && !strcmp(argv[0], "-")) {
 		char line[1024];
@@ -46,6 +47,11 @@ int cli_cvss(int argc, char **argv)
 		}
 		return rc;
 	}
+	/* no vector starts with '-' (v2's is AV:…, v3's and v4's CVSS:…): an option, and
+	 * this command has none */
+	for (int i = 0; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cli_usage(cli_cvss_usage);
 	for (int i = 0; i < argc; i++)
 		rc |= one(argv[i]);
 	return rc;

@@ -9,6 +9,10 @@
 #include "cli.h"
 #include "../lib/fe_json.h"
 
+const char cli_inventory_usage[] =
+	"usage: ecrlite inventory [--region REGION] [--output text|json] [--no-cache] [--platform OS/ARCH] REPOSITORY[:TAG|@DIGEST]\n"
+	"       ecrlite inventory [--output text|json] --rootfs DIRECTORY|TARBALL\n";
+
 int cli_inventory(int argc, char **argv)
 {
 	const char *region = NULL, *output = "text", *ref = NULL, *rootfs = NULL, *platform = NULL;
@@ -34,9 +38,7 @@ int cli_inventory(int argc, char **argv)
 			ref = NULL, i = argc;
 	}
 	if (!ref || (strcmp(output, "text") && strcmp(output, "json"))) {
-		fprintf(stderr, "usage: ecrlite inventory [--region REGION] [--output text|json] [--no-cache] [--platform OS/ARCH] REPOSITORY[:TAG|@DIGEST]\n"
-				"       ecrlite inventory [--output text|json] --rootfs DIRECTORY|TARBALL\n");
-		return 2;
+		return cli_usage(cli_inventory_usage);
 	}
 	if (rootfs) {
 		json_t *rq = json_pack("{s:s}", "path", rootfs);

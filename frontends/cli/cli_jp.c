@@ -7,16 +7,14 @@
 #include "../lib/jmespath.h"
 #include "cli.h"
 
+const char cli_jp_usage[] = "usage: ecrlite jp EXPRESSION [FILE]   (JSON on stdin without FILE)\n";
+
 int cli_jp(int argc, char **argv)
 {
 	json_error_t je;
 	struct jp_error err = {{0}, {0}};
-	/* --help or -h is no JMESPath expression: the usage, as every other command gives it
-	 * (it waited for JSON on stdin) */
-	if (argc < 1 || argc > 2 || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-		fprintf(stderr, "usage: ecrlite jp EXPRESSION [FILE]   (JSON on stdin without FILE)\n");
-		return 2;
-	}
+	if (argc < 1 || argc > 2)
+		return cli_usage(cli_jp_usage);
 	json_t *data = argc == 2 ? json_load_file(argv[1], JSON_DECODE_ANY, &je) : json_loadf(stdin, JSON_DECODE_ANY, &je);
 	if (!data) {
 		fprintf(stderr, "ecrlite jp: invalid JSON input: %s (line %d column %d)\n", je.text, je.line, je.column);

@@ -11,13 +11,10 @@
 
 #define TAGS_MAX (1 << 20) /* an image's tags, listed (ECR allows 1000 of up to 300 bytes) */
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: ecrlite lifecycle run [--region REGION] [--output text|json] [REPOSITORY...]\n"
-			"  runs the repositories' lifecycle policies now and expires what their rules select\n"
-			"  (without REPOSITORY: every policy in the state, every region)\n");
-	return 2;
-}
+const char cli_lifecycle_usage[] =
+	"usage: ecrlite lifecycle run [--region REGION] [--output text|json] [REPOSITORY...]\n"
+	"  runs the repositories' lifecycle policies now and expires what their rules select\n"
+	"  (without REPOSITORY: every policy in the state, every region)\n";
 
 /* One line per expired image, one per failure (stderr), then the count. */
 static int print_text(json_t *out)
@@ -59,7 +56,7 @@ int cli_lifecycle(int argc, char **argv)
 	json_t *names = json_array(), *req = json_object(), *out = NULL;
 	int rc;
 	if (argc < 1 || strcmp(argv[0], "run")) {
-		rc = usage();
+		rc = cli_usage(cli_lifecycle_usage);
 		goto out;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -69,7 +66,7 @@ int cli_lifecycle(int argc, char **argv)
 			 (!strcmp(argv[i + 1], "text") || !strcmp(argv[i + 1], "json")))
 			output = argv[++i];
 		else if (argv[i][0] == '-') {
-			rc = usage();
+			rc = cli_usage(cli_lifecycle_usage);
 			goto out;
 		} else if (json_array_append_new(names, json_string(argv[i]))) {
 			/* refused, never dropped: a list emptied by a dropped name would run every

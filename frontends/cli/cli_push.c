@@ -6,11 +6,7 @@
 #include "ecr.h"
 #include "cli.h"
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: ecrlite push [--region REGION] [--output text|json] ARCHIVE REPOSITORY[:TAG]\n");
-	return 2;
-}
+const char cli_push_usage[] = "usage: ecrlite push [--region REGION] [--output text|json] ARCHIVE REPOSITORY[:TAG]\n";
 
 int cli_push(int argc, char **argv)
 {
@@ -25,16 +21,16 @@ int cli_push(int argc, char **argv)
 		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
 			output = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1])
-			return usage();
+			return cli_usage(cli_push_usage);
 		else if (!archive)
 			archive = argv[i];
 		else if (!target)
 			target = argv[i];
 		else
-			return usage();
+			return cli_usage(cli_push_usage);
 	}
 	if (!archive || !target)
-		return usage();
+		return cli_usage(cli_push_usage);
 	char *repo = strdup(target), *tag = NULL;
 	char *colon = strrchr(repo, ':');
 	if (colon && !strchr(colon, '/')) {

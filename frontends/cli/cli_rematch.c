@@ -94,6 +94,11 @@ static int all(struct ecr_ctx *ctx)
 	return rc;
 }
 
+const char cli_rematch_usage[] =
+	"usage: ecrlite rematch [--region REGION] --all | REPOSITORY[:TAG|@DIGEST]...\n"
+	"  matches the images' cached inventory against the vulnerability data imported now;\n"
+	"  new findings without waiting for the daily scan quota (nothing counts as a scan)\n";
+
 int cli_rematch(int argc, char **argv)
 {
 	const char *region = NULL;
@@ -111,10 +116,7 @@ int cli_rematch(int argc, char **argv)
 			nrefs = -1000;
 	}
 	if (nrefs < 0 || (every == !!nrefs)) {
-		fprintf(stderr, "usage: ecrlite rematch [--region REGION] --all | REPOSITORY[:TAG|@DIGEST]...\n"
-				"  matches the images' cached inventory against the vulnerability data imported now;\n"
-				"  new findings without waiting for the daily scan quota (nothing counts as a scan)\n");
-		return 2;
+		return cli_usage(cli_rematch_usage);
 	}
 	if (cli_open(&ctx, region, &err))
 		return cli_fail("rematch", &err);

@@ -32,6 +32,10 @@ static int split(char *line, char **a, char **b)
 	return 1;
 }
 
+const char cli_vercmp_usage[] =
+	"usage: ecrlite vercmp dpkg|apk|rpm|pypi|npm|go|maven VERSION1 VERSION2\n"
+	"       ecrlite vercmp KIND -    (pairs on stdin: \"A B\" or \"A<TAB>B\" lines)\n";
+
 int cli_vercmp(int argc, char **argv)
 {
 	ecr_vercmp_fn fn = argc >= 2 ? ecr_vercmp_for(argv[0]) : NULL;
@@ -47,9 +51,7 @@ int cli_vercmp(int argc, char **argv)
 		return 0;
 	}
 	if (!fn || argc != 3) {
-		fprintf(stderr, "usage: ecrlite vercmp dpkg|apk|rpm|pypi|npm|go|maven VERSION1 VERSION2\n"
-				"       ecrlite vercmp KIND -    (pairs on stdin: \"A B\" or \"A<TAB>B\" lines)\n");
-		return 2;
+		return cli_usage(cli_vercmp_usage);
 	}
 	puts(sign(fn(argv[1], argv[2])));
 	return 0;

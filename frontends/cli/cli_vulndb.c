@@ -15,12 +15,9 @@ static void progress(void *ud, const char *what, long long records)
 	fprintf(stderr, "\r\033[Kimporting %s: %lld records", what, records);
 }
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: ecrlite vulndb import PATH...   (files, directories, zips; gzip/xz/bzip2/zstd too)\n"
-			"       ecrlite vulndb status [--output text|json]\n");
-	return 2;
-}
+const char cli_vulndb_usage[] =
+	"usage: ecrlite vulndb import PATH...   (files, directories, zips; gzip/xz/bzip2/zstd too)\n"
+	"       ecrlite vulndb status [--output text|json]\n";
 
 int cli_vulndb(int argc, char **argv)
 {
@@ -29,10 +26,10 @@ int cli_vulndb(int argc, char **argv)
 	json_t *out = NULL;
 	int rc = 0, tty = isatty(2);
 	if (argc < 1)
-		return usage();
+		return cli_usage(cli_vulndb_usage);
 	if (!strcmp(argv[0], "import")) {
 		if (argc < 2)
-			return usage();
+			return cli_usage(cli_vulndb_usage);
 		json_t *req = json_pack("{s:[]}", "paths");
 		for (int i = 1; i < argc; i++)
 			json_array_append_new(json_object_get(req, "paths"), json_string(argv[i]));
@@ -65,7 +62,7 @@ int cli_vulndb(int argc, char **argv)
 	} else if (!strcmp(argv[0], "status")) {
 		int json = argc == 3 && !strcmp(argv[1], "--output") && !strcmp(argv[2], "json");
 		if (argc != 1 && !json)
-			return usage();
+			return cli_usage(cli_vulndb_usage);
 		if (cli_open(&ctx, NULL, &err) || ecr_call(ctx, "DescribeVulnerabilitySources", NULL, &out, &err)) {
 			rc = cli_fail("vulndb status", &err);
 			goto out;
@@ -97,7 +94,7 @@ int cli_vulndb(int argc, char **argv)
 					printf("%-32s %-14s %8s  %-25s %s\n", "", "", "", "", json_string_value(p));
 		}
 	} else {
-		return usage();
+		return cli_usage(cli_vulndb_usage);
 	}
 out:
 	json_decref(out);

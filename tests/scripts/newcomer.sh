@@ -79,6 +79,16 @@ for c in $cmds; do
 	case $c in aws|aws_completer|help|version) continue;; esac
 	timeout 10 "$bin/ecrlite" "$c" --help < /dev/null 2>&1 | grep -q "^usage: ecrlite $c" && ok || bad "ecrlite $c --help gives no usage line"
 done
+# ecrlite's own commands: the usage asked for (--help, -h, anywhere) on stdout with exit
+# 0, as GNU tools give it; the same usage for a wrong argument on stderr with exit 2
+for c in cvss inventory jp lifecycle push rematch vercmp vulndb; do
+	for h in --help -h "--region us-west-2 --help"; do
+		out=$(timeout 10 "$bin/ecrlite" "$c" $h < /dev/null 2>/dev/null); rc=$?
+		[ $rc = 0 ] && grep -q "^usage: ecrlite $c" <<<"$out" && ok || bad "ecrlite $c $h: exit $rc, stdout '$out'"
+	done
+	err=$(timeout 10 "$bin/ecrlite" "$c" --no-such-option a b c d < /dev/null 2>&1 >/dev/null); rc=$?
+	[ $rc = 2 ] && [ "$(sed -n 1p <<<"$err")" = "$(timeout 10 "$bin/ecrlite" "$c" --help | sed -n 1p)" ] && ok || bad "ecrlite $c with a wrong argument: exit $rc, stderr '$err'"
+done
 # bash completion offers what the usage lines list: each option of a command's usage,
 # and vercmp's orderings
 compl() { bash -c 'source "$1/doc/ecrlite.bash"; PATH=$2:$PATH; shift 2; COMP_WORDS=(ecrlite "$@" ""); COMP_CWORD=$(($# + 1)); _ecrlite; echo "${COMPREPLY[*]}"' _ "$top" "$bin" "$@"; }
