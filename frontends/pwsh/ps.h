@@ -93,6 +93,33 @@ enum ps_role ps_param_role(const struct ps_param *p);
 /* 1 when cmdlet c takes the role parameter r. */
 int ps_cmdlet_takes(const struct ps_cmdlet *c, const struct ps_role_param *r);
 
+/* ps_ext.c: what the ECRLite cmdlets' operations (ecrlite's own, with no model shape)
+ * answer, one row each: the members that are timestamps and those of an ECR shape. The
+ * shell makes PowerShell objects of the rest by the SDK's conventions (PascalCase). */
+enum ps_ext_kind {
+	PX_DATE,            /* epoch seconds: a DateTime */
+	PX_SHAPE,           /* a value of the ECR model's shape (Amazon.ECR.Model.<shape>) */
+};
+struct ps_ext_member {
+	const char *path;   /* JSON names from the answer's top, '.'-joined; arrays are passed
+			       through ("sources.importedAt"); NULL ends a list */
+	enum ps_ext_kind kind;
+	const char *shape;  /* PX_SHAPE: the model shape's name */
+};
+struct ps_ext_out {
+	const char *op;     /* the core operation */
+	const struct ps_ext_member *members;
+};
+/* The row of op, NULL for one of the model. */
+const struct ps_ext_out *ps_ext_find(const char *op);
+/* The model shape of that name, or -1. */
+int ps_ext_shape_index(const char *name);
+/* The model shape x gives the member at path, or -1. */
+int ps_ext_shape(const struct ps_ext_out *x, const char *path);
+/* v, found at path ("" the answer itself) in an answer x describes, as PowerShell
+ * objects (new reference). */
+json_t *ps_obj_from_ext(const struct ps_ext_out *x, const char *path, json_t *v);
+
 struct ps_arg {
 	const char *param;   /* parameter name as written (without '-', maybe "Name:…"), NULL if positional */
 	json_t *value;       /* its value (borrowed), NULL for a switch written alone */

@@ -315,18 +315,29 @@ static json_t *to_model(json_t *v, int shape)
 	return json_incref(v);
 }
 
+static void emit_ext(struct ps_out *out, const struct ps_ext_out *x, const char *path, json_t *v)
+{
+	json_t *o = ps_obj_from_ext(x, path, v);
+	ps_out_add(out, o);
+	json_decref(o);
+}
+
 /* -Select: '*', '^Param', or a dotted property path (case-insensitive, collections
- * flattened, nulls dropped). Emits each resulting object. 0, or -1 on a bad path. */
-static int apply_select(const char *sel, json_t *resp, int shape, struct ps_out *out)
+ * flattened, nulls dropped). Emits each resulting object: of the model shape, or for
+ * ecrlite's own operations (shape -1) as their row x says. 0, or -1 on a bad path. */
+static int apply_select(const char *sel, json_t *resp, int shape, const struct ps_ext_out *x, struct ps_out *out)
 {
 	if (!strcmp(sel, "*")) {
-		ps_out_emit(out, resp, shape);
+		if (shape < 0)
+			emit_ext(out, x, "", resp);
+		else
+			ps_out_emit(out, resp, shape);
 		return 0;
 	}
 	json_t *cur = json_array();
 	json_array_append(cur, resp);
 	int sh = shape;
-	char seg[128];
+	char seg[128], path[256] = ""; /* path: the JSON names walked while sh < 0 */
 	const char *p = sel;
 	while (*p) {
 		size_t n = strcspn(p, ".");
@@ -336,20 +347,27 @@ static int apply_select(const char *sel, json_t *resp, int shape, struct ps_out 
 		}
 		p += n + (p[n] == '.');
 		if (sh < 0) {
-			/* ecrlite's own operations have no model shape: members by name, any case */
+			/* ecrlite's own operations have no model shape: members by name, any case,
+			 * until a member the row gives an ECR shape */
 			json_t *next = json_array(), *e, *v;
 			size_t i;
-			const char *k;
+			const char *k, *name = NULL;
 			json_array_foreach(cur, i, e) json_object_foreach(e, k, v) {
 				if (strcasecmp(k, seg) || json_is_null(v))
 					continue;
+				name = name ? name : k;
 				if (json_is_array(v))
 					json_array_extend(next, v);
 				else
 					json_array_append(next, v);
 			}
+			if (name && ecr_str_join(path, sizeof(path), path, ".", name))
+				snprintf(path, sizeof(path), "\001"); /* too deep for any row */
 			json_decref(cur);
 			cur = next;
+			int ms = ps_ext_shape(x, path);
+			if (ms >= 0)
+				sh = ecr_shapes[ms].type == ECR_T_LIST ? ecr_shapes[ms].member : ms;
 			continue;
 		}
 		const struct ecr_shape *s = &ecr_shapes[sh];
@@ -380,7 +398,12 @@ static int apply_select(const char *sel, json_t *resp, int shape, struct ps_out 
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(cur, i, e) ps_out_emit(out, e, sh);
+	json_array_foreach(cur, i, e) {
+		if (sh < 0)
+			emit_ext(out, x, path, e);
+		else
+			ps_out_emit(out, e, sh);
+	}
 	json_decref(cur);
 	return 0;
 }
@@ -721,7 +744,7 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 			continue;
 		}
 		/* a default select of "": the module's delegate returns null, nothing is written */
-		if (!sel_param && (*sel || has_select) && apply_select(sel, resp, m ? m->output : -1, o)) {
+		if (!sel_param && (*sel || has_select) && apply_select(sel, resp, m ? m->output : -1, ps_ext_find(c->op), o)) {
 			json_decref(resp);
 			fail_as(in, PS_E_ARGUMENT, NULL, "Invalid value for -Select parameter.");
 			rc = 1;

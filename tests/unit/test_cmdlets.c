@@ -117,6 +117,19 @@ void test_cmdlet_rows(void)
 		if (!ops[k].ext && !found)
 			fprintf(stderr, "the core's %s has no cmdlet\n", ops[k].name);
 		CHECK(ops[k].ext || found);
+		/* an ECRLite cmdlet's objects follow its operation's row in ps_ext.c: without
+		 * one its timestamps would show as numbers */
+		const struct ps_ext_out *x = ps_ext_find(ops[k].name);
+		if (ops[k].ext && found && !x)
+			fprintf(stderr, "the cmdlet of %s has no row in ps_ext.c\n", ops[k].name);
+		CHECK(!(ops[k].ext && found) || x);
+		CHECK(ops[k].ext || !x); /* the model's operations are typed by the model */
+		for (const struct ps_ext_member *m = x ? x->members : NULL; m && m->path; m++) {
+			int sh = ps_ext_shape_index(m->shape);
+			if (m->kind == PX_SHAPE && sh < 0)
+				fprintf(stderr, "ps_ext.c %s %s: no model shape %s\n", ops[k].name, m->path, m->shape);
+			CHECK(m->kind == PX_DATE ? !m->shape : sh >= 0);
+		}
 	}
 	CHECK(rows > 90); /* every row of the table: 40 before the layer, policy and tag cmdlets */
 }
