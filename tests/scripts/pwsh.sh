@@ -271,5 +271,13 @@ https://222222222222.dkr.ecr.us-east-2.amazonaws.com" ] && ok || bad "Get-ECRLog
 ps 'Get-ECRLoginCommand -Force' > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "A parameter cannot be found that matches parameter name 'Force'" "$tmp/err" && ok || bad "Get-ECRLoginCommand -Force: $rc $(cat "$tmp/err")"
 
+# the ECRLite cmdlets' objects against the same state's JSON: their own script, which
+# needs ../shared; its counts are this suite's
+out=$("$top/tests/scripts/pwsh_ecrlite.sh" "$bin" 2>&1); rc=$?
+printf '%s\n' "$out" | grep -v '^pwsh-ecrlite: [0-9]* passed'
+counts=$(printf '%s\n' "$out" | sed -n 's/^pwsh-ecrlite: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p')
+pass=$((pass + ${counts% *})); fail=$((fail + ${counts#* }))
+[ $rc = 0 ] || [ "${counts#* }" != 0 ] || bad "pwsh_ecrlite.sh: exit $rc"
+
 echo "pwsh: $pass passed, $fail failed"
 [ $fail = 0 ]
