@@ -523,6 +523,11 @@ struct slot {
 	int cut;             /* shut down by us: MHD closes it soon */
 	atomic_int body;     /* its request's body is still arriving */
 	atomic_long io;      /* when body bytes last came (CLOCK_MONOTONIC seconds) */
+	atomic_uint_fast64_t got; /* body bytes of its request so far */
+	atomic_long mark_t;  /* when the newer rate mark was set (see body_moved) */
+	uint64_t mark_n;     /* got then; under slots_lock */
+	long old_t;          /* the older mark, from which the rate is measured; under slots_lock */
+	uint64_t old_n;      /* got then; under slots_lock */
 	struct timespec since; /* when it stopped being busy (or was accepted) */
 	struct slot *prev, *next; /* the list, least recently busy first */
 };
@@ -655,12 +660,69 @@ static long mono_seconds(void)
 	return (long)t.tv_sec;
 }
 
+/* A body's rate is measured from a mark at least RATE_WINDOW seconds old to now: two
+ * marks, the newer moved to the older and set anew once it is RATE_WINDOW old (at the
+ * next piece of body), so the span measured is 10 s at least (10 to 30 s while pieces
+ * come every 5 s at most: a body still for 5 s counts as stalled, below) and a client cannot live on the credit of a fast start: mod_reqtimeout's
+ * MinRate counts from the start, so 1 MiB sent at once bought 2 000 s of trickling. A body
+ * younger than RATE_WINDOW is not judged (TCP's slow start, a client opening its source). */
+#define RATE_WINDOW 10
+/* The floor, bytes per second, below which a body is displaceable when every connection
+ * is taken (serve_conns_evict), slowest first. 1 KiB/s: twice mod_reqtimeout's default
+ * MinRate (500), a hundredth of the slowest link a registry client pushes over in
+ * practice (a few hundred KiB/s), below a 56k modem (7 KiB/s); a compressing or copying
+ * client (docker push's gzip, skopeo copy from a slow source) streams at MB/s. Holding all
+ * 1024 connections past it costs an attacker 1 MiB/s of real upload, which buys it
+ * nothing a working upload does not get. Only under pressure: a slow body otherwise costs
+ * its thread and its connection's buffer, within the cap, and one that stops altogether
+ * still ends at the idle timeout. */
+#define RATE_FLOOR 1024
+
 static void slot_body(struct slot *s, int on)
 {
 	if (!s)
 		return;
-	atomic_store(&s->io, mono_seconds());
+	long now = mono_seconds();
+	if (on) {
+		pthread_mutex_lock(&slots_lock);
+		atomic_store(&s->got, 0);
+		atomic_store(&s->mark_t, now);
+		s->mark_n = s->old_n = 0;
+		s->old_t = now;
+		pthread_mutex_unlock(&slots_lock);
+	}
+	atomic_store(&s->io, now);
 	atomic_store(&s->body, on);
+}
+
+/* n more body bytes came. The marks move under slots_lock, once per RATE_WINDOW at most:
+ * a piece of body otherwise costs two atomic stores and no lock. */
+static void body_moved(struct slot *s, size_t n)
+{
+	if (!s)
+		return;
+	long now = mono_seconds();
+	atomic_store(&s->io, now);
+	uint64_t got = atomic_fetch_add(&s->got, n) + n;
+	if (now - atomic_load(&s->mark_t) < RATE_WINDOW)
+		return;
+	pthread_mutex_lock(&slots_lock);
+	s->old_t = atomic_load(&s->mark_t);
+	s->old_n = s->mark_n;
+	s->mark_n = got;
+	atomic_store(&s->mark_t, now);
+	pthread_mutex_unlock(&slots_lock);
+}
+
+/* Under slots_lock: the body's rate in bytes per second when it is judged and below
+ * RATE_FLOOR, else -1. */
+static double slow_rate(struct slot *s, long now)
+{
+	long span = now - s->old_t;
+	if (!atomic_load(&s->body) || span < RATE_WINDOW)
+		return -1;
+	double rate = (double)(atomic_load(&s->got) - s->old_n) / (double)span;
+	return rate < RATE_FLOOR ? rate : -1;
 }
 
 static void cut_stalled(int seconds)
@@ -690,26 +752,34 @@ static int serve_conns_reap(unsigned seconds)
 
 /* With every connection serving a request, one whose body has brought nothing for this
  * long is cut for a new client: a body trickled a byte at a time just under the idle
- * timeout (1024 of them) otherwise kept every new client out with 503s. */
+ * timeout (1024 of them) otherwise kept every new client out with 503s. A body that
+ * moves, but below RATE_FLOOR, goes next: a byte every 4 s is never 5 s still. */
 #define STALL_EVICT 5
 
 int serve_conns_evict(void)
 {
-	struct slot *stalled = NULL;
+	struct slot *stalled = NULL, *slow = NULL;
+	double slowest = 0;
 	long now = mono_seconds();
 	int n = 0;
 	pthread_mutex_lock(&slots_lock);
 	for (struct slot *s = slots_head; s && !n; s = s->next) {
+		double rate;
 		if (!s->busy && !s->cut) {
 			cut(s);
 			n = 1;
-		} else if (s->busy && !s->cut && atomic_load(&s->body) && now - atomic_load(&s->io) >= STALL_EVICT &&
-			   (!stalled || atomic_load(&s->io) < atomic_load(&stalled->io))) {
-			stalled = s; /* the one stalled longest, if no idle one is found */
+		} else if (!s->busy || s->cut || !atomic_load(&s->body)) {
+			continue;
+		} else if (now - atomic_load(&s->io) >= STALL_EVICT) {
+			if (!stalled || atomic_load(&s->io) < atomic_load(&stalled->io))
+				stalled = s; /* the one stalled longest, if no idle one is found */
+		} else if ((rate = slow_rate(s, now)) >= 0 && (!slow || rate < slowest)) {
+			slow = s; /* the slowest below the floor, if none has stalled */
+			slowest = rate;
 		}
 	}
-	if (!n && stalled) {
-		cut(stalled);
+	if (!n && (stalled || slow)) {
+		cut(stalled ? stalled : slow);
 		n = 1;
 	}
 	pthread_mutex_unlock(&slots_lock);
@@ -839,8 +909,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		route(r);
 	}
 	if (*upload_data_size) {
-		if (r->in->slot)
-			atomic_store(&r->in->slot->io, mono_seconds());
+		body_moved(r->in->slot, *upload_data_size);
 		if (r->in->held && !r->in->answered && !r->in->failed && held_charge(r, *upload_data_size)) {
 			/* the server's memory for held bodies is taken: this one is told to retry */
 			r->in->failed = 1;

@@ -39,7 +39,9 @@ unsigned long serve_conns_started(void);
 int serve_conns_wait_started(unsigned long before, int ms);
 /* Closes the connection waiting longest for a request's headers (an idle keep-alive
  * connection, or a slow client's), else the request whose body has not moved for longest
- * (5 s at least): 1, or 0 when every connection is serving a request that moves. */
+ * (5 s at least), else the one whose body came slowest over its last 10 s or more, when
+ * below 1 KiB/s (serve_http.c's RATE_FLOOR): 1, or 0 when every connection is serving a
+ * request that moves at least that fast (or whose body is under 10 s old). */
 int serve_conns_evict(void);
 /* The plain-HTTP listener (serve_accept.c), which answers a TLS handshake itself and
  * hands every other connection to the daemon (started with MHD_USE_NO_LISTEN_SOCKET).

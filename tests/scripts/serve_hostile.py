@@ -472,6 +472,67 @@ st2 = status(pid)
 check("descriptors back to the baseline", st2["fds"] <= base["fds"] + 3,
       "fds %d (baseline %d)" % (st2["fds"], base["fds"]))
 
+# --- 1023 bodies trickled a byte every 2 s (never 5 s still) and one slow real upload ---
+# Each trickled body moves, so the stall rule never takes it: without the body-rate floor
+# (1 KiB/s over 10 s and more) every newcomer was answered 503 for as long as the
+# trickling lasted. The upload moves at 4 KiB/s, four times the floor: never cut.
+r = req("POST", "/v2/app/blobs/uploads/")
+up6 = location(r)
+check("a session for the slow upload", code(r) == 202 and up6, r[:200])
+SLOW = bytes(range(256)) * 256  # 64 KiB, 2 KiB every half second: 16 s
+mover = socket.create_connection(("127.0.0.1", port), timeout=10)
+mover.sendall(("PATCH %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (up6, len(SLOW))).encode())
+socks = []
+for i in range(1023):
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    c.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n" + D + b"\r\n{\"a")
+    socks.append(c)
+t0, sent, step, early, late = time.time(), 0, 0, None, []
+while sent < len(SLOW):
+    mover.sendall(SLOW[sent:sent + 2048])
+    sent += 2048
+    if step % 4 == 0:
+        for c in socks:
+            try:
+                c.send(b"b")
+            except OSError:
+                pass
+    if step == 6:  # 3 s in: every body is under 10 s old, none is judged yet
+        early = timed(req, "GET", "/v2/", timeout=8)
+    if 24 <= step < 29:  # 12 s in: the trickled ones are below the floor
+        late.append(timed(req, "GET", "/v2/", timeout=8))
+    step += 1
+    time.sleep(max(0.0, t0 + step * 0.5 - time.time()))
+r = mover.recv(65536)
+mover.close()
+up7 = location(r)
+check("cap full of moving bodies under 10 s old: 503", code(early[0]) == 503 and early[1] < 8,
+      "%.1fs %r" % (early[1], early[0][:200]))
+check("newcomers displace bodies trickled below the floor",
+      [code(a) for a, dt in late] == [200] * 5 and all(dt < 8 for a, dt in late),
+      [(code(a), round(dt, 1)) for a, dt in late])
+check("the 4 KiB/s upload beside them not cut", code(r) == 202 and up7, r[:200])
+if up7:
+    r = req("PUT", up7 + ("&" if "?" in up7 else "?") + "digest=sha256:" + hashlib.sha256(SLOW).hexdigest())
+    check("the 4 KiB/s upload verifies", code(r) == 201, r[:300])
+cut_n = 0
+for c in socks:
+    c.setblocking(False)
+    try:
+        cut_n += c.recv(100) == b""
+    except BlockingIOError:
+        pass
+    except OSError:
+        cut_n += 1
+# the first newcomer's room is the next one's once it has closed (each asks Connection:
+# close), so 1 is cut, or a few when a newcomer comes before the last one's slot is free
+check("trickled bodies cut only for room", 1 <= cut_n <= 5, cut_n)
+for c in socks:
+    c.close()
+time.sleep(2)
+w, a = normal_round()
+check("recovers after the trickle", w < 5 and a == [200, 200, 200], "%.1fs %s" % (w, a))
+
 
 socks = []
 for i in range(200):
