@@ -13,10 +13,11 @@ the same commands on the same machine. So it answers exactly what skopeo 1.9
 - pulls: manifests and blobs come from the OCI image layout DIR (an extracted
   oci-archive), blobs by sendfile, so no byte of a layer goes through Python.
 
-Raw sockets and a thread per connection rather than http.server: BaseHTTPRequestHandler
-parses every header through email.parser and reads the request line with readline(),
-which would block on skopeo's TLS probe (a ClientHello has no newline to end a line).
-No auth, no validation, no logging. It prints one line, "null-registry: listening on
+Raw sockets and a thread per connection rather than http.server's ThreadingHTTPServer,
+whose BaseHTTPRequestHandler parses every header through email.parser: measured with
+/proc/PID/stat as the bench does, 4000 GET /v2/ with Connection: close (skopeo's way,
+ab -c2) cost it 1.58 s of CPU against 0.95 s here, about 0.4 against 0.24 ms a request,
+most of the rest being the thread's start. No auth, no validation, no logging. It prints one line, "null-registry: listening on
 http://127.0.0.1:PORT", once it accepts connections, and runs until killed."""
 import hashlib
 import itertools
