@@ -58,7 +58,15 @@ json_t *ecr_repo_json(struct ecr_ctx *ctx, const struct ecr_repo *r)
 {
 	char arn[512], uri[512];
 	ecr_repo_arn(ctx, r, arn, sizeof(arn));
-	snprintf(uri, sizeof(uri), "%s.dkr.ecr.%s.amazonaws.com/%s", r->account, ctx->region, r->name);
+	/* ECR's repositoryUri is the registry host of proxyEndpoint and the name: served, that
+	 * host is the one the client reached, so that `docker push "$(aws ecr
+	 * describe-repositories --query …repositoryUri)":v1` or Terraform's repository_url
+	 * reach this registry, not AWS (what LocalStack users ask of an emulator, serve.md §6.3) */
+	const char *host = strstr(ctx->endpoint, "://");
+	if (host)
+		snprintf(uri, sizeof(uri), "%s/%s", host + 3, r->name);
+	else
+		snprintf(uri, sizeof(uri), "%s.dkr.ecr.%s.amazonaws.com/%s", r->account, ctx->region, r->name);
 	json_t *enc = json_pack("{s:s}", "encryptionType", r->encryption);
 	if (r->kms_key[0])
 		json_object_set_new(enc, "kmsKey", json_string(r->kms_key));

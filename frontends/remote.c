@@ -1,4 +1,6 @@
 /* The endpoint client (remote.h): `aws --endpoint-url` and the cmdlets' -EndpointUrl. */
+#include <errno.h>
+#include <openssl/x509.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +132,10 @@ static int get_creds(const struct fe_remote *r, struct creds *c)
 		c->token = r->session_token ? strdup(r->session_token) : NULL;
 		return 0;
 	}
-	if (r->profile_first && r->profile) /* an explicit profile that is missing: no fallback */
+	/* a profile given (--profile, -ProfileName) is the only source, as botocore and the
+	 * .NET SDK take it: the environment's keys are not used, a missing one is no
+	 * credentials ("Unable to locate credentials"), not a fallback */
+	if (r->profile)
 		return profile_creds(r, r->profile, c);
 	if (!env_creds(c))
 		return 0;
@@ -202,6 +207,37 @@ static const char *signed_value(void *ud, const char *name)
 	return NULL;
 }
 
+/* A certificate that does not verify, or a CA bundle that cannot be read: the CLI's
+ * "SSL validation failed for URL/ REASON", REASON as Python's ssl module words it (its
+ * source line included, as Debian's CLI 2.9.19 prints it). 1 when rc was one of them. */
+static int tls_failure(CURL *h, CURLcode rc, const struct fe_remote *r, const char *cerr, char *msg, size_t msgn)
+{
+	char reason[200];
+	if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+		long v = 0;
+		curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &v);
+		/* the certificate chained but names another host: libcurl's own check, after
+		 * OpenSSL's ("no alternative certificate subject name matches target host name") */
+		if (v == X509_V_OK || strstr(cerr, "target host name")) {
+			const char *host = r->endpoint + strcspn(r->endpoint, ":") + 3;
+			int n = (int)strcspn(host, ":/");
+			snprintf(reason, sizeof(reason), "hostname '%.*s' doesn't match the certificate's names", n > 120 ? 120 : n, host);
+		} else
+			snprintf(reason, sizeof(reason), "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: %s (_ssl.c:992)",
+				 X509_verify_cert_error_string(v));
+	} else if (rc == CURLE_SSL_CACERT_BADFILE) {
+		if (r->ca_bundle && access(r->ca_bundle, R_OK))
+			snprintf(reason, sizeof(reason), "[Errno %d] %s", errno, strerror(errno));
+		else
+			snprintf(reason, sizeof(reason), "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found (_ssl.c:4123)");
+	} else {
+		return 0;
+	}
+	const char *slash = strchr(r->endpoint + strcspn(r->endpoint, ":") + 3, '/');
+	snprintf(msg, msgn, "SSL validation failed for %.250s%s %s", r->endpoint, slash ? "" : "/", reason);
+	return 1;
+}
+
 /* One signed request. Returns the HTTP status (0 on a transport failure, with msg in the
  * CLI's words and transport in HttpClient's). */
 static long send_once(const struct fe_remote *r, const struct creds *c, const char *op,
@@ -262,8 +298,20 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 60L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+	/* the CLI's timeouts are the socket's: connecting, then each read; a read timeout is
+	 * libcurl's "slower than 1 byte/s for that long" (no total limit: a large answer that
+	 * keeps coming is not cut) */
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, r->connect_timeout);
+	if (r->read_timeout) {
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, r->read_timeout);
+	}
+	if (r->ca_bundle)
+		curl_easy_setopt(h, CURLOPT_CAINFO, r->ca_bundle);
+	if (r->no_verify) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	dbg("POST %s %s %s", r->endpoint, target, payload);
 	char cerr[CURL_ERROR_SIZE] = "";
@@ -271,6 +319,8 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	CURLcode rc = curl_easy_perform(h);
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	} else if (tls_failure(h, rc, r, cerr, msg, msgn)) {
+		snprintf(transport, transportn, "%s", cerr[0] ? cerr : "the TLS handshake failed");
 	} else {
 		snprintf(msg, msgn, "Could not connect to the endpoint URL: \"%s\"", r->endpoint);
 		/* as .NET's HttpClient words the common ones, for the cmdlets */

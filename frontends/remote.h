@@ -14,10 +14,12 @@ struct fe_remote {
 	const char *access_key;    /* explicit credentials (cmdlets' -AccessKey …), or NULL */
 	const char *secret_key;
 	const char *session_token;
-	int profile_first;         /* a named profile wins over the environment (PowerShell);
-				      the CLI reads the environment first */
 	const char *user_agent;    /* the whole header value */
 	int debug;                 /* the exchange on stderr */
+	const char *ca_bundle;     /* PEM file of the CAs to trust for https, or NULL: the system's */
+	int no_verify;             /* https without verifying the certificate (--no-verify-ssl) */
+	long connect_timeout;      /* seconds to connect, and of silence while reading: 0 none */
+	long read_timeout;
 };
 
 struct fe_remote_err {

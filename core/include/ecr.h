@@ -38,8 +38,9 @@ int ecr_region_check(const char *region, struct ecr_err *err);
 int ecr_ctx_set_region(struct ecr_ctx *ctx, const char *region, struct ecr_err *err);
 const char *ecr_ctx_region(const struct ecr_ctx *ctx);   /* borrowed, while ctx lives */
 /* The URL clients reach this state's registry at ("http://127.0.0.1:5000"): what
- * GetAuthorizationToken's proxyEndpoint and GetDownloadUrlForLayer's URL name. Set by
- * `ecrlite serve`; unset, they name ECR's form and the blob's file. Copied. */
+ * GetAuthorizationToken's proxyEndpoint, GetDownloadUrlForLayer's URL and repositories'
+ * repositoryUri ("127.0.0.1:5000/NAME") name. Set by `ecrlite serve`; unset, they name
+ * ECR's form and the blob's file. Copied. */
 void ecr_ctx_set_endpoint(struct ecr_ctx *ctx, const char *url);
 const char *ecr_ctx_account(const struct ecr_ctx *ctx);  /* borrowed, while ctx lives */
 const char *ecr_ctx_home(const struct ecr_ctx *ctx);     /* borrowed, while ctx lives */

@@ -29,6 +29,11 @@ struct aws_cmd {
 	int no_paginate;             /* --no-paginate */
 	int debug;                   /* --debug */
 	int version;                 /* --version */
+	/* the connection, for --endpoint-url (checked, and unused, locally: as the CLI) */
+	const char *ca_bundle;       /* --ca-bundle */
+	int no_verify_ssl;           /* --no-verify-ssl */
+	const char *connect_timeout; /* --cli-connect-timeout (seconds; 0 none) */
+	const char *read_timeout;    /* --cli-read-timeout (seconds; 0 none) */
 	/* per-operation paging options (paginated operations only) */
 	const char *max_items;       /* --max-items */
 	const char *starting_token;  /* --starting-token */
@@ -52,6 +57,8 @@ struct caller {
 	struct aws_cmd *cmd;       /* the parsed command */
 	struct ecr_ctx *ctx;       /* local core, opened on first use */
 	const char *region;        /* resolved region, or NULL */
+	char *ca_bundle;           /* resolved: option, $AWS_CA_BUNDLE, the profile's ca_bundle */
+	long connect_timeout, read_timeout; /* seconds: 60 unless given, 0 none */
 };
 
 /* aws_call.c: one call, and the CLI's rendering of a failed one (returns the exit). */

@@ -63,7 +63,18 @@ static int call_remote(struct caller *c, const char *op, json_t *req, json_t **r
 	snprintf(ua, sizeof(ua), "aws-cli/2.9.19 ecrlite/%s command/ecr.%s", ECRLITE_VERSION,
 		 c->cmd->waiter ? "wait.image-scan-complete" : c->cmd->operation);
 	struct fe_remote r = {.endpoint = c->cmd->endpoint_url, .region = c->region, .profile = c->cmd->profile,
-			      .user_agent = ua, .debug = c->cmd->debug};
+			      .user_agent = ua, .debug = c->cmd->debug, .ca_bundle = c->ca_bundle,
+			      .no_verify = c->cmd->no_verify_ssl, .connect_timeout = c->connect_timeout,
+			      .read_timeout = c->read_timeout};
+	/* the CLI's urllib3 warns on every unverified https request, in these words */
+	if (c->cmd->no_verify_ssl && !strncmp(c->cmd->endpoint_url, "https://", 8)) {
+		const char *host = c->cmd->endpoint_url + 8;
+		int n = *host == '[' ? (int)strcspn(++host, "]") : (int)strcspn(host, ":/"); /* [::1]: ::1 */
+		fprintf(stderr, "/usr/lib/python3/dist-packages/urllib3/connectionpool.py:1065: InsecureRequestWarning: "
+			"Unverified HTTPS request is being made to host '%.*s'. Adding certificate verification is strongly "
+			"advised. See: https://urllib3.readthedocs.io/en/1.26.x/advanced-usage.html#ssl-warnings\n"
+			"  warnings.warn(\n", n, host);
+	}
 	int rc = fe_remote_call(&r, op, req, resp, f);
 	if (rc && f->client)
 		f->client = f->no_credentials ? AWS_EXIT_CONFIG : AWS_EXIT_CLIENT;

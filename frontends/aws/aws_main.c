@@ -1,5 +1,6 @@
 /* `aws …`: parse, resolve configuration, call (aws_call.c), page as the real CLI's
  * paginators do, render. */
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,33 @@ static char *resolve(const struct aws_cmd *cmd, const char *opt, const char *env
 	if (e && *e)
 		return strdup(e);
 	return fe_config_value(fe_profile(cmd->profile), key);
+}
+
+/* --cli-connect-timeout / --cli-read-timeout: whole seconds, 0 for none, as botocore
+ * takes them (int(), then urllib3's check, both with their own words and exit 255) */
+static int timeout_value(const char *v, const char *which, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = v ? strtol(v, &end, 10) : 60;
+	if (v && (!*v || *end || errno))
+		return aws_plain_error(AWS_EXIT_CLIENT, "invalid literal for int() with base 10: '%s'", v);
+	if (n < 0)
+		return aws_plain_error(AWS_EXIT_CLIENT, "Attempted to set %s timeout to %ld, but the timeout cannot be set to a value less than or equal to 0.",
+				       which, n);
+	*out = n;
+	return 0;
+}
+
+/* How an --endpoint-url is reached: the CA bundle as the CLI finds it, the timeouts. */
+static int connection(const struct aws_cmd *cmd, struct caller *c)
+{
+	int rc;
+	if ((rc = timeout_value(cmd->connect_timeout, "connect", &c->connect_timeout)) ||
+	    (rc = timeout_value(cmd->read_timeout, "read", &c->read_timeout)))
+		return rc;
+	c->ca_bundle = resolve(cmd, cmd->ca_bundle, "AWS_CA_BUNDLE", NULL, "ca_bundle");
+	return 0;
 }
 
 /* --- paging ------------------------------------------------------------------ */
@@ -373,6 +401,8 @@ int aws_main(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
+	if ((rc = connection(&cmd, &c)))
+		goto out;
 	region = resolve(&cmd, cmd.region, "AWS_REGION", "AWS_DEFAULT_REGION", "region");
 	c.region = region;
 	if (cmd.endpoint_url && !region) {
@@ -397,6 +427,7 @@ out:
 	jp_free(cmd.jq);
 	ecr_ctx_free(c.ctx);
 	free(region);
+	free(c.ca_bundle);
 	free(output);
 	fflush(stdout);
 	return rc;

@@ -647,7 +647,9 @@ static int execute(struct inv *in, struct ps_out *o, int interactive_ok)
 	json_t *req = json_object();
 	const char *sel = c->select, *region = NULL, *profile = NULL;
 	/* -EndpointUrl: the call goes to that endpoint, signed with these credentials */
-	struct fe_remote remote = {.profile_first = 1};
+	/* the .NET SDK's HttpClient gives up after 100 s (its Timeout): here 100 s to
+	 * connect and 100 s of silence */
+	struct fe_remote remote = {.connect_timeout = 100, .read_timeout = 100};
 	int force = 0, whatif = 0, noauto = 0, passthru = 0, has_select = 0, rc = 1;
 	struct ecr_ctx *ctx = NULL;
 	for (int k = 0; k < in->nb; k++) {

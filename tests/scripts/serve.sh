@@ -3,7 +3,9 @@
 # boto3, `ecrlite aws --endpoint-url` and the cmdlets' -EndpointUrl. Each server is
 # started on a free loopback port (port 0: the server picks, and says which) and
 # stopped on exit. The real CLI's stdout through the server must equal `ecrlite aws`
-# run locally on the same state, byte for byte.
+# run locally on the same state, byte for byte, but for the registry's address: served,
+# repositoryUri names the host the client reached (127.0.0.1:PORT/NAME), as proxyEndpoint
+# does; locally, ECR's ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME.
 set -u
 bin=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -64,6 +66,8 @@ MAIN_PID=$SPID
 E=http://127.0.0.1:$PORT
 R() { /usr/bin/aws --endpoint-url "$E" ecr "$@"; }   # the real CLI through the server
 L() { "$bin/aws" ecr "$@"; }                        # ecrlite locally, same state
+# served() : local output as the server words it, ECR's registry host its address
+served() { sed "s,000000000000\.dkr\.ecr\.us-east-2\.amazonaws\.com/,127.0.0.1:$PORT/,g"; }
 
 # same DESCRIPTION ARGS…: the real CLI through the server and ecrlite locally print the
 # same stdout and exit the same (read-only operations)
@@ -72,8 +76,8 @@ same() {
 	shift
 	R "$@" > "$tmp/r.out" 2> "$tmp/r.err"
 	local rr=$?
-	L "$@" > "$tmp/l.out" 2> "$tmp/l.err"
-	local lr=$?
+	L "$@" 2> "$tmp/l.err" | served > "$tmp/l.out"
+	local lr=${PIPESTATUS[0]}
 	if [ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out"; then ok; else
 		bad "$what: remote exit $rr, local $lr"
 		diff -u "$tmp/l.out" "$tmp/r.out" | head -20
@@ -89,7 +93,7 @@ same_write() {
 	for a in "$@"; do r+=("${a//@/$n1}"); l+=("${a//@/$n2}"); done
 	R "${r[@]}" > "$tmp/r.out" 2> "$tmp/r.err"
 	local rr=$?
-	L "${l[@]}" 2> "$tmp/l.err" | sed "s,$n2,$n1,g" > "$tmp/l.out"
+	L "${l[@]}" 2> "$tmp/l.err" | sed "s,$n2,$n1,g" | served > "$tmp/l.out"
 	local lr=${PIPESTATUS[0]}
 	if [ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out"; then ok; else
 		bad "$what: remote exit $rr, local $lr"
@@ -103,9 +107,12 @@ same_write create-repository app app2 create-repository --repository-name @ --im
 same_write create-repository-exists app app2 create-repository --repository-name @
 same_write put-image-scanning-configuration app app2 put-image-scanning-configuration --repository-name @ --image-scanning-configuration scanOnPush=true
 same describe-repositories describe-repositories
-same describe-repositories-table describe-repositories --output table
+# (the table of describe-repositories, whose column widths follow the address, is
+# compared below: the real CLI against ecrlite's aws client on the same answer)
 same describe-repositories-missing describe-repositories --repository-names nope
 same describe-repositories-text describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text
+uri=$(R describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text)
+[ "$uri" = "127.0.0.1:$PORT/app" ] && ok || bad "repositoryUri through the server is '$uri', not 127.0.0.1:$PORT/app"
 # the policies (Terraform's aws_ecr_lifecycle_policy, aws_ecr_repository_policy): kept and
 # read back, a missing one is its NotFoundException (exit 254), not UnsupportedOperation
 printf '{"rules":[{"rulePriority":1,"description":"keep 5","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}' > "$tmp/lp.json"
@@ -166,23 +173,33 @@ else
 fi
 
 # ---- ecrlite's own clients: aws --endpoint-url and the cmdlets' -EndpointUrl ----
+# ecrlite's aws through the server prints what the real CLI prints of the same answers
+# (tables included), and what ecrlite prints locally, address aside (errors included)
 EP() { "$bin/aws" --endpoint-url "$E" ecr "$@"; }
 for args in "describe-repositories" "describe-repositories --output table" "describe-images --repository-name app" \
-	"describe-repositories --repository-names nope"; do
+	"describe-repositories --repository-names nope" "describe-repositories --output text"; do
 	# shellcheck disable=SC2086
 	EP $args > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
 	# shellcheck disable=SC2086
-	L $args > "$tmp/l.out" 2> "$tmp/l.err"; lr=$?
+	R $args > "$tmp/c.out" 2> /dev/null; cr=$?
+	[ $rr = $cr ] && cmp -s "$tmp/r.out" "$tmp/c.out" && ok || {
+		bad "ecrlite aws --endpoint-url $args against the real CLI: exit $rr vs $cr"; diff -u "$tmp/c.out" "$tmp/r.out" | head; }
+	case $args in *table*) continue;; esac
+	# shellcheck disable=SC2086
+	L $args 2> "$tmp/l.err" | served > "$tmp/l.out"; lr=${PIPESTATUS[0]}
 	[ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out" && cmp -s "$tmp/r.err" "$tmp/l.err" && ok || {
 		bad "ecrlite aws --endpoint-url $args: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; diff -u "$tmp/l.err" "$tmp/r.err" | head; }
 done
-for c in "Get-ECRRepository" "Get-ECRImage -RepositoryName app" "Get-ECRRepository -RepositoryName nope"; do
-	# shellcheck disable=SC2086
-	"$bin"/$c -Region us-east-2 -EndpointUrl "$E" -AccessKey AKIDEXAMPLE -SecretKey secret > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
-	# shellcheck disable=SC2086
-	"$bin"/$c -Region us-east-2 > "$tmp/l.out" 2> "$tmp/l.err"; lr=$?
+# the cmdlets: their objects as JSON and as lists (a table's widths follow the address)
+for c in "Get-ECRRepository|ConvertTo-Json -Depth 4" "Get-ECRRepository|Format-List" "Get-ECRImage -RepositoryName app|Format-Table" \
+	"Get-ECRRepository -RepositoryName nope|Format-Table"; do
+	cmd=${c%%|*} pipe=${c#*|}
+	"$bin/ecrlite" pwsh -NoProfile -Command "$cmd -Region us-east-2 -EndpointUrl $E -AccessKey AKIDEXAMPLE -SecretKey secret | $pipe" \
+		> "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
+	"$bin/ecrlite" pwsh -NoProfile -Command "$cmd -Region us-east-2 | $pipe" 2> "$tmp/l.err" | served > "$tmp/l.out"; lr=${PIPESTATUS[0]}
+	case $cmd in Get-ECRRepository) grep -q "127.0.0.1:$PORT/app" "$tmp/r.out" || bad "$cmd | $pipe through the server names no 127.0.0.1:$PORT/app";; esac
 	[ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out" && cmp -s "$tmp/r.err" "$tmp/l.err" && ok || {
-		bad "$c -EndpointUrl: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; diff -u "$tmp/l.err" "$tmp/r.err" | head; }
+		bad "$cmd -EndpointUrl | $pipe: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; diff -u "$tmp/l.err" "$tmp/r.err" | head; }
 done
 "$bin/Get-ECRRepository" -Region us-east-2 -EndpointUrl "$E" -AccessKey AKIDEXAMPLE -SecretKey wrong > /dev/null 2> "$tmp/err"
 grep -q "The request signature we calculated does not match" "$tmp/err" && ok || bad "cmdlet with a wrong secret: $(cat "$tmp/err")"

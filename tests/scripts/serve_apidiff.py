@@ -107,7 +107,7 @@ def local_batch(cases):
                        input=json.dumps([[snake(op), json.dumps(req, default=b64)] for op, req in cases]))
     if p.returncode:
         raise SystemExit("serve-apidiff: the local batch failed: %s" % p.stderr)
-    return [tuple(x) for x in json.loads(p.stdout)]
+    return [(x[0], as_served(x[1])) for x in json.loads(p.stdout)]
 
 
 def local_cli(op, req):
@@ -119,7 +119,7 @@ def local_cli(op, req):
     p = subprocess.run([os.path.join(bindir, "aws"), "ecr", snake(op).replace("_", "-"), "--cli-input-json",
                         "file://" + path, "--output", "json"], env=env, capture_output=True, text=True)
     if p.returncode == 0:
-        return "ok", p.stdout
+        return "ok", as_served(p.stdout)
     m = re.fullmatch(r"\nAn error occurred \((\w+)\) when calling the \w+ operation: (.*)\n", p.stderr, re.S)
     return (m.group(1), m.group(2)) if m else ("cli", p.stderr)
 
@@ -141,6 +141,13 @@ for i in range(5):
     sh(aws, "ecr", "put-image", "--repository-name", "app", "--image-tag", "t%d" % i, "--image-manifest", manifest)
 
 server, endpoint = servelib.start(bindir, env, tmp, "serve-apidiff")
+ECR_HOST = "000000000000.dkr.ecr.%s.amazonaws.com/" % REGION
+
+
+def as_served(text):
+    """a local answer as the server words it: served, a repositoryUri names the host the
+    client reached (127.0.0.1:PORT/NAME), as proxyEndpoint does; locally ECR's host"""
+    return text.replace(ECR_HOST, endpoint.split("://", 1)[1] + "/") if isinstance(text, str) else text
 atexit.register(servelib.stop, server)  # a check that raises leaves no server behind
 if not endpoint:
     print("serve-apidiff: 0 passed, 1 failed")
@@ -604,7 +611,7 @@ for op, req in [("DescribeRepositories", {"repositoryNames": ["app"]}), ("ListIm
 # ---- paginators: every one to its end with small pages, the items equal to the state's
 # (the local CLI's listing, which pages through the core itself) ----
 def local_json(*args):
-    return json.loads(sh(aws, "ecr", *args, "--output", "json"))
+    return json.loads(as_served(sh(aws, "ecr", *args, "--output", "json")))
 
 
 # ---- waiters: each to success, and to failure where the state can fail ----
@@ -809,7 +816,7 @@ for argv in (("describe-images", "--repository-name", "NOT VALID"), ("describe-i
                           text=True)
     mine = subprocess.run([aws, "ecr", *argv], env=env, capture_output=True, text=True)
     check("the AWS CLI through the server = local: %s" % " ".join(argv)[:60],
-          (real.returncode, real.stdout, real.stderr) == (mine.returncode, mine.stdout, mine.stderr),
+          (real.returncode, real.stdout, real.stderr) == (mine.returncode, as_served(mine.stdout), mine.stderr),
           ((real.returncode, real.stdout, real.stderr), (mine.returncode, mine.stdout, mine.stderr)))
 OK = (200, None, None)
 

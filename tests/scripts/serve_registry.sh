@@ -199,8 +199,11 @@ if command -v dockerd >/dev/null && [ -x /usr/bin/docker ]; then
 	if /usr/bin/docker version >/dev/null 2>&1; then
 		/usr/bin/aws --endpoint-url "$E" ecr get-login-password | /usr/bin/docker login --username AWS --password-stdin "$R" >/dev/null 2>&1 &&
 			ok || bad "docker login"
-		/usr/bin/docker load -q -i "$images/alpine-3.18.docker.tar" >/dev/null && /usr/bin/docker tag ecrlite/alpine:3.18 "$R/app:docker" &&
-			/usr/bin/docker push -q "$R/app:docker" > "$tmp/out" 2>&1 && ok || bad "docker push: $(cat "$tmp/out")"
+		# pushed as a CI script or Terraform user does: to the repositoryUri the API answers
+		uri=$(/usr/bin/aws --endpoint-url "$E" ecr describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text)
+		[ "$uri" = "$R/app" ] && ok || bad "repositoryUri through the server: '$uri', not $R/app"
+		/usr/bin/docker load -q -i "$images/alpine-3.18.docker.tar" >/dev/null && /usr/bin/docker tag ecrlite/alpine:3.18 "$uri:docker" &&
+			/usr/bin/docker push -q "$uri:docker" > "$tmp/out" 2>&1 && ok || bad "docker push: $(cat "$tmp/out")"
 		/usr/bin/docker rmi "$R/app:docker" ecrlite/alpine:3.18 >/dev/null 2>&1
 		/usr/bin/docker pull -q "$R/app:docker" > "$tmp/out" 2>&1 && ok || bad "docker pull: $(cat "$tmp/out")"
 		d1=$(/usr/bin/docker image inspect --format '{{index .RepoDigests 0}}' "$R/app:docker" 2>/dev/null | sed 's/.*@//')

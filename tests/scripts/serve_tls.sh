@@ -53,15 +53,24 @@ start_server() {
 start_server --tls-cert "$cert" --tls-key "$key"
 R() { /usr/bin/aws --endpoint-url "$E" --ca-bundle "$cert" ecr "$@"; } # the real CLI over https
 L() { "$bin/aws" ecr "$@"; }                                           # ecrlite locally, same state
+EP() { "$bin/aws" --endpoint-url "$E" --ca-bundle "$cert" ecr "$@"; }  # ecrlite's aws over https
+# local output as the server words it: repositoryUri names the host the client reached
+served() { sed "s,000000000000\.dkr\.ecr\.us-east-1\.amazonaws\.com/,127.0.0.1:$port/,g"; }
 
-# ---- the real CLI, verifying the certificate; its stdout equals ecrlite's locally
+# ---- the real CLI, verifying the certificate; its stdout equals ecrlite's locally (the
+# registry's address aside) and ecrlite's aws client's over https (tables too)
 R create-repository --repository-name app > "$tmp/r.out" 2> "$tmp/r.err" && grep -q '"repositoryName": "app"' "$tmp/r.out" && ok ||
 	bad "create-repository over https: $(cat "$tmp/r.out" "$tmp/r.err")"
 for args in "describe-repositories" "describe-repositories --output table" "describe-repositories --repository-names nope"; do
 	# shellcheck disable=SC2086
 	R $args > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
 	# shellcheck disable=SC2086
-	L $args > "$tmp/l.out" 2> "$tmp/l.err"; lr=$?
+	EP $args > "$tmp/e.out" 2> "$tmp/e.err"; er=$?
+	[ $rr = $er ] && cmp -s "$tmp/r.out" "$tmp/e.out" && ok || {
+		bad "$args over https, ecrlite's aws: exit $er vs $rr"; diff -u "$tmp/r.out" "$tmp/e.out" | head; head -3 "$tmp/e.err"; }
+	case $args in *table*) continue;; esac
+	# shellcheck disable=SC2086
+	L $args 2> "$tmp/l.err" | served > "$tmp/l.out"; lr=${PIPESTATUS[0]}
 	[ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out" && ok || {
 		bad "$args over https: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; head -3 "$tmp/r.err"; }
 done
@@ -73,6 +82,33 @@ p=$(R get-authorization-token --query 'authorizationData[0].proxyEndpoint' --out
 [ $rc != 0 ] && grep -q "CERTIFICATE_VERIFY_FAILED" "$tmp/err" && ok || bad "an untrusted certificate: exit $rc $(cat "$tmp/err")"
 /usr/bin/aws --endpoint-url "$E" --no-verify-ssl ecr describe-repositories --query 'repositories[].repositoryName' \
 	--output text > "$tmp/out" 2> /dev/null && [ "$(cat "$tmp/out")" = app ] && ok || bad "--no-verify-ssl: $(cat "$tmp/out")"
+# ecrlite's aws reaches https as the real CLI does and fails as it does, word for word:
+# no CA, a missing or non-PEM --ca-bundle, another host's name, AWS_CA_BUNDLE, a profile's
+# ca_bundle, --no-verify-ssl (urllib3's warning on stderr, the answer on stdout), and the
+# timeouts' values
+# (a profile named with --profile is the only source of keys: the environment's are not
+# used, so "nocreds" has none, as botocore says)
+printf '[profile tls]\nca_bundle = %s\naws_access_key_id = %s\naws_secret_access_key = %s\n[profile nocreds]\nca_bundle = %s\n' \
+	"$cert" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$cert" > "$tmp/config"
+for c in "|--endpoint-url $E" "|--endpoint-url $E --ca-bundle $tmp/nonexistent" "|--endpoint-url $E --ca-bundle $key" \
+	"|--endpoint-url https://localhost:$port --ca-bundle $cert" "AWS_CA_BUNDLE=$cert|--endpoint-url $E" \
+	"AWS_CONFIG_FILE=$tmp/config|--endpoint-url $E --profile tls" "AWS_CONFIG_FILE=$tmp/config|--endpoint-url $E --profile nocreds" \
+	"|--endpoint-url $E --no-verify-ssl" \
+	"|--endpoint-url $E --ca-bundle $cert --cli-connect-timeout abc" "|--endpoint-url $E --ca-bundle $cert --cli-read-timeout -5" \
+	"|--endpoint-url $E --ca-bundle $cert --cli-connect-timeout 0 --cli-read-timeout 7"; do
+	envs=${c%%|*} args=${c#*|}
+	# shellcheck disable=SC2086
+	env $envs /usr/bin/aws $args ecr describe-repositories > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
+	# shellcheck disable=SC2086
+	env $envs "$bin/aws" $args ecr describe-repositories > "$tmp/e.out" 2> "$tmp/e.err"; er=$?
+	case $args in *localhost*) # Python names the certificate's names; ecrlite says whose
+		grep -q "^SSL validation failed for https://localhost:$port/ hostname 'localhost' doesn't match" "$tmp/e.err" &&
+			grep -q "^SSL validation failed for https://localhost:$port/ hostname 'localhost' doesn't match" "$tmp/r.err" &&
+			sed -i '/^SSL validation/d' "$tmp/r.err" "$tmp/e.err" ;;
+	esac
+	[ $rr = $er ] && cmp -s "$tmp/r.out" "$tmp/e.out" && cmp -s "$tmp/r.err" "$tmp/e.err" && ok || {
+		bad "ecrlite aws $envs $args: exit $er, the real CLI $rr"; diff -u "$tmp/r.out" "$tmp/e.out" | head -5; diff -u "$tmp/r.err" "$tmp/e.err" | head -8; }
+done
 # a wrong secret is still a signature failure over TLS
 AWS_SECRET_ACCESS_KEY=wrong R describe-repositories > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc = 254 ] && grep -q "(InvalidSignatureException)" "$tmp/err" && ok || bad "a wrong secret over https: exit $rc $(cat "$tmp/err")"
@@ -92,8 +128,7 @@ try:
 except botocore.exceptions.SSLError:
     print("untrusted: SSLError")
 EOF
-	uri=$(L describe-repositories --query 'repositories[0].repositoryUri' --output text)
-	grep -qxF "$uri" "$tmp/boto3.out" && grep -qx "untrusted: SSLError" "$tmp/boto3.out" && ok ||
+	grep -qxF "127.0.0.1:$port/app" "$tmp/boto3.out" && grep -qx "untrusted: SSLError" "$tmp/boto3.out" && ok ||
 		bad "boto3 over https: $(cat "$tmp/boto3.out")"
 else
 	skip=$((skip + 1))
@@ -112,7 +147,9 @@ if [ -n "$images" ] && command -v skopeo >/dev/null; then
 		bad "skopeo login over https: $(cat "$tmp/err")"
 	src=oci-archive:$images/alpine-3.19.oci.tar
 	want=$(skopeo inspect --raw "$src" | sha256sum | cut -d' ' -f1)
-	skopeo copy -q --dest-cert-dir "$tmp/certs" --digestfile "$tmp/pushed" "$src" "docker://$R/app:v1" 2> "$tmp/err" &&
+	# pushed to the repositoryUri the API answers, as a Terraform or CI script does
+	uri=$(R describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text)
+	skopeo copy -q --dest-cert-dir "$tmp/certs" --digestfile "$tmp/pushed" "$src" "docker://$uri:v1" 2> "$tmp/err" &&
 		[ "$(cat "$tmp/pushed")" = "sha256:$want" ] && ok || bad "skopeo push over https: $(cat "$tmp/err")"
 	skopeo copy -q --src-cert-dir "$tmp/certs" "docker://$R/app:v1" "oci:$tmp/pull:v1" 2> "$tmp/err" &&
 		[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$tmp/pull/index.json")" = "sha256:$want" ] &&
