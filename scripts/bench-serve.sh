@@ -22,6 +22,9 @@ export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret
 serve_start() {
 	local home=$1 i
 	shift
+	# emptied here, not by the child's redirection, which may run after the first poll
+	# below and leave it reading a previous server's port from the old log
+	: > "$home.log"
 	ECRLITE_HOME=$home "$bin/ecrlite" serve --listen 127.0.0.1:0 --quiet "$@" 2> "$home.log" &
 	SPID=$!
 	pids+=("$SPID")
