@@ -68,12 +68,15 @@ static char *slurp(FILE *f)
 	return buf;
 }
 
-static int usage(void)
+/* On stdout with exit 0 when asked for (pwsh's -Help, -h, -?, /?, and --help), else on
+ * stderr with exit 2. */
+static int usage(int asked)
 {
-	fprintf(stderr, "usage: ecrlite pwsh [-NoProfile] [-NonInteractive] [-Command text|- | -File script.ps1 [args…]]\n"
-			"  with neither, an interactive shell; cmdlets also run through their links:\n"
-			"  build/bin/Start-ECRImageScan -RepositoryName r -ImageId_ImageTag t\n");
-	return 2;
+	fprintf(asked ? stdout : stderr,
+		"usage: ecrlite pwsh [-NoProfile] [-NonInteractive] [-Command text|- | -File script.ps1 [args…]]\n"
+		"  with neither, an interactive shell; cmdlets also run through their links:\n"
+		"  build/bin/Start-ECRImageScan -RepositoryName r -ImageId_ImageTag t\n");
+	return asked ? 0 : 2;
 }
 
 int ps_main(int argc, char **argv)
@@ -92,7 +95,11 @@ int ps_main(int argc, char **argv)
 		} else if (!strcasecmp(argv[i], "-NoProfile") || !strcasecmp(argv[i], "-nop") || !strcasecmp(argv[i], "-NoLogo")) {
 			continue;
 		} else {
-			return usage();
+			static const char *const help[] = {"-Help", "-h", "-?", "/?", "--help", NULL};
+			for (const char *const *h = help; *h; h++)
+				if (!strcasecmp(argv[i], *h))
+					return usage(1);
+			return usage(0);
 		}
 	}
 	if (!cmd && !file && isatty(STDIN_FILENO))

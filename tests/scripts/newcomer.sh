@@ -79,6 +79,11 @@ for c in $cmds; do
 	case $c in aws|aws_completer|help|version) continue;; esac
 	timeout 10 "$bin/ecrlite" "$c" --help < /dev/null 2>&1 | grep -q "^usage: ecrlite $c" && ok || bad "ecrlite $c --help gives no usage line"
 done
+# pwsh's own ways of asking: -Help, -h, -?, /? (and --help) on stdout with exit 0
+for h in -Help -h '-?' '/?' --help; do
+	out=$("$bin/ecrlite" pwsh "$h" < /dev/null 2>/dev/null); rc=$?
+	[ $rc = 0 ] && grep -q "^usage: ecrlite pwsh" <<<"$out" && ok || bad "ecrlite pwsh $h: exit $rc, stdout '$out'"
+done
 # ecrlite's own commands: the usage asked for (--help, -h, anywhere) on stdout with exit
 # 0, as GNU tools give it; the same usage for a wrong argument on stderr with exit 2
 for c in cvss inventory jp lifecycle push rematch vercmp vulndb; do
