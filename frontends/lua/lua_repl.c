@@ -153,13 +153,15 @@ static int repl(lua_State *L)
 	return 0;
 }
 
-static int usage(void)
+/* On stdout with exit 0 when asked for (--help, -h: lua itself has neither), else on
+ * stderr with exit 2. */
+static int usage(int asked)
 {
-	fprintf(stderr, "usage: ecrlite lua [-e CODE] [-l MODULE] [-i] [-v] [SCRIPT [ARGS...]]\n"
+	fprintf(asked ? stdout : stderr, "usage: ecrlite lua [-e CODE] [-l MODULE] [-i] [-v] [SCRIPT [ARGS...]]\n"
 			"  -e CODE    run CODE\n  -l MODULE  require MODULE (e.g. gate, report, rescan)\n"
 			"  -i         enter the REPL after running the script\n  -v         print the version\n"
 			"With no script, the REPL. The `ecr` module is preloaded (also as require \"ecrlite\").\n");
-	return 2;
+	return asked ? 0 : 2;
 }
 
 static int same_module(lua_State *L)
@@ -234,7 +236,7 @@ int lecr_main(int argc, char **argv)
 			ran = 1;
 		} else if (script < 0 && argv[i][0] == '-' && argv[i][1]) {
 			lecr_close(L);
-			return usage();
+			return usage(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"));
 		} else if (script < 0) {
 			script = i;
 			break;

@@ -79,6 +79,12 @@ for c in $cmds; do
 	case $c in aws|aws_completer|help|version) continue;; esac
 	timeout 10 "$bin/ecrlite" "$c" --help < /dev/null 2>&1 | grep -q "^usage: ecrlite $c" && ok || bad "ecrlite $c --help gives no usage line"
 done
+for h in --help -h; do
+	out=$("$bin/ecrlite" lua "$h" < /dev/null 2>/dev/null); rc=$?
+	[ $rc = 0 ] && grep -q "^usage: ecrlite lua" <<<"$out" && ok || bad "ecrlite lua $h: exit $rc, stdout '$out'"
+done
+"$bin/ecrlite" lua --bogus < /dev/null > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "^usage: ecrlite lua" "$tmp/err" && ok || bad "ecrlite lua --bogus: exit $rc"
 # pwsh's own ways of asking: -Help, -h, -?, /? (and --help) on stdout with exit 0
 for h in -Help -h '-?' '/?' --help; do
 	out=$("$bin/ecrlite" pwsh "$h" < /dev/null 2>/dev/null); rc=$?
