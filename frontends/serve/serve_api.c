@@ -502,6 +502,9 @@ static void on_end(struct serve_req *r)
 
 void serve_api_handle(struct serve_req *r)
 {
+	/* any other method or path, as AWS's front end answers a request it cannot dispatch
+	 * (serve.md §1.2; serve_apidiff.py): not the registry's 405 with Allow, since an
+	 * SDK reads __type. A method no route takes at all is 501 before this (serve_http.c) */
 	if (strcmp(r->path, "/") || strcmp(r->method, "POST")) {
 		char msg[600];
 		snprintf(msg, sizeof(msg), "Unknown operation: %s %.500s (the ECR API is POST /, the registry /v2/)",

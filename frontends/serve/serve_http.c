@@ -449,8 +449,27 @@ int serve_answered(struct serve_req *r)
 
 /* ---- MHD's callbacks ---- */
 
+/* The methods some route takes; another (CONNECT: this is no proxy, TRACE, a made-up
+ * one) no resource here supports: 501, RFC 9110 §9.1 ("An origin server that receives
+ * a request method that is unrecognized or not implemented SHOULD respond with the 501
+ * (Not Implemented) status code"). A route that does not take a method of these
+ * answers 405 with Allow itself (serve_oci.c, serve_api.c). */
+#define METHODS "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+
 /* The protocol router serve_main gave serve_http_start: set before the daemon starts. */
-static serve_route_fn route;
+static serve_route_fn router;
+
+/* The request to its handler; "OPTIONS *" asks about the server as a whole (RFC 9110
+ * §9.3.7): 200 with the methods some route takes, as docker-registry answers 200. */
+static void route(struct serve_req *r)
+{
+	if (strcmp(r->path, "*")) {
+		router(r);
+		return;
+	}
+	serve_add_header(r, "Allow", METHODS);
+	serve_respond(r, 200, NULL, NULL, 0);
+}
 
 /* A request's headers, names and values, at most this many bytes: what MHD's connection
  * memory (1 MiB, for upload reads) would otherwise let in; front ends of AWS and other
@@ -832,7 +851,17 @@ static enum MHD_Result cl_one(void *cls, enum MHD_ValueKind kind, const char *ke
  * the connection closed after, since where the body ends is not known. MHD takes the first
  * of two Content-Lengths and prefers chunked over Content-Length without a word. NULL when
  * the request may go on; else the status in *status. */
-static const char *refusal(struct MHD_Connection *conn, int *status)
+
+static int method_known(const char *m)
+{
+	static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(m, known[i]))
+			return 1;
+	return 0;
+}
+
+static const char *refusal(struct MHD_Connection *conn, const char *method, const char *url, int *status)
 {
 	struct cl_seen c = {NULL, 0};
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, cl_one, &c);
@@ -843,6 +872,12 @@ static const char *refusal(struct MHD_Connection *conn, int *status)
 		*status = 431;
 		return "request headers over 65536 bytes\n";
 	}
+	if (!method_known(method)) {
+		*status = 501;
+		return "method not implemented: this server takes " METHODS "\n";
+	}
+	if (!strcmp(url, "*") && strcmp(method, "OPTIONS"))
+		return "the target * is for OPTIONS only\n"; /* RFC 9112 §3.2.4 */
 	if (c.differ)
 		return "two Content-Length headers that differ\n";
 	if (te && c.first)
@@ -887,7 +922,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		r->in->slot = slot_of(conn);
 		slot_body(r->in->slot, has_body(r));
 		int status;
-		const char *why = refusal(conn, &status);
+		const char *why = refusal(conn, method, url, &status);
 		r->in->first = 1;
 		if (why) {
 			r->in->routed = 1;
@@ -1008,9 +1043,9 @@ void serve_http_stop(struct MHD_Daemon *d)
 }
 
 struct MHD_Daemon *serve_http_start(unsigned flags, const struct sockaddr *addr, const char *key, const char *cert,
-				    unsigned timeout, unsigned max_conns, serve_route_fn router)
+				    unsigned timeout, unsigned max_conns, serve_route_fn fn)
 {
-	route = router;
+	router = fn;
 	header_timeout = timeout;
 	/* poll, not select: select refuses a socket numbered FD_SETSIZE (1024) or above, so with
 	 * the state's and the blobs' descriptors open the daemon took about 1010 connections */

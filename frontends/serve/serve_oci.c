@@ -244,14 +244,6 @@ static void do_blob(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *o)
 	long long size, off = 0, len;
 	char path[4096], hdr[sizeof(((struct oci_req *)0)->ref) + 3]; /* "ETag": the reference quoted */
 	struct ecr_err err = {0};
-	if (!strcmp(r->method, "DELETE")) {
-		oci_error(r, 405, "UNSUPPORTED", "Layers are removed with the images that use them (BatchDeleteImage)", NULL);
-		return;
-	}
-	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
-		oci_error(r, 405, "UNSUPPORTED", "method not allowed on a blob", NULL);
-		return;
-	}
 	if (!ecr_digest_valid(o->ref)) {
 		oci_error(r, 400, "DIGEST_INVALID", "invalid digest", json_pack("{s:s}", "digest", o->ref));
 		return;
@@ -502,11 +494,7 @@ static void do_upload(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *
 		}
 		snprintf(o->digest, sizeof(o->digest), "%s", dg);
 	}
-	if (!strcmp(r->method, "POST")) {
-		if (o->ref[0]) {
-			oci_error(r, 405, "UNSUPPORTED", "POST goes to /blobs/uploads/", NULL);
-			return;
-		}
+	if (!strcmp(r->method, "POST")) { /* to /blobs/uploads/ (methods_ok) */
 		const char *mount = serve_query(r, "mount"), *from = serve_query(r, "from");
 		if (mount && from && ecr_digest_valid(mount) && serve_oci_name_ok(from) &&
 		    !ecr_registry_mount(ctx, &o->repo, from, mount, &err)) {
@@ -579,9 +567,7 @@ static void do_upload(struct serve_req *r, struct ecr_ctx *ctx, struct oci_req *
 		upload_take_body(r, ctx, o, -1);
 		if (!serve_answered(r) && serve_content_length(r) == 0)
 			upload_end(r); /* no body: finish now */
-		return;
 	}
-	oci_error(r, 405, "UNSUPPORTED", "method not allowed on an upload", NULL);
 }
 
 static void oci_free(struct serve_req *r)
@@ -594,6 +580,56 @@ static void oci_free(struct serve_req *r)
 	ecr_buf_release(&o->body);
 	free(o);
 	r->hdata = NULL;
+}
+
+/* The methods a route takes, by the path's shape alone (no repository need exist): the
+ * Allow header of its 405 and of its OPTIONS answer (RFC 9110 §10.2.1, §15.5.6). NULL
+ * for no route (404). */
+static const char *allowed(const struct oci_req *o)
+{
+	switch (o->kind) {
+	case K_BASE:
+	case K_CATALOG:
+	case K_TAGS:
+	case K_REFERRERS:
+	case K_BLOB: /* a layer goes with the images that use it (BatchDeleteImage) */
+		return "GET, HEAD, OPTIONS";
+	case K_MANIFEST:
+		return "GET, HEAD, PUT, DELETE, OPTIONS";
+	case K_UPLOAD:
+		/* /blobs/uploads/ (no id) takes the others too, answering 404 BLOB_UPLOAD_UNKNOWN
+		 * (no upload named) to them, as distribution does */
+		return o->ref[0] ? "GET, PATCH, PUT, DELETE, OPTIONS" : "GET, POST, PATCH, PUT, DELETE, OPTIONS";
+	default:
+		return NULL;
+	}
+}
+
+/* 1 when the route takes the request's method and the handler goes on; else answered:
+ * OPTIONS 200 with Allow, another method 405 UNSUPPORTED with Allow, before the
+ * repository is looked up, as distribution does (a DELETE of tags/list was answered
+ * as a GET, a POST to a manifest of a missing repository NAME_UNKNOWN). */
+static int methods_ok(struct serve_req *r, const struct oci_req *o)
+{
+	const char *allow = allowed(o), *m = r->method, *p;
+	size_t n = strlen(m);
+	if (!allow)
+		return 1;
+	for (p = allow; (p = strstr(p, m)); p += n)
+		if ((p == allow || p[-1] == ' ') && (!p[n] || p[n] == ','))
+			break;
+	if (p && strcmp(m, "OPTIONS"))
+		return 1;
+	serve_add_header(r, "Allow", allow);
+	if (p) {
+		common_headers(r);
+		serve_respond(r, 200, NULL, NULL, 0);
+	} else {
+		oci_error(r, 405, "UNSUPPORTED", !strcmp(m, "DELETE") && o->kind == K_BLOB
+			  ? "Layers are removed with the images that use them (BatchDeleteImage)"
+			  : "method not allowed here (Allow says which are)", NULL);
+	}
+	return 0;
 }
 
 void serve_oci_handle(struct serve_req *r)
@@ -617,14 +653,8 @@ void serve_oci_handle(struct serve_req *r)
 	}
 	if (authorize(r, ctx, o, account))
 		return;
-	/* the read-only routes: another method would be answered as a GET (a DELETE of
-	 * tags/list listing the tags); 405 as the spec's UNSUPPORTED, as distribution does */
-	if ((o->kind == K_BASE || o->kind == K_CATALOG || o->kind == K_TAGS || o->kind == K_REFERRERS) &&
-	    strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
-		serve_add_header(r, "Allow", "GET, HEAD");
-		oci_error(r, 405, "UNSUPPORTED", "method not allowed here: GET or HEAD", NULL);
+	if (!methods_ok(r, o))
 		return;
-	}
 	if (o->kind == K_BASE) {
 		common_headers(r);
 		serve_respond(r, 200, "application/json; charset=utf-8", "{}", 2);
@@ -697,7 +727,7 @@ void serve_oci_handle(struct serve_req *r)
 			do_manifest_get(r, ctx, o);
 		} else if (!strcmp(r->method, "DELETE")) {
 			do_manifest_delete(r, ctx, o);
-		} else if (!strcmp(r->method, "PUT")) {
+		} else { /* PUT (methods_ok) */
 			int64_t cl = serve_content_length(r);
 			if (cl > (int64_t)ECR_MANIFEST_MAX) {
 				oci_error(r, 413, "SIZE_INVALID", "A manifest is at most 4194304 bytes", NULL);
@@ -706,8 +736,6 @@ void serve_oci_handle(struct serve_req *r)
 			ecr_buf_init(&o->body, ECR_MANIFEST_MAX + 1);
 			r->on_body = manifest_body;
 			r->on_end = manifest_end;
-		} else {
-			oci_error(r, 405, "UNSUPPORTED", "method not allowed on a manifest", NULL);
 		}
 		return;
 	default:

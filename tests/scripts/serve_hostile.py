@@ -192,8 +192,15 @@ cases = [
     ("HTTP/0.9", b"GET /v2/\r\n\r\n", {400}),
     ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", {505}),
     ("absolute-form", b"GET http://elsewhere.example/v2/ HTTP/1.1\r\nHost: x\r\n\r\n", {200}),
-    ("CONNECT", b"CONNECT elsewhere.example:443 HTTP/1.1\r\nHost: elsewhere.example:443\r\n\r\n", {404, 405}),
-    ("OPTIONS *", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", {404, 405}),
+    # methods (RFC 9110 §9.1, §9.3.6, §9.3.7): one no route takes is 501 (no proxy here),
+    # "OPTIONS *" 200 (as docker-registry answers), "*" with another method 400; a route
+    # answers 405 with Allow to a method it does not take (checked below with Allow)
+    ("CONNECT", b"CONNECT elsewhere.example:443 HTTP/1.1\r\nHost: elsewhere.example:443\r\n\r\n", {501}),
+    ("TRACE", b"TRACE /v2/ HTTP/1.1\r\nHost: x\r\n\r\n", {501}),
+    ("a made-up method on a known path", b"FOO /v2/app/manifests/latest HTTP/1.1\r\nHost: x\r\n\r\n", {501}),
+    ("a made-up method with a body", b"FOO / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n" + D + b"\r\n{}", {501}),
+    ("OPTIONS *", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", {200}),
+    ("GET *", b"GET * HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
     ("100 KB URL", b"GET /v2/" + b"a" * 100000 + b"/tags/list HTTP/1.1\r\nHost: x\r\n\r\n", {400, 404, 414, 431}),
     ("1000-segment URL", b"GET /v2/" + b"a/" * 1000 + b"tags/list HTTP/1.1\r\nHost: x\r\n\r\n", {400, 404}),
     ("%2e%2e%2f in a repository name", b"GET /v2/%2e%2e%2f%2e%2e%2fetc/tags/list HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -218,6 +225,30 @@ for name, data, want in cases:
     if proc.poll() is not None:
         check("server alive after " + name, False, "exit %s" % proc.returncode)
         sys.exit(1)
+# methods: the answers' Allow, and the connections they leave
+r = raw(b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\nGET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check("OPTIONS * says Allow, keeps the connection", r.startswith(b"HTTP/1.1 200 OK\r\n") and
+      b"\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n" in r and r.count(b"HTTP/1.1 200 OK") == 2, r[:400])
+r, dt = timed(raw, b"CONNECT elsewhere.example:443 HTTP/1.1\r\nHost: elsewhere.example:443\r\n\r\n", shut=False)
+check("CONNECT closed after its 501", code(r) == 501 and b"<TIMEOUT>" not in r and dt < 5, "%.1fs %r" % (dt, r[:200]))
+for what, data, want, allow in (
+        ("POST to a manifest", b"POST /v2/app/manifests/latest HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+         405, b"GET, HEAD, PUT, DELETE, OPTIONS"),
+        ("POST to a manifest of no repository", b"POST /v2/nope/manifests/latest HTTP/1.1\r\nHost: x\r\n"
+         b"Content-Length: 0\r\n\r\n", 405, b"GET, HEAD, PUT, DELETE, OPTIONS"),
+        ("DELETE of tags/list", b"DELETE /v2/app/tags/list HTTP/1.1\r\nHost: x\r\n\r\n", 405, b"GET, HEAD, OPTIONS"),
+        ("PUT to a blob", b"PUT /v2/app/blobs/" + small_digest.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+         b"Content-Length: 3\r\n\r\nabc", 405, b"GET, HEAD, OPTIONS"),
+        ("HEAD of the uploads' start", b"HEAD /v2/app/blobs/uploads/ HTTP/1.1\r\nHost: x\r\n\r\n", 405,
+         b"GET, POST, PATCH, PUT, DELETE, OPTIONS"),
+        ("POST to an upload", b"POST /v2/app/blobs/uploads/abc HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+         405, b"GET, PATCH, PUT, DELETE, OPTIONS"),
+        ("OPTIONS of a manifest", b"OPTIONS /v2/app/manifests/latest HTTP/1.1\r\nHost: x\r\n\r\n", 200,
+         b"GET, HEAD, PUT, DELETE, OPTIONS"),
+        ("OPTIONS of /v2/", b"OPTIONS /v2/ HTTP/1.1\r\nHost: x\r\n\r\n", 200, b"GET, HEAD, OPTIONS")):
+    r = raw(data)
+    check(what, code(r) == want and b"\r\nAllow: " + allow + b"\r\n" in r and
+          (want != 405 or data.startswith(b"HEAD ") or b'"code":"UNSUPPORTED"' in r), r[:400])
 # the rest of a smuggling-shaped request is never read as a request of its own
 r = raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 30\r\n" + D +
         b"\r\n{}GET /v2/_catalog HTTP/1.1\r\nHost: x\r\n\r\n")
