@@ -29,7 +29,6 @@ struct kept {
 struct api_req {
 	struct buf body;         /* the JSON body, as it arrives */
 	char *op;                /* the operation named by X-Amz-Target (for the log too) */
-	int too_big;             /* the body passed MAX_BODY */
 	struct kept *kept;       /* hdr()'s copies */
 	struct buf joined;       /* lookup()'s answer, remade on each call */
 };
@@ -93,11 +92,15 @@ static void answer(struct serve_req *r, int status, const char *type, const char
 static int on_body(struct serve_req *r, const char *data, size_t n)
 {
 	struct api_req *a = r->hdata;
-	if (a->too_big)
-		return 0;
 	if (ecr_buf_add(&a->body, data, n)) {
-		a->too_big = 1; /* the buffer freed itself; the rest is dropped */
-		return 0;
+		/* answered now (the buffer freed itself; the rest is read and dropped, up to
+		 * serve_http.c's 64 MiB), not at the body's end: a chunked body need not have one
+		 * (a chunk of 2^64-1 bytes), and the bytes read past here counted against the
+		 * held bodies' 128 MiB until it was out: one such stream read 192 MiB unanswered
+		 * and throttled every other held request meanwhile */
+		char msg[128];
+		snprintf(msg, sizeof(msg), "the request body is over the %u bytes ecrlite takes", MAX_BODY);
+		answer(r, 413, "SerializationException", msg, NULL);
 	}
 	return 0;
 }
@@ -449,11 +452,6 @@ static void on_end(struct serve_req *r)
 	struct ecr_err err;
 	char region[64], msg[512];
 	json_t *req = NULL, *resp = NULL;
-	if (a->too_big) {
-		snprintf(msg, sizeof(msg), "the request body is over the %u bytes ecrlite takes", MAX_BODY);
-		answer(r, 413, "SerializationException", msg, NULL);
-		return;
-	}
 	if (check_auth(r, a->body.data, a->body.len, region, sizeof(region)))
 		return;
 	const char *target = hdr(r, "X-Amz-Target");
