@@ -526,13 +526,16 @@ r = req("POST", "/v2/app/blobs/uploads/")
 up6 = location(r)
 check("a session for the slow upload", code(r) == 202 and up6, r[:200])
 SLOW = bytes(range(256)) * 256  # 64 KiB, 2 KiB every half second: 16 s
-mover = socket.create_connection(("127.0.0.1", port), timeout=10)
-mover.sendall(("PATCH %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (up6, len(SLOW))).encode())
 socks = []
+opened = time.time()
 for i in range(1023):
     c = socket.create_connection(("127.0.0.1", port), timeout=10)
     c.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n" + D + b"\r\n{\"a")
     socks.append(c)
+# the upload last, so that its body's first 10 s are all at 4 KiB/s however long opening
+# the others took on a loaded machine
+mover = socket.create_connection(("127.0.0.1", port), timeout=10)
+mover.sendall(("PATCH %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (up6, len(SLOW))).encode())
 t0, sent, step, early, late = time.time(), 0, 0, None, []
 while sent < len(SLOW):
     mover.sendall(SLOW[sent:sent + 2048])
@@ -543,7 +546,7 @@ while sent < len(SLOW):
                 c.send(b"b")
             except OSError:
                 pass
-    if step == 6:  # 3 s in: every body is under 10 s old, none is judged yet
+    if step == 6 and time.time() - opened < 9:  # every body under 10 s old: none is judged yet
         early = timed(req, "GET", "/v2/", timeout=8)
     if 24 <= step < 29:  # 12 s in: the trickled ones are below the floor
         late.append(timed(req, "GET", "/v2/", timeout=8))
@@ -552,8 +555,11 @@ while sent < len(SLOW):
 r = mover.recv(65536)
 mover.close()
 up7 = location(r)
-check("cap full of moving bodies under 10 s old: 503", code(early[0]) == 503 and early[1] < 8,
-      "%.1fs %r" % (early[1], early[0][:200]))
+if early:
+    check("cap full of moving bodies under 10 s old: 503", code(early[0]) == 503 and early[1] < 8,
+          "%.1fs %r" % (early[1], early[0][:200]))
+else:
+    print("serve-hostile: opening 1023 connections took %.1fs: the 503 before 10 s is not checked" % (t0 - opened))
 check("newcomers displace bodies trickled below the floor",
       [code(a) for a, dt in late] == [200] * 5 and all(dt < 8 for a, dt in late),
       [(code(a), round(dt, 1)) for a, dt in late])
