@@ -31,6 +31,7 @@ struct api_req {
 	char *op;                /* the operation named by X-Amz-Target (for the log too) */
 	struct kept *kept;       /* hdr()'s copies */
 	struct buf joined;       /* lookup()'s answer, remade on each call */
+	int sts;                 /* STS's GetCallerIdentity (serve_sts.c), not the ECR API */
 };
 
 static int ows(char c)
@@ -75,8 +76,13 @@ static void request_id(char out[37])
 static void answer(struct serve_req *r, int status, const char *type, const char *message, json_t *v)
 {
 	char rid[37];
+	const struct api_req *a = r->hdata;
 	request_id(rid);
 	serve_add_header(r, "x-amzn-RequestId", rid);
+	if (type && a && a->sts) {
+		serve_sts_error(r, rid, status, type, message);
+		return;
+	}
 	if (type) {
 		json_t *e = json_object();
 		json_object_set_new(e, "__type", json_string(type));
@@ -305,8 +311,10 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 		answer(r, 400, "InvalidSignatureException", msg, NULL);
 		return -1;
 	}
-	if (strcmp(a.service, "ecr")) {
-		answer(r, 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'ecr'. ", NULL);
+	const char *service = ((struct api_req *)r->hdata)->sts ? "sts" : "ecr";
+	if (strcmp(a.service, service)) {
+		snprintf(msg, sizeof(msg), "Credential should be scoped to correct service: '%s'. ", service);
+		answer(r, 400, "InvalidSignatureException", msg, NULL);
 		return -1;
 	}
 	/* host must be signed, and the date (a presigned request's is in the signed query);
@@ -366,7 +374,7 @@ static int check_auth(struct serve_req *r, const char *body, size_t n, char *reg
 	}
 	/* AWS JSON 1.1 reads the body only: a parameter in the query would be dropped
 	 * silently (botocore's generate_presigned_url moves them there) */
-	if (q.extra) {
+	if (q.extra && !((struct api_req *)r->hdata)->sts) {
 		snprintf(msg, sizeof(msg), "The ECR API takes its parameters in the JSON body, not in the query string ('%.200s').",
 			 q.extra);
 		answer(r, 400, "SerializationException", msg, NULL);
@@ -454,6 +462,13 @@ static void on_end(struct serve_req *r)
 	json_t *req = NULL, *resp = NULL;
 	if (check_auth(r, a->body.data, a->body.len, region, sizeof(region)))
 		return;
+	if (a->sts) {
+		char rid[37];
+		request_id(rid);
+		serve_add_header(r, "x-amzn-RequestId", rid);
+		serve_sts_answer(r, rid, a->body.data, a->body.len);
+		return;
+	}
 	const char *target = hdr(r, "X-Amz-Target");
 	/* ecrlite's own rows that read this host's files stay local (ecr_op_remote_ok) */
 	if (!a->op || (!ecr_model_op(a->op) && (!ecr_op_supported(a->op) || !ecr_op_remote_ok(a->op)))) {
@@ -523,7 +538,8 @@ void serve_api_handle(struct serve_req *r)
 	if (target && !strncmp(target, ecr_target_prefix, pl) && target[pl] == '.' && target[pl + 1] &&
 	    strlen(target + pl + 1) < 128)
 		a->op = strdup(target + pl + 1);
-	r->op = a->op;
+	a->sts = !target && serve_sts_wanted(r);
+	r->op = a->sts ? "STS" : a->op;
 	r->on_body = on_body;
 	r->on_end = on_end;
 	r->on_free = on_free;

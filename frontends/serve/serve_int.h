@@ -1,5 +1,5 @@
 /* What the server's own files share (serve_main.c, serve_accept.c, serve_conf.c, serve_http.c,
- * serve_api.c, serve_scan.c, serve_lifecycle.c, serve_tls.c); the protocol handlers of other areas need
+ * serve_api.c, serve_sts.c, serve_scan.c, serve_lifecycle.c, serve_tls.c); the protocol handlers of other areas need
  * only serve.h. The files call downwards only: serve_main → serve_http, the handlers →
  * serve_http → serve_conf; serve_http reaches the handlers through the route function
  * serve_main gives it. */
@@ -94,6 +94,15 @@ void serve_lifecycle_stop(void);
  * a certificate, an unencrypted private key, and the key belonging to it. 0, or -1
  * with the reason printed. Warns about a certificate outside its validity dates. */
 int serve_tls_check(const char *cert, const char *key, const char *cert_file, const char *key_file);
+
+/* STS's GetCallerIdentity beside the ECR API (serve_sts.c; serve_api.c checks the
+ * signature, for the service "sts"): whether a POST / is one (a form body, no
+ * X-Amz-Target); its answer, in XML, from the form body; an ECR API refusal (the
+ * exception's name and message) as STS's XML error, under STS's code and status.
+ * rid is the request id, also in the x-amzn-RequestId header. */
+int serve_sts_wanted(struct serve_req *r);
+void serve_sts_answer(struct serve_req *r, const char *rid, const char *body, size_t n);
+void serve_sts_error(struct serve_req *r, const char *rid, int status, const char *type, const char *message);
 
 /* `ecrlite serve ARGS…` (main.c's table). */
 int serve_main(int argc, char **argv);

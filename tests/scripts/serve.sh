@@ -201,6 +201,42 @@ for c in "Get-ECRRepository|ConvertTo-Json -Depth 4" "Get-ECRRepository|Format-L
 	[ $rr = $lr ] && cmp -s "$tmp/r.out" "$tmp/l.out" && cmp -s "$tmp/r.err" "$tmp/l.err" && ok || {
 		bad "$cmd -EndpointUrl | $pipe: exit $rr vs $lr"; diff -u "$tmp/l.out" "$tmp/r.out" | head; diff -u "$tmp/l.err" "$tmp/r.err" | head; }
 done
+# ---- STS's GetCallerIdentity on the same port (Terraform's credential check and
+# account lookup; `aws sts get-caller-identity`): the state's account, as its root
+acct=$(L describe-registry --query registryId --output text)
+out=$(/usr/bin/aws --endpoint-url "$E" sts get-caller-identity --output json 2> "$tmp/err"); rc=$?
+want=$(printf '{\n    "UserId": "%s",\n    "Account": "%s",\n    "Arn": "arn:aws:iam::%s:root"\n}' "$acct" "$acct" "$acct")
+[ $rc = 0 ] && [ "$out" = "$want" ] && [ -n "$acct" ] && ok || bad "sts get-caller-identity: exit $rc, $out $(cat "$tmp/err")"
+out=$(/usr/bin/python3 -c 'import sys, boto3; print(boto3.client("sts", endpoint_url=sys.argv[1], region_name="eu-west-1").get_caller_identity()["Account"])' "$E" 2>&1)
+[ "$out" = "$acct" ] && ok || bad "boto3 sts get_caller_identity: $out"
+# refusals in STS's own codes, statuses and XML (the CLI prints the code and message)
+for c in "AWS_SECRET_ACCESS_KEY=wrong|get-caller-identity|SignatureDoesNotMatch|The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." \
+	"AWS_ACCESS_KEY_ID=AKIDUNKNOWN|get-caller-identity|InvalidClientTokenId|The security token included in the request is invalid." \
+	"|get-session-token|InvalidAction|Could not find operation GetSessionToken for version 2011-06-15"; do
+	IFS='|' read -r envs sub code msg <<<"$c"
+	# shellcheck disable=SC2086
+	env $envs /usr/bin/aws --endpoint-url "$E" sts "$sub" > /dev/null 2> "$tmp/err"; rc=$?
+	op=$(sed 's/-\([a-z]\)/\U\1/g; s/^\([a-z]\)/\U\1/' <<<"$sub")
+	[ $rc = 254 ] && [ "$(cat "$tmp/err")" = "$(printf '\nAn error occurred (%s) when calling the %s operation: %s' "$code" "$op" "$msg")" ] &&
+		ok || bad "sts $sub with ${envs:-the right key}: exit $rc, $(cat "$tmp/err")"
+done
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -X POST "$E/" -H 'Content-Type: application/x-www-form-urlencoded' -d 'Action=GetCallerIdentity&Version=2011-06-15')
+[ "$code" = 403 ] && grep -q '<Code>MissingAuthenticationToken</Code>' "$tmp/out" && ok || bad "sts unsigned: $code $(cat "$tmp/out")"
+# a signature for ECR is not one for STS
+/usr/bin/python3 - "$E" > "$tmp/out" 2>&1 <<'PY'
+import sys, urllib.request, botocore.auth, botocore.awsrequest, botocore.credentials
+body = "Action=GetCallerIdentity&Version=2011-06-15"
+req = botocore.awsrequest.AWSRequest("POST", sys.argv[1] + "/", data=body,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+botocore.auth.SigV4Auth(botocore.credentials.Credentials("AKIDEXAMPLE", "secret"), "ecr", "us-east-2").add_auth(req)
+try:
+    urllib.request.urlopen(urllib.request.Request(req.url, data=body.encode(), headers=dict(req.headers), method="POST"))
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+grep -q "^403 " "$tmp/out" && grep -q "<Code>SignatureDoesNotMatch</Code>" "$tmp/out" &&
+	grep -q "<Message>Credential should be scoped to correct service: 'sts'. </Message>" "$tmp/out" && ok || bad "an ECR signature to STS: $(cat "$tmp/out")"
+
 "$bin/Get-ECRRepository" -Region us-east-2 -EndpointUrl "$E" -AccessKey AKIDEXAMPLE -SecretKey wrong > /dev/null 2> "$tmp/err"
 grep -q "The request signature we calculated does not match" "$tmp/err" && ok || bad "cmdlet with a wrong secret: $(cat "$tmp/err")"
 
