@@ -1,6 +1,7 @@
 /* The registry's request pieces read as text: the /v2/ path, repository names and
- * tags, Range, Content-Range and If-None-Match. Pure functions of their input (no
+ * tags, Range, Content-Range and If-None-Match; and STS's form body. Pure functions of their input (no
  * request, no state), so tests/fuzz/fuzz_ociparse.c runs them on any bytes. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,41 @@ int serve_oci_etag_match(const char *h, const char *etag)
 		}
 		if (len == el && !strncmp(t, etag, el))
 			return 1;
+	}
+	return 0;
+}
+
+int serve_form_value(const char *body, size_t n, const char *name, char *out, size_t outn)
+{
+	size_t nl = strlen(name), i = 0;
+	while (i < n) {
+		size_t end = i;
+		while (end < n && body[end] != '&')
+			end++;
+		if (end - i > nl && !memcmp(body + i, name, nl) && body[i + nl] == '=') {
+			size_t o = 0;
+			for (size_t k = i + nl + 1; k < end && o + 1 < outn; k++) {
+				char c = body[k];
+				if (!c)
+					return -1; /* a raw NUL: the value would end early as text */
+				if (c == '+') {
+					c = ' ';
+				} else if (c == '%') {
+					if (k + 2 >= end)
+						return -1;
+					char hex[3] = {body[k + 1], body[k + 2], 0};
+					long v = strtol(hex, NULL, 16);
+					if (!isxdigit((unsigned char)hex[0]) || !isxdigit((unsigned char)hex[1]) || !v)
+						return -1; /* not a %XX, or a NUL */
+					c = (char)v;
+					k += 2;
+				}
+				out[o++] = c;
+			}
+			out[o] = '\0';
+			return 1;
+		}
+		i = end + 1;
 	}
 	return 0;
 }

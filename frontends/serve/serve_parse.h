@@ -19,5 +19,9 @@ int serve_oci_range(const char *h, long long size, long long *off, long long *le
 int serve_oci_content_range(const char *h, long long *first, long long *last);
 /* 1 when the If-None-Match value h (NULL: none) names etag or is "*". */
 int serve_oci_etag_match(const char *h, const char *etag);
+/* name's value in an application/x-www-form-urlencoded body of n bytes (STS's Query
+ * protocol), '+' and %XX decoded, into out (cut to outn - 1 bytes; outn >= 1): 1, 0
+ * when name is absent, -1 when the value holds a bad %-escape or a NUL, raw or encoded. */
+int serve_form_value(const char *body, size_t n, const char *name, char *out, size_t outn);
 
 #endif

@@ -5,7 +5,6 @@
  * protocol: a form-encoded POST (Action=GetCallerIdentity&Version=2011-06-15) signed
  * for the service "sts", answered in XML; its errors are XML with STS's own codes.
  * Only this action: ecrlite has no identities to assume or federate. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "buf.h"
 #include "serve.h"
 #include "serve_int.h"
+#include "serve_parse.h"
 
 #define STS_NS "https://sts.amazonaws.com/doc/2011-06-15/"
 #define STS_VERSION "2011-06-15"
@@ -80,46 +80,12 @@ void serve_sts_error(struct serve_req *r, const char *rid, int status, const cha
 	respond(r, status, &b, bad);
 }
 
-/* name's value in a form body (percent-decoded), in out; 0 if absent */
-static int form_value(const char *body, size_t n, const char *name, char *out, size_t outn)
-{
-	size_t nl = strlen(name), i = 0;
-	while (i < n) {
-		size_t end = i;
-		while (end < n && body[end] != '&')
-			end++;
-		if (end - i > nl && !memcmp(body + i, name, nl) && body[i + nl] == '=') {
-			size_t o = 0;
-			for (size_t k = i + nl + 1; k < end && o + 1 < outn; k++) {
-				char c = body[k];
-				if (c == '+') {
-					c = ' ';
-				} else if (c == '%') {
-					if (k + 2 >= end)
-						return -1;
-					char hex[3] = {body[k + 1], body[k + 2], 0};
-					long v = strtol(hex, NULL, 16);
-					if (!isxdigit((unsigned char)hex[0]) || !isxdigit((unsigned char)hex[1]) || !v)
-						return -1; /* not a %XX, or a NUL */
-					c = (char)v;
-					k += 2;
-				}
-				out[o++] = c;
-			}
-			out[o] = '\0';
-			return 1;
-		}
-		i = end + 1;
-	}
-	return 0;
-}
-
 void serve_sts_answer(struct serve_req *r, const char *rid, const char *body, size_t n)
 {
 	char action[128], version[64], msg[400];
 	struct ecr_err err;
-	int ha = form_value(body ? body : "", body ? n : 0, "Action", action, sizeof(action));
-	int hv = form_value(body ? body : "", body ? n : 0, "Version", version, sizeof(version));
+	int ha = serve_form_value(body ? body : "", body ? n : 0, "Action", action, sizeof(action));
+	int hv = serve_form_value(body ? body : "", body ? n : 0, "Version", version, sizeof(version));
 	if (ha < 0 || hv < 0) {
 		serve_sts_error(r, rid, 400, "MalformedInput", "The form body has a value that is not percent-encoded text.");
 		return;
