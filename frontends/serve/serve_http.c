@@ -1,6 +1,7 @@
 /* The HTTP side of `ecrlite serve`: libmicrohttpd's callbacks turned into the request
  * life serve.h describes, the state-context pool, and the log line. Which handler a
  * request goes to is the router's choice (given to serve_http_start). */
+#include <ctype.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -852,6 +853,29 @@ static enum MHD_Result cl_one(void *cls, enum MHD_ValueKind kind, const char *ke
  * of two Content-Lengths and prefers chunked over Content-Length without a word. NULL when
  * the request may go on; else the status in *status. */
 
+/* Host: RFC 9112 §3.2 wants a 400 for two of them or an invalid value. The value is
+ * echoed (repositoryUri, proxyEndpoint, the WWW-Authenticate realm), so a quote, a space,
+ * a slash or a control byte in it made a realm="http://a",x="y/" with a parameter of the
+ * client's, or a repositoryUri with a path. The bytes Go's net/http takes (docker-registry
+ * answers 400 "malformed Host header" for others): RFC 3986's reg-name and IP-literal,
+ * ':' and a port. */
+struct host_seen {
+	int n;               /* Host headers */
+	int bad;             /* one has a byte no host or port has */
+};
+
+static enum MHD_Result host_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct host_seen *h = cls;
+	(void)kind;
+	if (strcasecmp(key, "Host"))
+		return MHD_YES;
+	h->n++;
+	for (const char *c = value ? value : ""; *c && !h->bad; c++)
+		h->bad = !isalnum((unsigned char)*c) && !strchr("!$%&'()*+,-.:;=[]_~", *c);
+	return MHD_YES;
+}
+
 static int method_known(const char *m)
 {
 	static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
@@ -880,6 +904,12 @@ static const char *refusal(struct MHD_Connection *conn, const char *method, cons
 		return "the target * is for OPTIONS only\n"; /* RFC 9112 §3.2.4 */
 	if (c.differ)
 		return "two Content-Length headers that differ\n";
+	struct host_seen h = {0, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, host_one, &h);
+	if (h.n > 1)
+		return "too many Host headers\n";
+	if (h.bad)
+		return "malformed Host header\n";
 	if (te && c.first)
 		return "both Transfer-Encoding and Content-Length\n";
 	if (te && strcasecmp(te, "chunked")) {

@@ -113,6 +113,33 @@ same describe-repositories-missing describe-repositories --repository-names nope
 same describe-repositories-text describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text
 uri=$(R describe-repositories --repository-names app --query 'repositories[0].repositoryUri' --output text)
 [ "$uri" = "127.0.0.1:$PORT/app" ] && ok || bad "repositoryUri through the server is '$uri', not 127.0.0.1:$PORT/app"
+# the Host is echoed (repositoryUri, proxyEndpoint, the WWW-Authenticate realm): one that
+# no host[:port] is, or two of them, is 400 (RFC 9112 §3.2; Go's net/http, as
+# docker-registry, says "malformed Host header"); a quote made realm="http://a",x="y/".
+# localhost, an IPv6 literal, uppercase and a trailing dot are hosts, named as sent
+/usr/bin/python3 - "$PORT" > "$tmp/out" 2>&1 <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+def status(host_lines):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"GET /v2/ HTTP/1.1\r\n" + b"".join(b"Host: " + h + b"\r\n" for h in host_lines) + b"Connection: close\r\n\r\n")
+    d = b""
+    while b"\r\n\r\n" not in d:
+        x = s.recv(4096)
+        if not x:
+            break
+        d += x
+    return d.split(b"\r\n")[0].decode(), d
+for h in [b'evil.example",x="y', b"a b", b"a/b", b"a?b", b"user@a", b"a\x1b[31m", b"a\x7f"]:
+    line, d = status([h])
+    print(h, line, b"malformed Host header" in d or d)
+print("two", status([b"a", b"b"])[0])
+for h in [b"localhost", b"LOCALHOST:%d" % port, b"[::1]:%d" % port, b"localhost.:%d" % port]:
+    line, d = status([h])
+    print(h, line, b'realm="http://' + h + b'/' in d)
+PY
+[ "$(grep -c ' HTTP/1.1 400 Bad Request True$' "$tmp/out")" = 7 ] && grep -q "^two HTTP/1.1 400 Bad Request$" "$tmp/out" &&
+	[ "$(grep -c ' HTTP/1.1 401 Unauthorized True$' "$tmp/out")" = 4 ] && ok || bad "Host values: $(cat "$tmp/out")"
 # the policies (Terraform's aws_ecr_lifecycle_policy, aws_ecr_repository_policy): kept and
 # read back, a missing one is its NotFoundException (exit 254), not UnsupportedOperation
 printf '{"rules":[{"rulePriority":1,"description":"keep 5","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}' > "$tmp/lp.json"
