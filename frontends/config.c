@@ -35,6 +35,71 @@ char *fe_config_value(const char *profile, const char *key)
 	return fe_ini_value(path, want, key);
 }
 
+/* the name of the section whose header line is p ("[ profile  x ]": "profile x"), in p */
+static char *section_name(char *p)
+{
+	char *e = strchr(p, ']');
+	if (e)
+		*e = '\0';
+	char *name = p + 1;
+	while (*name == ' ')
+		name++;
+	size_t n = strlen(name);
+	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		name[--n] = '\0';
+	/* botocore splits "profile   NAME" on its whitespace */
+	if (!strncmp(name, "profile", 7) && (name[7] == ' ' || name[7] == '\t')) {
+		char *rest = name + 7;
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		memmove(name + 8, rest, strlen(rest) + 1);
+		name[7] = ' ';
+	}
+	return name;
+}
+
+static int ini_has_section(const char *path, const char *section)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		p[strcspn(p, "\r\n")] = '\0';
+		found = *p == '[' && !strcmp(section_name(p), section);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+const char *fe_profile_missing(const char *given)
+{
+	const char *p = given && *given ? given : NULL, *home = getenv("HOME");
+	if (!p && (!(p = getenv("AWS_PROFILE")) || !*p) && (!(p = getenv("AWS_DEFAULT_PROFILE")) || !*p))
+		return NULL; /* none named: the default, which need not exist */
+	char path[4096], want[300];
+	const char *cf = getenv("AWS_SHARED_CREDENTIALS_FILE"), *cfg = getenv("AWS_CONFIG_FILE");
+	if (!cf || !*cf) {
+		snprintf(path, sizeof(path), "%s/.aws/credentials", home ? home : "");
+		cf = path;
+	}
+	if (ini_has_section(cf, p)) /* every section of the credentials file is a profile */
+		return NULL;
+	if (!cfg || !*cfg) {
+		snprintf(path, sizeof(path), "%s/.aws/config", home ? home : "");
+		cfg = path;
+	}
+	/* the config file's are [default] and [profile NAME]; a bare [NAME] is none */
+	if (strcmp(p, "default"))
+		snprintf(want, sizeof(want), "profile %s", p);
+	else
+		snprintf(want, sizeof(want), "default");
+	return ini_has_section(cfg, want) ? NULL : p;
+}
+
 char *fe_ini_value(const char *path, const char *section, const char *key)
 {
 	char line[4096];
@@ -49,24 +114,7 @@ char *fe_ini_value(const char *path, const char *section, const char *key)
 			p++;
 		p[strcspn(p, "\r\n")] = '\0';
 		if (*p == '[') {
-			char *e = strchr(p, ']');
-			if (e)
-				*e = '\0';
-			char *name = p + 1;
-			while (*name == ' ')
-				name++;
-			size_t n = strlen(name);
-			while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-				name[--n] = '\0';
-			/* botocore splits "profile   NAME" on its whitespace */
-			if (!strncmp(name, "profile", 7) && (name[7] == ' ' || name[7] == '\t')) {
-				char *rest = name + 7;
-				while (*rest == ' ' || *rest == '\t')
-					rest++;
-				memmove(name + 8, rest, strlen(rest) + 1);
-				name[7] = ' ';
-			}
-			in = !strcmp(name, section);
+			in = !strcmp(section_name(p), section);
 			continue;
 		}
 		if (!in || *p == '#' || *p == ';')

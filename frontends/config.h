@@ -8,6 +8,10 @@
 
 /* The profile: given, else $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default". */
 const char *fe_profile(const char *given);
+/* The profile named (given, $AWS_PROFILE, $AWS_DEFAULT_PROFILE) when it is in neither
+ * the credentials file nor the config file, else NULL: botocore's ProfileNotFound, even
+ * for a "default" named but absent; none named is the default, which need not exist. */
+const char *fe_profile_missing(const char *given);
 /* key from the profile's section of the config file (caller frees), or NULL. */
 char *fe_config_value(const char *profile, const char *key);
 /* key in [section] of an INI file such as ~/.aws/credentials (caller frees), or NULL. */

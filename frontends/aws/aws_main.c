@@ -386,6 +386,17 @@ int aws_main(int argc, char **argv)
 		rc = aws_skeleton(&cmd);
 		goto out;
 	}
+	/* the CLI's order: the timeouts, then the profile, then the parameters (a
+	 * --cli-read-timeout x beside a --page-size 0 is int()'s error) */
+	if ((rc = connection(&cmd, &c)))
+		goto out;
+	/* a profile named (--profile, $AWS_PROFILE) must exist, locally too: botocore's
+	 * ProfileNotFound, before anything is looked up in it */
+	const char *missing = fe_profile_missing(cmd.profile);
+	if (missing) {
+		rc = aws_plain_error(AWS_EXIT_CLIENT, "The config profile (%s) could not be found", missing);
+		goto out;
+	}
 	if (cmd.op) {
 		/* --page-size is the limit member of every page's request, and botocore
 		 * validates it there (`--page-size 0`: "valid min value: 1") */
@@ -401,8 +412,6 @@ int aws_main(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
-	if ((rc = connection(&cmd, &c)))
-		goto out;
 	region = resolve(&cmd, cmd.region, "AWS_REGION", "AWS_DEFAULT_REGION", "region");
 	c.region = region;
 	if (cmd.endpoint_url && !region) {

@@ -87,7 +87,10 @@ p=$(R get-authorization-token --query 'authorizationData[0].proxyEndpoint' --out
 # ca_bundle, --no-verify-ssl (urllib3's warning on stderr, the answer on stdout), and the
 # timeouts' values
 # (a profile named with --profile is the only source of keys: the environment's are not
-# used, so "nocreds" has none, as botocore says)
+# used, so "nocreds" has none, as botocore says; $AWS_PROFILE's is not: the environment's
+# keys come first. A profile named either way that neither file has is botocore's
+# ProfileNotFound, exit 255, locally too, after the timeouts' values and before the
+# parameters')
 printf '[profile tls]\nca_bundle = %s\naws_access_key_id = %s\naws_secret_access_key = %s\n[profile nocreds]\nca_bundle = %s\n' \
 	"$cert" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$cert" > "$tmp/config"
 for c in "|--endpoint-url $E" "|--endpoint-url $E --ca-bundle $tmp/nonexistent" "|--endpoint-url $E --ca-bundle $key" \
@@ -95,7 +98,13 @@ for c in "|--endpoint-url $E" "|--endpoint-url $E --ca-bundle $tmp/nonexistent" 
 	"AWS_CONFIG_FILE=$tmp/config|--endpoint-url $E --profile tls" "AWS_CONFIG_FILE=$tmp/config|--endpoint-url $E --profile nocreds" \
 	"|--endpoint-url $E --no-verify-ssl" \
 	"|--endpoint-url $E --ca-bundle $cert --cli-connect-timeout abc" "|--endpoint-url $E --ca-bundle $cert --cli-read-timeout -5" \
-	"|--endpoint-url $E --ca-bundle $cert --cli-connect-timeout 0 --cli-read-timeout 7"; do
+	"|--endpoint-url $E --ca-bundle $cert --cli-connect-timeout 0 --cli-read-timeout 7" \
+	"AWS_CONFIG_FILE=$tmp/config AWS_PROFILE=nocreds|--endpoint-url $E" \
+	"AWS_CONFIG_FILE=$tmp/config|--endpoint-url $E --ca-bundle $cert --profile nosuch" \
+	"AWS_CONFIG_FILE=$tmp/config AWS_PROFILE=nosuch|--endpoint-url $E --ca-bundle $cert" \
+	"AWS_DEFAULT_PROFILE=nosuch|--endpoint-url $E --ca-bundle $cert" "AWS_PROFILE=nosuch|" "|--profile default" \
+	"|--profile nosuch --cli-read-timeout x" "|--profile nosuch --page-size 0" \
+	"|--endpoint-url $E --ca-bundle $cert --page-size 0 --cli-read-timeout x"; do
 	envs=${c%%|*} args=${c#*|}
 	# shellcheck disable=SC2086
 	env $envs /usr/bin/aws $args ecr describe-repositories > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
