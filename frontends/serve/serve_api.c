@@ -518,7 +518,8 @@ void serve_api_handle(struct serve_req *r)
 	/* any other method or path, as AWS's front end answers a request it cannot dispatch
 	 * (serve.md §1.2; serve_apidiff.py): not the registry's 405 with Allow, since an
 	 * SDK reads __type. A method no route takes at all is 501 before this (serve_http.c) */
-	if (strcmp(r->path, "/") || strcmp(r->method, "POST")) {
+	int sts = serve_sts_wanted(r); /* STS's Query protocol also takes a GET / */
+	if (strcmp(r->path, "/") || (strcmp(r->method, "POST") && !sts)) {
 		char msg[600];
 		snprintf(msg, sizeof(msg), "Unknown operation: %s %.500s (the ECR API is POST /, the registry /v2/)",
 			 r->method, r->path);
@@ -538,7 +539,7 @@ void serve_api_handle(struct serve_req *r)
 	if (target && !strncmp(target, ecr_target_prefix, pl) && target[pl] == '.' && target[pl + 1] &&
 	    strlen(target + pl + 1) < 128)
 		a->op = strdup(target + pl + 1);
-	a->sts = !target && serve_sts_wanted(r);
+	a->sts = sts;
 	r->op = a->sts ? "STS" : a->op;
 	r->on_body = on_body;
 	r->on_end = on_end;

@@ -96,8 +96,9 @@ void serve_lifecycle_stop(void);
 int serve_tls_check(const char *cert, const char *key, const char *cert_file, const char *key_file);
 
 /* STS's GetCallerIdentity beside the ECR API (serve_sts.c; serve_api.c checks the
- * signature, for the service "sts"): whether a POST / is one (a form body, no
- * X-Amz-Target); its answer, in XML, from the form body; an ECR API refusal (the
+ * signature, for the service "sts"): whether a request is one (no X-Amz-Target, to /:
+ * a POST with a form body, or a POST or GET with Action in the query string); its
+ * answer, in XML, from the form body's parameters or else the query's; an ECR API refusal (the
  * exception's name and message) as STS's XML error, under STS's code and status.
  * rid is the request id, also in the x-amzn-RequestId header. */
 int serve_sts_wanted(struct serve_req *r);

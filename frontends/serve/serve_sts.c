@@ -18,11 +18,30 @@
 #define STS_NS "https://sts.amazonaws.com/doc/2011-06-15/"
 #define STS_VERSION "2011-06-15"
 
+/* The Query protocol takes its parameters from a form body or from the query string,
+ * and a GET as well as a POST: boto3's generate_presigned_url("get_caller_identity") is
+ * a GET /?Action=GetCallerIdentity&Version=…&X-Amz-Signature=… (what EKS tokens, Vault's
+ * and lakeFS's AWS logins hand over), and real STS answers it. */
 int serve_sts_wanted(struct serve_req *r)
 {
+	static const char form[] = "application/x-www-form-urlencoded";
 	const char *ct = serve_header(r, "Content-Type");
-	return !serve_header(r, "X-Amz-Target") && ct &&
-	       !strncasecmp(ct, "application/x-www-form-urlencoded", strlen("application/x-www-form-urlencoded"));
+	size_t n = strlen(form);
+	int is_form = ct && !strncasecmp(ct, form, n) && strchr("; \t", ct[n]); /* not "…urlencodedXYZ" */
+	if (serve_header(r, "X-Amz-Target") || strcmp(r->path, "/"))
+		return 0;
+	return (!strcmp(r->method, "POST") && is_form) ||
+	       ((!strcmp(r->method, "POST") || !strcmp(r->method, "GET")) && serve_query(r, "Action"));
+}
+
+/* name's value: the form body's, else the query string's (1); 0 absent; -1 malformed */
+static int param(struct serve_req *r, const char *body, size_t n, const char *name, char *out, size_t outn)
+{
+	int got = serve_form_value(body ? body : "", body ? n : 0, name, out, outn);
+	const char *q = got ? NULL : serve_query(r, name);
+	if (q)
+		snprintf(out, outn, "%s", q);
+	return got ? got : q != NULL;
 }
 
 /* The ECR API's refusals of a request (its signature, its date) as STS words them:
@@ -84,8 +103,8 @@ void serve_sts_answer(struct serve_req *r, const char *rid, const char *body, si
 {
 	char action[128], version[64], msg[400];
 	struct ecr_err err;
-	int ha = serve_form_value(body ? body : "", body ? n : 0, "Action", action, sizeof(action));
-	int hv = serve_form_value(body ? body : "", body ? n : 0, "Version", version, sizeof(version));
+	int ha = param(r, body, n, "Action", action, sizeof(action));
+	int hv = param(r, body, n, "Version", version, sizeof(version));
 	if (ha < 0 || hv < 0) {
 		serve_sts_error(r, rid, 400, "MalformedInput", "The form body has a value that is not percent-encoded text.");
 		return;

@@ -263,6 +263,46 @@ except urllib.error.HTTPError as e:
 PY
 grep -q "^403 " "$tmp/out" && grep -q "<Code>SignatureDoesNotMatch</Code>" "$tmp/out" &&
 	grep -q "<Message>Credential should be scoped to correct service: 'sts'. </Message>" "$tmp/out" && ok || bad "an ECR signature to STS: $(cat "$tmp/out")"
+# the Query protocol's other forms, as STS takes them: a presigned URL (boto3's
+# generate_presigned_url, signed for POST, posted with no body; a GET signed with the
+# query and a signed header, as `aws eks get-token` and aws-iam-authenticator make EKS
+# tokens), a header-signed GET /?Action=…; the presigned POST URL fetched with GET is a
+# signature mismatch (the method is signed), as at STS; a Content-Type that only starts
+# with the form's is no form
+/usr/bin/python3 - "$E" > "$tmp/out" 2>&1 <<'PY'
+import sys, urllib.request, boto3, botocore.auth, botocore.awsrequest, botocore.credentials, botocore.session, botocore.signers
+E = sys.argv[1]
+def fetch(name, url, method, headers=None, data=None):
+    try:
+        r = urllib.request.urlopen(urllib.request.Request(url, method=method, headers=headers or {}, data=data))
+        d = r.read().decode()
+        print(name, r.status, "<Account>" in d and d.split("<Account>")[1].split("<")[0])
+    except urllib.error.HTTPError as e:
+        d = e.read().decode()
+        print(name, e.code, "<Code>" in d and d.split("<Code>")[1].split("<")[0])
+u = boto3.client("sts", endpoint_url=E, region_name="us-east-2").generate_presigned_url("get_caller_identity")
+fetch("presigned-post", u, "POST", data=b"")
+fetch("presigned-post-as-get", u, "GET")
+s = botocore.session.get_session()
+c = s.create_client("sts", endpoint_url=E, region_name="us-east-2")
+signer = botocore.signers.RequestSigner(c.meta.service_model.service_id, "us-east-2", "sts", "v4",
+                                        c._request_signer._credentials, s.get_component("event_emitter"))
+u = signer.generate_presigned_url({"method": "GET", "url": E + "/?Action=GetCallerIdentity&Version=2011-06-15", "body": {},
+                                   "headers": {"x-k8s-aws-id": "c1"}, "context": {}}, region_name="us-east-2",
+                                  expires_in=60, operation_name="")
+fetch("eks-token-get", u, "GET", {"x-k8s-aws-id": "c1"})
+for name, ct in [("header-signed-get", None), ("form-prefix", "application/x-www-form-urlencodedXYZ")]:
+    url, body = (E + "/?Action=GetCallerIdentity&Version=2011-06-15", None) if ct is None else (E + "/", b"Action=GetCallerIdentity&Version=2011-06-15")
+    req = botocore.awsrequest.AWSRequest("GET" if ct is None else "POST", url, data=body, headers={"Content-Type": ct} if ct else {})
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("AKIDEXAMPLE", "secret"), "sts", "us-east-2").add_auth(req)
+    try:
+        r = urllib.request.urlopen(urllib.request.Request(req.url, data=body, headers=dict(req.headers), method=req.method))
+        print(name, r.status, r.headers["Content-Type"], r.read().decode().count("<Account>"))
+    except urllib.error.HTTPError as e:
+        print(name, e.code, e.headers["Content-Type"], e.read().decode()[:200])
+PY
+[ "$(cat "$tmp/out")" = "$(printf 'presigned-post 200 %s\npresigned-post-as-get 403 SignatureDoesNotMatch\neks-token-get 200 %s\nheader-signed-get 200 text/xml 1\nform-prefix 400 application/x-amz-json-1.1 {"__type":"InvalidSignatureException","message":"Credential should be scoped to correct service: '"'ecr'"'. "}' "$acct" "$acct")" ] &&
+	ok || bad "STS's query forms: $(cat "$tmp/out")"
 
 "$bin/Get-ECRRepository" -Region us-east-2 -EndpointUrl "$E" -AccessKey AKIDEXAMPLE -SecretKey wrong > /dev/null 2> "$tmp/err"
 grep -q "The request signature we calculated does not match" "$tmp/err" && ok || bad "cmdlet with a wrong secret: $(cat "$tmp/err")"
