@@ -345,6 +345,42 @@ static int run_op(struct caller *c)
 
 static const char *const formats[] = {"json", "text", "table", "yaml", "yaml-stream", NULL};
 
+/* The CLI's first pass is an argparse parser of -h/--help, --profile and --debug
+ * (parse_known_args): a -h, or --help or a prefix of it down to --h, anywhere before a
+ * "--" and not --profile's value, prints its usage on stdout and exits 0, whatever else
+ * the line holds (`aws ecr describe-repositories --help`, `--query -h` too). 1 when
+ * argv is such a line; -1 for argparse's errors on the way (-hx, --profile -h), printed. */
+static int first_pass_help(int argc, char **argv)
+{
+	static const char usage[] = "usage: aws [-h] [--profile PROFILE] [--debug]\n";
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		size_t n = strlen(a);
+		if (!strcmp(a, "--"))
+			return 0;
+		int profile = n >= 3 && !strncmp(a, "--profile", n); /* argparse takes --p… prefixes */
+		if (profile && i + 1 < argc && argv[i + 1][0] == '-') {
+			fprintf(stderr, "\n%s\naws: error: argument --profile: expected one argument\n\n", usage);
+			return -1;
+		}
+		if (profile) {
+			i++;
+			continue;
+		}
+		const char *eq = strchr(a, '=');
+		size_t k = eq ? (size_t)(eq - a) : 0;
+		if ((!strncmp(a, "-h", 2) && a[2]) || (eq && k >= 3 && !strncmp(a, "--help", k))) {
+			const char *v = a[1] == 'h' ? a + 2 + (a[2] == '=') : eq + 1; /* -hx, -h=x, --help=x: 'x' */
+			fprintf(stderr, "\n%s\naws: error: argument -h/--help: ignored explicit argument '%s'\n\n", usage, v);
+			return -1;
+		}
+		if (!strcmp(a, "-h") || (n >= 3 && !strncmp(a, "--help", n)))
+			return printf("%s\noptions:\n  -h, --help         show this help message and exit\n  --profile PROFILE\n"
+				      "  --debug\n", usage) > 0;
+	}
+	return 0;
+}
+
 int aws_main(int argc, char **argv)
 {
 	struct aws_cmd cmd;
@@ -353,6 +389,8 @@ int aws_main(int argc, char **argv)
 	int rc;
 
 	memset(&cmd, 0, sizeof(cmd));
+	if ((rc = first_pass_help(argc, argv)))
+		return rc < 0 ? AWS_EXIT_PARAM : 0;
 	rc = aws_parse(&cmd, argc, argv);
 	if (rc)
 		goto out;
