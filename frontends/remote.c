@@ -322,7 +322,14 @@ static long send_once(const struct fe_remote *r, const struct creds *c, const ch
 	} else if (tls_failure(h, rc, r, cerr, msg, msgn)) {
 		snprintf(transport, transportn, "%s", cerr[0] ? cerr : "the TLS handshake failed");
 	} else {
-		snprintf(msg, msgn, "Could not connect to the endpoint URL: \"%s\"", r->endpoint);
+		/* botocore names the request's URL, the endpoint's with its path "/"; a timeout is
+		 * its ConnectTimeoutError before the connection is made, ReadTimeoutError after */
+		const char *slash = strchr(r->endpoint + strcspn(r->endpoint, ":") + 3, '/');
+		curl_off_t connected = 0;
+		curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected);
+		const char *what = rc != CURLE_OPERATION_TIMEDOUT ? "Could not connect to the endpoint URL"
+				   : connected ? "Read timeout on endpoint URL" : "Connect timeout on endpoint URL";
+		snprintf(msg, msgn, "%s: \"%.250s%s\"", what, r->endpoint, slash ? "" : "/");
 		/* as .NET's HttpClient words the common ones, for the cmdlets */
 		if (rc == CURLE_COULDNT_CONNECT)
 			snprintf(transport, transportn, "Connection refused (%.253s)", host); /* a DNS name is at most 253 bytes */

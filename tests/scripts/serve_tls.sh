@@ -118,6 +118,29 @@ for c in "|--endpoint-url $E" "|--endpoint-url $E --ca-bundle $tmp/nonexistent" 
 	[ $rr = $er ] && cmp -s "$tmp/r.out" "$tmp/e.out" && cmp -s "$tmp/r.err" "$tmp/e.err" && ok || {
 		bad "ecrlite aws $envs $args: exit $er, the real CLI $rr"; diff -u "$tmp/r.out" "$tmp/e.out" | head -5; diff -u "$tmp/r.err" "$tmp/e.err" | head -8; }
 done
+# a server that accepts and never answers, and a port nobody listens on: botocore's
+# ReadTimeoutError and EndpointConnectionError, each naming the URL with its "/" (exit
+# 255 after the retries)
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept()[0])
+' > "$tmp/silent.port" &
+silent=$!
+for i in $(seq 50); do [ -s "$tmp/silent.port" ] && break; sleep 0.1; done
+sport=$(cat "$tmp/silent.port")
+for args in "--endpoint-url http://127.0.0.1:$sport --cli-read-timeout 1" "--endpoint-url http://127.0.0.1:1"; do
+	# shellcheck disable=SC2086
+	/usr/bin/aws $args ecr describe-repositories > "$tmp/r.out" 2> "$tmp/r.err"; rr=$?
+	# shellcheck disable=SC2086
+	"$bin/aws" $args ecr describe-repositories > "$tmp/e.out" 2> "$tmp/e.err"; er=$?
+	[ $rr = $er ] && cmp -s "$tmp/r.err" "$tmp/e.err" && ok || {
+		bad "ecrlite aws $args: exit $er, the real CLI $rr"; diff -u "$tmp/r.err" "$tmp/e.err" | head -8; }
+done
+kill "$silent"
 # a wrong secret is still a signature failure over TLS
 AWS_SECRET_ACCESS_KEY=wrong R describe-repositories > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc = 254 ] && grep -q "(InvalidSignatureException)" "$tmp/err" && ok || bad "a wrong secret over https: exit $rc $(cat "$tmp/err")"
