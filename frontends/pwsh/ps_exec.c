@@ -391,6 +391,7 @@ json_t *ps_run_pipeline(struct node *pl, struct ps_sess *s, json_t *input)
 static json_t *run_elements(struct node *pl, int n, struct ps_sess *s, json_t *input)
 {
 	json_t *items = input ? json_incref(input) : NULL;
+	int ok = 1; /* $? of a pipeline: false when any of its commands failed, not only the last */
 	for (int i = 0; i < n; i++) {
 		struct node *e = pl->kid[i];
 		json_t *next;
@@ -401,11 +402,17 @@ static json_t *run_elements(struct node *pl, int n, struct ps_sess *s, json_t *i
 			next = v ? enumerate(v) : NULL;
 			s->last_ok = v != NULL;
 		}
+		ok = ok && s->last_ok;
 		json_decref(items);
 		if (!next)
 			return NULL;
 		items = next;
+		/* an AWS cmdlet's failure is a terminating error (the module throws the service's
+		 * exception): the pipeline stops there, what follows never runs */
+		if (e->k == X_CMD && !s->last_ok && ps_cmdlet_find(e->s))
+			break;
 	}
+	s->last_ok = ok;
 	return items ? items : json_array();
 }
 

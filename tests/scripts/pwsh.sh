@@ -39,6 +39,11 @@ ps 'exit 3'; [ $? = 3 ] && ok || bad "exit 3"
 ps 'Get-ECRRepository -RepositoryName nope' 2> "$tmp/err"; rc=$?
 [ $rc = 1 ] && grep -q "Get-ECRRepository: The repository with name 'nope' does not exist" "$tmp/err" && ok || bad "failed cmdlet: $rc $(cat "$tmp/err")"
 [ "$(ps 'Get-ECRRepository -RepositoryName nope; $?' 2>/dev/null)" = False ] && ok || bad '$? after a failure'
+# in a pipeline too: the cmdlet's terminating error stops it (Measure-Object never runs),
+# $? is the pipeline's, -Command exits 1
+out=$(ps 'Get-ECRRepository -RepositoryName nope | Measure-Object' 2>/dev/null); rc=$?
+[ $rc = 1 ] && [ -z "$out" ] && ok || bad "failed cmdlet in a pipeline: exit $rc, '$out'"
+[ "$(ps 'Get-ECRRepository -RepositoryName nope | Select-Object RepositoryName; $?' 2>/dev/null)" = False ] && ok || bad '$? after a failure in a pipeline'
 printf 'Get-ECRRepository -RepositoryName nope\n"after: $($args[0])"\n' > "$tmp/s.ps1"
 out=$("$bin/ecrlite" pwsh -File "$tmp/s.ps1" one 2>/dev/null); rc=$?
 [ $rc = 0 ] && [ "$out" = "after: one" ] && ok || bad "-File goes on after a non-terminating error: $rc $out"
