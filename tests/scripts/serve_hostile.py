@@ -294,7 +294,8 @@ check("API body over 32 MiB refused unread", code(r) == 413 and b"SerializationE
 # (1 GiB by hand: VmRSS peaked at 10 MB, VmHWM 11 MB, as for 256 MiB; the test streams
 # 256 MiB to stay under a minute)
 SIZE = 256 << 20
-hwm0 = status(pid)["hwm"]
+st0 = status(pid)
+hwm0, rss0 = st0["hwm"], st0["rss"]
 r = req("POST", "/v2/app/blobs/uploads/")
 up2 = location(r)
 h = hashlib.sha256()
@@ -320,8 +321,10 @@ check("256 MiB blob verifies", code(r) == 201, r[:300])
 r = req("HEAD", "/v2/app/blobs/" + digest)
 check("256 MiB blob served", code(r) == 200 and ("Content-Length: %d" % SIZE).encode() in r, r[:300])
 st = status(pid)
-check("VmHWM bounded through 256 MiB", st["hwm"] - hwm0 < 48 and peak < 64,
-      "VmHWM %d -> %d MB, peak RSS %d MB" % (hwm0, st["hwm"], peak))
+# RSS above what it was before the upload (under ASan the 1024 connections of the
+# trickle checks leave ~100 MB in its quarantine: an absolute bound measured those)
+check("VmHWM bounded through 256 MiB", st["hwm"] - hwm0 < 48 and peak - rss0 < 64,
+      "VmHWM %d -> %d MB, peak RSS %d MB from %d MB" % (hwm0, st["hwm"], peak, rss0))
 
 # --- bodies past the caps ---
 r = req("POST", "/v2/app/blobs/uploads/")
